@@ -1,0 +1,22 @@
+//! Runs migrations once as a command, or serves them as a Lambda when the runtime API is set.
+
+use lambda_runtime::{service_fn, LambdaEvent};
+use serde_json::Value;
+use shared::config::Config;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    shared::telemetry::init();
+    let config = Config::from_env()?;
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        let config = &config;
+        lambda_runtime::run(service_fn(move |_: LambdaEvent<Value>| async move {
+            migrate::migrate(config).await.map_err(lambda_runtime::Error::from)
+        }))
+        .await
+    } else {
+        let report = migrate::migrate(&config).await?;
+        println!("{report}");
+        Ok(())
+    }
+}

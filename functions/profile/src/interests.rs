@@ -1,0 +1,22 @@
+//! `GET /v1/interests`: the active interest catalogue, for anyone.
+
+use std::sync::Arc;
+
+use http::StatusCode;
+use serde::Serialize;
+use shared::db::connection;
+use shared::http::{json_response, ApiRequest, HandlerResult};
+use shared::interests::{repo, Interest};
+use shared::AppState;
+
+#[derive(Serialize)]
+struct InterestList {
+    items: Vec<Interest>,
+}
+
+/// Lists the catalogue; it is small and fixed, so it is not paged.
+pub async fn list(state: Arc<AppState>, _req: ApiRequest) -> HandlerResult {
+    let client = connection(&state.pool).await?;
+    let items = repo::list_active(&client).await?;
+    json_response(StatusCode::OK, &InterestList { items })
+}

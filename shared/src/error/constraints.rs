@@ -1,0 +1,112 @@
+//! The one place where database constraint names become API answers. A unique or check
+//! constraint that a client can trip maps to a 409 or 422 with a stable code; anything not
+//! listed stays a 500, because it means a rule was not checked where it should have been.
+
+use http::StatusCode;
+
+use super::{ApiError, FieldError};
+
+/// (constraint name, status, code, field, message) for every constraint a client may trip.
+const CONSTRAINT_ANSWERS: &[(&str, StatusCode, &str, &str, &str)] = &[
+    (
+        "auth_user_username_key",
+        StatusCode::CONFLICT,
+        "username_taken",
+        "username",
+        "This username is already taken.",
+    ),
+    (
+        "user_profile_phone_number_active_key",
+        StatusCode::CONFLICT,
+        "phone_number_taken",
+        "phone_number",
+        "This phone number belongs to another account.",
+    ),
+    (
+        "event_slug_key",
+        StatusCode::CONFLICT,
+        "slug_taken",
+        "slug",
+        "An event with this slug already exists.",
+    ),
+    (
+        "event_request_one_live_per_user",
+        StatusCode::CONFLICT,
+        "already_requested",
+        "event_id",
+        "You already have a live request for this event.",
+    ),
+    (
+        "event_invite_one_pending_direct",
+        StatusCode::CONFLICT,
+        "already_invited",
+        "user_id",
+        "This user already has a pending invite to this event.",
+    ),
+    (
+        "event_attendee_one_active_per_user",
+        StatusCode::CONFLICT,
+        "already_attending",
+        "event_id",
+        "You are already attending this event.",
+    ),
+    (
+        "event_cohost_pair_key",
+        StatusCode::CONFLICT,
+        "already_cohost",
+        "user_id",
+        "This user is already a co-host.",
+    ),
+    (
+        "user_profile_event_interests_pair_key",
+        StatusCode::CONFLICT,
+        "duplicate_interest",
+        "interests",
+        "An interest is listed twice.",
+    ),
+    (
+        "event_interest_map_pair_key",
+        StatusCode::CONFLICT,
+        "duplicate_interest",
+        "interests",
+        "An interest is listed twice.",
+    ),
+    (
+        "payment_order_provider_payment_id_key",
+        StatusCode::CONFLICT,
+        "payment_already_recorded",
+        "provider_payment_id",
+        "This payment has already been recorded.",
+    ),
+    (
+        "event_capacity_positive",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+        "capacity",
+        "Capacity must be greater than zero.",
+    ),
+];
+
+/// The API answer for a violated constraint, if a client can cause it.
+pub fn constraint_violation(constraint: &str) -> Option<ApiError> {
+    CONSTRAINT_ANSWERS
+        .iter()
+        .find(|(name, ..)| *name == constraint)
+        .map(|(_, status, code, field, message)| {
+            ApiError::client(*status, *code, *message)
+                .with_errors(vec![FieldError::new(*field, *message)])
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_constraints_map_to_client_errors_and_unknown_ones_do_not() {
+        let err = constraint_violation("event_request_one_live_per_user").unwrap();
+        assert_eq!(err.status(), StatusCode::CONFLICT);
+        assert_eq!(err.code(), "already_requested");
+        assert!(constraint_violation("some_internal_fk").is_none());
+    }
+}

@@ -1,0 +1,14 @@
+//! HTTP plumbing over API Gateway v2 events: the request view handlers read, JSON bodies that
+//! answer 400/422 naming each bad field, responses, and the route dispatcher.
+
+pub mod body;
+pub mod request;
+pub mod response;
+pub mod router;
+pub mod serve;
+
+pub use body::{parse_json, FieldReader};
+pub use request::ApiRequest;
+pub use response::{json_response, no_content};
+pub use router::{HandlerResult, Router};
+pub use serve::{not_implemented, serve};

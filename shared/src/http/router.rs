@@ -1,0 +1,135 @@
+//! The route dispatcher: (method, path template) → handler, with 404 and 405 (with `Allow`)
+//! answered as problems. Each function builds one `Router` at init.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Instant;
+
+use http::Method;
+use lambda_http::{Body, Request, Response};
+use tracing::Instrument;
+
+use super::request::ApiRequest;
+use crate::error::ApiError;
+
+/// What a handler returns.
+pub type HandlerResult = Result<Response<Body>, ApiError>;
+
+type HandlerFuture = Pin<Box<dyn Future<Output = HandlerResult> + Send>>;
+type BoxedHandler<S> = Box<dyn Fn(Arc<S>, ApiRequest) -> HandlerFuture + Send + Sync>;
+
+/// A route table for one function; `S` is the function's state built at init.
+pub struct Router<S> {
+    paths: Vec<&'static str>,
+    handlers: Vec<Vec<(Method, BoxedHandler<S>)>>,
+    matcher: matchit::Router<usize>,
+}
+
+impl<S: Send + Sync + 'static> Default for Router<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: Send + Sync + 'static> Router<S> {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self {
+            paths: Vec::new(),
+            handlers: Vec::new(),
+            matcher: matchit::Router::new(),
+        }
+    }
+
+    /// Adds a route; panics on a malformed or conflicting template (a programming error caught
+    /// by the route-table tests).
+    pub fn route<F, Fut>(mut self, method: Method, path: &'static str, handler: F) -> Self
+    where
+        F: Fn(Arc<S>, ApiRequest) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        let index = match self.paths.iter().position(|p| *p == path) {
+            Some(index) => index,
+            None => {
+                let index = self.paths.len();
+                self.matcher
+                    .insert(path, index)
+                    .unwrap_or_else(|e| panic!("route {path}: {e}"));
+                self.paths.push(path);
+                self.handlers.push(Vec::new());
+                index
+            }
+        };
+        assert!(
+            !self.handlers[index].iter().any(|(m, _)| *m == method),
+            "route {method} {path} registered twice"
+        );
+        let boxed: BoxedHandler<S> = Box::new(move |state, req| Box::pin(handler(state, req)));
+        self.handlers[index].push((method, boxed));
+        self
+    }
+
+    /// Every (method, path template) this table serves.
+    pub fn routes(&self) -> Vec<(Method, &'static str)> {
+        self.paths
+            .iter()
+            .zip(&self.handlers)
+            .flat_map(|(path, handlers)| handlers.iter().map(|(m, _)| (m.clone(), *path)))
+            .collect()
+    }
+
+    /// Runs the matching handler and renders any error as problem+json.
+    pub async fn dispatch(&self, state: Arc<S>, mut req: ApiRequest) -> Response<Body> {
+        let request_id = req.request_id.clone();
+        let started = Instant::now();
+        let (route, result) = match self.matcher.at(&req.path) {
+            Err(_) => (None, Err(ApiError::client(
+                http::StatusCode::NOT_FOUND,
+                "route_not_found",
+                "No route matches this path.",
+            ))),
+            Ok(matched) => {
+                let index = *matched.value;
+                req.path_params = matched
+                    .params
+                    .iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect::<HashMap<_, _>>();
+                let handlers = &self.handlers[index];
+                match handlers.iter().find(|(m, _)| *m == req.method) {
+                    Some((_, handler)) => {
+                        let span = tracing::info_span!("request", %request_id, route = self.paths[index]);
+                        (Some(self.paths[index]), handler(state, req).instrument(span).await)
+                    }
+                    None => {
+                        let mut err = ApiError::client(
+                            http::StatusCode::METHOD_NOT_ALLOWED,
+                            "method_not_allowed",
+                            "This path does not support this method.",
+                        );
+                        if let ApiError::Client(p) = &mut err {
+                            p.allow = handlers.iter().map(|(m, _)| m.clone()).collect();
+                        }
+                        (Some(self.paths[index]), Err(err))
+                    }
+                }
+            }
+        };
+        let response = result.unwrap_or_else(|err| err.into_response(&request_id));
+        tracing::info!(
+            %request_id,
+            route = route.unwrap_or("-"),
+            status = response.status().as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "handled"
+        );
+        response
+    }
+
+    /// Entry point for `lambda_http::run`: converts the event and dispatches it.
+    pub async fn handle(&self, state: Arc<S>, req: Request) -> Response<Body> {
+        self.dispatch(state, ApiRequest::from_lambda(req)).await
+    }
+}

@@ -1,0 +1,21 @@
+//! Everything the Lambda functions share: configuration, the Postgres pool, the error type,
+//! HTTP plumbing, authentication, SQL repositories and AWS adapters. Functions stay thin;
+//! the rules live here and know nothing of Lambda beyond the request/response types.
+
+pub mod audit;
+pub mod auth;
+pub mod aws;
+pub mod config;
+pub mod cursor;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod interests;
+pub mod migrations;
+pub mod sqs_batch;
+pub mod state;
+pub mod telemetry;
+
+pub use config::Config;
+pub use error::ApiError;
+pub use state::AppState;

@@ -1,0 +1,40 @@
+//! What an HTTP function builds once at cold start and shares across invocations.
+
+use std::sync::Arc;
+
+use crate::auth::TokenKeys;
+use crate::aws::sqs::{QueuePublisher, SqsPublisher};
+use crate::config::Config;
+use crate::db::{build_pool, PgPool};
+
+/// Configuration, the pool, token keys and AWS clients of one function instance.
+pub struct AppState {
+    /// The configuration read at init.
+    pub config: Config,
+    /// The Postgres pool (connections open on first use).
+    pub pool: PgPool,
+    /// Access-token keys.
+    pub tokens: TokenKeys,
+    /// Queue publisher (SQS; its client is built on first use).
+    pub queue: Arc<dyn QueuePublisher>,
+}
+
+impl AppState {
+    /// Builds the state from a configuration; opens no connection yet.
+    pub fn from_config(config: Config) -> anyhow::Result<Self> {
+        let pool = build_pool(&config.database, &config.aws)?;
+        let tokens = TokenKeys::new(&config.tokens);
+        let queue = Arc::new(SqsPublisher::new(config.aws.clone()));
+        Ok(Self {
+            config,
+            pool,
+            tokens,
+            queue,
+        })
+    }
+
+    /// Builds the state from the environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_config(Config::from_env()?)
+    }
+}
