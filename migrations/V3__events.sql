@@ -73,7 +73,7 @@ CREATE TABLE event (
         CHECK (mood IN ('party', 'picnic', 'travel', 'dinner', 'sports', 'music', 'workshop', 'other')),
     CONSTRAINT event_one_venue_kind CHECK (venue_id IS NULL OR venue_text IS NULL),
     CONSTRAINT event_capacity_positive CHECK (capacity > 0 AND capacity <= 10000),
-    CONSTRAINT event_ticket_price_non_negative CHECK (ticket_price >= 0),
+    -- Together these two keep the price ≥ 0: a paid event costs something, a free one nothing.
     CONSTRAINT event_paid_has_price CHECK (NOT is_paid OR ticket_price > 0),
     CONSTRAINT event_free_has_no_price CHECK (is_paid OR ticket_price = 0),
     CONSTRAINT event_currency_check CHECK (currency = 'INR'),

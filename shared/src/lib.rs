@@ -2,6 +2,8 @@
 //! HTTP plumbing, authentication, SQL repositories and AWS adapters. Functions stay thin;
 //! the rules live here and know nothing of Lambda beyond the request/response types.
 
+#![warn(missing_docs)]
+
 pub mod audit;
 pub mod auth;
 pub mod aws;

@@ -14,15 +14,47 @@ pub fn router() -> Router<AppState> {
         .route(Method::GET, "/v1/events", not_implemented)
         .route(Method::GET, "/v1/events/{event_id}", not_implemented)
         .route(Method::PATCH, "/v1/events/{event_id}", not_implemented)
-        .route(Method::POST, "/v1/events/{event_id}/publish", not_implemented)
-        .route(Method::POST, "/v1/events/{event_id}/unpublish", not_implemented)
-        .route(Method::POST, "/v1/events/{event_id}/cancel", not_implemented)
-        .route(Method::POST, "/v1/events/{event_id}/images", not_implemented)
+        .route(
+            Method::POST,
+            "/v1/events/{event_id}/publish",
+            not_implemented,
+        )
+        .route(
+            Method::POST,
+            "/v1/events/{event_id}/unpublish",
+            not_implemented,
+        )
+        .route(
+            Method::POST,
+            "/v1/events/{event_id}/cancel",
+            not_implemented,
+        )
+        .route(
+            Method::POST,
+            "/v1/events/{event_id}/images",
+            not_implemented,
+        )
         .route(Method::PUT, "/v1/events/{event_id}/images", not_implemented)
-        .route(Method::DELETE, "/v1/events/{event_id}/images/{image_id}", not_implemented)
-        .route(Method::GET, "/v1/events/{event_id}/calendar.ics", not_implemented)
-        .route(Method::POST, "/v1/events/{event_id}/cohosts", not_implemented)
-        .route(Method::DELETE, "/v1/events/{event_id}/cohosts/{user_id}", not_implemented)
+        .route(
+            Method::DELETE,
+            "/v1/events/{event_id}/images/{image_id}",
+            not_implemented,
+        )
+        .route(
+            Method::GET,
+            "/v1/events/{event_id}/calendar.ics",
+            not_implemented,
+        )
+        .route(
+            Method::POST,
+            "/v1/events/{event_id}/cohosts",
+            not_implemented,
+        )
+        .route(
+            Method::DELETE,
+            "/v1/events/{event_id}/cohosts/{user_id}",
+            not_implemented,
+        )
         .route(Method::GET, "/v1/me/events", not_implemented)
         .route(Method::GET, "/v1/venues", not_implemented)
         .route(Method::POST, "/v1/venues", not_implemented)

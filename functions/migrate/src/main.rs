@@ -11,7 +11,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         let config = &config;
         lambda_runtime::run(service_fn(move |_: LambdaEvent<Value>| async move {
-            migrate::migrate(config).await.map_err(lambda_runtime::Error::from)
+            migrate::migrate(config)
+                .await
+                .map_err(lambda_runtime::Error::from)
         }))
         .await
     } else {

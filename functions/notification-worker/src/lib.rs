@@ -7,7 +7,9 @@ use lambda_runtime::LambdaEvent;
 use shared::sqs_batch::process_batch;
 
 /// Handles one SQS batch; the response names only the failed messages.
-pub async fn handle(event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, lambda_runtime::Error> {
+pub async fn handle(
+    event: LambdaEvent<SqsEvent>,
+) -> Result<SqsBatchResponse, lambda_runtime::Error> {
     Ok(process_batch(event.payload, deliver).await)
 }
 

@@ -11,6 +11,14 @@ use shared::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(Method::GET, "/v1/me/notifications", not_implemented)
-        .route(Method::POST, "/v1/me/notifications/{notification_id}/read", not_implemented)
-        .route(Method::POST, "/v1/me/notifications/read-all", not_implemented)
+        .route(
+            Method::POST,
+            "/v1/me/notifications/{notification_id}/read",
+            not_implemented,
+        )
+        .route(
+            Method::POST,
+            "/v1/me/notifications/read-all",
+            not_implemented,
+        )
 }

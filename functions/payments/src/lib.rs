@@ -11,10 +11,30 @@ use shared::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(Method::POST, "/v1/payments/orders", not_implemented)
-        .route(Method::GET, "/v1/payments/orders/{order_id}", not_implemented)
+        .route(
+            Method::GET,
+            "/v1/payments/orders/{order_id}",
+            not_implemented,
+        )
         .route(Method::GET, "/v1/me/orders", not_implemented)
-        .route(Method::POST, "/v1/payments/orders/{order_id}/verify", not_implemented)
-        .route(Method::POST, "/v1/payments/orders/{order_id}/refund", not_implemented)
-        .route(Method::POST, "/v1/payments/webhooks/razorpay", not_implemented)
-        .route(Method::POST, "/v1/payments/sandbox/orders/{order_id}/pay", not_implemented)
+        .route(
+            Method::POST,
+            "/v1/payments/orders/{order_id}/verify",
+            not_implemented,
+        )
+        .route(
+            Method::POST,
+            "/v1/payments/orders/{order_id}/refund",
+            not_implemented,
+        )
+        .route(
+            Method::POST,
+            "/v1/payments/webhooks/razorpay",
+            not_implemented,
+        )
+        .route(
+            Method::POST,
+            "/v1/payments/sandbox/orders/{order_id}/pay",
+            not_implemented,
+        )
 }

@@ -96,12 +96,15 @@ impl TokenKeys {
 
     /// Verifies an access token; any failure is a 401 that does not say which check failed.
     pub fn verify_access(&self, token: &str) -> Result<AccessClaims, ApiError> {
-        let data = decode::<AccessClaims>(token, &self.decoding, &self.validation).map_err(|e| {
-            tracing::debug!(reason = %e, "access token rejected");
-            ApiError::unauthorized("The access token is invalid or expired.")
-        })?;
+        let data =
+            decode::<AccessClaims>(token, &self.decoding, &self.validation).map_err(|e| {
+                tracing::debug!(reason = %e, "access token rejected");
+                ApiError::unauthorized("The access token is invalid or expired.")
+            })?;
         if data.claims.typ != ACCESS_TOKEN_TYPE {
-            return Err(ApiError::unauthorized("The access token is invalid or expired."));
+            return Err(ApiError::unauthorized(
+                "The access token is invalid or expired.",
+            ));
         }
         Ok(data.claims)
     }

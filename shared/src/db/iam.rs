@@ -8,7 +8,9 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context;
 use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings};
+use aws_sigv4::http_request::{
+    sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
+};
 use aws_sigv4::sign::v4;
 use deadpool_postgres::Connect;
 use tokio::sync::OnceCell;
@@ -39,7 +41,7 @@ pub fn rds_auth_token(
         .build()
         .context("SigV4 parameters")?
         .into();
-    let encoded_user: String = url::form_urlencoded::byte_serialize(user.as_bytes()).collect();
+    let encoded_user = percent_encode(user);
     let url = format!("https://{host}:{port}/?Action=connect&DBUser={encoded_user}");
     let signable = SignableRequest::new("GET", &url, std::iter::empty(), SignableBody::Bytes(&[]))
         .context("signable request")?;
@@ -92,7 +94,9 @@ impl IamConnect {
             _ => anyhow::bail!("IAM auth needs a TCP host in DATABASE_URL"),
         };
         let port = pg.get_ports().first().copied().unwrap_or(5432);
-        let user = pg.get_user().context("IAM auth needs a user in DATABASE_URL")?;
+        let user = pg
+            .get_user()
+            .context("IAM auth needs a user in DATABASE_URL")?;
         rds_auth_token(&host, port, user, &region, &credentials, SystemTime::now())
     }
 }
@@ -121,4 +125,17 @@ impl Connect for IamConnect {
             Ok((client, handle))
         })
     }
+}
+
+/// RFC 3986 percent-encoding (unreserved characters kept), as SigV4 canonicalises query values.
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -21,7 +21,10 @@ pub use iam::rds_auth_token;
 pub type PgPool = Pool;
 
 /// Builds the pool. Connections are opened lazily, on the first request, not at cold start.
-pub fn build_pool(settings: &DatabaseSettings, aws: &crate::config::AwsSettings) -> anyhow::Result<PgPool> {
+pub fn build_pool(
+    settings: &DatabaseSettings,
+    aws: &crate::config::AwsSettings,
+) -> anyhow::Result<PgPool> {
     let pg_config = tokio_postgres::Config::from_str(settings.url.expose_secret())
         .context("DATABASE_URL is not a valid Postgres URL")?;
     let manager_config = ManagerConfig {

@@ -48,7 +48,11 @@ impl ApiRequest {
         let mut query: Vec<(String, String)> = req
             .uri()
             .query()
-            .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .map(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .into_owned()
+                    .collect()
+            })
             .unwrap_or_default();
         if query.is_empty() {
             let params = req.query_string_parameters_ref();

@@ -7,7 +7,10 @@ use serde::Serialize;
 use crate::error::ApiError;
 
 /// A JSON response with the given status.
-pub fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Result<Response<Body>, ApiError> {
+pub fn json_response<T: Serialize>(
+    status: StatusCode,
+    value: &T,
+) -> Result<Response<Body>, ApiError> {
     let body = serde_json::to_vec(value)
         .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("serialising a response")))?;
     Response::builder()

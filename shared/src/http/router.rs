@@ -85,11 +85,14 @@ impl<S: Send + Sync + 'static> Router<S> {
         let request_id = req.request_id.clone();
         let started = Instant::now();
         let (route, result) = match self.matcher.at(&req.path) {
-            Err(_) => (None, Err(ApiError::client(
-                http::StatusCode::NOT_FOUND,
-                "route_not_found",
-                "No route matches this path.",
-            ))),
+            Err(_) => (
+                None,
+                Err(ApiError::client(
+                    http::StatusCode::NOT_FOUND,
+                    "route_not_found",
+                    "No route matches this path.",
+                )),
+            ),
             Ok(matched) => {
                 let index = *matched.value;
                 req.path_params = matched
@@ -100,8 +103,12 @@ impl<S: Send + Sync + 'static> Router<S> {
                 let handlers = &self.handlers[index];
                 match handlers.iter().find(|(m, _)| *m == req.method) {
                     Some((_, handler)) => {
-                        let span = tracing::info_span!("request", %request_id, route = self.paths[index]);
-                        (Some(self.paths[index]), handler(state, req).instrument(span).await)
+                        let span =
+                            tracing::info_span!("request", %request_id, route = self.paths[index]);
+                        (
+                            Some(self.paths[index]),
+                            handler(state, req).instrument(span).await,
+                        )
                     }
                     None => {
                         let mut err = ApiError::client(

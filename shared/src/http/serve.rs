@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use lambda_http::{service_fn, Request};
 
-use super::router::{HandlerResult, Router};
 use super::request::ApiRequest;
+use super::router::{HandlerResult, Router};
 use crate::error::ApiError;
 use crate::state::AppState;
 

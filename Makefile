@@ -1,0 +1,32 @@
+# The two commands of the README, and a few helpers.
+.PHONY: dev test down migrate seed lint fmt
+
+## make dev: install what is missing, start Postgres + moto, migrate, seed, serve on :9000
+dev:
+	bash scripts/dev.sh
+
+## make test: fmt, clippy, cfn-lint and every test on fresh databases
+test:
+	bash scripts/test.sh
+
+## make down: stop what make dev started
+down:
+	bash scripts/down.sh
+
+## make migrate: apply migrations to the dev database
+migrate:
+	bash scripts/ensure-postgres.sh
+	bash scripts/create-db.sh eventhost
+	bash scripts/dev-env.sh
+	set -a && . .local/dev.env && set +a && cargo run -q -p migrate
+
+## make seed: load the demo data again (idempotent)
+seed:
+	PGPASSWORD=postgres psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres -d eventhost -f scripts/seed-demo.sql
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo clippy --workspace --all-targets -- -D warnings
+	.venv/bin/cfn-lint template.yaml

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Writes .local/dev.env: the configuration every function gets under `cargo lambda watch`
+# (the same variables template.yaml sets in AWS, pointed at the local Postgres and moto).
+source "$(dirname "$0")/lib.sh"
+{
+    echo "DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/$DEV_DB"
+    echo "DATABASE_TLS=disable"
+    echo "DATABASE_POOL_SIZE=2"
+    echo "TOKEN_SIGNING_KEY=local-development-signing-key-never-used-in-aws"
+    echo "AWS_ENDPOINT_URL=$MOTO_URL"
+    echo "AWS_REGION=$AWS_REGION_LOCAL"
+    echo "AWS_ACCESS_KEY_ID=test"
+    echo "AWS_SECRET_ACCESS_KEY=test"
+    echo "RUST_LOG=info"
+    [ -f "$LOCAL/aws.env" ] && cat "$LOCAL/aws.env"
+    true
+} > "$LOCAL/dev.env"

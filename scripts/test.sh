@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `make test`: every check and every test. Starts what the tests need (Postgres, moto);
+# each test creates its own fresh database.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+bash scripts/ensure-tools.sh
+bash scripts/ensure-postgres.sh
+
+say "dropping databases left by earlier test runs"
+for db in $(psql_admin -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'test\_%'"); do
+    psql_admin -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
+done
+
+say "cargo fmt --check"
+cargo fmt --all -- --check
+
+say "cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -q -- -D warnings
+
+say "cfn-lint template.yaml"
+cfn-lint template.yaml
+
+bash scripts/moto.sh start
+
+export TEST_DATABASE_ADMIN_URL="$PG_ADMIN_URL"
+export TEST_AWS_ENDPOINT_URL="$MOTO_URL"
+say "cargo test: unit tests of every crate"
+cargo test --workspace --exclude api-tests --lib --bins
+# The integration binary runs last, so the run closes on its summary.
+say "cargo test: integration tests (each on a fresh database)"
+cargo test -p api-tests --test api -- --test-threads "${TEST_THREADS:-4}"

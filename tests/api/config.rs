@@ -1,0 +1,89 @@
+use std::collections::HashMap;
+
+use shared::config::{Config, ConfigError, DatabaseTls};
+
+fn lookup(vars: &[(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<&str, &str> = vars.iter().copied().collect();
+    move |name| map.get(name).map(|v| v.to_string())
+}
+
+const MINIMAL: &[(&str, &str)] = &[
+    (
+        "DATABASE_URL",
+        "postgres://app:s3cret-pass@db.internal:5432/app",
+    ),
+    ("TOKEN_SIGNING_KEY", "a-signing-key-that-is-long-enough-123"),
+];
+
+#[test]
+fn a_missing_required_variable_is_named() {
+    let err = Config::from_lookup(lookup(&[(
+        "TOKEN_SIGNING_KEY",
+        "a-signing-key-that-is-long-enough-123",
+    )]))
+    .unwrap_err();
+    assert!(matches!(err, ConfigError::Missing("DATABASE_URL")));
+    assert!(err.to_string().contains("DATABASE_URL"));
+
+    let err = Config::from_lookup(lookup(&[("DATABASE_URL", "postgres://x")])).unwrap_err();
+    assert!(err.to_string().contains("TOKEN_SIGNING_KEY"));
+}
+
+#[test]
+fn invalid_values_are_named_too() {
+    let mut vars = MINIMAL.to_vec();
+    vars.push(("DATABASE_POOL_SIZE", "many"));
+    let err = Config::from_lookup(lookup(&vars)).unwrap_err();
+    assert!(err.to_string().contains("DATABASE_POOL_SIZE"), "{err}");
+
+    let mut vars = MINIMAL.to_vec();
+    vars.push(("DATABASE_TLS", "maybe"));
+    assert!(Config::from_lookup(lookup(&vars))
+        .unwrap_err()
+        .to_string()
+        .contains("DATABASE_TLS"));
+
+    let err = Config::from_lookup(lookup(&[
+        ("DATABASE_URL", "postgres://x"),
+        ("TOKEN_SIGNING_KEY", "short"),
+    ]))
+    .unwrap_err();
+    assert!(err.to_string().contains("TOKEN_SIGNING_KEY"));
+}
+
+#[test]
+fn defaults_suit_rds_proxy_and_secrets_are_redacted_in_debug() {
+    let config = Config::from_lookup(lookup(MINIMAL)).unwrap();
+    assert_eq!(config.database.pool_size, 2);
+    assert_eq!(
+        config.database.tls,
+        DatabaseTls::VerifyFull,
+        "TLS unless explicitly disabled"
+    );
+    assert!(!config.database.iam_auth);
+    assert_eq!(config.tokens.access_ttl.as_secs(), 900);
+    let debug = format!("{config:?}");
+    assert!(
+        !debug.contains("s3cret-pass"),
+        "database password leaked: {debug}"
+    );
+    assert!(
+        !debug.contains("long-enough"),
+        "signing key leaked: {debug}"
+    );
+    assert_eq!(
+        config.database_url(),
+        "postgres://app:s3cret-pass@db.internal:5432/app"
+    );
+}
+
+#[test]
+fn a_function_requires_the_optional_settings_it_uses() {
+    let config = Config::from_lookup(lookup(MINIMAL)).unwrap();
+    let err = Config::require(
+        &config.queues.notification_queue_url,
+        "NOTIFICATION_QUEUE_URL",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("NOTIFICATION_QUEUE_URL"));
+}

@@ -1,0 +1,267 @@
+//! Test harness: a fresh, migrated database per test, the state every function builds at init,
+//! and in-process calls to any function's handler with a built API Gateway request, routed by
+//! the same table `cargo lambda watch` uses.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use http::{HeaderMap, Method, StatusCode};
+use lambda_http::Body;
+use serde_json::Value;
+use shared::config::Config;
+use shared::http::{ApiRequest, Router};
+use shared::AppState;
+use uuid::Uuid;
+
+/// The admin URL of the test Postgres server (`make test` sets it).
+pub fn admin_url() -> String {
+    std::env::var("TEST_DATABASE_ADMIN_URL")
+        .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// The moto endpoint (`make test` starts it).
+pub fn aws_endpoint() -> String {
+    std::env::var("TEST_AWS_ENDPOINT_URL").unwrap_or_else(|_| "http://127.0.0.1:4566".into())
+}
+
+/// The signing key every test app uses.
+pub const TEST_SIGNING_KEY: &str = "test-signing-key-with-at-least-32-bytes!!";
+
+/// Configuration for a test app on `database`.
+pub fn test_config(database: &str) -> Config {
+    let mut url = url_for(database);
+    url.push_str("?connect_timeout=5");
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("DATABASE_URL", url),
+        ("DATABASE_TLS", "disable".into()),
+        ("DATABASE_POOL_SIZE", "4".into()),
+        ("TOKEN_SIGNING_KEY", TEST_SIGNING_KEY.into()),
+        ("AWS_ENDPOINT_URL", aws_endpoint()),
+        ("AWS_REGION", "ap-south-1".into()),
+    ]);
+    Config::from_lookup(|name| vars.get(name).cloned()).expect("test config is complete")
+}
+
+fn url_for(database: &str) -> String {
+    let admin = admin_url();
+    let base = admin
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .unwrap_or(&admin);
+    format!("{base}/{database}")
+}
+
+/// Opens a plain connection (for setup and assertions outside the app's pool).
+pub async fn connect(database: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(&url_for(database), tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("connecting to {database}: {e} (is Postgres running? `make test` starts it)")
+        });
+    tokio::spawn(connection);
+    client
+}
+
+/// Creates an empty database with a unique name.
+pub async fn create_empty_database() -> String {
+    let name = format!("test_{}", Uuid::new_v4().simple());
+    connect("postgres")
+        .await
+        .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("creating the test database");
+    name
+}
+
+/// A running app on its own fresh, migrated database.
+pub struct TestApp {
+    /// The state the functions share (pool, config, keys).
+    pub state: Arc<AppState>,
+    /// A direct connection for arranging and asserting.
+    pub db: tokio_postgres::Client,
+}
+
+/// Spawns an app on a fresh database with every migration applied.
+pub async fn spawn_app() -> TestApp {
+    let database = create_empty_database().await;
+    let mut db = connect(&database).await;
+    shared::migrations::run(&mut db)
+        .await
+        .expect("migrations apply");
+    let state = Arc::new(AppState::from_config(test_config(&database)).expect("state builds"));
+    TestApp { state, db }
+}
+
+/// Every function's route table, built once per test binary.
+pub fn routers() -> &'static HashMap<&'static str, Router<AppState>> {
+    static ROUTERS: OnceLock<HashMap<&'static str, Router<AppState>>> = OnceLock::new();
+    ROUTERS.get_or_init(|| {
+        HashMap::from([
+            ("auth", auth::router()),
+            ("profile", profile::router()),
+            ("events", events::router()),
+            ("attendance", attendance::router()),
+            ("payments", payments::router()),
+            ("notifications", notifications::router()),
+        ])
+    })
+}
+
+/// The `[workspace.metadata.lambda.watch.router]` table: path template → function.
+pub fn watch_router() -> &'static Vec<(String, String)> {
+    static TABLE: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let manifest =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml"))
+                .expect("reading the workspace Cargo.toml");
+        let doc: toml::Value = toml::from_str(&manifest).expect("Cargo.toml parses");
+        doc["workspace"]["metadata"]["lambda"]["watch"]["router"]
+            .as_table()
+            .expect("the watch router is a table")
+            .iter()
+            .map(|(path, function)| {
+                (
+                    path.clone(),
+                    function.as_str().expect("function name").to_owned(),
+                )
+            })
+            .collect()
+    })
+}
+
+/// Which function `cargo lambda watch` would send `path` to.
+pub fn function_for(path: &str) -> Option<&'static str> {
+    static MATCHER: OnceLock<matchit::Router<String>> = OnceLock::new();
+    let matcher = MATCHER.get_or_init(|| {
+        let mut matcher = matchit::Router::new();
+        for (template, function) in watch_router() {
+            matcher
+                .insert(template.clone(), function.clone())
+                .expect("router templates are valid");
+        }
+        matcher
+    });
+    matcher.at(path).ok().map(|m| m.value.as_str())
+}
+
+/// A response as a test sees it.
+#[derive(Debug)]
+pub struct TestResponse {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body parsed as JSON (`Null` when empty or not JSON).
+    pub body: Value,
+    /// Raw body text.
+    pub text: String,
+}
+
+impl TestResponse {
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Builds and sends a request to the function that owns its path.
+pub struct TestRequest<'a> {
+    app: &'a TestApp,
+    request: http::request::Builder,
+    body: Body,
+}
+
+impl TestApp {
+    /// Starts a request.
+    pub fn request(&self, method: Method, uri: &str) -> TestRequest<'_> {
+        TestRequest {
+            app: self,
+            request: http::Request::builder().method(method).uri(uri),
+            body: Body::Empty,
+        }
+    }
+}
+
+impl TestRequest<'_> {
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.request = self.request.header(name, value);
+        self
+    }
+
+    /// Sets a JSON body.
+    pub fn json(self, body: &Value) -> Self {
+        self.raw_body(body.to_string().into_bytes())
+            .header("content-type", "application/json")
+    }
+
+    /// Sets raw body bytes.
+    pub fn raw_body(mut self, bytes: Vec<u8>) -> Self {
+        self.body = Body::Binary(bytes);
+        self
+    }
+
+    /// Routes the request as `cargo lambda watch` would and calls the handler in-process.
+    pub async fn send(self) -> TestResponse {
+        let request = self.request.body(self.body).expect("request builds");
+        let path = request.uri().path().to_owned();
+        let function = function_for(&path).unwrap_or("profile");
+        let router = &routers()[function];
+        let response = router
+            .dispatch(
+                Arc::clone(&self.app.state),
+                ApiRequest::from_lambda(request),
+            )
+            .await;
+        let (parts, body) = response.into_parts();
+        let bytes = match body {
+            Body::Empty => Vec::new(),
+            Body::Text(text) => text.into_bytes(),
+            Body::Binary(bytes) => bytes,
+            _ => Vec::new(),
+        };
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        TestResponse {
+            status: parts.status,
+            headers: parts.headers,
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            text,
+        }
+    }
+}
+
+/// Asserts a problem+json body of the given status and code, with the standard members.
+pub fn assert_problem(response: &TestResponse, status: StatusCode, code: &str) {
+    assert_eq!(response.status, status, "body: {}", response.text);
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/problem+json")
+    );
+    let body = &response.body;
+    assert_eq!(body["status"], status.as_u16(), "body: {body}");
+    assert_eq!(body["code"], code, "body: {body}");
+    assert!(body["title"].is_string(), "title missing: {body}");
+    assert!(body["detail"].is_string(), "detail missing: {body}");
+    assert!(
+        body["type"].as_str().is_some_and(|t| t.ends_with(code)),
+        "type: {body}"
+    );
+    assert!(
+        body["request_id"].as_str().is_some_and(|r| !r.is_empty()),
+        "request_id: {body}"
+    );
+}
+
+/// Inserts a user (account + profile) and returns its public id.
+pub async fn insert_user(db: &tokio_postgres::Client, phone: &str) -> Uuid {
+    let row = db
+        .query_one(
+            "WITH u AS (INSERT INTO auth_user (username) VALUES ($1) RETURNING id, uuid) \
+             INSERT INTO user_profile (user_id, phone_number) SELECT id, $1 FROM u RETURNING \
+             (SELECT uuid FROM u)",
+            &[&phone],
+        )
+        .await
+        .expect("inserting a user");
+    row.get(0)
+}

@@ -1,0 +1,147 @@
+//! Request parsing: bodies (400 malformed, 413, 415, 422 naming every field), query limits and
+//! keyset cursors.
+
+use http::{Method, StatusCode};
+use serde::Deserialize;
+use shared::cursor::{self, Page};
+use shared::http::{parse_json, ApiRequest, FieldReader};
+
+fn request(body: &[u8], content_type: Option<&str>) -> ApiRequest {
+    let mut builder = http::Request::builder()
+        .method(Method::POST)
+        .uri("/v1/venues?limit=5&interest=a&interest=b");
+    if let Some(ct) = content_type {
+        builder = builder.header("content-type", ct);
+    }
+    ApiRequest::from_lambda(
+        builder
+            .body(lambda_http::Body::Binary(body.to_vec()))
+            .unwrap(),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct NewVenue {
+    #[allow(dead_code)]
+    name: String,
+    #[allow(dead_code)]
+    latitude: f64,
+}
+
+fn fields(err: &shared::ApiError) -> Vec<String> {
+    match err {
+        shared::ApiError::Client(p) => p.errors.iter().map(|e| e.field.clone()).collect(),
+        other => panic!("expected a client problem, got {other:?}"),
+    }
+}
+
+#[test]
+fn malformed_json_is_400_naming_the_body() {
+    let err =
+        parse_json::<NewVenue>(&request(b"{\"name\": ", Some("application/json"))).unwrap_err();
+    assert_eq!(err.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(fields(&err), vec!["body"]);
+
+    let err = parse_json::<NewVenue>(&request(b"", None)).unwrap_err();
+    assert_eq!(err.status(), StatusCode::BAD_REQUEST);
+
+    let err = parse_json::<NewVenue>(&request(b"[1, 2]", None)).unwrap_err();
+    assert_eq!(err.status(), StatusCode::BAD_REQUEST);
+}
+
+#[test]
+fn a_wrong_type_or_missing_field_is_422_naming_it() {
+    let err = parse_json::<NewVenue>(&request(br#"{"name": "Hall", "latitude": "north"}"#, None))
+        .unwrap_err();
+    assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&err), vec!["latitude"]);
+
+    let err = parse_json::<NewVenue>(&request(br#"{"name": "Hall"}"#, None)).unwrap_err();
+    assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[test]
+fn the_field_reader_lists_every_bad_field_in_one_422() {
+    let req = request(
+        br#"{"name": 7, "capacity": 0, "latitude": 12.5}"#,
+        Some("application/json; charset=utf-8"),
+    );
+    let mut reader = FieldReader::from_request(&req).unwrap();
+    let name: Option<String> = reader.required("name");
+    let capacity: Option<i64> = reader.required("capacity");
+    if let Some(capacity) = capacity {
+        reader.check(
+            (1..=10_000).contains(&capacity),
+            "capacity",
+            "must be from 1 to 10000",
+        );
+    }
+    let _title: Option<String> = reader.required("title");
+    let latitude: Option<f64> = reader.optional("latitude");
+    assert_eq!(latitude, Some(12.5));
+    assert!(name.is_none());
+    let err = reader.finish().unwrap_err();
+    assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&err), vec!["name", "capacity", "title"]);
+}
+
+#[test]
+fn oversized_bodies_are_413_and_other_media_types_415() {
+    let big = vec![b' '; 64 * 1024 + 1];
+    let err = parse_json::<NewVenue>(&request(&big, None)).unwrap_err();
+    assert_eq!(err.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    let err = parse_json::<NewVenue>(&request(
+        b"name=Hall",
+        Some("application/x-www-form-urlencoded"),
+    ))
+    .unwrap_err();
+    assert_eq!(err.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[test]
+fn query_parameters_repeat_and_limit_is_bounded() {
+    let req = request(b"", None);
+    assert_eq!(req.query_params("interest"), vec!["a", "b"]);
+    assert_eq!(req.page_limit().unwrap(), 5);
+    for bad in ["0", "101", "-1", "ten"] {
+        let req = ApiRequest::from_lambda(
+            http::Request::builder()
+                .uri(format!("/v1/events?limit={bad}"))
+                .body(lambda_http::Body::Empty)
+                .unwrap(),
+        );
+        let err = req.page_limit().unwrap_err();
+        assert_eq!(
+            err.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "limit={bad}"
+        );
+        assert_eq!(fields(&err), vec!["limit"]);
+    }
+}
+
+#[test]
+fn cursors_round_trip_and_forged_ones_are_422_on_cursor() {
+    let key = ("2026-12-01".to_owned(), 42_i64);
+    let encoded = cursor::encode(&key);
+    assert!(!encoded.contains("2026"), "cursors are opaque");
+    assert_eq!(cursor::decode::<(String, i64)>(&encoded).unwrap(), key);
+    for forged in ["!!!", "bm90IGpzb24", &cursor::encode(&"just a string")] {
+        let err = cursor::decode::<(String, i64)>(forged).unwrap_err();
+        assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(fields(&err), vec!["cursor"]);
+    }
+}
+
+#[test]
+fn a_page_keeps_limit_rows_and_points_past_the_last() {
+    let page = Page::from_rows(vec![1, 2, 3], 2, |n| *n);
+    assert_eq!(page.items, vec![1, 2]);
+    assert_eq!(
+        cursor::decode::<i32>(page.next_cursor.as_deref().unwrap()).unwrap(),
+        2
+    );
+    let last = Page::from_rows(vec![1, 2], 2, |n| *n);
+    assert!(last.next_cursor.is_none());
+}

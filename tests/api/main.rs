@@ -1,0 +1,18 @@
+//! One integration-test binary: every module runs against real Postgres, each test on its own
+//! fresh database.
+
+mod helpers;
+
+mod audit;
+mod config;
+mod constraints;
+mod http_input;
+mod interests;
+mod migrations;
+mod pool;
+mod problems;
+mod routing;
+mod sqs;
+mod tokens;
+mod triggers;
+mod workers;

@@ -1,0 +1,144 @@
+use http::{Method, StatusCode};
+use shared::error::{ApiError, FieldError};
+
+use crate::helpers::{assert_problem, insert_user, spawn_app};
+
+fn body_of(response: &lambda_http::Response<lambda_http::Body>) -> serde_json::Value {
+    match response.body() {
+        lambda_http::Body::Binary(b) => serde_json::from_slice(b).unwrap(),
+        lambda_http::Body::Text(t) => serde_json::from_str(t).unwrap(),
+        lambda_http::Body::Empty => serde_json::Value::Null,
+        _ => panic!("unexpected body"),
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_route_is_a_404_problem() {
+    let app = spawn_app().await;
+    let response = app
+        .request(Method::GET, "/v1/interests/nope/deeper")
+        .send()
+        .await;
+    assert_problem(&response, StatusCode::NOT_FOUND, "route_not_found");
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_a_405_problem_with_allow() {
+    let app = spawn_app().await;
+    let response = app.request(Method::DELETE, "/v1/interests").send().await;
+    assert_problem(
+        &response,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+    assert_eq!(response.header("allow"), Some("GET"));
+
+    let response = app.request(Method::GET, "/v1/me").send().await;
+    assert_eq!(response.status, StatusCode::NOT_IMPLEMENTED);
+    let response = app.request(Method::PUT, "/v1/me").send().await;
+    assert_problem(
+        &response,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+    assert_eq!(response.header("allow"), Some("GET, PATCH, DELETE"));
+}
+
+#[tokio::test]
+async fn routes_whose_feature_has_not_landed_answer_501_from_their_own_function() {
+    let app = spawn_app().await;
+    let response = app
+        .request(Method::POST, "/v1/auth/otp")
+        .json(&serde_json::json!({}))
+        .send()
+        .await;
+    assert_problem(&response, StatusCode::NOT_IMPLEMENTED, "not_implemented");
+}
+
+#[test]
+fn a_validation_problem_lists_every_field_and_the_request_id() {
+    let response = ApiError::validation(vec![
+        FieldError::new("title", "is required"),
+        FieldError::new("capacity", "must be from 1 to 10000"),
+    ])
+    .into_response("req-42");
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let body = body_of(&response);
+    assert_eq!(body["type"], "/problems/validation_failed");
+    assert_eq!(body["title"], "Unprocessable Entity");
+    assert_eq!(body["status"], 422);
+    assert_eq!(body["code"], "validation_failed");
+    assert_eq!(body["request_id"], "req-42");
+    assert_eq!(
+        body["errors"],
+        serde_json::json!([
+            {"field": "title", "message": "is required"},
+            {"field": "capacity", "message": "must be from 1 to 10000"}
+        ])
+    );
+}
+
+#[test]
+fn a_rate_limit_problem_carries_retry_after_and_a_conflict_its_extra_members() {
+    let response = ApiError::rate_limited("otp_rate_limited", 42).into_response("r");
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(response.headers()["retry-after"], "42");
+
+    let response = ApiError::conflict("already_checked_in", "Already checked in.")
+        .with_extra("checked_in_at", serde_json::json!("2026-11-25T10:00:00Z"))
+        .into_response("r");
+    let body = body_of(&response);
+    assert_eq!(body["code"], "already_checked_in");
+    assert_eq!(body["checked_in_at"], "2026-11-25T10:00:00Z");
+}
+
+#[test]
+fn an_internal_error_never_returns_its_cause() {
+    let cause = anyhow::anyhow!("password=hunter2 at db.internal:5432");
+    let response = ApiError::Internal(cause).into_response("req-500");
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = body_of(&response);
+    assert_eq!(body["code"], "internal_error");
+    assert_eq!(body["request_id"], "req-500");
+    let text = body.to_string();
+    assert!(
+        !text.contains("hunter2") && !text.contains("db.internal"),
+        "leaked: {text}"
+    );
+}
+
+#[tokio::test]
+async fn a_known_unique_violation_maps_to_its_409_and_an_unknown_one_to_500() {
+    let app = spawn_app().await;
+    insert_user(&app.db, "+919000000003").await;
+    let client = app.state.pool.get().await.unwrap();
+
+    let err: ApiError = client
+        .execute(
+            "INSERT INTO auth_user (username) VALUES ('+919000000003')",
+            &[],
+        )
+        .await
+        .unwrap_err()
+        .into();
+    assert_eq!(err.status(), StatusCode::CONFLICT);
+    assert_eq!(err.code(), "username_taken");
+
+    let err: ApiError = client
+        .execute(
+            "INSERT INTO event_interest (name, slug) VALUES ('X', 'music')",
+            &[],
+        )
+        .await
+        .unwrap_err()
+        .into();
+    assert_eq!(
+        err.status(),
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "unlisted constraints are bugs"
+    );
+}
