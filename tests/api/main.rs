@@ -13,6 +13,7 @@ mod pool;
 mod problems;
 mod routing;
 mod sqs;
+mod telemetry;
 mod tokens;
 mod triggers;
 mod workers;
