@@ -59,8 +59,29 @@ pub struct TokenSettings {
     pub issuer: String,
     /// The `aud` claim we issue and require.
     pub audience: String,
-    /// Lifetime of an access token.
+    /// Lifetime of an access token (at most 15 minutes).
     pub access_ttl: Duration,
+    /// Lifetime of a refresh token.
+    pub refresh_ttl: Duration,
+}
+
+/// Phone-login limits: code lifetime and the throttles applied before any SMS is sent.
+#[derive(Debug, Clone)]
+pub struct OtpSettings {
+    /// How long a code stays valid (at most 10 minutes).
+    pub ttl: Duration,
+    /// Minimum wait before another code for the same number.
+    pub resend_after: Duration,
+    /// Codes per number per rolling hour.
+    pub max_per_number_per_hour: i64,
+    /// Codes per source IP per rolling hour.
+    pub max_per_ip_per_hour: i64,
+    /// Codes per country calling code per rolling day (SMS-pumping guard).
+    pub daily_cap_per_country: i64,
+    /// Failed verifications per number per rolling hour, across codes.
+    pub max_failures_per_number_per_hour: i64,
+    /// Wrong tries after which a code is dead.
+    pub max_attempts_per_code: i16,
 }
 
 /// Where the AWS SDK clients point.
@@ -94,6 +115,11 @@ pub struct Config {
     pub queues: QueueSettings,
     /// Bucket for presigned uploads.
     pub uploads_bucket: Option<String>,
+    /// Public base URL of uploaded files (a CDN in front of the bucket); the bucket's own
+    /// https URL when absent.
+    pub uploads_public_base_url: Option<String>,
+    /// Phone-login limits.
+    pub otp: OtpSettings,
 }
 
 impl Config {
@@ -141,11 +167,19 @@ impl Config {
                 signing_key: SecretString::from(signing_key),
                 issuer: get("TOKEN_ISSUER").unwrap_or_else(|| "eventhost".into()),
                 audience: get("TOKEN_AUDIENCE").unwrap_or_else(|| "eventhost-app".into()),
-                access_ttl: Duration::from_secs(parse_or(
-                    get("ACCESS_TOKEN_TTL_SECS"),
+                access_ttl: Duration::from_secs(bounded(
+                    parse_or(get("ACCESS_TOKEN_TTL_SECS"), "ACCESS_TOKEN_TTL_SECS", 900)?,
                     "ACCESS_TOKEN_TTL_SECS",
-                    900,
+                    60..=900,
                 )?),
+                refresh_ttl: Duration::from_secs(
+                    86_400
+                        * bounded(
+                            parse_or(get("REFRESH_TOKEN_TTL_DAYS"), "REFRESH_TOKEN_TTL_DAYS", 30)?,
+                            "REFRESH_TOKEN_TTL_DAYS",
+                            1..=90,
+                        )?,
+                ),
             },
             aws: AwsSettings {
                 region: get("AWS_REGION"),
@@ -156,6 +190,44 @@ impl Config {
                 reservation_expiry_queue_url: get("RESERVATION_EXPIRY_QUEUE_URL"),
             },
             uploads_bucket: get("UPLOADS_BUCKET"),
+            uploads_public_base_url: get("UPLOADS_PUBLIC_BASE_URL"),
+            otp: OtpSettings {
+                ttl: Duration::from_secs(bounded(
+                    parse_or(get("OTP_TTL_SECS"), "OTP_TTL_SECS", 300)?,
+                    "OTP_TTL_SECS",
+                    30..=600,
+                )?),
+                resend_after: Duration::from_secs(parse_or(
+                    get("OTP_RESEND_AFTER_SECS"),
+                    "OTP_RESEND_AFTER_SECS",
+                    30,
+                )?),
+                max_per_number_per_hour: parse_or(
+                    get("OTP_MAX_PER_NUMBER_PER_HOUR"),
+                    "OTP_MAX_PER_NUMBER_PER_HOUR",
+                    5,
+                )?,
+                max_per_ip_per_hour: parse_or(
+                    get("OTP_MAX_PER_IP_PER_HOUR"),
+                    "OTP_MAX_PER_IP_PER_HOUR",
+                    20,
+                )?,
+                daily_cap_per_country: parse_or(
+                    get("OTP_DAILY_CAP_PER_COUNTRY"),
+                    "OTP_DAILY_CAP_PER_COUNTRY",
+                    2000,
+                )?,
+                max_failures_per_number_per_hour: bounded(
+                    parse_or(
+                        get("OTP_MAX_FAILURES_PER_NUMBER_PER_HOUR"),
+                        "OTP_MAX_FAILURES_PER_NUMBER_PER_HOUR",
+                        100,
+                    )?,
+                    "OTP_MAX_FAILURES_PER_NUMBER_PER_HOUR",
+                    1..=100,
+                )?,
+                max_attempts_per_code: 5,
+            },
         })
     }
 
@@ -171,6 +243,21 @@ impl Config {
     /// The database URL, for code that must open its own connection (migrations).
     pub fn database_url(&self) -> &str {
         self.database.url.expose_secret()
+    }
+}
+
+fn bounded<T: PartialOrd + std::fmt::Debug>(
+    value: T,
+    name: &'static str,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<T, ConfigError> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(ConfigError::Invalid {
+            name,
+            reason: format!("{value:?} is outside {range:?}"),
+        })
     }
 }
 

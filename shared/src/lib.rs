@@ -10,13 +10,16 @@ pub mod aws;
 pub mod config;
 pub mod cursor;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod http;
 pub mod interests;
 pub mod migrations;
+pub mod profiles;
 pub mod sqs_batch;
 pub mod state;
 pub mod telemetry;
+pub mod uploads;
 
 pub use config::Config;
 pub use error::ApiError;

@@ -3,6 +3,8 @@
 use std::sync::Arc;
 
 use crate::auth::TokenKeys;
+use crate::aws::s3::{S3UploadSigner, UploadSigner};
+use crate::aws::sns::{SmsSender, SnsSmsSender};
 use crate::aws::sqs::{QueuePublisher, SqsPublisher};
 use crate::config::Config;
 use crate::db::{build_pool, PgPool};
@@ -17,6 +19,10 @@ pub struct AppState {
     pub tokens: TokenKeys,
     /// Queue publisher (SQS; its client is built on first use).
     pub queue: Arc<dyn QueuePublisher>,
+    /// SMS sender (SNS; its client is built on first use).
+    pub sms: Arc<dyn SmsSender>,
+    /// Upload URL signer (S3), when `UPLOADS_BUCKET` is set.
+    pub uploads: Option<Arc<dyn UploadSigner>>,
 }
 
 impl AppState {
@@ -25,11 +31,17 @@ impl AppState {
         let pool = build_pool(&config.database, &config.aws)?;
         let tokens = TokenKeys::new(&config.tokens);
         let queue = Arc::new(SqsPublisher::new(config.aws.clone()));
+        let sms = Arc::new(SnsSmsSender::new(config.aws.clone()));
+        let uploads = config.uploads_bucket.clone().map(|bucket| {
+            Arc::new(S3UploadSigner::new(config.aws.clone(), bucket)) as Arc<dyn UploadSigner>
+        });
         Ok(Self {
             config,
             pool,
             tokens,
             queue,
+            sms,
+            uploads,
         })
     }
 

@@ -3,12 +3,19 @@
 //! the same table `cargo lambda watch` uses.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use http::{HeaderMap, Method, StatusCode};
-use lambda_http::Body;
-use serde_json::Value;
+use lambda_http::aws_lambda_events::apigw::{
+    ApiGatewayV2httpRequestContext, ApiGatewayV2httpRequestContextHttpDescription,
+};
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, RequestExt};
+use serde_json::{json, Value};
+use shared::aws::sns::SmsSender;
+use shared::aws::BoxFuture;
 use shared::config::Config;
+use shared::domain::PhoneNumber;
 use shared::http::{ApiRequest, Router};
 use shared::AppState;
 use uuid::Uuid;
@@ -73,23 +80,91 @@ pub async fn create_empty_database() -> String {
     name
 }
 
+/// An SMS sender that records messages instead of sending them (and can be told to fail).
+#[derive(Default)]
+pub struct FakeSms {
+    /// (E.164 number, text) of every message sent.
+    pub sent: Mutex<Vec<(String, String)>>,
+    /// When set, every send fails.
+    pub failing: std::sync::atomic::AtomicBool,
+}
+
+impl FakeSms {
+    /// The six-digit code in the last SMS sent to `phone`.
+    pub fn last_code(&self, phone: &str) -> Option<String> {
+        let sent = self.sent.lock().unwrap();
+        let (_, text) = sent.iter().rev().find(|(to, _)| to == phone)?;
+        text.split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .map(str::to_owned)
+    }
+
+    /// How many messages were sent.
+    pub fn count(&self) -> usize {
+        self.sent.lock().unwrap().len()
+    }
+}
+
+impl SmsSender for FakeSms {
+    fn send<'a>(&'a self, to: &'a PhoneNumber, text: &'a str) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
+                anyhow::bail!("SMS provider unavailable");
+            }
+            self.sent
+                .lock()
+                .unwrap()
+                .push((to.as_str().to_owned(), text.to_owned()));
+            Ok(())
+        })
+    }
+}
+
 /// A running app on its own fresh, migrated database.
 pub struct TestApp {
     /// The state the functions share (pool, config, keys).
     pub state: Arc<AppState>,
     /// A direct connection for arranging and asserting.
     pub db: tokio_postgres::Client,
+    /// Every SMS the app sent.
+    pub sms: Arc<FakeSms>,
 }
 
 /// Spawns an app on a fresh database with every migration applied.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Spawns an app whose configuration `adjust` may change first (limits, TTLs).
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let database = create_empty_database().await;
     let mut db = connect(&database).await;
     shared::migrations::run(&mut db)
         .await
         .expect("migrations apply");
-    let state = Arc::new(AppState::from_config(test_config(&database)).expect("state builds"));
-    TestApp { state, db }
+    let mut config = test_config(&database);
+    adjust(&mut config);
+    let mut state = AppState::from_config(config).expect("state builds");
+    let sms = Arc::new(FakeSms::default());
+    state.sms = sms.clone();
+    TestApp {
+        state: Arc::new(state),
+        db,
+        sms,
+    }
+}
+
+/// A signed-in test user.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    /// Public id.
+    pub user_id: Uuid,
+    /// E.164 phone number.
+    pub phone: String,
+    /// Access token.
+    pub access_token: String,
+    /// Refresh token.
+    pub refresh_token: String,
 }
 
 /// Every function's route table, built once per test binary.
@@ -169,7 +244,11 @@ pub struct TestRequest<'a> {
     app: &'a TestApp,
     request: http::request::Builder,
     body: Body,
+    source_ip: String,
 }
+
+/// The source IP test requests come from unless they say otherwise.
+pub const DEFAULT_SOURCE_IP: &str = "198.51.100.7";
 
 impl TestApp {
     /// Starts a request.
@@ -178,7 +257,58 @@ impl TestApp {
             app: self,
             request: http::Request::builder().method(method).uri(uri),
             body: Body::Empty,
+            source_ip: DEFAULT_SOURCE_IP.to_owned(),
         }
+    }
+
+    /// POSTs JSON to `uri`.
+    pub async fn post(&self, uri: &str, body: Value) -> TestResponse {
+        self.request(Method::POST, uri).json(&body).send().await
+    }
+
+    /// Asks for a login code for `phone` and returns the code the SMS carried.
+    pub async fn request_code(&self, phone: &str) -> String {
+        let response = self
+            .post("/v1/auth/otp", json!({ "phone_number": phone }))
+            .await;
+        assert_eq!(response.status, StatusCode::ACCEPTED, "{}", response.text);
+        self.sms
+            .last_code(phone)
+            .expect("an SMS with a code was sent")
+    }
+
+    /// Logs in by OTP as a real user would and returns the session.
+    pub async fn login(&self, phone: &str) -> TestUser {
+        let code = self.request_code(phone).await;
+        let response = self
+            .post(
+                "/v1/auth/otp/verify",
+                json!({ "phone_number": phone, "code": code }),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        TestUser {
+            user_id: response.body["user"]["user_id"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap(),
+            phone: phone.to_owned(),
+            access_token: response.body["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: response.body["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// Lets the next code request for `phone` through the resend wait (moves its history back).
+    pub async fn age_codes(&self, phone: &str, seconds: i64) {
+        self.db
+            .execute(
+                "UPDATE user_phone_otp SET created_at = created_at - make_interval(secs => $2), \
+                        expires_at = expires_at - make_interval(secs => $2) WHERE phone_number = $1",
+                &[&phone, &(seconds as f64)],
+            )
+            .await
+            .unwrap();
     }
 }
 
@@ -186,6 +316,17 @@ impl TestRequest<'_> {
     /// Adds a header.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.request = self.request.header(name, value);
+        self
+    }
+
+    /// Adds `Authorization: Bearer <token>`.
+    pub fn bearer(self, token: &str) -> Self {
+        self.header("authorization", &format!("Bearer {token}"))
+    }
+
+    /// Sets the caller's source IP as API Gateway reports it.
+    pub fn source_ip(mut self, ip: &str) -> Self {
+        self.source_ip = ip.to_owned();
         self
     }
 
@@ -203,7 +344,15 @@ impl TestRequest<'_> {
 
     /// Routes the request as `cargo lambda watch` would and calls the handler in-process.
     pub async fn send(self) -> TestResponse {
-        let request = self.request.body(self.body).expect("request builds");
+        let mut http_description = ApiGatewayV2httpRequestContextHttpDescription::default();
+        http_description.source_ip = Some(self.source_ip.clone());
+        let mut context = ApiGatewayV2httpRequestContext::default();
+        context.http = http_description;
+        let request = self
+            .request
+            .body(self.body)
+            .expect("request builds")
+            .with_request_context(RequestContext::ApiGatewayV2(context));
         let path = request.uri().path().to_owned();
         let function = function_for(&path).unwrap_or("profile");
         let router = &routers()[function];

@@ -1,22 +1,20 @@
 //! The profile function: the caller's own profile, interests, public profiles and uploads.
-//!
-//! Every route of this function per ../shared/API.md; routes whose feature has not landed answer
-//! 501 `not_implemented`, so the routing is complete and testable now.
 
 mod interests;
+mod me;
 
 use http::Method;
-use shared::http::{not_implemented, Router};
+use shared::http::Router;
 use shared::AppState;
 
 /// The route table of the profile function.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(Method::GET, "/v1/me", not_implemented)
-        .route(Method::PATCH, "/v1/me", not_implemented)
-        .route(Method::DELETE, "/v1/me", not_implemented)
-        .route(Method::PUT, "/v1/me/interests", not_implemented)
-        .route(Method::GET, "/v1/users/{user_id}", not_implemented)
+        .route(Method::GET, "/v1/me", me::get)
+        .route(Method::PATCH, "/v1/me", me::update)
+        .route(Method::DELETE, "/v1/me", me::delete)
+        .route(Method::PUT, "/v1/me/interests", me::set_interests)
+        .route(Method::GET, "/v1/users/{user_id}", me::public_profile)
         .route(Method::GET, "/v1/interests", interests::list)
-        .route(Method::POST, "/v1/uploads", not_implemented)
+        .route(Method::POST, "/v1/uploads", me::presign_upload)
 }

@@ -1,5 +1,9 @@
 //! Authentication: access tokens and the signed-in caller.
 
+pub mod login;
+pub mod otp_code;
+pub mod otp_repo;
+pub mod refresh;
 pub mod token;
 
 pub use token::{AccessClaims, TokenKeys};
@@ -23,4 +27,20 @@ pub fn authenticate(keys: &TokenKeys, req: &ApiRequest) -> Result<Caller, ApiErr
     Ok(Caller {
         user_id: claims.sub,
     })
+}
+
+/// The caller's internal id, if the account is still active; a deleted or deactivated account
+/// gets 401 even with an unexpired token.
+pub async fn active_user_id(
+    client: &impl deadpool_postgres::GenericClient,
+    caller: &Caller,
+) -> Result<i64, ApiError> {
+    client
+        .query_opt(
+            "SELECT id FROM auth_user WHERE uuid = $1 AND is_active",
+            &[&caller.user_id],
+        )
+        .await?
+        .map(|row| row.get(0))
+        .ok_or_else(|| ApiError::unauthorized("This account is no longer active."))
 }

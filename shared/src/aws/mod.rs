@@ -1,6 +1,8 @@
 //! AWS adapters behind small ports: the SDK code paths are the same in AWS and locally, where
 //! `AWS_ENDPOINT_URL` points them at the moto server.
 
+pub mod s3;
+pub mod sns;
 pub mod sqs;
 
 use crate::config::AwsSettings;

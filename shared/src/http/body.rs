@@ -108,6 +108,16 @@ impl FieldReader {
         }
     }
 
+    /// The names of every member of the body.
+    pub fn keys(&self) -> Vec<String> {
+        self.object.keys().cloned().collect()
+    }
+
+    /// Whether an error was already recorded for `field`.
+    pub fn has_errors_for(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
     /// Records a field error.
     pub fn error(&mut self, field: &str, message: impl Into<String>) {
         self.errors.push(FieldError::new(field, message));

@@ -1,0 +1,87 @@
+//! The caller's own profile, public profiles and upload URLs.
+
+use std::sync::Arc;
+
+use http::StatusCode;
+use shared::auth::authenticate;
+use shared::http::{json_response, no_content, ApiRequest, FieldReader, HandlerResult};
+use shared::profiles::patch::ProfilePatch;
+use shared::profiles::service;
+use shared::{uploads, ApiError, AppState};
+
+/// `GET /v1/me`.
+pub async fn get(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    json_response(
+        StatusCode::OK,
+        &service::get_own(&state.pool, &caller).await?,
+    )
+}
+
+/// `PATCH /v1/me`: partial update; every bad field is listed.
+pub async fn update(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let patch = ProfilePatch::parse(
+        FieldReader::from_request(&req)?,
+        chrono::Utc::now().date_naive(),
+    )?;
+    let profile = service::update(&state.pool, &caller, &patch, &req.request_id).await?;
+    json_response(StatusCode::OK, &profile)
+}
+
+/// `DELETE /v1/me`: deactivate and anonymise the account.
+pub async fn delete(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    service::delete_account(&state.pool, &caller, &req.request_id).await?;
+    no_content()
+}
+
+/// `PUT /v1/me/interests` `{interests: [slug, ...]}` → the profile.
+pub async fn set_interests(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let mut reader = FieldReader::from_request(&req)?;
+    let slugs: Option<Vec<String>> = reader.required("interests");
+    reader.finish()?;
+    let profile = service::set_interests(
+        &state.pool,
+        &caller,
+        &slugs.unwrap_or_default(),
+        &req.request_id,
+    )
+    .await?;
+    json_response(StatusCode::OK, &profile)
+}
+
+/// `GET /v1/users/{user_id}`: the public view, never phone number or birth date.
+pub async fn public_profile(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    authenticate(&state.tokens, &req)?;
+    let user = req.path_uuid("user_id", "The user")?;
+    json_response(
+        StatusCode::OK,
+        &service::get_public(&state.pool, user).await?,
+    )
+}
+
+/// `POST /v1/uploads` `{purpose, content_type}` → 201 a presigned PUT.
+pub async fn presign_upload(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let mut reader = FieldReader::from_request(&req)?;
+    let purpose: Option<String> = reader.required("purpose");
+    let content_type: Option<String> = reader.required("content_type");
+    reader.finish()?;
+    let signer = state
+        .uploads
+        .as_deref()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("UPLOADS_BUCKET is not configured")))?;
+    let upload = uploads::presign(
+        &state.pool,
+        signer,
+        &state.config,
+        caller.user_id,
+        &purpose.unwrap_or_default(),
+        &content_type.unwrap_or_default(),
+        &req.request_id,
+    )
+    .await?;
+    json_response(StatusCode::CREATED, &upload)
+}

@@ -1,0 +1,195 @@
+//! Phone login (NIST SP 800-63B out-of-band codes): request a code by SMS, then verify it.
+
+use std::net::IpAddr;
+
+use secrecy::SecretString;
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::otp_code;
+use super::otp_repo as repo;
+use super::refresh::{self, TokenPair};
+use super::TokenKeys;
+use crate::audit::{self, AuditEntry};
+use crate::aws::sns::SmsSender;
+use crate::config::{OtpSettings, TokenSettings};
+use crate::db::PgPool;
+use crate::domain::PhoneNumber;
+use crate::error::ApiError;
+
+/// The answer to a code request; identical whether or not the number has an account.
+#[derive(Debug, Serialize)]
+pub struct CodeSent {
+    /// Seconds the code stays valid.
+    pub expires_in: u64,
+    /// Seconds before another code may be requested.
+    pub resend_after: u64,
+}
+
+fn wait_secs(seconds: f64) -> u64 {
+    seconds.ceil().max(1.0) as u64
+}
+
+/// Checks the throttles, stores a new code (superseding older ones) and sends it by SMS.
+pub async fn request_code(
+    pool: &PgPool,
+    sms: &dyn SmsSender,
+    settings: &OtpSettings,
+    phone: &PhoneNumber,
+    source_ip: Option<IpAddr>,
+    request_id: &str,
+) -> Result<CodeSent, ApiError> {
+    let code = otp_code::generate();
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    repo::lock_phone(&tx, phone).await?;
+    if let Some(ip) = source_ip {
+        repo::lock_ip(&tx, ip).await?;
+    }
+    let throttles = repo::throttles(&tx, phone, source_ip, settings.resend_after).await?;
+    if throttles.resend_wait > 0.0 && throttles.number.0 > 0 {
+        return Err(ApiError::rate_limited(
+            "otp_resend_too_soon",
+            wait_secs(throttles.resend_wait),
+        ));
+    }
+    if throttles.number.0 >= settings.max_per_number_per_hour {
+        return Err(ApiError::rate_limited(
+            "otp_number_rate_limited",
+            wait_secs(throttles.number.1),
+        ));
+    }
+    if throttles.ip.0 >= settings.max_per_ip_per_hour {
+        return Err(ApiError::rate_limited(
+            "otp_ip_rate_limited",
+            wait_secs(throttles.ip.1),
+        ));
+    }
+    if throttles.country.0 >= settings.daily_cap_per_country {
+        tracing::warn!(
+            country_code = phone.country_code(),
+            "daily SMS cap reached for a country"
+        );
+        return Err(ApiError::rate_limited(
+            "otp_country_cap_reached",
+            wait_secs(throttles.country.1),
+        ));
+    }
+    repo::supersede_live(&tx, phone).await?;
+    let hashed = otp_code::hash(&code).await?;
+    let code_id = repo::insert_code(&tx, phone, &hashed, settings.ttl, source_ip).await?;
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: None,
+            object_type: "user_phone_otp",
+            object_id: code_id.to_string(),
+            action: "request_otp",
+            payload: json!({ "country_code": phone.country_code() }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+
+    let minutes = settings.ttl.as_secs().div_ceil(60);
+    let text = format!(
+        "{} is your EventHost code. It expires in {minutes} min. Never share it.",
+        secrecy::ExposeSecret::expose_secret(&code)
+    );
+    if let Err(err) = sms.send(phone, &text).await {
+        // The code never reached the phone: retire it so it cannot be guessed either.
+        repo::retire(&client, code_id).await?;
+        return Err(ApiError::Unavailable(err.context("sending the login code")));
+    }
+    Ok(CodeSent {
+        expires_in: settings.ttl.as_secs(),
+        resend_after: settings.resend_after.as_secs(),
+    })
+}
+
+/// The user a login signed in.
+#[derive(Debug, Serialize)]
+pub struct LoggedInUser {
+    /// Public user id.
+    pub user_id: Uuid,
+    /// Whether this login created the account.
+    pub is_new_user: bool,
+}
+
+/// A successful login: tokens plus the user.
+#[derive(Debug, Serialize)]
+pub struct Login {
+    /// Access and refresh tokens.
+    #[serde(flatten)]
+    pub tokens: TokenPair,
+    /// Who signed in.
+    pub user: LoggedInUser,
+}
+
+fn invalid_code() -> ApiError {
+    ApiError::client(
+        http::StatusCode::UNAUTHORIZED,
+        "otp_invalid",
+        "The code is wrong, expired or already used. Request a new one.",
+    )
+}
+
+/// Verifies a code: single use, at most `max_attempts_per_code` wrong tries per code and
+/// `max_failures_per_number_per_hour` per number; the first success creates the account.
+pub async fn verify_code(
+    pool: &PgPool,
+    keys: &TokenKeys,
+    otp: &OtpSettings,
+    tokens: &TokenSettings,
+    phone: &PhoneNumber,
+    code: &SecretString,
+    request_id: &str,
+) -> Result<Login, ApiError> {
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    repo::lock_phone(&tx, phone).await?;
+    let (failures, wait) = repo::recent_failures(&tx, phone).await?;
+    if failures >= otp.max_failures_per_number_per_hour {
+        return Err(ApiError::rate_limited(
+            "otp_verify_rate_limited",
+            wait_secs(wait),
+        ));
+    }
+    let Some((code_id, stored)) = repo::live_code(&tx, phone, otp.max_attempts_per_code).await?
+    else {
+        repo::record_failure(&tx, phone).await?;
+        tx.commit().await?;
+        return Err(invalid_code());
+    };
+    if !otp_code::matches(code, &stored).await? {
+        repo::count_wrong_try(&tx, code_id).await?;
+        repo::record_failure(&tx, phone).await?;
+        tx.commit().await?;
+        return Err(invalid_code());
+    }
+    repo::mark_used(&tx, code_id).await?;
+    let (user_id, user_uuid, is_new_user) = repo::login_account(&tx, phone).await?;
+    let pair = refresh::issue(&tx, keys, tokens.refresh_ttl, user_id, user_uuid, None).await?;
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(user_uuid),
+            object_type: "auth_user",
+            object_id: user_uuid.to_string(),
+            action: "login",
+            payload: json!({ "is_new_user": is_new_user }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Login {
+        tokens: pair,
+        user: LoggedInUser {
+            user_id: user_uuid,
+            is_new_user,
+        },
+    })
+}

@@ -1,0 +1,232 @@
+//! SQL of phone login: codes, throttles, failures and first-login account creation.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use deadpool_postgres::GenericClient;
+use uuid::Uuid;
+
+use super::otp_code::HashedCode;
+use crate::domain::PhoneNumber;
+use crate::error::ApiError;
+
+// Namespaces of the two-key advisory locks, so a phone lock never collides with an IP lock.
+const LOCK_PHONE: i32 = 1;
+const LOCK_IP: i32 = 2;
+
+/// Serialises login work on one phone number until the transaction ends (transaction-scoped, so
+/// RDS Proxy never pins the connection).
+pub async fn lock_phone(tx: &impl GenericClient, phone: &PhoneNumber) -> Result<(), ApiError> {
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+        &[&LOCK_PHONE, &phone.as_str()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Serialises code requests from one source IP until the transaction ends.
+pub async fn lock_ip(tx: &impl GenericClient, ip: IpAddr) -> Result<(), ApiError> {
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+        &[&LOCK_IP, &ip.to_string()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Counts in each throttle window and, for each, seconds until a slot frees up.
+#[derive(Debug)]
+pub struct Throttles {
+    /// Seconds until the number may get another code (≤ 0: now).
+    pub resend_wait: f64,
+    /// Codes for the number in the last hour, and when the oldest leaves the window.
+    pub number: (i64, f64),
+    /// Codes for the IP in the last hour, and when the oldest leaves the window.
+    pub ip: (i64, f64),
+    /// Codes for the country in the last day, and when the oldest leaves the window.
+    pub country: (i64, f64),
+}
+
+/// Reads every throttle in one round trip.
+pub async fn throttles(
+    tx: &impl GenericClient,
+    phone: &PhoneNumber,
+    ip: Option<IpAddr>,
+    resend_after: Duration,
+) -> Result<Throttles, ApiError> {
+    let country = i16::try_from(phone.country_code()).unwrap_or(i16::MAX);
+    let resend_secs = resend_after.as_secs_f64();
+    let row = tx
+        .query_one(
+            "WITH number AS (SELECT created_at FROM user_phone_otp \
+                             WHERE phone_number = $1 AND created_at > now() - interval '1 hour'), \
+                  by_ip AS (SELECT created_at FROM user_phone_otp \
+                            WHERE $2::inet IS NOT NULL AND request_ip = $2::inet \
+                              AND created_at > now() - interval '1 hour'), \
+                  by_country AS (SELECT created_at FROM user_phone_otp \
+                                 WHERE country_code = $3 AND created_at > now() - interval '1 day') \
+             SELECT \
+               coalesce(extract(epoch FROM (SELECT max(created_at) FROM number) \
+                        + make_interval(secs => $4) - now())::float8, 0), \
+               (SELECT count(*) FROM number), \
+               coalesce(extract(epoch FROM (SELECT min(created_at) FROM number) \
+                        + interval '1 hour' - now())::float8, 0), \
+               (SELECT count(*) FROM by_ip), \
+               coalesce(extract(epoch FROM (SELECT min(created_at) FROM by_ip) \
+                        + interval '1 hour' - now())::float8, 0), \
+               (SELECT count(*) FROM by_country), \
+               coalesce(extract(epoch FROM (SELECT min(created_at) FROM by_country) \
+                        + interval '1 day' - now())::float8, 0)",
+            &[&phone.as_str(), &ip, &country, &resend_secs],
+        )
+        .await?;
+    Ok(Throttles {
+        resend_wait: row.get(0),
+        number: (row.get(1), row.get(2)),
+        ip: (row.get(3), row.get(4)),
+        country: (row.get(5), row.get(6)),
+    })
+}
+
+/// Marks every live code of the number superseded (a new one is about to be sent).
+pub async fn supersede_live(tx: &impl GenericClient, phone: &PhoneNumber) -> Result<(), ApiError> {
+    tx.execute(
+        "UPDATE user_phone_otp SET superseded_at = now() \
+         WHERE phone_number = $1 AND NOT is_used AND superseded_at IS NULL",
+        &[&phone.as_str()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Stores a new code's hash; returns its public id.
+pub async fn insert_code(
+    tx: &impl GenericClient,
+    phone: &PhoneNumber,
+    hashed: &HashedCode,
+    ttl: Duration,
+    ip: Option<IpAddr>,
+) -> Result<Uuid, ApiError> {
+    let country = i16::try_from(phone.country_code()).unwrap_or(i16::MAX);
+    let row = tx
+        .query_one(
+            "INSERT INTO user_phone_otp (phone_number, otp_hash, otp_salt, expires_at, request_ip, country_code) \
+             VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6) RETURNING uuid",
+            &[&phone.as_str(), &hashed.hash, &hashed.salt, &ttl.as_secs_f64(), &ip, &country],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// Retires a code whose SMS could not be sent.
+pub async fn retire(client: &impl GenericClient, code_id: Uuid) -> Result<(), ApiError> {
+    client
+        .execute(
+            "UPDATE user_phone_otp SET superseded_at = now() WHERE uuid = $1 AND superseded_at IS NULL",
+            &[&code_id],
+        )
+        .await?;
+    Ok(())
+}
+
+/// Failed verifications of the number in the last hour, and seconds until the oldest leaves.
+pub async fn recent_failures(
+    tx: &impl GenericClient,
+    phone: &PhoneNumber,
+) -> Result<(i64, f64), ApiError> {
+    let row = tx
+        .query_one(
+            "SELECT count(*), coalesce(extract(epoch FROM min(created_at) + interval '1 hour' - now())::float8, 0) \
+             FROM otp_verify_failure WHERE phone_number = $1 AND created_at > now() - interval '1 hour'",
+            &[&phone.as_str()],
+        )
+        .await?;
+    Ok((row.get(0), row.get(1)))
+}
+
+/// Records one failed verification of the number.
+pub async fn record_failure(tx: &impl GenericClient, phone: &PhoneNumber) -> Result<(), ApiError> {
+    tx.execute(
+        "INSERT INTO otp_verify_failure (phone_number) VALUES ($1)",
+        &[&phone.as_str()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The number's newest code that can still be used: unused, not superseded, unexpired and
+/// with tries left. Locked until the transaction ends.
+pub async fn live_code(
+    tx: &impl GenericClient,
+    phone: &PhoneNumber,
+    max_attempts: i16,
+) -> Result<Option<(i64, HashedCode)>, ApiError> {
+    let row = tx
+        .query_opt(
+            "SELECT id, otp_hash, otp_salt FROM user_phone_otp \
+             WHERE phone_number = $1 AND NOT is_used AND superseded_at IS NULL \
+               AND expires_at > now() AND attempts < $2 \
+             ORDER BY created_at DESC LIMIT 1 FOR UPDATE",
+            &[&phone.as_str(), &max_attempts],
+        )
+        .await?;
+    Ok(row.map(|r| {
+        (
+            r.get(0),
+            HashedCode {
+                hash: r.get(1),
+                salt: r.get(2),
+            },
+        )
+    }))
+}
+
+/// Counts a wrong try against a code.
+pub async fn count_wrong_try(tx: &impl GenericClient, code_id: i64) -> Result<(), ApiError> {
+    tx.execute(
+        "UPDATE user_phone_otp SET attempts = attempts + 1 WHERE id = $1",
+        &[&code_id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Spends a code.
+pub async fn mark_used(tx: &impl GenericClient, code_id: i64) -> Result<(), ApiError> {
+    tx.execute(
+        "UPDATE user_phone_otp SET is_used = true, used_at = now() WHERE id = $1",
+        &[&code_id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The active account of the number, created with its verified profile on first login; sets
+/// `last_login`. Returns (internal id, public id, created now).
+pub async fn login_account(
+    tx: &impl GenericClient,
+    phone: &PhoneNumber,
+) -> Result<(i64, Uuid, bool), ApiError> {
+    let existing = tx
+        .query_opt(
+            "UPDATE auth_user SET last_login = now() WHERE username = $1 AND is_active RETURNING id, uuid",
+            &[&phone.as_str()],
+        )
+        .await?;
+    if let Some(row) = existing {
+        return Ok((row.get(0), row.get(1), false));
+    }
+    let row = tx
+        .query_one(
+            "WITH account AS ( \
+                 INSERT INTO auth_user (username, last_login) VALUES ($1, now()) RETURNING id, uuid), \
+             profile AS ( \
+                 INSERT INTO user_profile (user_id, phone_number, is_verified) \
+                 SELECT id, $1, true FROM account) \
+             SELECT id, uuid FROM account",
+            &[&phone.as_str()],
+        )
+        .await?;
+    Ok((row.get(0), row.get(1), true))
+}

@@ -1,0 +1,198 @@
+//! Sessions: a short-lived access token plus an opaque refresh token (256 random bits, only
+//! its SHA-256 stored). Refresh rotates; a rotated token presented again revokes its whole
+//! family (RFC 9700 §4.14.2); logout revokes.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::Utc;
+use deadpool_postgres::GenericClient;
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::TokenKeys;
+use crate::audit::{self, AuditEntry};
+use crate::db::PgPool;
+use crate::error::ApiError;
+
+/// What a login or a refresh returns.
+#[derive(Debug, Serialize)]
+pub struct TokenPair {
+    /// The JWT for `Authorization: Bearer`.
+    pub access_token: String,
+    /// The opaque token for `/v1/auth/refresh`.
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Access-token lifetime in seconds.
+    pub expires_in: u64,
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Issues a token pair for a user inside the caller's transaction; `family` continues a session
+/// (rotation) or, when `None`, starts a new one (login).
+pub async fn issue(
+    tx: &impl GenericClient,
+    keys: &TokenKeys,
+    refresh_ttl: std::time::Duration,
+    user_id: i64,
+    user_uuid: Uuid,
+    family: Option<Uuid>,
+) -> Result<TokenPair, ApiError> {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let refresh_token = URL_SAFE_NO_PAD.encode(bytes);
+    let expires_at =
+        Utc::now() + chrono::Duration::from_std(refresh_ttl).map_err(anyhow::Error::from)?;
+    tx.execute(
+        "INSERT INTO refresh_token (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)",
+        &[&user_id, &family.unwrap_or_else(Uuid::new_v4), &token_hash(&refresh_token), &expires_at],
+    )
+    .await?;
+    Ok(TokenPair {
+        access_token: keys.issue_access(user_uuid, Utc::now())?,
+        refresh_token,
+        token_type: "Bearer",
+        expires_in: keys.access_ttl_secs(),
+    })
+}
+
+fn invalid() -> ApiError {
+    ApiError::client(
+        http::StatusCode::UNAUTHORIZED,
+        "invalid_refresh_token",
+        "The refresh token is invalid, expired or revoked.",
+    )
+}
+
+/// Rotates a refresh token: a new pair in the same family, the old token spent. Returns the
+/// pair and the user's public id.
+pub async fn rotate(
+    pool: &PgPool,
+    keys: &TokenKeys,
+    refresh_ttl: std::time::Duration,
+    presented: &SecretString,
+    request_id: &str,
+) -> Result<(TokenPair, Uuid), ApiError> {
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    let row = tx
+        .query_opt(
+            "SELECT r.id, r.family_id, r.rotated_at IS NOT NULL, r.revoked_at IS NOT NULL, \
+                    r.expires_at <= now(), u.id, u.uuid, u.is_active \
+             FROM refresh_token r JOIN auth_user u ON u.id = r.user_id \
+             WHERE r.token_hash = $1 FOR UPDATE OF r",
+            &[&token_hash(presented.expose_secret())],
+        )
+        .await?
+        .ok_or_else(invalid)?;
+    let (token_id, family, rotated, revoked, expired): (i64, Uuid, bool, bool, bool) =
+        (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+    let (user_id, user_uuid, active): (i64, Uuid, bool) = (row.get(5), row.get(6), row.get(7));
+    if rotated && !revoked {
+        // A spent token came back: someone holds a copy. Kill the whole session.
+        tx.execute(
+            "UPDATE refresh_token SET revoked_at = now(), revoked_reason = 'reuse' \
+             WHERE family_id = $1 AND revoked_at IS NULL",
+            &[&family],
+        )
+        .await?;
+        audit::record(
+            &tx,
+            &AuditEntry {
+                actor: Some(user_uuid),
+                object_type: "refresh_token_family",
+                object_id: family.to_string(),
+                action: "token_reuse",
+                payload: json!({}),
+                request_id: Some(request_id),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::warn!(%family, "refresh token reuse: session family revoked");
+        return Err(invalid());
+    }
+    if revoked || expired || !active {
+        return Err(invalid());
+    }
+    tx.execute(
+        "UPDATE refresh_token SET rotated_at = now() WHERE id = $1",
+        &[&token_id],
+    )
+    .await?;
+    let pair = issue(&tx, keys, refresh_ttl, user_id, user_uuid, Some(family)).await?;
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(user_uuid),
+            object_type: "refresh_token_family",
+            object_id: family.to_string(),
+            action: "token_refresh",
+            payload: json!({}),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((pair, user_uuid))
+}
+
+/// Revokes the session the refresh token belongs to, if it is the caller's. Unknown or foreign
+/// tokens change nothing (and say nothing).
+pub async fn logout(
+    pool: &PgPool,
+    caller: Uuid,
+    presented: &SecretString,
+    request_id: &str,
+) -> Result<(), ApiError> {
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    let family: Option<Uuid> = tx
+        .query_opt(
+            "SELECT r.family_id FROM refresh_token r JOIN auth_user u ON u.id = r.user_id \
+             WHERE r.token_hash = $1 AND u.uuid = $2",
+            &[&token_hash(presented.expose_secret()), &caller],
+        )
+        .await?
+        .map(|row| row.get(0));
+    if let Some(family) = family {
+        tx.execute(
+            "UPDATE refresh_token SET revoked_at = now(), revoked_reason = 'logout' \
+             WHERE family_id = $1 AND revoked_at IS NULL",
+            &[&family],
+        )
+        .await?;
+        audit::record(
+            &tx,
+            &AuditEntry {
+                actor: Some(caller),
+                object_type: "refresh_token_family",
+                object_id: family.to_string(),
+                action: "logout",
+                payload: json!({}),
+                request_id: Some(request_id),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Revokes every session of a user (account deletion), inside the caller's transaction.
+pub async fn revoke_all(tx: &impl GenericClient, user_id: i64) -> Result<u64, ApiError> {
+    Ok(tx
+        .execute(
+            "UPDATE refresh_token SET revoked_at = now(), revoked_reason = 'account_deleted' \
+             WHERE user_id = $1 AND revoked_at IS NULL",
+            &[&user_id],
+        )
+        .await?)
+}

@@ -1,0 +1,82 @@
+//! Profiles: the caller's own (with phone and birth date), the public view of anyone else
+//! (never phone or birth date), updates, interests and account deletion.
+
+pub mod patch;
+pub mod repo;
+pub mod service;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::interests::Interest;
+
+/// Genders a profile may state; events allow a subset of these.
+pub const GENDERS: &[&str] = &["male", "female", "non_binary", "other"];
+
+/// The caller's own profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnProfile {
+    /// Public user id.
+    pub user_id: Uuid,
+    /// Display name.
+    pub name: Option<String>,
+    /// About me.
+    pub bio: Option<String>,
+    /// Free-text location.
+    pub location: Option<String>,
+    /// The login phone number (E.164).
+    pub phone_number: Option<String>,
+    /// Birth date.
+    pub birth_date: Option<NaiveDate>,
+    /// One of `GENDERS`.
+    pub gender: Option<String>,
+    /// Up to six https image URLs.
+    pub profile_pictures: Vec<String>,
+    /// Whether the phone number was verified by OTP.
+    pub is_verified: bool,
+    /// Name, gender, birth date and at least one picture are set: the profile can join events.
+    pub is_complete: bool,
+    /// Interests followed.
+    pub interests: Vec<Interest>,
+    /// When the profile was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What anyone signed in may see of another user.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicProfile {
+    /// Public user id.
+    pub user_id: Uuid,
+    /// Display name.
+    pub name: Option<String>,
+    /// About me.
+    pub bio: Option<String>,
+    /// Free-text location.
+    pub location: Option<String>,
+    /// One of `GENDERS`.
+    pub gender: Option<String>,
+    /// Up to six https image URLs.
+    pub profile_pictures: Vec<String>,
+    /// Whether the phone number was verified.
+    pub is_verified: bool,
+    /// Interests followed.
+    pub interests: Vec<Interest>,
+}
+
+impl From<OwnProfile> for PublicProfile {
+    fn from(own: OwnProfile) -> Self {
+        Self {
+            user_id: own.user_id,
+            name: own.name,
+            bio: own.bio,
+            location: own.location,
+            gender: own.gender,
+            profile_pictures: own.profile_pictures,
+            is_verified: own.is_verified,
+            interests: own.interests,
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! SQL of profiles.
+
+use deadpool_postgres::GenericClient;
+use tokio_postgres::Row;
+use uuid::Uuid;
+
+use super::patch::ProfilePatch;
+use super::OwnProfile;
+use crate::error::ApiError;
+use crate::interests::Interest;
+
+const PROFILE_SELECT: &str = "\
+    SELECT u.uuid, p.name, p.bio, p.location, p.phone_number, p.birth_date, p.gender, \
+           p.profile_pictures, p.is_verified, p.created_at, p.updated_at, \
+           coalesce((SELECT json_agg(json_build_object('interest_id', i.uuid, 'name', i.name, \
+                                                       'slug', i.slug, 'icon', i.icon) \
+                                     ORDER BY i.sort_order, i.name) \
+                     FROM user_profile_event_interests pi \
+                     JOIN event_interest i ON i.id = pi.event_interest_id \
+                     WHERE pi.user_profile_id = p.id), '[]'::json) \
+    FROM auth_user u JOIN user_profile p ON p.user_id = u.id \
+    WHERE u.uuid = $1 AND u.is_active";
+
+fn own_profile(row: &Row) -> Result<OwnProfile, ApiError> {
+    let pictures: serde_json::Value = row.get(7);
+    let profile_pictures: Vec<String> =
+        serde_json::from_value(pictures).map_err(anyhow::Error::from)?;
+    let interests: Vec<Interest> =
+        serde_json::from_value(row.get(11)).map_err(anyhow::Error::from)?;
+    let name: Option<String> = row.get(1);
+    let birth_date: Option<chrono::NaiveDate> = row.get(5);
+    let gender: Option<String> = row.get(6);
+    Ok(OwnProfile {
+        user_id: row.get(0),
+        is_complete: name.is_some()
+            && gender.is_some()
+            && birth_date.is_some()
+            && !profile_pictures.is_empty(),
+        name,
+        bio: row.get(2),
+        location: row.get(3),
+        phone_number: row.get(4),
+        birth_date,
+        gender,
+        profile_pictures,
+        is_verified: row.get(8),
+        interests,
+        created_at: row.get(9),
+        updated_at: row.get(10),
+    })
+}
+
+/// The full profile of an active user, with interests, in one round trip.
+pub async fn load(client: &impl GenericClient, user: Uuid) -> Result<Option<OwnProfile>, ApiError> {
+    client
+        .query_opt(PROFILE_SELECT, &[&user])
+        .await?
+        .map(|row| own_profile(&row))
+        .transpose()
+}
+
+/// Applies a validated patch in one statement; untouched fields keep their values.
+pub async fn apply_patch(
+    tx: &impl GenericClient,
+    user_id: i64,
+    patch: &ProfilePatch,
+) -> Result<(), ApiError> {
+    let pictures = patch
+        .profile_pictures
+        .as_ref()
+        .map(|p| serde_json::to_value(p).expect("strings serialise"));
+    tx.execute(
+        "UPDATE user_profile SET \
+           name = CASE WHEN $2 THEN $3 ELSE name END, \
+           bio = CASE WHEN $4 THEN $5 ELSE bio END, \
+           location = CASE WHEN $6 THEN $7 ELSE location END, \
+           birth_date = CASE WHEN $8 THEN $9 ELSE birth_date END, \
+           gender = CASE WHEN $10 THEN $11 ELSE gender END, \
+           profile_pictures = coalesce($12, profile_pictures) \
+         WHERE user_id = $1",
+        &[
+            &user_id,
+            &patch.name.is_some(),
+            &patch.name,
+            &patch.bio.is_some(),
+            &patch.bio.clone().flatten(),
+            &patch.location.is_some(),
+            &patch.location.clone().flatten(),
+            &patch.birth_date.is_some(),
+            &patch.birth_date.flatten(),
+            &patch.gender.is_some(),
+            &patch.gender.clone().flatten(),
+            &pictures,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Internal ids of active interests by slug; slugs not found are absent from the result.
+pub async fn interest_ids(
+    client: &impl GenericClient,
+    slugs: &[String],
+) -> Result<Vec<(String, i64)>, ApiError> {
+    let rows = client
+        .query(
+            "SELECT slug, id FROM event_interest WHERE is_active AND slug = ANY($1)",
+            &[&slugs],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Replaces a user's interests.
+pub async fn replace_interests(
+    tx: &impl GenericClient,
+    user_id: i64,
+    interest_ids: &[i64],
+) -> Result<(), ApiError> {
+    tx.execute(
+        "WITH profile AS (SELECT id FROM user_profile WHERE user_id = $1), \
+              gone AS (DELETE FROM user_profile_event_interests \
+                       WHERE user_profile_id = (SELECT id FROM profile)) \
+         INSERT INTO user_profile_event_interests (user_profile_id, event_interest_id) \
+         SELECT (SELECT id FROM profile), unnest($2::bigint[])",
+        &[&user_id, &interest_ids],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Deactivates and anonymises an account: frees the username and phone number, clears the
+/// profile and interests. Payment and audit rows keep pointing at the (now anonymous) user.
+pub async fn anonymise(tx: &impl GenericClient, user_id: i64) -> Result<(), ApiError> {
+    tx.execute(
+        "WITH account AS ( \
+             UPDATE auth_user SET is_active = false, deactivated_at = now(), \
+                    username = 'deleted:' || uuid::text, email = NULL, first_name = '', last_name = '' \
+             WHERE id = $1), \
+         profile AS ( \
+             UPDATE user_profile SET name = NULL, bio = NULL, location = NULL, phone_number = NULL, \
+                    birth_date = NULL, gender = NULL, profile_pictures = '[]', is_verified = false \
+             WHERE user_id = $1 RETURNING id) \
+         DELETE FROM user_profile_event_interests WHERE user_profile_id IN (SELECT id FROM profile)",
+        &[&user_id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Cancels the user's pending and waitlisted requests, keeping each event's `requests_count`
+/// (pending requests awaiting the host) true. Returns how many were cancelled.
+pub async fn cancel_open_requests(tx: &impl GenericClient, user_id: i64) -> Result<u64, ApiError> {
+    let row = tx
+        .query_one(
+            "WITH cancelled AS ( \
+                 UPDATE event_request r SET status = 'cancelled' \
+                 FROM event_request old \
+                 WHERE r.id = old.id AND r.requester_id = $1 AND r.status IN ('pending', 'waitlisted') \
+                 RETURNING r.event_id, old.status AS was), \
+             counted AS ( \
+                 UPDATE event e SET requests_count = e.requests_count - c.n \
+                 FROM (SELECT event_id, count(*)::int AS n FROM cancelled WHERE was = 'pending' \
+                       GROUP BY event_id) c \
+                 WHERE e.id = c.event_id) \
+             SELECT count(*) FROM cancelled",
+            &[&user_id],
+        )
+        .await?;
+    Ok(row.get::<_, i64>(0) as u64)
+}

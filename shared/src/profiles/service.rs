@@ -1,0 +1,143 @@
+//! Profile rules: each state change is one transaction with its audit row.
+
+use serde_json::json;
+use uuid::Uuid;
+
+use super::patch::ProfilePatch;
+use super::{repo, OwnProfile, PublicProfile};
+use crate::audit::{self, AuditEntry};
+use crate::auth::{active_user_id, refresh, Caller};
+use crate::db::PgPool;
+use crate::error::{ApiError, FieldError};
+
+/// Most interests a profile may follow.
+pub const MAX_INTERESTS: usize = 20;
+
+async fn own(
+    client: &impl deadpool_postgres::GenericClient,
+    caller: &Caller,
+) -> Result<OwnProfile, ApiError> {
+    repo::load(client, caller.user_id)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("This account is no longer active."))
+}
+
+/// The caller's own profile.
+pub async fn get_own(pool: &PgPool, caller: &Caller) -> Result<OwnProfile, ApiError> {
+    own(&pool.get().await?, caller).await
+}
+
+/// Another user's public profile; 404 for unknown or deleted users.
+pub async fn get_public(pool: &PgPool, user: Uuid) -> Result<PublicProfile, ApiError> {
+    repo::load(&pool.get().await?, user)
+        .await?
+        .map(PublicProfile::from)
+        .ok_or_else(|| ApiError::not_found("The user"))
+}
+
+/// Applies a profile update and returns the new profile.
+pub async fn update(
+    pool: &PgPool,
+    caller: &Caller,
+    patch: &ProfilePatch,
+    request_id: &str,
+) -> Result<OwnProfile, ApiError> {
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    let user_id = active_user_id(&tx, caller).await?;
+    repo::apply_patch(&tx, user_id, patch).await?;
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "user_profile",
+            object_id: caller.user_id.to_string(),
+            action: "update",
+            payload: json!({ "fields": patch.field_names() }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    let profile = own(&tx, caller).await?;
+    tx.commit().await?;
+    Ok(profile)
+}
+
+/// Replaces the caller's interests by slug; unknown slugs are named in one 422.
+pub async fn set_interests(
+    pool: &PgPool,
+    caller: &Caller,
+    slugs: &[String],
+    request_id: &str,
+) -> Result<OwnProfile, ApiError> {
+    if slugs.len() > MAX_INTERESTS {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "interests",
+            format!("at most {MAX_INTERESTS} interests"),
+        )]));
+    }
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    let user_id = active_user_id(&tx, caller).await?;
+    let found = repo::interest_ids(&tx, slugs).await?;
+    let mut ids = Vec::new();
+    let mut errors = Vec::new();
+    for (i, slug) in slugs.iter().enumerate() {
+        match found.iter().find(|(s, _)| s == slug) {
+            Some((_, id)) if !ids.contains(id) => ids.push(*id),
+            Some(_) => {}
+            None => errors.push(FieldError::new(
+                format!("interests[{i}]"),
+                "is not a known interest",
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    repo::replace_interests(&tx, user_id, &ids).await?;
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "user_profile",
+            object_id: caller.user_id.to_string(),
+            action: "update",
+            payload: json!({ "fields": ["interests"], "count": ids.len() }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    let profile = own(&tx, caller).await?;
+    tx.commit().await?;
+    Ok(profile)
+}
+
+/// Deletes the caller's account: deactivated, anonymised, sessions revoked, open requests
+/// cancelled, phone number freed; payments and the audit trail stay.
+pub async fn delete_account(
+    pool: &PgPool,
+    caller: &Caller,
+    request_id: &str,
+) -> Result<(), ApiError> {
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    let user_id = active_user_id(&tx, caller).await?;
+    let cancelled = repo::cancel_open_requests(&tx, user_id).await?;
+    let revoked = refresh::revoke_all(&tx, user_id).await?;
+    repo::anonymise(&tx, user_id).await?;
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "auth_user",
+            object_id: caller.user_id.to_string(),
+            action: "deactivate",
+            payload: json!({ "requests_cancelled": cancelled, "sessions_revoked": revoked }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! Presigned image uploads: the app asks for a URL, PUTs the image straight to S3, then puts
+//! the public URL into a profile or event. Keys live under the caller's own prefix.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::{self, AuditEntry};
+use crate::aws::s3::UploadSigner;
+use crate::config::Config;
+use crate::db::PgPool;
+use crate::error::{ApiError, FieldError};
+
+/// How long a presigned URL accepts the upload.
+pub const UPLOAD_URL_TTL: Duration = Duration::from_secs(900);
+
+/// Image types the app may upload, with their file extensions.
+pub const IMAGE_TYPES: &[(&str, &str)] = &[
+    ("image/jpeg", "jpg"),
+    ("image/png", "png"),
+    ("image/webp", "webp"),
+    ("image/heic", "heic"),
+];
+
+/// What an upload is for (its key prefix).
+pub const PURPOSES: &[&str] = &["profile_picture", "event_image"];
+
+/// The answer to an upload request.
+#[derive(Debug, Serialize)]
+pub struct PresignedUpload {
+    /// PUT the bytes here, with the same `Content-Type`.
+    pub upload_url: String,
+    /// Where the image is served from afterwards.
+    pub public_url: String,
+    /// Seconds the upload URL stays valid.
+    pub expires_in: u64,
+    /// The object key.
+    pub key: String,
+}
+
+/// Validates purpose and content type (both named on failure) and presigns a PUT under
+/// `users/<caller>/<purpose>/`.
+pub async fn presign(
+    pool: &PgPool,
+    signer: &dyn UploadSigner,
+    config: &Config,
+    caller: Uuid,
+    purpose: &str,
+    content_type: &str,
+    request_id: &str,
+) -> Result<PresignedUpload, ApiError> {
+    let mut errors = Vec::new();
+    if !PURPOSES.contains(&purpose) {
+        errors.push(FieldError::new(
+            "purpose",
+            "must be profile_picture or event_image",
+        ));
+    }
+    let extension = IMAGE_TYPES
+        .iter()
+        .find(|(t, _)| *t == content_type)
+        .map(|(_, ext)| *ext);
+    if extension.is_none() {
+        errors.push(FieldError::new(
+            "content_type",
+            "must be image/jpeg, image/png, image/webp or image/heic",
+        ));
+    }
+    let Some(extension) = extension.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::validation(errors));
+    };
+    let bucket =
+        Config::require(&config.uploads_bucket, "UPLOADS_BUCKET").map_err(anyhow::Error::from)?;
+    let key = format!("users/{caller}/{purpose}/{}.{extension}", Uuid::new_v4());
+    let upload_url = signer
+        .presign_put(&key, content_type, UPLOAD_URL_TTL)
+        .await?;
+    let base = config.uploads_public_base_url.clone().unwrap_or_else(|| {
+        let region = config.aws.region.as_deref().unwrap_or("ap-south-1");
+        format!("https://{bucket}.s3.{region}.amazonaws.com")
+    });
+    let client = pool.get().await?;
+    audit::record(
+        &client,
+        &AuditEntry {
+            actor: Some(caller),
+            object_type: "upload",
+            object_id: key.clone(),
+            action: "presign_upload",
+            payload: json!({ "purpose": purpose, "content_type": content_type }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    Ok(PresignedUpload {
+        upload_url,
+        public_url: format!("{}/{key}", base.trim_end_matches('/')),
+        expires_in: UPLOAD_URL_TTL.as_secs(),
+        key,
+    })
+}

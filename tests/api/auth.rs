@@ -1,0 +1,669 @@
+//! Phone OTP login, refresh rotation and logout, as a security reviewer would probe them.
+
+use http::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{assert_problem, spawn_app, spawn_app_with};
+
+const PHONE: &str = "+919876543210";
+
+async fn verify(
+    app: &crate::helpers::TestApp,
+    phone: &str,
+    code: &str,
+) -> crate::helpers::TestResponse {
+    app.post(
+        "/v1/auth/otp/verify",
+        json!({ "phone_number": phone, "code": code }),
+    )
+    .await
+}
+
+fn wrong(code: &str) -> String {
+    let n: u32 = code.parse().unwrap();
+    format!("{:06}", (n + 1) % 1_000_000)
+}
+
+#[tokio::test]
+async fn full_login_creates_the_account_and_its_profile_and_signs_in() {
+    let app = spawn_app().await;
+    let response = app
+        .post("/v1/auth/otp", json!({ "phone_number": PHONE }))
+        .await;
+    assert_eq!(response.status, StatusCode::ACCEPTED, "{}", response.text);
+    let expires_in = response.body["expires_in"].as_u64().unwrap();
+    assert!(
+        expires_in > 0 && expires_in <= 600,
+        "codes live at most 10 minutes"
+    );
+    assert!(response.body["resend_after"].as_u64().unwrap() > 0);
+
+    let code = app.sms.last_code(PHONE).expect("the code was sent by SMS");
+    // Only a salted hash is stored.
+    let row = app
+        .db
+        .query_one(
+            "SELECT otp_hash, otp_salt FROM user_phone_otp WHERE phone_number = $1",
+            &[&PHONE],
+        )
+        .await
+        .unwrap();
+    let (hash, salt): (String, String) = (row.get(0), row.get(1));
+    assert!(!hash.contains(&code) && !salt.is_empty() && hash.len() >= 40);
+
+    let response = verify(&app, PHONE, &code).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    let body = &response.body;
+    assert_eq!(body["token_type"], "Bearer");
+    assert!(body["expires_in"].as_u64().unwrap() <= 900);
+    assert_eq!(body["user"]["is_new_user"], true);
+    let refresh = body["refresh_token"].as_str().unwrap();
+    assert!(
+        refresh.len() >= 43,
+        "refresh tokens carry at least 256 bits"
+    );
+    let user_id = body["user"]["user_id"].as_str().unwrap().to_owned();
+
+    let row = app
+        .db
+        .query_one(
+            "SELECT u.username, u.last_login IS NOT NULL, p.phone_number, p.is_verified \
+             FROM auth_user u JOIN user_profile p ON p.user_id = u.id WHERE u.uuid::text = $1",
+            &[&user_id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), PHONE);
+    assert!(row.get::<_, bool>(1));
+    assert_eq!(row.get::<_, String>(2), PHONE);
+    assert!(row.get::<_, bool>(3));
+    let stored: i64 = app
+        .db
+        .query_one(
+            "SELECT count(*) FROM refresh_token WHERE token_hash = sha256($1::text::bytea)",
+            &[&refresh],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(stored, 1, "the refresh token is stored only as its SHA-256");
+
+    let me = app
+        .request(Method::GET, "/v1/me")
+        .bearer(body["access_token"].as_str().unwrap())
+        .send()
+        .await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text);
+    assert_eq!(me.body["user_id"], user_id.as_str());
+
+    app.age_codes(PHONE, 120).await;
+    let again = app.login(PHONE).await;
+    assert_eq!(
+        again.user_id.to_string(),
+        user_id,
+        "a second login finds the same account"
+    );
+}
+
+#[tokio::test]
+async fn five_wrong_codes_kill_the_code_even_for_the_right_one() {
+    let app = spawn_app().await;
+    let code = app.request_code(PHONE).await;
+    for _ in 0..5 {
+        let response = verify(&app, PHONE, &wrong(&code)).await;
+        assert_problem(&response, StatusCode::UNAUTHORIZED, "otp_invalid");
+    }
+    let response = verify(&app, PHONE, &code).await;
+    assert_problem(&response, StatusCode::UNAUTHORIZED, "otp_invalid");
+    let attempts: i16 = app
+        .db
+        .query_one(
+            "SELECT attempts FROM user_phone_otp WHERE phone_number = $1",
+            &[&PHONE],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(attempts, 5);
+    let users: i64 = app
+        .db
+        .query_one("SELECT count(*) FROM auth_user", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(users, 0);
+}
+
+#[tokio::test]
+async fn four_wrong_codes_still_leave_the_right_one_working() {
+    let app = spawn_app().await;
+    let code = app.request_code(PHONE).await;
+    for _ in 0..4 {
+        assert_eq!(
+            verify(&app, PHONE, &wrong(&code)).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(verify(&app, PHONE, &code).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_expired_code_fails() {
+    let app = spawn_app().await;
+    let code = app.request_code(PHONE).await;
+    app.age_codes(PHONE, 601).await;
+    let response = verify(&app, PHONE, &code).await;
+    assert_problem(&response, StatusCode::UNAUTHORIZED, "otp_invalid");
+}
+
+#[tokio::test]
+async fn a_used_code_cannot_be_used_again() {
+    let app = spawn_app().await;
+    let code = app.request_code(PHONE).await;
+    assert_eq!(verify(&app, PHONE, &code).await.status, StatusCode::OK);
+    let response = verify(&app, PHONE, &code).await;
+    assert_problem(&response, StatusCode::UNAUTHORIZED, "otp_invalid");
+}
+
+#[tokio::test]
+async fn a_new_code_supersedes_the_old_one() {
+    let app = spawn_app().await;
+    let first = app.request_code(PHONE).await;
+    app.age_codes(PHONE, 60).await;
+    let second = app.request_code(PHONE).await;
+    if first != second {
+        assert_eq!(
+            verify(&app, PHONE, &first).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(verify(&app, PHONE, &second).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_second_code_too_soon_is_429_with_retry_after_and_no_sms() {
+    let app = spawn_app().await;
+    app.request_code(PHONE).await;
+    let response = app
+        .post("/v1/auth/otp", json!({ "phone_number": PHONE }))
+        .await;
+    assert_problem(
+        &response,
+        StatusCode::TOO_MANY_REQUESTS,
+        "otp_resend_too_soon",
+    );
+    let retry: u64 = response.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=30).contains(&retry), "retry-after {retry}");
+    assert_eq!(app.sms.count(), 1);
+}
+
+#[tokio::test]
+async fn codes_per_number_per_hour_are_capped() {
+    let app = spawn_app_with(|c| c.otp.max_per_number_per_hour = 3).await;
+    for _ in 0..3 {
+        app.request_code(PHONE).await;
+        app.age_codes(PHONE, 40).await;
+    }
+    let response = app
+        .post("/v1/auth/otp", json!({ "phone_number": PHONE }))
+        .await;
+    assert_problem(
+        &response,
+        StatusCode::TOO_MANY_REQUESTS,
+        "otp_number_rate_limited",
+    );
+    let retry: u64 = response.header("retry-after").unwrap().parse().unwrap();
+    assert!(
+        retry > 3000 && retry <= 3600,
+        "the oldest code leaves the window in ~{retry}s"
+    );
+    assert_eq!(app.sms.count(), 3);
+}
+
+#[tokio::test]
+async fn codes_per_source_ip_per_hour_are_capped() {
+    let app = spawn_app_with(|c| c.otp.max_per_ip_per_hour = 2).await;
+    for phone in ["+919876543211", "+919876543212"] {
+        let response = app
+            .request(Method::POST, "/v1/auth/otp")
+            .source_ip("203.0.113.9")
+            .json(&json!({ "phone_number": phone }))
+            .send()
+            .await;
+        assert_eq!(response.status, StatusCode::ACCEPTED);
+    }
+    let response = app
+        .request(Method::POST, "/v1/auth/otp")
+        .source_ip("203.0.113.9")
+        .json(&json!({ "phone_number": "+919876543213" }))
+        .send()
+        .await;
+    assert_problem(
+        &response,
+        StatusCode::TOO_MANY_REQUESTS,
+        "otp_ip_rate_limited",
+    );
+    assert!(response.header("retry-after").is_some());
+    let other_ip = app
+        .request(Method::POST, "/v1/auth/otp")
+        .source_ip("203.0.113.10")
+        .json(&json!({ "phone_number": "+919876543213" }))
+        .send()
+        .await;
+    assert_eq!(other_ip.status, StatusCode::ACCEPTED, "the cap is per IP");
+    assert_eq!(app.sms.count(), 3);
+}
+
+#[tokio::test]
+async fn a_country_has_a_daily_sms_cap() {
+    let app = spawn_app_with(|c| c.otp.daily_cap_per_country = 2).await;
+    for (i, phone) in ["+919876543211", "+919876543212"].iter().enumerate() {
+        let response = app
+            .request(Method::POST, "/v1/auth/otp")
+            .source_ip(&format!("203.0.113.{i}"))
+            .json(&json!({ "phone_number": phone }))
+            .send()
+            .await;
+        assert_eq!(response.status, StatusCode::ACCEPTED);
+    }
+    let response = app
+        .request(Method::POST, "/v1/auth/otp")
+        .source_ip("203.0.113.50")
+        .json(&json!({ "phone_number": "+919876543213" }))
+        .send()
+        .await;
+    assert_problem(
+        &response,
+        StatusCode::TOO_MANY_REQUESTS,
+        "otp_country_cap_reached",
+    );
+    assert!(response.header("retry-after").is_some());
+    let us = app
+        .request(Method::POST, "/v1/auth/otp")
+        .source_ip("203.0.113.51")
+        .json(&json!({ "phone_number": "+14155552671" }))
+        .send()
+        .await;
+    assert_eq!(
+        us.status,
+        StatusCode::ACCEPTED,
+        "another country is not capped"
+    );
+}
+
+#[tokio::test]
+async fn failed_verifications_per_number_are_capped_across_codes() {
+    let app = spawn_app_with(|c| c.otp.max_failures_per_number_per_hour = 3).await;
+    let first = app.request_code(PHONE).await;
+    assert_eq!(
+        verify(&app, PHONE, &wrong(&first)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        verify(&app, PHONE, &wrong(&first)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    app.age_codes(PHONE, 60).await;
+    let second = app.request_code(PHONE).await;
+    assert_eq!(
+        verify(&app, PHONE, &wrong(&second)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let response = verify(&app, PHONE, &second).await;
+    assert_problem(
+        &response,
+        StatusCode::TOO_MANY_REQUESTS,
+        "otp_verify_rate_limited",
+    );
+    assert!(response.header("retry-after").is_some());
+}
+
+#[tokio::test]
+async fn known_and_unknown_numbers_get_the_same_answer() {
+    let app = spawn_app().await;
+    app.login(PHONE).await;
+    app.age_codes(PHONE, 120).await;
+    let known = app
+        .request(Method::POST, "/v1/auth/otp")
+        .source_ip("203.0.113.1")
+        .json(&json!({ "phone_number": PHONE }))
+        .send()
+        .await;
+    let unknown = app
+        .request(Method::POST, "/v1/auth/otp")
+        .source_ip("203.0.113.2")
+        .json(&json!({ "phone_number": "+919876543219" }))
+        .send()
+        .await;
+    assert_eq!(known.status, unknown.status);
+    assert_eq!(known.text, unknown.text);
+}
+
+#[tokio::test]
+async fn bad_input_names_every_field() {
+    let app = spawn_app().await;
+    let response = app
+        .post("/v1/auth/otp", json!({ "phone_number": "98765 43210" }))
+        .await;
+    assert_problem(
+        &response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(response.body["errors"][0]["field"], "phone_number");
+
+    let response = app
+        .post(
+            "/v1/auth/otp/verify",
+            json!({ "phone_number": "+91", "code": "12ab" }),
+        )
+        .await;
+    assert_problem(
+        &response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let fields: Vec<&str> = response.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["phone_number", "code"]);
+
+    let response = app.post("/v1/auth/otp/verify", json!({})).await;
+    let fields: Vec<&str> = response.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["phone_number", "code"]);
+
+    let response = app
+        .request(Method::POST, "/v1/auth/otp")
+        .raw_body(b"{not json".to_vec())
+        .send()
+        .await;
+    assert_problem(&response, StatusCode::BAD_REQUEST, "malformed_request");
+}
+
+#[tokio::test]
+async fn an_sms_failure_is_503_and_the_unsent_code_is_retired() {
+    let app = spawn_app().await;
+    app.sms
+        .failing
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let response = app
+        .post("/v1/auth/otp", json!({ "phone_number": PHONE }))
+        .await;
+    assert_problem(
+        &response,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "service_unavailable",
+    );
+    let live: i64 = app
+        .db
+        .query_one(
+            "SELECT count(*) FROM user_phone_otp WHERE superseded_at IS NULL",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(live, 0);
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_reuse_of_a_rotated_token_revokes_the_family() {
+    let app = spawn_app().await;
+    let user = app.login(PHONE).await;
+
+    let rotated = app
+        .post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": user.refresh_token }),
+        )
+        .await;
+    assert_eq!(rotated.status, StatusCode::OK, "{}", rotated.text);
+    let second_refresh = rotated.body["refresh_token"].as_str().unwrap().to_owned();
+    assert_ne!(second_refresh, user.refresh_token);
+    let access = rotated.body["access_token"].as_str().unwrap();
+    assert_eq!(
+        app.request(Method::GET, "/v1/me")
+            .bearer(access)
+            .send()
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    // The first token was spent: presenting it again is theft. 401, and the live one dies too.
+    let reuse = app
+        .post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": user.refresh_token }),
+        )
+        .await;
+    assert_problem(&reuse, StatusCode::UNAUTHORIZED, "invalid_refresh_token");
+    let after = app
+        .post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": second_refresh }),
+        )
+        .await;
+    assert_problem(&after, StatusCode::UNAUTHORIZED, "invalid_refresh_token");
+    let reasons: Vec<String> = app
+        .db
+        .query("SELECT DISTINCT revoked_reason FROM refresh_token", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(reasons, vec!["reuse".to_owned()]);
+
+    let garbage = app
+        .post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": "not-a-token" }),
+        )
+        .await;
+    assert_problem(&garbage, StatusCode::UNAUTHORIZED, "invalid_refresh_token");
+}
+
+#[tokio::test]
+async fn an_expired_refresh_token_fails() {
+    let app = spawn_app().await;
+    let user = app.login(PHONE).await;
+    app.db
+        .execute(
+            "UPDATE refresh_token SET expires_at = now() - interval '1 second'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let response = app
+        .post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": user.refresh_token }),
+        )
+        .await;
+    assert_problem(&response, StatusCode::UNAUTHORIZED, "invalid_refresh_token");
+}
+
+#[tokio::test]
+async fn logout_revokes_the_session_and_needs_the_owner() {
+    let app = spawn_app().await;
+    let user = app.login(PHONE).await;
+    let other = app.login("+919876543211").await;
+
+    let anonymous = app
+        .post(
+            "/v1/auth/logout",
+            json!({ "refresh_token": user.refresh_token }),
+        )
+        .await;
+    assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
+
+    // Someone else's token: nothing happens.
+    let foreign = app
+        .request(Method::POST, "/v1/auth/logout")
+        .bearer(&other.access_token)
+        .json(&json!({ "refresh_token": user.refresh_token }))
+        .send()
+        .await;
+    assert_eq!(foreign.status, StatusCode::NO_CONTENT);
+    let still = app
+        .post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": user.refresh_token }),
+        )
+        .await;
+    assert_eq!(
+        still.status,
+        StatusCode::OK,
+        "another user cannot log me out"
+    );
+    let current = still.body["refresh_token"].as_str().unwrap().to_owned();
+
+    let response = app
+        .request(Method::POST, "/v1/auth/logout")
+        .bearer(&user.access_token)
+        .json(&json!({ "refresh_token": current }))
+        .send()
+        .await;
+    assert_eq!(response.status, StatusCode::NO_CONTENT);
+    let after = app
+        .post("/v1/auth/refresh", json!({ "refresh_token": current }))
+        .await;
+    assert_problem(&after, StatusCode::UNAUTHORIZED, "invalid_refresh_token");
+}
+
+#[tokio::test]
+async fn forged_tokens_are_401_on_a_real_route() {
+    let app = spawn_app().await;
+    let user = app.login(PHONE).await;
+    let mut tampered = user.access_token.clone();
+    tampered.pop();
+    tampered.push(if user.access_token.ends_with('A') {
+        'B'
+    } else {
+        'A'
+    });
+    let expired = app
+        .state
+        .tokens
+        .issue_access(
+            user.user_id,
+            chrono::Utc::now() - chrono::Duration::hours(1),
+        )
+        .unwrap();
+    let mut other_audience = app.state.config.tokens.clone();
+    other_audience.audience = "partner-app".into();
+    let wrong_audience = shared::auth::TokenKeys::new(&other_audience)
+        .issue_access(user.user_id, chrono::Utc::now())
+        .unwrap();
+    let none = {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let payload = user.access_token.split('.').nth(1).unwrap().to_owned();
+        format!("{}.{payload}.", b64.encode(r#"{"alg":"none","typ":"JWT"}"#))
+    };
+    for (what, token) in [
+        ("tampered", tampered),
+        ("expired", expired),
+        ("audience", wrong_audience),
+        ("alg none", none),
+    ] {
+        let response = app
+            .request(Method::GET, "/v1/me")
+            .bearer(&token)
+            .send()
+            .await;
+        assert_problem(&response, StatusCode::UNAUTHORIZED, "unauthorized");
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{what}");
+    }
+}
+
+#[tokio::test]
+async fn login_steps_are_audited_without_secrets() {
+    let app = spawn_app().await;
+    let code = app.request_code(PHONE).await;
+    let login = verify(&app, PHONE, &code).await;
+    let refresh = login.body["refresh_token"].as_str().unwrap().to_owned();
+    let access = login.body["access_token"].as_str().unwrap().to_owned();
+    let rotated = app
+        .post("/v1/auth/refresh", json!({ "refresh_token": refresh }))
+        .await;
+    let access2 = rotated.body["access_token"].as_str().unwrap().to_owned();
+    app.request(Method::POST, "/v1/auth/logout")
+        .bearer(&access2)
+        .json(&json!({ "refresh_token": rotated.body["refresh_token"] }))
+        .send()
+        .await;
+    let rows = app
+        .db
+        .query(
+            "SELECT action, payload::text FROM audit_log ORDER BY id",
+            &[],
+        )
+        .await
+        .unwrap();
+    let actions: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    assert_eq!(
+        actions,
+        vec!["request_otp", "login", "token_refresh", "logout"]
+    );
+    for row in &rows {
+        let payload: String = row.get(1);
+        for secret in [&code, &refresh, &access, &access2] {
+            assert!(
+                !payload.contains(secret.as_str()),
+                "secret in audit payload {payload}"
+            );
+        }
+        assert!(
+            !payload.contains(PHONE),
+            "phone number in audit payload {payload}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_code_never_reaches_the_logs() {
+    use std::io::Write;
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+        type Writer = Captured;
+        fn make_writer(&'a self) -> Captured {
+            self.clone()
+        }
+    }
+    let app = spawn_app().await;
+    let captured = Captured::default();
+    let subscriber = shared::telemetry::subscriber(
+        shared::telemetry::LogFormat::Json,
+        "trace",
+        captured.clone(),
+    );
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let code = app.request_code(PHONE).await;
+    let response = verify(&app, PHONE, &wrong(&code)).await;
+    assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+    let login = verify(&app, PHONE, &code).await;
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("handled"), "logs were captured: {logs}");
+    assert!(!logs.contains(&code), "the code leaked into the logs");
+    assert!(!logs.contains(login.body["refresh_token"].as_str().unwrap()));
+}
