@@ -27,6 +27,11 @@ export TEST_DATABASE_ADMIN_URL="$PG_ADMIN_URL"
 export TEST_AWS_ENDPOINT_URL="$MOTO_URL"
 say "cargo test: unit tests of every crate"
 cargo test --workspace --exclude api-tests --lib --bins
+say "end-to-end tests through cargo lambda watch + moto"
+bash scripts/e2e-stack.sh start
+trap 'bash "$ROOT/scripts/e2e-stack.sh" stop' EXIT
+E2E_BASE_URL=http://127.0.0.1:9100 cargo test -p api-tests --test e2e -- --ignored
+bash scripts/e2e-stack.sh stop
 # The integration binary runs last, so the run closes on its summary.
 say "cargo test: integration tests (each on a fresh database)"
 cargo test -p api-tests --test api -- --test-threads "${TEST_THREADS:-4}"

@@ -73,7 +73,8 @@ pub async fn presign(
     };
     let bucket =
         Config::require(&config.uploads_bucket, "UPLOADS_BUCKET").map_err(anyhow::Error::from)?;
-    let key = format!("users/{caller}/{purpose}/{}.{extension}", Uuid::new_v4());
+    let file_id = Uuid::new_v4();
+    let key = format!("users/{caller}/{purpose}/{file_id}.{extension}");
     let upload_url = signer
         .presign_put(&key, content_type, UPLOAD_URL_TTL)
         .await?;
@@ -87,9 +88,9 @@ pub async fn presign(
         &AuditEntry {
             actor: Some(caller),
             object_type: "upload",
-            object_id: key.clone(),
+            object_id: file_id.to_string(),
             action: "presign_upload",
-            payload: json!({ "purpose": purpose, "content_type": content_type }),
+            payload: json!({ "key": key, "content_type": content_type }),
             request_id: Some(request_id),
         },
     )

@@ -632,38 +632,24 @@ async fn login_steps_are_audited_without_secrets() {
 
 #[tokio::test]
 async fn the_code_never_reaches_the_logs() {
-    use std::io::Write;
-    #[derive(Clone, Default)]
-    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-    impl Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-        type Writer = Captured;
-        fn make_writer(&'a self) -> Captured {
-            self.clone()
-        }
-    }
     let app = spawn_app().await;
-    let captured = Captured::default();
-    let subscriber = shared::telemetry::subscriber(
-        shared::telemetry::LogFormat::Json,
-        "trace",
-        captured.clone(),
-    );
-    let _guard = tracing::subscriber::set_default(subscriber);
     let code = app.request_code(PHONE).await;
     let response = verify(&app, PHONE, &wrong(&code)).await;
     assert_eq!(response.status, StatusCode::UNAUTHORIZED);
     let login = verify(&app, PHONE, &code).await;
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("handled"), "logs were captured: {logs}");
-    assert!(!logs.contains(&code), "the code leaked into the logs");
+    let request_id = response.body["request_id"].as_str().unwrap().to_owned();
+    let logs = crate::helpers::captured_logs();
+    assert!(
+        logs.contains(&request_id),
+        "this test's requests were logged"
+    );
+    assert!(
+        !logs.contains(&format!("{code} is your")),
+        "the SMS text leaked into the logs"
+    );
+    for line in logs.lines().filter(|l| l.contains(&request_id)) {
+        assert!(!line.contains(&code), "the code leaked: {line}");
+    }
     assert!(!logs.contains(login.body["refresh_token"].as_str().unwrap()));
+    assert!(!logs.contains(login.body["access_token"].as_str().unwrap()));
 }

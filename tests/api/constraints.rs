@@ -38,8 +38,11 @@ INSERT INTO payment_order (order_reference, user_id, event_id, provider, provide
     FROM event e, auth_user u WHERE u.username = '+912222222222';
 INSERT INTO notification (recipient_id, notification_type, title)
     SELECT id, 'system', 'Welcome' FROM auth_user WHERE username = '+912222222222';
-INSERT INTO user_phone_otp (phone_number, otp_hash, otp_salt, expires_at)
-    VALUES ('+912222222222', 'h', 's', now() + interval '10 minutes');
+INSERT INTO user_phone_otp (phone_number, otp_hash, otp_salt, expires_at, country_code)
+    VALUES ('+912222222222', 'h', 's', now() + interval '10 minutes', 91);
+INSERT INTO refresh_token (user_id, family_id, token_hash, expires_at)
+    SELECT id, gen_random_uuid(), sha256('t'::bytea), now() + interval '30 days'
+    FROM auth_user WHERE username = '+912222222222';
 "#;
 
 const HOST: &str = "(SELECT id FROM auth_user WHERE username = '+911111111111')";
@@ -127,6 +130,11 @@ const CASES: &[(&str, &str)] = &[
     ("payment_order_refund_within_total", "UPDATE payment_order SET amount_refunded = 100.01"),
     ("payment_order_gst_percent_range", "UPDATE payment_order SET gst_percent = 30"),
     ("payment_order_paid_has_time", "UPDATE payment_order SET paid_at = NULL"),
+    ("user_phone_otp_country_code_range", "UPDATE user_phone_otp SET country_code = 1000"),
+    ("refresh_token_hash_key", "INSERT INTO refresh_token (user_id, family_id, token_hash, expires_at) SELECT user_id, family_id, token_hash, expires_at FROM refresh_token"),
+    ("refresh_token_hash_length", "UPDATE refresh_token SET token_hash = 'short'::bytea"),
+    ("refresh_token_revoked_reason_check", "UPDATE refresh_token SET revoked_at = now(), revoked_reason = 'bored'"),
+    ("refresh_token_revoked_consistent", "UPDATE refresh_token SET revoked_at = now()"),
     ("notification_type_check", "UPDATE notification SET notification_type = 'spam'"),
     ("notification_read_consistent", "UPDATE notification SET is_read = true"),
     ("notification_metadata_object", "UPDATE notification SET metadata = '[]'"),

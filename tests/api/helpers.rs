@@ -36,6 +36,12 @@ pub const TEST_SIGNING_KEY: &str = "test-signing-key-with-at-least-32-bytes!!";
 
 /// Configuration for a test app on `database`.
 pub fn test_config(database: &str) -> Config {
+    static CREDENTIALS: std::sync::Once = std::sync::Once::new();
+    // moto accepts any credentials; the SDK needs some to sign (SQS, SNS, S3 presigning).
+    CREDENTIALS.call_once(|| {
+        std::env::set_var("AWS_ACCESS_KEY_ID", "test");
+        std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
+    });
     let mut url = url_for(database);
     url.push_str("?connect_timeout=5");
     let vars: HashMap<&str, String> = HashMap::from([
@@ -56,6 +62,52 @@ fn url_for(database: &str) -> String {
         .map(|(base, _)| base)
         .unwrap_or(&admin);
     format!("{base}/{database}")
+}
+
+/// Log lines of this whole test binary, as JSON lines (one global subscriber: scoped ones are
+/// unreliable when tests run in parallel).
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&log_buffer().lock().unwrap()).into_owned()
+}
+
+fn log_buffer() -> &'static Arc<Mutex<Vec<u8>>> {
+    static BUFFER: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    BUFFER.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = LogWriter(buffer.clone());
+        tracing::subscriber::set_global_default(shared::telemetry::subscriber(
+            shared::telemetry::LogFormat::Json,
+            "debug",
+            writer,
+        ))
+        .expect("the test binary installs one global subscriber");
+        buffer
+    })
+}
+
+/// Installs the capturing subscriber (idempotent).
+pub fn capture_logs() {
+    log_buffer();
+}
+
+#[derive(Clone)]
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogWriter {
+    type Writer = LogWriter;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
 }
 
 /// Opens a plain connection (for setup and assertions outside the app's pool).
@@ -137,6 +189,7 @@ pub async fn spawn_app() -> TestApp {
 
 /// Spawns an app whose configuration `adjust` may change first (limits, TTLs).
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    capture_logs();
     let database = create_empty_database().await;
     let mut db = connect(&database).await;
     shared::migrations::run(&mut db)

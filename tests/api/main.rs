@@ -12,6 +12,7 @@ mod interests;
 mod migrations;
 mod pool;
 mod problems;
+mod profile;
 mod routing;
 mod sqs;
 mod telemetry;

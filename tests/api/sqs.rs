@@ -10,9 +10,6 @@ use crate::helpers::test_config;
 #[tokio::test]
 async fn the_publisher_sends_through_the_endpoint_override() {
     let config = test_config("postgres");
-    // Credentials are only needed to sign for moto; any value works there.
-    std::env::set_var("AWS_ACCESS_KEY_ID", "test");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
     let sqs = aws_sdk_sqs::Client::new(&sdk_config(&config.aws).await);
     let queue_name = format!("test-{}", uuid::Uuid::new_v4().simple());
     let queue_url = sqs
@@ -55,8 +52,6 @@ async fn the_publisher_sends_through_the_endpoint_override() {
 #[tokio::test]
 async fn a_delay_longer_than_sqs_allows_is_capped_at_15_minutes() {
     let config = test_config("postgres");
-    std::env::set_var("AWS_ACCESS_KEY_ID", "test");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
     let sqs = aws_sdk_sqs::Client::new(&sdk_config(&config.aws).await);
     let queue_url = sqs
         .create_queue()

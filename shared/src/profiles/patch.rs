@@ -80,6 +80,7 @@ impl ProfilePatch {
             {
                 Some(name) if (1..=80).contains(&name.chars().count()) => patch.name = Some(name),
                 Some(_) => reader.error("name", "must be 1 to 80 characters"),
+                None if reader.has_errors_for("name") => {}
                 None => reader.error("name", "cannot be removed"),
             }
         }

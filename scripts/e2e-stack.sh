@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Starts (or stops) the stack the end-to-end tests drive over HTTP, exactly as `make dev` runs
+# it but on its own database (eventhost_e2e, recreated each time) and port (9100), so it never
+# disturbs a running `make dev`.   e2e-stack.sh start | stop
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+E2E_DB=eventhost_e2e
+E2E_PORT="${E2E_PORT:-9100}"
+pidfile="$LOCAL/e2e-watch.pid"
+
+stop() {
+    if [ -f "$pidfile" ]; then
+        kill "$(cat "$pidfile")" 2>/dev/null || true
+        rm -f "$pidfile"
+    fi
+    pkill -f "cargo-lambda lambda watch.*--invoke-port $E2E_PORT" 2>/dev/null || true
+}
+
+case "${1:-start}" in
+stop) stop ;;
+start)
+    stop
+    bash scripts/moto.sh start
+    say "creating a fresh $E2E_DB database"
+    psql_admin -c "DROP DATABASE IF EXISTS $E2E_DB WITH (FORCE)" >/dev/null 2>&1
+    psql_admin -c "CREATE DATABASE $E2E_DB" >/dev/null
+    bash scripts/dev-env.sh
+    sed "s#/$DEV_DB\$#/$E2E_DB#" "$LOCAL/dev.env" > "$LOCAL/e2e.env"
+    # The e2e run drives many logins from one machine: relax the per-IP code limit.
+    echo "OTP_MAX_PER_IP_PER_HOUR=1000" >> "$LOCAL/e2e.env"
+    (set -a; source "$LOCAL/e2e.env"; set +a; cargo run -q -p migrate >/dev/null)
+    say "starting cargo lambda watch on 127.0.0.1:$E2E_PORT for the end-to-end tests"
+    cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$E2E_PORT" \
+        --env-file "$LOCAL/e2e.env" >"$LOCAL/e2e-watch.log" 2>&1 &
+    echo $! > "$pidfile"
+    # The first call of each function compiles it; wait until the router answers.
+    for _ in $(seq 1 300); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$E2E_PORT/v1/interests" || true)
+        [ "$code" = 200 ] && exit 0
+        sleep 1
+    done
+    warn "the e2e stack did not answer; see $LOCAL/e2e-watch.log"
+    exit 1
+    ;;
+esac

@@ -1,0 +1,504 @@
+//! Profiles: own view, updates (every bad field named), interests, public view, uploads and
+//! account deletion.
+
+use http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, spawn_app, TestApp, TestResponse, TestUser};
+
+async fn patch_me(app: &TestApp, user: &TestUser, body: Value) -> TestResponse {
+    app.request(Method::PATCH, "/v1/me")
+        .bearer(&user.access_token)
+        .json(&body)
+        .send()
+        .await
+}
+
+fn error_fields(response: &TestResponse) -> Vec<String> {
+    response.body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_new_user_sees_their_own_profile_with_phone_and_no_interests() {
+    let app = spawn_app().await;
+    let user = app.login("+919876543210").await;
+    let response = app
+        .request(Method::GET, "/v1/me")
+        .bearer(&user.access_token)
+        .send()
+        .await;
+    assert_eq!(response.status, StatusCode::OK);
+    let body = &response.body;
+    assert_eq!(body["user_id"], user.user_id.to_string());
+    assert_eq!(body["phone_number"], user.phone);
+    assert_eq!(body["is_verified"], true);
+    assert_eq!(body["is_complete"], false);
+    assert_eq!(body["interests"], json!([]));
+    assert_eq!(body["profile_pictures"], json!([]));
+}
+
+#[tokio::test]
+async fn each_profile_validation_error_names_its_field() {
+    let app = spawn_app().await;
+    let user = app.login("+919876543210").await;
+    let under_18 = (chrono::Utc::now().date_naive() - chrono::Duration::days(365 * 17)).to_string();
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"name": ""}), "name"),
+        (json!({"name": "x".repeat(81)}), "name"),
+        (json!({"name": null}), "name"),
+        (json!({"name": 42}), "name"),
+        (json!({"bio": "b".repeat(501)}), "bio"),
+        (json!({"location": "l".repeat(121)}), "location"),
+        (json!({"birth_date": under_18}), "birth_date"),
+        (json!({"birth_date": "12/03/1990"}), "birth_date"),
+        (json!({"birth_date": "2999-01-01"}), "birth_date"),
+        (json!({"gender": "robot"}), "gender"),
+        (
+            json!({"profile_pictures": "https://a.example/1.jpg"}),
+            "profile_pictures",
+        ),
+        (
+            json!({"profile_pictures": (0..7).map(|i| format!("https://a.example/{i}.jpg")).collect::<Vec<_>>()}),
+            "profile_pictures",
+        ),
+        (
+            json!({"profile_pictures": ["https://a.example/1.jpg", "http://a.example/2.jpg"]}),
+            "profile_pictures[1]",
+        ),
+        (json!({"phone_number": "+919999999999"}), "phone_number"),
+        (json!({"is_verified": true}), "is_verified"),
+    ];
+    for (body, field) in cases {
+        let response = patch_me(&app, &user, body.clone()).await;
+        assert_problem(
+            &response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        );
+        assert_eq!(
+            error_fields(&response),
+            vec![field.to_owned()],
+            "for {body}"
+        );
+    }
+    let response = patch_me(
+        &app,
+        &user,
+        json!({"name": "", "gender": "robot", "birth_date": "nope"}),
+    )
+    .await;
+    assert_eq!(
+        error_fields(&response),
+        vec!["name", "birth_date", "gender"],
+        "all bad fields at once"
+    );
+    let name: Option<String> = app
+        .db
+        .query_one("SELECT name FROM user_profile", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(name, None, "nothing was half-written");
+}
+
+#[tokio::test]
+async fn a_valid_patch_updates_only_what_it_names_and_completes_the_profile() {
+    let app = spawn_app().await;
+    let user = app.login("+919876543210").await;
+    let response = patch_me(
+        &app,
+        &user,
+        json!({"name": "  Asha  ", "bio": "Jazz lover", "birth_date": "1995-04-01", "gender": "female"}),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    assert_eq!(response.body["name"], "Asha");
+    assert_eq!(response.body["is_complete"], false, "no picture yet");
+
+    let response = patch_me(
+        &app,
+        &user,
+        json!({"profile_pictures": ["https://cdn.example.com/a.jpg"], "bio": null}),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(
+        response.body["name"], "Asha",
+        "untouched fields keep their values"
+    );
+    assert_eq!(response.body["bio"], Value::Null, "null clears");
+    assert_eq!(response.body["birth_date"], "1995-04-01");
+    assert_eq!(response.body["is_complete"], true);
+
+    let payloads: Vec<Value> = app
+        .db
+        .query(
+            "SELECT payload FROM audit_log WHERE action = 'update' ORDER BY id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        payloads[0],
+        json!({"fields": ["name", "bio", "birth_date", "gender"]})
+    );
+    assert_eq!(payloads[1], json!({"fields": ["bio", "profile_pictures"]}));
+}
+
+#[tokio::test]
+async fn interests_are_set_by_slug_and_unknown_slugs_are_named() {
+    let app = spawn_app().await;
+    let user = app.login("+919876543210").await;
+    let response = app
+        .request(Method::PUT, "/v1/me/interests")
+        .bearer(&user.access_token)
+        .json(&json!({"interests": ["music", "quidditch", "travel", "zorbing"]}))
+        .send()
+        .await;
+    assert_problem(
+        &response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(
+        error_fields(&response),
+        vec!["interests[1]", "interests[3]"]
+    );
+
+    let response = app
+        .request(Method::PUT, "/v1/me/interests")
+        .bearer(&user.access_token)
+        .json(&json!({"interests": ["travel", "music", "music"]}))
+        .send()
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    let slugs: Vec<&str> = response.body["interests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        slugs,
+        vec!["music", "travel"],
+        "deduplicated, in catalogue order"
+    );
+
+    let response = app
+        .request(Method::PUT, "/v1/me/interests")
+        .bearer(&user.access_token)
+        .json(&json!({"interests": ["food"]}))
+        .send()
+        .await;
+    let slugs: Vec<&str> = response.body["interests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, vec!["food"], "PUT replaces");
+
+    let response = app
+        .request(Method::PUT, "/v1/me/interests")
+        .bearer(&user.access_token)
+        .json(&json!({"interests": "music"}))
+        .send()
+        .await;
+    assert_eq!(error_fields(&response), vec!["interests"]);
+}
+
+#[tokio::test]
+async fn the_public_profile_never_shows_phone_or_birth_date() {
+    let app = spawn_app().await;
+    let asha = app.login("+919876543210").await;
+    let ravi = app.login("+919876543211").await;
+    patch_me(
+        &app,
+        &asha,
+        json!({"name": "Asha", "birth_date": "1995-04-01", "gender": "female"}),
+    )
+    .await;
+
+    let response = app
+        .request(Method::GET, &format!("/v1/users/{}", asha.user_id))
+        .bearer(&ravi.access_token)
+        .send()
+        .await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.body["name"], "Asha");
+    assert!(response.body.get("phone_number").is_none());
+    assert!(response.body.get("birth_date").is_none());
+    assert!(
+        !response.text.contains("9876543210") && !response.text.contains("1995"),
+        "{}",
+        response.text
+    );
+
+    for path in [
+        format!("/v1/users/{}", uuid::Uuid::new_v4()),
+        "/v1/users/not-a-uuid".to_owned(),
+    ] {
+        let response = app
+            .request(Method::GET, &path)
+            .bearer(&ravi.access_token)
+            .send()
+            .await;
+        assert_problem(&response, StatusCode::NOT_FOUND, "not_found");
+    }
+    let anonymous = app
+        .request(Method::GET, &format!("/v1/users/{}", asha.user_id))
+        .send()
+        .await;
+    assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
+}
+
+#[tokio::test]
+async fn one_user_cannot_change_another_users_profile() {
+    let app = spawn_app().await;
+    let asha = app.login("+919876543210").await;
+    let ravi = app.login("+919876543211").await;
+    patch_me(&app, &asha, json!({"name": "Asha"})).await;
+
+    // Every profile mutation acts on the token's user only; Ravi's token never touches Asha.
+    patch_me(&app, &ravi, json!({"name": "Mallory"})).await;
+    app.request(Method::PUT, "/v1/me/interests")
+        .bearer(&ravi.access_token)
+        .json(&json!({"interests": ["music"]}))
+        .send()
+        .await;
+    let forged_path = app
+        .request(Method::PATCH, &format!("/v1/users/{}", asha.user_id))
+        .bearer(&ravi.access_token)
+        .json(&json!({"name": "Mallory"}))
+        .send()
+        .await;
+    assert_problem(
+        &forged_path,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+    app.request(Method::DELETE, "/v1/me")
+        .bearer(&ravi.access_token)
+        .send()
+        .await;
+
+    let me = app
+        .request(Method::GET, "/v1/me")
+        .bearer(&asha.access_token)
+        .send()
+        .await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.body["name"], "Asha");
+    assert_eq!(me.body["interests"], json!([]));
+}
+
+#[tokio::test]
+async fn an_upload_url_is_presigned_under_the_callers_prefix_and_accepts_the_put() {
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.uploads_bucket = Some("eventhost-uploads".into());
+        c.uploads_public_base_url = Some("https://cdn.example.com".into());
+    })
+    .await;
+    let user = app.login("+919876543210").await;
+    let response = app
+        .request(Method::POST, "/v1/uploads")
+        .bearer(&user.access_token)
+        .json(&json!({"purpose": "profile_picture", "content_type": "image/jpeg"}))
+        .send()
+        .await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    let key = response.body["key"].as_str().unwrap();
+    assert!(
+        key.starts_with(&format!("users/{}/profile_picture/", user.user_id)),
+        "{key}"
+    );
+    assert!(key.ends_with(".jpg"));
+    assert_eq!(
+        response.body["public_url"],
+        format!("https://cdn.example.com/{key}")
+    );
+    assert_eq!(response.body["expires_in"], 900);
+    let upload_url = response.body["upload_url"].as_str().unwrap();
+    assert!(
+        upload_url.contains("X-Amz-Signature=") && upload_url.contains("content-type"),
+        "{upload_url}"
+    );
+
+    // The URL really works against the local S3 (moto), with the signed content type.
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&shared::aws::sdk_config(&app.state.config.aws).await)
+            .force_path_style(true)
+            .build(),
+    );
+    let _ = s3
+        .create_bucket()
+        .bucket("eventhost-uploads")
+        .create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::ApSouth1)
+                .build(),
+        )
+        .send()
+        .await;
+    let put = reqwest::Client::new()
+        .put(upload_url)
+        .header("content-type", "image/jpeg")
+        .body(vec![0xFF, 0xD8, 0xFF, 0xE0])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        put.status().is_success(),
+        "PUT to the presigned URL: {}",
+        put.status()
+    );
+    let object = s3
+        .head_object()
+        .bucket("eventhost-uploads")
+        .key(key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(object.content_length(), Some(4));
+
+    let response = app
+        .request(Method::POST, "/v1/uploads")
+        .bearer(&user.access_token)
+        .json(&json!({"purpose": "avatar", "content_type": "application/pdf"}))
+        .send()
+        .await;
+    assert_problem(
+        &response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(error_fields(&response), vec!["purpose", "content_type"]);
+}
+
+#[tokio::test]
+async fn deleting_the_account_frees_the_number_keeps_payments_and_ends_sessions() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543211").await;
+    let user = app.login("+919876543210").await;
+    patch_me(
+        &app,
+        &user,
+        json!({"name": "Ravi", "birth_date": "1990-01-01", "gender": "male"}),
+    )
+    .await;
+    // A paid order, a pending request (counted on the event) and an audit trail exist.
+    app.db
+        .batch_execute(&format!(
+            "INSERT INTO event (host_id, title, slug, mood, event_date, start_time, capacity, requests_count)
+               SELECT id, 'Jazz Night', 'jazz-night', 'music', current_date + 7, '20:00', 10, 1
+               FROM auth_user WHERE uuid = '{host}';
+             INSERT INTO event_request (event_id, requester_id)
+               SELECT e.id, u.id FROM event e, auth_user u WHERE u.uuid = '{user}';
+             INSERT INTO payment_order (order_reference, user_id, event_id, provider, seats, unit_price,
+                                        base_amount, total_amount, status, paid_at)
+               SELECT 'ORD-DEL-1', u.id, e.id, 'sandbox', 1, 499, 499, 499, 'paid', now()
+               FROM event e, auth_user u WHERE u.uuid = '{user}';",
+            host = host.user_id,
+            user = user.user_id
+        ))
+        .await
+        .unwrap();
+
+    let response = app
+        .request(Method::DELETE, "/v1/me")
+        .bearer(&user.access_token)
+        .send()
+        .await;
+    assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text);
+
+    let row = app
+        .db
+        .query_one(
+            "SELECT u.is_active, u.username <> $2, p.phone_number IS NULL, p.name IS NULL, p.birth_date IS NULL \
+             FROM auth_user u JOIN user_profile p ON p.user_id = u.id WHERE u.uuid = $1",
+            &[&user.user_id, &user.phone],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            row.get::<_, bool>(0),
+            row.get::<_, bool>(1),
+            row.get::<_, bool>(2),
+            row.get::<_, bool>(3),
+            row.get::<_, bool>(4)
+        ),
+        (false, true, true, true, true)
+    );
+    let (status, requests_count): (String, i32) = {
+        let row = app
+            .db
+            .query_one("SELECT r.status, e.requests_count FROM event_request r JOIN event e ON e.id = r.event_id", &[])
+            .await
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!((status.as_str(), requests_count), ("cancelled", 0));
+    let orders: i64 = app
+        .db
+        .query_one("SELECT count(*) FROM payment_order", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(orders, 1, "money records stay");
+    let audited: i64 = app
+        .db
+        .query_one(
+            "SELECT count(*) FROM audit_log WHERE action = 'deactivate'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(audited, 1);
+
+    // Old credentials are dead.
+    let me = app
+        .request(Method::GET, "/v1/me")
+        .bearer(&user.access_token)
+        .send()
+        .await;
+    assert_problem(&me, StatusCode::UNAUTHORIZED, "unauthorized");
+    let refresh = app
+        .post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": user.refresh_token }),
+        )
+        .await;
+    assert_problem(&refresh, StatusCode::UNAUTHORIZED, "invalid_refresh_token");
+    let public = app
+        .request(Method::GET, &format!("/v1/users/{}", user.user_id))
+        .bearer(&host.access_token)
+        .send()
+        .await;
+    assert_eq!(public.status, StatusCode::NOT_FOUND);
+
+    // The number is free: logging in again makes a brand-new account.
+    app.age_codes(&user.phone, 120).await;
+    let code = app.request_code(&user.phone).await;
+    let again = app
+        .post(
+            "/v1/auth/otp/verify",
+            json!({ "phone_number": user.phone, "code": code }),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(again.body["user"]["is_new_user"], true);
+    assert_ne!(again.body["user"]["user_id"], user.user_id.to_string());
+}
