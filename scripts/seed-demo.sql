@@ -52,7 +52,7 @@ FROM (VALUES
      'PT3H', 30, false, 0.00, 0, NULL, true, '["https://picsum.photos/seed/picnic/800"]'),
     ('00000000-0000-4000-8000-0000000000e2', 'Rooftop Jazz Night', 'rooftop-jazz-night',
      'A live trio under the stars.', 'music', '00000000-0000-4000-8000-0000000000a2', 14, '19:30',
-     'PT4H', 40, true, 499.00, 18, '29ABCDE1234F1Z5', false, '["https://picsum.photos/seed/jazz/800"]')
+     'PT4H', 40, true, 499.00, 18, '29ABCDE1234F1ZW', false, '["https://picsum.photos/seed/jazz/800"]')
 ) AS e(uuid, title, slug, description, mood, venue_uuid, days_ahead, start_time, duration, capacity,
        is_paid, price, gst, gstin, plus_one, covers)
 JOIN venue v ON v.uuid = e.venue_uuid::uuid

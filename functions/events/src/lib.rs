@@ -1,7 +1,6 @@
 //! The events function: create, discover, manage and share events.
-//!
-//! Every route of this function per ../shared/API.md; routes whose feature has not landed answer
-//! 501 `not_implemented`, so the routing is complete and testable now.
+
+mod manage;
 
 use http::Method;
 use shared::http::{not_implemented, Router};
@@ -10,25 +9,21 @@ use shared::AppState;
 /// The route table of the events function.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(Method::POST, "/v1/events", not_implemented)
+        .route(Method::POST, "/v1/events", manage::create)
         .route(Method::GET, "/v1/events", not_implemented)
-        .route(Method::GET, "/v1/events/{event_id}", not_implemented)
-        .route(Method::PATCH, "/v1/events/{event_id}", not_implemented)
+        .route(Method::GET, "/v1/events/{event_id}", manage::detail)
+        .route(Method::PATCH, "/v1/events/{event_id}", manage::update)
         .route(
             Method::POST,
             "/v1/events/{event_id}/publish",
-            not_implemented,
+            manage::publish,
         )
         .route(
             Method::POST,
             "/v1/events/{event_id}/unpublish",
-            not_implemented,
+            manage::unpublish,
         )
-        .route(
-            Method::POST,
-            "/v1/events/{event_id}/cancel",
-            not_implemented,
-        )
+        .route(Method::POST, "/v1/events/{event_id}/cancel", manage::cancel)
         .route(
             Method::POST,
             "/v1/events/{event_id}/images",

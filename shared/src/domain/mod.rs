@@ -1,6 +1,9 @@
 //! Value types that parse untrusted input once ("parse, don't validate"): once built, they are
 //! valid by construction.
 
+pub mod gstin;
+pub mod money;
 pub mod phone;
+pub mod text;
 
 pub use phone::PhoneNumber;

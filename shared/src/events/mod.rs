@@ -1,0 +1,5 @@
+//! Hosting and discovering events.
+
+pub mod fields;
+pub mod repo;
+pub mod service;

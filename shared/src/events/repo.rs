@@ -1,0 +1,415 @@
+//! SQL of events: writes, the access check, and the JSON documents of detail and feed items
+//! (built in SQL so a read is one round trip).
+
+use deadpool_postgres::GenericClient;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::fields::EventFields;
+use crate::error::ApiError;
+
+/// The caller's relation to an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Created it.
+    Host,
+    /// Added by the host.
+    Cohost,
+    /// Anyone else.
+    Other,
+}
+
+/// An event as a writer sees it, locked for the transaction.
+#[derive(Debug, Clone)]
+pub struct EventForEdit {
+    /// Internal id.
+    pub id: i64,
+    /// Public id.
+    pub uuid: Uuid,
+    /// The caller's role.
+    pub role: Role,
+    /// Published?
+    pub is_published: bool,
+    /// Not cancelled?
+    pub is_active: bool,
+    /// Started already?
+    pub has_started: bool,
+    /// Current field values.
+    pub fields: EventFields,
+}
+
+/// The WHERE condition finding an event by `$1`: its uuid, or else its slug.
+fn key_condition(key: &str) -> &'static str {
+    if key.parse::<Uuid>().is_ok() {
+        "e.uuid = $1::text::uuid"
+    } else {
+        "e.slug = $1::text"
+    }
+}
+
+/// Loads and locks an event by uuid or slug with the caller's role; `None` when absent or a
+/// draft the caller may not see.
+pub async fn load_for_edit(
+    tx: &impl GenericClient,
+    key: &str,
+    caller_id: i64,
+) -> Result<Option<EventForEdit>, ApiError> {
+    let condition = key_condition(key);
+    let sql = format!(
+        "SELECT e.id, e.uuid, \
+                CASE WHEN e.host_id = $2 THEN 'host' \
+                     WHEN EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = $2) THEN 'cohost' \
+                     ELSE 'other' END, \
+                e.is_published, e.is_active, e.starts_at <= now(), \
+                e.title, e.description, e.mood, v.uuid, e.venue_text, e.event_date, e.start_time, e.timezone, \
+                extract(epoch FROM e.duration)::bigint, e.capacity, e.is_paid, e.ticket_price, e.gst_percent, e.gstin, \
+                e.allowed_genders, e.allow_plus_one, e.cover_images, e.requires_approval, \
+                ARRAY(SELECT i.slug FROM event_interest_map m JOIN event_interest i ON i.id = m.event_interest_id \
+                      WHERE m.event_id = e.id ORDER BY i.sort_order) \
+         FROM event e LEFT JOIN venue v ON v.id = e.venue_id \
+         WHERE {condition} FOR UPDATE OF e"
+    );
+    let Some(row) = tx.query_opt(&sql, &[&key, &caller_id]).await? else {
+        return Ok(None);
+    };
+    let role = match row.get::<_, &str>(2) {
+        "host" => Role::Host,
+        "cohost" => Role::Cohost,
+        _ => Role::Other,
+    };
+    let is_published: bool = row.get(3);
+    if !is_published && role == Role::Other {
+        return Ok(None);
+    }
+    let genders: Value = row.get(20);
+    let covers: Value = row.get(22);
+    Ok(Some(EventForEdit {
+        id: row.get(0),
+        uuid: row.get(1),
+        role,
+        is_published,
+        is_active: row.get(4),
+        has_started: row.get(5),
+        fields: EventFields {
+            title: row.get(6),
+            description: row.get(7),
+            mood: row.get(8),
+            venue_id: row.get(9),
+            venue_text: row.get(10),
+            event_date: row.get(11),
+            start_time: row.get(12),
+            timezone: row.get(13),
+            duration_secs: row.get(14),
+            capacity: row.get(15),
+            is_paid: row.get(16),
+            ticket_price: row.get(17),
+            gst_percent: row.get(18),
+            gstin: row.get(19),
+            allowed_genders: serde_json::from_value(genders).unwrap_or_default(),
+            allow_plus_one: row.get(21),
+            cover_images: serde_json::from_value(covers).unwrap_or_default(),
+            requires_approval: row.get(23),
+            interests: row.get(24),
+        },
+    }))
+}
+
+/// The internal id of a venue.
+pub async fn venue_id(tx: &impl GenericClient, venue: Uuid) -> Result<Option<i64>, ApiError> {
+    Ok(tx
+        .query_opt("SELECT id FROM venue WHERE uuid = $1", &[&venue])
+        .await?
+        .map(|r| r.get(0)))
+}
+
+/// Internal ids of active interests for `slugs`, in the order given; unknown slugs give `None`.
+pub async fn interest_ids(
+    tx: &impl GenericClient,
+    slugs: &[String],
+) -> Result<Vec<Option<i64>>, ApiError> {
+    let rows = tx
+        .query(
+            "SELECT slug, id FROM event_interest WHERE is_active AND slug = ANY($1)",
+            &[&slugs],
+        )
+        .await?;
+    Ok(slugs
+        .iter()
+        .map(|slug| {
+            rows.iter()
+                .find(|r| r.get::<_, &str>(0) == slug)
+                .map(|r| r.get(1))
+        })
+        .collect())
+}
+
+/// Inserts an event; `None` when the slug is taken (the caller tries another).
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    tx: &impl GenericClient,
+    host_id: i64,
+    slug: &str,
+    fields: &EventFields,
+    venue_id: Option<i64>,
+    publish: bool,
+) -> Result<Option<(i64, Uuid)>, ApiError> {
+    let genders = serde_json::to_value(&fields.allowed_genders).map_err(anyhow::Error::from)?;
+    let covers = serde_json::to_value(&fields.cover_images).map_err(anyhow::Error::from)?;
+    let row = tx
+        .query_opt(
+            "INSERT INTO event (host_id, slug, title, description, mood, venue_id, venue_text, event_date, \
+                                start_time, timezone, duration, capacity, is_paid, ticket_price, gst_percent, \
+                                gstin, allowed_genders, allow_plus_one, cover_images, requires_approval, \
+                                is_published, published_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, make_interval(secs => $11::bigint), $12, $13, $14, \
+                     $15, $16, $17, $18, $19, $20, $21, CASE WHEN $21 THEN now() END) \
+             ON CONFLICT (slug) DO NOTHING RETURNING id, uuid",
+            &[
+                &host_id,
+                &slug,
+                &fields.title,
+                &fields.description,
+                &fields.mood,
+                &venue_id,
+                &fields.venue_text,
+                &fields.event_date,
+                &fields.start_time,
+                &fields.timezone,
+                &fields.duration_secs,
+                &fields.capacity,
+                &fields.is_paid,
+                &fields.ticket_price,
+                &fields.gst_percent,
+                &fields.gstin,
+                &genders,
+                &fields.allow_plus_one,
+                &covers,
+                &fields.requires_approval,
+                &publish,
+            ],
+        )
+        .await?;
+    Ok(row.map(|r| (r.get(0), r.get(1))))
+}
+
+/// Writes every editable field of an event.
+pub async fn update(
+    tx: &impl GenericClient,
+    event_id: i64,
+    fields: &EventFields,
+    venue_id: Option<i64>,
+) -> Result<(), ApiError> {
+    let genders = serde_json::to_value(&fields.allowed_genders).map_err(anyhow::Error::from)?;
+    let covers = serde_json::to_value(&fields.cover_images).map_err(anyhow::Error::from)?;
+    tx.execute(
+        "UPDATE event SET title = $2, description = $3, mood = $4, venue_id = $5, venue_text = $6, \
+                event_date = $7, start_time = $8, timezone = $9, duration = make_interval(secs => $10::bigint), \
+                capacity = $11, is_paid = $12, ticket_price = $13, gst_percent = $14, gstin = $15, \
+                allowed_genders = $16, allow_plus_one = $17, cover_images = $18, requires_approval = $19 \
+         WHERE id = $1",
+        &[
+            &event_id,
+            &fields.title,
+            &fields.description,
+            &fields.mood,
+            &venue_id,
+            &fields.venue_text,
+            &fields.event_date,
+            &fields.start_time,
+            &fields.timezone,
+            &fields.duration_secs,
+            &fields.capacity,
+            &fields.is_paid,
+            &fields.ticket_price,
+            &fields.gst_percent,
+            &fields.gstin,
+            &genders,
+            &fields.allow_plus_one,
+            &covers,
+            &fields.requires_approval,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Replaces an event's interest tags.
+pub async fn replace_interests(
+    tx: &impl GenericClient,
+    event_id: i64,
+    interest_ids: &[i64],
+) -> Result<(), ApiError> {
+    tx.execute(
+        "WITH gone AS (DELETE FROM event_interest_map WHERE event_id = $1) \
+         INSERT INTO event_interest_map (event_id, event_interest_id) SELECT $1, unnest($2::bigint[])",
+        &[&event_id, &interest_ids],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Seats taken: attendees going or checked in, plus holds still live (unexpired, unconsumed).
+pub async fn seats_taken(tx: &impl GenericClient, event_id: i64) -> Result<i64, ApiError> {
+    let row = tx
+        .query_one(
+            "SELECT (SELECT coalesce(sum(seats), 0) FROM event_attendee \
+                     WHERE event_id = $1 AND status IN ('going', 'checked_in')) \
+                  + (SELECT coalesce(sum(seats), 0) FROM capacity_reservation \
+                     WHERE event_id = $1 AND status = 'held' AND expires_at > now())",
+            &[&event_id],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// Whether any payment order exists for the event (its pricing is then fixed).
+pub async fn has_orders(tx: &impl GenericClient, event_id: i64) -> Result<bool, ApiError> {
+    Ok(tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM payment_order WHERE event_id = $1)",
+            &[&event_id],
+        )
+        .await?
+        .get(0))
+}
+
+/// Public ids of everyone going (or checked in).
+pub async fn going_user_ids(tx: &impl GenericClient, event_id: i64) -> Result<Vec<Uuid>, ApiError> {
+    let rows = tx
+        .query(
+            "SELECT u.uuid FROM event_attendee a JOIN auth_user u ON u.id = a.user_id \
+             WHERE a.event_id = $1 AND a.status IN ('going', 'checked_in')",
+            &[&event_id],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// Publishes or unpublishes.
+pub async fn set_published(
+    tx: &impl GenericClient,
+    event_id: i64,
+    published: bool,
+) -> Result<(), ApiError> {
+    tx.execute(
+        "UPDATE event SET is_published = $2, published_at = CASE WHEN $2 THEN coalesce(published_at, now()) END \
+         WHERE id = $1",
+        &[&event_id, &published],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Whether anyone holds a seat or is going (an event with guests cannot be unpublished).
+pub async fn has_guests(tx: &impl GenericClient, event_id: i64) -> Result<bool, ApiError> {
+    Ok(seats_taken(tx, event_id).await? > 0)
+}
+
+/// What cancelling an event touched.
+#[derive(Debug, Default)]
+pub struct Cancellation {
+    /// Everyone to tell: requesters, invitees, holders, attendees.
+    pub affected_users: Vec<Uuid>,
+    /// Paid orders now waiting for their refund.
+    pub refunds_queued: i64,
+}
+
+/// Cancels an event and everything hanging on it, in the caller's transaction: requests
+/// cancelled, pending invites revoked, holds released, attendance cancelled, paid orders marked
+/// for refund, counters zeroed.
+pub async fn cancel(tx: &impl GenericClient, event_id: i64) -> Result<Cancellation, ApiError> {
+    let row = tx
+        .query_one(
+            "WITH requests AS ( \
+                 UPDATE event_request SET status = 'cancelled' \
+                 WHERE event_id = $1 AND status IN ('pending', 'waitlisted', 'accepted') RETURNING requester_id AS user_id), \
+             invites AS ( \
+                 UPDATE event_invite SET status = 'revoked' \
+                 WHERE event_id = $1 AND status = 'pending' RETURNING invited_user_id AS user_id), \
+             holds AS ( \
+                 UPDATE capacity_reservation SET status = 'released', released_at = now() \
+                 WHERE event_id = $1 AND status = 'held' RETURNING user_id), \
+             attendees AS ( \
+                 UPDATE event_attendee SET status = 'cancelled', cancelled_at = now(), checked_in_at = NULL \
+                 WHERE event_id = $1 AND status IN ('going', 'checked_in') RETURNING user_id), \
+             orders AS ( \
+                 UPDATE payment_order SET status = 'refund_pending' \
+                 WHERE event_id = $1 AND status IN ('paid', 'partially_refunded') RETURNING id), \
+             stale_orders AS ( \
+                 UPDATE payment_order SET status = 'expired' WHERE event_id = $1 AND status = 'created' RETURNING id), \
+             counters AS ( \
+                 UPDATE event SET is_active = false, cancelled_at = now(), going_count = 0, requests_count = 0 \
+                 WHERE id = $1), \
+             everyone AS ( \
+                 SELECT user_id FROM requests UNION SELECT user_id FROM invites UNION \
+                 SELECT user_id FROM holds UNION SELECT user_id FROM attendees) \
+             SELECT ARRAY(SELECT u.uuid FROM auth_user u WHERE u.id IN (SELECT user_id FROM everyone WHERE user_id IS NOT NULL)), \
+                    (SELECT count(*) FROM orders), (SELECT count(*) FROM stale_orders)",
+            &[&event_id],
+        )
+        .await?;
+    Ok(Cancellation {
+        affected_users: row.get(0),
+        refunds_queued: row.get(1),
+    })
+}
+
+/// The JSON of one event as its viewer sees it (`$1` event id, `$2` viewer id).
+pub const DETAIL_JSON: &str = "\
+    jsonb_build_object( \
+      'event_id', e.uuid, 'slug', e.slug, 'title', e.title, 'description', e.description, 'mood', e.mood, \
+      'host', jsonb_build_object('user_id', hu.uuid, 'name', hp.name, 'profile_picture', hp.profile_pictures->>0), \
+      'venue', CASE WHEN v.id IS NULL THEN NULL ELSE jsonb_build_object('venue_id', v.uuid, 'name', v.name, \
+               'address', v.address, 'city', v.city, 'latitude', v.latitude, 'longitude', v.longitude) END, \
+      'venue_text', e.venue_text, 'event_date', e.event_date, 'start_time', to_char(e.start_time, 'HH24:MI'), \
+      'timezone', e.timezone, 'starts_at', rfc3339(e.starts_at), 'ends_at', rfc3339(e.starts_at + e.duration), \
+      'duration_seconds', extract(epoch FROM e.duration)::bigint, \
+      'capacity', e.capacity, 'is_paid', e.is_paid, \
+      'ticket_price', CASE WHEN e.is_paid THEN e.ticket_price::text END, 'currency', e.currency, \
+      'gst_percent', e.gst_percent, 'allowed_genders', e.allowed_genders, 'allow_plus_one', e.allow_plus_one, \
+      'requires_approval', e.requires_approval, 'cover_images', e.cover_images, \
+      'interests', (SELECT coalesce(jsonb_agg(jsonb_build_object('interest_id', i.uuid, 'name', i.name, \
+                    'slug', i.slug, 'icon', i.icon) ORDER BY i.sort_order), '[]'::jsonb) \
+                    FROM event_interest_map m JOIN event_interest i ON i.id = m.event_interest_id WHERE m.event_id = e.id), \
+      'status', CASE WHEN NOT e.is_active THEN 'cancelled' WHEN e.is_published THEN 'published' ELSE 'draft' END, \
+      'going_count', e.going_count, 'requests_count', e.requests_count, \
+      'created_at', rfc3339(e.created_at), 'updated_at', rfc3339(e.updated_at))";
+
+/// The JSON detail of an event for a viewer, or `None` when absent or invisible to them
+/// (drafts are the host's and co-hosts' only).
+pub async fn detail(
+    client: &impl GenericClient,
+    key: &str,
+    viewer_id: i64,
+) -> Result<Option<Value>, ApiError> {
+    let condition = key_condition(key);
+    let sql = format!(
+        "WITH target AS (SELECT e.* FROM event e WHERE {condition}), \
+              role AS (SELECT CASE WHEN t.host_id = $2 THEN 'host' \
+                                   WHEN EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = t.id AND c.user_id = $2) THEN 'cohost' \
+                              END AS r FROM target t) \
+         SELECT {DETAIL_JSON} || jsonb_build_object( \
+           'images', (SELECT coalesce(jsonb_agg(jsonb_build_object('image_id', im.uuid, 'image_url', im.image_url, \
+                      'position', im.position) ORDER BY im.position), '[]'::jsonb) FROM event_image im WHERE im.event_id = e.id), \
+           'gstin', CASE WHEN (SELECT r FROM role) IS NOT NULL THEN e.gstin END, \
+           'seats_left', greatest(e.capacity - e.going_count - (SELECT coalesce(sum(h.seats), 0) FROM capacity_reservation h \
+                          WHERE h.event_id = e.id AND h.status = 'held' AND h.expires_at > now()), 0), \
+           'my_status', coalesce((SELECT r FROM role), \
+               (SELECT CASE a.status WHEN 'checked_in' THEN 'checked_in' ELSE 'going' END FROM event_attendee a \
+                WHERE a.event_id = e.id AND a.user_id = $2 AND a.status IN ('going', 'checked_in')), \
+               (SELECT 'holding' FROM capacity_reservation h WHERE h.event_id = e.id AND h.user_id = $2 \
+                AND h.status = 'held' AND h.expires_at > now() LIMIT 1), \
+               (SELECT 'requested' FROM event_request r WHERE r.event_id = e.id AND r.requester_id = $2 \
+                AND r.status IN ('pending', 'waitlisted', 'accepted') LIMIT 1), \
+               (SELECT 'invited' FROM event_invite iv WHERE iv.event_id = e.id AND iv.invited_user_id = $2 \
+                AND iv.status = 'pending' AND (iv.expires_at IS NULL OR iv.expires_at > now()) LIMIT 1), \
+               'none')) \
+         FROM target e JOIN auth_user hu ON hu.id = e.host_id LEFT JOIN user_profile hp ON hp.user_id = hu.id \
+              LEFT JOIN venue v ON v.id = e.venue_id \
+         WHERE e.is_published OR (SELECT r FROM role) IS NOT NULL"
+    );
+    Ok(client
+        .query_opt(&sql, &[&key, &viewer_id])
+        .await?
+        .map(|r| r.get(0)))
+}

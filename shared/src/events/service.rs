@@ -1,0 +1,417 @@
+//! Event rules: create, update, publish, unpublish, cancel. Each is one transaction with its
+//! audit row and outbox messages; the messages are published after commit.
+
+use chrono::Utc;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::fields::EventFields;
+use super::repo::{self, EventForEdit, Role};
+use crate::audit::{self, AuditEntry};
+use crate::auth::{active_user_id, Caller};
+use crate::domain::text::slugify;
+use crate::error::{ApiError, FieldError};
+use crate::http::FieldReader;
+use crate::outbox::{self, Queue};
+use crate::state::AppState;
+
+/// What a write returns: the event's detail and the outbox messages to publish.
+pub struct Written {
+    /// The event as the caller now sees it.
+    pub detail: Value,
+    /// Outbox ids to publish after commit.
+    pub outbox: Vec<i64>,
+}
+
+async fn resolve_venue(
+    tx: &impl deadpool_postgres::GenericClient,
+    fields: &EventFields,
+) -> Result<Option<i64>, ApiError> {
+    match fields.venue_id {
+        None => Ok(None),
+        Some(venue) => repo::venue_id(tx, venue).await?.map(Some).ok_or_else(|| {
+            ApiError::validation(vec![FieldError::new("venue_id", "is not a known venue")])
+        }),
+    }
+}
+
+async fn resolve_interests(
+    tx: &impl deadpool_postgres::GenericClient,
+    slugs: &[String],
+) -> Result<Vec<i64>, ApiError> {
+    let found = repo::interest_ids(tx, slugs).await?;
+    let mut ids = Vec::new();
+    let mut errors = Vec::new();
+    for (i, id) in found.into_iter().enumerate() {
+        match id {
+            Some(id) if !ids.contains(&id) => ids.push(id),
+            Some(_) => errors.push(FieldError::new(
+                format!("interests[{i}]"),
+                "is listed twice",
+            )),
+            None => errors.push(FieldError::new(
+                format!("interests[{i}]"),
+                "is not a known interest",
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ids)
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+fn slug_candidate(title: &str, attempt: u32) -> String {
+    let base = slugify(title);
+    if attempt == 0 {
+        base
+    } else {
+        let suffix = &Uuid::new_v4().simple().to_string()[..6];
+        format!("{base}-{suffix}")
+    }
+}
+
+/// Creates an event (a draft unless `is_published`) hosted by the caller.
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    mut reader: FieldReader,
+    request_id: &str,
+) -> Result<Written, ApiError> {
+    let now = Utc::now();
+    let mut fields = EventFields::blank();
+    fields.read(&mut reader, true, now);
+    let publish: bool = reader.optional("is_published").unwrap_or(false);
+    if publish {
+        for missing in fields.missing_for_publish(now) {
+            if !reader.has_errors_for(&missing.field) {
+                reader.error(&missing.field, missing.message);
+            }
+        }
+    }
+    reader.finish()?;
+
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let host_id = active_user_id(&tx, caller).await?;
+    let venue_id = resolve_venue(&tx, &fields).await?;
+    let interest_ids = resolve_interests(&tx, &fields.interests).await?;
+    let mut created = None;
+    for attempt in 0..4 {
+        created = repo::insert(
+            &tx,
+            host_id,
+            &slug_candidate(&fields.title, attempt),
+            &fields,
+            venue_id,
+            publish,
+        )
+        .await?;
+        if created.is_some() {
+            break;
+        }
+    }
+    let (event_id, event_uuid) =
+        created.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no free slug")))?;
+    repo::replace_interests(&tx, event_id, &interest_ids).await?;
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "event",
+            object_id: event_uuid.to_string(),
+            action: "create",
+            payload: json!({ "title": fields.title, "is_published": publish, "is_paid": fields.is_paid }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    let detail = repo::detail(&tx, &event_uuid.to_string(), host_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("The event"))?;
+    tx.commit().await?;
+    Ok(Written {
+        detail,
+        outbox: Vec::new(),
+    })
+}
+
+/// Loads an event for a write by the caller; 404 when invisible, 403 when not allowed.
+async fn editable(
+    tx: &impl deadpool_postgres::GenericClient,
+    key: &str,
+    caller_id: i64,
+    allow_cohost: bool,
+) -> Result<EventForEdit, ApiError> {
+    let event = repo::load_for_edit(tx, key, caller_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("The event"))?;
+    match event.role {
+        Role::Host => Ok(event),
+        Role::Cohost if allow_cohost => Ok(event),
+        Role::Cohost => Err(ApiError::forbidden("Only the host can do this.")),
+        Role::Other => Err(ApiError::forbidden(
+            "Only the host or a co-host can change this event.",
+        )),
+    }
+}
+
+fn ensure_active_and_upcoming(event: &EventForEdit) -> Result<(), ApiError> {
+    if !event.is_active {
+        return Err(ApiError::conflict(
+            "event_cancelled",
+            "The event was cancelled.",
+        ));
+    }
+    if event.has_started {
+        return Err(ApiError::conflict(
+            "event_started",
+            "The event has already started.",
+        ));
+    }
+    Ok(())
+}
+
+/// Applies a partial update by the host or a co-host, enforcing the rules on change:
+/// capacity ≥ seats taken, pricing fixed once an order exists, guests told of a new date,
+/// time or venue.
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    mut reader: FieldReader,
+    request_id: &str,
+) -> Result<Written, ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let event = editable(&tx, key, caller_id, true).await?;
+    ensure_active_and_upcoming(&event)?;
+    if reader.has("is_published") {
+        reader.error("is_published", "use the publish and unpublish routes");
+    }
+    let before = event.fields.clone();
+    let mut fields = event.fields.clone();
+    fields.read(&mut reader, false, Utc::now());
+    reader.finish()?;
+
+    if fields.capacity != before.capacity {
+        let taken = repo::seats_taken(&tx, event.id).await?;
+        if i64::from(fields.capacity) < taken {
+            return Err(ApiError::conflict(
+                "capacity_below_taken",
+                format!("{taken} seats are already taken; capacity cannot go below that."),
+            )
+            .with_extra("seats_taken", json!(taken)));
+        }
+    }
+    let pricing_changed = fields.is_paid != before.is_paid
+        || fields.ticket_price != before.ticket_price
+        || fields.gst_percent != before.gst_percent;
+    if pricing_changed && repo::has_orders(&tx, event.id).await? {
+        return Err(ApiError::conflict(
+            "pricing_locked",
+            "Price, paid flag and GST cannot change once tickets were ordered.",
+        ));
+    }
+    let venue_id = resolve_venue(&tx, &fields).await?;
+    if fields.interests != before.interests {
+        let ids = resolve_interests(&tx, &fields.interests).await?;
+        repo::replace_interests(&tx, event.id, &ids).await?;
+    }
+    repo::update(&tx, event.id, &fields, venue_id).await?;
+
+    let mut changed: Vec<&str> = Vec::new();
+    if fields.event_date != before.event_date {
+        changed.push("event_date");
+    }
+    if fields.start_time != before.start_time || fields.timezone != before.timezone {
+        changed.push("start_time");
+    }
+    if fields.venue_id != before.venue_id || fields.venue_text != before.venue_text {
+        changed.push("venue");
+    }
+    let mut outbox_ids = Vec::new();
+    if !changed.is_empty() {
+        let recipients = repo::going_user_ids(&tx, event.id).await?;
+        if !recipients.is_empty() {
+            outbox_ids.push(
+                outbox::enqueue(
+                    &tx,
+                    Queue::Notification,
+                    &json!({ "kind": "event_changed", "event_id": event.uuid, "sender_id": caller.user_id,
+                             "recipient_ids": recipients, "changes": changed }),
+                    std::time::Duration::ZERO,
+                )
+                .await?,
+            );
+        }
+    }
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "event",
+            object_id: event.uuid.to_string(),
+            action: "update",
+            payload: json!({ "fields": reader_fields(&before, &fields) }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    let detail = repo::detail(&tx, &event.uuid.to_string(), caller_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("The event"))?;
+    tx.commit().await?;
+    Ok(Written {
+        detail,
+        outbox: outbox_ids,
+    })
+}
+
+fn reader_fields(before: &EventFields, after: &EventFields) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    macro_rules! diff {
+        ($($field:ident),*) => { $( if before.$field != after.$field { names.push(stringify!($field)); } )* };
+    }
+    diff!(
+        title,
+        description,
+        mood,
+        venue_id,
+        venue_text,
+        event_date,
+        start_time,
+        timezone,
+        duration_secs,
+        capacity,
+        is_paid,
+        ticket_price,
+        gst_percent,
+        gstin,
+        allowed_genders,
+        allow_plus_one,
+        cover_images,
+        interests,
+        requires_approval
+    );
+    names
+}
+
+/// Publishes (`true`) or unpublishes (`false`) an event; host only.
+pub async fn set_published(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    publish: bool,
+    request_id: &str,
+) -> Result<Written, ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let event = editable(&tx, key, caller_id, false).await?;
+    ensure_active_and_upcoming(&event)?;
+    if publish {
+        let missing = event.fields.missing_for_publish(Utc::now());
+        if !missing.is_empty() {
+            return Err(ApiError::client(
+                http::StatusCode::UNPROCESSABLE_ENTITY,
+                "event_incomplete",
+                "The event is not ready to publish.",
+            )
+            .with_errors(missing));
+        }
+    } else if repo::has_guests(&tx, event.id).await? {
+        return Err(ApiError::conflict(
+            "event_has_guests",
+            "Guests are going or holding seats; cancel the event instead.",
+        ));
+    }
+    if event.is_published != publish {
+        repo::set_published(&tx, event.id, publish).await?;
+        audit::record(
+            &tx,
+            &AuditEntry {
+                actor: Some(caller.user_id),
+                object_type: "event",
+                object_id: event.uuid.to_string(),
+                action: if publish { "publish" } else { "unpublish" },
+                payload: json!({}),
+                request_id: Some(request_id),
+            },
+        )
+        .await?;
+    }
+    let detail = repo::detail(&tx, &event.uuid.to_string(), caller_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("The event"))?;
+    tx.commit().await?;
+    Ok(Written {
+        detail,
+        outbox: Vec::new(),
+    })
+}
+
+/// Cancels an event (host only): everything hanging on it is cancelled in one transaction, paid
+/// orders are marked for refund, and everyone affected is notified.
+pub async fn cancel(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    request_id: &str,
+) -> Result<Written, ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let event = editable(&tx, key, caller_id, false).await?;
+    ensure_active_and_upcoming(&event)?;
+    let cancellation = repo::cancel(&tx, event.id).await?;
+    let mut outbox_ids = Vec::new();
+    if !cancellation.affected_users.is_empty() {
+        outbox_ids.push(
+            outbox::enqueue(
+                &tx,
+                Queue::Notification,
+                &json!({ "kind": "event_cancelled", "event_id": event.uuid, "sender_id": caller.user_id,
+                         "recipient_ids": cancellation.affected_users }),
+                std::time::Duration::ZERO,
+            )
+            .await?,
+        );
+    }
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "event",
+            object_id: event.uuid.to_string(),
+            action: "cancel",
+            payload: json!({ "people_notified": cancellation.affected_users.len(), "refunds_queued": cancellation.refunds_queued }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    let detail = repo::detail(&tx, &event.uuid.to_string(), caller_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("The event"))?;
+    tx.commit().await?;
+    Ok(Written {
+        detail,
+        outbox: outbox_ids,
+    })
+}
+
+/// An event's detail for a signed-in viewer.
+pub async fn detail(state: &AppState, caller: &Caller, key: &str) -> Result<Value, ApiError> {
+    let client = state.pool.get().await?;
+    let viewer = active_user_id(&client, caller).await?;
+    repo::detail(&client, key, viewer)
+        .await?
+        .ok_or_else(|| ApiError::not_found("The event"))
+}
+
+/// Publishes the outbox messages of a committed write.
+pub async fn publish_outbox(state: &AppState, ids: &[i64]) {
+    outbox::publish(&state.pool, state.queue.as_ref(), &state.config.queues, ids).await;
+}

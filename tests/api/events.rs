@@ -1,0 +1,713 @@
+//! Hosting events: create and update (every rule named), visibility, roles, the rules on change,
+//! publish, unpublish and cancel.
+
+use http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, spawn_app, TestApp, TestResponse, TestUser};
+
+/// A complete, valid event body (a future free picnic with a free-text venue).
+pub fn valid_event() -> Value {
+    let date = (chrono::Utc::now() + chrono::Duration::days(10)).date_naive();
+    json!({
+        "title": "Sunday Picnic",
+        "description": "Bring a mat.",
+        "mood": "picnic",
+        "venue_text": "Cubbon Park, Bengaluru",
+        "event_date": date.to_string(),
+        "start_time": "10:00",
+        "duration": "PT3H",
+        "capacity": 20,
+        "allow_plus_one": true,
+        "cover_images": ["https://cdn.example.com/picnic.jpg"],
+        "interests": ["picnic", "outdoors"]
+    })
+}
+
+fn with(mut body: Value, changes: Value) -> Value {
+    for (k, v) in changes.as_object().unwrap() {
+        if v.is_null() {
+            body.as_object_mut().unwrap().remove(k);
+        } else {
+            body[k] = v.clone();
+        }
+    }
+    body
+}
+
+pub async fn create_event(app: &TestApp, host: &TestUser, body: Value) -> TestResponse {
+    app.request(Method::POST, "/v1/events")
+        .bearer(&host.access_token)
+        .json(&body)
+        .send()
+        .await
+}
+
+/// Creates and publishes a valid event; returns its id.
+pub async fn published_event(app: &TestApp, host: &TestUser, changes: Value) -> String {
+    let body = with(with(valid_event(), json!({"is_published": true})), changes);
+    let response = create_event(app, host, body).await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    response.body["event_id"].as_str().unwrap().to_owned()
+}
+
+fn fields(response: &TestResponse) -> Vec<String> {
+    response.body["errors"]
+        .as_array()
+        .map(|e| {
+            e.iter()
+                .map(|e| e["field"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Asserts going_count and requests_count equal what they count.
+pub async fn assert_counters_true(app: &TestApp) {
+    let wrong: Vec<String> = app
+        .db
+        .query(
+            "SELECT e.slug FROM event e WHERE e.going_count <> (SELECT coalesce(sum(seats), 0) FROM event_attendee a \
+                 WHERE a.event_id = e.id AND a.status IN ('going', 'checked_in')) \
+               OR e.requests_count <> (SELECT count(*) FROM event_request r WHERE r.event_id = e.id AND r.status = 'pending')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(wrong.is_empty(), "counters out of step for {wrong:?}");
+}
+
+#[tokio::test]
+async fn a_host_creates_a_draft_with_a_slug_and_sees_it() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let response = create_event(&app, &host, valid_event()).await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    let body = &response.body;
+    assert_eq!(body["status"], "draft");
+    assert_eq!(body["slug"], "sunday-picnic");
+    assert_eq!(body["my_status"], "host");
+    assert_eq!(body["host"]["user_id"], host.user_id.to_string());
+    assert_eq!(body["ticket_price"], Value::Null);
+    assert_eq!(body["duration_seconds"], 10_800);
+    assert_eq!(body["timezone"], "Asia/Kolkata");
+    assert!(
+        body["starts_at"].as_str().unwrap().ends_with("04:30:00Z"),
+        "10:00 IST is 04:30 UTC: {}",
+        body["starts_at"]
+    );
+    let interests: Vec<&str> = body["interests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(interests, vec!["picnic", "outdoors"]);
+
+    let again = create_event(&app, &host, valid_event()).await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert_ne!(again.body["slug"], "sunday-picnic", "slugs are unique");
+    assert!(again.body["slug"]
+        .as_str()
+        .unwrap()
+        .starts_with("sunday-picnic-"));
+
+    let by_slug = app
+        .request(Method::GET, "/v1/events/sunday-picnic")
+        .bearer(&host.access_token)
+        .send()
+        .await;
+    assert_eq!(by_slug.status, StatusCode::OK);
+    assert_eq!(by_slug.body["event_id"], body["event_id"]);
+    assert_counters_true(&app).await;
+}
+
+#[tokio::test]
+async fn a_paid_event_keeps_its_price_exact() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let response = create_event(
+        &app,
+        &host,
+        with(valid_event(), json!({"is_paid": true, "ticket_price": "499.00", "gst_percent": 18, "gstin": "27AAPFU0939F1ZV"})),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    assert_eq!(response.body["ticket_price"], "499.00");
+    assert_eq!(response.body["gst_percent"], 18);
+    assert_eq!(
+        response.body["gstin"], "27AAPFU0939F1ZV",
+        "the host sees the GSTIN"
+    );
+    let stored: String = app
+        .db
+        .query_one("SELECT ticket_price::text FROM event", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(stored, "499.00");
+}
+
+#[tokio::test]
+async fn each_event_rule_names_its_field() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let past = (chrono::Utc::now() - chrono::Duration::days(1))
+        .date_naive()
+        .to_string();
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"title": "ab"}), "title"),
+        (json!({"title": "x".repeat(121)}), "title"),
+        (json!({"title": null}), "title"),
+        (json!({"description": "d".repeat(5001)}), "description"),
+        (json!({"mood": "rave"}), "mood"),
+        (
+            json!({"venue_id": "00000000-0000-4000-8000-000000000000", "venue_text": "Here"}),
+            "venue_id",
+        ),
+        (json!({"venue_text": null}), "venue_id"),
+        (
+            json!({"venue_text": null, "venue_id": "not-a-uuid"}),
+            "venue_id",
+        ),
+        (json!({"event_date": past}), "event_date"),
+        (json!({"event_date": "01/12/2030"}), "event_date"),
+        (json!({"start_time": "25:00"}), "start_time"),
+        (json!({"timezone": "Mars/Olympus"}), "timezone"),
+        (json!({"duration": "3 hours"}), "duration"),
+        (json!({"duration": "PT5M"}), "duration"),
+        (json!({"capacity": 0}), "capacity"),
+        (json!({"capacity": 10001}), "capacity"),
+        (json!({"capacity": "ten"}), "capacity"),
+        (json!({"is_paid": true}), "ticket_price"),
+        (
+            json!({"is_paid": true, "ticket_price": "0.99"}),
+            "ticket_price",
+        ),
+        (
+            json!({"is_paid": true, "ticket_price": 499.0}),
+            "ticket_price",
+        ),
+        (json!({"ticket_price": "10.00"}), "ticket_price"),
+        (
+            json!({"is_paid": true, "ticket_price": "100.00", "gst_percent": 7, "gstin": "27AAPFU0939F1ZV"}),
+            "gst_percent",
+        ),
+        (
+            json!({"is_paid": true, "ticket_price": "100.00", "gst_percent": 18}),
+            "gstin",
+        ),
+        (
+            json!({"is_paid": true, "ticket_price": "100.00", "gst_percent": 18, "gstin": "27AAPFU0939F1ZW"}),
+            "gstin",
+        ),
+        (
+            json!({"gst_percent": 5, "gstin": "27AAPFU0939F1ZV"}),
+            "gst_percent",
+        ),
+        (json!({"allowed_genders": []}), "allowed_genders"),
+        (json!({"allowed_genders": ["robot"]}), "allowed_genders"),
+        (
+            json!({"allowed_genders": ["male", "male"]}),
+            "allowed_genders",
+        ),
+        (json!({"cover_images": []}), "cover_images"),
+        (
+            json!({"cover_images": ["https://a/1", "https://a/2", "https://a/3", "https://a/4"]}),
+            "cover_images",
+        ),
+        (
+            json!({"cover_images": ["http://a.example/1.jpg"]}),
+            "cover_images[0]",
+        ),
+        (json!({"interests": []}), "interests"),
+        (
+            json!({"interests": ["a", "b", "c", "d", "e", "f"]}),
+            "interests",
+        ),
+        (
+            json!({"interests": ["picnic", "quidditch"]}),
+            "interests[1]",
+        ),
+        (json!({"interests": ["picnic", "picnic"]}), "interests[1]"),
+        (json!({"mood": null}), "mood"),
+        (json!({"capacity": null}), "capacity"),
+        (json!({"surprise": true}), "surprise"),
+    ];
+    for (changes, field) in cases {
+        let response = create_event(&app, &host, with(valid_event(), changes.clone())).await;
+        assert_problem(
+            &response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        );
+        assert_eq!(fields(&response), vec![field.to_owned()], "for {changes}");
+    }
+    let response = create_event(&app, &host, json!({})).await;
+    assert_eq!(
+        fields(&response),
+        vec![
+            "title",
+            "mood",
+            "event_date",
+            "start_time",
+            "capacity",
+            "interests",
+            "venue_id"
+        ]
+    );
+    let count: i64 = app
+        .db
+        .query_one("SELECT count(*) FROM event", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(count, 0, "nothing was written");
+}
+
+#[tokio::test]
+async fn drafts_are_invisible_to_everyone_but_the_host_and_cohosts() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let cohost = app.login("+919876543211").await;
+    let stranger = app.login("+919876543212").await;
+    let created = create_event(&app, &host, valid_event()).await;
+    let event_id = created.body["event_id"].as_str().unwrap();
+    add_cohost_sql(&app, event_id, &cohost).await;
+
+    let path = format!("/v1/events/{event_id}");
+    let as_cohost = app
+        .request(Method::GET, &path)
+        .bearer(&cohost.access_token)
+        .send()
+        .await;
+    assert_eq!(as_cohost.status, StatusCode::OK);
+    assert_eq!(as_cohost.body["my_status"], "cohost");
+    let as_stranger = app
+        .request(Method::GET, &path)
+        .bearer(&stranger.access_token)
+        .send()
+        .await;
+    assert_problem(&as_stranger, StatusCode::NOT_FOUND, "not_found");
+    let patch = app
+        .request(Method::PATCH, &path)
+        .bearer(&stranger.access_token)
+        .json(&json!({"title": "Mine now"}))
+        .send()
+        .await;
+    assert_problem(&patch, StatusCode::NOT_FOUND, "not_found");
+    let anonymous = app.request(Method::GET, &path).send().await;
+    assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
+    let unknown = app
+        .request(Method::GET, "/v1/events/no-such-event")
+        .bearer(&host.access_token)
+        .send()
+        .await;
+    assert_problem(&unknown, StatusCode::NOT_FOUND, "not_found");
+
+    let publish = app
+        .request(Method::POST, &format!("{path}/publish"))
+        .bearer(&host.access_token)
+        .send()
+        .await;
+    assert_eq!(publish.status, StatusCode::OK, "{}", publish.text);
+    assert_eq!(publish.body["status"], "published");
+    let now_visible = app
+        .request(Method::GET, &path)
+        .bearer(&stranger.access_token)
+        .send()
+        .await;
+    assert_eq!(now_visible.status, StatusCode::OK);
+    assert_eq!(now_visible.body["my_status"], "none");
+    assert_eq!(now_visible.body["gstin"], Value::Null);
+}
+
+pub async fn add_cohost_sql(app: &TestApp, event_id: &str, cohost: &TestUser) {
+    app.db
+        .execute(
+            "INSERT INTO event_cohost (event_id, user_id) SELECT e.id, u.id FROM event e, auth_user u \
+             WHERE e.uuid::text = $1 AND u.uuid = $2",
+            &[&event_id, &cohost.user_id],
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn host_cohost_and_stranger_on_every_mutating_route() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let cohost = app.login("+919876543211").await;
+    let stranger = app.login("+919876543212").await;
+    let event_id = published_event(&app, &host, json!({})).await;
+    add_cohost_sql(&app, &event_id, &cohost).await;
+    let path = format!("/v1/events/{event_id}");
+
+    let patch = |user: &TestUser| {
+        app.request(Method::PATCH, &path)
+            .bearer(&user.access_token)
+            .json(&json!({"description": "Updated"}))
+    };
+    assert_problem(
+        &patch(&stranger).send().await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    assert_eq!(
+        patch(&cohost).send().await.status,
+        StatusCode::OK,
+        "a co-host may edit"
+    );
+    assert_eq!(patch(&host).send().await.status, StatusCode::OK);
+
+    for action in ["unpublish", "cancel", "publish"] {
+        for user in [&stranger, &cohost] {
+            let response = app
+                .request(Method::POST, &format!("{path}/{action}"))
+                .bearer(&user.access_token)
+                .send()
+                .await;
+            assert_problem(&response, StatusCode::FORBIDDEN, "forbidden");
+        }
+    }
+    let unpublish = app
+        .request(Method::POST, &format!("{path}/unpublish"))
+        .bearer(&host.access_token)
+        .send()
+        .await;
+    assert_eq!(unpublish.status, StatusCode::OK);
+    assert_eq!(unpublish.body["status"], "draft");
+    let audit: Vec<String> = app
+        .db
+        .query(
+            "SELECT action FROM audit_log WHERE object_type = 'event' ORDER BY id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(audit, vec!["create", "update", "update", "unpublish"]);
+}
+
+async fn add_attendee_sql(app: &TestApp, event_id: &str, phone: &str, seats: i16) {
+    let user = crate::helpers::insert_user(&app.db, phone).await;
+    app.db
+        .execute(
+            "WITH a AS (INSERT INTO event_attendee (event_id, user_id, seats) \
+                        SELECT e.id, u.id, $3::int FROM event e, auth_user u WHERE e.uuid::text = $1 AND u.uuid = $2) \
+             UPDATE event SET going_count = going_count + $3::int WHERE uuid::text = $1",
+            &[&event_id, &user, &(seats as i32)],
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn capacity_cannot_drop_below_the_seats_taken() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let event_id = published_event(&app, &host, json!({"capacity": 5})).await;
+    add_attendee_sql(&app, &event_id, "+919800000101", 2).await;
+    add_attendee_sql(&app, &event_id, "+919800000102", 1).await;
+    app.db
+        .execute(
+            "INSERT INTO capacity_reservation (event_id, user_id, seats, expires_at) \
+             SELECT e.id, e.host_id, 1, now() + interval '10 minutes' FROM event e",
+            &[],
+        )
+        .await
+        .unwrap();
+    let path = format!("/v1/events/{event_id}");
+    let response = app
+        .request(Method::PATCH, &path)
+        .bearer(&host.access_token)
+        .json(&json!({"capacity": 3}))
+        .send()
+        .await;
+    assert_problem(&response, StatusCode::CONFLICT, "capacity_below_taken");
+    assert_eq!(response.body["seats_taken"], 4);
+    let ok = app
+        .request(Method::PATCH, &path)
+        .bearer(&host.access_token)
+        .json(&json!({"capacity": 4}))
+        .send()
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(ok.body["capacity"], 4);
+    assert_eq!(ok.body["seats_left"], 0);
+    assert_counters_true(&app).await;
+}
+
+#[tokio::test]
+async fn pricing_is_locked_once_an_order_exists() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let event_id = published_event(
+        &app,
+        &host,
+        json!({"is_paid": true, "ticket_price": "499.00", "gst_percent": 18, "gstin": "27AAPFU0939F1ZV"}),
+    )
+    .await;
+    let path = format!("/v1/events/{event_id}");
+    let before_orders = app
+        .request(Method::PATCH, &path)
+        .bearer(&host.access_token)
+        .json(&json!({"ticket_price": "599.00"}))
+        .send()
+        .await;
+    assert_eq!(
+        before_orders.status,
+        StatusCode::OK,
+        "{}",
+        before_orders.text
+    );
+    app.db
+        .execute(
+            "INSERT INTO payment_order (order_reference, user_id, event_id, provider, seats, unit_price, base_amount, total_amount) \
+             SELECT 'ORD-P1', e.host_id, e.id, 'sandbox', 1, 599, 599, 599 FROM event e",
+            &[],
+        )
+        .await
+        .unwrap();
+    for change in [
+        json!({"ticket_price": "699.00"}),
+        json!({"gst_percent": 5}),
+        json!({"is_paid": false, "ticket_price": null, "gst_percent": 0}),
+    ] {
+        let response = app
+            .request(Method::PATCH, &path)
+            .bearer(&host.access_token)
+            .json(&change)
+            .send()
+            .await;
+        assert_problem(&response, StatusCode::CONFLICT, "pricing_locked");
+    }
+    let title = app
+        .request(Method::PATCH, &path)
+        .bearer(&host.access_token)
+        .json(&json!({"title": "Jazz Night II"}))
+        .send()
+        .await;
+    assert_eq!(title.status, StatusCode::OK, "other fields stay editable");
+    assert_eq!(title.body["ticket_price"], "599.00");
+}
+
+#[tokio::test]
+async fn a_new_date_or_venue_notifies_everyone_going_after_commit() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let event_id = published_event(&app, &host, json!({})).await;
+    add_attendee_sql(&app, &event_id, "+919800000101", 1).await;
+    let path = format!("/v1/events/{event_id}");
+    let description_only = app
+        .request(Method::PATCH, &path)
+        .bearer(&host.access_token)
+        .json(&json!({"description": "More snacks"}))
+        .send()
+        .await;
+    assert_eq!(description_only.status, StatusCode::OK);
+    let messages: i64 = app
+        .db
+        .query_one("SELECT count(*) FROM outbox_message", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(messages, 0, "a description change notifies nobody");
+
+    let new_date = (chrono::Utc::now() + chrono::Duration::days(20))
+        .date_naive()
+        .to_string();
+    let response = app
+        .request(Method::PATCH, &path)
+        .bearer(&host.access_token)
+        .json(&json!({"event_date": new_date, "venue_text": "Lalbagh"}))
+        .send()
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    let payload: Value = app
+        .db
+        .query_one("SELECT payload FROM outbox_message", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(payload["kind"], "event_changed");
+    assert_eq!(payload["event_id"], event_id.as_str());
+    assert_eq!(payload["changes"], json!(["event_date", "venue"]));
+    assert_eq!(payload["recipient_ids"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn publishing_needs_a_venue_a_cover_and_a_future_date() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let response = create_event(
+        &app,
+        &host,
+        with(valid_event(), json!({"cover_images": null})),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::CREATED);
+    let event_id = response.body["event_id"].as_str().unwrap();
+    let publish = app
+        .request(Method::POST, &format!("/v1/events/{event_id}/publish"))
+        .bearer(&host.access_token)
+        .send()
+        .await;
+    assert_problem(
+        &publish,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "event_incomplete",
+    );
+    assert_eq!(fields(&publish), vec!["cover_images"]);
+
+    let immediate = create_event(
+        &app,
+        &host,
+        with(
+            valid_event(),
+            json!({"cover_images": null, "is_published": true}),
+        ),
+    )
+    .await;
+    assert_problem(
+        &immediate,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(fields(&immediate), vec!["cover_images"]);
+}
+
+#[tokio::test]
+async fn cancelling_cancels_everything_queues_refunds_and_notifies_everyone() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let event_id = published_event(
+        &app,
+        &host,
+        json!({"is_paid": true, "ticket_price": "499.00"}),
+    )
+    .await;
+    add_attendee_sql(&app, &event_id, "+919800000101", 2).await;
+    let requester = crate::helpers::insert_user(&app.db, "+919800000102").await;
+    app.db
+        .batch_execute(&format!(
+            "INSERT INTO event_request (event_id, requester_id) SELECT e.id, u.id FROM event e, auth_user u WHERE u.uuid = '{requester}';
+             UPDATE event SET requests_count = 1;
+             INSERT INTO capacity_reservation (event_id, user_id, seats, expires_at)
+               SELECT e.id, u.id, 1, now() + interval '10 minutes' FROM event e, auth_user u WHERE u.uuid = '{requester}';
+             INSERT INTO payment_order (order_reference, user_id, event_id, provider, seats, unit_price, base_amount, total_amount, status, paid_at)
+               SELECT 'ORD-C1', a.user_id, a.event_id, 'sandbox', 2, 499, 998, 998, 'paid', now() FROM event_attendee a;"
+        ))
+        .await
+        .unwrap();
+    let path = format!("/v1/events/{event_id}");
+    let response = app
+        .request(Method::POST, &format!("{path}/cancel"))
+        .bearer(&host.access_token)
+        .send()
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    assert_eq!(response.body["status"], "cancelled");
+    assert_eq!(response.body["going_count"], 0);
+
+    let row = app
+        .db
+        .query_one(
+            "SELECT (SELECT status FROM event_request), (SELECT status FROM capacity_reservation), \
+                    (SELECT status FROM event_attendee), (SELECT status FROM payment_order), (SELECT is_active FROM event)",
+            &[],
+        )
+        .await
+        .unwrap();
+    let statuses: (String, String, String, String, bool) =
+        (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+    assert_eq!(
+        statuses,
+        (
+            "cancelled".into(),
+            "released".into(),
+            "cancelled".into(),
+            "refund_pending".into(),
+            false
+        )
+    );
+    let payload: Value = app
+        .db
+        .query_one("SELECT payload FROM outbox_message", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(payload["kind"], "event_cancelled");
+    assert_eq!(
+        payload["recipient_ids"].as_array().unwrap().len(),
+        2,
+        "the attendee and the requester"
+    );
+    assert_counters_true(&app).await;
+
+    let again = app
+        .request(Method::POST, &format!("{path}/cancel"))
+        .bearer(&host.access_token)
+        .send()
+        .await;
+    assert_problem(&again, StatusCode::CONFLICT, "event_cancelled");
+    let edit = app
+        .request(Method::PATCH, &path)
+        .bearer(&host.access_token)
+        .json(&json!({"title": "Back on"}))
+        .send()
+        .await;
+    assert_problem(&edit, StatusCode::CONFLICT, "event_cancelled");
+}
+
+#[tokio::test]
+async fn an_event_with_guests_cannot_be_unpublished() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let event_id = published_event(&app, &host, json!({})).await;
+    add_attendee_sql(&app, &event_id, "+919800000101", 1).await;
+    let response = app
+        .request(Method::POST, &format!("/v1/events/{event_id}/unpublish"))
+        .bearer(&host.access_token)
+        .send()
+        .await;
+    assert_problem(&response, StatusCode::CONFLICT, "event_has_guests");
+}
+
+#[tokio::test]
+async fn a_rolled_back_write_leaves_no_outbox_message() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let event_id = published_event(&app, &host, json!({"capacity": 2})).await;
+    add_attendee_sql(&app, &event_id, "+919800000101", 2).await;
+    // A date change (which would notify) together with an impossible capacity: all or nothing.
+    let new_date = (chrono::Utc::now() + chrono::Duration::days(30))
+        .date_naive()
+        .to_string();
+    let response = app
+        .request(Method::PATCH, &format!("/v1/events/{event_id}"))
+        .bearer(&host.access_token)
+        .json(&json!({"event_date": new_date, "capacity": 1}))
+        .send()
+        .await;
+    assert_problem(&response, StatusCode::CONFLICT, "capacity_below_taken");
+    let messages: i64 = app
+        .db
+        .query_one("SELECT count(*) FROM outbox_message", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(messages, 0);
+    let date: chrono::NaiveDate = app
+        .db
+        .query_one("SELECT event_date FROM event", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_ne!(date.to_string(), new_date);
+}
