@@ -21,12 +21,15 @@ ALTER TABLE event ALTER COLUMN starts_at SET NOT NULL;
 COMMENT ON COLUMN event.going_count IS 'seats of attendees going or checked in';
 COMMENT ON COLUMN event.requests_count IS 'requests waiting for the host (status pending)';
 
--- Discovery: published, active events in start order, id as the keyset tie-breaker.
+-- Discovery: published, active events in start order, the public uuid as the keyset
+-- tie-breaker (cursors never carry internal ids).
 DROP INDEX event_discovery_idx;
 DROP INDEX event_discovery_mood_idx;
-CREATE INDEX event_discovery_idx ON event (starts_at, id) WHERE is_published AND is_active;
-CREATE INDEX event_discovery_mood_idx ON event (mood, starts_at, id) WHERE is_published AND is_active;
-CREATE INDEX event_discovery_paid_idx ON event (is_paid, starts_at, id) WHERE is_published AND is_active;
+CREATE INDEX event_discovery_idx ON event (starts_at, uuid) WHERE is_published AND is_active;
+CREATE INDEX event_discovery_mood_idx ON event (mood, starts_at, uuid) WHERE is_published AND is_active;
+CREATE INDEX event_discovery_paid_idx ON event (is_paid, starts_at, uuid) WHERE is_published AND is_active;
+-- "My events": hosting and attending lists page by start time.
+CREATE INDEX event_host_starts_idx ON event (host_id, starts_at, uuid);
 
 -- The outbox: messages (notifications, delayed expiries) written in the same transaction as the
 -- change that causes them and published to SQS after commit; the scheduled run republishes

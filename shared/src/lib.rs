@@ -22,6 +22,7 @@ pub mod sqs_batch;
 pub mod state;
 pub mod telemetry;
 pub mod uploads;
+pub mod venues;
 
 pub use config::Config;
 pub use error::ApiError;

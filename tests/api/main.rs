@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod config;
 mod constraints;
+mod discovery;
 mod events;
 mod http_input;
 mod interests;

@@ -1,5 +1,9 @@
 //! Hosting and discovering events.
 
+pub mod calendar;
+pub mod cohosts;
+pub mod discovery;
 pub mod fields;
+pub mod images;
 pub mod repo;
 pub mod service;

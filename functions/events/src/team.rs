@@ -1,0 +1,126 @@
+//! Co-hosts and the gallery: changes to who runs an event and how it looks.
+
+use std::sync::Arc;
+
+use http::StatusCode;
+use shared::auth::authenticate;
+use shared::events::{cohosts, images};
+use shared::http::{json_response, no_content, ApiRequest, FieldReader, HandlerResult};
+use shared::profiles::patch::is_https_url;
+use shared::{ApiError, AppState};
+use uuid::Uuid;
+
+fn uuid_field(reader: &mut FieldReader, name: &str) -> Option<Uuid> {
+    let raw: String = reader.required(name)?;
+    let parsed = raw.parse().ok();
+    if parsed.is_none() {
+        reader.error(name, "must be an id");
+    }
+    parsed
+}
+
+/// `POST /v1/events/{event_id}/cohosts` `{user_id}` → 201.
+pub async fn add_cohost(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let mut reader = FieldReader::from_request(&req)?;
+    let user = uuid_field(&mut reader, "user_id");
+    reader.finish()?;
+    let user = user.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("user_id parsed")))?;
+    let cohost = cohosts::add(
+        &state,
+        &caller,
+        req.path_param("event_id")?,
+        user,
+        &req.request_id,
+    )
+    .await?;
+    json_response(StatusCode::CREATED, &cohost)
+}
+
+/// `DELETE /v1/events/{event_id}/cohosts/{user_id}` → 204.
+pub async fn remove_cohost(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let user = req.path_uuid("user_id", "The co-host")?;
+    cohosts::remove(
+        &state,
+        &caller,
+        req.path_param("event_id")?,
+        user,
+        &req.request_id,
+    )
+    .await?;
+    no_content()
+}
+
+/// `POST /v1/events/{event_id}/images` `{image_url, position?}` → 201 the image.
+pub async fn add_image(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let mut reader = FieldReader::from_request(&req)?;
+    let url: Option<String> = reader.required("image_url");
+    if let Some(url) = &url {
+        reader.check(is_https_url(url), "image_url", "must be an https URL");
+    }
+    let position: Option<i64> = reader.optional("position");
+    reader.finish()?;
+    let image = images::add(
+        &state,
+        &caller,
+        req.path_param("event_id")?,
+        &url.unwrap_or_default(),
+        position,
+        &req.request_id,
+    )
+    .await?;
+    json_response(StatusCode::CREATED, &image)
+}
+
+/// `PUT /v1/events/{event_id}/images` `{image_ids: [...]}` → the gallery in its new order.
+pub async fn reorder_images(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let mut reader = FieldReader::from_request(&req)?;
+    let ids: Option<Vec<Uuid>> = reader.required("image_ids");
+    reader.finish()?;
+    let images = images::reorder(
+        &state,
+        &caller,
+        req.path_param("event_id")?,
+        &ids.unwrap_or_default(),
+        &req.request_id,
+    )
+    .await?;
+    json_response(StatusCode::OK, &serde_json::json!({ "items": images }))
+}
+
+/// `DELETE /v1/events/{event_id}/images/{image_id}` → 204.
+pub async fn remove_image(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let image = req.path_uuid("image_id", "The image")?;
+    images::remove(
+        &state,
+        &caller,
+        req.path_param("event_id")?,
+        image,
+        &req.request_id,
+    )
+    .await?;
+    no_content()
+}
+
+/// `GET /v1/venues?q=&near=&radius_km=`.
+pub async fn search_venues(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    authenticate(&state.tokens, &req)?;
+    json_response(StatusCode::OK, &shared::venues::search(&state, &req).await?)
+}
+
+/// `POST /v1/venues` → 201 the venue.
+pub async fn create_venue(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let venue = shared::venues::create(
+        &state,
+        &caller,
+        FieldReader::from_request(&req)?,
+        &req.request_id,
+    )
+    .await?;
+    json_response(StatusCode::CREATED, &venue)
+}

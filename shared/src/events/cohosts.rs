@@ -1,0 +1,115 @@
+//! Co-hosts: the host adds or removes them; they may edit the event, see requests and the
+//! guest list, accept or decline, and check guests in.
+
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::repo::{self, Role};
+use crate::audit::{self, AuditEntry};
+use crate::auth::{active_user_id, Caller};
+use crate::error::{ApiError, FieldError};
+use crate::state::AppState;
+
+async fn host_only(
+    tx: &impl deadpool_postgres::GenericClient,
+    key: &str,
+    caller_id: i64,
+) -> Result<repo::EventForEdit, ApiError> {
+    let event = repo::load_for_edit(tx, key, caller_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("The event"))?;
+    if event.role != Role::Host {
+        return Err(ApiError::forbidden("Only the host manages co-hosts."));
+    }
+    if !event.is_active {
+        return Err(ApiError::conflict(
+            "event_cancelled",
+            "The event was cancelled.",
+        ));
+    }
+    Ok(event)
+}
+
+/// Adds a co-host; 422 for an unknown user or the host themself, 409 when already one.
+pub async fn add(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    user: Uuid,
+    request_id: &str,
+) -> Result<Value, ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let event = host_only(&tx, key, caller_id).await?;
+    let row = tx
+        .query_opt(
+            "SELECT u.id, p.name FROM auth_user u LEFT JOIN user_profile p ON p.user_id = u.id WHERE u.uuid = $1 AND u.is_active",
+            &[&user],
+        )
+        .await?
+        .ok_or_else(|| ApiError::validation(vec![FieldError::new("user_id", "is not a known user")]))?;
+    let (user_id, name): (i64, Option<String>) = (row.get(0), row.get(1));
+    if user_id == caller_id {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "user_id",
+            "the host is not a co-host",
+        )]));
+    }
+    tx.execute(
+        "INSERT INTO event_cohost (event_id, user_id, added_by) VALUES ($1, $2, $3)",
+        &[&event.id, &user_id, &caller_id],
+    )
+    .await?;
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "event",
+            object_id: event.uuid.to_string(),
+            action: "add_cohost",
+            payload: json!({ "user_id": user }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(json!({ "user_id": user, "name": name }))
+}
+
+/// Removes a co-host; 404 when the user is not one.
+pub async fn remove(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    user: Uuid,
+    request_id: &str,
+) -> Result<(), ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let event = host_only(&tx, key, caller_id).await?;
+    let removed = tx
+        .execute(
+            "DELETE FROM event_cohost WHERE event_id = $1 AND user_id = (SELECT id FROM auth_user WHERE uuid = $2)",
+            &[&event.id, &user],
+        )
+        .await?;
+    if removed == 0 {
+        return Err(ApiError::not_found("The co-host"));
+    }
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "event",
+            object_id: event.uuid.to_string(),
+            action: "remove_cohost",
+            payload: json!({ "user_id": user }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,197 @@
+//! The gallery of an event: add at a position, remove, reorder. Positions stay 0..n-1; the
+//! unique (event, position) constraint is checked at commit, so shifting rows never collides.
+
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::repo::{self, Role};
+use crate::audit::{self, AuditEntry};
+use crate::auth::{active_user_id, Caller};
+use crate::error::{ApiError, FieldError};
+use crate::state::AppState;
+
+/// Most images in a gallery.
+pub const MAX_IMAGES: i64 = 20;
+
+async fn editable(
+    tx: &impl deadpool_postgres::GenericClient,
+    key: &str,
+    caller_id: i64,
+) -> Result<repo::EventForEdit, ApiError> {
+    let event = repo::load_for_edit(tx, key, caller_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("The event"))?;
+    if event.role == Role::Other {
+        return Err(ApiError::forbidden(
+            "Only the host or a co-host can change the gallery.",
+        ));
+    }
+    if !event.is_active {
+        return Err(ApiError::conflict(
+            "event_cancelled",
+            "The event was cancelled.",
+        ));
+    }
+    Ok(event)
+}
+
+async fn gallery(
+    tx: &impl deadpool_postgres::GenericClient,
+    event_id: i64,
+) -> Result<Value, ApiError> {
+    Ok(tx
+        .query_one(
+            "SELECT coalesce(jsonb_agg(jsonb_build_object('image_id', uuid, 'image_url', image_url, 'position', position) \
+                     ORDER BY position), '[]'::jsonb) FROM event_image WHERE event_id = $1",
+            &[&event_id],
+        )
+        .await?
+        .get(0))
+}
+
+async fn audit_gallery(
+    tx: &impl deadpool_postgres::GenericClient,
+    caller: &Caller,
+    event: Uuid,
+    change: &str,
+    request_id: &str,
+) -> Result<(), ApiError> {
+    audit::record(
+        tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "event",
+            object_id: event.to_string(),
+            action: "update",
+            payload: json!({ "fields": ["images"], "change": change }),
+            request_id: Some(request_id),
+        },
+    )
+    .await
+}
+
+/// Adds an image at `position` (the end when absent), shifting later ones; returns the image.
+pub async fn add(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    image_url: &str,
+    position: Option<i64>,
+    request_id: &str,
+) -> Result<Value, ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let event = editable(&tx, key, caller_id).await?;
+    let count: i64 = tx
+        .query_one(
+            "SELECT count(*) FROM event_image WHERE event_id = $1",
+            &[&event.id],
+        )
+        .await?
+        .get(0);
+    if count >= MAX_IMAGES {
+        return Err(ApiError::conflict(
+            "gallery_full",
+            format!("A gallery holds at most {MAX_IMAGES} images."),
+        ));
+    }
+    let position = position.unwrap_or(count);
+    if !(0..=count).contains(&position) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "position",
+            format!("must be from 0 to {count}"),
+        )]));
+    }
+    let position = position as i16;
+    tx.execute(
+        "UPDATE event_image SET position = position + 1 WHERE event_id = $1 AND position >= $2",
+        &[&event.id, &position],
+    )
+    .await?;
+    let image: Value = tx
+        .query_one(
+            "INSERT INTO event_image (event_id, image_url, position) VALUES ($1, $2, $3) \
+             RETURNING jsonb_build_object('image_id', uuid, 'image_url', image_url, 'position', position)",
+            &[&event.id, &image_url, &position],
+        )
+        .await?
+        .get(0);
+    audit_gallery(&tx, caller, event.uuid, "add", request_id).await?;
+    tx.commit().await?;
+    Ok(image)
+}
+
+/// Reorders the gallery: `image_ids` must list every image exactly once.
+pub async fn reorder(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    image_ids: &[Uuid],
+    request_id: &str,
+) -> Result<Value, ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let event = editable(&tx, key, caller_id).await?;
+    let current: Vec<Uuid> = tx
+        .query(
+            "SELECT uuid FROM event_image WHERE event_id = $1",
+            &[&event.id],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut sorted_given = image_ids.to_vec();
+    sorted_given.sort();
+    sorted_given.dedup();
+    let mut sorted_current = current.clone();
+    sorted_current.sort();
+    if sorted_given.len() != image_ids.len() || sorted_given != sorted_current {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "image_ids",
+            "must list every image of the event exactly once",
+        )]));
+    }
+    tx.execute(
+        "UPDATE event_image i SET position = o.ord - 1 \
+         FROM unnest($2::uuid[]) WITH ORDINALITY AS o(uuid, ord) WHERE i.event_id = $1 AND i.uuid = o.uuid",
+        &[&event.id, &image_ids],
+    )
+    .await?;
+    audit_gallery(&tx, caller, event.uuid, "reorder", request_id).await?;
+    let images = gallery(&tx, event.id).await?;
+    tx.commit().await?;
+    Ok(images)
+}
+
+/// Removes an image and closes the gap.
+pub async fn remove(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    image: Uuid,
+    request_id: &str,
+) -> Result<(), ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let event = editable(&tx, key, caller_id).await?;
+    let removed = tx
+        .query_opt(
+            "DELETE FROM event_image WHERE event_id = $1 AND uuid = $2 RETURNING position",
+            &[&event.id, &image],
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("The image"))?;
+    let position: i16 = removed.get(0);
+    tx.execute(
+        "UPDATE event_image SET position = position - 1 WHERE event_id = $1 AND position > $2",
+        &[&event.id, &position],
+    )
+    .await?;
+    audit_gallery(&tx, caller, event.uuid, "remove", request_id).await?;
+    tx.commit().await?;
+    Ok(())
+}

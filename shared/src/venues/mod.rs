@@ -1,0 +1,178 @@
+//! Venues: a shared catalogue of places, searched by name and distance.
+
+use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+use crate::audit::{self, AuditEntry};
+use crate::auth::{active_user_id, Caller};
+use crate::error::{ApiError, FieldError};
+use crate::http::{ApiRequest, FieldReader};
+use crate::state::AppState;
+
+const VENUE_JSON: &str = "jsonb_build_object('venue_id', v.uuid, 'name', v.name, 'address', v.address, 'city', v.city, \
+     'state', v.state, 'country', v.country, 'postal_code', v.postal_code, 'latitude', v.latitude, 'longitude', v.longitude)";
+
+fn text(reader: &mut FieldReader, field: &str, required: bool, max: usize) -> Option<String> {
+    let value: Option<String> = if required {
+        reader.required(field)
+    } else {
+        reader.optional(field)
+    };
+    let value = value.map(|v| v.trim().to_owned());
+    if let Some(v) = &value {
+        if required && v.is_empty() {
+            reader.error(field, "must not be blank");
+        }
+        if v.chars().count() > max {
+            reader.error(field, format!("must be at most {max} characters"));
+        }
+    }
+    value
+}
+
+fn coordinate(reader: &mut FieldReader, field: &str, limit: f64) -> Option<Decimal> {
+    let value: f64 = reader.required(field)?;
+    if !value.is_finite() || value.abs() > limit {
+        reader.error(field, format!("must be from -{limit} to {limit}"));
+        return None;
+    }
+    Decimal::from_f64(value).map(|d| d.round_dp(6))
+}
+
+/// Creates a venue; every bad field named.
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    mut reader: FieldReader,
+    request_id: &str,
+) -> Result<Value, ApiError> {
+    let name = text(&mut reader, "name", true, 120);
+    let address = text(&mut reader, "address", false, 300).unwrap_or_default();
+    let city = text(&mut reader, "city", false, 80).unwrap_or_default();
+    let region = text(&mut reader, "state", false, 80).unwrap_or_default();
+    let country = text(&mut reader, "country", false, 2)
+        .unwrap_or_else(|| "IN".to_owned())
+        .to_uppercase();
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        reader.error("country", "must be a two-letter ISO country code");
+    }
+    let postal_code = text(&mut reader, "postal_code", false, 12);
+    let latitude = coordinate(&mut reader, "latitude", 90.0);
+    let longitude = coordinate(&mut reader, "longitude", 180.0);
+    reader.finish()?;
+    let (name, latitude, longitude) = (
+        name.unwrap_or_default(),
+        latitude.unwrap_or_default(),
+        longitude.unwrap_or_default(),
+    );
+
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let venue: Value = tx
+        .query_one(
+            &format!(
+                "INSERT INTO venue AS v (name, address, city, state, country, postal_code, latitude, longitude, created_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {VENUE_JSON}"
+            ),
+            &[&name, &address, &city, &region, &country, &postal_code, &latitude, &longitude, &caller_id],
+        )
+        .await?
+        .get(0);
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "venue",
+            object_id: venue["venue_id"].as_str().unwrap_or_default().to_owned(),
+            action: "create",
+            payload: json!({ "name": name }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(venue)
+}
+
+/// Searches venues by name prefix (`q`) and/or distance (`near=lat,lng`, `radius_km` ≤ 100,
+/// nearest first).
+pub async fn search(state: &AppState, req: &ApiRequest) -> Result<Value, ApiError> {
+    let mut errors = Vec::new();
+    let q = req
+        .query_param("q")
+        .map(str::trim)
+        .filter(|q| !q.is_empty());
+    if q.is_some_and(|q| q.chars().count() > 100) {
+        errors.push(FieldError::new("q", "must be at most 100 characters"));
+    }
+    let near = req.query_param("near").map(|raw| {
+        let parts: Vec<Option<f64>> = raw
+            .split(',')
+            .map(|p| p.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
+            .collect();
+        match parts.as_slice() {
+            [Some(lat), Some(lng)] if lat.abs() <= 90.0 && lng.abs() <= 180.0 => Some((*lat, *lng)),
+            _ => None,
+        }
+    });
+    if near == Some(None) {
+        errors.push(FieldError::new(
+            "near",
+            "must be lat,lng with lat in -90..90 and lng in -180..180",
+        ));
+    }
+    let radius = match req.query_param("radius_km").map(str::parse::<f64>) {
+        None => 25.0,
+        Some(Ok(r)) if r > 0.0 && r <= 100.0 => r,
+        Some(_) => {
+            errors.push(FieldError::new(
+                "radius_km",
+                "must be a number above 0 and at most 100",
+            ));
+            25.0
+        }
+    };
+    let limit = req.page_limit().unwrap_or_else(|e| {
+        errors.push(FieldError::new(
+            "limit",
+            "must be a whole number from 1 to 100",
+        ));
+        let _ = e;
+        20
+    });
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let (lat, lng) = near.flatten().unzip();
+    let dlat = radius / 111.045;
+    let dlng = lat.map(|lat: f64| radius / (111.045 * lat.to_radians().cos().abs().max(0.01)));
+    let pattern = q.map(|q| {
+        format!(
+            "{}%",
+            q.to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        )
+    });
+    let client = state.pool.get().await?;
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {VENUE_JSON} || jsonb_build_object('distance_km', round(d.km::numeric, 2)) FROM venue v \
+                 CROSS JOIN LATERAL (SELECT CASE WHEN $2::float8 IS NULL THEN NULL ELSE \
+                   6371 * 2 * asin(sqrt(power(sin(radians(v.latitude::float8 - $2) / 2), 2) \
+                   + cos(radians($2)) * cos(radians(v.latitude::float8)) * power(sin(radians(v.longitude::float8 - $3) / 2), 2))) END AS km) d \
+                 WHERE ($1::text IS NULL OR lower(v.name) LIKE $1) \
+                   AND ($2::float8 IS NULL OR (v.latitude BETWEEN ($2 - $4)::numeric AND ($2 + $4)::numeric \
+                        AND v.longitude BETWEEN ($3 - $5)::numeric AND ($3 + $5)::numeric AND d.km <= $6)) \
+                 ORDER BY d.km NULLS LAST, v.name LIMIT $7"
+            ),
+            &[&pattern, &lat, &lng, &dlat, &dlng, &radius, &limit],
+        )
+        .await?;
+    let items: Vec<Value> = rows.iter().map(|r| r.get(0)).collect();
+    Ok(json!({ "items": items, "next_cursor": null }))
+}
