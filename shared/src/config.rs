@@ -102,6 +102,20 @@ pub struct QueueSettings {
     pub reservation_expiry_queue_url: Option<String>,
 }
 
+/// Joining events: hold time, tickets, invite links and the attendee refund policy.
+#[derive(Debug, Clone)]
+pub struct AttendanceSettings {
+    /// How long a paid seat is held for payment.
+    pub hold_time: Duration,
+    /// Key that derives ticket secrets (HMAC); a database dump without it cannot forge tickets.
+    pub ticket_key: SecretString,
+    /// Base of share-link URLs (`<base>/<invite_id>`).
+    pub invite_link_base: String,
+    /// A paid attendee who cancels at least this long before the start is refunded in full;
+    /// later, nothing.
+    pub refund_cutoff: Duration,
+}
+
 /// The whole configuration of a function instance.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -120,6 +134,8 @@ pub struct Config {
     pub uploads_public_base_url: Option<String>,
     /// Phone-login limits.
     pub otp: OtpSettings,
+    /// Joining events.
+    pub attendance: AttendanceSettings,
 }
 
 impl Config {
@@ -164,7 +180,7 @@ impl Config {
                 )?),
             },
             tokens: TokenSettings {
-                signing_key: SecretString::from(signing_key),
+                signing_key: SecretString::from(signing_key.clone()),
                 issuer: get("TOKEN_ISSUER").unwrap_or_else(|| "eventhost".into()),
                 audience: get("TOKEN_AUDIENCE").unwrap_or_else(|| "eventhost-app".into()),
                 access_ttl: Duration::from_secs(bounded(
@@ -227,6 +243,24 @@ impl Config {
                     1..=100,
                 )?,
                 max_attempts_per_code: 5,
+            },
+            attendance: AttendanceSettings {
+                hold_time: Duration::from_secs(
+                    60 * bounded(
+                        parse_or(get("HOLD_MINUTES"), "HOLD_MINUTES", 15)?,
+                        "HOLD_MINUTES",
+                        1..=120,
+                    )?,
+                ),
+                ticket_key: SecretString::from(get("TICKET_SIGNING_KEY").unwrap_or_else(|| {
+                    // Domain-separated from the token key when no own key is configured.
+                    format!("ticket-key:{signing_key}")
+                })),
+                invite_link_base: get("INVITE_LINK_BASE_URL")
+                    .unwrap_or_else(|| "https://eventhost.app/i".into()),
+                refund_cutoff: Duration::from_secs(
+                    3600 * parse_or(get("REFUND_CUTOFF_HOURS"), "REFUND_CUTOFF_HOURS", 24)?,
+                ),
             },
         })
     }

@@ -4,6 +4,7 @@
 
 #![warn(missing_docs)]
 
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod aws;
@@ -14,8 +15,10 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod idempotency;
 pub mod interests;
 pub mod migrations;
+pub mod notify;
 pub mod outbox;
 pub mod profiles;
 pub mod sqs_batch;

@@ -454,6 +454,32 @@ pub fn assert_problem(response: &TestResponse, status: StatusCode, code: &str) {
     );
 }
 
+impl TestApp {
+    /// A user created directly in the database (no OTP round trip), with a profile of the given
+    /// gender, signed in with a fresh access token. For tests that need many users.
+    pub async fn quick_user(&self, phone: &str, gender: Option<&str>) -> TestUser {
+        let user_id = insert_user(&self.db, phone).await;
+        self.db
+            .execute(
+                "UPDATE user_profile SET gender = $2, name = 'Guest ' || right($3, 4) \
+                 WHERE user_id = (SELECT id FROM auth_user WHERE uuid = $1)",
+                &[&user_id, &gender, &phone],
+            )
+            .await
+            .unwrap();
+        TestUser {
+            user_id,
+            phone: phone.to_owned(),
+            access_token: self
+                .state
+                .tokens
+                .issue_access(user_id, chrono::Utc::now())
+                .unwrap(),
+            refresh_token: String::new(),
+        }
+    }
+}
+
 /// Inserts a user (account + profile) and returns its public id.
 pub async fn insert_user(db: &tokio_postgres::Client, phone: &str) -> Uuid {
     let row = db

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod attendance;
 mod audit;
 mod auth;
 mod config;
@@ -15,6 +16,7 @@ mod migrations;
 mod pool;
 mod problems;
 mod profile;
+mod races;
 mod routing;
 mod sqs;
 mod telemetry;

@@ -1,10 +1,11 @@
 //! The attendance function: requests, invites, seat holds, tickets and check-in.
-//!
-//! Every route of this function per ../shared/API.md; routes whose feature has not landed answer
-//! 501 `not_implemented`, so the routing is complete and testable now.
+
+mod door;
+mod joining;
+mod lists;
 
 use http::Method;
-use shared::http::{not_implemented, Router};
+use shared::http::Router;
 use shared::AppState;
 
 /// The route table of the attendance function.
@@ -13,60 +14,60 @@ pub fn router() -> Router<AppState> {
         .route(
             Method::POST,
             "/v1/events/{event_id}/requests",
-            not_implemented,
+            joining::create_request,
         )
         .route(
             Method::GET,
             "/v1/events/{event_id}/requests",
-            not_implemented,
+            lists::event_requests,
         )
         .route(
             Method::POST,
             "/v1/requests/{request_id}/accept",
-            not_implemented,
+            joining::accept_request,
         )
         .route(
             Method::POST,
             "/v1/requests/{request_id}/decline",
-            not_implemented,
+            joining::decline_request,
         )
         .route(
             Method::POST,
             "/v1/requests/{request_id}/cancel",
-            not_implemented,
+            joining::cancel_request,
         )
-        .route(Method::GET, "/v1/me/requests", not_implemented)
-        .route(Method::GET, "/v1/me/invites", not_implemented)
-        .route(Method::GET, "/v1/me/tickets", not_implemented)
+        .route(Method::GET, "/v1/me/requests", lists::my_requests)
+        .route(Method::GET, "/v1/me/invites", lists::my_invites)
+        .route(Method::GET, "/v1/me/tickets", lists::my_tickets)
         .route(
             Method::POST,
             "/v1/events/{event_id}/invites",
-            not_implemented,
+            joining::create_invite,
         )
         .route(
             Method::POST,
             "/v1/invites/{invite_id}/accept",
-            not_implemented,
+            joining::accept_invite,
         )
         .route(
             Method::POST,
             "/v1/invites/{invite_id}/decline",
-            not_implemented,
+            joining::decline_invite,
         )
         .route(
             Method::GET,
             "/v1/events/{event_id}/attendees",
-            not_implemented,
+            door::guest_list,
         )
-        .route(Method::GET, "/v1/tickets/{attendee_id}", not_implemented)
+        .route(Method::GET, "/v1/tickets/{attendee_id}", door::ticket)
         .route(
             Method::POST,
             "/v1/events/{event_id}/check-ins",
-            not_implemented,
+            door::check_in,
         )
         .route(
             Method::POST,
             "/v1/attendees/{attendee_id}/cancel",
-            not_implemented,
+            door::cancel_attendance,
         )
 }

@@ -79,6 +79,20 @@ const CONSTRAINT_ANSWERS: &[(&str, StatusCode, &str, &str, &str)] = &[
         "This payment has already been recorded.",
     ),
     (
+        "event_capacity_exceeded",
+        StatusCode::CONFLICT,
+        "event_full",
+        "seats_requested",
+        "There are not enough seats left.",
+    ),
+    (
+        "event_capacity_below_taken",
+        StatusCode::CONFLICT,
+        "capacity_below_taken",
+        "capacity",
+        "Capacity cannot go below the seats already taken.",
+    ),
+    (
         "event_capacity_positive",
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",

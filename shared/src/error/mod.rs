@@ -163,8 +163,21 @@ impl ApiError {
         self
     }
 
-    /// Adds an extra member to a client problem (e.g. `checked_in_at`).
+    /// Adds an extra member to a client problem (e.g. `checked_in_at`); the standard members
+    /// (`type`, `title`, `status`, `detail`, `code`, `errors`, `request_id`) cannot be overridden.
     pub fn with_extra(mut self, key: &str, value: serde_json::Value) -> Self {
+        const RESERVED: &[&str] = &[
+            "type",
+            "title",
+            "status",
+            "detail",
+            "instance",
+            "code",
+            "errors",
+            "request_id",
+            "retryable",
+        ];
+        assert!(!RESERVED.contains(&key), "problem member {key} is reserved");
         if let Self::Client(p) = &mut self {
             p.extra.insert(key.to_owned(), value);
         }
@@ -196,6 +209,14 @@ impl From<tokio_postgres::Error> for ApiError {
             if let Some(problem) = db.constraint().and_then(constraint_violation) {
                 return problem;
             }
+        }
+        // A deadlock or serialization failure is transient: the client may simply retry.
+        if matches!(
+            err.code(),
+            Some(&tokio_postgres::error::SqlState::T_R_DEADLOCK_DETECTED)
+                | Some(&tokio_postgres::error::SqlState::T_R_SERIALIZATION_FAILURE)
+        ) {
+            return Self::Unavailable(anyhow::Error::new(err).context("transaction conflict"));
         }
         if err.is_closed() || err.as_db_error().is_none() && err.code().is_none() {
             // No server answer at all: the connection broke (restart, failover). Retryable.

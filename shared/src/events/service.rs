@@ -12,7 +12,8 @@ use crate::auth::{active_user_id, Caller};
 use crate::domain::text::slugify;
 use crate::error::{ApiError, FieldError};
 use crate::http::FieldReader;
-use crate::outbox::{self, Queue};
+use crate::notify;
+use crate::outbox;
 use crate::state::AppState;
 
 /// What a write returns: the event's detail and the outbox messages to publish.
@@ -235,18 +236,20 @@ pub async fn update(
     let mut outbox_ids = Vec::new();
     if !changed.is_empty() {
         let recipients = repo::going_user_ids(&tx, event.id).await?;
-        if !recipients.is_empty() {
-            outbox_ids.push(
-                outbox::enqueue(
-                    &tx,
-                    Queue::Notification,
-                    &json!({ "kind": "event_changed", "event_id": event.uuid, "sender_id": caller.user_id,
-                             "recipient_ids": recipients, "changes": changed }),
-                    std::time::Duration::ZERO,
-                )
-                .await?,
-            );
-        }
+        outbox_ids.extend(
+            notify::queue(
+                &tx,
+                "event_changed",
+                event.uuid,
+                Some(caller.user_id),
+                &recipients,
+                json!({ "changes": changed }),
+            )
+            .await?,
+        );
+    }
+    if fields.capacity > before.capacity {
+        outbox_ids.extend(crate::attendance::ledger::promote_waitlist(&tx, state, event.id).await?);
     }
     audit::record(
         &tx,
@@ -367,19 +370,17 @@ pub async fn cancel(
     let event = editable(&tx, key, caller_id, false).await?;
     ensure_active_and_upcoming(&event)?;
     let cancellation = repo::cancel(&tx, event.id).await?;
-    let mut outbox_ids = Vec::new();
-    if !cancellation.affected_users.is_empty() {
-        outbox_ids.push(
-            outbox::enqueue(
-                &tx,
-                Queue::Notification,
-                &json!({ "kind": "event_cancelled", "event_id": event.uuid, "sender_id": caller.user_id,
-                         "recipient_ids": cancellation.affected_users }),
-                std::time::Duration::ZERO,
-            )
-            .await?,
-        );
-    }
+    let outbox_ids: Vec<i64> = notify::queue(
+        &tx,
+        "event_cancelled",
+        event.uuid,
+        Some(caller.user_id),
+        &cancellation.affected_users,
+        json!({}),
+    )
+    .await?
+    .into_iter()
+    .collect();
     audit::record(
         &tx,
         &AuditEntry {

@@ -77,6 +77,17 @@ impl FieldReader {
         }
     }
 
+    /// Like `from_request`, but an empty body reads as `{}` (for POSTs whose fields are all optional).
+    pub fn from_request_or_empty(req: &ApiRequest) -> Result<Self, ApiError> {
+        if req.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self {
+                object: serde_json::Map::new(),
+                errors: Vec::new(),
+            });
+        }
+        Self::from_request(req)
+    }
+
     /// Whether the field is present (even as `null`): PATCH semantics.
     pub fn has(&self, name: &str) -> bool {
         self.object.contains_key(name)

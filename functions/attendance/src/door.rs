@@ -1,0 +1,73 @@
+//! At and around the door: the guest list, tickets, check-in and cancelling attendance.
+
+use std::sync::Arc;
+
+use http::{header, StatusCode};
+use lambda_http::{Body, Response};
+use shared::attendance::attendees;
+use shared::auth::authenticate;
+use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
+use shared::{outbox, ApiError, AppState};
+
+/// `GET /v1/events/{event_id}/attendees`: JSON, or CSV with `Accept: text/csv`.
+pub async fn guest_list(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let guests = attendees::guest_list(&state, &caller, req.path_param("event_id")?).await?;
+    if req.header("accept").is_some_and(|a| a.contains("text/csv")) {
+        return Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+            .header(
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"guests.csv\"",
+            )
+            .body(Body::from(attendees::guest_list_csv(&guests)?))
+            .map_err(|e| ApiError::Internal(e.into()));
+    }
+    json_response(
+        StatusCode::OK,
+        &serde_json::json!({ "items": guests, "next_cursor": null }),
+    )
+}
+
+/// `GET /v1/tickets/{attendee_id}`: the code for the QR, to its owner only.
+pub async fn ticket(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let attendee = req.path_uuid("attendee_id", "The ticket")?;
+    json_response(
+        StatusCode::OK,
+        &attendees::ticket(&state, &caller, attendee).await?,
+    )
+}
+
+/// `POST /v1/events/{event_id}/check-ins` `{ticket_code}` → 200 the guest; 409 on a second scan.
+pub async fn check_in(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let mut reader = FieldReader::from_request(&req)?;
+    let code: Option<String> = reader.required("ticket_code");
+    reader.finish()?;
+    let guest = attendees::check_in(
+        &state,
+        &caller,
+        req.path_param("event_id")?,
+        &code.unwrap_or_default(),
+        &req.request_id,
+    )
+    .await?;
+    json_response(StatusCode::OK, &guest)
+}
+
+/// `POST /v1/attendees/{attendee_id}/cancel` by the attendee or the host.
+pub async fn cancel_attendance(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let attendee = req.path_uuid("attendee_id", "The attendee")?;
+    let outcome = attendees::cancel(&state, &caller, attendee, &req.request_id).await?;
+    outbox::publish(
+        &state.pool,
+        state.queue.as_ref(),
+        &state.config.queues,
+        &outcome.outbox,
+    )
+    .await;
+    json_response(StatusCode::OK, &outcome.body)
+}

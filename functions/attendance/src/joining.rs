@@ -1,0 +1,165 @@
+//! Asking to join and answering: requests, invites, accept, decline, cancel.
+
+use std::sync::Arc;
+
+use http::StatusCode;
+use shared::attendance::invites::{self, NewInvite};
+use shared::attendance::requests::{self, Outcome};
+use shared::auth::authenticate;
+use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
+use shared::{idempotency, outbox, ApiError, AppState};
+
+async fn answer(state: &AppState, status: StatusCode, outcome: Outcome) -> HandlerResult {
+    outbox::publish(
+        &state.pool,
+        state.queue.as_ref(),
+        &state.config.queues,
+        &outcome.outbox,
+    )
+    .await;
+    json_response(status, &outcome.body)
+}
+
+fn optional_text(reader: &mut FieldReader, field: &str, max: usize) -> Option<String> {
+    let text: Option<String> = reader.optional(field);
+    if let Some(text) = &text {
+        reader.check(text.chars().count() <= max, field, "is too long");
+    }
+    text
+}
+
+fn seats(reader: &mut FieldReader, field: &str) -> i16 {
+    match reader.optional::<i64>(field) {
+        None => 1,
+        Some(n) if (1..=2).contains(&n) => n as i16,
+        Some(_) => {
+            reader.error(field, "must be 1 or 2");
+            1
+        }
+    }
+}
+
+/// `POST /v1/events/{event_id}/requests` `{message, seats_requested}` → 201 the request.
+pub async fn create_request(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let mut reader = FieldReader::from_request(&req)?;
+    let message = optional_text(&mut reader, "message", 500).unwrap_or_default();
+    let seats = seats(&mut reader, "seats_requested");
+    reader.finish()?;
+    let outcome = requests::create(
+        &state,
+        &caller,
+        req.path_param("event_id")?,
+        message,
+        seats,
+        &req.request_id,
+    )
+    .await?;
+    answer(&state, StatusCode::CREATED, outcome).await
+}
+
+async fn respond(state: Arc<AppState>, req: ApiRequest, accept: bool) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let request = req.path_uuid("request_id", "The request")?;
+    idempotency::once(&state.pool, &caller, &req, || async {
+        let mut reader = FieldReader::from_request_or_empty(&req)?;
+        let host_message = optional_text(&mut reader, "host_message", 500);
+        reader.finish()?;
+        let outcome = if accept {
+            requests::accept(&state, &caller, request, host_message, &req.request_id).await?
+        } else {
+            requests::decline(&state, &caller, request, host_message, &req.request_id).await?
+        };
+        answer(&state, StatusCode::OK, outcome).await
+    })
+    .await
+}
+
+/// `POST /v1/requests/{request_id}/accept` `{host_message?}` (Idempotency-Key honoured).
+pub async fn accept_request(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    respond(state, req, true).await
+}
+
+/// `POST /v1/requests/{request_id}/decline` `{host_message?}`.
+pub async fn decline_request(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    respond(state, req, false).await
+}
+
+/// `POST /v1/requests/{request_id}/cancel` by the requester.
+pub async fn cancel_request(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let request = req.path_uuid("request_id", "The request")?;
+    let outcome = requests::cancel(&state, &caller, request, &req.request_id).await?;
+    answer(&state, StatusCode::OK, outcome).await
+}
+
+/// `POST /v1/events/{event_id}/invites`: `{invite_type: direct, user_id, message}` or
+/// `{invite_type: share_link, expires_at}` → 201.
+pub async fn create_invite(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let mut reader = FieldReader::from_request(&req)?;
+    let kind: Option<String> = reader.required("invite_type");
+    let invite = match kind.as_deref() {
+        Some("direct") => {
+            let user: Option<String> = reader.required("user_id");
+            let user_id = user.as_deref().and_then(|u| u.parse().ok());
+            if user.is_some() && user_id.is_none() {
+                reader.error("user_id", "must be a user's id");
+            }
+            let message = optional_text(&mut reader, "message", 500).unwrap_or_default();
+            user_id.map(|user_id| NewInvite::Direct { user_id, message })
+        }
+        Some("share_link") => {
+            let expires: Option<String> = reader.optional("expires_at");
+            let expires_at = match expires.as_deref().map(chrono::DateTime::parse_from_rfc3339) {
+                None => None,
+                Some(Ok(at)) => Some(at.with_timezone(&chrono::Utc)),
+                Some(Err(_)) => {
+                    reader.error("expires_at", "must be an RFC 3339 time");
+                    None
+                }
+            };
+            Some(NewInvite::ShareLink { expires_at })
+        }
+        Some(_) => {
+            reader.error("invite_type", "must be direct or share_link");
+            None
+        }
+        None => None,
+    };
+    reader.finish()?;
+    let invite = invite.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("invite parsed")))?;
+    let outcome = invites::create(
+        &state,
+        &caller,
+        req.path_param("event_id")?,
+        invite,
+        &req.request_id,
+    )
+    .await?;
+    answer(&state, StatusCode::CREATED, outcome).await
+}
+
+/// `POST /v1/invites/{invite_id}/accept` `{seats_requested?}` (Idempotency-Key honoured).
+pub async fn accept_invite(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let invite = req.path_uuid("invite_id", "The invite")?;
+    idempotency::once(&state.pool, &caller, &req, || async {
+        let mut reader = FieldReader::from_request_or_empty(&req)?;
+        let seats = seats(&mut reader, "seats_requested");
+        reader.finish()?;
+        let outcome = invites::accept(&state, &caller, invite, seats, &req.request_id).await?;
+        answer(&state, StatusCode::OK, outcome).await
+    })
+    .await
+}
+
+/// `POST /v1/invites/{invite_id}/decline` by the invitee.
+pub async fn decline_invite(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let invite = req.path_uuid("invite_id", "The invite")?;
+    json_response(
+        StatusCode::OK,
+        &invites::decline(&state, &caller, invite, &req.request_id).await?,
+    )
+}

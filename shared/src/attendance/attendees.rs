@@ -1,0 +1,364 @@
+//! Attendees and tickets: the guest list (JSON or CSV) for organisers, the ticket code for its
+//! owner, check-in at the door, and cancelling attendance.
+
+use chrono::{DateTime, Utc};
+use deadpool_postgres::GenericClient;
+use serde::Serialize;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::ledger;
+use super::requests::{is_organiser, Outcome};
+use super::tickets;
+use crate::audit::{self, AuditEntry};
+use crate::auth::{active_user_id, Caller};
+use crate::error::{ApiError, FieldError};
+use crate::notify;
+use crate::state::AppState;
+
+/// One row of the guest list. Never a phone number or birth date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Guest {
+    /// Attendee (and ticket) id.
+    pub attendee_id: Uuid,
+    /// The guest's public id.
+    pub user_id: Uuid,
+    /// Display name.
+    pub name: Option<String>,
+    /// Seats (2 with a plus-one).
+    pub seats: i16,
+    /// going, checked_in or cancelled.
+    pub status: String,
+    /// Whether the seats were paid for.
+    pub is_paid: bool,
+    /// When the guest was checked in.
+    pub checked_in_at: Option<DateTime<Utc>>,
+}
+
+/// The guest list of an event for its host or co-hosts, in the order guests joined.
+pub async fn guest_list(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+) -> Result<Vec<Guest>, ApiError> {
+    let client = state.pool.get().await?;
+    let caller_id = active_user_id(&client, caller).await?;
+    let condition = if key.parse::<Uuid>().is_ok() {
+        "uuid = $1::text::uuid"
+    } else {
+        "slug = $1::text"
+    };
+    let event = client
+        .query_opt(
+            &format!("SELECT id, is_published FROM event WHERE {condition}"),
+            &[&key],
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("The event"))?;
+    let (event_id, published): (i64, bool) = (event.get(0), event.get(1));
+    if !is_organiser(&client, event_id, caller_id).await? {
+        return Err(if published {
+            ApiError::forbidden("Only the host or a co-host can see the guest list.")
+        } else {
+            ApiError::not_found("The event")
+        });
+    }
+    let rows = client
+        .query(
+            "SELECT a.uuid, u.uuid, p.name, a.seats, a.status, a.is_paid, a.checked_in_at \
+             FROM event_attendee a JOIN auth_user u ON u.id = a.user_id LEFT JOIN user_profile p ON p.user_id = u.id \
+             WHERE a.event_id = $1 ORDER BY a.created_at, a.id",
+            &[&event_id],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Guest {
+            attendee_id: r.get(0),
+            user_id: r.get(1),
+            name: r.get(2),
+            seats: r.get(3),
+            status: r.get(4),
+            is_paid: r.get(5),
+            checked_in_at: r.get(6),
+        })
+        .collect())
+}
+
+/// The guest list as CSV (a maintained CSV writer, so names with commas or quotes stay intact).
+pub fn guest_list_csv(guests: &[Guest]) -> Result<String, ApiError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for guest in guests {
+        writer.serialize(guest).map_err(anyhow::Error::from)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("csv: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// The ticket of an attendee, for its owner only (404 for anyone else).
+pub async fn ticket(state: &AppState, caller: &Caller, attendee: Uuid) -> Result<Value, ApiError> {
+    let client = state.pool.get().await?;
+    let caller_id = active_user_id(&client, caller).await?;
+    let row = client
+        .query_opt(
+            "SELECT a.uuid, e.uuid, e.title, rfc3339(e.starts_at), a.seats, a.status, t.secret_salt, t.is_redeemed, rfc3339(t.redeemed_at) \
+             FROM event_attendee a JOIN event e ON e.id = a.event_id JOIN ticket_secret t ON t.attendee_id = a.id \
+             WHERE a.uuid = $1 AND a.user_id = $2",
+            &[&attendee, &caller_id],
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("The ticket"))?;
+    let salt: String = row.get(6);
+    Ok(json!({
+        "attendee_id": row.get::<_, Uuid>(0),
+        "event_id": row.get::<_, Uuid>(1),
+        "event_title": row.get::<_, String>(2),
+        "starts_at": row.get::<_, String>(3),
+        "seats": row.get::<_, i16>(4),
+        "status": row.get::<_, String>(5),
+        "ticket_code": tickets::code(&state.config.attendance.ticket_key, attendee, &salt),
+        "is_redeemed": row.get::<_, bool>(7),
+        "redeemed_at": row.get::<_, Option<String>>(8),
+    }))
+}
+
+/// Checks a guest in by ticket code at the door (host or co-host). Exactly one of two
+/// simultaneous scans wins: the attendee row is locked.
+pub async fn check_in(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    code: &str,
+    request_id: &str,
+) -> Result<Value, ApiError> {
+    let Some((attendee, presented)) = tickets::parse(code) else {
+        return Err(ApiError::client(
+            http::StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_ticket_code",
+            "This is not a ticket code.",
+        )
+        .with_errors(vec![FieldError::new("ticket_code", "is not a ticket code")]));
+    };
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let condition = if key.parse::<Uuid>().is_ok() {
+        "uuid = $1::text::uuid"
+    } else {
+        "slug = $1::text"
+    };
+    let event = tx
+        .query_opt(
+            &format!("SELECT id, uuid FROM event WHERE {condition}"),
+            &[&key],
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("The event"))?;
+    let (event_id, event_uuid): (i64, Uuid) = (event.get(0), event.get(1));
+    if !is_organiser(&tx, event_id, caller_id).await? {
+        return Err(ApiError::forbidden(
+            "Only the host or a co-host can check guests in.",
+        ));
+    }
+    let not_found = || {
+        ApiError::client(
+            http::StatusCode::NOT_FOUND,
+            "ticket_not_found",
+            "No valid ticket for this event has this code.",
+        )
+    };
+    let row = tx
+        .query_opt(
+            "SELECT a.id, a.status, rfc3339(a.checked_in_at), a.seats, p.name, t.secret_salt, t.secret_hash, u.uuid \
+             FROM event_attendee a JOIN ticket_secret t ON t.attendee_id = a.id JOIN auth_user u ON u.id = a.user_id \
+             LEFT JOIN user_profile p ON p.user_id = u.id \
+             WHERE a.uuid = $1 AND a.event_id = $2 FOR UPDATE OF a, t",
+            &[&attendee, &event_id],
+        )
+        .await?
+        .ok_or_else(not_found)?;
+    let (attendee_id, status, checked_in_at, seats, name, salt, hash, guest): (
+        i64,
+        String,
+        Option<String>,
+        i16,
+        Option<String>,
+        String,
+        String,
+        Uuid,
+    ) = (
+        row.get(0),
+        row.get(1),
+        row.get(2),
+        row.get(3),
+        row.get(4),
+        row.get(5),
+        row.get(6),
+        row.get(7),
+    );
+    if !tickets::verify(
+        &state.config.attendance.ticket_key,
+        attendee,
+        &salt,
+        &hash,
+        &presented,
+    ) {
+        return Err(not_found());
+    }
+    match status.as_str() {
+        "checked_in" => {
+            return Err(
+                ApiError::conflict("already_checked_in", "This ticket was already used.")
+                    .with_extra("checked_in_at", json!(checked_in_at)),
+            )
+        }
+        "cancelled" => {
+            return Err(ApiError::conflict(
+                "ticket_cancelled",
+                "This ticket was cancelled.",
+            ))
+        }
+        _ => {}
+    }
+    let checked_in_at: String = tx
+        .query_one(
+            "WITH t AS (UPDATE ticket_secret SET is_redeemed = true, redeemed_at = now() WHERE attendee_id = $1) \
+             UPDATE event_attendee SET status = 'checked_in', checked_in_at = now(), checked_in_by = $2 WHERE id = $1 \
+             RETURNING rfc3339(checked_in_at)",
+            &[&attendee_id, &caller_id],
+        )
+        .await?
+        .get(0);
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "event_attendee",
+            object_id: attendee.to_string(),
+            action: "check_in",
+            payload: json!({ "event_id": event_uuid, "seats": seats }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(
+        json!({ "attendee_id": attendee, "user_id": guest, "name": name, "seats": seats, "status": "checked_in", "checked_in_at": checked_in_at }),
+    )
+}
+
+/// Cancels attendance (the attendee, or the host): seats freed, the waitlist promoted, and for a
+/// paid ticket the refund the policy allows is queued for payments.
+pub async fn cancel(
+    state: &AppState,
+    caller: &Caller,
+    attendee: Uuid,
+    request_id: &str,
+) -> Result<Outcome, ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let row = tx
+        .query_opt(
+            "SELECT a.id, a.event_id, a.user_id, a.status, a.seats, a.is_paid, e.host_id, \
+                    e.starts_at - now() >= make_interval(secs => $2), e.uuid, u.uuid \
+             FROM event_attendee a JOIN event e ON e.id = a.event_id JOIN auth_user u ON u.id = a.user_id \
+             WHERE a.uuid = $1",
+            &[&attendee, &state.config.attendance.refund_cutoff.as_secs_f64()],
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("The attendee"))?;
+    let (attendee_id, event_id, user_id, _, seats, is_paid, host_id, refundable, event_uuid, guest): (i64, i64, i64, String, i16, bool, i64, bool, Uuid, Uuid) =
+        (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5), row.get(6), row.get(7), row.get(8), row.get(9));
+    if caller_id != user_id && caller_id != host_id {
+        return Err(if is_organiser(&tx, event_id, caller_id).await? {
+            ApiError::forbidden("Only the guest or the host can cancel attendance.")
+        } else {
+            ApiError::not_found("The attendee")
+        });
+    }
+    ledger::lock_event(&tx, event_id).await?;
+    let status: String = tx
+        .query_one(
+            "SELECT status FROM event_attendee WHERE id = $1 FOR UPDATE",
+            &[&attendee_id],
+        )
+        .await?
+        .get(0);
+    if status != "going" {
+        return Err(ApiError::conflict(
+            "invalid_transition",
+            format!("An attendee who is {status} cannot cancel."),
+        )
+        .with_extra("current_status", json!(status)));
+    }
+    tx.execute(
+        "WITH a AS (UPDATE event_attendee SET status = 'cancelled', cancelled_at = now() WHERE id = $1) \
+         UPDATE event SET going_count = going_count - $2::int WHERE id = $3",
+        &[&attendee_id, &i32::from(seats), &event_id],
+    )
+    .await?;
+    // The host cancelling a guest always refunds; a guest gets the refund the policy allows.
+    let refund = is_paid && (caller_id == host_id || refundable);
+    if refund {
+        tx.execute(
+            "UPDATE payment_order SET status = 'refund_pending' WHERE attendee_id = $1 AND status IN ('paid', 'partially_refunded')",
+            &[&attendee_id],
+        )
+        .await?;
+    }
+    let mut outbox = ledger::promote_waitlist(&tx, state, event_id).await?;
+    if caller_id != user_id {
+        outbox.extend(
+            notify::queue(
+                &tx,
+                "event_changed",
+                event_uuid,
+                Some(caller.user_id),
+                &[guest],
+                json!({ "changes": ["attendance_cancelled"] }),
+            )
+            .await?,
+        );
+    }
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "event_attendee",
+            object_id: attendee.to_string(),
+            action: "cancel",
+            payload: json!({ "seats": seats, "refund_queued": refund }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Outcome {
+        body: json!({ "attendee_id": attendee, "status": "cancelled", "refund_queued": refund }),
+        outbox,
+    })
+}
+
+/// The caller's tickets (attendances), soonest event first.
+pub async fn my_tickets(
+    client: &impl GenericClient,
+    user_id: i64,
+    limit: i64,
+) -> Result<Vec<Value>, ApiError> {
+    Ok(client
+        .query(
+            "SELECT jsonb_build_object('attendee_id', a.uuid, 'event_id', e.uuid, 'event_title', e.title, \
+                    'starts_at', rfc3339(e.starts_at), 'seats', a.seats, 'status', a.status, 'is_paid', a.is_paid, \
+                    'checked_in_at', rfc3339(a.checked_in_at)) \
+             FROM event_attendee a JOIN event e ON e.id = a.event_id WHERE a.user_id = $1 \
+             ORDER BY e.starts_at, a.id LIMIT $2",
+            &[&user_id, &limit],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}

@@ -1,0 +1,364 @@
+//! Invites: direct (to one user) or a share link (anyone holding it, until it expires). Accepting
+//! behaves exactly like an accepted request for the accepting user: same checks, same capacity
+//! rules, same waitlist.
+
+use chrono::{DateTime, Duration, Utc};
+use deadpool_postgres::GenericClient;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::ledger::{self, Admit};
+use super::requests::{check_joiner, decide, is_organiser, request_json, Outcome};
+use crate::audit::{self, AuditEntry};
+use crate::auth::{active_user_id, Caller};
+use crate::error::{ApiError, FieldError};
+use crate::notify;
+use crate::state::AppState;
+
+/// Longest a share link may live.
+pub const MAX_LINK_DAYS: i64 = 30;
+
+/// What an invite is.
+#[derive(Debug, Clone)]
+pub enum NewInvite {
+    /// To one user, with a message.
+    Direct {
+        /// The invitee's public id.
+        user_id: Uuid,
+        /// A note from the host.
+        message: String,
+    },
+    /// A link anyone may use until `expires_at`.
+    ShareLink {
+        /// When the link stops working (default and maximum: 30 days).
+        expires_at: Option<DateTime<Utc>>,
+    },
+}
+
+fn invite_json(link_base: &str) -> String {
+    format!(
+        "jsonb_build_object('invite_id', i.uuid, 'event_id', e.uuid, 'event_title', e.title, 'invite_type', i.invite_type, \
+           'status', CASE WHEN i.status = 'pending' AND i.expires_at <= now() THEN 'expired' ELSE i.status END, \
+           'message', i.message, 'expires_at', rfc3339(i.expires_at), 'created_at', rfc3339(i.created_at), \
+           'invited_by', jsonb_build_object('user_id', hu.uuid, 'name', hp.name), \
+           'invited_user_id', iu.uuid, \
+           'url', CASE WHEN i.invite_type = 'share_link' THEN '{}/' || i.uuid END)",
+        link_base.trim_end_matches('/').replace('\'', "''")
+    )
+}
+
+/// The JSON of one invite.
+pub async fn invite_by_id(
+    client: &impl GenericClient,
+    link_base: &str,
+    invite_id: i64,
+) -> Result<Value, ApiError> {
+    Ok(client
+        .query_one(
+            &format!(
+                "SELECT {} FROM event_invite i JOIN event e ON e.id = i.event_id JOIN auth_user hu ON hu.id = i.invited_by \
+                 LEFT JOIN user_profile hp ON hp.user_id = hu.id LEFT JOIN auth_user iu ON iu.id = i.invited_user_id WHERE i.id = $1",
+                invite_json(link_base)
+            ),
+            &[&invite_id],
+        )
+        .await?
+        .get(0))
+}
+
+/// The caller's invites, newest first.
+pub async fn mine(
+    client: &impl GenericClient,
+    link_base: &str,
+    user_id: i64,
+    limit: i64,
+) -> Result<Vec<Value>, ApiError> {
+    Ok(client
+        .query(
+            &format!(
+                "SELECT {} FROM event_invite i JOIN event e ON e.id = i.event_id JOIN auth_user hu ON hu.id = i.invited_by \
+                 LEFT JOIN user_profile hp ON hp.user_id = hu.id LEFT JOIN auth_user iu ON iu.id = i.invited_user_id \
+                 WHERE i.invited_user_id = $1 ORDER BY i.created_at DESC, i.id DESC LIMIT $2",
+                invite_json(link_base)
+            ),
+            &[&user_id, &limit],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
+/// The host invites someone (direct) or makes a share link.
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    invite: NewInvite,
+    request_id: &str,
+) -> Result<Outcome, ApiError> {
+    let link_base = &state.config.attendance.invite_link_base;
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let condition = if key.parse::<Uuid>().is_ok() {
+        "uuid = $1::text::uuid"
+    } else {
+        "slug = $1::text"
+    };
+    let row = tx
+        .query_opt(&format!("SELECT id, uuid, host_id, is_active AND starts_at > now() FROM event WHERE {condition}"), &[&key])
+        .await?
+        .ok_or_else(|| ApiError::not_found("The event"))?;
+    let (event_id, event_uuid, host_id, open): (i64, Uuid, i64, bool) =
+        (row.get(0), row.get(1), row.get(2), row.get(3));
+    if host_id != caller_id {
+        return Err(if is_organiser(&tx, event_id, caller_id).await? {
+            ApiError::forbidden("Only the host sends invites.")
+        } else {
+            ApiError::not_found("The event")
+        });
+    }
+    if !open {
+        return Err(ApiError::conflict(
+            "event_closed",
+            "This event is not open for joining.",
+        ));
+    }
+    let mut outbox = Vec::new();
+    let (invite_id, kind) = match invite {
+        NewInvite::Direct { user_id, message } => {
+            let invitee = tx
+                .query_opt(
+                    "SELECT id FROM auth_user WHERE uuid = $1 AND is_active",
+                    &[&user_id],
+                )
+                .await?
+                .map(|r| r.get::<_, i64>(0))
+                .ok_or_else(|| {
+                    ApiError::validation(vec![FieldError::new("user_id", "is not a known user")])
+                })?;
+            if is_organiser(&tx, event_id, invitee).await? {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "user_id",
+                    "organisers need no invite",
+                )]));
+            }
+            let id: i64 = tx
+                .query_one(
+                    "INSERT INTO event_invite (event_id, invited_by, invited_user_id, invite_type, message) \
+                     VALUES ($1, $2, $3, 'direct', $4) RETURNING id",
+                    &[&event_id, &caller_id, &invitee, &message],
+                )
+                .await?
+                .get(0);
+            outbox.extend(
+                notify::queue(
+                    &tx,
+                    "invite_received",
+                    event_uuid,
+                    Some(caller.user_id),
+                    &[user_id],
+                    json!({ "message": message }),
+                )
+                .await?,
+            );
+            (id, "direct")
+        }
+        NewInvite::ShareLink { expires_at } => {
+            let now = Utc::now();
+            let expires_at = expires_at.unwrap_or(now + Duration::days(MAX_LINK_DAYS));
+            if expires_at <= now || expires_at > now + Duration::days(MAX_LINK_DAYS) {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "expires_at",
+                    "must be in the future and at most 30 days away",
+                )]));
+            }
+            let id: i64 = tx
+                .query_one(
+                    "INSERT INTO event_invite (event_id, invited_by, invite_type, expires_at) VALUES ($1, $2, 'share_link', $3) RETURNING id",
+                    &[&event_id, &caller_id, &expires_at],
+                )
+                .await?
+                .get(0);
+            (id, "share_link")
+        }
+    };
+    let body = invite_by_id(&tx, link_base, invite_id).await?;
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "event_invite",
+            object_id: body["invite_id"].as_str().unwrap_or_default().to_owned(),
+            action: "invite",
+            payload: json!({ "event_id": event_uuid, "invite_type": kind }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Outcome { body, outbox })
+}
+
+struct LockedInvite {
+    id: i64,
+    uuid: Uuid,
+    event_id: i64,
+    invite_type: String,
+    status: String,
+    expired: bool,
+    invitee: Option<i64>,
+}
+
+async fn lock_invite(
+    tx: &impl GenericClient,
+    invite: Uuid,
+    caller_id: i64,
+) -> Result<LockedInvite, ApiError> {
+    let row = tx
+        .query_opt(
+            "SELECT id, uuid, event_id, invite_type, status, coalesce(expires_at <= now(), false), invited_user_id \
+             FROM event_invite WHERE uuid = $1 FOR UPDATE",
+            &[&invite],
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("The invite"))?;
+    let locked = LockedInvite {
+        id: row.get(0),
+        uuid: row.get(1),
+        event_id: row.get(2),
+        invite_type: row.get(3),
+        status: row.get(4),
+        expired: row.get(5),
+        invitee: row.get(6),
+    };
+    // A direct invite is the invitee's alone; anyone holding a share link may use it.
+    if locked.invite_type == "direct" && locked.invitee != Some(caller_id) {
+        return Err(ApiError::not_found("The invite"));
+    }
+    if locked.expired || locked.status == "expired" {
+        return Err(ApiError::conflict(
+            "invite_expired",
+            "This invite has expired.",
+        ));
+    }
+    if locked.status != "pending" {
+        return Err(ApiError::conflict(
+            "invalid_transition",
+            format!("This invite was already {}.", locked.status),
+        )
+        .with_extra("current_status", json!(locked.status)));
+    }
+    Ok(locked)
+}
+
+/// Accepts an invite: a request is recorded for the user and decided at once (seats, hold or
+/// waitlist), exactly as an accepted request.
+pub async fn accept(
+    state: &AppState,
+    caller: &Caller,
+    invite: Uuid,
+    seats: i16,
+    request_id: &str,
+) -> Result<Outcome, ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let locked = lock_invite(&tx, invite, caller_id).await?;
+    let mut event = ledger::lock_event(&tx, locked.event_id).await?;
+    check_joiner(&tx, &event, caller_id, seats).await?;
+    let request_row: i64 = tx
+        .query_one(
+            "INSERT INTO event_request (event_id, requester_id, message, seats_requested, invite_id, status) \
+             VALUES ($1, $2, 'Accepted an invite', $3, $4, 'pending') RETURNING id",
+            &[&event.id, &caller_id, &seats, &locked.id],
+        )
+        .await?
+        .get(0);
+    let who = Admit {
+        user_id: caller_id,
+        user_uuid: caller.user_id,
+        seats,
+        request_id: Some(request_row),
+        invite_id: Some(locked.id),
+    };
+    let (status, mut outbox) = decide(&tx, state, &mut event, request_row, who, false).await?;
+    if locked.invite_type == "direct" {
+        tx.execute(
+            "UPDATE event_invite SET status = 'accepted', responded_at = now() WHERE id = $1",
+            &[&locked.id],
+        )
+        .await?;
+    }
+    let kind = if status == "accepted" {
+        "request_accepted"
+    } else {
+        "request_waitlisted"
+    };
+    outbox.extend(
+        notify::queue(
+            &tx,
+            kind,
+            event.uuid,
+            Some(event.host_uuid),
+            &[caller.user_id],
+            json!({ "invite_id": locked.uuid }),
+        )
+        .await?,
+    );
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "event_invite",
+            object_id: locked.uuid.to_string(),
+            action: "accept",
+            payload: json!({ "seats": seats, "result": status }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    let body = request_json(&tx, request_row).await?;
+    tx.commit().await?;
+    Ok(Outcome { body, outbox })
+}
+
+/// Declines a direct invite (a share link is simply not used).
+pub async fn decline(
+    state: &AppState,
+    caller: &Caller,
+    invite: Uuid,
+    request_id: &str,
+) -> Result<Value, ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let locked = lock_invite(&tx, invite, caller_id).await?;
+    if locked.invite_type != "direct" {
+        return Err(ApiError::conflict(
+            "invalid_transition",
+            "A share link cannot be declined; just don't use it.",
+        ));
+    }
+    tx.execute(
+        "UPDATE event_invite SET status = 'declined', responded_at = now() WHERE id = $1",
+        &[&locked.id],
+    )
+    .await?;
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "event_invite",
+            object_id: locked.uuid.to_string(),
+            action: "decline",
+            payload: json!({}),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    let body = invite_by_id(&tx, &state.config.attendance.invite_link_base, locked.id).await?;
+    tx.commit().await?;
+    Ok(body)
+}

@@ -1,0 +1,266 @@
+//! The capacity ledger. Seats taken = attendees going or checked in + holds unconsumed and
+//! unexpired. Every change of seats first locks the event row (`SELECT … FOR UPDATE`): a row
+//! lock, rather than a conditional UPDATE, because "taken" spans two tables and a time-based
+//! expiry that no single UPDATE predicate can see; the lock makes every seat change for one event
+//! run one after another, while other events are unaffected. The database trigger
+//! `event_capacity_guard` backs this up.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use deadpool_postgres::GenericClient;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::tickets;
+use crate::error::ApiError;
+use crate::notify;
+use crate::outbox::{self, Queue};
+use crate::state::AppState;
+
+/// An event locked for a seat change, with what the rules need.
+#[derive(Debug, Clone)]
+pub struct LockedEvent {
+    /// Internal id.
+    pub id: i64,
+    /// Public id.
+    pub uuid: Uuid,
+    /// The host's internal id.
+    pub host_id: i64,
+    /// The host's public id.
+    pub host_uuid: Uuid,
+    /// Seats in all.
+    pub capacity: i32,
+    /// Whether seats are paid.
+    pub is_paid: bool,
+    /// Whether a guest may bring one more.
+    pub allow_plus_one: bool,
+    /// Whether the host approves requests.
+    pub requires_approval: bool,
+    /// Genders that may join.
+    pub allowed_genders: Vec<String>,
+    /// Published, not cancelled, not started.
+    pub is_open: bool,
+    /// Published (drafts are invisible to guests).
+    pub is_published: bool,
+    /// Free seats right now.
+    pub available: i64,
+}
+
+/// Locks an event row for the rest of the transaction and reads the ledger.
+pub async fn lock_event(tx: &impl GenericClient, event_id: i64) -> Result<LockedEvent, ApiError> {
+    let row = tx
+        .query_one(
+            "SELECT e.id, e.uuid, e.host_id, u.uuid, e.capacity, e.is_paid, e.allow_plus_one, e.requires_approval, \
+                    e.allowed_genders, e.is_published AND e.is_active AND e.starts_at > now(), e.is_published \
+             FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = $1 FOR UPDATE OF e",
+            &[&event_id],
+        )
+        .await?;
+    let taken: i64 = tx
+        .query_one("SELECT event_seats_taken($1)", &[&event_id])
+        .await?
+        .get(0);
+    let capacity: i32 = row.get(4);
+    let genders: Value = row.get(8);
+    Ok(LockedEvent {
+        id: row.get(0),
+        uuid: row.get(1),
+        host_id: row.get(2),
+        host_uuid: row.get(3),
+        capacity,
+        is_paid: row.get(5),
+        allow_plus_one: row.get(6),
+        requires_approval: row.get(7),
+        allowed_genders: serde_json::from_value(genders).unwrap_or_default(),
+        is_open: row.get(9),
+        is_published: row.get(10),
+        available: i64::from(capacity) - taken,
+    })
+}
+
+/// What admitting someone produced.
+#[derive(Debug, Clone)]
+pub enum Admission {
+    /// A free event: the person is going, with a ticket.
+    Attendee {
+        /// Public id of the attendee (and of the ticket).
+        attendee_id: Uuid,
+    },
+    /// A paid event: seats are held until `expires_at` while the person pays.
+    Hold {
+        /// The key the payment order names.
+        reservation_key: Uuid,
+        /// When the hold stops counting.
+        expires_at: DateTime<Utc>,
+    },
+}
+
+/// Who is being admitted and why.
+#[derive(Debug, Clone, Copy)]
+pub struct Admit {
+    /// Internal user id.
+    pub user_id: i64,
+    /// Public user id.
+    pub user_uuid: Uuid,
+    /// Seats (1, or 2 with a plus-one).
+    pub seats: i16,
+    /// The request this comes from.
+    pub request_id: Option<i64>,
+    /// The invite this comes from.
+    pub invite_id: Option<i64>,
+}
+
+/// Takes seats on a locked event that has them: an attendee with a ticket (free) or a hold with
+/// its delayed expiry message and a "pay within N minutes" notification (paid). Returns the
+/// admission and the outbox ids to publish.
+pub async fn admit(
+    tx: &impl GenericClient,
+    state: &AppState,
+    event: &mut LockedEvent,
+    who: Admit,
+) -> Result<(Admission, Vec<i64>), ApiError> {
+    debug_assert!(i64::from(who.seats) <= event.available);
+    event.available -= i64::from(who.seats);
+    if !event.is_paid {
+        let row = tx
+            .query_one(
+                "WITH a AS (INSERT INTO event_attendee (event_id, user_id, seats, request_id, invite_id) \
+                            VALUES ($1, $2, $3, $4, $5) RETURNING id, uuid), \
+                      c AS (UPDATE event SET going_count = going_count + $3 WHERE id = $1) \
+                 SELECT id, uuid FROM a",
+                &[&event.id, &who.user_id, &who.seats, &who.request_id, &who.invite_id],
+            )
+            .await?;
+        let (attendee_id, attendee_uuid): (i64, Uuid) = (row.get(0), row.get(1));
+        tickets::issue(
+            tx,
+            &state.config.attendance.ticket_key,
+            attendee_id,
+            attendee_uuid,
+        )
+        .await?;
+        return Ok((
+            Admission::Attendee {
+                attendee_id: attendee_uuid,
+            },
+            Vec::new(),
+        ));
+    }
+    let hold_secs = state.config.attendance.hold_time.as_secs_f64();
+    let row = tx
+        .query_one(
+            "INSERT INTO capacity_reservation (event_id, user_id, seats, request_id, invite_id, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6)) RETURNING reservation_key, expires_at",
+            &[&event.id, &who.user_id, &who.seats, &who.request_id, &who.invite_id, &hold_secs],
+        )
+        .await?;
+    let (reservation_key, expires_at): (Uuid, DateTime<Utc>) = (row.get(0), row.get(1));
+    let mut outbox_ids = vec![
+        outbox::enqueue(
+            tx,
+            Queue::ReservationExpiry,
+            &json!({ "kind": "hold_expiry", "reservation_key": reservation_key, "expires_at": expires_at }),
+            state.config.attendance.hold_time.min(Duration::from_secs(900)),
+        )
+        .await?,
+    ];
+    let minutes = state.config.attendance.hold_time.as_secs().div_ceil(60);
+    outbox_ids.extend(
+        notify::queue(
+            tx,
+            "hold_created",
+            event.uuid,
+            Some(event.host_uuid),
+            &[who.user_uuid],
+            json!({ "reservation_key": reservation_key, "expires_at": expires_at, "pay_within_minutes": minutes }),
+        )
+        .await?,
+    );
+    Ok((
+        Admission::Hold {
+            reservation_key,
+            expires_at,
+        },
+        outbox_ids,
+    ))
+}
+
+/// Promotes waitlisted requests, first come first served, while the head of the line fits.
+/// Locks the event itself; returns outbox ids to publish.
+pub async fn promote_waitlist(
+    tx: &impl GenericClient,
+    state: &AppState,
+    event_id: i64,
+) -> Result<Vec<i64>, ApiError> {
+    let mut event = lock_event(tx, event_id).await?;
+    let mut outbox_ids = Vec::new();
+    if !event.is_open {
+        return Ok(outbox_ids);
+    }
+    loop {
+        let Some(head) = tx
+            .query_opt(
+                "SELECT r.id, r.seats_requested, u.id, u.uuid, r.uuid FROM event_request r JOIN auth_user u ON u.id = r.requester_id \
+                 WHERE r.event_id = $1 AND r.status = 'waitlisted' ORDER BY r.created_at, r.id LIMIT 1",
+                &[&event.id],
+            )
+            .await?
+        else {
+            break;
+        };
+        let (request_id, seats, user_id, user_uuid, request_uuid): (i64, i16, i64, Uuid, Uuid) = (
+            head.get(0),
+            head.get(1),
+            head.get(2),
+            head.get(3),
+            head.get(4),
+        );
+        if i64::from(seats) > event.available {
+            break;
+        }
+        let (admission, ids) = admit(
+            tx,
+            state,
+            &mut event,
+            Admit {
+                user_id,
+                user_uuid,
+                seats,
+                request_id: Some(request_id),
+                invite_id: None,
+            },
+        )
+        .await?;
+        outbox_ids.extend(ids);
+        tx.execute(
+            "UPDATE event_request SET status = 'accepted', responded_at = now() WHERE id = $1",
+            &[&request_id],
+        )
+        .await?;
+        crate::audit::record(
+            tx,
+            &crate::audit::AuditEntry {
+                actor: None,
+                object_type: "event_request",
+                object_id: request_uuid.to_string(),
+                action: "promote",
+                payload: json!({ "seats": seats, "paid": matches!(admission, Admission::Hold { .. }) }),
+                request_id: None,
+            },
+        )
+        .await?;
+        outbox_ids.extend(
+            notify::queue(
+                tx,
+                "request_promoted",
+                event.uuid,
+                Some(event.host_uuid),
+                &[user_uuid],
+                json!({ "request_id": request_uuid }),
+            )
+            .await?,
+        );
+    }
+    Ok(outbox_ids)
+}

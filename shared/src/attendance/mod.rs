@@ -1,0 +1,8 @@
+//! Joining events without ever overbooking: requests, invites, seat holds, attendees, tickets
+//! and check-in, all through one capacity ledger.
+
+pub mod attendees;
+pub mod invites;
+pub mod ledger;
+pub mod requests;
+pub mod tickets;

@@ -1,0 +1,608 @@
+//! Requests to join: create, list (host side), accept, decline, cancel. Only legal transitions:
+//! pending → accepted | waitlisted | declined | cancelled; waitlisted → accepted | declined |
+//! cancelled; accepted (still holding, unpaid) → cancelled.
+
+use deadpool_postgres::GenericClient;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::ledger::{self, Admit, LockedEvent};
+use crate::audit::{self, AuditEntry};
+use crate::auth::{active_user_id, Caller};
+use crate::cursor::{self, Page};
+use crate::error::{ApiError, FieldError};
+use crate::http::ApiRequest;
+use crate::notify;
+use crate::state::AppState;
+
+/// The JSON of a request (`r` request, `e` event, `u`/`p` requester).
+pub const REQUEST_JSON: &str = "\
+    jsonb_build_object('request_id', r.uuid, 'event_id', e.uuid, 'status', r.status, \
+      'seats_requested', r.seats_requested, 'message', r.message, 'host_message', r.host_message, \
+      'created_at', rfc3339(r.created_at), 'responded_at', rfc3339(r.responded_at), \
+      'requester', jsonb_build_object('user_id', u.uuid, 'name', p.name, \
+                                      'profile_picture', p.profile_pictures->>0, 'gender', p.gender), \
+      'hold', (SELECT jsonb_build_object('reservation_key', h.reservation_key, 'seats', h.seats, \
+                 'expires_at', rfc3339(h.expires_at), \
+                 'status', CASE WHEN h.status = 'held' AND h.expires_at <= now() THEN 'expired' ELSE h.status END) \
+               FROM capacity_reservation h WHERE h.request_id = r.id ORDER BY h.id DESC LIMIT 1), \
+      'attendee_id', (SELECT a.uuid FROM event_attendee a WHERE a.request_id = r.id AND a.status <> 'cancelled' LIMIT 1))";
+
+/// Loads a request's JSON.
+pub async fn request_json(client: &impl GenericClient, request_id: i64) -> Result<Value, ApiError> {
+    Ok(client
+        .query_one(
+            &format!(
+                "SELECT {REQUEST_JSON} FROM event_request r JOIN event e ON e.id = r.event_id \
+                 JOIN auth_user u ON u.id = r.requester_id LEFT JOIN user_profile p ON p.user_id = u.id WHERE r.id = $1"
+            ),
+            &[&request_id],
+        )
+        .await?
+        .get(0))
+}
+
+/// The result of a write: the JSON answer and the outbox ids to publish after commit.
+pub struct Outcome {
+    /// The answer body.
+    pub body: Value,
+    /// Outbox ids.
+    pub outbox: Vec<i64>,
+}
+
+/// Host and co-hosts' public ids (who hears about new requests).
+pub async fn organisers(tx: &impl GenericClient, event_id: i64) -> Result<Vec<Uuid>, ApiError> {
+    Ok(tx
+        .query(
+            "SELECT u.uuid FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = $1 \
+             UNION SELECT u.uuid FROM event_cohost c JOIN auth_user u ON u.id = c.user_id WHERE c.event_id = $1",
+            &[&event_id],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
+/// Whether `user_id` is the host or a co-host of the event.
+pub async fn is_organiser(
+    tx: &impl GenericClient,
+    event_id: i64,
+    user_id: i64,
+) -> Result<bool, ApiError> {
+    Ok(tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM event WHERE id = $1 AND host_id = $2) \
+                 OR EXISTS (SELECT 1 FROM event_cohost WHERE event_id = $1 AND user_id = $2)",
+            &[&event_id, &user_id],
+        )
+        .await?
+        .get(0))
+}
+
+/// The checks a person must pass to join (request or invite): an open event, not their own,
+/// a stated and allowed gender, a legal seat count, not already going.
+pub async fn check_joiner(
+    tx: &impl GenericClient,
+    event: &LockedEvent,
+    user_id: i64,
+    seats: i16,
+) -> Result<(), ApiError> {
+    if !event.is_open {
+        return Err(ApiError::conflict(
+            "event_closed",
+            "This event is not open for joining.",
+        ));
+    }
+    if is_organiser(tx, event.id, user_id).await? {
+        return Err(ApiError::conflict(
+            "organiser_cannot_join",
+            "Hosts and co-hosts do not request to join their own event.",
+        ));
+    }
+    let max_seats = if event.allow_plus_one { 2 } else { 1 };
+    if !(1..=max_seats).contains(&seats) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "seats_requested",
+            if event.allow_plus_one {
+                "must be 1 or 2"
+            } else {
+                "must be 1: this event allows no plus-one"
+            },
+        )]));
+    }
+    let gender: Option<String> = tx
+        .query_one(
+            "SELECT gender FROM user_profile WHERE user_id = $1",
+            &[&user_id],
+        )
+        .await?
+        .get(0);
+    let Some(gender) = gender else {
+        return Err(ApiError::client(
+            http::StatusCode::UNPROCESSABLE_ENTITY,
+            "profile_incomplete",
+            "Set your gender in your profile before joining events.",
+        )
+        .with_errors(vec![FieldError::new(
+            "gender",
+            "is required to join events",
+        )]));
+    };
+    if !event.allowed_genders.contains(&gender) {
+        return Err(ApiError::client(
+            http::StatusCode::FORBIDDEN,
+            "gender_not_allowed",
+            "This event is not open to your gender.",
+        ));
+    }
+    let attending: bool = tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM event_attendee WHERE event_id = $1 AND user_id = $2 AND status <> 'cancelled')",
+            &[&event.id, &user_id],
+        )
+        .await?
+        .get(0);
+    if attending {
+        return Err(ApiError::conflict(
+            "already_attending",
+            "You are already going to this event.",
+        ));
+    }
+    Ok(())
+}
+
+async fn event_id_for(tx: &impl GenericClient, key: &str, viewer: i64) -> Result<i64, ApiError> {
+    let condition = if key.parse::<Uuid>().is_ok() {
+        "e.uuid = $1::text::uuid"
+    } else {
+        "e.slug = $1::text"
+    };
+    tx.query_opt(
+        &format!(
+            "SELECT e.id FROM event e WHERE {condition} AND (e.is_published OR e.host_id = $2 \
+             OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = $2))"
+        ),
+        &[&key, &viewer],
+    )
+    .await?
+    .map(|r| r.get(0))
+    .ok_or_else(|| ApiError::not_found("The event"))
+}
+
+/// Decides a request now: seats for it (attendee or hold) or the waitlist. The request row must
+/// be locked and the event locked; `was_pending` keeps `requests_count` true.
+pub(crate) async fn decide(
+    tx: &impl GenericClient,
+    state: &AppState,
+    event: &mut LockedEvent,
+    request_id: i64,
+    who: Admit,
+    was_pending: bool,
+) -> Result<(&'static str, Vec<i64>), ApiError> {
+    if was_pending {
+        tx.execute(
+            "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
+            &[&event.id],
+        )
+        .await?;
+    }
+    if i64::from(who.seats) <= event.available {
+        let (_admission, outbox) = ledger::admit(tx, state, event, who).await?;
+        tx.execute(
+            "UPDATE event_request SET status = 'accepted', responded_at = now() WHERE id = $1",
+            &[&request_id],
+        )
+        .await?;
+        Ok(("accepted", outbox))
+    } else {
+        tx.execute(
+            "UPDATE event_request SET status = 'waitlisted', responded_at = now() WHERE id = $1",
+            &[&request_id],
+        )
+        .await?;
+        Ok(("waitlisted", Vec::new()))
+    }
+}
+
+/// `POST /v1/events/{event_id}/requests`: asks to join; accepted at once when the event needs no
+/// approval.
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    message: String,
+    seats: i16,
+    request_id: &str,
+) -> Result<Outcome, ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let user_id = active_user_id(&tx, caller).await?;
+    let event_id = event_id_for(&tx, key, user_id).await?;
+    let mut event = ledger::lock_event(&tx, event_id).await?;
+    check_joiner(&tx, &event, user_id, seats).await?;
+    let row = tx
+        .query_one(
+            "WITH r AS (INSERT INTO event_request (event_id, requester_id, message, seats_requested) \
+                        VALUES ($1, $2, $3, $4) RETURNING id, uuid), \
+                  c AS (UPDATE event SET requests_count = requests_count + 1 WHERE id = $1) \
+             SELECT id, uuid FROM r",
+            &[&event.id, &user_id, &message, &seats],
+        )
+        .await?;
+    let (request_row, request_uuid): (i64, Uuid) = (row.get(0), row.get(1));
+    let mut outbox = Vec::new();
+    let status = if event.requires_approval {
+        let organisers = organisers(&tx, event.id).await?;
+        outbox.extend(
+            notify::queue(
+                &tx,
+                "request_received",
+                event.uuid,
+                Some(caller.user_id),
+                &organisers,
+                json!({ "request_id": request_uuid, "seats": seats }),
+            )
+            .await?,
+        );
+        "pending"
+    } else {
+        let who = Admit {
+            user_id,
+            user_uuid: caller.user_id,
+            seats,
+            request_id: Some(request_row),
+            invite_id: None,
+        };
+        let (status, ids) = decide(&tx, state, &mut event, request_row, who, true).await?;
+        outbox.extend(ids);
+        status
+    };
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "event_request",
+            object_id: request_uuid.to_string(),
+            action: "create",
+            payload: json!({ "event_id": event.uuid, "seats": seats, "status": status }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    let body = request_json(&tx, request_row).await?;
+    tx.commit().await?;
+    Ok(Outcome { body, outbox })
+}
+
+/// A request locked for a transition, with the caller's relation to it.
+struct LockedRequest {
+    id: i64,
+    uuid: Uuid,
+    status: String,
+    seats: i16,
+    requester_id: i64,
+    requester_uuid: Uuid,
+    caller_is_organiser: bool,
+}
+
+/// Locks the request's event, then the request: always event before request, the order every
+/// seat change uses, so two transactions never wait on each other in a cycle.
+async fn lock_request(
+    tx: &impl GenericClient,
+    request: Uuid,
+    caller_id: i64,
+) -> Result<(LockedRequest, LockedEvent), ApiError> {
+    let event_id: i64 = tx
+        .query_opt(
+            "SELECT event_id FROM event_request WHERE uuid = $1",
+            &[&request],
+        )
+        .await?
+        .map(|r| r.get(0))
+        .ok_or_else(|| ApiError::not_found("The request"))?;
+    let event = ledger::lock_event(tx, event_id).await?;
+    let row = tx
+        .query_one(
+            "SELECT r.id, r.uuid, r.event_id, r.status, r.seats_requested, r.requester_id, u.uuid, \
+                    EXISTS (SELECT 1 FROM event e WHERE e.id = r.event_id AND e.host_id = $2) \
+                    OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = r.event_id AND c.user_id = $2) \
+             FROM event_request r JOIN auth_user u ON u.id = r.requester_id WHERE r.uuid = $1 FOR UPDATE OF r",
+            &[&request, &caller_id],
+        )
+        .await?;
+    let locked = LockedRequest {
+        id: row.get(0),
+        uuid: row.get(1),
+        status: row.get(3),
+        seats: row.get(4),
+        requester_id: row.get(5),
+        requester_uuid: row.get(6),
+        caller_is_organiser: row.get(7),
+    };
+    if !locked.caller_is_organiser && locked.requester_id != caller_id {
+        return Err(ApiError::not_found("The request"));
+    }
+    Ok((locked, event))
+}
+
+fn invalid_transition(from: &str, action: &str) -> ApiError {
+    ApiError::conflict(
+        "invalid_transition",
+        format!("A {from} request cannot be {action}."),
+    )
+    .with_extra("current_status", json!(from))
+}
+
+/// Host or co-host accepts (or, without seats, waitlists) a pending or waitlisted request.
+pub async fn accept(
+    state: &AppState,
+    caller: &Caller,
+    request: Uuid,
+    host_message: Option<String>,
+    request_id: &str,
+) -> Result<Outcome, ApiError> {
+    respond(state, caller, request, host_message, true, request_id).await
+}
+
+/// Host or co-host declines a pending or waitlisted request.
+pub async fn decline(
+    state: &AppState,
+    caller: &Caller,
+    request: Uuid,
+    host_message: Option<String>,
+    request_id: &str,
+) -> Result<Outcome, ApiError> {
+    respond(state, caller, request, host_message, false, request_id).await
+}
+
+async fn respond(
+    state: &AppState,
+    caller: &Caller,
+    request: Uuid,
+    host_message: Option<String>,
+    accept: bool,
+    request_id: &str,
+) -> Result<Outcome, ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let (locked, mut event) = lock_request(&tx, request, caller_id).await?;
+    if !locked.caller_is_organiser {
+        return Err(ApiError::forbidden(
+            "Only the host or a co-host can answer a request.",
+        ));
+    }
+    let action = if accept { "accepted" } else { "declined" };
+    if !matches!(locked.status.as_str(), "pending" | "waitlisted") {
+        return Err(invalid_transition(&locked.status, action));
+    }
+    let was_pending = locked.status == "pending";
+    tx.execute(
+        "UPDATE event_request SET host_message = coalesce($2, host_message), responded_by = $3 WHERE id = $1",
+        &[&locked.id, &host_message, &caller_id],
+    )
+    .await?;
+    let mut outbox = Vec::new();
+    let status = if accept {
+        if !event.is_open {
+            return Err(ApiError::conflict(
+                "event_closed",
+                "This event is no longer open.",
+            ));
+        }
+        let who = Admit {
+            user_id: locked.requester_id,
+            user_uuid: locked.requester_uuid,
+            seats: locked.seats,
+            request_id: Some(locked.id),
+            invite_id: None,
+        };
+        let (status, ids) = decide(&tx, state, &mut event, locked.id, who, was_pending).await?;
+        outbox.extend(ids);
+        status
+    } else {
+        if was_pending {
+            tx.execute(
+                "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
+                &[&event.id],
+            )
+            .await?;
+        }
+        tx.execute(
+            "UPDATE event_request SET status = 'declined', responded_at = now() WHERE id = $1",
+            &[&locked.id],
+        )
+        .await?;
+        "declined"
+    };
+    let kind = match status {
+        "accepted" => "request_accepted",
+        "waitlisted" => "request_waitlisted",
+        _ => "request_declined",
+    };
+    outbox.extend(
+        notify::queue(
+            &tx,
+            kind,
+            event.uuid,
+            Some(caller.user_id),
+            &[locked.requester_uuid],
+            json!({ "request_id": locked.uuid, "host_message": host_message }),
+        )
+        .await?,
+    );
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "event_request",
+            object_id: locked.uuid.to_string(),
+            action: match status {
+                "accepted" => "accept",
+                "waitlisted" => "waitlist",
+                _ => "decline",
+            },
+            payload: json!({ "from": locked.status, "to": status }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    let body = request_json(&tx, locked.id).await?;
+    tx.commit().await?;
+    Ok(Outcome { body, outbox })
+}
+
+/// The requester withdraws a pending or waitlisted request, or an accepted one still holding
+/// unpaid seats (the hold is released and the waitlist moves up).
+pub async fn cancel(
+    state: &AppState,
+    caller: &Caller,
+    request: Uuid,
+    request_id: &str,
+) -> Result<Outcome, ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller_id = active_user_id(&tx, caller).await?;
+    let (locked, event) = lock_request(&tx, request, caller_id).await?;
+    if locked.requester_id != caller_id {
+        return Err(ApiError::forbidden(
+            "Only the requester can cancel a request.",
+        ));
+    }
+    let mut outbox = Vec::new();
+    match locked.status.as_str() {
+        "pending" | "waitlisted" => {
+            if locked.status == "pending" {
+                tx.execute(
+                    "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
+                    &[&event.id],
+                )
+                .await?;
+            }
+        }
+        "accepted" => {
+            let attending: bool = tx
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM event_attendee WHERE request_id = $1 AND status <> 'cancelled')",
+                    &[&locked.id],
+                )
+                .await?
+                .get(0);
+            if attending {
+                return Err(invalid_transition(
+                    "accepted",
+                    "cancelled here; cancel the attendance instead",
+                ));
+            }
+            tx.execute(
+                "UPDATE capacity_reservation SET status = 'released', released_at = now() WHERE request_id = $1 AND status = 'held'",
+                &[&locked.id],
+            )
+            .await?;
+            tx.execute(
+                "UPDATE payment_order SET status = 'expired' \
+                 WHERE reservation_id IN (SELECT id FROM capacity_reservation WHERE request_id = $1) AND status = 'created'",
+                &[&locked.id],
+            )
+            .await?;
+        }
+        other => return Err(invalid_transition(other, "cancelled")),
+    }
+    tx.execute(
+        "UPDATE event_request SET status = 'cancelled' WHERE id = $1",
+        &[&locked.id],
+    )
+    .await?;
+    if locked.status == "accepted" {
+        outbox.extend(ledger::promote_waitlist(&tx, state, event.id).await?);
+    }
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "event_request",
+            object_id: locked.uuid.to_string(),
+            action: "cancel",
+            payload: json!({ "from": locked.status }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    let body = request_json(&tx, locked.id).await?;
+    tx.commit().await?;
+    Ok(Outcome { body, outbox })
+}
+
+/// Host and co-hosts list an event's requests, oldest first, optionally by status.
+pub async fn list_for_event(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    req: &ApiRequest,
+) -> Result<Page<Value>, ApiError> {
+    const STATUSES: &[&str] = &[
+        "pending",
+        "accepted",
+        "declined",
+        "cancelled",
+        "waitlisted",
+        "expired",
+    ];
+    let status = req.query_param("status");
+    let mut errors = Vec::new();
+    if status.is_some_and(|s| !STATUSES.contains(&s)) {
+        errors.push(FieldError::new("status", "is not a request status"));
+    }
+    let limit = req.page_limit().unwrap_or_else(|_| {
+        errors.push(FieldError::new(
+            "limit",
+            "must be a whole number from 1 to 100",
+        ));
+        20
+    });
+    let after = match req
+        .query_param("cursor")
+        .map(cursor::decode::<(chrono::DateTime<chrono::Utc>, Uuid)>)
+        .transpose()
+    {
+        Ok(after) => after,
+        Err(_) => {
+            errors.push(FieldError::new("cursor", "is not a valid cursor"));
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let client = state.pool.get().await?;
+    let caller_id = active_user_id(&client, caller).await?;
+    let event_id = event_id_for(&client, key, caller_id).await?;
+    if !is_organiser(&client, event_id, caller_id).await? {
+        return Err(ApiError::forbidden(
+            "Only the host or a co-host can see requests.",
+        ));
+    }
+    let (after_time, after_uuid) = after.unzip();
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {REQUEST_JSON}, r.created_at, r.uuid FROM event_request r JOIN event e ON e.id = r.event_id \
+                 JOIN auth_user u ON u.id = r.requester_id LEFT JOIN user_profile p ON p.user_id = u.id \
+                 WHERE r.event_id = $1 AND ($2::text IS NULL OR r.status = $2) \
+                   AND ($3::timestamptz IS NULL OR (r.created_at, r.uuid) > ($3, $4::uuid)) \
+                 ORDER BY r.created_at, r.uuid LIMIT $5"
+            ),
+            &[&event_id, &status, &after_time, &after_uuid, &(limit + 1)],
+        )
+        .await?;
+    let keyed: Vec<(Value, chrono::DateTime<chrono::Utc>, Uuid)> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let page = Page::from_rows(keyed, limit, |(_, t, u)| (*t, *u));
+    Ok(Page {
+        items: page.items.into_iter().map(|(v, _, _)| v).collect(),
+        next_cursor: page.next_cursor,
+    })
+}

@@ -1,0 +1,129 @@
+//! `Idempotency-Key` for POSTs that create money or seats (API.md): the same key with the same
+//! request replays the stored answer; with another request it is 422; while the first is still
+//! running it is 409. Keys belong to one user and are kept at least 24 hours.
+
+use std::future::Future;
+
+use http::{header, HeaderValue, StatusCode};
+use lambda_http::{Body, Response};
+use sha2::{Digest, Sha256};
+
+use crate::auth::{active_user_id, Caller};
+use crate::db::PgPool;
+use crate::error::{ApiError, FieldError};
+use crate::http::{ApiRequest, HandlerResult};
+
+/// Header set on a replayed answer.
+pub const REPLAYED_HEADER: &str = "idempotent-replayed";
+
+// A key whose first request died without an answer is taken over after this long.
+const ABANDONED_AFTER_SECS: f64 = 60.0;
+
+fn request_hash(req: &ApiRequest) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(req.method.as_str());
+    hasher.update([0]);
+    hasher.update(&req.path);
+    hasher.update([0]);
+    hasher.update(&req.body);
+    hasher.finalize().to_vec()
+}
+
+fn body_text(body: &Body) -> String {
+    match body {
+        Body::Empty => String::new(),
+        Body::Text(text) => text.clone(),
+        Body::Binary(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Runs `operation` at most once per (caller, key); without the header it simply runs.
+pub async fn once<F, Fut>(
+    pool: &PgPool,
+    caller: &Caller,
+    req: &ApiRequest,
+    operation: F,
+) -> HandlerResult
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = HandlerResult>,
+{
+    let Some(key) = req.header("idempotency-key").map(str::trim) else {
+        return operation().await;
+    };
+    if key.is_empty() || key.len() > 255 {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "Idempotency-Key",
+            "must be 1 to 255 characters",
+        )]));
+    }
+    let hash = request_hash(req);
+    let client = pool.get().await?;
+    let user_id = active_user_id(&client, caller).await?;
+    let claimed = client
+        .query_opt(
+            "INSERT INTO idempotency_key (user_id, idempotency_key, route, request_hash) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, idempotency_key) DO UPDATE SET created_at = now(), request_hash = EXCLUDED.request_hash \
+               WHERE idempotency_key.response_status IS NULL AND idempotency_key.request_hash = EXCLUDED.request_hash \
+                 AND idempotency_key.created_at < now() - make_interval(secs => $5) \
+             RETURNING id",
+            &[&user_id, &key, &req.path, &hash, &ABANDONED_AFTER_SECS],
+        )
+        .await?;
+    let Some(row) = claimed else {
+        let row = client
+            .query_one(
+                "SELECT request_hash, response_status, response_body FROM idempotency_key \
+                 WHERE user_id = $1 AND idempotency_key = $2",
+                &[&user_id, &key],
+            )
+            .await?;
+        let (stored_hash, status, body): (Vec<u8>, Option<i16>, Option<String>) =
+            (row.get(0), row.get(1), row.get(2));
+        if stored_hash != hash {
+            return Err(ApiError::client(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "This Idempotency-Key was used with a different request.",
+            ));
+        }
+        return match (status, body) {
+            (Some(status), Some(body)) => Response::builder()
+                .status(status as u16)
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(REPLAYED_HEADER, "true")
+                .body(Body::from(body))
+                .map_err(|e| ApiError::Internal(e.into())),
+            _ => Err(ApiError::conflict(
+                "idempotency_in_progress",
+                "A request with this Idempotency-Key is still running.",
+            )),
+        };
+    };
+    let id: i64 = row.get(0);
+    match operation().await {
+        Ok(response) => {
+            let (parts, body) = response.into_parts();
+            let text = body_text(&body);
+            client
+                .execute(
+                    "UPDATE idempotency_key SET response_status = $2, response_body = $3 WHERE id = $1",
+                    &[&id, &(parts.status.as_u16() as i16), &text],
+                )
+                .await?;
+            let mut response = Response::from_parts(parts, Body::from(text));
+            response
+                .headers_mut()
+                .insert(REPLAYED_HEADER, HeaderValue::from_static("false"));
+            Ok(response)
+        }
+        Err(err) => {
+            // A failed attempt stores nothing: the client may retry with the same key.
+            client
+                .execute("DELETE FROM idempotency_key WHERE id = $1", &[&id])
+                .await?;
+            Err(err)
+        }
+    }
+}
