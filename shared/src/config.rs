@@ -116,6 +116,34 @@ pub struct AttendanceSettings {
     pub refund_cutoff: Duration,
 }
 
+/// Which payment provider takes the money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentProviderKind {
+    /// Razorpay's Orders API.
+    Razorpay,
+    /// A local stand-in that behaves like Razorpay checkout, without network.
+    Sandbox,
+}
+
+/// Payment provider credentials and the platform's fee.
+#[derive(Debug, Clone)]
+pub struct PaymentSettings {
+    /// The provider in use.
+    pub provider: PaymentProviderKind,
+    /// Public key id the app's checkout needs.
+    pub key_id: String,
+    /// Signs payment signatures (and authenticates API calls).
+    pub key_secret: SecretString,
+    /// Signs webhooks.
+    pub webhook_secret: SecretString,
+    /// Razorpay API base URL.
+    pub base_url: String,
+    /// Platform fee, percent of the ticket base amount.
+    pub platform_fee_percent: rust_decimal::Decimal,
+    /// GST on the platform fee, percent.
+    pub platform_fee_gst_percent: rust_decimal::Decimal,
+}
+
 /// The whole configuration of a function instance.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -136,6 +164,8 @@ pub struct Config {
     pub otp: OtpSettings,
     /// Joining events.
     pub attendance: AttendanceSettings,
+    /// Payments.
+    pub payments: PaymentSettings,
 }
 
 impl Config {
@@ -262,6 +292,7 @@ impl Config {
                     3600 * parse_or(get("REFUND_CUTOFF_HOURS"), "REFUND_CUTOFF_HOURS", 24)?,
                 ),
             },
+            payments: payment_settings(&get)?,
         })
     }
 
@@ -277,6 +308,64 @@ impl Config {
     /// The database URL, for code that must open its own connection (migrations).
     pub fn database_url(&self) -> &str {
         self.database.url.expose_secret()
+    }
+}
+
+fn payment_settings(
+    get: &impl Fn(&'static str) -> Option<String>,
+) -> Result<PaymentSettings, ConfigError> {
+    let percent =
+        |name: &'static str, default: &str| -> Result<rust_decimal::Decimal, ConfigError> {
+            let raw = get(name).unwrap_or_else(|| default.to_owned());
+            let value: rust_decimal::Decimal =
+                raw.trim().parse().map_err(|_| ConfigError::Invalid {
+                    name,
+                    reason: format!("{raw:?} is not a decimal"),
+                })?;
+            if value < rust_decimal::Decimal::ZERO || value > rust_decimal::Decimal::ONE_HUNDRED {
+                return Err(ConfigError::Invalid {
+                    name,
+                    reason: "must be from 0 to 100".into(),
+                });
+            }
+            Ok(value)
+        };
+    let fee = percent("PLATFORM_FEE_PERCENT", "2.00")?;
+    let fee_gst = percent("PLATFORM_FEE_GST_PERCENT", "18")?;
+    let base_url = get("RAZORPAY_BASE_URL").unwrap_or_else(|| "https://api.razorpay.com".into());
+    match get("PAYMENT_PROVIDER").as_deref() {
+        None | Some("sandbox") => Ok(PaymentSettings {
+            provider: PaymentProviderKind::Sandbox,
+            key_id: get("PAYMENT_SANDBOX_KEY_ID").unwrap_or_else(|| "rzp_test_sandbox".into()),
+            key_secret: SecretString::from(
+                get("PAYMENT_SANDBOX_KEY_SECRET").unwrap_or_else(|| "sandbox-key-secret".into()),
+            ),
+            webhook_secret: SecretString::from(
+                get("PAYMENT_SANDBOX_WEBHOOK_SECRET")
+                    .unwrap_or_else(|| "sandbox-webhook-secret".into()),
+            ),
+            base_url,
+            platform_fee_percent: fee,
+            platform_fee_gst_percent: fee_gst,
+        }),
+        Some("razorpay") => Ok(PaymentSettings {
+            provider: PaymentProviderKind::Razorpay,
+            key_id: get("RAZORPAY_KEY_ID").ok_or(ConfigError::Missing("RAZORPAY_KEY_ID"))?,
+            key_secret: SecretString::from(
+                get("RAZORPAY_KEY_SECRET").ok_or(ConfigError::Missing("RAZORPAY_KEY_SECRET"))?,
+            ),
+            webhook_secret: SecretString::from(
+                get("RAZORPAY_WEBHOOK_SECRET")
+                    .ok_or(ConfigError::Missing("RAZORPAY_WEBHOOK_SECRET"))?,
+            ),
+            base_url,
+            platform_fee_percent: fee,
+            platform_fee_gst_percent: fee_gst,
+        }),
+        Some(other) => Err(ConfigError::Invalid {
+            name: "PAYMENT_PROVIDER",
+            reason: format!("{other:?} is not one of sandbox, razorpay"),
+        }),
     }
 }
 

@@ -20,6 +20,7 @@ pub mod interests;
 pub mod migrations;
 pub mod notify;
 pub mod outbox;
+pub mod payments;
 pub mod profiles;
 pub mod sqs_batch;
 pub mod state;

@@ -8,6 +8,7 @@ use crate::aws::sns::{SmsSender, SnsSmsSender};
 use crate::aws::sqs::{QueuePublisher, SqsPublisher};
 use crate::config::Config;
 use crate::db::{build_pool, PgPool};
+use crate::payments::provider::PaymentProvider;
 
 /// Configuration, the pool, token keys and AWS clients of one function instance.
 pub struct AppState {
@@ -23,6 +24,8 @@ pub struct AppState {
     pub sms: Arc<dyn SmsSender>,
     /// Upload URL signer (S3), when `UPLOADS_BUCKET` is set.
     pub uploads: Option<Arc<dyn UploadSigner>>,
+    /// The payment provider (Razorpay or the sandbox).
+    pub payments: Arc<dyn PaymentProvider>,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
         let uploads = config.uploads_bucket.clone().map(|bucket| {
             Arc::new(S3UploadSigner::new(config.aws.clone(), bucket)) as Arc<dyn UploadSigner>
         });
+        let payments = crate::payments::provider::from_settings(&config.payments)?;
         Ok(Self {
             config,
             pool,
@@ -42,6 +46,7 @@ impl AppState {
             queue,
             sms,
             uploads,
+            payments,
         })
     }
 

@@ -817,8 +817,8 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
                             SELECT e.id, u.id, 2, true, 500 FROM event e, auth_user u WHERE e.uuid::text = $1 AND u.uuid = $2 \
                             RETURNING id, uuid, event_id, user_id), \
                       o AS (INSERT INTO payment_order (order_reference, user_id, event_id, attendee_id, provider, seats, unit_price, \
-                                                       base_amount, total_amount, status, paid_at) \
-                            SELECT 'ORD-' || a.id, a.user_id, a.event_id, a.id, 'sandbox', 2, 250, 500, 500, 'paid', now() FROM a), \
+                                                       base_amount, total_amount, status, paid_at, provider_payment_id) \
+                            SELECT 'ORD-' || a.id, a.user_id, a.event_id, a.id, 'sandbox', 2, 250, 500, 500, 'paid', now(), 'pay_' || a.id FROM a), \
                       c AS (UPDATE event SET going_count = going_count + 2 WHERE uuid::text = $1) \
                  SELECT uuid FROM a",
                 &[&event_id, &guest.user_id],
@@ -885,7 +885,26 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(statuses, vec!["refund_pending", "refund_pending"]);
+    // The sandbox refunds them at once: each order refunded in full by one processed refund.
+    assert_eq!(statuses, vec!["refunded", "refunded"]);
+    let refunds: Vec<String> = app
+        .db
+        .query(
+            "SELECT reason || ':' || status FROM payment_refund ORDER BY id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        refunds,
+        vec![
+            "attendee_cancelled:processed",
+            "attendee_cancelled:processed"
+        ]
+    );
     assert_counters_true(&app).await;
 }
 

@@ -632,7 +632,7 @@ async fn cancelling_cancels_everything_queues_refunds_and_notifies_everyone() {
             "cancelled".into(),
             "released".into(),
             "cancelled".into(),
-            "refund_pending".into(),
+            "refunded".into(),
             false
         )
     );

@@ -48,8 +48,7 @@ async fn a_wrong_method_is_a_405_problem_with_allow() {
 async fn routes_whose_feature_has_not_landed_answer_501_from_their_own_function() {
     let app = spawn_app().await;
     let response = app
-        .request(Method::POST, "/v1/payments/orders")
-        .json(&serde_json::json!({}))
+        .request(Method::GET, "/v1/me/notifications")
         .send()
         .await;
     assert_problem(&response, StatusCode::NOT_IMPLEMENTED, "not_implemented");

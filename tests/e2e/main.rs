@@ -46,6 +46,7 @@ fn unique_phone() -> String {
 #[tokio::test]
 #[ignore = "needs the local stack; `make test` starts it and runs this"]
 async fn a_phone_logs_in_with_the_sms_code_read_from_moto() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let http = reqwest::Client::new();
     let phone = unique_phone();
 

@@ -69,5 +69,8 @@ pub async fn cancel_attendance(state: Arc<AppState>, req: ApiRequest) -> Handler
         &outcome.outbox,
     )
     .await;
+    if outcome.body["refund_queued"] == true {
+        shared::payments::refunds::process_pending(&state).await?;
+    }
     json_response(StatusCode::OK, &outcome.body)
 }

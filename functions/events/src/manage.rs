@@ -87,5 +87,8 @@ pub async fn cancel(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
         &req.request_id,
     )
     .await?;
+    // Paid guests' orders were marked for refund in the cancel transaction; refund them now
+    // (anything that fails stays pending for the scheduled sweep).
+    shared::payments::refunds::process_pending(&state).await?;
     answer(&state, StatusCode::OK, written).await
 }

@@ -93,6 +93,13 @@ const CONSTRAINT_ANSWERS: &[(&str, StatusCode, &str, &str, &str)] = &[
         "Capacity cannot go below the seats already taken.",
     ),
     (
+        "payment_order_one_live_per_hold",
+        StatusCode::CONFLICT,
+        "order_exists",
+        "reservation_key",
+        "An order for this seat hold is already open.",
+    ),
+    (
         "event_capacity_positive",
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",

@@ -1,0 +1,161 @@
+//! Handlers: parse, authenticate, call `shared::payments`, publish what was queued, render.
+
+use std::sync::Arc;
+
+use http::StatusCode;
+use serde_json::json;
+use shared::auth::authenticate;
+use shared::config::PaymentProviderKind;
+use shared::domain::money::parse_price;
+use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
+use shared::payments::{orders, refunds, settle, signature};
+use shared::{idempotency, outbox, ApiError, AppState};
+use uuid::Uuid;
+
+async fn publish(state: &AppState, ids: &[i64]) {
+    outbox::publish(&state.pool, state.queue.as_ref(), &state.config.queues, ids).await;
+}
+
+/// `POST /v1/payments/orders` `{reservation_key}` → 201 (200 when the hold's order exists).
+/// Any amount in the body is ignored: the server computes every figure.
+pub async fn create_order(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    idempotency::once(&state.pool, &caller, &req, || async {
+        let mut reader = FieldReader::from_request(&req)?;
+        let key: Option<String> = reader.required("reservation_key");
+        let key = key.as_deref().map(str::parse::<Uuid>);
+        if matches!(key, Some(Err(_))) {
+            reader.error("reservation_key", "must be the hold's reservation_key");
+        }
+        reader.finish()?;
+        let key = key
+            .and_then(Result::ok)
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("reservation_key parsed")))?;
+        let (created, order) = orders::create(&state, &caller, key, &req.request_id).await?;
+        json_response(
+            if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
+            &order,
+        )
+    })
+    .await
+}
+
+/// `GET /v1/payments/orders/{order_id}` for its owner.
+pub async fn get_order(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let order = req.path_uuid("order_id", "The order")?;
+    json_response(StatusCode::OK, &orders::get(&state, &caller, order).await?)
+}
+
+/// `GET /v1/me/orders`.
+pub async fn my_orders(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let items = orders::mine(&state, &caller, req.page_limit()?).await?;
+    json_response(
+        StatusCode::OK,
+        &json!({ "items": items, "next_cursor": null }),
+    )
+}
+
+/// `POST /v1/payments/orders/{order_id}/verify` `{provider_payment_id, provider_signature}` →
+/// 200 paid with the ticket; a bad signature is 400 and changes nothing.
+pub async fn verify(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let order = req.path_uuid("order_id", "The order")?;
+    let mut reader = FieldReader::from_request(&req)?;
+    let payment_id: Option<String> = reader.required("provider_payment_id");
+    let signature_hex: Option<String> = reader.required("provider_signature");
+    reader.finish()?;
+    let (body, ids) = settle::verify(
+        &state,
+        &caller,
+        order,
+        &payment_id.unwrap_or_default(),
+        &signature_hex.unwrap_or_default(),
+    )
+    .await?;
+    publish(&state, &ids).await;
+    if body["settled"] == "refund_queued" {
+        refunds::process_pending(&state).await?;
+    }
+    json_response(StatusCode::OK, &body)
+}
+
+/// `POST /v1/payments/orders/{order_id}/refund` `{amount?}` by the host: full or partial.
+pub async fn refund(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let order = req.path_uuid("order_id", "The order")?;
+    idempotency::once(&state.pool, &caller, &req, || async {
+        let mut reader = FieldReader::from_request_or_empty(&req)?;
+        let amount = match reader.optional::<serde_json::Value>("amount") {
+            None => None,
+            Some(raw) => match parse_price(
+                &raw,
+                rust_decimal::Decimal::new(1, 2),
+                rust_decimal::Decimal::from(10_000_000),
+            ) {
+                Ok(amount) => Some(amount),
+                Err(message) => {
+                    reader.error("amount", message);
+                    None
+                }
+            },
+        };
+        reader.finish()?;
+        let (body, ids) =
+            refunds::refund_by_host(&state, &caller, order, amount, &req.request_id).await?;
+        publish(&state, &ids).await;
+        json_response(StatusCode::OK, &body)
+    })
+    .await
+}
+
+/// `POST /v1/payments/webhooks/razorpay`: signed raw body, deduplicated on the event id.
+pub async fn webhook(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let ids = settle::webhook(
+        &state,
+        &req.body,
+        req.header("x-razorpay-signature"),
+        req.header("x-razorpay-event-id"),
+    )
+    .await?;
+    publish(&state, &ids).await;
+    refunds::process_pending(&state).await?;
+    json_response(StatusCode::OK, &json!({ "status": "ok" }))
+}
+
+/// `POST /v1/payments/sandbox/orders/{order_id}/pay`: what Razorpay checkout would return — a
+/// payment id and a valid signature. Only exists while the sandbox provider is selected.
+pub async fn sandbox_pay(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    if state.config.payments.provider != PaymentProviderKind::Sandbox {
+        return Err(ApiError::client(
+            StatusCode::NOT_FOUND,
+            "route_not_found",
+            "No route matches this path.",
+        ));
+    }
+    let order = req.path_uuid("order_id", "The order")?;
+    let client = state.pool.get().await?;
+    let provider_order: String = client
+        .query_opt(
+            "SELECT provider_order_id FROM payment_order WHERE uuid = $1 AND status = 'created' AND provider_order_id IS NOT NULL",
+            &[&order],
+        )
+        .await?
+        .map(|r| r.get(0))
+        .ok_or_else(|| ApiError::not_found("The order"))?;
+    let payment_id = format!("pay_{}", &Uuid::new_v4().simple().to_string()[..14]);
+    let signature = signature::payment_signature(
+        &state.config.payments.key_secret,
+        &provider_order,
+        &payment_id,
+    );
+    json_response(
+        StatusCode::OK,
+        &json!({ "razorpay_payment_id": payment_id, "razorpay_order_id": provider_order, "razorpay_signature": signature }),
+    )
+}

@@ -1,0 +1,9 @@
+//! Paying for tickets: orders with server-computed amounts (GST and the platform fee), checkout
+//! verification and Razorpay webhooks that settle exactly once, and refunds.
+
+pub mod amounts;
+pub mod orders;
+pub mod provider;
+pub mod refunds;
+pub mod settle;
+pub mod signature;

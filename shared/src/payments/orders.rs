@@ -1,0 +1,200 @@
+//! Payment orders: created from a seat hold with the server's own amounts, shown to their owner.
+
+use deadpool_postgres::GenericClient;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::amounts::Breakdown;
+use super::provider::OrderRequest;
+use crate::audit::{self, AuditEntry};
+use crate::auth::{active_user_id, Caller};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The JSON of an order (`$1` is the provider key id the app's checkout needs).
+pub const ORDER_JSON: &str = "\
+    jsonb_build_object('order_id', o.uuid, 'order_reference', o.order_reference, 'status', o.status, \
+      'event_id', e.uuid, 'event_title', e.title, 'seats', o.seats, \
+      'reservation_key', h.reservation_key, 'hold_expires_at', rfc3339(h.expires_at), \
+      'amounts', jsonb_build_object('unit_price', o.unit_price::text, 'base_amount', o.base_amount::text, \
+         'gst_percent', o.gst_percent, 'gst_amount', o.gst_amount::text, 'platform_fee', o.platform_fee::text, \
+         'platform_fee_gst', o.platform_fee_gst::text, 'total_amount', o.total_amount::text, \
+         'amount_refunded', o.amount_refunded::text, 'currency', o.currency), \
+      'checkout', jsonb_build_object('provider', o.provider, 'key_id', $1::text, 'provider_order_id', o.provider_order_id, \
+         'amount_paise', (o.total_amount * 100)::bigint, 'currency', o.currency, 'receipt', o.order_reference), \
+      'attendee_id', a.uuid, 'paid_at', rfc3339(o.paid_at), 'created_at', rfc3339(o.created_at))";
+
+const ORDER_FROM: &str = "FROM payment_order o JOIN event e ON e.id = o.event_id \
+     LEFT JOIN capacity_reservation h ON h.id = o.reservation_id LEFT JOIN event_attendee a ON a.id = o.attendee_id";
+
+/// One order's JSON by internal id.
+pub async fn order_json(
+    client: &impl GenericClient,
+    key_id: &str,
+    order_id: i64,
+) -> Result<Value, ApiError> {
+    Ok(client
+        .query_one(
+            &format!("SELECT {ORDER_JSON} {ORDER_FROM} WHERE o.id = $2"),
+            &[&key_id, &order_id],
+        )
+        .await?
+        .get(0))
+}
+
+/// An order of the caller's, or 404.
+pub async fn get(state: &AppState, caller: &Caller, order: Uuid) -> Result<Value, ApiError> {
+    let client = state.pool.get().await?;
+    let user_id = active_user_id(&client, caller).await?;
+    client
+        .query_opt(
+            &format!("SELECT {ORDER_JSON} {ORDER_FROM} WHERE o.uuid = $2 AND o.user_id = $3"),
+            &[&state.config.payments.key_id, &order, &user_id],
+        )
+        .await?
+        .map(|r| r.get(0))
+        .ok_or_else(|| ApiError::not_found("The order"))
+}
+
+/// The caller's orders, newest first.
+pub async fn mine(state: &AppState, caller: &Caller, limit: i64) -> Result<Vec<Value>, ApiError> {
+    let client = state.pool.get().await?;
+    let user_id = active_user_id(&client, caller).await?;
+    Ok(client
+        .query(
+            &format!("SELECT {ORDER_JSON} {ORDER_FROM} WHERE o.user_id = $2 ORDER BY o.created_at DESC, o.id DESC LIMIT $3"),
+            &[&state.config.payments.key_id, &user_id, &limit],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
+/// Creates (or returns the live) order for a hold of the caller's: 201 when created, 200 when
+/// it already existed. Amounts come from the event, never from the client.
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    reservation_key: Uuid,
+    request_id: &str,
+) -> Result<(bool, Value), ApiError> {
+    let settings = &state.config.payments;
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let user_id = active_user_id(&tx, caller).await?;
+    let hold = tx
+        .query_opt(
+            "SELECT h.id, h.status = 'held' AND h.expires_at > now(), h.seats, e.id, e.is_paid, e.ticket_price, e.gst_percent, e.uuid, e.title \
+             FROM capacity_reservation h JOIN event e ON e.id = h.event_id \
+             WHERE h.reservation_key = $1 AND h.user_id = $2 FOR UPDATE OF h",
+            &[&reservation_key, &user_id],
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("The seat hold"))?;
+    let (hold_id, live, seats, event_id, is_paid): (i64, bool, i16, i64, bool) = (
+        hold.get(0),
+        hold.get(1),
+        hold.get(2),
+        hold.get(3),
+        hold.get(4),
+    );
+    let (price, gst_percent, event_uuid, title): (rust_decimal::Decimal, i16, Uuid, String) =
+        (hold.get(5), hold.get(6), hold.get(7), hold.get(8));
+    if !is_paid {
+        return Err(ApiError::conflict(
+            "event_not_paid",
+            "This event is free; there is nothing to pay.",
+        ));
+    }
+    if !live {
+        return Err(ApiError::conflict(
+            "hold_expired",
+            "The seat hold has expired or was used; ask the host again.",
+        ));
+    }
+    if let Some(existing) = tx
+        .query_opt(
+            "SELECT id FROM payment_order WHERE reservation_id = $1 AND status = 'created'",
+            &[&hold_id],
+        )
+        .await?
+    {
+        let body = order_json(&tx, &settings.key_id, existing.get(0)).await?;
+        tx.commit().await?;
+        return Ok((false, body));
+    }
+    let amounts = Breakdown::compute(
+        seats,
+        price,
+        gst_percent,
+        settings.platform_fee_percent,
+        settings.platform_fee_gst_percent,
+    );
+    let reference = format!("EH-{}", Uuid::new_v4().simple());
+    let row = tx
+        .query_one(
+            "INSERT INTO payment_order (order_reference, user_id, event_id, reservation_id, provider, seats, unit_price, \
+                                        base_amount, gst_percent, gst_amount, platform_fee, platform_fee_gst, total_amount) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id, uuid",
+            &[
+                &reference,
+                &user_id,
+                &event_id,
+                &hold_id,
+                &state.payments.name(),
+                &seats,
+                &amounts.unit_price,
+                &amounts.base,
+                &amounts.gst_percent,
+                &amounts.gst,
+                &amounts.fee,
+                &amounts.fee_gst,
+                &amounts.total,
+            ],
+        )
+        .await?;
+    let (order_id, order_uuid): (i64, Uuid) = (row.get(0), row.get(1));
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: Some(caller.user_id),
+            object_type: "payment_order",
+            object_id: order_uuid.to_string(),
+            action: "create",
+            payload: json!({ "event_id": event_uuid, "seats": seats, "total_amount": amounts.total.to_string() }),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+
+    let request = OrderRequest {
+        amount: amounts.total_paise(),
+        currency: "INR".into(),
+        receipt: reference.clone(),
+        notes: json!({ "event": title, "order_id": order_uuid }),
+    };
+    match state.payments.create_order(&request).await {
+        Ok((provider_order, response)) => {
+            client
+                .execute(
+                    "UPDATE payment_order SET provider_order_id = $2, provider_response = $3 WHERE id = $1",
+                    &[&order_id, &provider_order.id, &json!({ "order": response })],
+                )
+                .await?;
+        }
+        Err(err) => {
+            client
+                .execute(
+                    "UPDATE payment_order SET status = 'failed' WHERE id = $1",
+                    &[&order_id],
+                )
+                .await?;
+            return Err(ApiError::Unavailable(
+                err.context("creating the provider order"),
+            ));
+        }
+    }
+    Ok((true, order_json(&client, &settings.key_id, order_id).await?))
+}

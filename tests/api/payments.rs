@@ -1,0 +1,855 @@
+//! Paying for tickets: server-side amounts, checkout verification, webhooks that settle once,
+//! late payments, refunds, and the Razorpay adapter against a local stub.
+
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use http::{Method, StatusCode};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use sha2::Sha256;
+use shared::payments::amounts::Breakdown;
+
+use crate::attendance::{accept, post, request_join};
+use crate::events::{assert_counters_true, published_event};
+use crate::helpers::{assert_problem, spawn_app, spawn_app_with, TestApp, TestResponse, TestUser};
+
+/// HMAC-SHA256 as hex, computed here independently of the code under test.
+fn hmac_hex(key: &str, message: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(message);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+const SANDBOX_SECRET: &str = "sandbox-key-secret";
+const WEBHOOK_SECRET: &str = "sandbox-webhook-secret";
+
+struct Held {
+    host: TestUser,
+    guest: TestUser,
+    event_id: String,
+    reservation_key: String,
+}
+
+async fn hold(app: &TestApp, capacity: i64, seats: i64) -> Held {
+    let host = app.quick_user("+919800000001", Some("female")).await;
+    let guest = app.quick_user("+919800000002", Some("male")).await;
+    let event_id = published_event(
+        app,
+        &host,
+        json!({"capacity": capacity, "is_paid": true, "ticket_price": "499.00", "gst_percent": 18, "gstin": "27AAPFU0939F1ZV", "allow_plus_one": true}),
+    )
+    .await;
+    let request = request_join(app, &guest, &event_id, seats).await;
+    let accepted = accept(app, &host, request.body["request_id"].as_str().unwrap()).await;
+    let reservation_key = accepted.body["hold"]["reservation_key"]
+        .as_str()
+        .expect("a hold")
+        .to_owned();
+    Held {
+        host,
+        guest,
+        event_id,
+        reservation_key,
+    }
+}
+
+async fn create_order(
+    app: &TestApp,
+    user: &TestUser,
+    body: Value,
+    key: Option<&str>,
+) -> TestResponse {
+    let mut request = app
+        .request(Method::POST, "/v1/payments/orders")
+        .bearer(&user.access_token)
+        .json(&body);
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    request.send().await
+}
+
+async fn verify(
+    app: &TestApp,
+    user: &TestUser,
+    order_id: &str,
+    payment_id: &str,
+    signature: &str,
+) -> TestResponse {
+    post(
+        app,
+        user,
+        &format!("/v1/payments/orders/{order_id}/verify"),
+        json!({"provider_payment_id": payment_id, "provider_signature": signature}),
+    )
+    .await
+}
+
+async fn webhook(
+    app: &TestApp,
+    event_id: &str,
+    body: &Value,
+    signature: Option<String>,
+) -> TestResponse {
+    let raw = serde_json::to_vec(body).unwrap();
+    let signature = signature.unwrap_or_else(|| hmac_hex(WEBHOOK_SECRET, &raw));
+    app.request(Method::POST, "/v1/payments/webhooks/razorpay")
+        .header("x-razorpay-signature", &signature)
+        .header("x-razorpay-event-id", event_id)
+        .raw_body(raw)
+        .send()
+        .await
+}
+
+fn captured(provider_order: &str, payment_id: &str) -> Value {
+    json!({"event": "payment.captured", "payload": {"payment": {"entity": {"id": payment_id, "order_id": provider_order, "status": "captured"}}}})
+}
+
+async fn counts(app: &TestApp) -> (i64, i64, String) {
+    let row = app
+        .db
+        .query_one(
+            "SELECT (SELECT count(*) FROM event_attendee WHERE status <> 'cancelled'), (SELECT count(*) FROM ticket_secret), \
+                    (SELECT string_agg(status, ',' ORDER BY id) FROM payment_order)",
+            &[],
+        )
+        .await
+        .unwrap();
+    (row.get(0), row.get(1), row.get(2))
+}
+
+#[test]
+fn the_amount_table_rounds_half_up_to_the_paisa() {
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    // (seats, price, gst %, fee %, fee gst %) → base, gst, fee, fee gst, total
+    let cases = [
+        (
+            2,
+            "499.00",
+            18,
+            "2.00",
+            "18",
+            ["998.00", "179.64", "19.96", "3.59", "1201.19"],
+        ),
+        (
+            1,
+            "10.05",
+            5,
+            "0",
+            "18",
+            ["10.05", "0.50", "0.00", "0.00", "10.55"],
+        ),
+        (
+            1,
+            "10.10",
+            5,
+            "0",
+            "18",
+            ["10.10", "0.51", "0.00", "0.00", "10.61"],
+        ),
+        (
+            1,
+            "1.00",
+            28,
+            "2.50",
+            "18",
+            ["1.00", "0.28", "0.03", "0.01", "1.32"],
+        ),
+        (
+            2,
+            "333.33",
+            12,
+            "2.00",
+            "18",
+            ["666.66", "80.00", "13.33", "2.40", "762.39"],
+        ),
+    ];
+    for (seats, price, gst, fee, fee_gst, expected) in cases {
+        let b = Breakdown::compute(seats, d(price), gst, d(fee), d(fee_gst));
+        let got = [b.base, b.gst, b.fee, b.fee_gst, b.total].map(|v| format!("{v:.2}"));
+        assert_eq!(
+            got,
+            expected.map(String::from),
+            "{seats} × {price} at {gst}%"
+        );
+        assert_eq!(
+            b.total_paise(),
+            i64::try_from(d(expected[4]) * Decimal::ONE_HUNDRED).unwrap()
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
+    let app = spawn_app().await;
+    let held = hold(&app, 5, 2).await;
+    let order = create_order(
+        &app,
+        &held.guest,
+        json!({"reservation_key": held.reservation_key, "amount": "1.00", "total_amount": "1.00"}),
+        None,
+    )
+    .await;
+    assert_eq!(order.status, StatusCode::CREATED, "{}", order.text);
+    let amounts = &order.body["amounts"];
+    assert_eq!(amounts["base_amount"], "998.00");
+    assert_eq!(amounts["gst_amount"], "179.64");
+    assert_eq!(amounts["platform_fee"], "19.96");
+    assert_eq!(amounts["platform_fee_gst"], "3.59");
+    assert_eq!(
+        amounts["total_amount"], "1201.19",
+        "the client's amounts are ignored"
+    );
+    assert_eq!(order.body["checkout"]["amount_paise"], 120_119);
+    assert_eq!(order.body["checkout"]["key_id"], "rzp_test_sandbox");
+    let reference = order.body["order_reference"].as_str().unwrap();
+    assert!(reference.len() <= 40);
+    let order_id = order.body["order_id"].as_str().unwrap().to_owned();
+    let again = create_order(
+        &app,
+        &held.guest,
+        json!({"reservation_key": held.reservation_key}),
+        None,
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK, "one live order per hold");
+    assert_eq!(again.body["order_id"], order_id.as_str());
+    let stranger_order = create_order(
+        &app,
+        &held.host,
+        json!({"reservation_key": held.reservation_key}),
+        None,
+    )
+    .await;
+    assert_problem(&stranger_order, StatusCode::NOT_FOUND, "not_found");
+
+    let paid = post(
+        &app,
+        &held.guest,
+        &format!("/v1/payments/sandbox/orders/{order_id}/pay"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(paid.status, StatusCode::OK, "{}", paid.text);
+    let provider_order = paid.body["razorpay_order_id"].as_str().unwrap();
+    let payment_id = paid.body["razorpay_payment_id"].as_str().unwrap();
+    let signature = paid.body["razorpay_signature"].as_str().unwrap();
+    assert_eq!(
+        signature,
+        hmac_hex(
+            SANDBOX_SECRET,
+            format!("{provider_order}|{payment_id}").as_bytes()
+        ),
+        "Razorpay's formula"
+    );
+
+    let verified = verify(&app, &held.guest, &order_id, payment_id, signature).await;
+    assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
+    assert_eq!(verified.body["status"], "paid");
+    assert!(verified.body["ticket_code"]
+        .as_str()
+        .unwrap()
+        .starts_with("EH1."));
+    let attendee = verified.body["attendee_id"].as_str().unwrap();
+    let row = app
+        .db
+        .query_one("SELECT a.is_paid, a.price_paid::text, a.platform_fee::text, a.seats, h.status FROM event_attendee a JOIN capacity_reservation h ON h.id = a.reservation_id WHERE a.uuid::text = $1", &[&attendee])
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            row.get::<_, bool>(0),
+            row.get::<_, String>(1),
+            row.get::<_, String>(2),
+            row.get::<_, i16>(3),
+            row.get::<_, String>(4)
+        ),
+        (true, "1177.64".into(), "23.55".into(), 2, "consumed".into())
+    );
+    let detail = app
+        .request(Method::GET, &format!("/v1/events/{}", held.event_id))
+        .bearer(&held.guest.access_token)
+        .send()
+        .await;
+    assert_eq!(detail.body["my_status"], "going");
+    assert_eq!(detail.body["going_count"], 2);
+    let mine = app
+        .request(Method::GET, "/v1/me/orders")
+        .bearer(&held.guest.access_token)
+        .send()
+        .await;
+    assert_eq!(mine.body["items"][0]["status"], "paid");
+    let foreign = app
+        .request(Method::GET, &format!("/v1/payments/orders/{order_id}"))
+        .bearer(&held.host.access_token)
+        .send()
+        .await;
+    assert_problem(&foreign, StatusCode::NOT_FOUND, "not_found");
+    assert_counters_true(&app).await;
+}
+
+#[tokio::test]
+async fn one_changed_byte_in_signature_or_payment_id_is_400_and_changes_nothing() {
+    let app = spawn_app().await;
+    let held = hold(&app, 5, 1).await;
+    let order = create_order(
+        &app,
+        &held.guest,
+        json!({"reservation_key": held.reservation_key}),
+        None,
+    )
+    .await;
+    let order_id = order.body["order_id"].as_str().unwrap();
+    let provider_order = order.body["checkout"]["provider_order_id"]
+        .as_str()
+        .unwrap();
+    let payment_id = "pay_TESTPAYMENT0001";
+    let good = hmac_hex(
+        SANDBOX_SECRET,
+        format!("{provider_order}|{payment_id}").as_bytes(),
+    );
+    let mut bad_signature = good.clone().into_bytes();
+    bad_signature[10] = if bad_signature[10] == b'a' {
+        b'b'
+    } else {
+        b'a'
+    };
+    let cases = [
+        (
+            payment_id.to_owned(),
+            String::from_utf8(bad_signature).unwrap(),
+        ),
+        ("pay_TESTPAYMENT0002".to_owned(), good.clone()),
+        (payment_id.to_owned(), "not-hex".to_owned()),
+    ];
+    for (payment, signature) in cases {
+        let response = verify(&app, &held.guest, order_id, &payment, &signature).await;
+        assert_problem(&response, StatusCode::BAD_REQUEST, "invalid_signature");
+    }
+    assert_eq!(
+        counts(&app).await,
+        (0, 0, "created".into()),
+        "nothing changed"
+    );
+    assert_eq!(
+        verify(&app, &held.guest, order_id, payment_id, &good)
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn webhooks_three_times_in_any_order_or_racing_verify_give_one_ticket() {
+    let app = spawn_app().await;
+    let held = hold(&app, 5, 1).await;
+    let order = create_order(
+        &app,
+        &held.guest,
+        json!({"reservation_key": held.reservation_key}),
+        None,
+    )
+    .await;
+    let order_id = order.body["order_id"].as_str().unwrap().to_owned();
+    let provider_order = order.body["checkout"]["provider_order_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let payment_id = "pay_WEBHOOK000001";
+    let order_paid = json!({"event": "order.paid", "payload": {"order": {"entity": {"id": provider_order}}, "payment": {"entity": {"id": payment_id, "order_id": provider_order}}}});
+    // Three deliveries of two kinds, in reverse order, plus verify for the same payment.
+    for _ in 0..3 {
+        assert_eq!(
+            webhook(&app, "evt_2", &order_paid, None).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            webhook(&app, "evt_1", &captured(&provider_order, payment_id), None)
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    let signature = hmac_hex(
+        SANDBOX_SECRET,
+        format!("{provider_order}|{payment_id}").as_bytes(),
+    );
+    let verified = verify(&app, &held.guest, &order_id, payment_id, &signature).await;
+    assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
+    assert_eq!(verified.body["settled"], "already_settled");
+    assert_eq!(counts(&app).await, (1, 1, "paid".into()));
+    let events: i64 = app
+        .db
+        .query_one("SELECT count(*) FROM payment_webhook_event", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(events, 2);
+
+    let raw = serde_json::to_vec(&captured(&provider_order, payment_id)).unwrap();
+    let mut tampered = raw.clone();
+    tampered[5] ^= 1;
+    let response = app
+        .request(Method::POST, "/v1/payments/webhooks/razorpay")
+        .header("x-razorpay-signature", &hmac_hex(WEBHOOK_SECRET, &raw))
+        .header("x-razorpay-event-id", "evt_3")
+        .raw_body(tampered)
+        .send()
+        .await;
+    assert_problem(&response, StatusCode::BAD_REQUEST, "invalid_signature");
+    assert_counters_true(&app).await;
+}
+
+#[tokio::test]
+async fn a_failed_payment_webhook_fails_the_order_and_releases_the_hold() {
+    let app = spawn_app().await;
+    let held = hold(&app, 1, 1).await;
+    let order = create_order(
+        &app,
+        &held.guest,
+        json!({"reservation_key": held.reservation_key}),
+        None,
+    )
+    .await;
+    let provider_order = order.body["checkout"]["provider_order_id"]
+        .as_str()
+        .unwrap();
+    let failed = json!({"event": "payment.failed", "payload": {"payment": {"entity": {"id": "pay_F1", "order_id": provider_order, "status": "failed"}}}});
+    assert_eq!(
+        webhook(&app, "evt_f", &failed, None).await.status,
+        StatusCode::OK
+    );
+    let row = app
+        .db
+        .query_one(
+            "SELECT (SELECT status FROM payment_order), (SELECT status FROM capacity_reservation)",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (row.get::<_, String>(0), row.get::<_, String>(1)),
+        ("failed".into(), "released".into())
+    );
+}
+
+#[tokio::test]
+async fn a_late_payment_is_honoured_when_seats_are_free_and_refunded_when_not() {
+    let app = spawn_app().await;
+    let held = hold(&app, 1, 1).await;
+    let order = create_order(
+        &app,
+        &held.guest,
+        json!({"reservation_key": held.reservation_key}),
+        None,
+    )
+    .await;
+    let order_id = order.body["order_id"].as_str().unwrap().to_owned();
+    let provider_order = order.body["checkout"]["provider_order_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.db.execute("UPDATE capacity_reservation SET expires_at = now(), created_at = now() - interval '1 hour'", &[]).await.unwrap();
+    let signature = hmac_hex(
+        SANDBOX_SECRET,
+        format!("{provider_order}|pay_LATE1").as_bytes(),
+    );
+    let honoured = verify(&app, &held.guest, &order_id, "pay_LATE1", &signature).await;
+    assert_eq!(honoured.body["status"], "paid", "{}", honoured.text);
+
+    // Second event: the hold lapses and someone else takes the only seat before the payment lands.
+    let app = spawn_app().await;
+    let held = hold(&app, 1, 1).await;
+    let order = create_order(
+        &app,
+        &held.guest,
+        json!({"reservation_key": held.reservation_key}),
+        None,
+    )
+    .await;
+    let order_id = order.body["order_id"].as_str().unwrap().to_owned();
+    let provider_order = order.body["checkout"]["provider_order_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.db.execute("UPDATE capacity_reservation SET expires_at = now(), created_at = now() - interval '1 hour'", &[]).await.unwrap();
+    let other = app.quick_user("+919800000003", Some("male")).await;
+    let request = request_join(&app, &other, &held.event_id, 1).await;
+    accept(
+        &app,
+        &held.host,
+        request.body["request_id"].as_str().unwrap(),
+    )
+    .await;
+    let signature = hmac_hex(
+        SANDBOX_SECRET,
+        format!("{provider_order}|pay_LATE2").as_bytes(),
+    );
+    let refunded = verify(&app, &held.guest, &order_id, "pay_LATE2", &signature).await;
+    assert_eq!(refunded.status, StatusCode::OK, "{}", refunded.text);
+    assert_eq!(refunded.body["settled"], "refund_queued");
+    let row = app
+        .db
+        .query_one("SELECT o.status, o.amount_refunded = o.total_amount, r.status, r.reason FROM payment_order o JOIN payment_refund r ON r.payment_order_id = o.id WHERE o.uuid::text = $1", &[&order_id])
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            row.get::<_, String>(0),
+            row.get::<_, bool>(1),
+            row.get::<_, String>(2),
+            row.get::<_, String>(3)
+        ),
+        (
+            "refunded".into(),
+            true,
+            "processed".into(),
+            "late_payment".into()
+        )
+    );
+    let seats: i64 = app
+        .db
+        .query_one("SELECT event_seats_taken(id) FROM event", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(seats, 1, "never oversold");
+}
+
+async fn paid_order(app: &TestApp, held: &Held) -> String {
+    let order = create_order(
+        app,
+        &held.guest,
+        json!({"reservation_key": held.reservation_key}),
+        None,
+    )
+    .await;
+    let order_id = order.body["order_id"].as_str().unwrap().to_owned();
+    let paid = post(
+        app,
+        &held.guest,
+        &format!("/v1/payments/sandbox/orders/{order_id}/pay"),
+        json!({}),
+    )
+    .await;
+    let verified = verify(
+        app,
+        &held.guest,
+        &order_id,
+        paid.body["razorpay_payment_id"].as_str().unwrap(),
+        paid.body["razorpay_signature"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
+    order_id
+}
+
+#[tokio::test]
+async fn partial_refunds_never_exceed_the_total_and_a_full_one_frees_the_seats() {
+    let app = spawn_app().await;
+    let held = hold(&app, 5, 1).await;
+    let order_id = paid_order(&app, &held).await;
+    let path = format!("/v1/payments/orders/{order_id}/refund");
+    assert_problem(
+        &post(&app, &held.guest, &path, json!({})).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let first = post(&app, &held.host, &path, json!({"amount": "100.00"})).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    assert_eq!(first.body["status"], "partially_refunded");
+    assert_eq!(first.body["amounts"]["amount_refunded"], "100.00");
+    let too_much = post(&app, &held.host, &path, json!({"amount": "9999.00"})).await;
+    assert_problem(
+        &too_much,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(too_much.body["errors"][0]["field"], "amount");
+    let float = post(&app, &held.host, &path, json!({"amount": 10.5})).await;
+    assert_eq!(float.body["errors"][0]["field"], "amount");
+    let rest = post(&app, &held.host, &path, json!({})).await;
+    assert_eq!(rest.body["status"], "refunded");
+    assert_eq!(
+        rest.body["amounts"]["amount_refunded"],
+        rest.body["amounts"]["total_amount"]
+    );
+    assert_problem(
+        &post(&app, &held.host, &path, json!({"amount": "1.00"})).await,
+        StatusCode::CONFLICT,
+        "invalid_transition",
+    );
+    let refunds: Vec<String> = app
+        .db
+        .query(
+            "SELECT idempotency_key FROM payment_refund ORDER BY id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(refunds.len(), 2);
+    assert!(
+        refunds[0].ends_with("-R1") && refunds[1].ends_with("-R2"),
+        "{refunds:?}"
+    );
+    let detail = app
+        .request(Method::GET, &format!("/v1/events/{}", held.event_id))
+        .bearer(&held.host.access_token)
+        .send()
+        .await;
+    assert_eq!(
+        detail.body["going_count"], 0,
+        "a full refund cancels the attendance"
+    );
+    assert_counters_true(&app).await;
+}
+
+#[tokio::test]
+async fn idempotent_order_creation_replays_and_refuses_another_body() {
+    let app = spawn_app().await;
+    let held = hold(&app, 5, 1).await;
+    let first = create_order(
+        &app,
+        &held.guest,
+        json!({"reservation_key": held.reservation_key}),
+        Some("order-key-1"),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let replay = create_order(
+        &app,
+        &held.guest,
+        json!({"reservation_key": held.reservation_key}),
+        Some("order-key-1"),
+    )
+    .await;
+    assert_eq!(replay.status, StatusCode::CREATED);
+    assert_eq!(replay.header("idempotent-replayed"), Some("true"));
+    assert_eq!(replay.body, first.body);
+    let other = create_order(
+        &app,
+        &held.guest,
+        json!({"reservation_key": uuid::Uuid::new_v4()}),
+        Some("order-key-1"),
+    )
+    .await;
+    assert_problem(
+        &other,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    );
+    let orders: i64 = app
+        .db
+        .query_one("SELECT count(*) FROM payment_order", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(orders, 1);
+}
+
+#[tokio::test]
+async fn cancelling_an_event_refunds_its_paid_guests() {
+    let app = spawn_app().await;
+    let held = hold(&app, 5, 1).await;
+    let order_id = paid_order(&app, &held).await;
+    let cancelled = post(
+        &app,
+        &held.host,
+        &format!("/v1/events/{}/cancel", held.event_id),
+        json!({}),
+    )
+    .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
+    let row = app
+        .db
+        .query_one("SELECT o.status, r.status, r.reason FROM payment_order o JOIN payment_refund r ON r.payment_order_id = o.id WHERE o.uuid::text = $1", &[&order_id])
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            row.get::<_, String>(0),
+            row.get::<_, String>(1),
+            row.get::<_, String>(2)
+        ),
+        (
+            "refunded".into(),
+            "processed".into(),
+            "event_cancelled".into()
+        )
+    );
+}
+
+#[tokio::test]
+async fn the_sandbox_route_exists_only_with_the_sandbox() {
+    let app = spawn_app_with(|c| {
+        c.payments.provider = shared::config::PaymentProviderKind::Razorpay;
+    })
+    .await;
+    let user = app.quick_user("+919800000001", Some("female")).await;
+    let response = post(
+        &app,
+        &user,
+        &format!("/v1/payments/sandbox/orders/{}/pay", uuid::Uuid::new_v4()),
+        json!({}),
+    )
+    .await;
+    assert_problem(&response, StatusCode::NOT_FOUND, "route_not_found");
+}
+
+mod razorpay_stub {
+    use super::*;
+    use wiremock::matchers::{body_partial_json, header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    async fn razorpay_app(server: &MockServer) -> TestApp {
+        let base = server.uri();
+        spawn_app_with(move |c| {
+            c.payments.provider = shared::config::PaymentProviderKind::Razorpay;
+            c.payments.base_url = base;
+            c.payments.key_id = "rzp_test_KEY".into();
+            c.payments.key_secret = "rzp_secret".to_owned().into();
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn orders_go_to_razorpay_with_basic_auth_paise_and_the_receipt() {
+        let server = MockServer::start().await;
+        let auth = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode("rzp_test_KEY:rzp_secret")
+        );
+        Mock::given(method("POST"))
+            .and(path("/v1/orders"))
+            .and(header("authorization", auth.as_str()))
+            .and(body_partial_json(json!({"amount": 60060, "currency": "INR"})))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "order_RZP123", "amount": 60060, "currency": "INR", "status": "created"})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let app = razorpay_app(&server).await;
+        let held = hold(&app, 5, 1).await;
+        let order = create_order(
+            &app,
+            &held.guest,
+            json!({"reservation_key": held.reservation_key}),
+            None,
+        )
+        .await;
+        assert_eq!(order.status, StatusCode::CREATED, "{}", order.text);
+        assert_eq!(order.body["checkout"]["provider_order_id"], "order_RZP123");
+        assert_eq!(order.body["checkout"]["key_id"], "rzp_test_KEY");
+        let requests = server.received_requests().await.unwrap();
+        let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
+        assert_eq!(
+            sent["receipt"], order.body["order_reference"],
+            "the receipt is our order reference"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refund_retried_after_a_failure_uses_the_same_idempotency_key_and_refunds_once() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1/orders"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "order_RZP9"})))
+            .mount(&server)
+            .await;
+        // The first refund call fails (as a timeout would); the retry succeeds.
+        Mock::given(method("POST"))
+            .and(path("/v1/payments/pay_R1/refund"))
+            .respond_with(
+                ResponseTemplate::new(502)
+                    .set_body_json(json!({"error": {"description": "gateway"}})),
+            )
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/v1/payments/pay_R1/refund"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"id": "rfnd_R1", "status": "processed"})),
+            )
+            .mount(&server)
+            .await;
+        let app = razorpay_app(&server).await;
+        let held = hold(&app, 5, 1).await;
+        let order = create_order(
+            &app,
+            &held.guest,
+            json!({"reservation_key": held.reservation_key}),
+            None,
+        )
+        .await;
+        let order_id = order.body["order_id"].as_str().unwrap().to_owned();
+        let signature = hmac_hex("rzp_secret", b"order_RZP9|pay_R1");
+        assert_eq!(
+            verify(&app, &held.guest, &order_id, "pay_R1", &signature)
+                .await
+                .status,
+            StatusCode::OK
+        );
+
+        let refund = post(
+            &app,
+            &held.host,
+            &format!("/v1/payments/orders/{order_id}/refund"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(refund.status, StatusCode::OK, "{}", refund.text);
+        let pending: String = app
+            .db
+            .query_one("SELECT status FROM payment_refund", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(
+            pending, "pending",
+            "the failed call leaves the refund for a retry"
+        );
+        shared::payments::refunds::process_pending(&app.state)
+            .await
+            .unwrap();
+        shared::payments::refunds::process_pending(&app.state)
+            .await
+            .unwrap();
+        let row = app
+            .db
+            .query_one(
+                "SELECT status, provider_refund_id, idempotency_key FROM payment_refund",
+                &[],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (row.get::<_, String>(0), row.get::<_, String>(1)),
+            ("processed".into(), "rfnd_R1".into())
+        );
+        let key: String = row.get(2);
+        let refund_calls: Vec<String> = server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.url.path().ends_with("/refund"))
+            .map(|r| {
+                r.headers
+                    .get("x-refund-idempotency")
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(
+            refund_calls,
+            vec![key.clone(), key],
+            "two calls, one key: the provider refunds once"
+        );
+    }
+}
