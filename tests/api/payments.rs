@@ -431,6 +431,13 @@ async fn a_failed_payment_webhook_fails_the_order_and_releases_the_hold() {
         (row.get::<_, String>(0), row.get::<_, String>(1)),
         ("failed".into(), "released".into())
     );
+    let audited: i64 = app
+        .db
+        .query_one("SELECT count(*) FROM audit_log WHERE object_type = 'payment_order' AND action = 'update' AND payload->>'status' = 'failed'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(audited, 1);
 }
 
 #[tokio::test]

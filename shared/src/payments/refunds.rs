@@ -235,6 +235,22 @@ pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
         for (order_id, amount, reason) in &pending {
             if *amount > Decimal::ZERO {
                 open_refund(&tx, *order_id, *amount, reason, None).await?;
+                let order: Uuid = tx
+                    .query_one("SELECT uuid FROM payment_order WHERE id = $1", &[order_id])
+                    .await?
+                    .get(0);
+                audit::record(
+                    &tx,
+                    &AuditEntry {
+                        actor: None,
+                        object_type: "payment_order",
+                        object_id: order.to_string(),
+                        action: "refund",
+                        payload: json!({ "amount": amount.to_string(), "full": true, "reason": reason }),
+                        request_id: None,
+                    },
+                )
+                .await?;
             } else {
                 tx.execute(
                     "UPDATE payment_order SET status = 'refunded' WHERE id = $1",

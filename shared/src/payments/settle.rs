@@ -365,9 +365,23 @@ async fn fail_order(
     if status != "created" {
         return Ok(Vec::new());
     }
-    tx.execute(
-        "UPDATE payment_order SET status = 'failed' WHERE id = $1",
-        &[&order_id],
+    let order: Uuid = tx
+        .query_one(
+            "UPDATE payment_order SET status = 'failed' WHERE id = $1 RETURNING uuid",
+            &[&order_id],
+        )
+        .await?
+        .get(0);
+    audit::record(
+        tx,
+        &AuditEntry {
+            actor: None,
+            object_type: "payment_order",
+            object_id: order.to_string(),
+            action: "update",
+            payload: json!({ "status": "failed", "hold_released": hold.is_some() }),
+            request_id: None,
+        },
     )
     .await?;
     if let Some(hold) = hold {
