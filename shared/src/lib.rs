@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod idempotency;
+pub mod inbox;
 pub mod interests;
 pub mod migrations;
 pub mod notify;

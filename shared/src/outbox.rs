@@ -84,7 +84,7 @@ async fn publish_inner(
     let client = pool.get().await?;
     let rows = client
         .query(
-            "SELECT id, queue, payload, delay_seconds FROM outbox_message \
+            "SELECT id, queue, payload || jsonb_build_object('message_id', uuid), delay_seconds FROM outbox_message \
              WHERE id = ANY($1) AND published_at IS NULL ORDER BY id",
             &[&ids],
         )

@@ -44,16 +44,6 @@ async fn a_wrong_method_is_a_405_problem_with_allow() {
     assert_eq!(response.header("allow"), Some("GET, PATCH, DELETE"));
 }
 
-#[tokio::test]
-async fn routes_whose_feature_has_not_landed_answer_501_from_their_own_function() {
-    let app = spawn_app().await;
-    let response = app
-        .request(Method::GET, "/v1/me/notifications")
-        .send()
-        .await;
-    assert_problem(&response, StatusCode::NOT_IMPLEMENTED, "not_implemented");
-}
-
 #[test]
 fn a_validation_problem_lists_every_field_and_the_request_id() {
     let response = ApiError::validation(vec![

@@ -1,9 +1,17 @@
-//! SQS workers are called with built events, without a runtime.
+//! The SQS workers, called with built events and no runtime: notification delivery, hold expiry
+//! and the scheduled sweep; plus the inbox as its owner reads it.
+
+use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use http::{Method, StatusCode};
 use lambda_runtime::{Context, LambdaEvent};
-use serde_json::json;
+use serde_json::{json, Value};
 use shared::sqs_batch::process_batch;
+
+use crate::attendance::{accept, post, request_join};
+use crate::events::{assert_counters_true, published_event};
+use crate::helpers::{assert_problem, spawn_app};
 
 fn message(id: &str, body: &str) -> SqsMessage {
     let mut message = SqsMessage::default();
@@ -16,6 +24,14 @@ fn batch(messages: Vec<SqsMessage>) -> SqsEvent {
     let mut event = SqsEvent::default();
     event.records = messages;
     event
+}
+
+fn failed_ids(response: &aws_lambda_events::event::sqs::SqsBatchResponse) -> Vec<&str> {
+    response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect()
 }
 
 #[tokio::test]
@@ -33,47 +49,352 @@ async fn a_batch_reports_exactly_the_failed_message_ids() {
         Ok(())
     })
     .await;
-    let failed: Vec<&str> = response
-        .batch_item_failures
+    assert_eq!(failed_ids(&response), vec!["m2", "m4"]);
+}
+
+/// The outbox messages a scenario queued, as the workers would receive them.
+async fn queued(app: &crate::helpers::TestApp, queue: &str) -> Vec<(String, String)> {
+    app.db
+        .query(
+            "SELECT uuid::text, (payload || jsonb_build_object('message_id', uuid))::text FROM outbox_message WHERE queue = $1 ORDER BY id",
+            &[&queue],
+        )
+        .await
+        .unwrap()
         .iter()
-        .map(|f| f.item_identifier.as_str())
-        .collect();
-    assert_eq!(failed, vec!["m2", "m4"]);
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
 }
 
 #[tokio::test]
-async fn the_notification_worker_keeps_messages_it_cannot_deliver_yet() {
-    let event = LambdaEvent::new(
-        batch(vec![message("n1", "{}"), message("n2", "{}")]),
-        Context::default(),
-    );
-    let response = notification_worker::handle(event).await.unwrap();
-    let failed: Vec<&str> = response
-        .batch_item_failures
-        .iter()
-        .map(|f| f.item_identifier.as_str())
-        .collect();
+async fn notifications_are_written_once_per_message_and_bad_messages_fail_alone() {
+    let app = spawn_app().await;
+    let host = app.quick_user("+919800000001", Some("female")).await;
+    let guest = app.quick_user("+919800000002", Some("male")).await;
+    let event_id = published_event(&app, &host, json!({})).await;
+    request_join(&app, &guest, &event_id, 1).await;
+    let messages = queued(&app, "notification").await;
+    assert_eq!(messages.len(), 1, "request_received for the host");
+    let (id, body) = &messages[0];
+    // Delivered three times (SQS is at-least-once), next to a broken message.
+    let event = batch(vec![
+        message(id, body),
+        message("broken", "{not json"),
+        message(id, body),
+        message("odd", r#"{"kind":"mystery","message_id":"x"}"#),
+        message(id, body),
+    ]);
+    let response =
+        notification_worker::handle(&app.state, LambdaEvent::new(event, Context::default()))
+            .await
+            .unwrap();
+    assert_eq!(failed_ids(&response), vec!["broken", "odd"]);
+    let rows = app
+        .db
+        .query("SELECT u.uuid, n.notification_type, n.title FROM notification n JOIN auth_user u ON u.id = n.recipient_id", &[])
+        .await
+        .unwrap();
     assert_eq!(
-        failed,
-        vec!["n1", "n2"],
-        "undeliverable messages go back to SQS, never dropped"
+        rows.len(),
+        1,
+        "one notification however often the message came"
+    );
+    assert_eq!(rows[0].get::<_, uuid::Uuid>(0), host.user_id);
+    assert_eq!(rows[0].get::<_, String>(1), "request_received");
+
+    let inbox = app
+        .request(Method::GET, "/v1/me/notifications")
+        .bearer(&host.access_token)
+        .send()
+        .await;
+    assert_eq!(inbox.status, StatusCode::OK, "{}", inbox.text);
+    assert_eq!(inbox.body["unread_count"], 1);
+    assert_eq!(inbox.body["items"][0]["type"], "request_received");
+    assert_eq!(
+        inbox.body["items"][0]["sender"]["user_id"],
+        guest.user_id.to_string()
+    );
+    let notification = inbox.body["items"][0]["notification_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let others = app
+        .request(Method::GET, "/v1/me/notifications")
+        .bearer(&guest.access_token)
+        .send()
+        .await;
+    assert_eq!(
+        others.body["items"],
+        json!([]),
+        "a user sees only their own"
+    );
+    assert_problem(
+        &post(
+            &app,
+            &guest,
+            &format!("/v1/me/notifications/{notification}/read"),
+            json!({}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let read = post(
+        &app,
+        &host,
+        &format!("/v1/me/notifications/{notification}/read"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(read.status, StatusCode::NO_CONTENT);
+    let unread = app
+        .request(Method::GET, "/v1/me/notifications?unread=true")
+        .bearer(&host.access_token)
+        .send()
+        .await;
+    assert_eq!(unread.body["items"], json!([]));
+    assert_eq!(unread.body["unread_count"], 0);
+    assert_eq!(
+        post(&app, &host, "/v1/me/notifications/read-all", json!({}))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
     );
 }
 
 #[tokio::test]
-async fn reservation_expiry_takes_sqs_batches_and_scheduled_sweeps() {
-    let sqs = serde_json::to_value(batch(vec![message("h1", "{}")])).unwrap();
-    let response = reservation_expiry::handle(LambdaEvent::new(sqs, Context::default()))
-        .await
-        .unwrap();
+async fn hold_expiry_releases_once_promotes_the_waitlist_and_ignores_consumed_holds() {
+    let app = spawn_app().await;
+    let host = app.quick_user("+919800000001", Some("female")).await;
+    let a = app.quick_user("+919800000002", Some("male")).await;
+    let b = app.quick_user("+919800000003", Some("male")).await;
+    let event_id = published_event(
+        &app,
+        &host,
+        json!({"capacity": 1, "is_paid": true, "ticket_price": "100.00"}),
+    )
+    .await;
+    let ra = request_join(&app, &a, &event_id, 1).await;
+    let rb = request_join(&app, &b, &event_id, 1).await;
+    accept(&app, &host, ra.body["request_id"].as_str().unwrap()).await;
     assert_eq!(
-        response["batchItemFailures"],
-        json!([{"itemIdentifier": "h1"}])
+        accept(&app, &host, rb.body["request_id"].as_str().unwrap())
+            .await
+            .body["status"],
+        "waitlisted"
     );
+    let (_, hold_message) = queued(&app, "reservation_expiry").await.remove(0);
+    let sqs = |body: &str| serde_json::to_value(batch(vec![message("h1", body)])).unwrap();
 
-    let sweep = json!({"kind": "sweep"});
-    let response = reservation_expiry::handle(LambdaEvent::new(sweep, Context::default()))
+    // Too early: nothing expires, the message is re-queued for the rest of the hold.
+    let response = reservation_expiry::handle(
+        &app.state,
+        LambdaEvent::new(sqs(&hold_message), Context::default()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response["batchItemFailures"], json!([]));
+    assert_eq!(
+        queued(&app, "reservation_expiry").await.len(),
+        2,
+        "one more delayed message for the rest of A's hold"
+    );
+    let held: String = app
+        .db
+        .query_one(
+            "SELECT status FROM capacity_reservation ORDER BY id LIMIT 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(held, "held");
+
+    // Due: the hold expires, the request expires, B is promoted; a second delivery changes nothing.
+    app.db.execute("UPDATE capacity_reservation SET expires_at = now(), created_at = now() - interval '1 hour'", &[]).await.unwrap();
+    for _ in 0..2 {
+        reservation_expiry::handle(
+            &app.state,
+            LambdaEvent::new(sqs(&hold_message), Context::default()),
+        )
         .await
         .unwrap();
-    assert!(response.is_null());
+    }
+    let statuses: Vec<String> = app
+        .db
+        .query("SELECT status FROM capacity_reservation ORDER BY id", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec!["expired", "held"],
+        "A's hold expired once, B now holds the seat"
+    );
+    let expired: i64 = app
+        .db
+        .query_one(
+            "SELECT count(*) FROM audit_log WHERE action = 'expire'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(expired, 1);
+    let kinds: i64 = app
+        .db
+        .query_one(
+            "SELECT count(*) FROM outbox_message WHERE payload->>'kind' = 'hold_expired'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(kinds, 1);
+
+    // A consumed hold: its expiry message does nothing.
+    app.db.execute("UPDATE capacity_reservation SET status = 'consumed', consumed_at = now() WHERE status = 'held'", &[]).await.unwrap();
+    app.db
+        .execute(
+            "UPDATE capacity_reservation SET expires_at = now() WHERE status = 'consumed'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let (_, b_message) = queued(&app, "reservation_expiry")
+        .await
+        .into_iter()
+        .find(|(_, body)| !body.contains(&hold_message[20..60]))
+        .unwrap();
+    reservation_expiry::handle(
+        &app.state,
+        LambdaEvent::new(sqs(&b_message), Context::default()),
+    )
+    .await
+    .unwrap();
+    let statuses: Vec<String> = app
+        .db
+        .query("SELECT status FROM capacity_reservation ORDER BY id", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(statuses, vec!["expired", "consumed"]);
+    assert_counters_true(&app).await;
+}
+
+/// A publisher that fails its first call, as SQS might, then sends for real.
+struct FlakyPublisher {
+    calls: std::sync::atomic::AtomicUsize,
+    sent: std::sync::Mutex<Vec<String>>,
+}
+
+impl shared::aws::sqs::QueuePublisher for FlakyPublisher {
+    fn publish<'a>(
+        &'a self,
+        _queue_url: &'a str,
+        body: &'a str,
+        _delay: std::time::Duration,
+    ) -> shared::aws::BoxFuture<'a, anyhow::Result<String>> {
+        Box::pin(async move {
+            if self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                anyhow::bail!("SQS is having a moment");
+            }
+            self.sent.lock().unwrap().push(body.to_owned());
+            Ok("msg".into())
+        })
+    }
+}
+
+#[tokio::test]
+async fn the_sweep_republishes_what_failed_and_expires_what_the_queue_missed() {
+    let app = spawn_app().await;
+    let publisher = Arc::new(FlakyPublisher {
+        calls: Default::default(),
+        sent: Default::default(),
+    });
+    let mut config = app.state.config.clone();
+    config.queues.notification_queue_url = Some("http://queue/notification".into());
+    config.queues.reservation_expiry_queue_url = Some("http://queue/expiry".into());
+    let mut state = shared::AppState::from_config(config).unwrap();
+    state.queue = publisher.clone();
+    let state = Arc::new(state);
+
+    let host = app.quick_user("+919800000001", Some("female")).await;
+    let event_id = published_event(
+        &app,
+        &host,
+        json!({"capacity": 2, "is_paid": true, "ticket_price": "100.00"}),
+    )
+    .await;
+    let guest = app.quick_user("+919800000002", Some("male")).await;
+    let request = request_join(&app, &guest, &event_id, 1).await;
+    accept(&app, &host, request.body["request_id"].as_str().unwrap()).await;
+    // The app's own publisher has no queue configured, so nothing was sent after commit; this
+    // publisher's first try fails too, and the failure is recorded on the message.
+    let ids: Vec<i64> = app
+        .db
+        .query("SELECT id FROM outbox_message ORDER BY id", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let attempts = |id: i64| {
+        let app = &app;
+        async move {
+            app.db
+                .query_one("SELECT attempts FROM outbox_message WHERE id = $1", &[&id])
+                .await
+                .unwrap()
+                .get::<_, i32>(0)
+        }
+    };
+    let before = attempts(ids[0]).await;
+    let sent = shared::outbox::publish(
+        &state.pool,
+        state.queue.as_ref(),
+        &state.config.queues,
+        &ids[..1],
+    )
+    .await;
+    assert_eq!(sent, 0);
+    assert_eq!(attempts(ids[0]).await, before + 1);
+
+    app.db
+        .execute(
+            "UPDATE outbox_message SET created_at = now() - interval '5 minutes'",
+            &[],
+        )
+        .await
+        .unwrap();
+    app.db.execute("UPDATE capacity_reservation SET expires_at = now(), created_at = now() - interval '1 hour'", &[]).await.unwrap();
+    let sweep = reservation_expiry::handle(
+        &state,
+        LambdaEvent::new(json!({"kind": "sweep"}), Context::default()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(sweep["holds_expired"], 1);
+    let unsent: i64 = app
+        .db
+        .query_one(
+            "SELECT count(*) FROM outbox_message WHERE published_at IS NULL",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(unsent, 0, "everything committed was sent in the end");
+    let bodies = publisher.sent.lock().unwrap().clone();
+    assert!(
+        bodies.iter().any(|b| b.contains("hold_expired")),
+        "{bodies:?}"
+    );
+    assert!(bodies
+        .iter()
+        .all(|b| serde_json::from_str::<Value>(b).unwrap()["message_id"].is_string()));
 }

@@ -1,21 +1,24 @@
-//! The notification worker: consumes the notification queue in batches. Until the
-//! notifications feature lands every message is reported failed, so SQS keeps it (and
-//! eventually parks it in the DLQ) instead of it being lost.
+//! The notification worker: turns each queue message into inbox rows. A message that cannot be
+//! delivered is reported failed, so SQS redelivers it and, after `maxReceiveCount`, parks it in
+//! the DLQ; a redelivered message that was already written creates nothing new.
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use lambda_runtime::LambdaEvent;
 use shared::sqs_batch::process_batch;
+use shared::{inbox, AppState};
 
 /// Handles one SQS batch; the response names only the failed messages.
 pub async fn handle(
+    state: &AppState,
     event: LambdaEvent<SqsEvent>,
 ) -> Result<SqsBatchResponse, lambda_runtime::Error> {
-    Ok(process_batch(event.payload, deliver).await)
+    Ok(process_batch(event.payload, |message| deliver(state, message)).await)
 }
 
-async fn deliver(message: SqsMessage) -> anyhow::Result<()> {
-    anyhow::bail!(
-        "notification delivery is not implemented yet (message {})",
-        message.message_id.unwrap_or_default()
-    )
+async fn deliver(state: &AppState, message: SqsMessage) -> anyhow::Result<()> {
+    let body = message.body.as_deref().unwrap_or_default();
+    let payload: serde_json::Value = serde_json::from_str(body)?;
+    let client = state.pool.get().await?;
+    inbox::deliver(&client, &payload).await?;
+    Ok(())
 }

@@ -1,24 +1,41 @@
 //! The notifications function: the caller's in-app inbox.
-//!
-//! Every route of this function per ../shared/API.md; routes whose feature has not landed answer
-//! 501 `not_implemented`, so the routing is complete and testable now.
 
-use http::Method;
-use shared::http::{not_implemented, Router};
-use shared::AppState;
+use std::sync::Arc;
+
+use http::{Method, StatusCode};
+use shared::auth::authenticate;
+use shared::http::{json_response, no_content, ApiRequest, HandlerResult, Router};
+use shared::{inbox, AppState};
 
 /// The route table of the notifications function.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(Method::GET, "/v1/me/notifications", not_implemented)
+        .route(Method::GET, "/v1/me/notifications", list)
         .route(
             Method::POST,
             "/v1/me/notifications/{notification_id}/read",
-            not_implemented,
+            read,
         )
-        .route(
-            Method::POST,
-            "/v1/me/notifications/read-all",
-            not_implemented,
-        )
+        .route(Method::POST, "/v1/me/notifications/read-all", read_all)
+}
+
+/// `GET /v1/me/notifications?unread=true` → a page with `unread_count`.
+async fn list(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    json_response(StatusCode::OK, &inbox::list(&state, &caller, &req).await?)
+}
+
+/// `POST /v1/me/notifications/{notification_id}/read` → 204.
+async fn read(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    let notification = req.path_uuid("notification_id", "The notification")?;
+    inbox::mark_read(&state, &caller, notification).await?;
+    no_content()
+}
+
+/// `POST /v1/me/notifications/read-all` → 204.
+async fn read_all(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
+    let caller = authenticate(&state.tokens, &req)?;
+    inbox::mark_all_read(&state, &caller).await?;
+    no_content()
 }

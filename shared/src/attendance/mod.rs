@@ -2,6 +2,7 @@
 //! and check-in, all through one capacity ledger.
 
 pub mod attendees;
+pub mod expiry;
 pub mod invites;
 pub mod ledger;
 pub mod requests;

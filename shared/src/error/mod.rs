@@ -146,15 +146,6 @@ impl ApiError {
         err
     }
 
-    /// 501: the route exists but its feature has not landed yet.
-    pub fn not_implemented() -> Self {
-        Self::client(
-            StatusCode::NOT_IMPLEMENTED,
-            "not_implemented",
-            "This route is not implemented yet.",
-        )
-    }
-
     /// Adds field errors to a client problem.
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
         if let Self::Client(p) = &mut self {

@@ -11,4 +11,4 @@ pub use body::{parse_json, FieldReader};
 pub use request::ApiRequest;
 pub use response::{json_response, no_content};
 pub use router::{HandlerResult, Router};
-pub use serve::{not_implemented, serve};
+pub use serve::serve;

@@ -5,9 +5,7 @@ use std::sync::Arc;
 
 use lambda_http::{service_fn, Request};
 
-use super::request::ApiRequest;
-use super::router::{HandlerResult, Router};
-use crate::error::ApiError;
+use super::router::Router;
 use crate::state::AppState;
 
 /// Initialises logging, builds `AppState` from the environment and runs the Lambda loop.
@@ -21,9 +19,4 @@ pub async fn serve(router: Router<AppState>) -> Result<(), lambda_http::Error> {
         async move { Ok::<_, Infallible>(router.handle(state, req).await) }
     }))
     .await
-}
-
-/// The handler of a route whose feature has not landed yet: 501 `not_implemented`.
-pub async fn not_implemented(_state: Arc<AppState>, _req: ApiRequest) -> HandlerResult {
-    Err(ApiError::not_implemented())
 }

@@ -1,0 +1,164 @@
+//! Expiring seat holds. Correctness never depends on this (an expired hold stops counting at
+//! once); expiry tidies up: the hold is marked expired, its unpaid order expires, the guest is
+//! told and the waitlist moves up. Every step is idempotent: a message processed twice expires
+//! once.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::ledger;
+use crate::audit::{self, AuditEntry};
+use crate::error::ApiError;
+use crate::notify;
+use crate::outbox::{self, Queue};
+use crate::state::AppState;
+
+/// Expires one hold if it is still held and past its time; returns outbox ids.
+pub async fn expire_hold(state: &AppState, reservation_key: Uuid) -> Result<Vec<i64>, ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let Some(row) = tx
+        .query_opt(
+            "SELECT event_id FROM capacity_reservation WHERE reservation_key = $1",
+            &[&reservation_key],
+        )
+        .await?
+    else {
+        return Ok(Vec::new());
+    };
+    let event = ledger::lock_event(&tx, row.get(0)).await?;
+    let Some(hold) = tx
+        .query_opt(
+            "UPDATE capacity_reservation SET status = 'expired', released_at = now() \
+             WHERE reservation_key = $1 AND status = 'held' AND expires_at <= now() \
+             RETURNING id, request_id, (SELECT uuid FROM auth_user WHERE id = user_id), uuid",
+            &[&reservation_key],
+        )
+        .await?
+    else {
+        return Ok(Vec::new());
+    };
+    let (hold_id, request_id, guest, hold_uuid): (i64, Option<i64>, Uuid, Uuid) =
+        (hold.get(0), hold.get(1), hold.get(2), hold.get(3));
+    tx.execute("UPDATE payment_order SET status = 'expired' WHERE reservation_id = $1 AND status = 'created'", &[&hold_id])
+        .await?;
+    if let Some(request_id) = request_id {
+        tx.execute(
+            "UPDATE event_request SET status = 'expired' WHERE id = $1 AND status = 'accepted'",
+            &[&request_id],
+        )
+        .await?;
+    }
+    let mut outbox_ids: Vec<i64> = notify::queue(
+        &tx,
+        "hold_expired",
+        event.uuid,
+        None,
+        &[guest],
+        json!({ "reservation_key": reservation_key }),
+    )
+    .await?
+    .into_iter()
+    .collect();
+    outbox_ids.extend(ledger::promote_waitlist(&tx, state, event.id).await?);
+    audit::record(
+        &tx,
+        &AuditEntry {
+            actor: None,
+            object_type: "capacity_reservation",
+            object_id: hold_uuid.to_string(),
+            action: "expire",
+            payload: json!({ "event_id": event.uuid }),
+            request_id: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(outbox_ids)
+}
+
+/// Handles one delayed hold message: too early (SQS caps delays at 15 minutes) → re-queued for
+/// the rest; due → expired; already consumed or released → nothing.
+pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiError> {
+    let key: Uuid = payload["reservation_key"]
+        .as_str()
+        .and_then(|k| k.parse().ok())
+        .ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!("hold message without reservation_key"))
+        })?;
+    let client = state.pool.get().await?;
+    let Some(row) = client
+        .query_opt(
+            "SELECT status = 'held', extract(epoch FROM expires_at - now())::float8 FROM capacity_reservation WHERE reservation_key = $1",
+            &[&key],
+        )
+        .await?
+    else {
+        return Ok(());
+    };
+    let (held, seconds_left): (bool, f64) = (row.get(0), row.get(1));
+    if !held {
+        return Ok(());
+    }
+    let ids = if seconds_left > 1.0 {
+        let id = outbox::enqueue(
+            &client,
+            Queue::ReservationExpiry,
+            payload,
+            Duration::from_secs_f64(seconds_left.ceil()),
+        )
+        .await?;
+        vec![id]
+    } else {
+        expire_hold(state, key).await?
+    };
+    outbox::publish(
+        &state.pool,
+        state.queue.as_ref(),
+        &state.config.queues,
+        &ids,
+    )
+    .await;
+    Ok(())
+}
+
+/// The one-minute sweep: expires every lapsed hold the queue missed, republishes outbox
+/// messages left unsent, and retries pending refunds. Returns (holds expired, messages sent).
+pub async fn sweep(state: &AppState) -> Result<(usize, usize), ApiError> {
+    let client = state.pool.get().await?;
+    let lapsed: Vec<Uuid> = client
+        .query(
+            "SELECT reservation_key FROM capacity_reservation WHERE status = 'held' AND expires_at <= now() ORDER BY expires_at LIMIT 200",
+            &[],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut ids = Vec::new();
+    for key in &lapsed {
+        ids.extend(expire_hold(state, *key).await?);
+    }
+    let unsent: Vec<i64> = client
+        .query(
+            "SELECT id FROM outbox_message WHERE published_at IS NULL AND created_at < now() - interval '30 seconds' \
+             ORDER BY id LIMIT 500",
+            &[],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    ids.extend(unsent);
+    let sent = outbox::publish(
+        &state.pool,
+        state.queue.as_ref(),
+        &state.config.queues,
+        &ids,
+    )
+    .await;
+    crate::payments::refunds::process_pending(state).await?;
+    Ok((lapsed.len(), sent))
+}

@@ -1,0 +1,215 @@
+//! The in-app inbox: notification rows written by notification-worker from queue messages
+//! (idempotently), and read by their recipient.
+
+use deadpool_postgres::GenericClient;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::auth::{active_user_id, Caller};
+use crate::cursor::{self, Page};
+use crate::error::{ApiError, FieldError};
+use crate::http::ApiRequest;
+use crate::state::AppState;
+
+/// Title and text of a notification kind.
+pub fn wording(kind: &str, event_title: &str, payload: &Value) -> Option<(String, String)> {
+    let minutes = payload["pay_within_minutes"].as_i64().unwrap_or(15);
+    let (title, message) = match kind {
+        "request_received" => (
+            "New request",
+            format!("Someone asked to join {event_title}."),
+        ),
+        "request_accepted" => (
+            "You're in",
+            format!("Your request for {event_title} was accepted."),
+        ),
+        "request_declined" => (
+            "Request declined",
+            format!("Your request for {event_title} was declined."),
+        ),
+        "request_waitlisted" => (
+            "On the waitlist",
+            format!("{event_title} is full; you're on the waitlist."),
+        ),
+        "request_promoted" => (
+            "A seat opened up",
+            format!("You moved off the waitlist for {event_title}."),
+        ),
+        "invite_received" => (
+            "You're invited",
+            format!("You were invited to {event_title}."),
+        ),
+        "hold_created" => (
+            "Seats held",
+            format!("Your seats for {event_title} are held: pay within {minutes} minutes."),
+        ),
+        "hold_expired" => (
+            "Hold expired",
+            format!("Your held seats for {event_title} were released."),
+        ),
+        "payment_succeeded" => (
+            "Payment received",
+            format!("You're going to {event_title}. Your ticket is ready."),
+        ),
+        "payment_refunded" => (
+            "Refund on its way",
+            format!("Your payment for {event_title} is being refunded."),
+        ),
+        "event_changed" => (
+            "Event updated",
+            format!("{event_title} changed: check the date, time and place."),
+        ),
+        "event_cancelled" => ("Event cancelled", format!("{event_title} was cancelled.")),
+        "event_reminder" => ("Coming up", format!("{event_title} starts soon.")),
+        _ => return None,
+    };
+    Some((title.to_owned(), message))
+}
+
+/// Writes the notifications of one queue message; a redelivered message writes nothing new.
+/// Returns how many rows were created.
+pub async fn deliver(client: &impl GenericClient, payload: &Value) -> anyhow::Result<u64> {
+    let kind = payload["kind"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("message without kind"))?;
+    let message_id = payload["message_id"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("message without message_id"))?;
+    let event: Option<Uuid> = payload["event_id"].as_str().and_then(|e| e.parse().ok());
+    let title: String = match event {
+        Some(event) => client
+            .query_opt("SELECT title FROM event WHERE uuid = $1", &[&event])
+            .await?
+            .map(|r| r.get(0))
+            .unwrap_or_else(|| "your event".to_owned()),
+        None => "your event".to_owned(),
+    };
+    let Some((heading, text)) = wording(kind, &title, payload) else {
+        anyhow::bail!("unknown notification kind {kind}");
+    };
+    let recipients: Vec<Uuid> = payload["recipient_ids"]
+        .as_array()
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|id| id.as_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let sender: Option<Uuid> = payload["sender_id"].as_str().and_then(|s| s.parse().ok());
+    let metadata = json!({ "details": payload });
+    let created = client
+        .execute(
+            "INSERT INTO notification (recipient_id, sender_id, notification_type, title, message, reference_type, \
+                                       reference_id, metadata, dedupe_key) \
+             SELECT u.id, (SELECT id FROM auth_user WHERE uuid = $2), $3, $4, $5, 'event', $6, $7, $8 || ':' || u.uuid \
+             FROM auth_user u WHERE u.uuid = ANY($1) AND u.is_active \
+             ON CONFLICT (dedupe_key) DO NOTHING",
+            &[&recipients, &sender, &kind, &heading, &text, &event, &metadata, &message_id],
+        )
+        .await?;
+    Ok(created)
+}
+
+const NOTIFICATION_JSON: &str = "jsonb_build_object('notification_id', n.uuid, 'type', n.notification_type, 'title', n.title, \
+     'message', n.message, 'reference_type', n.reference_type, 'reference_id', n.reference_id, \
+     'sender', CASE WHEN s.id IS NULL THEN NULL ELSE jsonb_build_object('user_id', s.uuid, 'name', sp.name) END, \
+     'is_read', n.is_read, 'read_at', rfc3339(n.read_at), 'created_at', rfc3339(n.created_at))";
+
+/// The caller's notifications, newest first, with the unread count.
+pub async fn list(state: &AppState, caller: &Caller, req: &ApiRequest) -> Result<Value, ApiError> {
+    let mut errors = Vec::new();
+    let unread_only = match req.query_param("unread") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            errors.push(FieldError::new("unread", "must be true or false"));
+            false
+        }
+    };
+    let limit = req.page_limit().unwrap_or_else(|_| {
+        errors.push(FieldError::new(
+            "limit",
+            "must be a whole number from 1 to 100",
+        ));
+        20
+    });
+    let after = match req
+        .query_param("cursor")
+        .map(cursor::decode::<(chrono::DateTime<chrono::Utc>, Uuid)>)
+        .transpose()
+    {
+        Ok(after) => after,
+        Err(_) => {
+            errors.push(FieldError::new("cursor", "is not a valid cursor"));
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let client = state.pool.get().await?;
+    let user_id = active_user_id(&client, caller).await?;
+    let (after_time, after_uuid) = after.unzip();
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {NOTIFICATION_JSON}, n.created_at, n.uuid, (SELECT count(*) FROM notification WHERE recipient_id = $1 AND NOT is_read) \
+                 FROM notification n LEFT JOIN auth_user s ON s.id = n.sender_id LEFT JOIN user_profile sp ON sp.user_id = s.id \
+                 WHERE n.recipient_id = $1 AND (NOT $2 OR NOT n.is_read) \
+                   AND ($3::timestamptz IS NULL OR (n.created_at, n.uuid) < ($3, $4::uuid)) \
+                 ORDER BY n.created_at DESC, n.uuid DESC LIMIT $5"
+            ),
+            &[&user_id, &unread_only, &after_time, &after_uuid, &(limit + 1)],
+        )
+        .await?;
+    let unread: i64 = match rows.first() {
+        Some(row) => row.get(3),
+        None => client
+            .query_one(
+                "SELECT count(*) FROM notification WHERE recipient_id = $1 AND NOT is_read",
+                &[&user_id],
+            )
+            .await?
+            .get(0),
+    };
+    let keyed: Vec<(Value, chrono::DateTime<chrono::Utc>, Uuid)> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let page = Page::from_rows(keyed, limit, |(_, t, u)| (*t, *u));
+    let items: Vec<Value> = page.items.into_iter().map(|(v, _, _)| v).collect();
+    Ok(json!({ "items": items, "next_cursor": page.next_cursor, "unread_count": unread }))
+}
+
+/// Marks one of the caller's notifications read (404 for anyone else's).
+pub async fn mark_read(
+    state: &AppState,
+    caller: &Caller,
+    notification: Uuid,
+) -> Result<(), ApiError> {
+    let client = state.pool.get().await?;
+    let user_id = active_user_id(&client, caller).await?;
+    let found = client
+        .execute(
+            "UPDATE notification SET is_read = true, read_at = coalesce(read_at, now()) WHERE uuid = $1 AND recipient_id = $2",
+            &[&notification, &user_id],
+        )
+        .await?;
+    if found == 0 {
+        return Err(ApiError::not_found("The notification"));
+    }
+    Ok(())
+}
+
+/// Marks all of the caller's notifications read.
+pub async fn mark_all_read(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+    let client = state.pool.get().await?;
+    let user_id = active_user_id(&client, caller).await?;
+    client
+        .execute(
+            "UPDATE notification SET is_read = true, read_at = now() WHERE recipient_id = $1 AND NOT is_read",
+            &[&user_id],
+        )
+        .await?;
+    Ok(())
+}
