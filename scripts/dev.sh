@@ -29,4 +29,10 @@ say "serving every function on http://127.0.0.1:9000 (cargo lambda watch; first 
 say "try: curl -s http://127.0.0.1:9000/v1/interests"
 cargo lambda watch --invoke-address 127.0.0.1 --invoke-port 9000 --env-file "$LOCAL/dev.env" &
 echo $! > "$LOCAL/watch.pid"
+
+say "starting the SQS bridge (queues and the one-minute schedule → the workers, as in AWS)"
+cargo build -q -p sqs-bridge
+(set -a; source "$LOCAL/dev.env"; set +a; LAMBDA_INVOKE_URL=http://127.0.0.1:9000 exec target/debug/sqs-bridge) \
+    >"$LOCAL/bridge.log" 2>&1 &
+echo $! > "$LOCAL/bridge.pid"
 wait "$(cat "$LOCAL/watch.pid")"

@@ -10,5 +10,9 @@ if [ -f "$LOCAL/watch.pid" ]; then
     fi
     rm -f "$LOCAL/watch.pid"
 fi
+if [ -f "$LOCAL/bridge.pid" ]; then
+    kill "$(cat "$LOCAL/bridge.pid")" 2>/dev/null || true
+    rm -f "$LOCAL/bridge.pid"
+fi
 pkill -f "cargo-lambda lambda watch" 2>/dev/null || true
 bash "$ROOT/scripts/moto.sh" stop

@@ -4,15 +4,18 @@
 # disturbs a running `make dev`.   e2e-stack.sh start | stop
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-E2E_DB=eventhost_e2e
+E2E_DB="${E2E_DB:-eventhost_e2e}"
 E2E_PORT="${E2E_PORT:-9100}"
 pidfile="$LOCAL/e2e-watch.pid"
+bridge_pidfile="$LOCAL/e2e-bridge.pid"
 
 stop() {
-    if [ -f "$pidfile" ]; then
-        kill "$(cat "$pidfile")" 2>/dev/null || true
-        rm -f "$pidfile"
-    fi
+    for file in "$pidfile" "$bridge_pidfile"; do
+        if [ -f "$file" ]; then
+            kill "$(cat "$file")" 2>/dev/null || true
+            rm -f "$file"
+        fi
+    done
     pkill -f "cargo-lambda lambda watch.*--invoke-port $E2E_PORT" 2>/dev/null || true
 }
 
@@ -28,6 +31,8 @@ start)
     sed "s#/$DEV_DB\$#/$E2E_DB#" "$LOCAL/dev.env" > "$LOCAL/e2e.env"
     # The e2e run drives many logins from one machine: relax the per-IP code limit.
     echo "OTP_MAX_PER_IP_PER_HOUR=1000" >> "$LOCAL/e2e.env"
+    # Short holds, so a test can watch one expire through the queue.
+    echo "HOLD_SECONDS=6" >> "$LOCAL/e2e.env"
     (set -a; source "$LOCAL/e2e.env"; set +a; cargo run -q -p migrate >/dev/null)
     say "starting cargo lambda watch on 127.0.0.1:$E2E_PORT for the end-to-end tests"
     cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$E2E_PORT" \
@@ -36,7 +41,13 @@ start)
     # The first call of each function compiles it; wait until the router answers.
     for _ in $(seq 1 300); do
         code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$E2E_PORT/v1/interests" || true)
-        [ "$code" = 200 ] && exit 0
+        if [ "$code" = 200 ]; then
+            cargo build -q -p sqs-bridge
+            (set -a; source "$LOCAL/e2e.env"; set +a; LAMBDA_INVOKE_URL="http://127.0.0.1:$E2E_PORT" exec target/debug/sqs-bridge) \
+                >"$LOCAL/e2e-bridge.log" 2>&1 &
+            echo $! > "$bridge_pidfile"
+            exit 0
+        fi
         sleep 1
     done
     warn "the e2e stack did not answer; see $LOCAL/e2e-watch.log"

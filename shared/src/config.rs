@@ -275,13 +275,21 @@ impl Config {
                 max_attempts_per_code: 5,
             },
             attendance: AttendanceSettings {
-                hold_time: Duration::from_secs(
-                    60 * bounded(
-                        parse_or(get("HOLD_MINUTES"), "HOLD_MINUTES", 15)?,
-                        "HOLD_MINUTES",
-                        1..=120,
-                    )?,
-                ),
+                // HOLD_SECONDS (local stacks and end-to-end tests) overrides HOLD_MINUTES.
+                hold_time: match get("HOLD_SECONDS") {
+                    Some(raw) => Duration::from_secs(bounded(
+                        parse_or(Some(raw), "HOLD_SECONDS", 900)?,
+                        "HOLD_SECONDS",
+                        5..=7200,
+                    )?),
+                    None => Duration::from_secs(
+                        60 * bounded(
+                            parse_or(get("HOLD_MINUTES"), "HOLD_MINUTES", 15)?,
+                            "HOLD_MINUTES",
+                            1..=120,
+                        )?,
+                    ),
+                },
                 ticket_key: SecretString::from(get("TICKET_SIGNING_KEY").unwrap_or_else(|| {
                     // Domain-separated from the token key when no own key is configured.
                     format!("ticket-key:{signing_key}")

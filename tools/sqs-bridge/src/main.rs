@@ -1,0 +1,148 @@
+//! The local event-source bridge. In AWS, event source mappings poll SQS and invoke the workers,
+//! and EventBridge Scheduler fires the sweep. Locally this binary does the same against moto and
+//! `cargo lambda watch`: it long-polls each queue, invokes the mapped function with a real SQS
+//! batch event, deletes only the messages the function did not report as failed (so failures
+//! come back after the visibility timeout and reach the DLQ after `maxReceiveCount`), and fires
+//! each schedule every minute. The queue → function mapping is read from template.yaml, so local
+//! and cloud cannot drift.
+
+mod mapping;
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use aws_sdk_sqs::types::DeleteMessageBatchRequestEntry;
+use serde_json::{json, Value};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    shared::telemetry::init();
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let template = std::env::var("TEMPLATE_PATH").unwrap_or_else(|_| "template.yaml".into());
+    let invoke_base =
+        std::env::var("LAMBDA_INVOKE_URL").unwrap_or_else(|_| "http://127.0.0.1:9000".into());
+    let prefix = std::env::var("LOCAL_QUEUE_PREFIX").unwrap_or_else(|_| "eventhost-".into());
+    let mapping = mapping::read(
+        &std::fs::read_to_string(&template).with_context(|| format!("reading {template}"))?,
+    )?;
+    let config = shared::Config::from_env()?;
+    let sqs = aws_sdk_sqs::Client::new(&shared::aws::sdk_config(&config.aws).await);
+    let http = reqwest::Client::new();
+    let mut queues = Vec::new();
+    for source in &mapping.queues {
+        let name = format!("{prefix}{}", source.local_name);
+        let url = sqs
+            .get_queue_url()
+            .queue_name(&name)
+            .send()
+            .await
+            .with_context(|| format!("queue {name}"))?
+            .queue_url
+            .unwrap_or_default();
+        tracing::info!(queue = %name, function = %source.function, "bridging");
+        queues.push((url, source.clone()));
+    }
+    let mut last_schedule = Instant::now() - Duration::from_secs(3600);
+    loop {
+        if last_schedule.elapsed() >= Duration::from_secs(60) {
+            last_schedule = Instant::now();
+            for schedule in &mapping.schedules {
+                if let Err(err) =
+                    invoke(&http, &invoke_base, &schedule.function, &schedule.input).await
+                {
+                    tracing::warn!(function = %schedule.function, error = %format!("{err:#}"), "schedule invoke failed");
+                }
+            }
+        }
+        for (url, source) in &queues {
+            if let Err(err) = pump(&sqs, &http, &invoke_base, url, source).await {
+                tracing::warn!(function = %source.function, error = %format!("{err:#}"), "delivery failed");
+            }
+        }
+    }
+}
+
+async fn invoke(
+    http: &reqwest::Client,
+    base: &str,
+    function: &str,
+    payload: &Value,
+) -> anyhow::Result<Value> {
+    let response = http
+        .post(format!(
+            "{base}/2015-03-31/functions/{function}/invocations"
+        ))
+        .json(payload)
+        .timeout(Duration::from_secs(120))
+        .send()
+        .await?;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    anyhow::ensure!(status.is_success(), "{function} answered {status}: {body}");
+    Ok(body)
+}
+
+async fn pump(
+    sqs: &aws_sdk_sqs::Client,
+    http: &reqwest::Client,
+    base: &str,
+    url: &str,
+    source: &mapping::QueueSource,
+) -> anyhow::Result<()> {
+    let received = sqs
+        .receive_message()
+        .queue_url(url)
+        .max_number_of_messages(source.batch_size.clamp(1, 10))
+        .wait_time_seconds(1)
+        .send()
+        .await?;
+    let messages = received.messages.unwrap_or_default();
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let records: Vec<Value> = messages
+        .iter()
+        .map(|m| {
+            json!({
+                "messageId": m.message_id, "receiptHandle": m.receipt_handle, "body": m.body,
+                "attributes": {}, "messageAttributes": {}, "md5OfBody": m.md5_of_body,
+                "eventSource": "aws:sqs", "eventSourceARN": format!("arn:aws:sqs:local:000000000000:{}", source.local_name),
+                "awsRegion": "local"
+            })
+        })
+        .collect();
+    // A failed invocation fails the whole batch: nothing is deleted, everything comes back.
+    let response = invoke(http, base, &source.function, &json!({ "Records": records })).await?;
+    let failed: Vec<String> = response["batchItemFailures"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .filter_map(|i| i["itemIdentifier"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let done: Vec<DeleteMessageBatchRequestEntry> = messages
+        .iter()
+        .filter(|m| {
+            !failed
+                .iter()
+                .any(|f| Some(f.as_str()) == m.message_id.as_deref())
+        })
+        .enumerate()
+        .filter_map(|(i, m)| {
+            DeleteMessageBatchRequestEntry::builder()
+                .id(i.to_string())
+                .receipt_handle(m.receipt_handle.clone()?)
+                .build()
+                .ok()
+        })
+        .collect();
+    if !done.is_empty() {
+        sqs.delete_message_batch()
+            .queue_url(url)
+            .set_entries(Some(done))
+            .send()
+            .await?;
+    }
+    Ok(())
+}
