@@ -1,12 +1,13 @@
 //! The in-app inbox: notification rows written by notification-worker from queue messages
 //! (idempotently), and read by their recipient.
 
-use deadpool_postgres::GenericClient;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::auth::{active_user_id, Caller};
+use crate::aws::sns::SmsSender;
 use crate::cursor::{self, Page};
+use crate::domain::PhoneNumber;
 use crate::error::{ApiError, FieldError};
 use crate::http::ApiRequest;
 use crate::state::AppState;
@@ -66,9 +67,16 @@ pub fn wording(kind: &str, event_title: &str, payload: &Value) -> Option<(String
     Some((title.to_owned(), message))
 }
 
-/// Writes the notifications of one queue message; a redelivered message writes nothing new.
-/// Returns how many rows were created.
-pub async fn deliver(client: &impl GenericClient, payload: &Value) -> anyhow::Result<u64> {
+/// Kinds that also go out by SMS: both need the guest's attention within minutes.
+pub const SMS_KINDS: &[&str] = &["hold_created", "event_cancelled"];
+
+/// Writes the notifications of one queue message and sends the SMS ones; a redelivered message
+/// writes and sends nothing new. Returns how many rows were created.
+pub async fn deliver(
+    client: &mut deadpool_postgres::Client,
+    sms: &dyn SmsSender,
+    payload: &Value,
+) -> anyhow::Result<u64> {
     let kind = payload["kind"]
         .as_str()
         .ok_or_else(|| anyhow::anyhow!("message without kind"))?;
@@ -76,8 +84,9 @@ pub async fn deliver(client: &impl GenericClient, payload: &Value) -> anyhow::Re
         .as_str()
         .ok_or_else(|| anyhow::anyhow!("message without message_id"))?;
     let event: Option<Uuid> = payload["event_id"].as_str().and_then(|e| e.parse().ok());
+    let tx = client.transaction().await?;
     let title: String = match event {
-        Some(event) => client
+        Some(event) => tx
             .query_opt("SELECT title FROM event WHERE uuid = $1", &[&event])
             .await?
             .map(|r| r.get(0))
@@ -97,17 +106,28 @@ pub async fn deliver(client: &impl GenericClient, payload: &Value) -> anyhow::Re
         .unwrap_or_default();
     let sender: Option<Uuid> = payload["sender_id"].as_str().and_then(|s| s.parse().ok());
     let metadata = json!({ "details": payload });
-    let created = client
-        .execute(
-            "INSERT INTO notification (recipient_id, sender_id, notification_type, title, message, reference_type, \
-                                       reference_id, metadata, dedupe_key) \
-             SELECT u.id, (SELECT id FROM auth_user WHERE uuid = $2), $3, $4, $5, 'event', $6, $7, $8 || ':' || u.uuid \
-             FROM auth_user u WHERE u.uuid = ANY($1) AND u.is_active \
-             ON CONFLICT (dedupe_key) DO NOTHING",
+    let created = tx
+        .query(
+            "WITH n AS (INSERT INTO notification (recipient_id, sender_id, notification_type, title, message, reference_type, \
+                                                  reference_id, metadata, dedupe_key) \
+                        SELECT u.id, (SELECT id FROM auth_user WHERE uuid = $2), $3, $4, $5, 'event', $6, $7, $8 || ':' || u.uuid \
+                        FROM auth_user u WHERE u.uuid = ANY($1) AND u.is_active \
+                        ON CONFLICT (dedupe_key) DO NOTHING RETURNING recipient_id) \
+             SELECT p.phone_number FROM n LEFT JOIN user_profile p ON p.user_id = n.recipient_id",
             &[&recipients, &sender, &kind, &heading, &text, &event, &metadata, &message_id],
         )
         .await?;
-    Ok(created)
+    if SMS_KINDS.contains(&kind) {
+        for row in &created {
+            let phone: Option<String> = row.get(0);
+            if let Some(phone) = phone.and_then(|p| PhoneNumber::parse(&p).ok()) {
+                // A failed SMS fails the message: nothing is committed and SQS redelivers it.
+                sms.send(&phone, &text).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(created.len() as u64)
 }
 
 const NOTIFICATION_JSON: &str = "jsonb_build_object('notification_id', n.uuid, 'type', n.notification_type, 'title', n.title, \

@@ -398,3 +398,139 @@ async fn the_sweep_republishes_what_failed_and_expires_what_the_queue_missed() {
         .iter()
         .all(|b| serde_json::from_str::<Value>(b).unwrap()["message_id"].is_string()));
 }
+
+#[tokio::test]
+async fn the_pay_now_notice_also_goes_by_sms_once() {
+    let app = spawn_app().await;
+    let host = app.quick_user("+919800000001", Some("female")).await;
+    let guest = app.quick_user("+919800000002", Some("male")).await;
+    let event_id = published_event(
+        &app,
+        &host,
+        json!({"is_paid": true, "ticket_price": "100.00"}),
+    )
+    .await;
+    let request = request_join(&app, &guest, &event_id, 1).await;
+    accept(&app, &host, request.body["request_id"].as_str().unwrap()).await;
+    let messages: Vec<SqsMessage> = queued(&app, "notification")
+        .await
+        .iter()
+        .map(|(id, body)| message(id, body))
+        .collect();
+    let redelivered: Vec<SqsMessage> = messages.iter().chain(messages.iter()).cloned().collect();
+    let response = notification_worker::handle(
+        &app.state,
+        LambdaEvent::new(batch(redelivered), Context::default()),
+    )
+    .await
+    .unwrap();
+    assert!(response.batch_item_failures.is_empty());
+    let sent = app.sms.sent.lock().unwrap().clone();
+    assert_eq!(
+        sent.len(),
+        1,
+        "only the hold notice goes by SMS, and only once: {sent:?}"
+    );
+    assert_eq!(sent[0].0, "+919800000002");
+    assert!(sent[0].1.contains("pay within 15 minutes"), "{}", sent[0].1);
+
+    // A failing SMS fails the message: no row is kept, so the retry sends it.
+    let app = spawn_app().await;
+    let host = app.quick_user("+919800000001", Some("female")).await;
+    let guest = app.quick_user("+919800000002", Some("male")).await;
+    let event_id = published_event(
+        &app,
+        &host,
+        json!({"is_paid": true, "ticket_price": "100.00"}),
+    )
+    .await;
+    let request = request_join(&app, &guest, &event_id, 1).await;
+    accept(&app, &host, request.body["request_id"].as_str().unwrap()).await;
+    let hold_notice: Vec<SqsMessage> = queued(&app, "notification")
+        .await
+        .iter()
+        .filter(|(_, body)| body.contains("hold_created"))
+        .map(|(id, body)| message(id, body))
+        .collect();
+    app.sms
+        .failing
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let response = notification_worker::handle(
+        &app.state,
+        LambdaEvent::new(batch(hold_notice.clone()), Context::default()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.batch_item_failures.len(), 1);
+    app.sms
+        .failing
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    let response = notification_worker::handle(
+        &app.state,
+        LambdaEvent::new(batch(hold_notice), Context::default()),
+    )
+    .await
+    .unwrap();
+    assert!(response.batch_item_failures.is_empty());
+    assert_eq!(app.sms.count(), 1);
+    let rows: i64 = app
+        .db
+        .query_one(
+            "SELECT count(*) FROM notification WHERE notification_type = 'hold_created'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(rows, 1);
+}
+
+#[tokio::test]
+async fn reminders_go_out_24_hours_and_2_hours_before_once_each() {
+    let app = spawn_app().await;
+    let host = app.quick_user("+919800000001", Some("female")).await;
+    let guest = app.quick_user("+919800000002", Some("male")).await;
+    let event_id = published_event(&app, &host, json!({})).await;
+    let request = request_join(&app, &guest, &event_id, 1).await;
+    accept(&app, &host, request.body["request_id"].as_str().unwrap()).await;
+    let reminders = || async {
+        app.db
+            .query("SELECT payload->>'before' FROM outbox_message WHERE payload->>'kind' = 'event_reminder' ORDER BY id", &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect::<Vec<_>>()
+    };
+    shared::attendance::expiry::queue_reminders(&app.state)
+        .await
+        .unwrap();
+    assert!(reminders().await.is_empty(), "ten days out: nothing yet");
+    let move_to = |hours: i64| {
+        let app = &app;
+        async move {
+            app.db
+                .execute(
+                    "UPDATE event SET timezone = 'UTC', event_date = (now() + make_interval(hours => $1::int))::date, \
+                            start_time = (now() + make_interval(hours => $1::int))::time",
+                    &[&(hours as i32)],
+                )
+                .await
+                .unwrap();
+        }
+    };
+    move_to(20).await;
+    for _ in 0..2 {
+        shared::attendance::expiry::queue_reminders(&app.state)
+            .await
+            .unwrap();
+    }
+    assert_eq!(reminders().await, vec!["24h"]);
+    move_to(1).await;
+    for _ in 0..2 {
+        shared::attendance::expiry::queue_reminders(&app.state)
+            .await
+            .unwrap();
+    }
+    assert_eq!(reminders().await, vec!["24h", "2h"]);
+}

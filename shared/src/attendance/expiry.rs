@@ -124,8 +124,39 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
     Ok(())
 }
 
-/// The one-minute sweep: expires every lapsed hold the queue missed, republishes outbox
-/// messages left unsent, and retries pending refunds. Returns (holds expired, messages sent).
+/// Queues the reminders due now — 24 hours and 2 hours before the start — each once per
+/// attendee (a flag per reminder is set in the same transaction). Returns outbox ids.
+pub async fn queue_reminders(state: &AppState) -> Result<Vec<i64>, ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let mut ids = Vec::new();
+    for (column, label, window) in [
+        ("reminder_24h_sent_at", "24h", "e.starts_at > now() + interval '2 hours' AND e.starts_at <= now() + interval '24 hours'"),
+        ("reminder_2h_sent_at", "2h", "e.starts_at > now() AND e.starts_at <= now() + interval '2 hours'"),
+    ] {
+        let rows = tx
+            .query(
+                &format!(
+                    "WITH due AS (UPDATE event_attendee a SET {column} = now() FROM event e \
+                                  WHERE e.id = a.event_id AND a.status = 'going' AND e.is_active AND a.{column} IS NULL AND {window} \
+                                  RETURNING e.uuid AS event_uuid, a.user_id) \
+                     SELECT d.event_uuid, array_agg(u.uuid) FROM due d JOIN auth_user u ON u.id = d.user_id GROUP BY d.event_uuid"
+                ),
+                &[],
+            )
+            .await?;
+        for row in rows {
+            let (event, recipients): (Uuid, Vec<Uuid>) = (row.get(0), row.get(1));
+            ids.extend(notify::queue(&tx, "event_reminder", event, None, &recipients, json!({ "before": label })).await?);
+        }
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// The one-minute sweep: expires every lapsed hold the queue missed, queues due reminders,
+/// republishes outbox messages left unsent, and retries pending refunds.
+/// Returns (holds expired, messages sent).
 pub async fn sweep(state: &AppState) -> Result<(usize, usize), ApiError> {
     let client = state.pool.get().await?;
     let lapsed: Vec<Uuid> = client
@@ -152,6 +183,7 @@ pub async fn sweep(state: &AppState) -> Result<(usize, usize), ApiError> {
         .map(|r| r.get(0))
         .collect();
     ids.extend(unsent);
+    ids.extend(queue_reminders(state).await?);
     let sent = outbox::publish(
         &state.pool,
         state.queue.as_ref(),
