@@ -25,8 +25,8 @@ bash scripts/moto.sh start
 
 export TEST_DATABASE_ADMIN_URL="$PG_ADMIN_URL"
 export TEST_AWS_ENDPOINT_URL="$MOTO_URL"
-say "cargo test: unit tests of every crate"
-cargo test --workspace --exclude api-tests --lib --bins
+say "cargo test: unit tests of every crate, and the SQS bridge against moto"
+cargo test --workspace --exclude api-tests
 say "end-to-end tests through cargo lambda watch + moto"
 bash scripts/e2e-stack.sh start
 trap 'bash "$ROOT/scripts/e2e-stack.sh" stop' EXIT
