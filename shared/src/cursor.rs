@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, FieldError};
+use crate::http::ApiRequest;
 
 /// Encodes a sort key as an opaque cursor.
 pub fn encode<K: Serialize>(key: &K) -> String {
@@ -45,5 +46,42 @@ impl<T> Page<T> {
             items: rows,
             next_cursor,
         }
+    }
+}
+
+/// The keyset of every time-ordered list here: (timestamp, public uuid).
+pub type TimeKey = (chrono::DateTime<chrono::Utc>, uuid::Uuid);
+
+/// Reads `?limit=` and `?cursor=` (a `TimeKey`), recording a bad one in `errors`.
+pub fn window(req: &ApiRequest, errors: &mut Vec<FieldError>) -> (i64, Option<TimeKey>) {
+    let limit = req.page_limit().unwrap_or_else(|_| {
+        errors.push(FieldError::new(
+            "limit",
+            "must be a whole number from 1 to 100",
+        ));
+        20
+    });
+    let after = req
+        .query_param("cursor")
+        .and_then(|raw| match decode::<TimeKey>(raw) {
+            Ok(key) => Some(key),
+            Err(_) => {
+                errors.push(FieldError::new("cursor", "is not a valid cursor"));
+                None
+            }
+        });
+    (limit, after)
+}
+
+/// A page of JSON items from rows of (item, timestamp, uuid) fetched with `limit + 1`.
+pub fn json_page(rows: &[tokio_postgres::Row], limit: i64) -> Page<serde_json::Value> {
+    let keyed: Vec<(serde_json::Value, TimeKey)> = rows
+        .iter()
+        .map(|r| (r.get(0), (r.get(1), r.get(2))))
+        .collect();
+    let page = Page::from_rows(keyed, limit, |(_, key)| *key);
+    Page {
+        items: page.items.into_iter().map(|(item, _)| item).collect(),
+        next_cursor: page.next_cursor,
     }
 }

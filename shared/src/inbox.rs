@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::auth::{active_user_id, Caller};
 use crate::aws::sns::SmsSender;
-use crate::cursor::{self, Page};
+use crate::cursor;
 use crate::domain::PhoneNumber;
 use crate::error::{ApiError, FieldError};
 use crate::http::ApiRequest;
@@ -146,24 +146,7 @@ pub async fn list(state: &AppState, caller: &Caller, req: &ApiRequest) -> Result
             false
         }
     };
-    let limit = req.page_limit().unwrap_or_else(|_| {
-        errors.push(FieldError::new(
-            "limit",
-            "must be a whole number from 1 to 100",
-        ));
-        20
-    });
-    let after = match req
-        .query_param("cursor")
-        .map(cursor::decode::<(chrono::DateTime<chrono::Utc>, Uuid)>)
-        .transpose()
-    {
-        Ok(after) => after,
-        Err(_) => {
-            errors.push(FieldError::new("cursor", "is not a valid cursor"));
-            None
-        }
-    };
+    let (limit, after) = cursor::window(req, &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -192,12 +175,8 @@ pub async fn list(state: &AppState, caller: &Caller, req: &ApiRequest) -> Result
             .await?
             .get(0),
     };
-    let keyed: Vec<(Value, chrono::DateTime<chrono::Utc>, Uuid)> = rows
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
-    let page = Page::from_rows(keyed, limit, |(_, t, u)| (*t, *u));
-    let items: Vec<Value> = page.items.into_iter().map(|(v, _, _)| v).collect();
+    let page = cursor::json_page(&rows, limit);
+    let items = page.items;
     Ok(json!({ "items": items, "next_cursor": page.next_cursor, "unread_count": unread }))
 }
 

@@ -43,14 +43,10 @@ pub async fn guest_list(
 ) -> Result<Vec<Guest>, ApiError> {
     let client = state.pool.get().await?;
     let caller_id = active_user_id(&client, caller).await?;
-    let condition = if key.parse::<Uuid>().is_ok() {
-        "uuid = $1::text::uuid"
-    } else {
-        "slug = $1::text"
-    };
+    let condition = crate::events::repo::key_condition(key);
     let event = client
         .query_opt(
-            &format!("SELECT id, is_published FROM event WHERE {condition}"),
+            &format!("SELECT e.id, e.is_published FROM event e WHERE {condition}"),
             &[&key],
         )
         .await?
@@ -144,14 +140,10 @@ pub async fn check_in(
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
     let caller_id = active_user_id(&tx, caller).await?;
-    let condition = if key.parse::<Uuid>().is_ok() {
-        "uuid = $1::text::uuid"
-    } else {
-        "slug = $1::text"
-    };
+    let condition = crate::events::repo::key_condition(key);
     let event = tx
         .query_opt(
-            &format!("SELECT id, uuid FROM event WHERE {condition}"),
+            &format!("SELECT e.id, e.uuid FROM event e WHERE {condition}"),
             &[&key],
         )
         .await?

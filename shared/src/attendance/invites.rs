@@ -101,13 +101,9 @@ pub async fn create(
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
     let caller_id = active_user_id(&tx, caller).await?;
-    let condition = if key.parse::<Uuid>().is_ok() {
-        "uuid = $1::text::uuid"
-    } else {
-        "slug = $1::text"
-    };
+    let condition = crate::events::repo::key_condition(key);
     let row = tx
-        .query_opt(&format!("SELECT id, uuid, host_id, is_active AND starts_at > now() FROM event WHERE {condition}"), &[&key])
+        .query_opt(&format!("SELECT e.id, e.uuid, e.host_id, e.is_active AND e.starts_at > now() FROM event e WHERE {condition}"), &[&key])
         .await?
         .ok_or_else(|| ApiError::not_found("The event"))?;
     let (event_id, event_uuid, host_id, open): (i64, Uuid, i64, bool) =

@@ -153,11 +153,7 @@ pub async fn check_joiner(
 }
 
 async fn event_id_for(tx: &impl GenericClient, key: &str, viewer: i64) -> Result<i64, ApiError> {
-    let condition = if key.parse::<Uuid>().is_ok() {
-        "e.uuid = $1::text::uuid"
-    } else {
-        "e.slug = $1::text"
-    };
+    let condition = crate::events::repo::key_condition(key);
     tx.query_opt(
         &format!(
             "SELECT e.id FROM event e WHERE {condition} AND (e.is_published OR e.host_id = $2 \
@@ -554,24 +550,7 @@ pub async fn list_for_event(
     if status.is_some_and(|s| !STATUSES.contains(&s)) {
         errors.push(FieldError::new("status", "is not a request status"));
     }
-    let limit = req.page_limit().unwrap_or_else(|_| {
-        errors.push(FieldError::new(
-            "limit",
-            "must be a whole number from 1 to 100",
-        ));
-        20
-    });
-    let after = match req
-        .query_param("cursor")
-        .map(cursor::decode::<(chrono::DateTime<chrono::Utc>, Uuid)>)
-        .transpose()
-    {
-        Ok(after) => after,
-        Err(_) => {
-            errors.push(FieldError::new("cursor", "is not a valid cursor"));
-            None
-        }
-    };
+    let (limit, after) = cursor::window(req, &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -596,13 +575,5 @@ pub async fn list_for_event(
             &[&event_id, &status, &after_time, &after_uuid, &(limit + 1)],
         )
         .await?;
-    let keyed: Vec<(Value, chrono::DateTime<chrono::Utc>, Uuid)> = rows
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
-    let page = Page::from_rows(keyed, limit, |(_, t, u)| (*t, *u));
-    Ok(Page {
-        items: page.items.into_iter().map(|(v, _, _)| v).collect(),
-        next_cursor: page.next_cursor,
-    })
+    Ok(cursor::json_page(&rows, limit))
 }

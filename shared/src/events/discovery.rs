@@ -42,12 +42,6 @@ pub struct FeedFilters {
     pub after: Option<(DateTime<Utc>, Uuid)>,
 }
 
-fn parse_cursor(req: &ApiRequest) -> Result<Option<(DateTime<Utc>, Uuid)>, ApiError> {
-    req.query_param("cursor")
-        .map(cursor::decode::<(DateTime<Utc>, Uuid)>)
-        .transpose()
-}
-
 impl FeedFilters {
     /// Reads the query string; every bad parameter is named in one 422.
     pub fn parse(req: &ApiRequest) -> Result<Self, ApiError> {
@@ -128,17 +122,7 @@ impl FeedFilters {
                 filters.q = Some(q.to_owned());
             }
         }
-        match req.page_limit() {
-            Ok(limit) => filters.limit = limit,
-            Err(_) => errors.push(FieldError::new(
-                "limit",
-                "must be a whole number from 1 to 100",
-            )),
-        }
-        match parse_cursor(req) {
-            Ok(after) => filters.after = after,
-            Err(_) => errors.push(FieldError::new("cursor", "is not a valid cursor")),
-        }
+        (filters.limit, filters.after) = cursor::window(req, &mut errors);
         if errors.is_empty() {
             Ok(filters)
         } else {
@@ -253,18 +237,6 @@ pub fn feed_query(
     (sql, params)
 }
 
-fn page_from_rows(rows: Vec<tokio_postgres::Row>, limit: i64) -> Page<Value> {
-    let keyed: Vec<(Value, DateTime<Utc>, Uuid)> = rows
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
-    let page = Page::from_rows(keyed, limit, |(_, starts_at, uuid)| (*starts_at, *uuid));
-    Page {
-        items: page.items.into_iter().map(|(item, _, _)| item).collect(),
-        next_cursor: page.next_cursor,
-    }
-}
-
 /// One page of the discovery feed: published, active, future events, soonest first.
 pub async fn feed(
     client: &impl GenericClient,
@@ -276,7 +248,7 @@ pub async fn feed(
         .map(|p| p.as_ref() as &(dyn ToSql + Sync))
         .collect();
     let rows = client.query(&sql, &refs).await?;
-    Ok(page_from_rows(rows, filters.limit))
+    Ok(cursor::json_page(&rows, filters.limit))
 }
 
 /// Which of the caller's events to list.
@@ -296,8 +268,11 @@ pub async fn mine(
     upcoming: bool,
     req: &ApiRequest,
 ) -> Result<Page<Value>, ApiError> {
-    let limit = req.page_limit()?;
-    let after = parse_cursor(req)?;
+    let mut errors = Vec::new();
+    let (limit, after) = cursor::window(req, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
     let membership = match role {
         MyRole::Hosting => "(e.host_id = $1 OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = $1))",
         MyRole::Attending => "EXISTS (SELECT 1 FROM event_attendee a WHERE a.event_id = e.id AND a.user_id = $1 AND a.status IN ('going', 'checked_in'))",
@@ -320,5 +295,5 @@ pub async fn mine(
     let rows = client
         .query(&sql, &[&user_id, &(limit + 1), &starts_at, &uuid])
         .await?;
-    Ok(page_from_rows(rows, limit))
+    Ok(cursor::json_page(&rows, limit))
 }

@@ -38,8 +38,9 @@ pub struct EventForEdit {
     pub fields: EventFields,
 }
 
-/// The WHERE condition finding an event by `$1`: its uuid, or else its slug.
-fn key_condition(key: &str) -> &'static str {
+/// The WHERE condition finding event `e` by `$1`: its uuid, or else its slug (the path's
+/// `{event_id}` may be either).
+pub fn key_condition(key: &str) -> &'static str {
     if key.parse::<Uuid>().is_ok() {
         "e.uuid = $1::text::uuid"
     } else {
