@@ -18,6 +18,7 @@ pub mod http;
 pub mod idempotency;
 pub mod inbox;
 pub mod interests;
+pub mod metrics;
 pub mod migrations;
 pub mod notify;
 pub mod outbox;

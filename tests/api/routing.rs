@@ -209,12 +209,22 @@ fn every_function_binary_exists_in_template_yaml() {
 
 #[test]
 fn deployed_functions_take_real_payments_never_the_sandbox() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml")).unwrap();
     let template: Value = serde_norway::from_str(&text).unwrap();
     let env = &template["Globals"]["Function"]["Environment"]["Variables"];
     assert_eq!(env["PAYMENT_PROVIDER"].as_str(), Some("razorpay"));
-    for secret in ["DATABASE_URL", "TOKEN_SIGNING_KEY", "TICKET_SIGNING_KEY", "RAZORPAY_KEY_SECRET", "RAZORPAY_WEBHOOK_SECRET"] {
+    for secret in [
+        "DATABASE_URL",
+        "TOKEN_SIGNING_KEY",
+        "TICKET_SIGNING_KEY",
+        "RAZORPAY_KEY_SECRET",
+        "RAZORPAY_WEBHOOK_SECRET",
+    ] {
         let value = serde_norway::to_string(&env[secret]).unwrap();
-        assert!(value.contains("resolve:secretsmanager"), "{secret} must come from Secrets Manager, got {value}");
+        assert!(
+            value.contains("resolve:secretsmanager"),
+            "{secret} must come from Secrets Manager, got {value}"
+        );
     }
 }

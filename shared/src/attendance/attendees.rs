@@ -236,6 +236,7 @@ pub async fn check_in(
     )
     .await?;
     tx.commit().await?;
+    crate::metrics::emit("check_in");
     Ok(
         json!({ "attendee_id": attendee, "user_id": guest, "name": name, "seats": seats, "status": "checked_in", "checked_in_at": checked_in_at }),
     )

@@ -76,6 +76,7 @@ pub async fn expire_hold(state: &AppState, reservation_key: Uuid) -> Result<Vec<
     )
     .await?;
     tx.commit().await?;
+    crate::metrics::emit("hold_expired");
     Ok(outbox_ids)
 }
 

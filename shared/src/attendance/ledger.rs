@@ -177,6 +177,8 @@ pub async fn admit(
         )
         .await?,
     );
+    // Counted at the write: every caller commits right after.
+    crate::metrics::emit("seats_held");
     Ok((
         Admission::Hold {
             reservation_key,

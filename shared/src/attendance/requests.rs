@@ -268,6 +268,7 @@ pub async fn create(
     .await?;
     let body = request_json(&tx, request_row).await?;
     tx.commit().await?;
+    crate::metrics::emit("request_created");
     Ok(Outcome { body, outbox })
 }
 

@@ -103,6 +103,7 @@ pub async fn request_code(
         repo::retire(&client, code_id).await?;
         return Err(ApiError::Unavailable(err.context("sending the login code")));
     }
+    crate::metrics::emit("otp_sent");
     Ok(CodeSent {
         expires_in: settings.ttl.as_secs(),
         resend_after: settings.resend_after.as_secs(),

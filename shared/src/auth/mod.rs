@@ -24,6 +24,7 @@ pub fn authenticate(keys: &TokenKeys, req: &ApiRequest) -> Result<Caller, ApiErr
         .bearer_token()
         .ok_or_else(|| ApiError::unauthorized("A bearer access token is required."))?;
     let claims = keys.verify_access(token)?;
+    tracing::Span::current().record("user_id", tracing::field::display(claims.sub));
     Ok(Caller {
         user_id: claims.sub,
     })

@@ -81,20 +81,30 @@ impl<S: Send + Sync + 'static> Router<S> {
     }
 
     /// Runs the matching handler and renders any error as problem+json.
-    pub async fn dispatch(&self, state: Arc<S>, mut req: ApiRequest) -> Response<Body> {
+    pub async fn dispatch(&self, state: Arc<S>, req: ApiRequest) -> Response<Body> {
+        // Every line logged while handling carries the request id, the route and, once the
+        // caller is authenticated, the user id (recorded by `auth::authenticate`).
+        let span = tracing::info_span!(
+            "request",
+            request_id = %req.request_id,
+            route = tracing::field::Empty,
+            user_id = tracing::field::Empty
+        );
+        self.dispatch_in_span(state, req).instrument(span).await
+    }
+
+    async fn dispatch_in_span(&self, state: Arc<S>, mut req: ApiRequest) -> Response<Body> {
         let request_id = req.request_id.clone();
         let started = Instant::now();
-        let (route, result) = match self.matcher.at(&req.path) {
-            Err(_) => (
-                None,
-                Err(ApiError::client(
-                    http::StatusCode::NOT_FOUND,
-                    "route_not_found",
-                    "No route matches this path.",
-                )),
-            ),
+        let result = match self.matcher.at(&req.path) {
+            Err(_) => Err(ApiError::client(
+                http::StatusCode::NOT_FOUND,
+                "route_not_found",
+                "No route matches this path.",
+            )),
             Ok(matched) => {
                 let index = *matched.value;
+                tracing::Span::current().record("route", self.paths[index]);
                 req.path_params = matched
                     .params
                     .iter()
@@ -102,14 +112,7 @@ impl<S: Send + Sync + 'static> Router<S> {
                     .collect::<HashMap<_, _>>();
                 let handlers = &self.handlers[index];
                 match handlers.iter().find(|(m, _)| *m == req.method) {
-                    Some((_, handler)) => {
-                        let span =
-                            tracing::info_span!("request", %request_id, route = self.paths[index]);
-                        (
-                            Some(self.paths[index]),
-                            handler(state, req).instrument(span).await,
-                        )
-                    }
+                    Some((_, handler)) => handler(state, req).await,
                     None => {
                         let mut err = ApiError::client(
                             http::StatusCode::METHOD_NOT_ALLOWED,
@@ -119,15 +122,13 @@ impl<S: Send + Sync + 'static> Router<S> {
                         if let ApiError::Client(p) = &mut err {
                             p.allow = handlers.iter().map(|(m, _)| m.clone()).collect();
                         }
-                        (Some(self.paths[index]), Err(err))
+                        Err(err)
                     }
                 }
             }
         };
         let response = result.unwrap_or_else(|err| err.into_response(&request_id));
         tracing::info!(
-            %request_id,
-            route = route.unwrap_or("-"),
             status = response.status().as_u16(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "handled"

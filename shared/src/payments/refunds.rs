@@ -83,6 +83,7 @@ pub async fn send(state: &AppState, refund_id: i64) -> Result<(), ApiError> {
             )
             .await?;
             tx.commit().await?;
+            crate::metrics::emit("refund");
             crate::outbox::publish(
                 &state.pool,
                 state.queue.as_ref(),

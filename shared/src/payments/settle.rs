@@ -172,6 +172,7 @@ pub async fn settle(
         },
     )
     .await?;
+    crate::metrics::emit("payment_captured");
     Ok((Settled::Paid, outbox))
 }
 
