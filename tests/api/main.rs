@@ -21,6 +21,7 @@ mod races;
 mod routing;
 mod sqs;
 mod telemetry;
+mod template;
 mod tokens;
 mod triggers;
 mod workers;
