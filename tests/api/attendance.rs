@@ -867,7 +867,7 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
     );
 
     // Inside the cutoff a guest gets nothing back, but the host cancelling always refunds.
-    app.db.execute("UPDATE event SET event_date = current_date, start_time = (now() AT TIME ZONE timezone + interval '2 hours')::time", &[]).await.unwrap();
+    app.db.execute("UPDATE event SET event_date = (now() AT TIME ZONE timezone + interval '2 hours')::date, start_time = (now() AT TIME ZONE timezone + interval '2 hours')::time", &[]).await.unwrap();
     let (_, attendee_b) = &attendees[1];
     let by_host = post(
         &app,
@@ -927,7 +927,7 @@ async fn a_late_guest_cancellation_queues_no_refund() {
                   o AS (INSERT INTO payment_order (order_reference, user_id, event_id, attendee_id, provider, seats, unit_price, base_amount, \
                                                    total_amount, status, paid_at) \
                         SELECT 'ORD-L', user_id, event_id, id, 'sandbox', 1, 250, 250, 250, 'paid', now() FROM a), \
-                  c AS (UPDATE event SET going_count = 1, event_date = current_date, \
+                  c AS (UPDATE event SET going_count = 1, event_date = (now() AT TIME ZONE timezone + interval '3 hours')::date, \
                                          start_time = (now() AT TIME ZONE timezone + interval '3 hours')::time) \
              SELECT uuid FROM a",
             &[&guest.user_id],

@@ -263,11 +263,20 @@ async fn hold_expiry_releases_once_promotes_the_waitlist_and_ignores_consumed_ho
         )
         .await
         .unwrap();
+    let b_key: uuid::Uuid = app
+        .db
+        .query_one(
+            "SELECT reservation_key FROM capacity_reservation WHERE status = 'consumed'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
     let (_, b_message) = queued(&app, "reservation_expiry")
         .await
         .into_iter()
-        .find(|(_, body)| !body.contains(&hold_message[20..60]))
-        .unwrap();
+        .find(|(_, body)| body.contains(&b_key.to_string()))
+        .expect("B's hold has its own expiry message");
     reservation_expiry::handle(
         &app.state,
         LambdaEvent::new(sqs(&b_message), Context::default()),
