@@ -270,7 +270,7 @@ async fn the_feed_query_is_index_driven_on_a_large_table() {
     let app = spawn_app().await;
     let host = app.login("+919876543210").await;
     published_event(&app, &host, json!({})).await;
-    // 200 000 events across a year, a tenth of them published, plus venues around Bengaluru.
+    // 1 000 000 events across a year, a tenth of them published, plus venues around Bengaluru.
     app.db
         .batch_execute(
             "INSERT INTO venue (name, latitude, longitude) \
@@ -280,7 +280,7 @@ async fn the_feed_query_is_index_driven_on_a_large_table() {
                       (ARRAY['party','picnic','travel','dinner','sports','music','workshop','other'])[1 + g % 8],
                       1 + g % 20000, current_date + (g % 365), '18:00', 50, g % 3 = 0, CASE WHEN g % 3 = 0 THEN 100 ELSE 0 END,
                       g % 10 = 0, CASE WHEN g % 10 = 0 THEN now() END, g % 50 <> 0
-               FROM generate_series(1, 200000) g;
+               FROM generate_series(1, 1000000) g;
              INSERT INTO event_interest_map (event_id, event_interest_id)
                SELECT e.id, 1 + e.id % 9 FROM event e;
              ANALYZE;",
