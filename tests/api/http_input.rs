@@ -145,3 +145,35 @@ fn a_page_keeps_limit_rows_and_points_past_the_last() {
     let last = Page::from_rows(vec![1, 2], 2, |n| *n);
     assert!(last.next_cursor.is_none());
 }
+
+#[tokio::test]
+async fn nul_characters_are_refused_with_the_field_named_never_a_500() {
+    let app = crate::helpers::spawn_app().await;
+    let user = app.login("+919876543210").await;
+    let response = app
+        .request(Method::PATCH, "/v1/me")
+        .bearer(&user.access_token)
+        .json(&serde_json::json!({"bio": "hello\u{0}world", "profile_pictures": ["https://a.example/x\u{0}.jpg"]}))
+        .send()
+        .await;
+    crate::helpers::assert_problem(
+        &response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let mut fields: Vec<&str> = response.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    fields.sort();
+    assert_eq!(fields, vec!["bio", "profile_pictures[0]"]);
+    let response = app
+        .request(Method::GET, "/v1/events?q=abc%00def")
+        .bearer(&user.access_token)
+        .send()
+        .await;
+    crate::helpers::assert_problem(&response, StatusCode::BAD_REQUEST, "malformed_request");
+    assert_eq!(response.body["errors"][0]["field"], "q");
+}

@@ -31,12 +31,60 @@ fn body_value(req: &ApiRequest) -> Result<serde_json::Value, ApiError> {
             "a JSON object is required",
         )]));
     }
-    serde_json::from_slice(&req.body).map_err(|e| {
+    let value: serde_json::Value = serde_json::from_slice(&req.body).map_err(|e| {
         ApiError::malformed(vec![FieldError::new(
             "body",
             format!("not valid JSON: {e}"),
         )])
-    })
+    })?;
+    // Postgres text cannot hold NUL; refuse it here, naming the field, rather than fail later.
+    let mut with_nul = Vec::new();
+    find_nul(&value, "", &mut with_nul);
+    if !with_nul.is_empty() {
+        return Err(ApiError::validation(
+            with_nul
+                .into_iter()
+                .map(|field| FieldError::new(field, "must not contain NUL characters"))
+                .collect(),
+        ));
+    }
+    Ok(value)
+}
+
+fn find_nul(value: &serde_json::Value, path: &str, found: &mut Vec<String>) {
+    let name = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(text) if text.contains('\0') => found.push(if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path.to_owned()
+        }),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                find_nul(
+                    item,
+                    &format!("{}[{i}]", if path.is_empty() { "body" } else { path }),
+                    found,
+                );
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                if key.contains('\0') {
+                    found.push(name(&key.replace('\0', "")));
+                } else {
+                    find_nul(item, &name(key), found);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Deserialises the whole body into `T`; a type or missing-field error names the field (422).

@@ -12,7 +12,7 @@ use lambda_http::{Body, Request, Response};
 use tracing::Instrument;
 
 use super::request::ApiRequest;
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 
 /// What a handler returns.
 pub type HandlerResult = Result<Response<Body>, ApiError>;
@@ -111,7 +111,18 @@ impl<S: Send + Sync + 'static> Router<S> {
                     .map(|(k, v)| (k.to_owned(), v.to_owned()))
                     .collect::<HashMap<_, _>>();
                 let handlers = &self.handlers[index];
+                let with_nul: Vec<FieldError> = req
+                    .path_params
+                    .iter()
+                    .chain(req.query.iter().map(|(k, v)| (k, v)))
+                    .filter(|(k, v)| k.contains('\0') || v.contains('\0'))
+                    .map(|(k, _)| {
+                        FieldError::new(k.replace('\0', ""), "must not contain NUL characters")
+                    })
+                    .collect();
                 match handlers.iter().find(|(m, _)| *m == req.method) {
+                    // Postgres text cannot hold NUL: refuse it before any handler runs.
+                    Some(_) if !with_nul.is_empty() => Err(ApiError::malformed(with_nul)),
                     Some((_, handler)) => handler(state, req).await,
                     None => {
                         let mut err = ApiError::client(
