@@ -54,4 +54,10 @@ impl AppState {
     pub fn from_env() -> anyhow::Result<Self> {
         Self::from_config(Config::from_env()?)
     }
+
+    /// Publishes committed outbox messages with this instance's queue publisher and queue URLs;
+    /// returns how many were sent (failures stay for the scheduled republish).
+    pub async fn publish_outbox(&self, ids: &[i64]) -> usize {
+        crate::outbox::publish(&self.pool, self.queue.as_ref(), &self.config.queues, ids).await
+    }
 }

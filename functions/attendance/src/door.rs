@@ -7,7 +7,7 @@ use lambda_http::{Body, Response};
 use shared::attendance::attendees;
 use shared::auth::authenticate;
 use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
-use shared::{outbox, ApiError, AppState};
+use shared::{ApiError, AppState};
 
 /// `GET /v1/events/{event_id}/attendees`: JSON, or CSV with `Accept: text/csv`.
 pub async fn guest_list(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
@@ -62,13 +62,7 @@ pub async fn cancel_attendance(state: Arc<AppState>, req: ApiRequest) -> Handler
     let caller = authenticate(&state.tokens, &req)?;
     let attendee = req.path_uuid("attendee_id", "The attendee")?;
     let outcome = attendees::cancel(&state, &caller, attendee, &req.request_id).await?;
-    outbox::publish(
-        &state.pool,
-        state.queue.as_ref(),
-        &state.config.queues,
-        &outcome.outbox,
-    )
-    .await;
+    state.publish_outbox(&outcome.outbox).await;
     if outcome.body["refund_queued"] == true {
         shared::payments::refunds::process_pending(&state).await?;
     }

@@ -7,16 +7,10 @@ use shared::attendance::invites::{self, NewInvite};
 use shared::attendance::requests::{self, Outcome};
 use shared::auth::authenticate;
 use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
-use shared::{idempotency, outbox, ApiError, AppState};
+use shared::{idempotency, ApiError, AppState};
 
 async fn answer(state: &AppState, status: StatusCode, outcome: Outcome) -> HandlerResult {
-    outbox::publish(
-        &state.pool,
-        state.queue.as_ref(),
-        &state.config.queues,
-        &outcome.outbox,
-    )
-    .await;
+    state.publish_outbox(&outcome.outbox).await;
     json_response(status, &outcome.body)
 }
 

@@ -10,7 +10,7 @@ use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
 use shared::AppState;
 
 async fn answer(state: &AppState, status: StatusCode, written: Written) -> HandlerResult {
-    service::publish_outbox(state, &written.outbox).await;
+    state.publish_outbox(&written.outbox).await;
     json_response(status, &written.detail)
 }
 

@@ -9,12 +9,8 @@ use shared::config::PaymentProviderKind;
 use shared::domain::money::parse_price;
 use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
 use shared::payments::{orders, refunds, settle, signature};
-use shared::{idempotency, outbox, ApiError, AppState};
+use shared::{idempotency, ApiError, AppState};
 use uuid::Uuid;
-
-async fn publish(state: &AppState, ids: &[i64]) {
-    outbox::publish(&state.pool, state.queue.as_ref(), &state.config.queues, ids).await;
-}
 
 /// `POST /v1/payments/orders` `{reservation_key}` → 201 (200 when the hold's order exists).
 /// Any amount in the body is ignored: the server computes every figure.
@@ -78,7 +74,7 @@ pub async fn verify(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
         &signature_hex.unwrap_or_default(),
     )
     .await?;
-    publish(&state, &ids).await;
+    state.publish_outbox(&ids).await;
     if body["settled"] == "refund_queued" {
         refunds::process_pending(&state).await?;
     }
@@ -108,7 +104,7 @@ pub async fn refund(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
         reader.finish()?;
         let (body, ids) =
             refunds::refund_by_host(&state, &caller, order, amount, &req.request_id).await?;
-        publish(&state, &ids).await;
+        state.publish_outbox(&ids).await;
         json_response(StatusCode::OK, &body)
     })
     .await
@@ -123,7 +119,7 @@ pub async fn webhook(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
         req.header("x-razorpay-event-id"),
     )
     .await?;
-    publish(&state, &ids).await;
+    state.publish_outbox(&ids).await;
     refunds::process_pending(&state).await?;
     json_response(StatusCode::OK, &json!({ "status": "ok" }))
 }

@@ -115,13 +115,7 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
     } else {
         expire_hold(state, key).await?
     };
-    outbox::publish(
-        &state.pool,
-        state.queue.as_ref(),
-        &state.config.queues,
-        &ids,
-    )
-    .await;
+    state.publish_outbox(&ids).await;
     Ok(())
 }
 
@@ -185,13 +179,7 @@ pub async fn sweep(state: &AppState) -> Result<(usize, usize), ApiError> {
         .collect();
     ids.extend(unsent);
     ids.extend(queue_reminders(state).await?);
-    let sent = outbox::publish(
-        &state.pool,
-        state.queue.as_ref(),
-        &state.config.queues,
-        &ids,
-    )
-    .await;
+    let sent = state.publish_outbox(&ids).await;
     crate::payments::refunds::process_pending(state).await?;
     Ok((lapsed.len(), sent))
 }

@@ -57,6 +57,8 @@ pub async fn lock_event(tx: &impl GenericClient, event_id: i64) -> Result<Locked
             &[&event_id],
         )
         .await?;
+    // A separate statement on purpose: it takes a fresh snapshot after the lock was granted, so
+    // it sees every seat change committed by the transaction we waited for.
     let taken: i64 = tx
         .query_one("SELECT event_seats_taken($1)", &[&event_id])
         .await?

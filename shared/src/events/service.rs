@@ -13,7 +13,6 @@ use crate::domain::text::slugify;
 use crate::error::{ApiError, FieldError};
 use crate::http::FieldReader;
 use crate::notify;
-use crate::outbox;
 use crate::state::AppState;
 
 /// What a write returns: the event's detail and the outbox messages to publish.
@@ -410,9 +409,4 @@ pub async fn detail(state: &AppState, caller: &Caller, key: &str) -> Result<Valu
     repo::detail(&client, key, viewer)
         .await?
         .ok_or_else(|| ApiError::not_found("The event"))
-}
-
-/// Publishes the outbox messages of a committed write.
-pub async fn publish_outbox(state: &AppState, ids: &[i64]) {
-    outbox::publish(&state.pool, state.queue.as_ref(), &state.config.queues, ids).await;
 }

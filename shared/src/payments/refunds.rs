@@ -84,13 +84,9 @@ pub async fn send(state: &AppState, refund_id: i64) -> Result<(), ApiError> {
             .await?;
             tx.commit().await?;
             crate::metrics::emit("refund");
-            crate::outbox::publish(
-                &state.pool,
-                state.queue.as_ref(),
-                &state.config.queues,
-                &ids.into_iter().collect::<Vec<_>>(),
-            )
-            .await;
+            state
+                .publish_outbox(&ids.into_iter().collect::<Vec<_>>())
+                .await;
             Ok(())
         }
         Err(err) => {
