@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers.
-.PHONY: dev test down migrate seed lint fmt
+.PHONY: dev test down migrate seed lint fmt package
 
 ## make dev: install what is missing, start Postgres + moto, migrate, seed, serve on :9000
 dev:
@@ -12,6 +12,10 @@ test:
 ## make down: stop what make dev started
 down:
 	bash scripts/down.sh
+
+## make package: release zips of every function (arm64, or x86_64 when arm64 cannot be built)
+package:
+	bash scripts/package.sh
 
 ## make migrate: apply migrations to the dev database
 migrate:

@@ -50,9 +50,9 @@ impl AppState {
         })
     }
 
-    /// Builds the state from the environment.
-    pub fn from_env() -> anyhow::Result<Self> {
-        Self::from_config(Config::from_env()?)
+    /// Builds the state from the environment (plus the app secret when `APP_SECRET_ARN` is set).
+    pub async fn load() -> anyhow::Result<Self> {
+        Self::from_config(crate::aws::secrets::load_config().await?)
     }
 
     /// Publishes committed outbox messages with this instance's queue publisher and queue URLs;

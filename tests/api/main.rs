@@ -19,6 +19,7 @@ mod problems;
 mod profile;
 mod races;
 mod routing;
+mod secrets;
 mod sqs;
 mod telemetry;
 mod template;

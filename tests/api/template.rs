@@ -58,6 +58,7 @@ fn functions(template: &Value) -> BTreeMap<String, Value> {
 #[test]
 fn every_function_may_touch_only_the_resources_it_uses() {
     let template = template();
+    // Besides these, every function has exactly the shared base policy (checked below).
     let expected: BTreeMap<&str, &[&str]> = BTreeMap::from([
         ("auth", &[][..]),
         ("profile", &["UploadsBucket"][..]),
@@ -86,10 +87,30 @@ fn every_function_may_touch_only_the_resources_it_uses() {
         references(&resource["Properties"]["Policies"], &mut found);
         let want: BTreeSet<String> = expected[function.as_str()]
             .iter()
+            .chain(&["FunctionBasePolicy"])
             .map(|s| s.to_string())
             .collect();
         assert_eq!(found, want, "{function}'s policies");
     }
+    // The shared policy: connect through the proxy, read the two app secrets, nothing more.
+    let base = &template["Resources"]["FunctionBasePolicy"]["Properties"]["PolicyDocument"];
+    let mut found = BTreeSet::new();
+    references(base, &mut found);
+    let want: BTreeSet<String> = ["DatabaseProxy", "AppSecret", "TicketSigningSecret"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(found, want, "the base policy");
+    let actions: BTreeSet<&str> = base["Statement"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|statement| statement["Action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        BTreeSet::from(["rds-db:connect", "secretsmanager:GetSecretValue"])
+    );
 }
 
 #[test]
@@ -153,19 +174,147 @@ fn no_secret_is_a_plain_parameter_or_a_literal() {
             "parameter {name} has a default"
         );
     }
+    // The environment names where secrets are (Secrets Manager ARNs), never a secret itself.
     let env = &template["Globals"]["Function"]["Environment"]["Variables"];
-    for (name, value) in env.as_mapping().unwrap() {
+    for (name, _) in env.as_mapping().unwrap() {
         let name = name.as_str().unwrap();
-        if ["SECRET", "KEY", "PASSWORD", "DATABASE_URL"]
+        let secretish = ["SECRET", "KEY", "PASSWORD", "TOKEN"]
             .iter()
-            .any(|w| name.contains(w))
-            && name != "RAZORPAY_KEY_ID"
-        {
-            let text = serde_norway::to_string(value).unwrap();
-            assert!(
-                text.contains("resolve:secretsmanager"),
-                "{name} is not resolved from Secrets Manager: {text}"
-            );
+            .any(|w| name.contains(w));
+        assert!(
+            !secretish || name == "APP_SECRET_ARN",
+            "{name} is a secret in the environment"
+        );
+    }
+    let mut secrets = BTreeSet::new();
+    references(&env["APP_SECRET_ARN"], &mut secrets);
+    assert_eq!(
+        secrets,
+        BTreeSet::from(["AppSecret".to_owned(), "TicketSigningSecret".to_owned()])
+    );
+    // The database URL carries a user and host but no password: IAM tokens replace it.
+    let url = serde_norway::to_string(&env["DATABASE_URL"]).unwrap();
+    let user_info = url.split("://").nth(1).unwrap().split('@').next().unwrap();
+    assert!(!user_info.contains(':'), "DATABASE_URL holds a password");
+    assert_eq!(env["DATABASE_IAM_AUTH"].as_str(), Some("true"));
+    assert_eq!(env["DATABASE_TLS"].as_str(), Some("verify-full"));
+    // Generated secrets: the template holds no key material, only placeholders.
+    for id in ["AppSecret", "TicketSigningSecret"] {
+        let generate = &template["Resources"][id]["Properties"]["GenerateSecretString"];
+        assert!(generate["GenerateStringKey"].as_str().is_some(), "{id}");
+        assert!(generate["PasswordLength"].as_i64().unwrap() >= 32, "{id}");
+        let fixed: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(generate["SecretStringTemplate"].as_str().unwrap()).unwrap();
+        assert!(
+            fixed.values().all(|v| v == "REPLACE_ME"),
+            "{id} has a literal secret"
+        );
+    }
+}
+
+#[test]
+fn the_database_sits_behind_a_proxy_that_requires_tls_and_iam() {
+    let template = template();
+    let resources = &template["Resources"];
+    let proxy = &resources["DatabaseProxy"]["Properties"];
+    assert_eq!(proxy["RequireTLS"].as_bool(), Some(true));
+    assert_eq!(proxy["EngineFamily"].as_str(), Some("POSTGRESQL"));
+    let auth = &proxy["Auth"][0];
+    assert_eq!(auth["IAMAuth"].as_str(), Some("REQUIRED"));
+    let mut secret = BTreeSet::new();
+    references(&auth["SecretArn"], &mut secret);
+    assert_eq!(secret, BTreeSet::from(["Database".to_owned()]));
+    let database = &resources["Database"]["Properties"];
+    assert_eq!(database["PubliclyAccessible"].as_bool(), Some(false));
+    assert_eq!(database["StorageEncrypted"].as_bool(), Some(true));
+    assert_eq!(database["ManageMasterUserPassword"].as_bool(), Some(true));
+    let mut targets = BTreeSet::new();
+    references(
+        &resources["DatabaseProxyTargetGroup"]["Properties"],
+        &mut targets,
+    );
+    assert_eq!(
+        targets,
+        BTreeSet::from(["Database".to_owned(), "DatabaseProxy".to_owned()])
+    );
+    // Only the proxy reaches the database, and only the functions reach the proxy.
+    let mut db_sources = BTreeSet::new();
+    references(
+        &resources["DatabaseSecurityGroup"]["Properties"]["SecurityGroupIngress"],
+        &mut db_sources,
+    );
+    assert_eq!(
+        db_sources,
+        BTreeSet::from(["ProxySecurityGroup".to_owned()])
+    );
+    let mut proxy_sources = BTreeSet::new();
+    references(
+        &resources["ProxySecurityGroup"]["Properties"]["SecurityGroupIngress"],
+        &mut proxy_sources,
+    );
+    assert_eq!(
+        proxy_sources,
+        BTreeSet::from(["FunctionSecurityGroup".to_owned()])
+    );
+    // Every function runs in the private subnets.
+    let vpc = &template["Globals"]["Function"]["VpcConfig"];
+    let mut vpc_refs = BTreeSet::new();
+    references(vpc, &mut vpc_refs);
+    assert_eq!(
+        vpc_refs,
+        BTreeSet::from([
+            "FunctionSecurityGroup".to_owned(),
+            "PrivateSubnetIds".to_owned()
+        ])
+    );
+}
+
+#[test]
+fn every_dead_letter_queue_and_the_api_and_throttles_have_alarms() {
+    let template = template();
+    let resources = template["Resources"].as_mapping().unwrap();
+    let mut watched = BTreeSet::new();
+    for (_, resource) in resources {
+        if resource["Type"].as_str() == Some("AWS::CloudWatch::Alarm") {
+            let mut actions = BTreeSet::new();
+            references(&resource["Properties"]["AlarmActions"], &mut actions);
+            assert_eq!(actions, BTreeSet::from(["AlarmTopic".to_owned()]));
+            references(&resource["Properties"]["Dimensions"], &mut watched);
+            references(&resource["Properties"]["Metrics"], &mut watched);
         }
     }
+    let dead_letter_queues: BTreeSet<String> = resources
+        .iter()
+        .filter(|(id, r)| {
+            r["Type"].as_str() == Some("AWS::SQS::Queue")
+                && id.as_str().unwrap().ends_with("DeadLetterQueue")
+        })
+        .map(|(id, _)| id.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(dead_letter_queues.len(), 3);
+    for queue in &dead_letter_queues {
+        assert!(watched.contains(queue), "no alarm on {queue}");
+    }
+    assert!(
+        watched.contains("HttpApi"),
+        "no alarm on the API's 5xx rate"
+    );
+    for (binary, _) in functions(&template) {
+        if binary == "migrate" {
+            continue;
+        }
+        let id = resources
+            .iter()
+            .find(|(_, r)| r["Metadata"]["BuildProperties"]["Binary"].as_str() == Some(&binary))
+            .map(|(id, _)| id.as_str().unwrap().to_owned())
+            .unwrap();
+        assert!(watched.contains(&id), "no throttle alarm covers {id}");
+    }
+    let outputs = &template["Outputs"];
+    let mut api = BTreeSet::new();
+    references(&outputs["ApiUrl"]["Value"], &mut api);
+    assert_eq!(
+        api,
+        BTreeSet::from(["HttpApi".to_owned(), "Stage".to_owned()])
+    );
 }

@@ -2,12 +2,11 @@
 
 use lambda_runtime::{service_fn, LambdaEvent};
 use serde_json::Value;
-use shared::config::Config;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
-    let config = Config::from_env()?;
+    let config = shared::aws::secrets::load_config().await?;
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         let config = &config;
         lambda_runtime::run(service_fn(move |_: LambdaEvent<Value>| async move {

@@ -6,7 +6,7 @@ use shared::AppState;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
-    let state = AppState::from_env()?;
+    let state = AppState::load().await?;
     let state = &state;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<_>| {
         notification_worker::handle(state, event)

@@ -2,6 +2,7 @@
 //! `AWS_ENDPOINT_URL` points them at the moto server.
 
 pub mod s3;
+pub mod secrets;
 pub mod sns;
 pub mod sqs;
 

@@ -11,7 +11,7 @@ use crate::state::AppState;
 /// Initialises logging, builds `AppState` from the environment and runs the Lambda loop.
 pub async fn serve(router: Router<AppState>) -> Result<(), lambda_http::Error> {
     crate::telemetry::init();
-    let state = Arc::new(AppState::from_env()?);
+    let state = Arc::new(AppState::load().await?);
     let router = Arc::new(router);
     lambda_http::run(service_fn(move |req: Request| {
         let state = Arc::clone(&state);

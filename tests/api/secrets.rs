@@ -1,0 +1,49 @@
+//! Secrets come from Secrets Manager at init: the real aws-sdk call against moto, overlaid on
+//! the environment.
+
+use std::collections::HashMap;
+
+use secrecy::ExposeSecret;
+use shared::aws::sdk_config;
+use shared::aws::secrets::{config_with_secret, fetch_secret_values};
+
+use crate::helpers::test_config;
+
+#[tokio::test]
+async fn the_app_secret_is_read_from_secrets_manager_and_wins_over_the_environment() {
+    let config = test_config("postgres");
+    let client = aws_sdk_secretsmanager::Client::new(&sdk_config(&config.aws).await);
+    let created = client
+        .create_secret()
+        .name(format!("eventhost-test-{}", uuid::Uuid::new_v4().simple()))
+        .secret_string(
+            r#"{"TOKEN_SIGNING_KEY": "from-secrets-manager-0123456789abcdef", "PAYMENT_SANDBOX_WEBHOOK_SECRET": "whsec"}"#,
+        )
+        .send()
+        .await
+        .expect("moto must be running (`make test` starts it)");
+    let arn = created.arn().unwrap();
+
+    let values = fetch_secret_values(&config.aws, arn).await.unwrap();
+    let env: HashMap<&str, &str> = HashMap::from([
+        ("DATABASE_URL", "postgres://app@127.0.0.1/app"),
+        ("TOKEN_SIGNING_KEY", "from-the-environment-0123456789abcdef"),
+    ]);
+    let loaded = config_with_secret(|name| env.get(name).map(|v| v.to_string()), &values).unwrap();
+    assert_eq!(
+        loaded.tokens.signing_key.expose_secret(),
+        "from-secrets-manager-0123456789abcdef"
+    );
+    assert_eq!(loaded.payments.webhook_secret.expose_secret(), "whsec");
+}
+
+#[tokio::test]
+async fn a_missing_secret_fails_init_with_context() {
+    let config = test_config("postgres");
+    let missing = "arn:aws:secretsmanager:ap-south-1:123456789012:secret:absent-AbCdEf";
+    let error = fetch_secret_values(&config.aws, missing).await.unwrap_err();
+    assert!(
+        format!("{error:#}").contains("reading the app secret from Secrets Manager"),
+        "{error:#}"
+    );
+}
