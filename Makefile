@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers.
-.PHONY: dev test down migrate seed lint fmt package
+.PHONY: dev test down migrate seed lint fmt package openapi
 
 ## make dev: install what is missing, start Postgres + moto, migrate, seed, serve on :9000
 dev:
@@ -16,6 +16,10 @@ down:
 ## make package: release zips of every function (arm64, or x86_64 when arm64 cannot be built)
 package:
 	bash scripts/package.sh
+
+## make openapi: write openapi.json from the code (commit it; make test fails when it is stale)
+openapi:
+	cargo run -q -p openapi
 
 ## make migrate: apply migrations to the dev database
 migrate:

@@ -21,6 +21,7 @@ pub mod interests;
 pub mod metrics;
 pub mod migrations;
 pub mod notify;
+pub mod openapi;
 pub mod outbox;
 pub mod payments;
 pub mod profiles;

@@ -13,6 +13,7 @@ mod events;
 mod http_input;
 mod interests;
 mod migrations;
+mod openapi;
 mod payments;
 mod pool;
 mod problems;

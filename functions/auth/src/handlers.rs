@@ -100,3 +100,12 @@ pub async fn logout(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     .await?;
     no_content()
 }
+
+/// `GET /v1/openapi.json`: the API's OpenAPI 3.1 document (built on first use, then kept).
+pub async fn openapi_document(_state: Arc<AppState>, _req: ApiRequest) -> HandlerResult {
+    static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    json_response(
+        StatusCode::OK,
+        DOCUMENT.get_or_init(shared::openapi::document),
+    )
+}

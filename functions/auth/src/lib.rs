@@ -13,4 +13,5 @@ pub fn router() -> Router<AppState> {
         .route(Method::POST, "/v1/auth/otp/verify", handlers::verify_code)
         .route(Method::POST, "/v1/auth/refresh", handlers::refresh)
         .route(Method::POST, "/v1/auth/logout", handlers::logout)
+        .route(Method::GET, "/v1/openapi.json", handlers::openapi_document)
 }

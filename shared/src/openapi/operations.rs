@@ -1,0 +1,343 @@
+//! One entry per route: who may call it, its parameters, body, success response and the
+//! problem codes it answers with. A test checks this table against every function's router.
+
+/// Who may call an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// No token.
+    Anyone,
+    /// A bearer access token.
+    SignedIn,
+    /// Razorpay, with `X-Razorpay-Signature` over the raw body.
+    Razorpay,
+}
+
+/// The success response body of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Success {
+    /// JSON of the named schema.
+    Json(u16, &'static str),
+    /// No body.
+    Empty(u16),
+    /// A `text/calendar` document.
+    Calendar,
+    /// JSON of the named schema, or CSV with `Accept: text/csv`.
+    JsonOrCsv(&'static str),
+    /// The OpenAPI document itself.
+    OpenApi,
+}
+
+/// A query parameter.
+#[derive(Debug, Clone, Copy)]
+pub struct Query {
+    /// Its name.
+    pub name: &'static str,
+    /// string, integer, number or boolean.
+    pub kind: &'static str,
+    /// Allowed values, when an enumeration.
+    pub values: &'static [&'static str],
+    /// What it does.
+    pub description: &'static str,
+}
+
+/// One documented route.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationDoc {
+    /// The Lambda function that serves it.
+    pub function: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path template.
+    pub path: &'static str,
+    /// Stable operation id (the TypeScript client's names).
+    pub operation_id: &'static str,
+    /// One line.
+    pub summary: &'static str,
+    /// Who may call it.
+    pub caller: Caller,
+    /// Query parameters.
+    pub query: &'static [Query],
+    /// The request body's schema, when it takes one.
+    pub body: Option<&'static str>,
+    /// Whether it honours `Idempotency-Key`.
+    pub idempotent: bool,
+    /// The success response.
+    pub success: Success,
+    /// Problem responses beyond the common ones: (status, codes).
+    pub problems: &'static [(u16, &'static [&'static str])],
+}
+
+const fn q(name: &'static str, kind: &'static str, description: &'static str) -> Query {
+    Query {
+        name,
+        kind,
+        values: &[],
+        description,
+    }
+}
+
+const fn q_enum(
+    name: &'static str,
+    values: &'static [&'static str],
+    description: &'static str,
+) -> Query {
+    Query {
+        name,
+        kind: "string",
+        values,
+        description,
+    }
+}
+
+const PAGE: [Query; 2] = [
+    q("limit", "integer", "Page size, 1–100 (default 20)."),
+    q("cursor", "string", "`next_cursor` of the previous page."),
+];
+
+const FEED: &[Query] = &[
+    q("interest", "string", "Interest slug (repeatable)."),
+    q_enum(
+        "mood",
+        &[
+            "party", "picnic", "travel", "dinner", "sports", "music", "workshop", "other",
+        ],
+        "Only this mood.",
+    ),
+    q("from", "string", "RFC 3339 or date: starting at or after."),
+    q("to", "string", "RFC 3339 or date: starting before."),
+    q("near", "string", "`lat,lng`: sort by distance."),
+    q(
+        "radius_km",
+        "number",
+        "With `near`: at most this far (default 25).",
+    ),
+    q("is_paid", "boolean", "Only paid or only free events."),
+    q("q", "string", "Words in the title or description."),
+    PAGE[0],
+    PAGE[1],
+];
+
+const MY_EVENTS: &[Query] = &[
+    q_enum("role", &["hosting", "attending"], "Default attending."),
+    q_enum("when", &["upcoming", "past"], "Default upcoming."),
+    PAGE[0],
+    PAGE[1],
+];
+
+const VENUES: &[Query] = &[
+    q("q", "string", "Words in the name, address or city."),
+    q("near", "string", "`lat,lng`: sort by distance."),
+    PAGE[0],
+    PAGE[1],
+];
+
+const REQUESTS: &[Query] = &[
+    q_enum(
+        "status",
+        &[
+            "pending",
+            "waitlisted",
+            "accepted",
+            "declined",
+            "cancelled",
+            "expired",
+        ],
+        "Only requests in this state.",
+    ),
+    PAGE[0],
+    PAGE[1],
+];
+
+const NOTIFICATIONS: &[Query] = &[
+    q("unread", "boolean", "Only unread notifications."),
+    PAGE[0],
+    PAGE[1],
+];
+
+const NOT_FOUND: (u16, &[&str]) = (404, &["not_found"]);
+const FORBIDDEN: (u16, &[&str]) = (403, &["forbidden"]);
+const KEY_REUSED: (u16, &[&str]) = (422, &["idempotency_key_reused"]);
+
+macro_rules! op {
+    ($function:literal $method:literal $path:literal $id:literal, $summary:literal,
+     $caller:ident, query $query:expr, body $body:expr, idempotent $idem:literal,
+     $success:expr, problems [$($problem:expr),* $(,)?]) => {
+        OperationDoc {
+            function: $function,
+            method: $method,
+            path: $path,
+            operation_id: $id,
+            summary: $summary,
+            caller: Caller::$caller,
+            query: $query,
+            body: $body,
+            idempotent: $idem,
+            success: $success,
+            problems: &[$($problem),*],
+        }
+    };
+}
+
+/// Every route of the API.
+pub const OPERATIONS: &[OperationDoc] = &[
+    op!("auth" "GET" "/v1/openapi.json" "getOpenApi", "This document.",
+        Anyone, query &[], body None, idempotent false, Success::OpenApi, problems []),
+    op!("auth" "POST" "/v1/auth/otp" "requestOtp", "Send a login code by SMS.",
+        Anyone, query &[], body Some("OtpRequest"), idempotent false, Success::Json(202, "OtpSent"),
+        problems [(429, &["otp_resend_too_soon", "otp_number_rate_limited", "otp_ip_rate_limited", "otp_country_cap_reached"])]),
+    op!("auth" "POST" "/v1/auth/otp/verify" "verifyOtp", "Log in with the code; creates the user on first login.",
+        Anyone, query &[], body Some("OtpVerify"), idempotent false, Success::Json(200, "Login"),
+        problems [(401, &["otp_invalid"]), (429, &["otp_verify_rate_limited"])]),
+    op!("auth" "POST" "/v1/auth/refresh" "refreshTokens", "Swap a refresh token for a new pair (reuse revokes the family).",
+        Anyone, query &[], body Some("RefreshRequest"), idempotent false, Success::Json(200, "TokenPair"),
+        problems [(401, &["invalid_refresh_token"])]),
+    op!("auth" "POST" "/v1/auth/logout" "logout", "Revoke a refresh token.",
+        SignedIn, query &[], body Some("RefreshRequest"), idempotent false, Success::Empty(204), problems []),
+    op!("profile" "GET" "/v1/me" "getMe", "The caller's profile.",
+        SignedIn, query &[], body None, idempotent false, Success::Json(200, "Profile"), problems []),
+    op!("profile" "PATCH" "/v1/me" "updateMe", "Change profile fields (null clears).",
+        SignedIn, query &[], body Some("ProfileUpdate"), idempotent false, Success::Json(200, "Profile"), problems []),
+    op!("profile" "DELETE" "/v1/me" "deleteMe", "Delete the account (anonymised; money records kept).",
+        SignedIn, query &[], body None, idempotent false, Success::Empty(204), problems [(409, &["has_upcoming_events"])]),
+    op!("profile" "PUT" "/v1/me/interests" "setMyInterests", "Replace the caller's interests.",
+        SignedIn, query &[], body Some("InterestsUpdate"), idempotent false, Success::Json(200, "Profile"), problems []),
+    op!("profile" "GET" "/v1/users/{user_id}" "getUser", "Another user's public profile.",
+        SignedIn, query &[], body None, idempotent false, Success::Json(200, "PublicProfile"), problems [NOT_FOUND]),
+    op!("profile" "GET" "/v1/interests" "listInterests", "The interest catalogue.",
+        Anyone, query &[], body None, idempotent false, Success::Json(200, "InterestList"), problems []),
+    op!("profile" "POST" "/v1/uploads" "createUpload", "A presigned S3 PUT for an image.",
+        SignedIn, query &[], body Some("UploadRequest"), idempotent false, Success::Json(201, "Upload"), problems []),
+    op!("events" "POST" "/v1/events" "createEvent", "Create an event (a draft unless is_published).",
+        SignedIn, query &[], body Some("EventWrite"), idempotent false, Success::Json(201, "EventDetail"),
+        problems [(422, &["event_incomplete"])]),
+    op!("events" "GET" "/v1/events" "discoverEvents", "The discovery feed.",
+        SignedIn, query FEED, body None, idempotent false, Success::Json(200, "EventPage"), problems []),
+    op!("events" "GET" "/v1/events/{event_id}" "getEvent", "An event by id or slug.",
+        SignedIn, query &[], body None, idempotent false, Success::Json(200, "EventDetail"), problems [NOT_FOUND]),
+    op!("events" "PATCH" "/v1/events/{event_id}" "updateEvent", "Change an event (host, co-host).",
+        SignedIn, query &[], body Some("EventWrite"), idempotent false, Success::Json(200, "EventDetail"),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled", "capacity_below_taken", "pricing_locked"])]),
+    op!("events" "POST" "/v1/events/{event_id}/publish" "publishEvent", "Publish a draft.",
+        SignedIn, query &[], body None, idempotent false, Success::Json(200, "EventDetail"),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled"]), (422, &["event_incomplete"])]),
+    op!("events" "POST" "/v1/events/{event_id}/unpublish" "unpublishEvent", "Back to draft (no guests yet).",
+        SignedIn, query &[], body None, idempotent false, Success::Json(200, "EventDetail"),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["event_has_guests", "event_cancelled"])]),
+    op!("events" "POST" "/v1/events/{event_id}/cancel" "cancelEvent", "Cancel: notifies everyone, refunds paid guests.",
+        SignedIn, query &[], body None, idempotent false, Success::Json(200, "EventDetail"),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled"])]),
+    op!("events" "POST" "/v1/events/{event_id}/images" "addEventImage", "Add an image.",
+        SignedIn, query &[], body Some("EventImageAdd"), idempotent false, Success::Json(201, "EventImage"),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["too_many_images"])]),
+    op!("events" "PUT" "/v1/events/{event_id}/images" "reorderEventImages", "Reorder the images.",
+        SignedIn, query &[], body Some("EventImageOrder"), idempotent false, Success::Json(200, "EventImageList"),
+        problems [FORBIDDEN, NOT_FOUND]),
+    op!("events" "DELETE" "/v1/events/{event_id}/images/{image_id}" "deleteEventImage", "Remove an image.",
+        SignedIn, query &[], body None, idempotent false, Success::Empty(204), problems [FORBIDDEN, NOT_FOUND]),
+    op!("events" "GET" "/v1/events/{event_id}/calendar.ics" "getEventCalendar", "The event as iCalendar.",
+        SignedIn, query &[], body None, idempotent false, Success::Calendar, problems [NOT_FOUND]),
+    op!("events" "POST" "/v1/events/{event_id}/cohosts" "addCohost", "Make a user co-host (host only).",
+        SignedIn, query &[], body Some("CohostAdd"), idempotent false, Success::Json(201, "Cohost"),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["already_cohost"])]),
+    op!("events" "DELETE" "/v1/events/{event_id}/cohosts/{user_id}" "removeCohost", "Remove a co-host (host only).",
+        SignedIn, query &[], body None, idempotent false, Success::Empty(204), problems [FORBIDDEN, NOT_FOUND]),
+    op!("events" "GET" "/v1/me/events" "listMyEvents", "Events the caller hosts or attends.",
+        SignedIn, query MY_EVENTS, body None, idempotent false, Success::Json(200, "EventPage"), problems []),
+    op!("events" "GET" "/v1/venues" "searchVenues", "Search venues.",
+        SignedIn, query VENUES, body None, idempotent false, Success::Json(200, "VenuePage"), problems []),
+    op!("events" "POST" "/v1/venues" "createVenue", "Add a venue.",
+        SignedIn, query &[], body Some("VenueCreate"), idempotent false, Success::Json(201, "Venue"), problems []),
+    op!("attendance" "POST" "/v1/events/{event_id}/requests" "requestToJoin", "Ask to join an event.",
+        SignedIn, query &[], body Some("JoinRequestCreate"), idempotent false, Success::Json(201, "JoinRequest"),
+        problems [NOT_FOUND, (403, &["gender_not_allowed"]),
+                  (409, &["already_requested", "already_attending", "event_closed", "organiser_cannot_join"]),
+                  (422, &["profile_incomplete", "plus_one_not_allowed"])]),
+    op!("attendance" "GET" "/v1/events/{event_id}/requests" "listEventRequests", "Requests to an event (host, co-host).",
+        SignedIn, query REQUESTS, body None, idempotent false, Success::Json(200, "JoinRequestPage"), problems [FORBIDDEN, NOT_FOUND]),
+    op!("attendance" "POST" "/v1/requests/{request_id}/accept" "acceptRequest", "Accept: free → attendee; paid → seat hold.",
+        SignedIn, query &[], body Some("RequestReply"), idempotent true, Success::Json(200, "JoinRequest"),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["invalid_transition", "event_full", "idempotency_key_in_use"]), KEY_REUSED]),
+    op!("attendance" "POST" "/v1/requests/{request_id}/decline" "declineRequest", "Decline a request.",
+        SignedIn, query &[], body Some("RequestReply"), idempotent false, Success::Json(200, "JoinRequest"),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["invalid_transition"])]),
+    op!("attendance" "POST" "/v1/requests/{request_id}/cancel" "cancelRequest", "Withdraw one's own request (frees a hold).",
+        SignedIn, query &[], body None, idempotent false, Success::Json(200, "JoinRequest"),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["invalid_transition"])]),
+    op!("attendance" "GET" "/v1/me/requests" "listMyRequests", "The caller's requests.",
+        SignedIn, query &PAGE, body None, idempotent false, Success::Json(200, "JoinRequestPage"), problems []),
+    op!("attendance" "GET" "/v1/me/invites" "listMyInvites", "Invites to the caller.",
+        SignedIn, query &PAGE, body None, idempotent false, Success::Json(200, "InvitePage"), problems []),
+    op!("attendance" "GET" "/v1/me/tickets" "listMyTickets", "The caller's tickets.",
+        SignedIn, query &PAGE, body None, idempotent false, Success::Json(200, "TicketPage"), problems []),
+    op!("attendance" "POST" "/v1/events/{event_id}/invites" "createInvite", "Invite a user, or make a share link.",
+        SignedIn, query &[], body Some("InviteCreate"), idempotent false, Success::Json(201, "Invite"),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["already_invited", "already_attending", "event_closed"])]),
+    op!("attendance" "POST" "/v1/invites/{invite_id}/accept" "acceptInvite", "Accept an invite (like an accepted request).",
+        SignedIn, query &[], body None, idempotent true, Success::Json(200, "JoinRequest"),
+        problems [NOT_FOUND, (409, &["invalid_transition", "invite_expired", "already_attending", "event_full", "idempotency_key_in_use"]), KEY_REUSED]),
+    op!("attendance" "POST" "/v1/invites/{invite_id}/decline" "declineInvite", "Decline an invite.",
+        SignedIn, query &[], body None, idempotent false, Success::Json(200, "Invite"),
+        problems [NOT_FOUND, (409, &["invalid_transition"])]),
+    op!("attendance" "GET" "/v1/events/{event_id}/attendees" "listAttendees", "The guest list (host, co-host); CSV with Accept: text/csv.",
+        SignedIn, query &PAGE, body None, idempotent false, Success::JsonOrCsv("AttendeePage"), problems [FORBIDDEN, NOT_FOUND]),
+    op!("attendance" "GET" "/v1/tickets/{attendee_id}" "getTicket", "The caller's ticket with its code.",
+        SignedIn, query &[], body None, idempotent false, Success::Json(200, "Ticket"), problems [NOT_FOUND]),
+    op!("attendance" "POST" "/v1/events/{event_id}/check-ins" "checkIn", "Check a guest in by ticket code.",
+        SignedIn, query &[], body Some("CheckIn"), idempotent false, Success::Json(200, "CheckedIn"),
+        problems [FORBIDDEN, NOT_FOUND, (404, &["ticket_not_found"]), (409, &["already_checked_in", "ticket_cancelled"]), (422, &["invalid_ticket_code"])]),
+    op!("attendance" "POST" "/v1/attendees/{attendee_id}/cancel" "cancelAttendance", "Give up a seat (attendee) or remove a guest (host).",
+        SignedIn, query &[], body None, idempotent false, Success::Json(200, "AttendeeCancelled"),
+        problems [NOT_FOUND, (409, &["invalid_transition"])]),
+    op!("payments" "POST" "/v1/payments/orders" "createOrder", "An order for a seat hold (the same order again while unpaid).",
+        SignedIn, query &[], body Some("OrderCreate"), idempotent true, Success::Json(201, "Order"),
+        problems [NOT_FOUND, (409, &["hold_expired", "idempotency_key_in_use"]), KEY_REUSED]),
+    op!("payments" "GET" "/v1/payments/orders/{order_id}" "getOrder", "One of the caller's orders.",
+        SignedIn, query &[], body None, idempotent false, Success::Json(200, "Order"), problems [NOT_FOUND]),
+    op!("payments" "GET" "/v1/me/orders" "listMyOrders", "The caller's orders.",
+        SignedIn, query &PAGE, body None, idempotent false, Success::Json(200, "OrderPage"), problems []),
+    op!("payments" "POST" "/v1/payments/orders/{order_id}/verify" "verifyPayment", "Confirm checkout's payment: paid + ticket.",
+        SignedIn, query &[], body Some("PaymentVerify"), idempotent false, Success::Json(200, "Order"),
+        problems [NOT_FOUND, (400, &["invalid_signature"]), (409, &["invalid_transition", "hold_expired"])]),
+    op!("payments" "POST" "/v1/payments/orders/{order_id}/refund" "refundOrder", "Refund in full or in part (host).",
+        SignedIn, query &[], body Some("RefundRequest"), idempotent true, Success::Json(200, "Order"),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["invalid_transition", "idempotency_key_in_use"]), KEY_REUSED]),
+    op!("payments" "POST" "/v1/payments/webhooks/razorpay" "razorpayWebhook", "Razorpay events (signed raw body).",
+        Razorpay, query &[], body None, idempotent false, Success::Json(200, "WebhookAck"),
+        problems [(400, &["invalid_signature"])]),
+    op!("payments" "POST" "/v1/payments/sandbox/orders/{order_id}/pay" "sandboxPay", "Local sandbox: what Razorpay checkout returns.",
+        Anyone, query &[], body None, idempotent false, Success::Json(200, "SandboxPayment"),
+        problems [NOT_FOUND, (404, &["route_not_found"])]),
+    op!("notifications" "GET" "/v1/me/notifications" "listNotifications", "The caller's notifications, newest first.",
+        SignedIn, query NOTIFICATIONS, body None, idempotent false, Success::Json(200, "NotificationPage"), problems []),
+    op!("notifications" "POST" "/v1/me/notifications/{notification_id}/read" "markNotificationRead", "Mark one read.",
+        SignedIn, query &[], body None, idempotent false, Success::Empty(204), problems [NOT_FOUND]),
+    op!("notifications" "POST" "/v1/me/notifications/read-all" "markAllNotificationsRead", "Mark all read.",
+        SignedIn, query &[], body None, idempotent false, Success::Empty(204), problems []),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_are_unique() {
+        let mut ids: Vec<_> = OPERATIONS.iter().map(|o| o.operation_id).collect();
+        ids.sort();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(before, ids.len());
+    }
+
+    #[test]
+    fn idempotency_problem_is_declared_where_keys_are_honoured() {
+        for op in OPERATIONS.iter().filter(|o| o.idempotent) {
+            assert!(
+                op.problems
+                    .iter()
+                    .any(|(_, codes)| codes.contains(&"idempotency_key_reused")),
+                "{}",
+                op.operation_id
+            );
+        }
+    }
+}
