@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers.
-.PHONY: dev test down migrate seed lint fmt package openapi
+.PHONY: dev test down migrate seed lint fmt package openapi fuzz
 
 ## make dev: install what is missing, start Postgres + moto, migrate, seed, serve on :9000
 dev:
@@ -20,6 +20,10 @@ package:
 ## make openapi: write openapi.json from the code (commit it; make test fails when it is stale)
 openapi:
 	cargo run -q -p openapi
+
+## make fuzz: a long schemathesis campaign against a fresh local stack (> 10 000 requests)
+fuzz:
+	bash scripts/fuzz-long.sh
 
 ## make migrate: apply migrations to the dev database
 migrate:

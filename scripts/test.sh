@@ -32,7 +32,11 @@ say "end-to-end tests through cargo lambda watch + moto"
 bash scripts/e2e-stack.sh start
 trap 'bash "$ROOT/scripts/e2e-stack.sh" stop' EXIT
 E2E_BASE_URL=http://127.0.0.1:9100 cargo test -p api-tests --test e2e -- --ignored
+say "fuzzing the running stack against openapi.json (short, seeded campaign)"
+bash scripts/fuzz.sh http://127.0.0.1:9100 "${FUZZ_EXAMPLES:-10}"
 bash scripts/e2e-stack.sh stop
+say "TypeScript client: generate from openapi.json and type-check (tsc --noEmit)"
+bash scripts/ts-client.sh
 # The integration binary runs last, so the run closes on its summary.
 say "cargo test: integration tests (each on a fresh database)"
 cargo test -p api-tests --test api -- --test-threads "${TEST_THREADS:-4}"

@@ -653,3 +653,31 @@ async fn the_code_never_reaches_the_logs() {
     assert!(!logs.contains(login.body["refresh_token"].as_str().unwrap()));
     assert!(!logs.contains(login.body["access_token"].as_str().unwrap()));
 }
+
+#[tokio::test]
+async fn an_empty_or_oversized_refresh_token_is_a_422_naming_it() {
+    let app = spawn_app().await;
+    let user = app.login(PHONE).await;
+    for token in [String::new(), "x".repeat(201)] {
+        let logout = app
+            .request(Method::POST, "/v1/auth/logout")
+            .bearer(&user.access_token)
+            .json(&json!({ "refresh_token": token }))
+            .send()
+            .await;
+        assert_problem(
+            &logout,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        );
+        assert_eq!(logout.body["errors"][0]["field"], "refresh_token");
+        let refresh = app
+            .post("/v1/auth/refresh", json!({ "refresh_token": token }))
+            .await;
+        assert_problem(
+            &refresh,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        );
+    }
+}

@@ -177,3 +177,35 @@ async fn nul_characters_are_refused_with_the_field_named_never_a_500() {
     crate::helpers::assert_problem(&response, StatusCode::BAD_REQUEST, "malformed_request");
     assert_eq!(response.body["errors"][0]["field"], "q");
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_utf8_is_a_400_problem_on_every_route_that_reads_one() {
+    let app = crate::helpers::spawn_app().await;
+    let user = app.quick_user("+919812340001", Some("female")).await;
+    for (method, path) in [
+        (Method::POST, "/v1/auth/otp"),
+        (Method::POST, "/v1/auth/logout"),
+        (Method::PATCH, "/v1/me"),
+        (Method::PUT, "/v1/me/interests"),
+        (Method::POST, "/v1/payments/webhooks/razorpay"),
+    ] {
+        let response = app
+            .request(method.clone(), path)
+            .bearer(&user.access_token)
+            .header("content-type", "application/json")
+            .raw_body(vec![0xff, 0xfe, 0x1d, b'{'])
+            .send()
+            .await;
+        assert!(
+            response.status == StatusCode::BAD_REQUEST,
+            "{method} {path}: {} {}",
+            response.status,
+            response.text
+        );
+        assert_eq!(
+            response.header("content-type"),
+            Some("application/problem+json"),
+            "{method} {path}"
+        );
+    }
+}

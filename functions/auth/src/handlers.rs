@@ -21,7 +21,12 @@ fn phone_field(reader: &mut FieldReader) -> Option<PhoneNumber> {
 }
 
 fn secret_field(reader: &mut FieldReader, name: &str) -> Option<SecretString> {
-    reader.required::<String>(name).map(SecretString::from)
+    let value = reader.required::<String>(name)?;
+    if value.is_empty() || value.len() > 200 {
+        reader.error(name, "must be 1 to 200 characters");
+        return None;
+    }
+    Some(SecretString::from(value))
 }
 
 /// `POST /v1/auth/otp` `{phone_number}` → 202 `{expires_in, resend_after}`.

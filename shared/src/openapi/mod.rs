@@ -146,14 +146,8 @@ fn path_parameters(path: &str) -> Vec<Value> {
 fn operation(op: &OperationDoc) -> Value {
     let mut parameters = path_parameters(op.path);
     for query in op.query {
-        let mut schema = json!({"type": query.kind});
-        if !query.values.is_empty() {
-            schema["enum"] = json!(query.values);
-        }
-        if query.name == "limit" {
-            schema["minimum"] = json!(1);
-            schema["maximum"] = json!(100);
-        }
+        let schema: Value =
+            serde_json::from_str(query.schema).expect("query schemas are valid JSON");
         parameters.push(json!({"name": query.name, "in": "query", "required": false,
                                "description": query.description, "schema": schema}));
     }
@@ -247,8 +241,9 @@ fn problem_statuses(op: &OperationDoc) -> std::collections::BTreeMap<u16, Vec<&'
     };
     let takes_input =
         op.body.is_some() || !op.query.is_empty() || op.path.contains('{') || op.idempotent;
+    // Any request may be malformed: a NUL in the path or query, or an unreadable body.
+    add(400, &["malformed_request"]);
     if op.body.is_some() || op.caller == Caller::Razorpay {
-        add(400, &["malformed_request"]);
         add(413, &["payload_too_large"]);
         add(415, &["unsupported_media_type"]);
     }

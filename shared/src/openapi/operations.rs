@@ -32,10 +32,8 @@ pub enum Success {
 pub struct Query {
     /// Its name.
     pub name: &'static str,
-    /// string, integer, number or boolean.
-    pub kind: &'static str,
-    /// Allowed values, when an enumeration.
-    pub values: &'static [&'static str],
+    /// Its JSON Schema, as JSON text.
+    pub schema: &'static str,
     /// What it does.
     pub description: &'static str,
 }
@@ -67,91 +65,110 @@ pub struct OperationDoc {
     pub problems: &'static [(u16, &'static [&'static str])],
 }
 
-const fn q(name: &'static str, kind: &'static str, description: &'static str) -> Query {
+const fn q(name: &'static str, schema: &'static str, description: &'static str) -> Query {
     Query {
         name,
-        kind,
-        values: &[],
+        schema,
         description,
     }
 }
 
-const fn q_enum(
-    name: &'static str,
-    values: &'static [&'static str],
-    description: &'static str,
-) -> Query {
-    Query {
-        name,
-        kind: "string",
-        values,
-        description,
-    }
-}
-
-const PAGE: [Query; 2] = [
-    q("limit", "integer", "Page size, 1–100 (default 20)."),
-    q("cursor", "string", "`next_cursor` of the previous page."),
-];
+const LIMIT: Query = q(
+    "limit",
+    r#"{"type": "integer", "minimum": 1, "maximum": 100}"#,
+    "Page size (default 20).",
+);
+const CURSOR: Query = q(
+    "cursor",
+    r#"{"type": "string"}"#,
+    "`next_cursor` of the previous page (opaque; empty means the first page).",
+);
+const PAGE: &[Query] = &[LIMIT, CURSOR];
+/// `lat,lng` with lat in −90..90 and lng in −180..180.
+const NEAR: &str = r#"{"type": "string", "pattern": "^-?([0-8]?[0-9](\\.[0-9]{1,6})?|90(\\.0{1,6})?),-?((1[0-7][0-9]|[0-9]{1,2})(\\.[0-9]{1,6})?|180(\\.0{1,6})?)$"}"#;
+const WORDS: &str = r#"{"type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\S"}"#;
 
 const FEED: &[Query] = &[
-    q("interest", "string", "Interest slug (repeatable)."),
-    q_enum(
+    q(
+        "interest",
+        r#"{"type": "string"}"#,
+        "Interest slug (repeatable, at most 5; empty is ignored).",
+    ),
+    q(
         "mood",
-        &[
-            "party", "picnic", "travel", "dinner", "sports", "music", "workshop", "other",
-        ],
+        r#"{"type": "string", "enum": ["party", "picnic", "travel", "dinner", "sports", "music", "workshop", "other"]}"#,
         "Only this mood.",
     ),
-    q("from", "string", "RFC 3339 or date: starting at or after."),
-    q("to", "string", "RFC 3339 or date: starting before."),
-    q("near", "string", "`lat,lng`: sort by distance."),
+    q(
+        "from",
+        r#"{"type": "string", "format": "date"}"#,
+        "Starting on or after this date.",
+    ),
+    q(
+        "to",
+        r#"{"type": "string", "format": "date"}"#,
+        "Starting on or before this date (not before `from`).",
+    ),
+    q("near", NEAR, "`lat,lng`: sort by distance."),
     q(
         "radius_km",
-        "number",
-        "With `near`: at most this far (default 25).",
+        r#"{"type": "number", "exclusiveMinimum": 0, "maximum": 100}"#,
+        "With `near` only: at most this far (default 25).",
     ),
-    q("is_paid", "boolean", "Only paid or only free events."),
-    q("q", "string", "Words in the title or description."),
-    PAGE[0],
-    PAGE[1],
+    q(
+        "is_paid",
+        r#"{"type": "boolean"}"#,
+        "Only paid or only free events.",
+    ),
+    q("q", WORDS, "Words in the title or description."),
+    LIMIT,
+    CURSOR,
 ];
 
 const MY_EVENTS: &[Query] = &[
-    q_enum("role", &["hosting", "attending"], "Default attending."),
-    q_enum("when", &["upcoming", "past"], "Default upcoming."),
-    PAGE[0],
-    PAGE[1],
+    q(
+        "role",
+        r#"{"type": "string", "enum": ["hosting", "attending"]}"#,
+        "Default attending.",
+    ),
+    q(
+        "when",
+        r#"{"type": "string", "enum": ["upcoming", "past"]}"#,
+        "Default upcoming.",
+    ),
+    LIMIT,
+    CURSOR,
 ];
 
 const VENUES: &[Query] = &[
-    q("q", "string", "Words in the name, address or city."),
-    q("near", "string", "`lat,lng`: sort by distance."),
-    PAGE[0],
-    PAGE[1],
+    q(
+        "q",
+        r#"{"type": "string"}"#,
+        "Words in the name, address or city.",
+    ),
+    q("near", NEAR, "`lat,lng`: sort by distance."),
+    LIMIT,
+    CURSOR,
 ];
 
 const REQUESTS: &[Query] = &[
-    q_enum(
+    q(
         "status",
-        &[
-            "pending",
-            "waitlisted",
-            "accepted",
-            "declined",
-            "cancelled",
-            "expired",
-        ],
+        r#"{"type": "string", "enum": ["pending", "waitlisted", "accepted", "declined", "cancelled", "expired"]}"#,
         "Only requests in this state.",
     ),
-    PAGE[0],
-    PAGE[1],
+    LIMIT,
+    CURSOR,
 ];
 
 const NOTIFICATIONS: &[Query] = &[
-    q("unread", "boolean", "Only unread notifications."),
-    PAGE[0],
-    PAGE[1],
+    q(
+        "unread",
+        r#"{"type": "boolean"}"#,
+        "Only unread notifications.",
+    ),
+    LIMIT,
+    CURSOR,
 ];
 
 const NOT_FOUND: (u16, &[&str]) = (404, &["not_found"]);
@@ -264,11 +281,11 @@ pub const OPERATIONS: &[OperationDoc] = &[
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "JoinRequest"),
         problems [FORBIDDEN, NOT_FOUND, (409, &["invalid_transition"])]),
     op!("attendance" "GET" "/v1/me/requests" "listMyRequests", "The caller's requests.",
-        SignedIn, query &PAGE, body None, idempotent false, Success::Json(200, "JoinRequestPage"), problems []),
+        SignedIn, query PAGE, body None, idempotent false, Success::Json(200, "JoinRequestPage"), problems []),
     op!("attendance" "GET" "/v1/me/invites" "listMyInvites", "Invites to the caller.",
-        SignedIn, query &PAGE, body None, idempotent false, Success::Json(200, "InvitePage"), problems []),
+        SignedIn, query PAGE, body None, idempotent false, Success::Json(200, "InvitePage"), problems []),
     op!("attendance" "GET" "/v1/me/tickets" "listMyTickets", "The caller's tickets.",
-        SignedIn, query &PAGE, body None, idempotent false, Success::Json(200, "TicketPage"), problems []),
+        SignedIn, query PAGE, body None, idempotent false, Success::Json(200, "TicketPage"), problems []),
     op!("attendance" "POST" "/v1/events/{event_id}/invites" "createInvite", "Invite a user, or make a share link.",
         SignedIn, query &[], body Some("InviteCreate"), idempotent false, Success::Json(201, "Invite"),
         problems [FORBIDDEN, NOT_FOUND, (409, &["already_invited", "already_attending", "event_closed"])]),
@@ -279,7 +296,7 @@ pub const OPERATIONS: &[OperationDoc] = &[
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "Invite"),
         problems [NOT_FOUND, (409, &["invalid_transition"])]),
     op!("attendance" "GET" "/v1/events/{event_id}/attendees" "listAttendees", "The guest list (host, co-host); CSV with Accept: text/csv.",
-        SignedIn, query &PAGE, body None, idempotent false, Success::JsonOrCsv("AttendeePage"), problems [FORBIDDEN, NOT_FOUND]),
+        SignedIn, query PAGE, body None, idempotent false, Success::JsonOrCsv("AttendeePage"), problems [FORBIDDEN, NOT_FOUND]),
     op!("attendance" "GET" "/v1/tickets/{attendee_id}" "getTicket", "The caller's ticket with its code.",
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "Ticket"), problems [NOT_FOUND]),
     op!("attendance" "POST" "/v1/events/{event_id}/check-ins" "checkIn", "Check a guest in by ticket code.",
@@ -294,7 +311,7 @@ pub const OPERATIONS: &[OperationDoc] = &[
     op!("payments" "GET" "/v1/payments/orders/{order_id}" "getOrder", "One of the caller's orders.",
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "Order"), problems [NOT_FOUND]),
     op!("payments" "GET" "/v1/me/orders" "listMyOrders", "The caller's orders.",
-        SignedIn, query &PAGE, body None, idempotent false, Success::Json(200, "OrderPage"), problems []),
+        SignedIn, query PAGE, body None, idempotent false, Success::Json(200, "OrderPage"), problems []),
     op!("payments" "POST" "/v1/payments/orders/{order_id}/verify" "verifyPayment", "Confirm checkout's payment: paid + ticket.",
         SignedIn, query &[], body Some("PaymentVerify"), idempotent false, Success::Json(200, "Order"),
         problems [NOT_FOUND, (400, &["invalid_signature"]), (409, &["invalid_transition", "hold_expired"])]),

@@ -40,8 +40,8 @@ pub struct FieldProblem {
 /// `POST /v1/auth/otp`.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct OtpRequest {
-    /// E.164 phone number.
-    #[schema(example = "+919876543210")]
+    /// E.164 phone number (an Indian mobile number in this market).
+    #[schema(example = "+919876543210", pattern = r"^\+91[6-9][0-9]{9}$")]
     pub phone_number: String,
 }
 
@@ -57,11 +57,11 @@ pub struct OtpSent {
 /// `POST /v1/auth/otp/verify`.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct OtpVerify {
-    /// E.164 phone number.
-    #[schema(example = "+919876543210")]
+    /// E.164 phone number (an Indian mobile number in this market).
+    #[schema(example = "+919876543210", pattern = r"^\+91[6-9][0-9]{9}$")]
     pub phone_number: String,
     /// The 6 digits from the SMS.
-    #[schema(example = "123456")]
+    #[schema(example = "123456", pattern = "^[0-9]{6}$")]
     pub code: String,
 }
 
@@ -69,6 +69,7 @@ pub struct OtpVerify {
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct RefreshRequest {
     /// The refresh token from login or the last refresh.
+    #[schema(min_length = 1, max_length = 200)]
     pub refresh_token: String,
 }
 
@@ -164,7 +165,8 @@ pub struct Profile {
 #[derive(Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileUpdate {
-    /// Display name (1–80 characters).
+    /// Display name (1–80 characters; cannot be removed).
+    #[schema(nullable = false, min_length = 1, max_length = 80, pattern = r"\S")]
     pub name: Option<String>,
     /// Short bio (≤ 500 characters).
     pub bio: Option<String>,
@@ -173,7 +175,7 @@ pub struct ProfileUpdate {
     /// Birth date (the user must be at least 18).
     pub birth_date: Option<chrono::NaiveDate>,
     /// One of male, female, non_binary, other.
-    #[schema(example = "female")]
+    #[schema(example = "female", pattern = "^(male|female|non_binary|other)$")]
     pub gender: Option<String>,
     /// https URLs (at most 6).
     pub profile_pictures: Option<Vec<String>>,
@@ -211,10 +213,13 @@ pub struct PublicProfile {
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct UploadRequest {
     /// profile_picture or event_image.
-    #[schema(example = "profile_picture")]
+    #[schema(
+        example = "profile_picture",
+        pattern = "^(profile_picture|event_image)$"
+    )]
     pub purpose: String,
     /// image/jpeg, image/png or image/webp.
-    #[schema(example = "image/jpeg")]
+    #[schema(example = "image/jpeg", pattern = "^image/(jpeg|png|webp)$")]
     pub content_type: String,
 }
 
@@ -564,6 +569,7 @@ pub struct JoinRequestCreate {
     /// A note to the host (≤ 500 characters).
     pub message: Option<String>,
     /// 1, or 2 with a plus-one where allowed.
+    #[schema(minimum = 1, maximum = 2)]
     pub seats_requested: Option<i64>,
 }
 
@@ -614,7 +620,7 @@ pub struct JoinRequestPage {
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct InviteCreate {
     /// direct (to `user_id`) or share_link.
-    #[schema(example = "direct")]
+    #[schema(example = "direct", pattern = "^(direct|share_link)$")]
     pub invite_type: String,
     /// The invitee (direct).
     pub user_id: Option<uuid::Uuid>,
@@ -701,6 +707,7 @@ pub struct AttendeePage {
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct CheckIn {
     /// The code from the guest's QR.
+    #[schema(min_length = 1, max_length = 200)]
     pub ticket_code: String,
 }
 
@@ -789,6 +796,7 @@ pub struct CheckedIn {
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct OrderCreate {
     /// The seat hold's key (from the accepted request).
+    #[schema(min_length = 1, max_length = 100)]
     pub reservation_key: String,
 }
 
@@ -880,8 +888,10 @@ pub struct OrderPage {
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct PaymentVerify {
     /// razorpay_payment_id.
+    #[schema(min_length = 1, max_length = 100)]
     pub provider_payment_id: String,
     /// razorpay_signature.
+    #[schema(min_length = 1, max_length = 200)]
     pub provider_signature: String,
 }
 
