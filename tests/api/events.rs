@@ -711,3 +711,46 @@ async fn a_rolled_back_write_leaves_no_outbox_message() {
         .get(0);
     assert_ne!(date.to_string(), new_date);
 }
+
+#[tokio::test]
+async fn cancelling_a_paid_event_refunds_on_a_pool_of_one_connection() {
+    // Lambda instances hold one or two connections: the cancel and its refunds must never
+    // need two at once (found by the end-to-end story, where the pool has two).
+    let app = crate::helpers::spawn_app_with(|config| config.database.pool_size = 1).await;
+    let host = app.login("+919876543210").await;
+    let event_id = published_event(
+        &app,
+        &host,
+        json!({"is_paid": true, "ticket_price": "499.00"}),
+    )
+    .await;
+    add_attendee_sql(&app, &event_id, "+919800000101", 1).await;
+    app.db
+        .batch_execute(
+            "INSERT INTO payment_order (order_reference, user_id, event_id, provider, provider_payment_id, seats, \
+                                        unit_price, base_amount, total_amount, status, paid_at, attendee_id)
+               SELECT 'ORD-P1', a.user_id, a.event_id, 'sandbox', 'pay_sandbox_1', 1, 499, 499, 499, 'paid', now(), a.id
+               FROM event_attendee a;",
+        )
+        .await
+        .unwrap();
+    let response = app
+        .request(Method::POST, &format!("/v1/events/{event_id}/cancel"))
+        .bearer(&host.access_token)
+        .send()
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    let row = app
+        .db
+        .query_one(
+            "SELECT (SELECT status FROM payment_order), (SELECT status FROM payment_refund), \
+                    (SELECT provider_refund_id IS NOT NULL FROM payment_refund)",
+            &[],
+        )
+        .await
+        .unwrap();
+    let (order, refund, sent): (String, String, bool) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!(order, "refunded");
+    assert_eq!(refund, "processed");
+    assert!(sent, "the provider was called");
+}

@@ -2,9 +2,11 @@
 //! They need that stack, so they are ignored by a plain `cargo test`; `make test` starts it
 //! (scripts/e2e-stack.sh) and runs them with `--ignored`.
 
+mod stories;
+
 use serde_json::{json, Value};
 
-fn base_url() -> String {
+pub(crate) fn base_url() -> String {
     std::env::var("E2E_BASE_URL").unwrap_or_else(|_| "http://127.0.0.1:9100".into())
 }
 
@@ -13,7 +15,7 @@ fn moto_url() -> String {
 }
 
 /// The newest code moto recorded for `phone`, read exactly as the phone would receive it.
-async fn sms_code(http: &reqwest::Client, phone: &str) -> String {
+pub(crate) async fn sms_code(http: &reqwest::Client, phone: &str) -> String {
     let data: Value = http
         .get(format!("{}/moto-api/data.json", moto_url()))
         .send()
@@ -37,7 +39,7 @@ async fn sms_code(http: &reqwest::Client, phone: &str) -> String {
         .to_owned()
 }
 
-fn unique_phone() -> String {
+pub(crate) fn unique_phone() -> String {
     // A fresh Indian mobile number per run, so earlier runs' SMS in moto never interfere.
     let n = uuid::Uuid::new_v4().as_u128() % 100_000_000;
     format!("+9198{n:08}")
@@ -95,11 +97,11 @@ async fn a_phone_logs_in_with_the_sms_code_read_from_moto() {
     );
 }
 
-struct Session {
-    token: String,
+pub(crate) struct Session {
+    pub(crate) token: String,
 }
 
-async fn login(http: &reqwest::Client, phone: &str) -> Session {
+pub(crate) async fn login(http: &reqwest::Client, phone: &str) -> Session {
     let response = http
         .post(format!("{}/v1/auth/otp", base_url()))
         .json(&json!({ "phone_number": phone }))
@@ -122,7 +124,7 @@ async fn login(http: &reqwest::Client, phone: &str) -> Session {
     }
 }
 
-async fn call(
+pub(crate) async fn call(
     http: &reqwest::Client,
     session: &Session,
     method: reqwest::Method,

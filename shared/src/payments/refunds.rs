@@ -41,8 +41,12 @@ async fn open_refund(
 /// Calls the provider for a pending refund (with its idempotency key) and records the answer;
 /// a failure leaves it pending for the next sweep.
 pub async fn send(state: &AppState, refund_id: i64) -> Result<(), ApiError> {
-    let client = state.pool.get().await?;
-    let row = client
+    // The connection goes back to the pool before the provider call: a pool of one must
+    // suffice, and no connection should wait on the network.
+    let row = state
+        .pool
+        .get()
+        .await?
         .query_one(
             "SELECT r.status, r.amount, r.idempotency_key, o.provider_payment_id, e.uuid, u.uuid, o.uuid \
              FROM payment_refund r JOIN payment_order o ON o.id = r.payment_order_id JOIN event e ON e.id = o.event_id \
@@ -264,6 +268,8 @@ pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
         .iter()
         .map(|r| r.get(0))
         .collect();
+    // `send` takes connections of its own; holding this one too would need a pool of three.
+    drop(client);
     for refund in &refunds {
         send(state, *refund).await?;
     }
