@@ -114,6 +114,10 @@ pub struct AttendanceSettings {
     /// A paid attendee who cancels at least this long before the start is refunded in full;
     /// later, nothing.
     pub refund_cutoff: Duration,
+    /// Join requests one user may send per rolling hour (spam limit; 429 beyond).
+    pub requests_per_hour: i64,
+    /// Invites one host may send per rolling hour (spam limit; 429 beyond).
+    pub invites_per_hour: i64,
 }
 
 /// Which payment provider takes the money.
@@ -299,6 +303,24 @@ impl Config {
                 refund_cutoff: Duration::from_secs(
                     3600 * parse_or(get("REFUND_CUTOFF_HOURS"), "REFUND_CUTOFF_HOURS", 24)?,
                 ),
+                requests_per_hour: bounded(
+                    parse_or(
+                        get("REQUESTS_PER_USER_PER_HOUR"),
+                        "REQUESTS_PER_USER_PER_HOUR",
+                        30,
+                    )?,
+                    "REQUESTS_PER_USER_PER_HOUR",
+                    1..=10_000,
+                )?,
+                invites_per_hour: bounded(
+                    parse_or(
+                        get("INVITES_PER_USER_PER_HOUR"),
+                        "INVITES_PER_USER_PER_HOUR",
+                        200,
+                    )?,
+                    "INVITES_PER_USER_PER_HOUR",
+                    1..=10_000,
+                )?,
             },
             payments: payment_settings(&get)?,
         })

@@ -27,3 +27,4 @@ mod template;
 mod tokens;
 mod triggers;
 mod workers;
+mod write_limits;

@@ -121,6 +121,13 @@ pub async fn create(
             "This event is not open for joining.",
         ));
     }
+    super::write_limits::check(
+        &tx,
+        super::write_limits::WriteKind::Invite,
+        caller_id,
+        state.config.attendance.invites_per_hour,
+    )
+    .await?;
     let mut outbox = Vec::new();
     let (invite_id, kind) = match invite {
         NewInvite::Direct { user_id, message } => {

@@ -7,3 +7,4 @@ pub mod invites;
 pub mod ledger;
 pub mod requests;
 pub mod tickets;
+pub mod write_limits;

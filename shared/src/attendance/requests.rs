@@ -217,6 +217,13 @@ pub async fn create(
     let event_id = event_id_for(&tx, key, user_id).await?;
     let mut event = ledger::lock_event(&tx, event_id).await?;
     check_joiner(&tx, &event, user_id, seats).await?;
+    super::write_limits::check(
+        &tx,
+        super::write_limits::WriteKind::JoinRequest,
+        user_id,
+        state.config.attendance.requests_per_hour,
+    )
+    .await?;
     let row = tx
         .query_one(
             "WITH r AS (INSERT INTO event_request (event_id, requester_id, message, seats_requested) \

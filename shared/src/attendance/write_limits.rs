@@ -1,0 +1,56 @@
+//! Per-user spam limits on the writes other people see: join requests and invites, counted
+//! over a rolling hour. Beyond the limit the caller gets 429 with `Retry-After` (when the
+//! oldest write of the window leaves it).
+
+use deadpool_postgres::GenericClient;
+
+use crate::error::ApiError;
+
+/// What is being limited: the table, its author column and the problem code.
+#[derive(Debug, Clone, Copy)]
+pub enum WriteKind {
+    /// `POST /v1/events/{event_id}/requests`.
+    JoinRequest,
+    /// `POST /v1/events/{event_id}/invites`.
+    Invite,
+}
+
+impl WriteKind {
+    fn sql(self) -> &'static str {
+        match self {
+            Self::JoinRequest => {
+                "SELECT count(*), ceil(extract(epoch FROM min(created_at) + interval '1 hour' - now()))::bigint \
+                 FROM event_request WHERE requester_id = $1 AND created_at > now() - interval '1 hour'"
+            }
+            Self::Invite => {
+                "SELECT count(*), ceil(extract(epoch FROM min(created_at) + interval '1 hour' - now()))::bigint \
+                 FROM event_invite WHERE invited_by = $1 AND created_at > now() - interval '1 hour'"
+            }
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            Self::JoinRequest => "request_rate_limited",
+            Self::Invite => "invite_rate_limited",
+        }
+    }
+}
+
+/// Fails with 429 when `user_id` already made `per_hour` writes of `kind` in the last hour.
+/// Runs inside the write's transaction; writes in flight at the same moment may overshoot by
+/// their number (a spam limit, not a ledger).
+pub async fn check(
+    client: &impl GenericClient,
+    kind: WriteKind,
+    user_id: i64,
+    per_hour: i64,
+) -> Result<(), ApiError> {
+    let row = client.query_one(kind.sql(), &[&user_id]).await?;
+    let (count, retry_after): (i64, Option<i64>) = (row.get(0), row.get(1));
+    if count >= per_hour {
+        let seconds = retry_after.unwrap_or(3600).clamp(1, 3600) as u64;
+        return Err(ApiError::rate_limited(kind.code(), seconds));
+    }
+    Ok(())
+}
