@@ -24,7 +24,7 @@ pub fn valid_event() -> Value {
     })
 }
 
-fn with(mut body: Value, changes: Value) -> Value {
+pub fn with(mut body: Value, changes: Value) -> Value {
     for (k, v) in changes.as_object().unwrap() {
         if v.is_null() {
             body.as_object_mut().unwrap().remove(k);

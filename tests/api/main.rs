@@ -2,6 +2,7 @@
 //! fresh database.
 
 mod helpers;
+mod hostile_input;
 
 mod attendance;
 mod audit;

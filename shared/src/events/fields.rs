@@ -20,6 +20,8 @@ pub const MOODS: &[&str] = &[
 ];
 /// GST rates in force.
 pub const GST_RATES: &[i16] = &[0, 5, 12, 18, 28];
+/// How far ahead an event may be scheduled (a typo'd year should not publish an event in 2206).
+pub const MAX_LEAD_TIME: chrono::TimeDelta = chrono::TimeDelta::days(731);
 /// The time zone of events that name none.
 pub const DEFAULT_TIMEZONE: &str = "Asia/Kolkata";
 
@@ -312,6 +314,10 @@ impl EventFields {
             .any(|f| reader.has_errors_for(f));
         if touched && schedule_ok {
             match self.starts_at() {
+                Some(starts) if starts > now + MAX_LEAD_TIME => reader.error(
+                    "event_date",
+                    "the event must start within two years",
+                ),
                 Some(starts) if starts > now => {}
                 Some(_) => reader.error("event_date", "the event must start in the future"),
                 None => reader.error(

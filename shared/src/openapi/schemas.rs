@@ -361,7 +361,7 @@ pub struct EventWrite {
     pub venue_id: Option<uuid::Uuid>,
     /// … a free-text place.
     pub venue_text: Option<String>,
-    /// Local date (required to create).
+    /// Local date, in the future and within two years (required to create).
     pub event_date: Option<chrono::NaiveDate>,
     /// Local time, HH:MM (required to create).
     #[schema(example = "18:30")]
