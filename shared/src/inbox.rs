@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::aws::sns::SmsSender;
 use crate::cursor;
@@ -185,10 +186,12 @@ pub async fn mark_read(
     state: &AppState,
     caller: &Caller,
     notification: Uuid,
+    request_id: &str,
 ) -> Result<(), ApiError> {
-    let client = state.pool.get().await?;
-    let user_id = active_user_id(&client, caller).await?;
-    let found = client
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let user_id = active_user_id(&tx, caller).await?;
+    let found = tx
         .execute(
             "UPDATE notification SET is_read = true, read_at = coalesce(read_at, now()) WHERE uuid = $1 AND recipient_id = $2",
             &[&notification, &user_id],
@@ -197,18 +200,48 @@ pub async fn mark_read(
     if found == 0 {
         return Err(ApiError::not_found("The notification"));
     }
+    record_read(&tx, caller, notification.to_string(), json!({}), request_id).await?;
+    tx.commit().await?;
     Ok(())
 }
 
+/// Audits a read mark (one notification, or the whole inbox).
+async fn record_read(
+    tx: &impl deadpool_postgres::GenericClient,
+    caller: &Caller,
+    object_id: String,
+    payload: Value,
+    request_id: &str,
+) -> Result<(), ApiError> {
+    let entry = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "notification",
+        object_id,
+        action: "read",
+        payload,
+        request_id: Some(request_id),
+    };
+    audit::record(tx, &entry).await
+}
+
 /// Marks all of the caller's notifications read.
-pub async fn mark_all_read(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
-    let client = state.pool.get().await?;
-    let user_id = active_user_id(&client, caller).await?;
-    client
+pub async fn mark_all_read(
+    state: &AppState,
+    caller: &Caller,
+    request_id: &str,
+) -> Result<(), ApiError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let user_id = active_user_id(&tx, caller).await?;
+    let marked = tx
         .execute(
             "UPDATE notification SET is_read = true, read_at = now() WHERE recipient_id = $1 AND NOT is_read",
             &[&user_id],
         )
         .await?;
+    // The inbox as a whole is the object: its owner's id names it.
+    let inbox = caller.user_id.to_string();
+    record_read(&tx, caller, inbox, json!({ "marked": marked }), request_id).await?;
+    tx.commit().await?;
     Ok(())
 }

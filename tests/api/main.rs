@@ -6,6 +6,7 @@ mod hostile_input;
 
 mod attendance;
 mod audit;
+mod audit_trail;
 mod auth;
 mod config;
 mod constraints;

@@ -29,13 +29,13 @@ async fn list(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 async fn read(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
     let notification = req.path_uuid("notification_id", "The notification")?;
-    inbox::mark_read(&state, &caller, notification).await?;
+    inbox::mark_read(&state, &caller, notification, &req.request_id).await?;
     no_content()
 }
 
 /// `POST /v1/me/notifications/read-all` → 204.
 async fn read_all(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    inbox::mark_all_read(&state, &caller).await?;
+    inbox::mark_all_read(&state, &caller, &req.request_id).await?;
     no_content()
 }

@@ -314,10 +314,9 @@ impl EventFields {
             .any(|f| reader.has_errors_for(f));
         if touched && schedule_ok {
             match self.starts_at() {
-                Some(starts) if starts > now + MAX_LEAD_TIME => reader.error(
-                    "event_date",
-                    "the event must start within two years",
-                ),
+                Some(starts) if starts > now + MAX_LEAD_TIME => {
+                    reader.error("event_date", "the event must start within two years")
+                }
                 Some(starts) if starts > now => {}
                 Some(_) => reader.error("event_date", "the event must start in the future"),
                 None => reader.error(
