@@ -4,7 +4,7 @@
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app, TestApp, TestResponse, TestUser};
+use crate::helpers::{assert_problem, problem_fields, spawn_app, TestApp, TestResponse, TestUser};
 
 /// A complete, valid event body (a future free picnic with a free-text venue).
 pub fn valid_event() -> Value {
@@ -49,17 +49,6 @@ pub async fn published_event(app: &TestApp, host: &TestUser, changes: Value) -> 
     let response = create_event(app, host, body).await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
     response.body["event_id"].as_str().unwrap().to_owned()
-}
-
-fn fields(response: &TestResponse) -> Vec<String> {
-    response.body["errors"]
-        .as_array()
-        .map(|e| {
-            e.iter()
-                .map(|e| e["field"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Asserts going_count and requests_count equal what they count.
@@ -244,11 +233,15 @@ async fn each_event_rule_names_its_field() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
         );
-        assert_eq!(fields(&response), vec![field.to_owned()], "for {changes}");
+        assert_eq!(
+            problem_fields(&response),
+            vec![field.to_owned()],
+            "for {changes}"
+        );
     }
     let response = create_event(&app, &host, json!({})).await;
     assert_eq!(
-        fields(&response),
+        problem_fields(&response),
         vec![
             "title",
             "mood",
@@ -563,7 +556,7 @@ async fn publishing_needs_a_venue_a_cover_and_a_future_date() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "event_incomplete",
     );
-    assert_eq!(fields(&publish), vec!["cover_images"]);
+    assert_eq!(problem_fields(&publish), vec!["cover_images"]);
 
     let immediate = create_event(
         &app,
@@ -579,7 +572,7 @@ async fn publishing_needs_a_venue_a_cover_and_a_future_date() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     );
-    assert_eq!(fields(&immediate), vec!["cover_images"]);
+    assert_eq!(problem_fields(&immediate), vec!["cover_images"]);
 }
 
 #[tokio::test]

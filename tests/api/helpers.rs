@@ -434,6 +434,19 @@ impl TestRequest<'_> {
     }
 }
 
+/// The `field` of every entry in a problem's `errors`, in order.
+pub fn problem_fields(response: &TestResponse) -> Vec<String> {
+    response.body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Asserts a problem+json body of the given status and code, with the standard members.
 pub fn assert_problem(response: &TestResponse, status: StatusCode, code: &str) {
     assert_eq!(response.status, status, "body: {}", response.text);

@@ -5,19 +5,7 @@ use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::events::{create_event, valid_event, with};
-use crate::helpers::{assert_problem, spawn_app, TestResponse};
-
-fn bad_fields(response: &TestResponse) -> Vec<String> {
-    response.body["errors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use crate::helpers::{assert_problem, problem_fields, spawn_app};
 
 #[tokio::test]
 async fn a_body_over_64_kib_is_413_before_it_is_parsed() {
@@ -46,7 +34,7 @@ async fn deeply_nested_json_is_a_400_naming_the_body() {
         .send()
         .await;
     assert_problem(&response, StatusCode::BAD_REQUEST, "malformed_request");
-    assert_eq!(bad_fields(&response), vec!["body"]);
+    assert_eq!(problem_fields(&response), vec!["body"]);
 }
 
 #[tokio::test]
@@ -74,7 +62,7 @@ async fn huge_negative_and_fractional_numbers_are_422_naming_the_field() {
             "validation_failed",
         );
         assert_eq!(
-            bad_fields(&response),
+            problem_fields(&response),
             vec!["capacity"],
             "capacity {capacity}"
         );
@@ -96,7 +84,7 @@ async fn huge_negative_and_fractional_numbers_are_422_naming_the_field() {
             response.text
         );
         assert!(
-            bad_fields(&response).contains(&"ticket_price".to_owned()),
+            problem_fields(&response).contains(&"ticket_price".to_owned()),
             "price {price}: {}",
             response.text
         );
@@ -134,7 +122,7 @@ async fn absurd_dates_and_times_are_422_naming_the_field() {
             response.text
         );
         assert!(
-            bad_fields(&response).contains(&"event_date".to_owned()),
+            problem_fields(&response).contains(&"event_date".to_owned()),
             "{date}: {}",
             response.text
         );
@@ -146,7 +134,7 @@ async fn absurd_dates_and_times_are_422_naming_the_field() {
             with(valid_event(), json!({ "start_time": time })),
         )
         .await;
-        assert_eq!(bad_fields(&response), vec!["start_time"], "{time}");
+        assert_eq!(problem_fields(&response), vec!["start_time"], "{time}");
     }
     let feed = app
         .request(Method::GET, "/v1/events?from=99999-01-01&to=0000-00-00")
@@ -154,7 +142,7 @@ async fn absurd_dates_and_times_are_422_naming_the_field() {
         .send()
         .await;
     assert_problem(&feed, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
-    assert_eq!(bad_fields(&feed), vec!["from", "to"]);
+    assert_eq!(problem_fields(&feed), vec!["from", "to"]);
 }
 
 #[tokio::test]
@@ -210,5 +198,5 @@ async fn an_idempotency_key_that_is_too_long_is_a_4xx_naming_the_header() {
         "{}",
         response.text
     );
-    assert_eq!(bad_fields(&response), vec!["Idempotency-Key"]);
+    assert_eq!(problem_fields(&response), vec!["Idempotency-Key"]);
 }

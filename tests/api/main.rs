@@ -8,6 +8,7 @@ mod attendance;
 mod audit;
 mod audit_trail;
 mod auth;
+mod authz_matrix;
 mod config;
 mod constraints;
 mod discovery;

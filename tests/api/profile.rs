@@ -4,7 +4,7 @@
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app, TestApp, TestResponse, TestUser};
+use crate::helpers::{assert_problem, problem_fields, spawn_app, TestApp, TestResponse, TestUser};
 
 async fn patch_me(app: &TestApp, user: &TestUser, body: Value) -> TestResponse {
     app.request(Method::PATCH, "/v1/me")
@@ -12,18 +12,6 @@ async fn patch_me(app: &TestApp, user: &TestUser, body: Value) -> TestResponse {
         .json(&body)
         .send()
         .await
-}
-
-fn error_fields(response: &TestResponse) -> Vec<String> {
-    response.body["errors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .map(|e| e["field"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -84,7 +72,7 @@ async fn each_profile_validation_error_names_its_field() {
             "validation_failed",
         );
         assert_eq!(
-            error_fields(&response),
+            problem_fields(&response),
             vec![field.to_owned()],
             "for {body}"
         );
@@ -96,7 +84,7 @@ async fn each_profile_validation_error_names_its_field() {
     )
     .await;
     assert_eq!(
-        error_fields(&response),
+        problem_fields(&response),
         vec!["name", "birth_date", "gender"],
         "all bad fields at once"
     );
@@ -172,7 +160,7 @@ async fn interests_are_set_by_slug_and_unknown_slugs_are_named() {
         "validation_failed",
     );
     assert_eq!(
-        error_fields(&response),
+        problem_fields(&response),
         vec!["interests[1]", "interests[3]"]
     );
 
@@ -215,7 +203,7 @@ async fn interests_are_set_by_slug_and_unknown_slugs_are_named() {
         .json(&json!({"interests": "music"}))
         .send()
         .await;
-    assert_eq!(error_fields(&response), vec!["interests"]);
+    assert_eq!(problem_fields(&response), vec!["interests"]);
 }
 
 #[tokio::test]
@@ -383,7 +371,7 @@ async fn an_upload_url_is_presigned_under_the_callers_prefix_and_accepts_the_put
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     );
-    assert_eq!(error_fields(&response), vec!["purpose", "content_type"]);
+    assert_eq!(problem_fields(&response), vec!["purpose", "content_type"]);
 }
 
 #[tokio::test]

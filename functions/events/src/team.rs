@@ -108,8 +108,11 @@ pub async fn remove_image(state: Arc<AppState>, req: ApiRequest) -> HandlerResul
 
 /// `GET /v1/venues?q=&near=&radius_km=`.
 pub async fn search_venues(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    authenticate(&state.tokens, &req)?;
-    json_response(StatusCode::OK, &shared::venues::search(&state, &req).await?)
+    let caller = authenticate(&state.tokens, &req)?;
+    json_response(
+        StatusCode::OK,
+        &shared::venues::search(&state, &caller, &req).await?,
+    )
 }
 
 /// `POST /v1/venues` → 201 the venue.

@@ -54,11 +54,11 @@ pub async fn set_interests(state: Arc<AppState>, req: ApiRequest) -> HandlerResu
 
 /// `GET /v1/users/{user_id}`: the public view, never phone number or birth date.
 pub async fn public_profile(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    authenticate(&state.tokens, &req)?;
+    let caller = authenticate(&state.tokens, &req)?;
     let user = req.path_uuid("user_id", "The user")?;
     json_response(
         StatusCode::OK,
-        &service::get_public(&state.pool, user).await?,
+        &service::get_public(&state.pool, &caller, user).await?,
     )
 }
 

@@ -28,8 +28,15 @@ pub async fn get_own(pool: &PgPool, caller: &Caller) -> Result<OwnProfile, ApiEr
 }
 
 /// Another user's public profile; 404 for unknown or deleted users.
-pub async fn get_public(pool: &PgPool, user: Uuid) -> Result<PublicProfile, ApiError> {
-    repo::load(&pool.get().await?, user)
+pub async fn get_public(
+    pool: &PgPool,
+    caller: &Caller,
+    user: Uuid,
+) -> Result<PublicProfile, ApiError> {
+    let client = pool.get().await?;
+    // A deactivated account's unexpired token reads nothing.
+    active_user_id(&client, caller).await?;
+    repo::load(&client, user)
         .await?
         .map(PublicProfile::from)
         .ok_or_else(|| ApiError::not_found("The user"))

@@ -98,7 +98,11 @@ pub async fn create(
 
 /// Searches venues by name prefix (`q`) and/or distance (`near=lat,lng`, `radius_km` ≤ 100,
 /// nearest first).
-pub async fn search(state: &AppState, req: &ApiRequest) -> Result<Value, ApiError> {
+pub async fn search(
+    state: &AppState,
+    caller: &Caller,
+    req: &ApiRequest,
+) -> Result<Value, ApiError> {
     let mut errors = Vec::new();
     let q = req
         .query_param("q")
@@ -158,6 +162,7 @@ pub async fn search(state: &AppState, req: &ApiRequest) -> Result<Value, ApiErro
         )
     });
     let client = state.pool.get().await?;
+    active_user_id(&client, caller).await?;
     let rows = client
         .query(
             &format!(
