@@ -41,10 +41,7 @@ pub async fn accept(app: &TestApp, host: &TestUser, request_id: &str) -> TestRes
 }
 
 fn id(response: &TestResponse, field: &str) -> String {
-    response.body[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("{field} missing: {}", response.text))
-        .to_owned()
+    response.str_at(&format!("/{field}"))
 }
 
 async fn seats_taken(app: &TestApp, event_id: &str) -> i64 {

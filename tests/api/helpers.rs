@@ -434,6 +434,17 @@ impl TestRequest<'_> {
     }
 }
 
+impl TestResponse {
+    /// The string at a JSON pointer of the body (`/hold/reservation_key`); panics with the body.
+    pub fn str_at(&self, pointer: &str) -> String {
+        self.body
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("{pointer} missing: {}", self.text))
+            .to_owned()
+    }
+}
+
 /// The `field` of every entry in a problem's `errors`, in order.
 pub fn problem_fields(response: &TestResponse) -> Vec<String> {
     response.body["errors"]

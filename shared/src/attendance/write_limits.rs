@@ -16,16 +16,11 @@ pub enum WriteKind {
 }
 
 impl WriteKind {
-    fn sql(self) -> &'static str {
+    /// The table holding these writes and its author column.
+    fn source(self) -> (&'static str, &'static str) {
         match self {
-            Self::JoinRequest => {
-                "SELECT count(*), ceil(extract(epoch FROM min(created_at) + interval '1 hour' - now()))::bigint \
-                 FROM event_request WHERE requester_id = $1 AND created_at > now() - interval '1 hour'"
-            }
-            Self::Invite => {
-                "SELECT count(*), ceil(extract(epoch FROM min(created_at) + interval '1 hour' - now()))::bigint \
-                 FROM event_invite WHERE invited_by = $1 AND created_at > now() - interval '1 hour'"
-            }
+            Self::JoinRequest => ("event_request", "requester_id"),
+            Self::Invite => ("event_invite", "invited_by"),
         }
     }
 
@@ -46,7 +41,12 @@ pub async fn check(
     user_id: i64,
     per_hour: i64,
 ) -> Result<(), ApiError> {
-    let row = client.query_one(kind.sql(), &[&user_id]).await?;
+    let (table, author) = kind.source();
+    let sql = format!(
+        "SELECT count(*), ceil(extract(epoch FROM min(created_at) + interval '1 hour' - now()))::bigint \
+         FROM {table} WHERE {author} = $1 AND created_at > now() - interval '1 hour'"
+    );
+    let row = client.query_one(&sql, &[&user_id]).await?;
     let (count, retry_after): (i64, Option<i64>) = (row.get(0), row.get(1));
     if count >= per_hour {
         let seconds = retry_after.unwrap_or(3600).clamp(1, 3600) as u64;

@@ -23,6 +23,21 @@ pub struct Written {
     pub outbox: Vec<i64>,
 }
 
+/// The tail of every event write: re-read the detail as `viewer` sees it inside the
+/// transaction, commit, and hand back what the handler answers and publishes.
+async fn commit_with_detail(
+    tx: deadpool_postgres::Transaction<'_>,
+    event: Uuid,
+    viewer: i64,
+    outbox: Vec<i64>,
+) -> Result<Written, ApiError> {
+    let detail = repo::detail(&tx, &event.to_string(), viewer)
+        .await?
+        .ok_or_else(|| ApiError::not_found("The event"))?;
+    tx.commit().await?;
+    Ok(Written { detail, outbox })
+}
+
 async fn resolve_venue(
     tx: &impl deadpool_postgres::GenericClient,
     fields: &EventFields,
@@ -127,14 +142,7 @@ pub async fn create(
         },
     )
     .await?;
-    let detail = repo::detail(&tx, &event_uuid.to_string(), host_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("The event"))?;
-    tx.commit().await?;
-    Ok(Written {
-        detail,
-        outbox: Vec::new(),
-    })
+    commit_with_detail(tx, event_uuid, host_id, Vec::new()).await
 }
 
 /// Loads an event for a write by the caller; 404 when invisible, 403 when not allowed.
@@ -262,14 +270,7 @@ pub async fn update(
         },
     )
     .await?;
-    let detail = repo::detail(&tx, &event.uuid.to_string(), caller_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("The event"))?;
-    tx.commit().await?;
-    Ok(Written {
-        detail,
-        outbox: outbox_ids,
-    })
+    commit_with_detail(tx, event.uuid, caller_id, outbox_ids).await
 }
 
 fn reader_fields(before: &EventFields, after: &EventFields) -> Vec<&'static str> {
@@ -345,14 +346,7 @@ pub async fn set_published(
         )
         .await?;
     }
-    let detail = repo::detail(&tx, &event.uuid.to_string(), caller_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("The event"))?;
-    tx.commit().await?;
-    Ok(Written {
-        detail,
-        outbox: Vec::new(),
-    })
+    commit_with_detail(tx, event.uuid, caller_id, Vec::new()).await
 }
 
 /// Cancels an event (host only): everything hanging on it is cancelled in one transaction, paid
@@ -392,14 +386,7 @@ pub async fn cancel(
         },
     )
     .await?;
-    let detail = repo::detail(&tx, &event.uuid.to_string(), caller_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("The event"))?;
-    tx.commit().await?;
-    Ok(Written {
-        detail,
-        outbox: outbox_ids,
-    })
+    commit_with_detail(tx, event.uuid, caller_id, outbox_ids).await
 }
 
 /// An event's detail for a signed-in viewer.

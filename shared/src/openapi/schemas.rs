@@ -1,7 +1,6 @@
 //! The wire shapes of request and response bodies, as OpenAPI schemas. Most responses are
 //! built as JSON inside Postgres (one round trip), so these types exist for the document; the
 //! contract tests (schemathesis against the running stack) check that responses match them.
-#![allow(dead_code)]
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
