@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers.
-.PHONY: dev test down migrate seed lint fmt package openapi fuzz
+.PHONY: dev test down migrate seed lint fmt package openapi fuzz stress
 
 ## make dev: install what is missing, start Postgres + moto, migrate, seed, serve on :9000
 dev:
@@ -20,6 +20,10 @@ package:
 ## make openapi: write openapi.json from the code (commit it; make test fails when it is stale)
 openapi:
 	cargo run -q -p openapi
+
+## make stress: the race harness with 10 000 random concurrent operations, then the restart test
+stress:
+	bash scripts/stress.sh
 
 ## make fuzz: a long schemathesis campaign against a fresh local stack (> 10 000 requests)
 fuzz:

@@ -102,7 +102,13 @@ where
         };
     };
     let id: i64 = row.get(0);
-    match operation().await {
+    // The operation takes its own connection: holding this one meanwhile would need two per
+    // request, and concurrent requests holding one each while waiting for a second would
+    // starve the pool (found by the race harness). Checkout is free with fast recycling.
+    drop(client);
+    let outcome = operation().await;
+    let client = pool.get().await?;
+    match outcome {
         Ok(response) => {
             let (parts, body) = response.into_parts();
             let text = body_text(&body);

@@ -27,6 +27,7 @@ mod restart;
 mod routing;
 mod secrets;
 mod sqs;
+mod stress;
 mod telemetry;
 mod template;
 mod tokens;

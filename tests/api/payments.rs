@@ -521,6 +521,23 @@ async fn a_late_payment_is_honoured_when_seats_are_free_and_refunded_when_not() 
         .unwrap()
         .get(0);
     assert_eq!(seats, 1, "never oversold");
+    let hold: (String, bool, bool) = {
+        let row = app
+            .db
+            .query_one(
+                "SELECT status, consumed_at IS NULL, released_at IS NOT NULL FROM capacity_reservation \
+                 WHERE reservation_key::text = $1",
+                &[&held.reservation_key],
+            )
+            .await
+            .unwrap();
+        (row.get(0), row.get(1), row.get(2))
+    };
+    assert_eq!(
+        hold,
+        ("expired".into(), true, true),
+        "a lapsed hold whose money went back is closed as expired, never consumed without an attendee"
+    );
 }
 
 pub(crate) async fn paid_order(app: &TestApp, held: &Held) -> String {

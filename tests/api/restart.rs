@@ -6,7 +6,7 @@
 //! never a hang or a 500; every write a client saw committed must be there afterwards.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -89,9 +89,13 @@ impl PrivateServer {
                 .args(["-u", "postgres", "--"])
                 .arg(&program)
                 .args(args)
+                .stdout(Stdio::null())
                 .status()
         } else {
-            Command::new(&program).args(args).status()
+            Command::new(&program)
+                .args(args)
+                .stdout(Stdio::null())
+                .status()
         }
         .unwrap_or_else(|e| panic!("running {}: {e}", program.display()));
         assert!(status.success(), "{} {args:?} failed", program.display());
@@ -201,6 +205,7 @@ fn check_answer(response: &TestResponse, seen: &mut Seen) {
             let content_type = response.header("content-type").unwrap_or_default();
             if content_type != "application/problem+json"
                 || response.body["retryable"] != json!(true)
+                || response.header("retry-after").is_none()
                 || response.body["code"] != "service_unavailable"
                 || response.text.contains("tokio")
                 || response.text.contains("Connection")

@@ -207,21 +207,31 @@ pub async fn create(
 struct LockedInvite {
     id: i64,
     uuid: Uuid,
-    event_id: i64,
     invite_type: String,
     status: String,
     expired: bool,
     invitee: Option<i64>,
 }
 
+/// Locks the invite's event, then the invite: the one lock order (event first) that every seat
+/// change and the event's own cancel follow, so none of them can deadlock with another.
 async fn lock_invite(
     tx: &impl GenericClient,
     invite: Uuid,
     caller_id: i64,
-) -> Result<LockedInvite, ApiError> {
+) -> Result<(LockedInvite, ledger::LockedEvent), ApiError> {
+    let event_id: i64 = tx
+        .query_opt(
+            "SELECT event_id FROM event_invite WHERE uuid = $1",
+            &[&invite],
+        )
+        .await?
+        .map(|row| row.get(0))
+        .ok_or_else(|| ApiError::not_found("The invite"))?;
+    let event = ledger::lock_event(tx, event_id).await?;
     let row = tx
         .query_opt(
-            "SELECT id, uuid, event_id, invite_type, status, coalesce(expires_at <= now(), false), invited_user_id \
+            "SELECT id, uuid, invite_type, status, coalesce(expires_at <= now(), false), invited_user_id \
              FROM event_invite WHERE uuid = $1 FOR UPDATE",
             &[&invite],
         )
@@ -230,11 +240,10 @@ async fn lock_invite(
     let locked = LockedInvite {
         id: row.get(0),
         uuid: row.get(1),
-        event_id: row.get(2),
-        invite_type: row.get(3),
-        status: row.get(4),
-        expired: row.get(5),
-        invitee: row.get(6),
+        invite_type: row.get(2),
+        status: row.get(3),
+        expired: row.get(4),
+        invitee: row.get(5),
     };
     // A direct invite is the invitee's alone; anyone holding a share link may use it.
     if locked.invite_type == "direct" && locked.invitee != Some(caller_id) {
@@ -253,7 +262,7 @@ async fn lock_invite(
         )
         .with_extra("current_status", json!(locked.status)));
     }
-    Ok(locked)
+    Ok((locked, event))
 }
 
 /// Accepts an invite: a request is recorded for the user and decided at once (seats, hold or
@@ -268,8 +277,7 @@ pub async fn accept(
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
     let caller_id = active_user_id(&tx, caller).await?;
-    let locked = lock_invite(&tx, invite, caller_id).await?;
-    let mut event = ledger::lock_event(&tx, locked.event_id).await?;
+    let (locked, mut event) = lock_invite(&tx, invite, caller_id).await?;
     check_joiner(&tx, &event, caller_id, seats).await?;
     let request_row: i64 = tx
         .query_one(
@@ -337,7 +345,7 @@ pub async fn decline(
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
     let caller_id = active_user_id(&tx, caller).await?;
-    let locked = lock_invite(&tx, invite, caller_id).await?;
+    let (locked, _event) = lock_invite(&tx, invite, caller_id).await?;
     if locked.invite_type != "direct" {
         return Err(ApiError::conflict(
             "invalid_transition",

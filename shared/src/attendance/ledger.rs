@@ -1,5 +1,6 @@
 //! The capacity ledger. Seats taken = attendees going or checked in + holds unconsumed and
-//! unexpired. Every change of seats first locks the event row (`SELECT … FOR UPDATE`): a row
+//! unexpired. Every change of seats first locks the event row (`SELECT … FOR NO KEY UPDATE`,
+//! which still lets foreign-key checks of new orders and attendees pass): a row
 //! lock, rather than a conditional UPDATE, because "taken" spans two tables and a time-based
 //! expiry that no single UPDATE predicate can see; the lock makes every seat change for one event
 //! run one after another, while other events are unaffected. The database trigger
@@ -53,7 +54,7 @@ pub async fn lock_event(tx: &impl GenericClient, event_id: i64) -> Result<Locked
         .query_one(
             "SELECT e.id, e.uuid, e.host_id, u.uuid, e.capacity, e.is_paid, e.allow_plus_one, e.requires_approval, \
                     e.allowed_genders, e.is_published AND e.is_active AND e.starts_at > now(), e.is_published \
-             FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = $1 FOR UPDATE OF e",
+             FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = $1 FOR NO KEY UPDATE OF e",
             &[&event_id],
         )
         .await?;

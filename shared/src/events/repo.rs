@@ -68,7 +68,7 @@ pub async fn load_for_edit(
                 ARRAY(SELECT i.slug FROM event_interest_map m JOIN event_interest i ON i.id = m.event_interest_id \
                       WHERE m.event_id = e.id ORDER BY i.sort_order) \
          FROM event e LEFT JOIN venue v ON v.id = e.venue_id \
-         WHERE {condition} FOR UPDATE OF e"
+         WHERE {condition} FOR NO KEY UPDATE OF e"
     );
     let Some(row) = tx.query_opt(&sql, &[&key, &caller_id]).await? else {
         return Ok(None);

@@ -85,27 +85,33 @@ pub async fn settle(
             format!("A {status} order cannot be paid."),
         ));
     }
-    // The hold: consumed if it is still held (even just expired), so its seats pass to the guest.
-    let hold_live = match reservation_id {
+    // The hold, if it is still held (even just lapsed): consumed when the guest gets a seat, so
+    // its seats pass on; closed as expired when a lapsed hold's seats are gone and the money
+    // goes back. A hold is never left consumed without the attendee it became.
+    let (held, hold_live) = match reservation_id {
         Some(hold) => {
             let row = tx
-                .query_one("SELECT status, expires_at > now() FROM capacity_reservation WHERE id = $1 FOR UPDATE", &[&hold])
+                .query_one("SELECT status = 'held', expires_at > now() FROM capacity_reservation WHERE id = $1 FOR UPDATE", &[&hold])
                 .await?;
-            let (hold_status, unexpired): (String, bool) = (row.get(0), row.get(1));
-            if hold_status == "held" {
-                tx.execute("UPDATE capacity_reservation SET status = 'consumed', consumed_at = now() WHERE id = $1", &[&hold])
-                    .await?;
-                if unexpired {
-                    event.available += i64::from(seats);
-                }
-            }
-            hold_status == "held" && unexpired
+            let (held, unexpired): (Option<i64>, bool) =
+                (row.get::<_, bool>(0).then_some(hold), row.get(1));
+            (held, held.is_some() && unexpired)
         }
-        None => false,
+        None => (None, false),
     };
+    if hold_live {
+        event.available += i64::from(seats);
+    }
     let mut outbox = Vec::new();
     let response = json!({ "payment": provider_response });
     if !hold_live && i64::from(seats) > event.available {
+        if let Some(hold) = held {
+            tx.execute(
+                "UPDATE capacity_reservation SET status = 'expired', released_at = now() WHERE id = $1",
+                &[&hold],
+            )
+            .await?;
+        }
         tx.execute(
             "UPDATE payment_order SET status = 'refund_pending', paid_at = now(), provider_payment_id = $2, \
                     provider_response = coalesce(provider_response, '{}'::jsonb) || $3 WHERE id = $1",
@@ -125,6 +131,13 @@ pub async fn settle(
         )
         .await?;
         return Ok((Settled::RefundQueued, outbox));
+    }
+    if let Some(hold) = held {
+        tx.execute(
+            "UPDATE capacity_reservation SET status = 'consumed', consumed_at = now() WHERE id = $1",
+            &[&hold],
+        )
+        .await?;
     }
     let attendee = tx
         .query_one(
