@@ -17,7 +17,7 @@ use crate::attendance::{accept, post, request_join};
 use crate::events::{assert_counters_true, published_event};
 use crate::helpers::{spawn_app, TestApp};
 use crate::payments::{
-    captured, counts, create_order, hmac_hex, hold, paid_order, verify, webhook, SANDBOX_SECRET,
+    captured, counts, hmac_hex, hold, open_order, paid_order, verify, webhook, SANDBOX_SECRET,
 };
 
 /// Every notification kind the inbox knows (shared::inbox::wording).
@@ -249,17 +249,7 @@ async fn hold_expiry_messages_three_times_shuffled_expire_each_hold_once() {
 async fn payment_webhooks_three_times_in_reverse_order_settle_once() {
     let app = spawn_app().await;
     let held = hold(&app, 5, 1).await;
-    let order = create_order(
-        &app,
-        &held.guest,
-        json!({"reservation_key": held.reservation_key}),
-        None,
-    )
-    .await;
-    let provider_order = order.body["checkout"]["provider_order_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (_, provider_order) = open_order(&app, &held).await;
     // What happened: a first attempt failed, a second was captured, the order was paid.
     let failed = json!({"event": "payment.failed", "payload": {"payment": {"entity": {"id": "pay_A", "order_id": provider_order, "status": "failed"}}}});
     let paid = json!({"event": "order.paid", "payload": {"order": {"entity": {"id": provider_order}}, "payment": {"entity": {"id": "pay_B", "order_id": provider_order}}}});
@@ -363,18 +353,7 @@ async fn refund_webhooks_three_times_change_the_refund_once() {
 async fn verify_racing_the_webhook_gives_one_ticket_each_time() {
     let app = Arc::new(spawn_app().await);
     let held = hold(&app, 50, 1).await;
-    let order = create_order(
-        &app,
-        &held.guest,
-        json!({"reservation_key": held.reservation_key}),
-        None,
-    )
-    .await;
-    let order_id = order.body["order_id"].as_str().unwrap().to_owned();
-    let provider_order = order.body["checkout"]["provider_order_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (order_id, provider_order) = open_order(&app, &held).await;
     let payment_id = "pay_RACE00000001";
     let signature = hmac_hex(
         SANDBOX_SECRET,

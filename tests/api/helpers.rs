@@ -199,13 +199,21 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         .expect("migrations apply");
     let mut config = test_config(&database);
     adjust(&mut config);
-    let mut state = AppState::from_config(config).expect("state builds");
-    let sms = Arc::new(FakeSms::default());
-    state.sms = sms.clone();
-    TestApp {
-        state: Arc::new(state),
-        db,
-        sms,
+    TestApp::from_config(config, db)
+}
+
+impl TestApp {
+    /// The app a function would build from `config` (with the recording SMS sender), beside a
+    /// direct connection `db` to the same, migrated database.
+    pub fn from_config(config: Config, db: tokio_postgres::Client) -> Self {
+        let mut state = AppState::from_config(config).expect("state builds");
+        let sms = Arc::new(FakeSms::default());
+        state.sms = sms.clone();
+        TestApp {
+            state: Arc::new(state),
+            db,
+            sms,
+        }
     }
 }
 

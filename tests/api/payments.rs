@@ -69,6 +69,25 @@ pub(crate) async fn create_order(
     request.send().await
 }
 
+/// An unpaid order for a hold: (order id, the provider's order id).
+pub(crate) async fn open_order(app: &TestApp, held: &Held) -> (String, String) {
+    let order = create_order(
+        app,
+        &held.guest,
+        json!({"reservation_key": held.reservation_key}),
+        None,
+    )
+    .await;
+    assert_eq!(order.status, StatusCode::CREATED, "{}", order.text);
+    (
+        order.body["order_id"].as_str().unwrap().to_owned(),
+        order.body["checkout"]["provider_order_id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    )
+}
+
 pub(crate) async fn verify(
     app: &TestApp,
     user: &TestUser,
@@ -343,18 +362,7 @@ async fn one_changed_byte_in_signature_or_payment_id_is_400_and_changes_nothing(
 async fn webhooks_three_times_in_any_order_or_racing_verify_give_one_ticket() {
     let app = spawn_app().await;
     let held = hold(&app, 5, 1).await;
-    let order = create_order(
-        &app,
-        &held.guest,
-        json!({"reservation_key": held.reservation_key}),
-        None,
-    )
-    .await;
-    let order_id = order.body["order_id"].as_str().unwrap().to_owned();
-    let provider_order = order.body["checkout"]["provider_order_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (order_id, provider_order) = open_order(&app, &held).await;
     let payment_id = "pay_WEBHOOK000001";
     let order_paid = json!({"event": "order.paid", "payload": {"order": {"entity": {"id": provider_order}}, "payment": {"entity": {"id": payment_id, "order_id": provider_order}}}});
     // Three deliveries of two kinds, in reverse order, plus verify for the same payment.
@@ -444,18 +452,7 @@ async fn a_failed_payment_webhook_fails_the_order_and_releases_the_hold() {
 async fn a_late_payment_is_honoured_when_seats_are_free_and_refunded_when_not() {
     let app = spawn_app().await;
     let held = hold(&app, 1, 1).await;
-    let order = create_order(
-        &app,
-        &held.guest,
-        json!({"reservation_key": held.reservation_key}),
-        None,
-    )
-    .await;
-    let order_id = order.body["order_id"].as_str().unwrap().to_owned();
-    let provider_order = order.body["checkout"]["provider_order_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (order_id, provider_order) = open_order(&app, &held).await;
     app.db.execute("UPDATE capacity_reservation SET expires_at = now(), created_at = now() - interval '1 hour'", &[]).await.unwrap();
     let signature = hmac_hex(
         SANDBOX_SECRET,
@@ -467,18 +464,7 @@ async fn a_late_payment_is_honoured_when_seats_are_free_and_refunded_when_not() 
     // Second event: the hold lapses and someone else takes the only seat before the payment lands.
     let app = spawn_app().await;
     let held = hold(&app, 1, 1).await;
-    let order = create_order(
-        &app,
-        &held.guest,
-        json!({"reservation_key": held.reservation_key}),
-        None,
-    )
-    .await;
-    let order_id = order.body["order_id"].as_str().unwrap().to_owned();
-    let provider_order = order.body["checkout"]["provider_order_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (order_id, provider_order) = open_order(&app, &held).await;
     app.db.execute("UPDATE capacity_reservation SET expires_at = now(), created_at = now() - interval '1 hour'", &[]).await.unwrap();
     let other = app.quick_user("+919800000003", Some("male")).await;
     let request = request_join(&app, &other, &held.event_id, 1).await;

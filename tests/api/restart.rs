@@ -15,7 +15,7 @@ use http::{Method, StatusCode};
 use serde_json::json;
 use tokio::sync::Mutex;
 
-use crate::helpers::{insert_user, test_config, FakeSms, TestApp, TestResponse};
+use crate::helpers::{insert_user, test_config, TestApp, TestResponse};
 
 /// A Postgres server of this test's own, in a temporary data directory.
 struct PrivateServer {
@@ -176,14 +176,7 @@ async fn app_on(server: &PrivateServer) -> TestApp {
     let mut config = test_config("unused");
     config.database.url = server.url("eventhost").into();
     config.database.connect_timeout = Duration::from_secs(2);
-    let mut state = shared::AppState::from_config(config).unwrap();
-    let sms = Arc::new(FakeSms::default());
-    state.sms = sms.clone();
-    TestApp {
-        state: Arc::new(state),
-        db,
-        sms,
-    }
+    TestApp::from_config(config, db)
 }
 
 /// What one writer saw: the venues it was told were created, and every status.

@@ -40,6 +40,10 @@ const OPERATIONS: &[(&str, u32)] = &[
     ("cancel_event", 1),
 ];
 
+/// Attendees still to arrive, with their owners: what check-in and cancel pick from.
+const GOING_ATTENDEES: &str = "SELECT a.uuid::text, u.uuid FROM event_attendee a \
+     JOIN auth_user u ON u.id = a.user_id WHERE a.status = 'going' ORDER BY a.id";
+
 /// The few small events the crowd fights over: (capacity, paid).
 const EVENT_SHAPES: &[(i64, bool)] = &[(3, true), (4, true), (5, false), (6, true)];
 
@@ -185,10 +189,7 @@ impl World {
                     .await
             }
             "check_in" => {
-                let (attendee, owner) = self
-                    .pick(rng, "SELECT a.uuid::text, u.uuid FROM event_attendee a JOIN auth_user u ON u.id = a.user_id \
-                                WHERE a.status = 'going' ORDER BY a.id")
-                    .await?;
+                let (attendee, owner) = self.pick(rng, GOING_ATTENDEES).await?;
                 let owner = owner?;
                 let ticket = self
                     .call(
@@ -214,10 +215,7 @@ impl World {
                 .await
             }
             "cancel_attendee" => {
-                let (attendee, owner) = self
-                    .pick(rng, "SELECT a.uuid::text, u.uuid FROM event_attendee a JOIN auth_user u ON u.id = a.user_id \
-                                WHERE a.status = 'going' ORDER BY a.id")
-                    .await?;
+                let (attendee, owner) = self.pick(rng, GOING_ATTENDEES).await?;
                 // Half by the guest, half by the host.
                 let who = if rng.random_bool(0.5) { owner? } else { host };
                 let path = format!("/v1/attendees/{attendee}/cancel");
