@@ -652,6 +652,11 @@ async fn the_code_never_reaches_the_logs() {
     }
     assert!(!logs.contains(login.body["refresh_token"].as_str().unwrap()));
     assert!(!logs.contains(login.body["access_token"].as_str().unwrap()));
+    // Nor the phone number, with or without its plus sign, on any line of the whole binary.
+    assert!(
+        !logs.contains(&PHONE[1..]),
+        "a phone number reached the logs"
+    );
 }
 
 #[tokio::test]
