@@ -527,14 +527,7 @@ async fn a_late_payment_is_honoured_when_seats_are_free_and_refunded_when_not() 
 }
 
 pub(crate) async fn paid_order(app: &TestApp, held: &Held) -> String {
-    let order = create_order(
-        app,
-        &held.guest,
-        json!({"reservation_key": held.reservation_key}),
-        None,
-    )
-    .await;
-    let order_id = order.body["order_id"].as_str().unwrap().to_owned();
+    let (order_id, _) = open_order(app, held).await;
     let paid = post(
         app,
         &held.guest,
