@@ -342,51 +342,34 @@ fn draw(rng: &mut StdRng) -> &'static str {
     unreachable!()
 }
 
-/// Every invariant the ledger promises, checked on the database itself.
-async fn assert_invariants(app: &TestApp) {
-    let violations = |sql: &'static str| async move {
-        app.db
-            .query(sql, &[])
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| row.get::<_, String>(0))
-            .collect::<Vec<String>>()
-    };
-    let over = violations("SELECT slug FROM event WHERE event_seats_taken(id) > capacity").await;
-    assert!(over.is_empty(), "events over capacity: {over:?}");
-    assert_counters_true(app).await;
-    let paid_without_ticket = violations(
+/// Every invariant the ledger promises, as (what a row means, the query finding such rows).
+const INVARIANTS: &[(&str, &str)] = &[
+    (
+        "events over capacity",
+        "SELECT slug FROM event WHERE event_seats_taken(id) > capacity",
+    ),
+    (
+        "paid orders without an attendee and ticket",
         "SELECT o.uuid::text FROM payment_order o WHERE o.status IN ('paid', 'partially_refunded') AND NOT EXISTS ( \
              SELECT 1 FROM event_attendee a JOIN ticket_secret t ON t.attendee_id = a.id \
              WHERE a.id = o.attendee_id AND a.status IN ('going', 'checked_in'))",
-    )
-    .await;
-    assert!(
-        paid_without_ticket.is_empty(),
-        "paid orders without an attendee and ticket: {paid_without_ticket:?}"
-    );
-    let paid_and_gone = violations(
+    ),
+    (
+        "money taken with neither a seat nor a refund",
         "SELECT o.uuid::text FROM payment_order o WHERE o.paid_at IS NOT NULL \
              AND (o.attendee_id IS NULL OR EXISTS (SELECT 1 FROM event_attendee a WHERE a.id = o.attendee_id AND a.status = 'cancelled')) \
              AND o.status NOT IN ('refunded', 'refund_pending') \
              AND NOT EXISTS (SELECT 1 FROM payment_refund r WHERE r.payment_order_id = o.id)",
-    )
-    .await;
-    assert!(
-        paid_and_gone.is_empty(),
-        "money taken with neither a seat nor a refund: {paid_and_gone:?}"
-    );
-    let double_attendance = violations(
+    ),
+    (
+        "one attendee paid for twice",
         "SELECT o.uuid::text FROM payment_order o WHERE o.paid_at IS NOT NULL \
              AND (SELECT count(*) FROM payment_order p WHERE p.attendee_id = o.attendee_id) > 1",
-    )
-    .await;
-    assert!(
-        double_attendance.is_empty(),
-        "one attendee paid for twice: {double_attendance:?}"
-    );
-    let consumed_wrongly = violations(
+    ),
+    // A released or expired hold passes no seats on: only a late payment, honoured with fresh
+    // seats, may name it as where its attendee came from.
+    (
+        "holds both consumed and released",
         "SELECT c.uuid::text || ' ' || c.status || ' consumed_at=' || coalesce(c.consumed_at::text, '-') || ' released_at=' || coalesce(c.released_at::text, '-') \
              || ' attendees=' || (SELECT count(*) FROM event_attendee a WHERE a.reservation_id = c.id) \
              || ' orders=' || (SELECT string_agg(o.status, ',') FROM payment_order o WHERE o.reservation_id = c.id) \
@@ -396,23 +379,28 @@ async fn assert_invariants(app: &TestApp) {
           OR (c.status IN ('released', 'expired') AND (c.consumed_at IS NOT NULL \
                  OR EXISTS (SELECT 1 FROM event_attendee a WHERE a.reservation_id = c.id AND NOT EXISTS ( \
                         SELECT 1 FROM payment_order o WHERE o.attendee_id = a.id AND o.paid_at IS NOT NULL))))",
-    )
-    .await;
-    // A released or expired hold passes no seats on: only a late payment, honoured with fresh
-    // seats, may name it as where its attendee came from.
-    assert!(
-        consumed_wrongly.is_empty(),
-        "holds both consumed and released: {consumed_wrongly:?}"
-    );
-    let ticketless = violations(
+    ),
+    (
+        "attendees without a ticket",
         "SELECT a.uuid::text FROM event_attendee a WHERE a.status IN ('going', 'checked_in') \
              AND NOT EXISTS (SELECT 1 FROM ticket_secret t WHERE t.attendee_id = a.id)",
-    )
-    .await;
-    assert!(
-        ticketless.is_empty(),
-        "attendees without a ticket: {ticketless:?}"
-    );
+    ),
+];
+
+/// Every invariant the ledger promises, checked on the database itself.
+async fn assert_invariants(app: &TestApp) {
+    for (broken, sql) in INVARIANTS {
+        let rows: Vec<String> = app
+            .db
+            .query(*sql, &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        assert!(rows.is_empty(), "{broken}: {rows:?}");
+    }
+    assert_counters_true(app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

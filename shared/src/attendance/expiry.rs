@@ -19,16 +19,15 @@ use crate::state::AppState;
 pub async fn expire_hold(state: &AppState, reservation_key: Uuid) -> Result<Vec<i64>, ApiError> {
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    let Some(row) = tx
-        .query_opt(
-            "SELECT event_id FROM capacity_reservation WHERE reservation_key = $1",
-            &[&reservation_key],
-        )
-        .await?
+    let Some(event) = ledger::lock_event_of(
+        &tx,
+        "SELECT event_id FROM capacity_reservation WHERE reservation_key = $1",
+        &reservation_key,
+    )
+    .await?
     else {
         return Ok(Vec::new());
     };
-    let event = ledger::lock_event(&tx, row.get(0)).await?;
     let Some(hold) = tx
         .query_opt(
             "UPDATE capacity_reservation SET status = 'expired', released_at = now() \
@@ -89,10 +88,12 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
         .ok_or_else(|| {
             ApiError::Internal(anyhow::anyhow!("hold message without reservation_key"))
         })?;
-    // One connection at a time: expire_hold takes its own, and a task that held one while
-    // waiting for another could starve a small pool (two busy batches, pool of two).
-    let client = state.pool.get().await?;
-    let Some(row) = client
+    // Each step takes its own pooled connection and gives it back: expire_hold takes one too,
+    // and a task holding one while waiting for another could starve a small pool.
+    let Some(row) = state
+        .pool
+        .get()
+        .await?
         .query_opt(
             "SELECT status = 'held', extract(epoch FROM expires_at - now())::float8 FROM capacity_reservation WHERE reservation_key = $1",
             &[&key],
@@ -107,16 +108,14 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
     }
     let ids = if seconds_left > 1.0 {
         let id = outbox::enqueue(
-            &client,
+            &state.pool.get().await?,
             Queue::ReservationExpiry,
             payload,
             Duration::from_secs_f64(seconds_left.ceil()),
         )
         .await?;
-        drop(client);
         vec![id]
     } else {
-        drop(client);
         expire_hold(state, key).await?
     };
     state.publish_outbox(&ids).await;

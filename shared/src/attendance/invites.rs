@@ -220,15 +220,13 @@ async fn lock_invite(
     invite: Uuid,
     caller_id: i64,
 ) -> Result<(LockedInvite, ledger::LockedEvent), ApiError> {
-    let event_id: i64 = tx
-        .query_opt(
-            "SELECT event_id FROM event_invite WHERE uuid = $1",
-            &[&invite],
-        )
-        .await?
-        .map(|row| row.get(0))
-        .ok_or_else(|| ApiError::not_found("The invite"))?;
-    let event = ledger::lock_event(tx, event_id).await?;
+    let event = ledger::lock_event_of(
+        tx,
+        "SELECT event_id FROM event_invite WHERE uuid = $1",
+        &invite,
+    )
+    .await?
+    .ok_or_else(|| ApiError::not_found("The invite"))?;
     let row = tx
         .query_opt(
             "SELECT id, uuid, invite_type, status, coalesce(expires_at <= now(), false), invited_user_id \

@@ -48,6 +48,19 @@ pub struct LockedEvent {
     pub available: i64,
 }
 
+/// Locks the event of the row `sql` finds (it selects that row's `event_id` by `$1`), before
+/// the row itself: event first is the one lock order. `None` when there is no such row.
+pub async fn lock_event_of(
+    tx: &impl GenericClient,
+    sql: &str,
+    key: &(dyn tokio_postgres::types::ToSql + Sync),
+) -> Result<Option<LockedEvent>, ApiError> {
+    match tx.query_opt(sql, &[key]).await? {
+        Some(row) => Ok(Some(lock_event(tx, row.get(0)).await?)),
+        None => Ok(None),
+    }
+}
+
 /// Locks an event row for the rest of the transaction and reads the ledger.
 pub async fn lock_event(tx: &impl GenericClient, event_id: i64) -> Result<LockedEvent, ApiError> {
     let row = tx

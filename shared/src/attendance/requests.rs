@@ -297,15 +297,13 @@ async fn lock_request(
     request: Uuid,
     caller_id: i64,
 ) -> Result<(LockedRequest, LockedEvent), ApiError> {
-    let event_id: i64 = tx
-        .query_opt(
-            "SELECT event_id FROM event_request WHERE uuid = $1",
-            &[&request],
-        )
-        .await?
-        .map(|r| r.get(0))
-        .ok_or_else(|| ApiError::not_found("The request"))?;
-    let event = ledger::lock_event(tx, event_id).await?;
+    let event = ledger::lock_event_of(
+        tx,
+        "SELECT event_id FROM event_request WHERE uuid = $1",
+        &request,
+    )
+    .await?
+    .ok_or_else(|| ApiError::not_found("The request"))?;
     let row = tx
         .query_one(
             "SELECT r.id, r.uuid, r.event_id, r.status, r.seats_requested, r.requester_id, u.uuid, \
