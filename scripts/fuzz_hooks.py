@@ -1,12 +1,39 @@
 """schemathesis hooks for the local stack.
 
-`cargo lambda watch`, the local stand-in for API Gateway, answers 500 by itself when a text
-body (application/json) is not valid UTF-8: it fails to build the Lambda event, and the
-function never runs. The functions answer such a body with 400 problem+json, which the
-integration test `a_body_that_is_not_utf8_is_a_400_problem_on_every_route_that_reads_one`
-checks in-process. So only those bodies are left out here; everything else is fuzzed.
+1. Bodies that are not UTF-8. `cargo lambda watch`, the local stand-in for API Gateway, answers
+   500 by itself when a text body (application/json) is not valid UTF-8: it fails to build the
+   Lambda event, and the function never runs. The functions answer such a body with 400
+   problem+json, which the integration test
+   `a_body_that_is_not_utf8_is_a_400_problem_on_every_route_that_reads_one` checks in-process.
+   So only those bodies are left out here.
+
+2. Rules JSON Schema cannot state. The document states every rule it can (lengths, patterns,
+   enums, bounds, closed objects; see shared/src/openapi/request_rules.rs). A few depend on
+   today's date, on other fields or on data that must exist. For schema-valid (positive) cases
+   only, `before_call` moves such a value into the range the server documents, so
+   `positive_data_acceptance` tests the rest of the body instead of stopping at that rule:
+     - POST /v1/events: `event_date` within the next two years (the description says so);
+       `duration` from 15 minutes to 14 days; a paid event has a price of at least 1.00, a free
+       one no price and no GST; GST needs a GSTIN with a valid check character; publishing at
+       once needs a cover image; `venue_id` must name an existing venue (one is created by
+       fuzz_login.py).
+     - PATCH /v1/me: `birth_date` of an adult, born in 1900 or later.
+   Each of these rules has its own integration test; negative cases are never changed.
 """
+import datetime
+import json
+import os
+import re
+
 import schemathesis
+
+FIXTURES = {}
+if os.environ.get("FUZZ_FIXTURES") and os.path.exists(os.environ["FUZZ_FIXTURES"]):
+    with open(os.environ["FUZZ_FIXTURES"]) as fixtures:
+        FIXTURES = json.load(fixtures)
+
+VALID_GSTIN = "27AAPFU0939F1ZV"
+DURATION = re.compile(r"^P(?:(\d+)W|(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?)$")
 
 
 @schemathesis.hook("filter_body")
@@ -17,3 +44,66 @@ def filter_body(context, body):
         except UnicodeDecodeError:
             return False
     return True
+
+
+def duration_seconds(text):
+    match = DURATION.match(text or "")
+    if not match:
+        return None
+    weeks, days, hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
+    return weeks * 604800 + days * 86400 + hours * 3600 + minutes * 60 + seconds
+
+
+def new_event(body):
+    today = datetime.date.today()
+    try:
+        date = datetime.date.fromisoformat(body.get("event_date") or "")
+    except ValueError:
+        date = None
+    if date is None or not (today + datetime.timedelta(days=2) <= date <= today + datetime.timedelta(days=700)):
+        body["event_date"] = (today + datetime.timedelta(days=30)).isoformat()
+    seconds = duration_seconds(body.get("duration"))
+    if body.get("duration") is not None and not (seconds is not None and 900 <= seconds <= 14 * 86400):
+        body["duration"] = "PT3H"
+    if body.get("is_paid"):
+        price = body.get("ticket_price")
+        if price is None or float(price) < 1:
+            body["ticket_price"] = "499.00"
+    else:
+        body.pop("ticket_price", None)
+        if body.get("gst_percent"):
+            body["gst_percent"] = 0
+    if body.get("gst_percent") or body.get("gstin") is not None:
+        body["gstin"] = VALID_GSTIN
+    if body.get("is_published") and not body.get("cover_images"):
+        body["cover_images"] = ["https://cdn.example.com/cover.jpg"]
+    if body.get("venue_id") is not None and FIXTURES.get("venue_id"):
+        body["venue_id"] = FIXTURES["venue_id"]
+
+
+def profile_update(body):
+    raw = body.get("birth_date")
+    if raw is None:
+        return
+    today = datetime.date.today()
+    try:
+        born = datetime.date.fromisoformat(raw)
+    except ValueError:
+        born = None
+    adult_by = today.replace(year=today.year - 18) if not (today.month == 2 and today.day == 29) \
+        else today.replace(year=today.year - 18, day=28)
+    if born is None or born.year < 1900 or born > adult_by:
+        body["birth_date"] = "1995-05-05"
+
+
+REPAIRS = {("POST", "/v1/events"): new_event, ("PATCH", "/v1/me"): profile_update}
+
+
+@schemathesis.hook
+def before_call(context, case, **kwargs):
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or not isinstance(case.body, dict):
+        return
+    repair = REPAIRS.get((case.operation.method.upper(), case.operation.path))
+    if repair is not None:
+        repair(case.body)

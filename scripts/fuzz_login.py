@@ -1,5 +1,8 @@
 """Logs a fresh fuzzing user in on the local stack (the SMS code read from moto), completes
-its profile so it may join events, and prints its access token."""
+its profile so it may join events, adds a venue for the events it creates (ids the schema
+cannot know; see fuzz_hooks.py), and prints its access token.
+
+  fuzz_login.py <base-url> [fixtures.json]   (the venue id is written to fixtures.json)"""
 import json
 import os
 import random
@@ -31,4 +34,9 @@ code = re.search(r"\b\d{6}\b", text).group(0)
 login = call("POST", "/v1/auth/otp/verify", {"phone_number": phone, "code": code})
 token = login["access_token"]
 call("PATCH", "/v1/me", {"name": "Fuzz Tester", "gender": "female", "birth_date": "1995-05-05"}, token)
+venue = call("POST", "/v1/venues", {"name": "Fuzz Hall", "address": "1 MG Road", "city": "Bengaluru",
+                                     "latitude": 12.97, "longitude": 77.59}, token)
+if len(sys.argv) > 2:
+    with open(sys.argv[2], "w") as fixtures:
+        json.dump({"venue_id": venue["venue_id"]}, fixtures)
 print(token)

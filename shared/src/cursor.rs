@@ -1,25 +1,35 @@
-//! Keyset pagination cursors: the last row's sort key, serialised and base64url-encoded, so the
-//! client treats it as opaque and the server resumes with `WHERE (key) > (cursor)`.
+//! Keyset pagination cursors: the last row's sort key (timestamp, public uuid) written as
+//! `<microseconds since 1970>_<uuid>`, so the server resumes with `WHERE (key) > (cursor)`.
+//! Clients pass `next_cursor` back unchanged; the format is published as a `pattern` so that
+//! every cursor the schema allows is a real position (any such key is a valid place to resume).
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiError, FieldError};
+use crate::error::FieldError;
 use crate::http::ApiRequest;
 
-/// Encodes a sort key as an opaque cursor.
-pub fn encode<K: Serialize>(key: &K) -> String {
-    let json = serde_json::to_vec(key).expect("cursor keys are plain data");
-    URL_SAFE_NO_PAD.encode(json)
+/// The keyset of every time-ordered list here: (timestamp, public uuid).
+pub type TimeKey = (chrono::DateTime<chrono::Utc>, uuid::Uuid);
+
+/// What a cursor looks like (JSON Schema `pattern` of the `cursor` query parameter).
+pub const CURSOR_PATTERN: &str =
+    "^[0-9]{1,16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+
+/// Writes a sort key as a cursor.
+pub fn encode(key: &TimeKey) -> String {
+    format!("{}_{}", key.0.timestamp_micros().max(0), key.1)
 }
 
-/// Decodes a cursor sent back by a client; a forged or stale one is a 422 on `cursor`.
-pub fn decode<K: DeserializeOwned>(cursor: &str) -> Result<K, ApiError> {
-    let invalid = || ApiError::validation(vec![FieldError::new("cursor", "is not a valid cursor")]);
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
-    serde_json::from_slice(&bytes).map_err(|_| invalid())
+/// Reads a cursor sent back by a client: `None` unless it is in `CURSOR_PATTERN`.
+pub fn decode(cursor: &str) -> Option<TimeKey> {
+    let (micros, id) = cursor.split_once('_')?;
+    if micros.is_empty() || micros.len() > 16 || !micros.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+    let uuid: uuid::Uuid = id.parse().ok()?;
+    // Only the canonical lowercase, hyphenated spelling, exactly as the pattern says.
+    (uuid.hyphenated().to_string() == id).then_some((at, uuid))
 }
 
 /// One page of a list response: `{"items": [...], "next_cursor": ...}`.
@@ -33,7 +43,7 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// Builds a page from up to `limit + 1` fetched rows: the extra row only proves there is more.
-    pub fn from_rows<K: Serialize>(mut rows: Vec<T>, limit: i64, key_of: impl Fn(&T) -> K) -> Self {
+    pub fn from_rows(mut rows: Vec<T>, limit: i64, key_of: impl Fn(&T) -> TimeKey) -> Self {
         let limit = usize::try_from(limit).unwrap_or(0);
         let has_more = rows.len() > limit;
         rows.truncate(limit);
@@ -49,10 +59,7 @@ impl<T> Page<T> {
     }
 }
 
-/// The keyset of every time-ordered list here: (timestamp, public uuid).
-pub type TimeKey = (chrono::DateTime<chrono::Utc>, uuid::Uuid);
-
-/// Reads `?limit=` and `?cursor=` (a `TimeKey`), recording a bad one in `errors`.
+/// Reads `?limit=` and `?cursor=`, recording a bad one in `errors`.
 pub fn window(req: &ApiRequest, errors: &mut Vec<FieldError>) -> (i64, Option<TimeKey>) {
     let limit = req.page_limit().unwrap_or_else(|_| {
         errors.push(FieldError::new(
@@ -61,15 +68,13 @@ pub fn window(req: &ApiRequest, errors: &mut Vec<FieldError>) -> (i64, Option<Ti
         ));
         20
     });
-    let after = req
-        .query_param("cursor")
-        .and_then(|raw| match decode::<TimeKey>(raw) {
-            Ok(key) => Some(key),
-            Err(_) => {
-                errors.push(FieldError::new("cursor", "is not a valid cursor"));
-                None
-            }
-        });
+    let after = req.query_param("cursor").and_then(|raw| match decode(raw) {
+        Some(key) => Some(key),
+        None => {
+            errors.push(FieldError::new("cursor", "is not a valid cursor"));
+            None
+        }
+    });
     (limit, after)
 }
 

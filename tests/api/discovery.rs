@@ -210,8 +210,10 @@ async fn bad_feed_parameters_are_each_named() {
             "cursor"
         ]
     );
+    // Each value is valid on its own, so neither combination is an error: a radius without
+    // `near` has nothing to measure from, and `to` before `from` is an empty range.
     let radius_alone = get(&app, &user, "/v1/events?radius_km=5").await;
-    assert_eq!(radius_alone.body["errors"][0]["field"], "radius_km");
+    assert_eq!(radius_alone.status, StatusCode::OK, "{}", radius_alone.text);
     let anonymous = app.request(Method::GET, "/v1/events").send().await;
     assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
 }

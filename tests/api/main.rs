@@ -11,6 +11,7 @@ mod auth;
 mod authz_matrix;
 mod config;
 mod constraints;
+mod contract_rules;
 mod discovery;
 mod duplicates;
 mod events;

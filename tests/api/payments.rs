@@ -11,7 +11,9 @@ use shared::payments::amounts::Breakdown;
 
 use crate::attendance::{accept, post, request_join};
 use crate::events::{assert_counters_true, published_event};
-use crate::helpers::{assert_problem, spawn_app, spawn_app_with, TestApp, TestResponse, TestUser};
+use crate::helpers::{
+    assert_problem, problem_fields, spawn_app, spawn_app_with, TestApp, TestResponse, TestUser,
+};
 
 /// HMAC-SHA256 as hex, computed here independently of the code under test.
 pub(crate) fn hmac_hex(key: &str, message: &[u8]) -> String {
@@ -202,10 +204,27 @@ fn the_amount_table_rounds_half_up_to_the_paisa() {
 async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
     let app = spawn_app().await;
     let held = hold(&app, 5, 2).await;
-    let order = create_order(
+    // The server computes every figure: amounts in the body are refused, not trusted.
+    let priced_by_client = create_order(
         &app,
         &held.guest,
         json!({"reservation_key": held.reservation_key, "amount": "1.00", "total_amount": "1.00"}),
+        None,
+    )
+    .await;
+    assert_problem(
+        &priced_by_client,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(
+        problem_fields(&priced_by_client),
+        vec!["amount", "total_amount"]
+    );
+    let order = create_order(
+        &app,
+        &held.guest,
+        json!({"reservation_key": held.reservation_key}),
         None,
     )
     .await;
@@ -404,7 +423,7 @@ async fn webhooks_three_times_in_any_order_or_racing_verify_give_one_ticket() {
         .raw_body(tampered)
         .send()
         .await;
-    assert_problem(&response, StatusCode::BAD_REQUEST, "invalid_signature");
+    assert_problem(&response, StatusCode::UNAUTHORIZED, "invalid_signature");
     assert_counters_true(&app).await;
 }
 

@@ -14,14 +14,6 @@ async fn answer(state: &AppState, status: StatusCode, outcome: Outcome) -> Handl
     json_response(status, &outcome.body)
 }
 
-fn optional_text(reader: &mut FieldReader, field: &str, max: usize) -> Option<String> {
-    let text: Option<String> = reader.optional(field);
-    if let Some(text) = &text {
-        reader.check(text.chars().count() <= max, field, "is too long");
-    }
-    text
-}
-
 fn seats(reader: &mut FieldReader, field: &str) -> i16 {
     match reader.optional::<i64>(field) {
         None => 1,
@@ -37,7 +29,7 @@ fn seats(reader: &mut FieldReader, field: &str) -> i16 {
 pub async fn create_request(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
     let mut reader = FieldReader::from_request(&req)?;
-    let message = optional_text(&mut reader, "message", 500).unwrap_or_default();
+    let message = reader.text("message", 0, 500).unwrap_or_default();
     let seats = seats(&mut reader, "seats_requested");
     reader.finish()?;
     let outcome = requests::create(
@@ -57,7 +49,7 @@ async fn respond(state: Arc<AppState>, req: ApiRequest, accept: bool) -> Handler
     let request = req.path_uuid("request_id", "The request")?;
     idempotency::once(&state.pool, &caller, &req, || async {
         let mut reader = FieldReader::from_request_or_empty(&req)?;
-        let host_message = optional_text(&mut reader, "host_message", 500);
+        let host_message = reader.text("host_message", 0, 500);
         reader.finish()?;
         let outcome = if accept {
             requests::accept(&state, &caller, request, host_message, &req.request_id).await?
@@ -100,7 +92,7 @@ pub async fn create_invite(state: Arc<AppState>, req: ApiRequest) -> HandlerResu
             if user.is_some() && user_id.is_none() {
                 reader.error("user_id", "must be a user's id");
             }
-            let message = optional_text(&mut reader, "message", 500).unwrap_or_default();
+            let message = reader.text("message", 0, 500).unwrap_or_default();
             user_id.map(|user_id| NewInvite::Direct { user_id, message })
         }
         Some("share_link") => {

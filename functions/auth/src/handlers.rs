@@ -22,7 +22,7 @@ fn phone_field(reader: &mut FieldReader) -> Option<PhoneNumber> {
 
 fn secret_field(reader: &mut FieldReader, name: &str) -> Option<SecretString> {
     let value = reader.required::<String>(name)?;
-    if value.is_empty() || value.len() > 200 {
+    if value.is_empty() || value.chars().count() > 200 {
         reader.error(name, "must be 1 to 200 characters");
         return None;
     }

@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use http::StatusCode;
 use shared::auth::authenticate;
+use shared::domain::https_url::is_https_url;
 use shared::events::{cohosts, images};
 use shared::http::{json_response, no_content, ApiRequest, FieldReader, HandlerResult};
-use shared::profiles::patch::is_https_url;
 use shared::{ApiError, AppState};
 use uuid::Uuid;
 

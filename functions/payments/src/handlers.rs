@@ -13,7 +13,7 @@ use shared::{idempotency, ApiError, AppState};
 use uuid::Uuid;
 
 /// `POST /v1/payments/orders` `{reservation_key}` → 201 (200 when the hold's order exists).
-/// Any amount in the body is ignored: the server computes every figure.
+/// Any other member (an amount, say) is refused: the server computes every figure.
 pub async fn create_order(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
     idempotency::once(&state.pool, &caller, &req, || async {

@@ -16,6 +16,9 @@ use uuid::Uuid;
 use crate::error::ApiError;
 
 const PREFIX: &str = "EH1";
+/// What an issued code looks like: `EH1.<attendee uuid, 32 hex>.<16 bytes, base64url>` (the
+/// schema's `pattern`; the last character carries 2 bits, so it is one of A, Q, g, w).
+pub const TICKET_CODE_PATTERN: &str = r"^EH1\.[0-9a-f]{32}\.[A-Za-z0-9_-]{21}[AQgw]$";
 
 fn secret(key: &SecretString, attendee: Uuid, salt: &[u8]) -> [u8; 16] {
     let mut mac = Hmac::<Sha256>::new_from_slice(key.expose_secret().as_bytes())

@@ -2,6 +2,7 @@
 //! valid by construction.
 
 pub mod gstin;
+pub mod https_url;
 pub mod money;
 pub mod phone;
 pub mod text;

@@ -10,7 +10,7 @@ pub fn parse_price(raw: &serde_json::Value, min: Decimal, max: Decimal) -> Resul
     let text = raw.as_str().ok_or_else(|| {
         "must be a decimal string like \"499.00\" (never a JSON number)".to_owned()
     })?;
-    let valid_shape = !text.is_empty()
+    let valid_shape = text.starts_with(|c: char| c.is_ascii_digit())
         && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && text.bytes().filter(|b| *b == b'.').count() <= 1
         && text

@@ -73,11 +73,7 @@ impl FeedFilters {
                 }
             }
         }
-        if let (Some(from), Some(to)) = (filters.from, filters.to) {
-            if from > to {
-                errors.push(FieldError::new("to", "must not be before from"));
-            }
-        }
+        // `to` before `from` is an empty range: an empty page, not an error (each date is valid).
         if let Some(raw) = req.query_param("near") {
             let parts: Vec<Option<f64>> = raw
                 .split(',')
@@ -103,9 +99,6 @@ impl FeedFilters {
                     "must be a number above 0 and at most 100",
                 )),
             }
-            if req.query_param("near").is_none() {
-                errors.push(FieldError::new("radius_km", "needs near"));
-            }
         }
         if let Some(raw) = req.query_param("is_paid") {
             match raw {
@@ -115,8 +108,8 @@ impl FeedFilters {
             }
         }
         if let Some(q) = req.query_param("q") {
-            let q = q.trim();
-            if q.is_empty() || q.chars().count() > 100 {
+            let (length, q) = (q.chars().count(), q.trim());
+            if q.is_empty() || length > 100 {
                 errors.push(FieldError::new("q", "must be 1 to 100 characters"));
             } else {
                 filters.q = Some(q.to_owned());

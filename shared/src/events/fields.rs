@@ -8,10 +8,10 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::domain::gstin::parse_gstin;
+use crate::domain::https_url::is_https_url;
 use crate::domain::money::parse_price;
 use crate::domain::text::parse_duration;
 use crate::http::FieldReader;
-use crate::profiles::patch::is_https_url;
 use crate::profiles::GENDERS;
 
 /// Moods an event may have.
@@ -105,33 +105,6 @@ impl EventFields {
     /// Reads the body's fields onto `self`; `creating` makes the core fields required. Every
     /// problem is recorded on `reader`; the merged result is checked against `now`.
     pub fn read(&mut self, reader: &mut FieldReader, creating: bool, now: chrono::DateTime<Utc>) {
-        const KNOWN: &[&str] = &[
-            "title",
-            "description",
-            "mood",
-            "venue_id",
-            "venue_text",
-            "event_date",
-            "start_time",
-            "timezone",
-            "duration",
-            "capacity",
-            "is_paid",
-            "ticket_price",
-            "gst_percent",
-            "gstin",
-            "allowed_genders",
-            "allow_plus_one",
-            "cover_images",
-            "interests",
-            "requires_approval",
-            "is_published",
-        ];
-        for key in reader.keys() {
-            if !KNOWN.contains(&key.as_str()) {
-                reader.error(&key, "is not a field of an event");
-            }
-        }
         for field in [
             "title",
             "mood",
@@ -144,23 +117,11 @@ impl EventFields {
                 reader.error(field, "is required");
             }
         }
-        if let Some(title) = reader.optional::<String>("title") {
-            let title = title.trim().to_owned();
-            reader.check(
-                (3..=120).contains(&title.chars().count()),
-                "title",
-                "must be 3 to 120 characters",
-            );
-            self.title = title;
+        if reader.has("title") {
+            self.title = reader.text("title", 3, 120).unwrap_or_default();
         }
         if reader.has("description") {
-            let description = reader.optional::<String>("description").unwrap_or_default();
-            reader.check(
-                description.chars().count() <= 5000,
-                "description",
-                "must be at most 5000 characters",
-            );
-            self.description = description;
+            self.description = reader.text("description", 0, 5000).unwrap_or_default();
         }
         if let Some(mood) = reader.optional::<String>("mood") {
             reader.check(
@@ -246,17 +207,7 @@ impl EventFields {
             };
         }
         if sent_text {
-            self.venue_text = reader
-                .optional::<String>("venue_text")
-                .map(|t| t.trim().to_owned())
-                .filter(|t| !t.is_empty());
-            if let Some(text) = &self.venue_text {
-                reader.check(
-                    text.chars().count() <= 300,
-                    "venue_text",
-                    "must be at most 300 characters",
-                );
-            }
+            self.venue_text = reader.text("venue_text", 0, 300);
         }
         // Setting one kind of venue replaces the other.
         if sent_id && self.venue_id.is_some() && !sent_text {

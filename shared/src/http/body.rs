@@ -1,6 +1,9 @@
 //! JSON request bodies. Malformed JSON is a 400; a well-formed body with bad fields is a 422
 //! listing every bad field (`FieldReader`) or the first one (`parse_json`, for small bodies).
 
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+
 use http::StatusCode;
 use serde::de::DeserializeOwned;
 
@@ -31,12 +34,13 @@ fn body_value(req: &ApiRequest) -> Result<serde_json::Value, ApiError> {
             "a JSON object is required",
         )]));
     }
-    let value: serde_json::Value = serde_json::from_slice(&req.body).map_err(|e| {
+    let mut value: serde_json::Value = serde_json::from_slice(&req.body).map_err(|e| {
         ApiError::malformed(vec![FieldError::new(
             "body",
             format!("not valid JSON: {e}"),
         )])
     })?;
+    integral_floats_as_integers(&mut value);
     // Postgres text cannot hold NUL; refuse it here, naming the field, rather than fail later.
     let mut with_nul = Vec::new();
     find_nul(&value, "", &mut with_nul);
@@ -49,6 +53,23 @@ fn body_value(req: &ApiRequest) -> Result<serde_json::Value, ApiError> {
         ));
     }
     Ok(value)
+}
+
+/// JSON Schema counts `2.0` as the integer 2 (and so does JavaScript, where every number is a
+/// double); serde does not. Whole floats in the i64 range become integers before any field is
+/// read, so an integer field accepts what the schema's `"type": "integer"` allows.
+fn integral_floats_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                *value = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
+    }
 }
 
 fn find_nul(value: &serde_json::Value, path: &str, found: &mut Vec<String>) {
@@ -104,20 +125,20 @@ pub fn parse_json<T: DeserializeOwned>(req: &ApiRequest) -> Result<T, ApiError> 
 }
 
 /// Reads a JSON object field by field and collects every problem, so one 422 lists them all.
+/// A member the handler never asked about is refused at `finish` (the schemas say
+/// `additionalProperties: false`), so a misspelt field is an error, not silently ignored.
 #[derive(Debug)]
 pub struct FieldReader {
     object: serde_json::Map<String, serde_json::Value>,
     errors: Vec<FieldError>,
+    asked: RefCell<BTreeSet<String>>,
 }
 
 impl FieldReader {
     /// Reads the request body, which must be a JSON object.
     pub fn from_request(req: &ApiRequest) -> Result<Self, ApiError> {
         match body_value(req)? {
-            serde_json::Value::Object(object) => Ok(Self {
-                object,
-                errors: Vec::new(),
-            }),
+            serde_json::Value::Object(object) => Ok(Self::of(object)),
             _ => Err(ApiError::malformed(vec![FieldError::new(
                 "body",
                 "must be a JSON object",
@@ -125,24 +146,35 @@ impl FieldReader {
         }
     }
 
+    fn of(object: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self {
+            object,
+            errors: Vec::new(),
+            asked: RefCell::default(),
+        }
+    }
+
+    fn ask(&self, name: &str) {
+        self.asked.borrow_mut().insert(name.to_owned());
+    }
+
     /// Like `from_request`, but an empty body reads as `{}` (for POSTs whose fields are all optional).
     pub fn from_request_or_empty(req: &ApiRequest) -> Result<Self, ApiError> {
         if req.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Self {
-                object: serde_json::Map::new(),
-                errors: Vec::new(),
-            });
+            return Ok(Self::of(serde_json::Map::new()));
         }
         Self::from_request(req)
     }
 
     /// Whether the field is present (even as `null`): PATCH semantics.
     pub fn has(&self, name: &str) -> bool {
+        self.ask(name);
         self.object.contains_key(name)
     }
 
     /// A required field of type `T`; records an error and returns `None` when absent or mistyped.
     pub fn required<T: DeserializeOwned>(&mut self, name: &str) -> Option<T> {
+        self.ask(name);
         match self.object.get(name) {
             None | Some(serde_json::Value::Null) => {
                 self.error(name, "is required");
@@ -154,6 +186,7 @@ impl FieldReader {
 
     /// An optional field of type `T`: `None` when absent or null; records an error when mistyped.
     pub fn optional<T: DeserializeOwned>(&mut self, name: &str) -> Option<T> {
+        self.ask(name);
         let value = self.object.get(name)?.clone();
         if value.is_null() {
             return None;
@@ -165,6 +198,28 @@ impl FieldReader {
                 None
             }
         }
+    }
+
+    /// A text member: at most `max` characters as sent (what the schema's `maxLength` counts),
+    /// at least `min` when given, and at least one visible character when `min > 0`; stored
+    /// trimmed. `None` when absent, null or blank (and an error then if `min > 0`).
+    pub fn text(&mut self, name: &str, min: usize, max: usize) -> Option<String> {
+        let raw: Option<String> = if min > 0 {
+            self.required(name)
+        } else {
+            self.optional(name)
+        };
+        let raw = raw?;
+        let length = raw.chars().count();
+        let trimmed = raw.trim();
+        if length > max {
+            self.error(name, format!("must be at most {max} characters"));
+        } else if min > 0 && trimmed.is_empty() {
+            self.error(name, "must not be blank");
+        } else if length < min {
+            self.error(name, format!("must be at least {min} characters"));
+        }
+        (!trimmed.is_empty()).then(|| trimmed.to_owned())
     }
 
     /// The names of every member of the body.
@@ -179,6 +234,7 @@ impl FieldReader {
 
     /// Records a field error.
     pub fn error(&mut self, field: &str, message: impl Into<String>) {
+        self.ask(field);
         self.errors.push(FieldError::new(field, message));
     }
 
@@ -189,8 +245,17 @@ impl FieldReader {
         }
     }
 
-    /// Ends reading: `Ok` when no field was bad, else one 422 naming all of them.
-    pub fn finish(self) -> Result<(), ApiError> {
+    /// Ends reading: `Ok` when no field was bad and none unknown, else one 422 naming all of them.
+    pub fn finish(mut self) -> Result<(), ApiError> {
+        let asked = self.asked.take();
+        for key in self.object.keys() {
+            if !asked.contains(key) {
+                self.errors.push(FieldError::new(
+                    key.as_str(),
+                    "is not a field of this request",
+                ));
+            }
+        }
         if self.errors.is_empty() {
             Ok(())
         } else {

@@ -4,6 +4,7 @@
 //! serves it at `GET /v1/openapi.json`.
 
 pub mod operations;
+pub mod request_rules;
 pub mod schemas;
 
 use serde_json::{json, Map, Value};
@@ -97,6 +98,9 @@ pub fn document() -> Value {
         .components(Some(components))
         .build();
     let mut document = serde_json::to_value(base).expect("the document serialises");
+    if let Some(schemas) = document["components"]["schemas"].as_object_mut() {
+        request_rules::apply(schemas);
+    }
     document["servers"] = json!([
         {"url": "http://127.0.0.1:9000", "description": "make dev (cargo lambda watch)"},
         {"url": "https://{api_id}.execute-api.{region}.amazonaws.com/{stage}",
@@ -146,8 +150,10 @@ fn path_parameters(path: &str) -> Vec<Value> {
 fn operation(op: &OperationDoc) -> Value {
     let mut parameters = path_parameters(op.path);
     for query in op.query {
-        let schema: Value =
-            serde_json::from_str(query.schema).expect("query schemas are valid JSON");
+        let schema = request_rules::query_schema(
+            query.name,
+            serde_json::from_str(query.schema).expect("query schemas are valid JSON"),
+        );
         parameters.push(json!({"name": query.name, "in": "query", "required": false,
                                "description": query.description, "schema": schema}));
     }

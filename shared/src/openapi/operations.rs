@@ -81,18 +81,19 @@ const LIMIT: Query = q(
 const CURSOR: Query = q(
     "cursor",
     r#"{"type": "string"}"#,
-    "`next_cursor` of the previous page (opaque; empty means the first page).",
+    "`next_cursor` of the previous page, passed back unchanged (absent for the first page).",
 );
 const PAGE: &[Query] = &[LIMIT, CURSOR];
 /// `lat,lng` with lat in −90..90 and lng in −180..180.
 const NEAR: &str = r#"{"type": "string", "pattern": "^-?([0-8]?[0-9](\\.[0-9]{1,6})?|90(\\.0{1,6})?),-?((1[0-7][0-9]|[0-9]{1,2})(\\.[0-9]{1,6})?|180(\\.0{1,6})?)$"}"#;
-const WORDS: &str = r#"{"type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\S"}"#;
+/// Query text is NUL-free (see `request_rules`); the pattern is added when the document is built.
+const WORDS: &str = r#"{"type": "string", "minLength": 1, "maxLength": 100}"#;
 
 const FEED: &[Query] = &[
     q(
         "interest",
-        r#"{"type": "string"}"#,
-        "Interest slug (repeatable, at most 5; empty is ignored).",
+        r#"{"type": "array", "maxItems": 5, "items": {"type": "string"}}"#,
+        "Interest slug (repeat the parameter for more, at most 5; empty or unknown ones match nothing extra).",
     ),
     q(
         "mood",
@@ -107,13 +108,13 @@ const FEED: &[Query] = &[
     q(
         "to",
         r#"{"type": "string", "format": "date"}"#,
-        "Starting on or before this date (not before `from`).",
+        "Starting on or before this date (before `from`: an empty page).",
     ),
     q("near", NEAR, "`lat,lng`: sort by distance."),
     q(
         "radius_km",
         r#"{"type": "number", "exclusiveMinimum": 0, "maximum": 100}"#,
-        "With `near` only: at most this far (default 25).",
+        "With `near`: at most this far (default 25); ignored without it.",
     ),
     q(
         "is_paid",
@@ -143,7 +144,7 @@ const MY_EVENTS: &[Query] = &[
 const VENUES: &[Query] = &[
     q(
         "q",
-        r#"{"type": "string"}"#,
+        r#"{"type": "string", "maxLength": 100}"#,
         "Words in the name, address or city.",
     ),
     q("near", NEAR, "`lat,lng`: sort by distance."),
@@ -225,14 +226,14 @@ pub const OPERATIONS: &[OperationDoc] = &[
     op!("profile" "POST" "/v1/uploads" "createUpload", "A presigned S3 PUT for an image.",
         SignedIn, query &[], body Some("UploadRequest"), idempotent false, Success::Json(201, "Upload"), problems []),
     op!("events" "POST" "/v1/events" "createEvent", "Create an event (a draft unless is_published).",
-        SignedIn, query &[], body Some("EventWrite"), idempotent false, Success::Json(201, "EventDetail"),
+        SignedIn, query &[], body Some("EventCreate"), idempotent false, Success::Json(201, "EventDetail"),
         problems [(422, &["event_incomplete"])]),
     op!("events" "GET" "/v1/events" "discoverEvents", "The discovery feed.",
         SignedIn, query FEED, body None, idempotent false, Success::Json(200, "EventPage"), problems []),
     op!("events" "GET" "/v1/events/{event_id}" "getEvent", "An event by id or slug.",
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "EventDetail"), problems [NOT_FOUND]),
     op!("events" "PATCH" "/v1/events/{event_id}" "updateEvent", "Change an event (host, co-host).",
-        SignedIn, query &[], body Some("EventWrite"), idempotent false, Success::Json(200, "EventDetail"),
+        SignedIn, query &[], body Some("EventUpdate"), idempotent false, Success::Json(200, "EventDetail"),
         problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled", "capacity_below_taken", "pricing_locked"])]),
     op!("events" "POST" "/v1/events/{event_id}/publish" "publishEvent", "Publish a draft.",
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "EventDetail"),
@@ -320,7 +321,7 @@ pub const OPERATIONS: &[OperationDoc] = &[
         problems [FORBIDDEN, NOT_FOUND, (409, &["invalid_transition", "idempotency_key_in_use"]), KEY_REUSED]),
     op!("payments" "POST" "/v1/payments/webhooks/razorpay" "razorpayWebhook", "Razorpay events (signed raw body).",
         Razorpay, query &[], body None, idempotent false, Success::Json(200, "WebhookAck"),
-        problems [(400, &["invalid_signature"])]),
+        problems [(401, &["invalid_signature"])]),
     op!("payments" "POST" "/v1/payments/sandbox/orders/{order_id}/pay" "sandboxPay", "Local sandbox: what Razorpay checkout returns.",
         Anyone, query &[], body None, idempotent false, Success::Json(200, "SandboxPayment"),
         problems [NOT_FOUND, (404, &["route_not_found"])]),

@@ -165,7 +165,7 @@ pub struct Profile {
 #[serde(deny_unknown_fields)]
 pub struct ProfileUpdate {
     /// Display name (1–80 characters; cannot be removed).
-    #[schema(nullable = false, min_length = 1, max_length = 80, pattern = r"\S")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     /// Short bio (≤ 500 characters).
     pub bio: Option<String>,
@@ -615,18 +615,23 @@ pub struct JoinRequestPage {
     pub next_cursor: Option<String>,
 }
 
-/// `POST /v1/events/{event_id}/invites`.
+/// `POST /v1/events/{event_id}/invites`: to one user, or a link to share.
 #[derive(Serialize, Deserialize, ToSchema)]
-pub struct InviteCreate {
-    /// direct (to `user_id`) or share_link.
-    #[schema(example = "direct", pattern = "^(direct|share_link)$")]
-    pub invite_type: String,
-    /// The invitee (direct).
-    pub user_id: Option<uuid::Uuid>,
-    /// A note.
-    pub message: Option<String>,
-    /// RFC 3339 expiry (share links).
-    pub expires_at: Option<String>,
+#[serde(tag = "invite_type", rename_all = "snake_case")]
+pub enum InviteCreate {
+    /// An invite to one user.
+    Direct {
+        /// The invitee.
+        user_id: uuid::Uuid,
+        /// A note (≤ 500 characters).
+        message: Option<String>,
+    },
+    /// A link anyone with it may use.
+    ShareLink {
+        /// RFC 3339; the link stops working then (never when absent).
+        #[schema(format = DateTime)]
+        expires_at: Option<String>,
+    },
 }
 
 /// Who invited.
@@ -795,8 +800,7 @@ pub struct CheckedIn {
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct OrderCreate {
     /// The seat hold's key (from the accepted request).
-    #[schema(min_length = 1, max_length = 100)]
-    pub reservation_key: String,
+    pub reservation_key: uuid::Uuid,
 }
 
 /// The amount breakdown of an order (decimal strings).

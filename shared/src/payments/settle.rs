@@ -270,7 +270,9 @@ pub async fn webhook(
     let signed = signature_hex
         .is_some_and(|s| signature::verify_webhook(&state.config.payments.webhook_secret, body, s));
     if !signed {
-        return Err(ApiError::bad_request(
+        // An unsigned caller is not Razorpay: unauthenticated, like a request without a token.
+        return Err(ApiError::client(
+            http::StatusCode::UNAUTHORIZED,
             "invalid_signature",
             "The webhook signature does not match.",
         ));

@@ -13,6 +13,26 @@ use crate::interests::Interest;
 
 /// Genders a profile may state; events allow a subset of these.
 pub const GENDERS: &[&str] = &["male", "female", "non_binary", "other"];
+/// Slugs of the interest catalogue as migrated (V2); the schema's `enum`, checked against the
+/// database by a test.
+pub const INTEREST_SLUGS: &[&str] = &[
+    "music",
+    "travel",
+    "party",
+    "picnic",
+    "food",
+    "sports",
+    "art",
+    "tech",
+    "outdoors",
+    "games",
+    "fitness",
+    "books",
+    "movies",
+    "photography",
+    "dance",
+    "wellness",
+];
 
 /// The caller's own profile.
 #[derive(Debug, Clone, Serialize)]

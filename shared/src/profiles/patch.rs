@@ -3,6 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::GENDERS;
+use crate::domain::https_url::is_https_url;
 use crate::error::ApiError;
 use crate::http::FieldReader;
 
@@ -32,14 +33,6 @@ const EDITABLE: &[&str] = &[
     "profile_pictures",
 ];
 
-/// Whether `url` is an absolute https URL with a host, of sane length.
-pub fn is_https_url(url: &str) -> bool {
-    url.len() <= 2048
-        && url::Url::parse(url)
-            .is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some_and(|h| !h.is_empty()))
-        && !url.chars().any(char::is_whitespace)
-}
-
 fn age_on(birth: NaiveDate, today: NaiveDate) -> i32 {
     let mut age = today.year() - birth.year();
     if (today.month(), today.day()) < (birth.month(), birth.day()) {
@@ -48,20 +41,9 @@ fn age_on(birth: NaiveDate, today: NaiveDate) -> i32 {
     age
 }
 
-fn optional_text(reader: &mut FieldReader, field: &str, max: usize) -> Option<Option<String>> {
-    if !reader.has(field) {
-        return None;
-    }
-    match reader.optional::<String>(field) {
-        None => Some(None),
-        Some(text) => {
-            let text = text.trim().to_owned();
-            if text.chars().count() > max {
-                reader.error(field, format!("must be at most {max} characters"));
-            }
-            Some((!text.is_empty()).then_some(text))
-        }
-    }
+/// A clearable text field: `None` = not sent, `Some(None)` = cleared (null or blank).
+fn clearable_text(reader: &mut FieldReader, field: &str, max: usize) -> Option<Option<String>> {
+    reader.has(field).then(|| reader.text(field, 0, max))
 }
 
 impl ProfilePatch {
@@ -74,18 +56,10 @@ impl ProfilePatch {
         }
         let mut patch = Self::default();
         if reader.has("name") {
-            match reader
-                .optional::<String>("name")
-                .map(|n| n.trim().to_owned())
-            {
-                Some(name) if (1..=80).contains(&name.chars().count()) => patch.name = Some(name),
-                Some(_) => reader.error("name", "must be 1 to 80 characters"),
-                None if reader.has_errors_for("name") => {}
-                None => reader.error("name", "cannot be removed"),
-            }
+            patch.name = reader.text("name", 1, 80);
         }
-        patch.bio = optional_text(&mut reader, "bio", 500);
-        patch.location = optional_text(&mut reader, "location", 120);
+        patch.bio = clearable_text(&mut reader, "bio", 500);
+        patch.location = clearable_text(&mut reader, "location", 120);
         if reader.has("birth_date") {
             patch.birth_date = Some(match reader.optional::<String>("birth_date") {
                 None => None,
@@ -180,19 +154,5 @@ mod tests {
             age_on(birth, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()),
             18
         );
-    }
-
-    #[test]
-    fn only_absolute_https_urls_pass() {
-        assert!(is_https_url("https://cdn.example.com/a.jpg"));
-        for bad in [
-            "http://cdn.example.com/a.jpg",
-            "https://",
-            "cdn.example.com/a.jpg",
-            "javascript:alert(1)",
-            "https://a b/c",
-        ] {
-            assert!(!is_https_url(bad), "{bad}");
-        }
     }
 }

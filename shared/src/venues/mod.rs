@@ -13,24 +13,6 @@ use crate::state::AppState;
 const VENUE_JSON: &str = "jsonb_build_object('venue_id', v.uuid, 'name', v.name, 'address', v.address, 'city', v.city, \
      'state', v.state, 'country', v.country, 'postal_code', v.postal_code, 'latitude', v.latitude, 'longitude', v.longitude)";
 
-fn text(reader: &mut FieldReader, field: &str, required: bool, max: usize) -> Option<String> {
-    let value: Option<String> = if required {
-        reader.required(field)
-    } else {
-        reader.optional(field)
-    };
-    let value = value.map(|v| v.trim().to_owned());
-    if let Some(v) = &value {
-        if required && v.is_empty() {
-            reader.error(field, "must not be blank");
-        }
-        if v.chars().count() > max {
-            reader.error(field, format!("must be at most {max} characters"));
-        }
-    }
-    value
-}
-
 fn coordinate(reader: &mut FieldReader, field: &str, limit: f64) -> Option<Decimal> {
     let value: f64 = reader.required(field)?;
     if !value.is_finite() || value.abs() > limit {
@@ -47,17 +29,22 @@ pub async fn create(
     mut reader: FieldReader,
     request_id: &str,
 ) -> Result<Value, ApiError> {
-    let name = text(&mut reader, "name", true, 120);
-    let address = text(&mut reader, "address", false, 300).unwrap_or_default();
-    let city = text(&mut reader, "city", false, 80).unwrap_or_default();
-    let region = text(&mut reader, "state", false, 80).unwrap_or_default();
-    let country = text(&mut reader, "country", false, 2)
-        .unwrap_or_else(|| "IN".to_owned())
-        .to_uppercase();
-    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-        reader.error("country", "must be a two-letter ISO country code");
-    }
-    let postal_code = text(&mut reader, "postal_code", false, 12);
+    let name = reader.text("name", 2, 120);
+    let address = reader.text("address", 0, 300).unwrap_or_default();
+    let city = reader.text("city", 0, 80).unwrap_or_default();
+    let region = reader.text("state", 0, 80).unwrap_or_default();
+    // Two letters exactly as sent (the schema's pattern); stored upper-case, India when absent.
+    let country = match reader.optional::<String>("country") {
+        None => "IN".to_owned(),
+        Some(code) if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()) => {
+            code.to_ascii_uppercase()
+        }
+        Some(_) => {
+            reader.error("country", "must be a two-letter ISO country code");
+            String::new()
+        }
+    };
+    let postal_code = reader.text("postal_code", 0, 12);
     let latitude = coordinate(&mut reader, "latitude", 90.0);
     let longitude = coordinate(&mut reader, "longitude", 180.0);
     reader.finish()?;
@@ -104,13 +91,16 @@ pub async fn search(
     req: &ApiRequest,
 ) -> Result<Value, ApiError> {
     let mut errors = Vec::new();
+    if req
+        .query_param("q")
+        .is_some_and(|q| q.chars().count() > 100)
+    {
+        errors.push(FieldError::new("q", "must be at most 100 characters"));
+    }
     let q = req
         .query_param("q")
         .map(str::trim)
         .filter(|q| !q.is_empty());
-    if q.is_some_and(|q| q.chars().count() > 100) {
-        errors.push(FieldError::new("q", "must be at most 100 characters"));
-    }
     let near = req.query_param("near").map(|raw| {
         let parts: Vec<Option<f64>> = raw
             .split(',')

@@ -1,0 +1,53 @@
+//! Image addresses clients send (profile pictures, event covers and images): absolute https
+//! URLs. The rule is one regular expression, published as the schema's `pattern`, so what the
+//! OpenAPI document allows is exactly what the server accepts.
+
+use std::sync::LazyLock;
+
+/// An https URL: host labels, an optional port, path and query of URL-safe characters.
+pub const HTTPS_URL_PATTERN: &str = concat!(
+    r"^https://[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*",
+    r"(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?$"
+);
+/// The longest URL kept.
+pub const HTTPS_URL_MAX_LENGTH: usize = 2048;
+
+static HTTPS_URL: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(HTTPS_URL_PATTERN).expect("the pattern compiles"));
+
+/// Whether `url` is an absolute https URL with a host, of sane length.
+pub fn is_https_url(url: &str) -> bool {
+    url.len() <= HTTPS_URL_MAX_LENGTH && HTTPS_URL.is_match(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_absolute_https_urls_pass() {
+        for good in [
+            "https://cdn.example.com/a.jpg",
+            "https://eventhost-media.s3.ap-south-1.amazonaws.com/u/1/p.webp?v=2",
+            "https://localhost:4566/bucket/key",
+        ] {
+            assert!(is_https_url(good), "{good}");
+        }
+        for bad in [
+            "http://cdn.example.com/a.jpg",
+            "https://",
+            "cdn.example.com/a.jpg",
+            "javascript:alert(1)",
+            "https://a b/c",
+            "https://-a.com/x",
+            "https://a.com/x\n",
+            "https://a.com/\u{0}",
+        ] {
+            assert!(!is_https_url(bad), "{bad:?}");
+        }
+        assert!(!is_https_url(&format!(
+            "https://a.com/{}",
+            "x".repeat(HTTPS_URL_MAX_LENGTH)
+        )));
+    }
+}

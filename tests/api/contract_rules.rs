@@ -1,0 +1,200 @@
+//! The server reads bodies and queries exactly as the OpenAPI document describes them: unknown
+//! members refused, whole floats taken as integers, lengths counted as sent, the interest
+//! enum equal to the catalogue, and combinations of valid query values never an error.
+
+use http::{Method, StatusCode};
+use serde_json::{json, Value};
+use shared::openapi::request_rules::REQUEST_BODIES;
+
+use crate::attendance::post;
+use crate::events::{create_event, published_event, valid_event, with};
+use crate::helpers::{assert_problem, problem_fields, spawn_app};
+
+#[tokio::test]
+async fn the_interest_enum_is_the_catalogue() {
+    let app = spawn_app().await;
+    let rows = app
+        .db
+        .query(
+            "SELECT slug FROM event_interest WHERE is_active ORDER BY slug",
+            &[],
+        )
+        .await
+        .unwrap();
+    let mut catalogue: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    let mut documented: Vec<String> = shared::profiles::INTEREST_SLUGS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    catalogue.sort();
+    documented.sort();
+    assert_eq!(documented, catalogue);
+}
+
+#[test]
+fn every_request_body_is_closed_in_the_document() {
+    let document = shared::openapi::document();
+    for name in REQUEST_BODIES {
+        let schema = &document["components"]["schemas"][name];
+        let objects: Vec<&Value> = if let Some(variants) = schema["oneOf"].as_array() {
+            variants.iter().collect()
+        } else if let Some(parts) = schema["allOf"].as_array() {
+            vec![&parts[0]]
+        } else {
+            vec![schema]
+        };
+        for object in objects {
+            assert_eq!(object["additionalProperties"], json!(false), "{name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_member_is_refused_and_named_on_every_kind_of_body() {
+    let app = spawn_app().await;
+    let user = app.login("+919876543210").await;
+    let cases = [
+        (
+            Method::PATCH,
+            "/v1/me",
+            json!({"name": "Asha", "nickname": "A"}),
+        ),
+        (
+            Method::PUT,
+            "/v1/me/interests",
+            json!({"interests": [], "nickname": "A"}),
+        ),
+        (
+            Method::POST,
+            "/v1/uploads",
+            json!({"purpose": "event_image", "content_type": "image/png", "nickname": "A"}),
+        ),
+        (
+            Method::POST,
+            "/v1/events",
+            with(valid_event(), json!({"nickname": "A"})),
+        ),
+        (
+            Method::POST,
+            "/v1/venues",
+            json!({"name": "Hall", "latitude": 1.0, "longitude": 2.0, "nickname": "A"}),
+        ),
+        (
+            Method::POST,
+            "/v1/auth/refresh",
+            json!({"refresh_token": "x", "nickname": "A"}),
+        ),
+    ];
+    for (method, path, body) in cases {
+        let response = app
+            .request(method.clone(), path)
+            .bearer(&user.access_token)
+            .json(&body)
+            .send()
+            .await;
+        assert_problem(
+            &response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        );
+        assert_eq!(
+            problem_fields(&response),
+            vec!["nickname"],
+            "{method} {path}"
+        );
+    }
+    // Nothing was written by the refused PATCH.
+    let me = app
+        .request(Method::GET, "/v1/me")
+        .bearer(&user.access_token)
+        .send()
+        .await;
+    assert!(me.body["name"].is_null(), "{}", me.text);
+}
+
+#[tokio::test]
+async fn whole_floats_are_integers_as_json_schema_says() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let created = create_event(&app, &host, with(valid_event(), json!({"capacity": 12.0}))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(created.body["capacity"], 12);
+    let fraction = create_event(&app, &host, with(valid_event(), json!({"capacity": 12.5}))).await;
+    assert_problem(
+        &fraction,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(problem_fields(&fraction), vec!["capacity"]);
+
+    let event_id = published_event(&app, &host, json!({})).await;
+    let guest = app.login("+919876543211").await;
+    app.request(Method::PATCH, "/v1/me")
+        .bearer(&guest.access_token)
+        .json(&json!({"name": "Guest", "gender": "female", "birth_date": "1995-01-01"}))
+        .send()
+        .await;
+    let joined = post(
+        &app,
+        &guest,
+        &format!("/v1/events/{event_id}/requests"),
+        json!({"seats_requested": 2.0}),
+    )
+    .await;
+    assert_eq!(joined.status, StatusCode::CREATED, "{}", joined.text);
+    assert_eq!(joined.body["seats_requested"], 2);
+}
+
+#[tokio::test]
+async fn text_length_is_counted_as_sent_and_blank_is_not_text() {
+    let app = spawn_app().await;
+    let user = app.login("+919876543210").await;
+    let patch = |body: Value| {
+        app.request(Method::PATCH, "/v1/me")
+            .bearer(&user.access_token)
+            .json(&body)
+            .send()
+    };
+    // 80 characters plus a trailing space: 81 as sent, over the schema's maxLength.
+    let long = patch(json!({"name": format!("{} ", "a".repeat(80))})).await;
+    assert_problem(&long, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(problem_fields(&long), vec!["name"]);
+    let blank = patch(json!({"name": " \u{3000} "})).await;
+    assert_eq!(problem_fields(&blank), vec!["name"]);
+    let padded = patch(json!({"name": "  Asha  ", "bio": "   "})).await;
+    assert_eq!(padded.status, StatusCode::OK, "{}", padded.text);
+    assert_eq!(padded.body["name"], "Asha");
+    assert!(padded.body["bio"].is_null());
+}
+
+#[tokio::test]
+async fn a_venue_country_is_two_letters_exactly_as_sent() {
+    let app = spawn_app().await;
+    let user = app.login("+919876543210").await;
+    let venue = |country: Value| {
+        let mut body = json!({"name": "Hall", "latitude": 1.0, "longitude": 2.0});
+        body["country"] = country;
+        post(&app, &user, "/v1/venues", body)
+    };
+    let lower = venue(json!("in")).await;
+    assert_eq!(lower.status, StatusCode::CREATED, "{}", lower.text);
+    assert_eq!(lower.body["country"], "IN");
+    for bad in [json!(""), json!("ß"), json!("IND"), json!(" I")] {
+        let response = venue(bad.clone()).await;
+        assert_eq!(problem_fields(&response), vec!["country"], "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn an_empty_date_range_is_an_empty_page() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    published_event(&app, &host, json!({})).await;
+    let response = app
+        .request(Method::GET, "/v1/events?from=2030-01-02&to=2030-01-01")
+        .bearer(&host.access_token)
+        .send()
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    assert_eq!(response.body["items"], json!([]));
+}
