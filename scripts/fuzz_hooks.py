@@ -17,7 +17,12 @@
        one no price and no GST; GST needs a GSTIN with a valid check character; publishing at
        once needs a cover image; `venue_id` must name an existing venue (one is created by
        fuzz_login.py).
+     - PATCH /v1/events/{id}: the same date, duration and venue rules; the pricing fields
+       made consistent with each other whatever the stored event holds (a price or GST makes
+       the event paid, a paid event gets a price of at least 1.00, GST gets a GSTIN).
      - PATCH /v1/me: `birth_date` of an adult, born in 1900 or later.
+     - POST /v1/events/{id}/cohosts and /invites: `user_id` names an existing user (a second
+       user fuzz_login.py created).
    Each of these rules has its own integration test; negative cases are never changed.
 """
 import datetime
@@ -54,17 +59,15 @@ def duration_seconds(text):
     return weeks * 604800 + days * 86400 + hours * 3600 + minutes * 60 + seconds
 
 
-def new_event(body):
-    today = datetime.date.today()
-    try:
-        date = datetime.date.fromisoformat(body.get("event_date") or "")
-    except ValueError:
-        date = None
-    if date is None or not (today + datetime.timedelta(days=2) <= date <= today + datetime.timedelta(days=700)):
-        body["event_date"] = (today + datetime.timedelta(days=30)).isoformat()
+def sane_duration(body):
     seconds = duration_seconds(body.get("duration"))
     if body.get("duration") is not None and not (seconds is not None and 900 <= seconds <= 14 * 86400):
         body["duration"] = "PT3H"
+
+
+def new_event(body):
+    new_event_date(body)
+    sane_duration(body)
     if body.get("is_paid"):
         price = body.get("ticket_price")
         if price is None or float(price) < 1:
@@ -96,7 +99,48 @@ def profile_update(body):
         body["birth_date"] = "1995-05-05"
 
 
-REPAIRS = {("POST", "/v1/events"): new_event, ("PATCH", "/v1/me"): profile_update}
+def event_update(body):
+    if "event_date" in body:
+        new_event_date(body)
+    sane_duration(body)
+    pricing = ("is_paid", "ticket_price", "gst_percent", "gstin")
+    if any(field in body for field in pricing):
+        if body.get("is_paid") is False:
+            body.update({"ticket_price": "0", "gst_percent": 0})
+            body.pop("gstin", None)
+        else:
+            body["is_paid"] = True
+            price = body.get("ticket_price")
+            if price is None or float(price) < 1:
+                body["ticket_price"] = "499.00"
+            body["gstin"] = VALID_GSTIN
+    if body.get("venue_id") is not None and FIXTURES.get("venue_id"):
+        body["venue_id"] = FIXTURES["venue_id"]
+        body.pop("venue_text", None)
+
+
+def new_event_date(body):
+    today = datetime.date.today()
+    try:
+        date = datetime.date.fromisoformat(body.get("event_date") or "")
+    except ValueError:
+        date = None
+    if date is None or not (today + datetime.timedelta(days=2) <= date <= today + datetime.timedelta(days=700)):
+        body["event_date"] = (today + datetime.timedelta(days=30)).isoformat()
+
+
+def existing_user(body):
+    if body.get("user_id") is not None and FIXTURES.get("other_user_id"):
+        body["user_id"] = FIXTURES["other_user_id"]
+
+
+REPAIRS = {
+    ("POST", "/v1/events"): new_event,
+    ("PATCH", "/v1/events/{event_id}"): event_update,
+    ("PATCH", "/v1/me"): profile_update,
+    ("POST", "/v1/events/{event_id}/cohosts"): existing_user,
+    ("POST", "/v1/events/{event_id}/invites"): existing_user,
+}
 
 
 @schemathesis.hook

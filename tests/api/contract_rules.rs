@@ -198,3 +198,56 @@ async fn an_empty_date_range_is_an_empty_page() {
     assert_eq!(response.status, StatusCode::OK, "{}", response.text);
     assert_eq!(response.body["items"], json!([]));
 }
+
+#[tokio::test]
+async fn a_query_parameter_given_twice_is_refused_unless_it_repeats() {
+    let app = spawn_app().await;
+    let user = app.login("+919876543210").await;
+    let get = |path: &'static str| {
+        app.request(Method::GET, path)
+            .bearer(&user.access_token)
+            .send()
+    };
+    let twice = get("/v1/me/orders?limit=5&limit=6").await;
+    assert_problem(
+        &twice,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(problem_fields(&twice), vec!["limit"]);
+    let interests = get("/v1/events?interest=music&interest=art").await;
+    assert_eq!(interests.status, StatusCode::OK, "{}", interests.text);
+}
+
+#[tokio::test]
+async fn an_image_position_past_the_end_appends() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let event_id = published_event(&app, &host, json!({})).await;
+    let path = format!("/v1/events/{event_id}/images");
+    let first = post(
+        &app,
+        &host,
+        &path,
+        json!({"image_url": "https://cdn.example.com/1.jpg", "position": 40}),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    assert_eq!(first.body["position"], 0);
+    let second = post(
+        &app,
+        &host,
+        &path,
+        json!({"image_url": "https://cdn.example.com/2.jpg", "position": 100}),
+    )
+    .await;
+    assert_eq!(second.body["position"], 1);
+    let negative = post(
+        &app,
+        &host,
+        &path,
+        json!({"image_url": "https://cdn.example.com/3.jpg", "position": -1}),
+    )
+    .await;
+    assert_eq!(problem_fields(&negative), vec!["position"]);
+}

@@ -490,3 +490,27 @@ async fn deleting_the_account_frees_the_number_keeps_payments_and_ends_sessions(
     assert_eq!(again.body["user"]["is_new_user"], true);
     assert_ne!(again.body["user"]["user_id"], user.user_id.to_string());
 }
+
+#[tokio::test]
+async fn setting_the_same_interests_again_keeps_them() {
+    // Found by the contract fuzz: one statement deleting and re-inserting the same rows could
+    // meet the old row first and answer 409.
+    let app = spawn_app().await;
+    let user = app.login("+919876543210").await;
+    for _ in 0..3 {
+        let response = app
+            .request(Method::PUT, "/v1/me/interests")
+            .bearer(&user.access_token)
+            .json(&json!({"interests": ["art", "music", "art"]}))
+            .send()
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        let slugs: Vec<&str> = response.body["interests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["slug"].as_str().unwrap())
+            .collect();
+        assert_eq!(slugs, vec!["music", "art"]);
+    }
+}

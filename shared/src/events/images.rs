@@ -96,14 +96,9 @@ pub async fn add(
             format!("A gallery holds at most {MAX_IMAGES} images."),
         ));
     }
-    let position = position.unwrap_or(count);
-    if !(0..=count).contains(&position) {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "position",
-            format!("must be from 0 to {count}"),
-        )]));
-    }
-    let position = position as i16;
+    // A position past the end appends, as "the end when absent" does: the client need not
+    // know how many images there are now (the schema bounds it; the parser refuses below 0).
+    let position = position.unwrap_or(count).clamp(0, count) as i16;
     tx.execute(
         "UPDATE event_image SET position = position + 1 WHERE event_id = $1 AND position >= $2",
         &[&event.id, &position],

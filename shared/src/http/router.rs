@@ -120,9 +120,11 @@ impl<S: Send + Sync + 'static> Router<S> {
                         FieldError::new(k.replace('\0', ""), "must not contain NUL characters")
                     })
                     .collect();
+                let repeated = repeated_query_params(&req.query);
                 match handlers.iter().find(|(m, _)| *m == req.method) {
                     // Postgres text cannot hold NUL: refuse it before any handler runs.
                     Some(_) if !with_nul.is_empty() => Err(ApiError::malformed(with_nul)),
+                    Some(_) if !repeated.is_empty() => Err(ApiError::validation(repeated)),
                     Some((_, handler)) => handler(state, req).await,
                     None => {
                         let mut err = ApiError::client(
@@ -151,4 +153,22 @@ impl<S: Send + Sync + 'static> Router<S> {
     pub async fn handle(&self, state: Arc<S>, req: Request) -> Response<Body> {
         self.dispatch(state, ApiRequest::from_lambda(req)).await
     }
+}
+
+/// Query parameters that may be given more than once (`?interest=a&interest=b`).
+pub const REPEATABLE_QUERY_PARAMS: &[&str] = &["interest"];
+
+/// Every other parameter given twice: the handler would read only the first, so say so.
+fn repeated_query_params(query: &[(String, String)]) -> Vec<FieldError> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut repeated = std::collections::BTreeSet::new();
+    for (name, _) in query {
+        if !REPEATABLE_QUERY_PARAMS.contains(&name.as_str()) && !seen.insert(name.as_str()) {
+            repeated.insert(name.as_str());
+        }
+    }
+    repeated
+        .into_iter()
+        .map(|name| FieldError::new(name, "is given more than once"))
+        .collect()
 }

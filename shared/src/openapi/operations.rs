@@ -83,7 +83,8 @@ const CURSOR: Query = q(
     r#"{"type": "string"}"#,
     "`next_cursor` of the previous page, passed back unchanged (absent for the first page).",
 );
-const PAGE: &[Query] = &[LIMIT, CURSOR];
+/// Lists that return the newest `limit` rows and no further pages (`next_cursor` is null).
+const NEWEST: &[Query] = &[LIMIT];
 /// `lat,lng` with lat in −90..90 and lng in −180..180.
 const NEAR: &str = r#"{"type": "string", "pattern": "^-?([0-8]?[0-9](\\.[0-9]{1,6})?|90(\\.0{1,6})?),-?((1[0-7][0-9]|[0-9]{1,2})(\\.[0-9]{1,6})?|180(\\.0{1,6})?)$"}"#;
 /// Query text is NUL-free (see `request_rules`); the pattern is added when the document is built.
@@ -149,7 +150,6 @@ const VENUES: &[Query] = &[
     ),
     q("near", NEAR, "`lat,lng`: sort by distance."),
     LIMIT,
-    CURSOR,
 ];
 
 const REQUESTS: &[Query] = &[
@@ -246,19 +246,19 @@ pub const OPERATIONS: &[OperationDoc] = &[
         problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled"])]),
     op!("events" "POST" "/v1/events/{event_id}/images" "addEventImage", "Add an image.",
         SignedIn, query &[], body Some("EventImageAdd"), idempotent false, Success::Json(201, "EventImage"),
-        problems [FORBIDDEN, NOT_FOUND, (409, &["too_many_images"])]),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled", "gallery_full"])]),
     op!("events" "PUT" "/v1/events/{event_id}/images" "reorderEventImages", "Reorder the images.",
         SignedIn, query &[], body Some("EventImageOrder"), idempotent false, Success::Json(200, "EventImageList"),
-        problems [FORBIDDEN, NOT_FOUND]),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled"])]),
     op!("events" "DELETE" "/v1/events/{event_id}/images/{image_id}" "deleteEventImage", "Remove an image.",
-        SignedIn, query &[], body None, idempotent false, Success::Empty(204), problems [FORBIDDEN, NOT_FOUND]),
+        SignedIn, query &[], body None, idempotent false, Success::Empty(204), problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled"])]),
     op!("events" "GET" "/v1/events/{event_id}/calendar.ics" "getEventCalendar", "The event as iCalendar.",
         SignedIn, query &[], body None, idempotent false, Success::Calendar, problems [NOT_FOUND]),
     op!("events" "POST" "/v1/events/{event_id}/cohosts" "addCohost", "Make a user co-host (host only).",
         SignedIn, query &[], body Some("CohostAdd"), idempotent false, Success::Json(201, "Cohost"),
-        problems [FORBIDDEN, NOT_FOUND, (409, &["already_cohost"])]),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled", "already_cohost"])]),
     op!("events" "DELETE" "/v1/events/{event_id}/cohosts/{user_id}" "removeCohost", "Remove a co-host (host only).",
-        SignedIn, query &[], body None, idempotent false, Success::Empty(204), problems [FORBIDDEN, NOT_FOUND]),
+        SignedIn, query &[], body None, idempotent false, Success::Empty(204), problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled"])]),
     op!("events" "GET" "/v1/me/events" "listMyEvents", "Events the caller hosts or attends.",
         SignedIn, query MY_EVENTS, body None, idempotent false, Success::Json(200, "EventPage"), problems []),
     op!("events" "GET" "/v1/venues" "searchVenues", "Search venues.",
@@ -282,11 +282,11 @@ pub const OPERATIONS: &[OperationDoc] = &[
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "JoinRequest"),
         problems [FORBIDDEN, NOT_FOUND, (409, &["invalid_transition"])]),
     op!("attendance" "GET" "/v1/me/requests" "listMyRequests", "The caller's requests.",
-        SignedIn, query PAGE, body None, idempotent false, Success::Json(200, "JoinRequestPage"), problems []),
+        SignedIn, query NEWEST, body None, idempotent false, Success::Json(200, "JoinRequestPage"), problems []),
     op!("attendance" "GET" "/v1/me/invites" "listMyInvites", "Invites to the caller.",
-        SignedIn, query PAGE, body None, idempotent false, Success::Json(200, "InvitePage"), problems []),
+        SignedIn, query NEWEST, body None, idempotent false, Success::Json(200, "InvitePage"), problems []),
     op!("attendance" "GET" "/v1/me/tickets" "listMyTickets", "The caller's tickets.",
-        SignedIn, query PAGE, body None, idempotent false, Success::Json(200, "TicketPage"), problems []),
+        SignedIn, query NEWEST, body None, idempotent false, Success::Json(200, "TicketPage"), problems []),
     op!("attendance" "POST" "/v1/events/{event_id}/invites" "createInvite", "Invite a user, or make a share link.",
         SignedIn, query &[], body Some("InviteCreate"), idempotent false, Success::Json(201, "Invite"),
         problems [FORBIDDEN, NOT_FOUND, (409, &["already_invited", "already_attending", "event_closed"]), (429, &["invite_rate_limited"])]),
@@ -297,7 +297,7 @@ pub const OPERATIONS: &[OperationDoc] = &[
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "Invite"),
         problems [NOT_FOUND, (409, &["invalid_transition"])]),
     op!("attendance" "GET" "/v1/events/{event_id}/attendees" "listAttendees", "The guest list (host, co-host); CSV with Accept: text/csv.",
-        SignedIn, query PAGE, body None, idempotent false, Success::JsonOrCsv("AttendeePage"), problems [FORBIDDEN, NOT_FOUND]),
+        SignedIn, query &[], body None, idempotent false, Success::JsonOrCsv("AttendeePage"), problems [FORBIDDEN, NOT_FOUND]),
     op!("attendance" "GET" "/v1/tickets/{attendee_id}" "getTicket", "The caller's ticket with its code.",
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "Ticket"), problems [NOT_FOUND]),
     op!("attendance" "POST" "/v1/events/{event_id}/check-ins" "checkIn", "Check a guest in by ticket code.",
@@ -312,7 +312,7 @@ pub const OPERATIONS: &[OperationDoc] = &[
     op!("payments" "GET" "/v1/payments/orders/{order_id}" "getOrder", "One of the caller's orders.",
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "Order"), problems [NOT_FOUND]),
     op!("payments" "GET" "/v1/me/orders" "listMyOrders", "The caller's orders.",
-        SignedIn, query PAGE, body None, idempotent false, Success::Json(200, "OrderPage"), problems []),
+        SignedIn, query NEWEST, body None, idempotent false, Success::Json(200, "OrderPage"), problems []),
     op!("payments" "POST" "/v1/payments/orders/{order_id}/verify" "verifyPayment", "Confirm checkout's payment: paid + ticket.",
         SignedIn, query &[], body Some("PaymentVerify"), idempotent false, Success::Json(200, "Order"),
         problems [NOT_FOUND, (400, &["invalid_signature"]), (409, &["invalid_transition", "hold_expired"])]),

@@ -274,6 +274,10 @@ fn split_event_write(schemas: &mut Map<String, Value>) {
         .expect("EventWrite is a component");
     let mut update = write.clone();
     update["description"] = json!("`PATCH /v1/events/{event_id}`: any subset of the fields.");
+    // Publishing after creation has its own routes.
+    if let Some(properties) = update["properties"].as_object_mut() {
+        properties.remove("is_published");
+    }
     let mut create = write;
     create["description"] =
         json!("`POST /v1/events`: a new event (a draft unless `is_published`).");

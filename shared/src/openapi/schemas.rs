@@ -277,9 +277,9 @@ pub struct VenueCreate {
     /// Name (2–120 characters).
     pub name: String,
     /// Street address.
-    pub address: String,
+    pub address: Option<String>,
     /// City.
-    pub city: String,
+    pub city: Option<String>,
     /// State.
     pub state: Option<String>,
     /// Country.
@@ -391,7 +391,7 @@ pub struct EventWrite {
     pub interests: Option<Vec<String>>,
     /// Whether the host approves each request.
     pub requires_approval: Option<bool>,
-    /// Publish at once (create only).
+    /// Publish at once (create only; afterwards use the publish and unpublish routes).
     pub is_published: Option<bool>,
 }
 

@@ -117,12 +117,17 @@ pub async fn replace_interests(
     user_id: i64,
     interest_ids: &[i64],
 ) -> Result<(), ApiError> {
+    // Two statements: sub-statements of one WITH run in no defined order, so an INSERT of an
+    // interest the user already had could meet the old row before the DELETE removed it.
     tx.execute(
-        "WITH profile AS (SELECT id FROM user_profile WHERE user_id = $1), \
-              gone AS (DELETE FROM user_profile_event_interests \
-                       WHERE user_profile_id = (SELECT id FROM profile)) \
-         INSERT INTO user_profile_event_interests (user_profile_id, event_interest_id) \
-         SELECT (SELECT id FROM profile), unnest($2::bigint[])",
+        "DELETE FROM user_profile_event_interests \
+         WHERE user_profile_id = (SELECT id FROM user_profile WHERE user_id = $1)",
+        &[&user_id],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO user_profile_event_interests (user_profile_id, event_interest_id) \
+         SELECT (SELECT id FROM user_profile WHERE user_id = $1), unnest($2::bigint[])",
         &[&user_id, &interest_ids],
     )
     .await?;
