@@ -22,7 +22,7 @@
        the event paid, a paid event gets a price of at least 1.00, GST gets a GSTIN).
      - PATCH /v1/me: `birth_date` of an adult, born in 1900 or later.
      - POST /v1/events/{id}/cohosts and /invites: `user_id` names an existing user (a second
-       user fuzz_login.py created).
+       user fuzz_login.py created); a share link expires within 30 days.
    Each of these rules has its own integration test; negative cases are never changed.
 """
 import datetime
@@ -134,12 +134,19 @@ def existing_user(body):
         body["user_id"] = FIXTURES["other_user_id"]
 
 
+def new_invite(body):
+    existing_user(body)
+    if body.get("expires_at") is not None:
+        tomorrow = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
+        body["expires_at"] = tomorrow.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 REPAIRS = {
     ("POST", "/v1/events"): new_event,
     ("PATCH", "/v1/events/{event_id}"): event_update,
     ("PATCH", "/v1/me"): profile_update,
     ("POST", "/v1/events/{event_id}/cohosts"): existing_user,
-    ("POST", "/v1/events/{event_id}/invites"): existing_user,
+    ("POST", "/v1/events/{event_id}/invites"): new_invite,
 }
 
 

@@ -538,8 +538,15 @@ async fn the_gallery_adds_reorders_and_removes_images() {
         .json(&json!({"image_ids": [ids[0]]}))
         .send()
         .await;
+    assert_problem(&partial, StatusCode::CONFLICT, "gallery_changed");
+    let twice = app
+        .request(Method::PUT, &path)
+        .bearer(&host.access_token)
+        .json(&json!({"image_ids": [ids[0], ids[0]]}))
+        .send()
+        .await;
     assert_problem(
-        &partial,
+        &twice,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     );

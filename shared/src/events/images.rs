@@ -141,12 +141,24 @@ pub async fn reorder(
     let mut sorted_given = image_ids.to_vec();
     sorted_given.sort();
     sorted_given.dedup();
-    let mut sorted_current = current.clone();
-    sorted_current.sort();
-    if sorted_given.len() != image_ids.len() || sorted_given != sorted_current {
+    if sorted_given.len() != image_ids.len() {
         return Err(ApiError::validation(vec![FieldError::new(
             "image_ids",
-            "must list every image of the event exactly once",
+            "lists an image twice",
+        )]));
+    }
+    let mut sorted_current = current.clone();
+    sorted_current.sort();
+    // A list that is not the gallery as it is now is stale (an image was added or removed
+    // since the client loaded it): a conflict to reload and retry, not bad input.
+    if sorted_given != sorted_current {
+        return Err(ApiError::conflict(
+            "gallery_changed",
+            "image_ids must list every image the event has now, each once.",
+        )
+        .with_errors(vec![FieldError::new(
+            "image_ids",
+            "is not the event's current set of images",
         )]));
     }
     tx.execute(

@@ -249,7 +249,7 @@ pub const OPERATIONS: &[OperationDoc] = &[
         problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled", "gallery_full"])]),
     op!("events" "PUT" "/v1/events/{event_id}/images" "reorderEventImages", "Reorder the images.",
         SignedIn, query &[], body Some("EventImageOrder"), idempotent false, Success::Json(200, "EventImageList"),
-        problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled"])]),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled", "gallery_changed"])]),
     op!("events" "DELETE" "/v1/events/{event_id}/images/{image_id}" "deleteEventImage", "Remove an image.",
         SignedIn, query &[], body None, idempotent false, Success::Empty(204), problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled"])]),
     op!("events" "GET" "/v1/events/{event_id}/calendar.ics" "getEventCalendar", "The event as iCalendar.",

@@ -274,10 +274,11 @@ fn split_event_write(schemas: &mut Map<String, Value>) {
         .expect("EventWrite is a component");
     let mut update = write.clone();
     update["description"] = json!("`PATCH /v1/events/{event_id}`: any subset of the fields.");
-    // Publishing after creation has its own routes.
+    // Publishing after creation has its own routes; a title can be changed, never removed.
     if let Some(properties) = update["properties"].as_object_mut() {
         properties.remove("is_published");
     }
+    update["properties"]["title"]["type"] = json!("string");
     let mut create = write;
     create["description"] =
         json!("`POST /v1/events`: a new event (a draft unless `is_published`).");
