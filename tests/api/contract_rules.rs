@@ -251,3 +251,27 @@ async fn an_image_position_past_the_end_appends() {
     .await;
     assert_eq!(problem_fields(&negative), vec!["position"]);
 }
+
+#[tokio::test]
+async fn inviting_an_organiser_is_a_conflict_with_their_role_not_bad_input() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let cohost = app.login("+919876543211").await;
+    let event_id = published_event(&app, &host, json!({})).await;
+    let added = post(
+        &app,
+        &host,
+        &format!("/v1/events/{event_id}/cohosts"),
+        json!({"user_id": cohost.user_id}),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    let invite = post(
+        &app,
+        &host,
+        &format!("/v1/events/{event_id}/invites"),
+        json!({"invite_type": "direct", "user_id": cohost.user_id}),
+    )
+    .await;
+    assert_problem(&invite, StatusCode::CONFLICT, "invitee_is_organiser");
+}

@@ -141,8 +141,13 @@ pub async fn create(
                 .ok_or_else(|| {
                     ApiError::validation(vec![FieldError::new("user_id", "is not a known user")])
                 })?;
+            // The user is fine; their role in this event is what stands in the way.
             if is_organiser(&tx, event_id, invitee).await? {
-                return Err(ApiError::validation(vec![FieldError::new(
+                return Err(ApiError::conflict(
+                    "invitee_is_organiser",
+                    "The host and co-hosts need no invite.",
+                )
+                .with_errors(vec![FieldError::new(
                     "user_id",
                     "organisers need no invite",
                 )]));

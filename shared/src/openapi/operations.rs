@@ -289,7 +289,7 @@ pub const OPERATIONS: &[OperationDoc] = &[
         SignedIn, query NEWEST, body None, idempotent false, Success::Json(200, "TicketPage"), problems []),
     op!("attendance" "POST" "/v1/events/{event_id}/invites" "createInvite", "Invite a user, or make a share link.",
         SignedIn, query &[], body Some("InviteCreate"), idempotent false, Success::Json(201, "Invite"),
-        problems [FORBIDDEN, NOT_FOUND, (409, &["already_invited", "already_attending", "event_closed"]), (429, &["invite_rate_limited"])]),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["already_invited", "already_attending", "event_closed", "invitee_is_organiser"]), (429, &["invite_rate_limited"])]),
     op!("attendance" "POST" "/v1/invites/{invite_id}/accept" "acceptInvite", "Accept an invite (like an accepted request).",
         SignedIn, query &[], body None, idempotent true, Success::Json(200, "JoinRequest"),
         problems [NOT_FOUND, (409, &["invalid_transition", "invite_expired", "already_attending", "event_full", "idempotency_key_in_use"]), KEY_REUSED]),

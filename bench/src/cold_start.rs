@@ -1,0 +1,150 @@
+//! Cold start of each function's release binary: exec → first `GET /next` (init) and → first
+//! response, with RSS after init, side by side with the hello-world floor.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::runtime_api::RuntimeApi;
+use crate::stats::Summary;
+
+/// A binary and the first event it is given.
+pub struct Subject {
+    /// The binary's name under the release directory.
+    pub binary: &'static str,
+    /// Its first event.
+    pub event: Value,
+}
+
+/// An API Gateway HTTP API (payload 2.0) event for `method path`.
+pub fn http_event(method: &str, path: &str) -> Value {
+    json!({
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"accept": "application/json", "user-agent": "bench"},
+        "requestContext": {
+            "accountId": "000000000000", "apiId": "bench", "domainName": "bench.local",
+            "domainPrefix": "bench", "requestId": "bench-request-1", "routeKey": "$default",
+            "stage": "$default", "time": "01/Dec/2026:00:00:00 +0000", "timeEpoch": 1796083200000_i64,
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
+                     "sourceIp": "127.0.0.1", "userAgent": "bench"}
+        },
+        "isBase64Encoded": false
+    })
+}
+
+/// The subjects: the floor first, then every function with a cheap first request (for the
+/// HTTP functions one that reaches the handler; for the workers an empty SQS batch).
+pub fn subjects() -> Vec<Subject> {
+    let sqs = json!({"Records": []});
+    vec![
+        Subject {
+            binary: "hello-lambda",
+            event: json!({"hello": "world"}),
+        },
+        Subject {
+            binary: "auth",
+            event: http_event("GET", "/v1/openapi.json"),
+        },
+        Subject {
+            binary: "profile",
+            event: http_event("GET", "/v1/interests"),
+        },
+        Subject {
+            binary: "events",
+            event: http_event("GET", "/v1/events"),
+        },
+        Subject {
+            binary: "attendance",
+            event: http_event("GET", "/v1/me/tickets"),
+        },
+        Subject {
+            binary: "payments",
+            event: http_event("GET", "/v1/me/orders"),
+        },
+        Subject {
+            binary: "notifications",
+            event: http_event("GET", "/v1/me/notifications"),
+        },
+        Subject {
+            binary: "reservation-expiry",
+            event: sqs.clone(),
+        },
+        Subject {
+            binary: "notification-worker",
+            event: sqs,
+        },
+    ]
+}
+
+/// One binary's figures over every run.
+pub struct ColdStart {
+    /// The binary.
+    pub binary: &'static str,
+    /// exec → first `GET /next`, in milliseconds.
+    pub init_ms: Summary,
+    /// exec → first response, in milliseconds.
+    pub first_response_ms: Summary,
+    /// RSS after init, in MiB.
+    pub rss_mib: Summary,
+    /// The first run's answer, cut short (to show it reached the handler).
+    pub sample_answer: String,
+}
+
+/// Runs `subject` `runs` times from `bin_dir` with `env` and summarises.
+pub async fn measure(
+    bin_dir: &Path,
+    subject: &Subject,
+    env: &[(String, String)],
+    runs: usize,
+) -> anyhow::Result<ColdStart> {
+    let (mut init, mut first, mut rss) = (Vec::new(), Vec::new(), Vec::new());
+    let mut sample_answer = String::new();
+    for run in 0..runs {
+        let api = RuntimeApi::start(subject.event.clone()).await?;
+        let mut command = tokio::process::Command::new(bin_dir.join(subject.binary));
+        command
+            .envs(env.iter().cloned())
+            .env("AWS_LAMBDA_RUNTIME_API", api.address.to_string())
+            .env("AWS_LAMBDA_FUNCTION_NAME", subject.binary)
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true);
+        let started = Instant::now();
+        let mut child = command.spawn()?;
+        if let Some(pid) = child.id() {
+            api.watch(pid);
+        }
+        let observed = api.finish(Duration::from_secs(15)).await;
+        let _ = child.kill().await;
+        let (Some(next_at), Some(response_at)) = (observed.next_at, observed.response_at) else {
+            anyhow::bail!("{} gave no answer within 15 s (run {run})", subject.binary);
+        };
+        init.push(ms(next_at - started));
+        first.push(ms(response_at - started));
+        if let Some(kib) = observed.rss_after_init_kib {
+            rss.push(kib as f64 / 1024.0);
+        }
+        if run == 0 {
+            sample_answer = observed.response_body.chars().take(80).collect();
+        }
+    }
+    Ok(ColdStart {
+        binary: subject.binary,
+        init_ms: Summary::of(&init),
+        first_response_ms: Summary::of(&first),
+        rss_mib: Summary::of(&rss),
+        sample_answer,
+    })
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}

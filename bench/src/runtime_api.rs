@@ -1,0 +1,160 @@
+//! A one-invocation Lambda Runtime API on loopback: the first `GET …/invocation/next` gets the
+//! event (the moment init ended), the first `POST …/response` ends the run; later `next` calls
+//! wait forever, as they would in an idle sandbox.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+const REQUEST_ID: &str = "bench-invocation-1";
+
+/// What one run observed.
+#[derive(Debug, Default, Clone)]
+pub struct Observed {
+    /// When the function first asked for an event (its init is over).
+    pub next_at: Option<Instant>,
+    /// Resident memory of the process at that moment, in KiB.
+    pub rss_after_init_kib: Option<u64>,
+    /// When the answer to the event arrived.
+    pub response_at: Option<Instant>,
+    /// The answer (or the error the function reported).
+    pub response_body: String,
+}
+
+struct Shared {
+    event: Bytes,
+    pid: Mutex<Option<u32>>,
+    observed: Mutex<Observed>,
+    answered: Notify,
+}
+
+/// A running emulator for one invocation.
+pub struct RuntimeApi {
+    /// Where the function should connect (`AWS_LAMBDA_RUNTIME_API`).
+    pub address: SocketAddr,
+    shared: Arc<Shared>,
+}
+
+impl RuntimeApi {
+    /// Listens on an ephemeral loopback port and serves `event` once.
+    pub async fn start(event: serde_json::Value) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let address = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            event: Bytes::from(serde_json::to_vec(&event)?),
+            pid: Mutex::new(None),
+            observed: Mutex::new(Observed::default()),
+            answered: Notify::new(),
+        });
+        let serving = Arc::clone(&shared);
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let shared = Arc::clone(&serving);
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| {
+                        let shared = Arc::clone(&shared);
+                        async move { Ok::<_, Infallible>(handle(&shared, req).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Ok(Self { address, shared })
+    }
+
+    /// The process to read memory from when it asks for its first event.
+    pub fn watch(&self, pid: u32) {
+        *self.shared.pid.lock().expect("pid lock") = Some(pid);
+    }
+
+    /// Waits for the answer to the event (or `timeout`), then returns what was observed.
+    pub async fn finish(&self, timeout: std::time::Duration) -> Observed {
+        let answered = self.shared.answered.notified();
+        let already = self
+            .shared
+            .observed
+            .lock()
+            .expect("lock")
+            .response_at
+            .is_some();
+        if !already {
+            let _ = tokio::time::timeout(timeout, answered).await;
+        }
+        self.shared.observed.lock().expect("lock").clone()
+    }
+}
+
+async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let now = Instant::now();
+    let path = req.uri().path().to_owned();
+    let method = req.method().clone();
+    if method == Method::GET && path.ends_with("/runtime/invocation/next") {
+        let first = {
+            let mut observed = shared.observed.lock().expect("lock");
+            let first = observed.next_at.is_none();
+            if first {
+                observed.next_at = Some(now);
+                let pid = *shared.pid.lock().expect("pid lock");
+                observed.rss_after_init_kib = pid.and_then(rss_kib);
+            }
+            first
+        };
+        if !first {
+            // An idle sandbox: the next event never comes.
+            std::future::pending::<()>().await;
+        }
+        let deadline = chrono::Utc::now().timestamp_millis() + 30_000;
+        return Response::builder()
+            .header("lambda-runtime-aws-request-id", REQUEST_ID)
+            .header("lambda-runtime-deadline-ms", deadline.to_string())
+            .header(
+                "lambda-runtime-invoked-function-arn",
+                "arn:aws:lambda:ap-south-1:000000000000:function:bench",
+            )
+            .header(
+                "lambda-runtime-trace-id",
+                "Root=1-00000000-000000000000000000000000",
+            )
+            .body(Full::new(shared.event.clone()))
+            .expect("a valid response");
+    }
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    if method == Method::POST && (path.ends_with("/response") || path.ends_with("/error")) {
+        let mut observed = shared.observed.lock().expect("lock");
+        if observed.response_at.is_none() {
+            observed.response_at = Some(now);
+            observed.response_body = String::from_utf8_lossy(&body).into_owned();
+            shared.answered.notify_waiters();
+            shared.answered.notify_one();
+        }
+    }
+    Response::builder()
+        .status(StatusCode::ACCEPTED)
+        .body(Full::new(Bytes::from_static(b"{}")))
+        .expect("a valid response")
+}
+
+/// Resident set size of a process, from `/proc/<pid>/status` (Linux).
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+}
