@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers.
-.PHONY: dev test down migrate seed lint fmt package openapi fuzz stress
+.PHONY: dev test down migrate seed lint fmt package openapi fuzz stress bench
 
 ## make dev: install what is missing, start Postgres + moto, migrate, seed, serve on :9000
 dev:
@@ -24,6 +24,10 @@ openapi:
 ## make stress: the race harness with 10 000 random concurrent operations, then the restart test
 stress:
 	bash scripts/stress.sh
+
+## make bench: cold starts of every function's release binary vs a hello-world floor → BENCHMARKS.md
+bench:
+	bash scripts/bench.sh
 
 ## make fuzz: a long schemathesis campaign against a fresh local stack (> 10 000 requests)
 fuzz:
