@@ -36,7 +36,8 @@ async fn main() -> anyhow::Result<()> {
     let mut table = String::new();
     writeln!(
         table,
-        "### Cold start ({runs} runs each, release binaries, local Runtime API)\n"
+        "### Cold start ({runs} runs each, binaries from `{}`, local Runtime API)\n",
+        bin_dir.display()
     )?;
     writeln!(table, "| binary | init median ms | init p90 ms | × floor | first response median ms | p90 ms | RSS after init MiB | goal (init ≤ {INIT_GOAL}× floor) |")?;
     writeln!(table, "|---|---|---|---|---|---|---|---|")?;
