@@ -466,6 +466,16 @@ pub fn problem_fields(response: &TestResponse) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Asserts a 422 `validation_failed` naming exactly `fields`, in order.
+pub fn assert_invalid(response: &TestResponse, fields: &[&str]) {
+    assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(problem_fields(response), fields, "{}", response.text);
+}
+
 /// Asserts a problem+json body of the given status and code, with the standard members.
 pub fn assert_problem(response: &TestResponse, status: StatusCode, code: &str) {
     assert_eq!(response.status, status, "body: {}", response.text);

@@ -22,6 +22,15 @@ pub const MOODS: &[&str] = &[
 pub const GST_RATES: &[i16] = &[0, 5, 12, 18, 28];
 /// How far ahead an event may be scheduled (a typo'd year should not publish an event in 2206).
 pub const MAX_LEAD_TIME: chrono::TimeDelta = chrono::TimeDelta::days(731);
+/// Fields a new event must have (the schema's `required` of `EventCreate`).
+pub const REQUIRED_TO_CREATE: &[&str] = &[
+    "title",
+    "mood",
+    "event_date",
+    "start_time",
+    "capacity",
+    "interests",
+];
 /// The time zone of events that name none.
 pub const DEFAULT_TIMEZONE: &str = "Asia/Kolkata";
 
@@ -105,14 +114,7 @@ impl EventFields {
     /// Reads the body's fields onto `self`; `creating` makes the core fields required. Every
     /// problem is recorded on `reader`; the merged result is checked against `now`.
     pub fn read(&mut self, reader: &mut FieldReader, creating: bool, now: chrono::DateTime<Utc>) {
-        for field in [
-            "title",
-            "mood",
-            "event_date",
-            "start_time",
-            "capacity",
-            "interests",
-        ] {
+        for field in REQUIRED_TO_CREATE {
             if creating && !reader.has(field) {
                 reader.error(field, "is required");
             }

@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use crate::attendance::tickets::TICKET_CODE_PATTERN;
 use crate::cursor::CURSOR_PATTERN;
 use crate::domain::https_url::{HTTPS_URL_MAX_LENGTH, HTTPS_URL_PATTERN};
-use crate::events::fields::MOODS;
+use crate::events::fields::{MOODS, REQUIRED_TO_CREATE};
 use crate::profiles::GENDERS;
 use crate::profiles::INTEREST_SLUGS;
 
@@ -282,14 +282,7 @@ fn split_event_write(schemas: &mut Map<String, Value>) {
     let mut create = write;
     create["description"] =
         json!("`POST /v1/events`: a new event (a draft unless `is_published`).");
-    let required = [
-        "title",
-        "mood",
-        "event_date",
-        "start_time",
-        "capacity",
-        "interests",
-    ];
+    let required = REQUIRED_TO_CREATE;
     for field in required {
         let property = &mut create["properties"][field];
         if let Some(types) = property["type"].as_array() {
