@@ -255,3 +255,45 @@ async fn inviting_an_organiser_is_a_conflict_with_their_role_not_bad_input() {
     .await;
     assert_problem(&invite, StatusCode::CONFLICT, "invitee_is_organiser");
 }
+
+#[tokio::test]
+async fn a_draft_may_drop_its_venue_but_a_published_event_keeps_one() {
+    // Found by the contract fuzz: a PATCH clearing both kinds of venue was a 422 although
+    // each value was valid; whether a venue may go depends on the event's state.
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let patch = |event_id: String| {
+        app.request(Method::PATCH, &format!("/v1/events/{event_id}"))
+            .bearer(&host.access_token)
+            .json(&json!({"venue_id": null, "venue_text": ""}))
+            .send()
+    };
+    let draft = create_event(&app, &host, valid_event()).await;
+    assert_eq!(draft.status, StatusCode::CREATED, "{}", draft.text);
+    let draft_id = draft.str_at("/event_id");
+    let dropped = patch(draft_id.clone()).await;
+    assert_eq!(dropped.status, StatusCode::OK, "{}", dropped.text);
+    assert!(dropped.body["venue_text"].is_null() && dropped.body["venue"].is_null());
+    let publish = post(
+        &app,
+        &host,
+        &format!("/v1/events/{draft_id}/publish"),
+        json!({}),
+    )
+    .await;
+    assert_problem(
+        &publish,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "event_incomplete",
+    );
+
+    let published_id = published_event(&app, &host, json!({})).await;
+    let refused = patch(published_id.clone()).await;
+    assert_problem(&refused, StatusCode::CONFLICT, "venue_required");
+    let detail = app
+        .request(Method::GET, &format!("/v1/events/{published_id}"))
+        .bearer(&host.access_token)
+        .send()
+        .await;
+    assert_eq!(detail.body["venue_text"], "Cubbon Park, Bengaluru");
+}

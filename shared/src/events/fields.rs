@@ -222,9 +222,11 @@ impl EventFields {
             reader.error("venue_id", "give either venue_id or venue_text, not both");
         } else if self.venue_id.is_none()
             && self.venue_text.is_none()
-            && (creating || sent_id || sent_text)
+            && creating
             && !reader.has_errors_for("venue_id")
         {
+            // A draft may drop its venue on a PATCH (publishing needs one again); a published
+            // event may not, which `service::update` answers as a conflict with its state.
             reader.error("venue_id", "give either venue_id or venue_text");
         }
     }

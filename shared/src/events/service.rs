@@ -203,6 +203,12 @@ pub async fn update(
     let mut fields = event.fields.clone();
     fields.read(&mut reader, false, Utc::now());
     reader.finish()?;
+    if event.is_published && fields.venue_id.is_none() && fields.venue_text.is_none() {
+        return Err(ApiError::conflict(
+            "venue_required",
+            "A published event keeps a venue: set another one, or unpublish it first.",
+        ));
+    }
 
     if fields.capacity != before.capacity {
         let taken = repo::seats_taken(&tx, event.id).await?;

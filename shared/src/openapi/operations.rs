@@ -234,7 +234,7 @@ pub const OPERATIONS: &[OperationDoc] = &[
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "EventDetail"), problems [NOT_FOUND]),
     op!("events" "PATCH" "/v1/events/{event_id}" "updateEvent", "Change an event (host, co-host).",
         SignedIn, query &[], body Some("EventUpdate"), idempotent false, Success::Json(200, "EventDetail"),
-        problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled", "capacity_below_taken", "pricing_locked"])]),
+        problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled", "event_started", "capacity_below_taken", "pricing_locked", "venue_required"])]),
     op!("events" "POST" "/v1/events/{event_id}/publish" "publishEvent", "Publish a draft.",
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "EventDetail"),
         problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled"]), (422, &["event_incomplete"])]),
