@@ -179,6 +179,7 @@ pub fn apply(schemas: &mut Map<String, Value>) {
         for variant in objects(&mut schemas[schema]) {
             if let Some(target) = variant["properties"].get_mut(property) {
                 merge(target, keywords.clone());
+                allow_null_in_enum(target);
                 found = true;
             }
         }
@@ -217,6 +218,19 @@ fn merge(target: &mut Value, keywords: Value) {
                     target.insert(key, value);
                 }
             }
+        }
+    }
+}
+
+/// An `enum` holds for every type, so a nullable property's enum must list `null` too (the
+/// server reads `null` as "not given" or "clear").
+fn allow_null_in_enum(property: &mut Value) {
+    let nullable = property["type"]
+        .as_array()
+        .is_some_and(|types| types.iter().any(|t| t == "null"));
+    if let Some(values) = property.get_mut("enum").and_then(Value::as_array_mut) {
+        if nullable && !values.contains(&Value::Null) {
+            values.push(Value::Null);
         }
     }
 }
