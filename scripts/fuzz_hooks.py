@@ -23,12 +23,6 @@
      - PATCH /v1/me: `birth_date` of an adult, born in 1900 or later.
      - POST /v1/events/{id}/cohosts and /invites: `user_id` names an existing user (a second
        user fuzz_login.py created); a share link expires within 30 days.
-
-3. Who calls. Every operation is called as the user fuzz_login.py logged in, except
-   `DELETE /v1/me`: each of those calls is made as a user of its own, logged in just for it,
-   so deleting an account never turns the rest of the run into 401s. (An auth provider rather
-   than a fixed header, so schemathesis still leaves the token out where it tests a missing
-   one.)
    Each of these rules has its own integration test; negative cases are never changed.
 """
 import datetime
@@ -154,36 +148,6 @@ REPAIRS = {
     ("POST", "/v1/events/{event_id}/cohosts"): existing_user,
     ("POST", "/v1/events/{event_id}/invites"): new_invite,
 }
-
-
-@schemathesis.auth(refresh_interval=None, retry_on=[])
-class FuzzUser:
-    def get(self, case, context):
-        return FIXTURES["token"]
-
-    def set(self, case, token, context):
-        if is_account_deletion(case):
-            if DISPOSABLE.get("token") is None:
-                from fuzz_login import login
-
-                DISPOSABLE["token"] = login(FIXTURES["base_url"])["access_token"]
-            token = DISPOSABLE["token"]
-        case.headers = case.headers or {}
-        case.headers["Authorization"] = f"Bearer {token}"
-
-
-# The user the next account deletion is made as; a new one once it is deleted.
-DISPOSABLE = {}
-
-
-def is_account_deletion(case):
-    return (case.operation.method.upper(), case.operation.path) == ("DELETE", "/v1/me")
-
-
-@schemathesis.hook
-def after_call(context, case, response):
-    if is_account_deletion(case) and response.status_code == 204:
-        DISPOSABLE["token"] = None
 
 
 @schemathesis.hook
