@@ -14,6 +14,24 @@ async fn patch_me(app: &TestApp, user: &TestUser, body: Value) -> TestResponse {
         .await
 }
 
+async fn put_interests(app: &TestApp, user: &TestUser, body: Value) -> TestResponse {
+    app.request(Method::PUT, "/v1/me/interests")
+        .bearer(&user.access_token)
+        .json(&body)
+        .send()
+        .await
+}
+
+/// The slugs of the profile's interests, in the order the response lists them.
+fn interest_slugs(profile: &TestResponse) -> Vec<&str> {
+    profile.body["interests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["slug"].as_str().unwrap())
+        .collect()
+}
+
 #[tokio::test]
 async fn a_new_user_sees_their_own_profile_with_phone_and_no_interests() {
     let app = spawn_app().await;
@@ -148,12 +166,12 @@ async fn a_valid_patch_updates_only_what_it_names_and_completes_the_profile() {
 async fn interests_are_set_by_slug_and_unknown_slugs_are_named() {
     let app = spawn_app().await;
     let user = app.login("+919876543210").await;
-    let response = app
-        .request(Method::PUT, "/v1/me/interests")
-        .bearer(&user.access_token)
-        .json(&json!({"interests": ["music", "quidditch", "travel", "zorbing"]}))
-        .send()
-        .await;
+    let response = put_interests(
+        &app,
+        &user,
+        json!({"interests": ["music", "quidditch", "travel", "zorbing"]}),
+    )
+    .await;
     assert_problem(
         &response,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -164,45 +182,25 @@ async fn interests_are_set_by_slug_and_unknown_slugs_are_named() {
         vec!["interests[1]", "interests[3]"]
     );
 
-    let response = app
-        .request(Method::PUT, "/v1/me/interests")
-        .bearer(&user.access_token)
-        .json(&json!({"interests": ["travel", "music", "music"]}))
-        .send()
-        .await;
+    let response = put_interests(
+        &app,
+        &user,
+        json!({"interests": ["travel", "music", "music"]}),
+    )
+    .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.text);
-    let slugs: Vec<&str> = response.body["interests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["slug"].as_str().unwrap())
-        .collect();
+    let slugs = interest_slugs(&response);
     assert_eq!(
         slugs,
         vec!["music", "travel"],
         "deduplicated, in catalogue order"
     );
 
-    let response = app
-        .request(Method::PUT, "/v1/me/interests")
-        .bearer(&user.access_token)
-        .json(&json!({"interests": ["food"]}))
-        .send()
-        .await;
-    let slugs: Vec<&str> = response.body["interests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["slug"].as_str().unwrap())
-        .collect();
+    let response = put_interests(&app, &user, json!({"interests": ["food"]})).await;
+    let slugs = interest_slugs(&response);
     assert_eq!(slugs, vec!["food"], "PUT replaces");
 
-    let response = app
-        .request(Method::PUT, "/v1/me/interests")
-        .bearer(&user.access_token)
-        .json(&json!({"interests": "music"}))
-        .send()
-        .await;
+    let response = put_interests(&app, &user, json!({"interests": "music"})).await;
     assert_eq!(problem_fields(&response), vec!["interests"]);
 }
 
@@ -498,19 +496,10 @@ async fn setting_the_same_interests_again_keeps_them() {
     let app = spawn_app().await;
     let user = app.login("+919876543210").await;
     for _ in 0..3 {
-        let response = app
-            .request(Method::PUT, "/v1/me/interests")
-            .bearer(&user.access_token)
-            .json(&json!({"interests": ["art", "music", "art"]}))
-            .send()
-            .await;
+        let response =
+            put_interests(&app, &user, json!({"interests": ["art", "music", "art"]})).await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.text);
-        let slugs: Vec<&str> = response.body["interests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["slug"].as_str().unwrap())
-            .collect();
+        let slugs = interest_slugs(&response);
         assert_eq!(slugs, vec!["music", "art"]);
     }
 }

@@ -61,11 +61,13 @@ pub async fn add_image(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
         reader.check(is_https_url(url), "image_url", "must be an https URL");
     }
     let position: Option<i64> = reader.optional("position");
-    if let Some(position) = position {
-        reader.check(
-            (0..=100).contains(&position),
+    if position.is_some_and(|p| !(0..=images::MAX_POSITION).contains(&p)) {
+        reader.error(
             "position",
-            "must be from 0 to 100 (past the end appends)",
+            format!(
+                "must be from 0 to {} (past the end appends)",
+                images::MAX_POSITION
+            ),
         );
     }
     reader.finish()?;

@@ -12,6 +12,8 @@ use crate::state::AppState;
 
 /// Most images in a gallery.
 pub const MAX_IMAGES: i64 = 20;
+/// The largest `position` a client may ask for (anything past the end appends).
+pub const MAX_POSITION: i64 = 100;
 
 async fn editable(
     tx: &impl deadpool_postgres::GenericClient,

@@ -1,8 +1,11 @@
 //! The request bodies exactly as the server reads them. The `ToSchema` types give names, types
-//! and descriptions; this table adds the rules (lengths, patterns, enums, bounds) from the same
-//! constants the parsers use, so a body the document allows is a body the server accepts and a
-//! body it forbids is refused. The contract fuzz (`positive_data_acceptance` and
-//! `negative_data_rejection`) checks both directions against the running stack.
+//! and descriptions; this table adds the rules (lengths, patterns, enums, bounds), so a body the
+//! document allows is a body the server accepts and a body it forbids is refused. Patterns,
+//! enums and shared bounds come from the constants the parsers use (cursor, https URL, ticket
+//! code, moods, genders, GST rates, interest slugs, image position); the text lengths and the
+//! capacity range are written here and in the parsers alike, and the contract fuzz
+//! (`positive_data_acceptance` and `negative_data_rejection`) checks both directions against
+//! the running stack.
 //!
 //! What JSON Schema cannot say is left to the server and listed in `scripts/fuzz_hooks.py`:
 //! dates relative to today (an event in the next two years, an adult's birth date), the GSTIN
@@ -13,7 +16,8 @@ use serde_json::{json, Map, Value};
 use crate::attendance::tickets::TICKET_CODE_PATTERN;
 use crate::cursor::CURSOR_PATTERN;
 use crate::domain::https_url::{HTTPS_URL_MAX_LENGTH, HTTPS_URL_PATTERN};
-use crate::events::fields::{MOODS, REQUIRED_TO_CREATE};
+use crate::events::fields::{GST_RATES, MOODS, REQUIRED_TO_CREATE};
+use crate::events::images::MAX_POSITION;
 use crate::profiles::GENDERS;
 use crate::profiles::INTEREST_SLUGS;
 
@@ -104,7 +108,7 @@ fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         (
             "EventImageAdd",
             "position",
-            json!({"minimum": 0, "maximum": 100}),
+            json!({"minimum": 0, "maximum": MAX_POSITION}),
         ),
         ("JoinRequestCreate", "message", text(0, 500)),
         ("RequestReply", "host_message", text(0, 500)),
@@ -133,7 +137,7 @@ fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
             (event, "duration", json!({"pattern": DURATION_PATTERN})),
             (event, "capacity", json!({"minimum": 1, "maximum": 10_000})),
             (event, "ticket_price", json!({"pattern": PRICE_PATTERN})),
-            (event, "gst_percent", json!({"enum": [0, 5, 12, 18, 28]})),
+            (event, "gst_percent", json!({"enum": GST_RATES})),
             (event, "gstin", json!({"pattern": GSTIN_PATTERN})),
             (event, "allowed_genders", genders.clone()),
             (
@@ -296,8 +300,7 @@ fn split_event_write(schemas: &mut Map<String, Value>) {
     let mut create = write;
     create["description"] =
         json!("`POST /v1/events`: a new event (a draft unless `is_published`).");
-    let required = REQUIRED_TO_CREATE;
-    for field in required {
+    for field in REQUIRED_TO_CREATE {
         let property = &mut create["properties"][field];
         if let Some(types) = property["type"].as_array() {
             let kept: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
@@ -308,7 +311,7 @@ fn split_event_write(schemas: &mut Map<String, Value>) {
             };
         }
     }
-    create["required"] = json!(required);
+    create["required"] = json!(REQUIRED_TO_CREATE);
     schemas.insert("EventCreate".to_owned(), create);
     schemas.insert("EventUpdate".to_owned(), update);
 }
