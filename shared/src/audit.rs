@@ -1,7 +1,7 @@
 //! The audit trail: one append-only `audit_log` row per mutation, written with the caller's
 //! transaction so that a rolled-back change leaves no audit row and a committed one always has one.
 
-use deadpool_postgres::GenericClient;
+use crate::db::CachedStatements;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -25,7 +25,10 @@ pub struct AuditEntry<'a> {
 }
 
 /// Appends an audit row inside the caller's transaction.
-pub async fn record(client: &impl GenericClient, entry: &AuditEntry<'_>) -> Result<(), ApiError> {
+pub async fn record(
+    client: &impl CachedStatements,
+    entry: &AuditEntry<'_>,
+) -> Result<(), ApiError> {
     client
         .execute(
             "INSERT INTO audit_log (actor_id, object_type, object_id, action, payload, request_id) \

@@ -8,6 +8,7 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::aws::sns::SmsSender;
 use crate::cursor;
+use crate::db::CachedStatements;
 use crate::domain::PhoneNumber;
 use crate::error::{ApiError, FieldError};
 use crate::http::ApiRequest;
@@ -207,7 +208,7 @@ pub async fn mark_read(
 
 /// Audits a read mark (one notification, or the whole inbox).
 async fn record_read(
-    tx: &impl deadpool_postgres::GenericClient,
+    tx: &impl CachedStatements,
     caller: &Caller,
     object_id: String,
     payload: Value,

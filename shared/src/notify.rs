@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use deadpool_postgres::GenericClient;
+use crate::db::CachedStatements;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -13,7 +13,7 @@ use crate::outbox::{self, Queue};
 /// Queues a notification in the caller's transaction; nothing is queued for nobody.
 /// `details` adds kind-specific members (e.g. `changes`, `expires_at`).
 pub async fn queue(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     kind: &str,
     event: Uuid,
     sender: Option<Uuid>,

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use deadpool_postgres::GenericClient;
+use crate::db::CachedStatements;
 use serde_json::Value;
 
 use crate::aws::sqs::QueuePublisher;
@@ -40,7 +40,7 @@ impl Queue {
 
 /// Writes a message inside the caller's transaction; returns its id for `publish`.
 pub async fn enqueue(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     queue: Queue,
     payload: &Value,
     delay: Duration,

@@ -7,6 +7,7 @@ use http::StatusCode;
 use shared::attendance::requests::REQUEST_JSON;
 use shared::attendance::{attendees, invites, requests};
 use shared::auth::{active_user_id, authenticate};
+use shared::db::CachedStatements;
 use shared::http::{json_response, ApiRequest, HandlerResult};
 use shared::AppState;
 

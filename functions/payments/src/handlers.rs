@@ -6,6 +6,7 @@ use http::StatusCode;
 use serde_json::json;
 use shared::auth::authenticate;
 use shared::config::PaymentProviderKind;
+use shared::db::CachedStatements;
 use shared::domain::money::parse_price;
 use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
 use shared::payments::{orders, refunds, settle, signature};

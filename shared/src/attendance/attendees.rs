@@ -1,8 +1,8 @@
 //! Attendees and tickets: the guest list (JSON or CSV) for organisers, the ticket code for its
 //! owner, check-in at the door, and cancelling attendance.
 
+use crate::db::CachedStatements;
 use chrono::{DateTime, Utc};
-use deadpool_postgres::GenericClient;
 use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -46,13 +46,18 @@ pub async fn guest_list(
     let condition = crate::events::repo::key_condition(key);
     let event = client
         .query_opt(
-            &format!("SELECT e.id, e.is_published FROM event e WHERE {condition}"),
-            &[&key],
+            &format!(
+                "SELECT e.id, e.is_published, e.host_id = $2 OR EXISTS \
+                   (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = $2) \
+                 FROM event e WHERE {condition}"
+            ),
+            &[&key, &caller_id],
         )
         .await?
         .ok_or_else(|| ApiError::not_found("The event"))?;
-    let (event_id, published): (i64, bool) = (event.get(0), event.get(1));
-    if !is_organiser(&client, event_id, caller_id).await? {
+    let (event_id, published, organiser): (i64, bool, bool) =
+        (event.get(0), event.get(1), event.get(2));
+    if !organiser {
         return Err(if published {
             ApiError::forbidden("Only the host or a co-host can see the guest list.")
         } else {
@@ -337,7 +342,7 @@ pub async fn cancel(
 
 /// The caller's tickets (attendances), soonest event first.
 pub async fn my_tickets(
-    client: &impl GenericClient,
+    client: &impl CachedStatements,
     user_id: i64,
     limit: i64,
 ) -> Result<Vec<Value>, ApiError> {

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::ledger;
 use crate::audit::{self, AuditEntry};
+use crate::db::CachedStatements;
 use crate::error::ApiError;
 use crate::notify;
 use crate::outbox::{self, Queue};

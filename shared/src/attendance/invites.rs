@@ -2,8 +2,8 @@
 //! behaves exactly like an accepted request for the accepting user: same checks, same capacity
 //! rules, same waitlist.
 
+use crate::db::CachedStatements;
 use chrono::{DateTime, Duration, Utc};
-use deadpool_postgres::GenericClient;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -49,7 +49,7 @@ fn invite_json(link_base: &str) -> String {
 
 /// The JSON of one invite.
 pub async fn invite_by_id(
-    client: &impl GenericClient,
+    client: &impl CachedStatements,
     link_base: &str,
     invite_id: i64,
 ) -> Result<Value, ApiError> {
@@ -68,7 +68,7 @@ pub async fn invite_by_id(
 
 /// The caller's invites, newest first.
 pub async fn mine(
-    client: &impl GenericClient,
+    client: &impl CachedStatements,
     link_base: &str,
     user_id: i64,
     limit: i64,
@@ -221,7 +221,7 @@ struct LockedInvite {
 /// Locks the invite's event, then the invite: the one lock order (event first) that every seat
 /// change and the event's own cancel follow, so none of them can deadlock with another.
 async fn lock_invite(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     invite: Uuid,
     caller_id: i64,
 ) -> Result<(LockedInvite, ledger::LockedEvent), ApiError> {

@@ -2,7 +2,7 @@
 //! pending → accepted | waitlisted | declined | cancelled; waitlisted → accepted | declined |
 //! cancelled; accepted (still holding, unpaid) → cancelled.
 
-use deadpool_postgres::GenericClient;
+use crate::db::CachedStatements;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -29,7 +29,10 @@ pub const REQUEST_JSON: &str = "\
       'attendee_id', (SELECT a.uuid FROM event_attendee a WHERE a.request_id = r.id AND a.status <> 'cancelled' LIMIT 1))";
 
 /// Loads a request's JSON.
-pub async fn request_json(client: &impl GenericClient, request_id: i64) -> Result<Value, ApiError> {
+pub async fn request_json(
+    client: &impl CachedStatements,
+    request_id: i64,
+) -> Result<Value, ApiError> {
     Ok(client
         .query_one(
             &format!(
@@ -51,7 +54,7 @@ pub struct Outcome {
 }
 
 /// Host and co-hosts' public ids (who hears about new requests).
-pub async fn organisers(tx: &impl GenericClient, event_id: i64) -> Result<Vec<Uuid>, ApiError> {
+pub async fn organisers(tx: &impl CachedStatements, event_id: i64) -> Result<Vec<Uuid>, ApiError> {
     Ok(tx
         .query(
             "SELECT u.uuid FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = $1 \
@@ -66,7 +69,7 @@ pub async fn organisers(tx: &impl GenericClient, event_id: i64) -> Result<Vec<Uu
 
 /// Whether `user_id` is the host or a co-host of the event.
 pub async fn is_organiser(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     event_id: i64,
     user_id: i64,
 ) -> Result<bool, ApiError> {
@@ -83,7 +86,7 @@ pub async fn is_organiser(
 /// The checks a person must pass to join (request or invite): an open event, not their own,
 /// a stated and allowed gender, a legal seat count, not already going.
 pub async fn check_joiner(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     event: &LockedEvent,
     user_id: i64,
     seats: i16,
@@ -152,24 +155,32 @@ pub async fn check_joiner(
     Ok(())
 }
 
-async fn event_id_for(tx: &impl GenericClient, key: &str, viewer: i64) -> Result<i64, ApiError> {
+/// The event `key` names, if `viewer` may see it (published, or theirs to organise), and whether
+/// `viewer` organises it: one round trip.
+async fn event_id_for(
+    tx: &impl CachedStatements,
+    key: &str,
+    viewer: i64,
+) -> Result<(i64, bool), ApiError> {
     let condition = crate::events::repo::key_condition(key);
     tx.query_opt(
         &format!(
-            "SELECT e.id FROM event e WHERE {condition} AND (e.is_published OR e.host_id = $2 \
-             OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = $2))"
+            "SELECT e.id, o.organiser FROM event e \
+             CROSS JOIN LATERAL (SELECT e.host_id = $2 OR EXISTS \
+                 (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = $2) AS organiser) o \
+             WHERE {condition} AND (e.is_published OR o.organiser)"
         ),
         &[&key, &viewer],
     )
     .await?
-    .map(|r| r.get(0))
+    .map(|r| (r.get(0), r.get(1)))
     .ok_or_else(|| ApiError::not_found("The event"))
 }
 
 /// Decides a request now: seats for it (attendee or hold) or the waitlist. The request row must
 /// be locked and the event locked; `was_pending` keeps `requests_count` true.
 pub(crate) async fn decide(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     state: &AppState,
     event: &mut LockedEvent,
     request_id: i64,
@@ -214,7 +225,7 @@ pub async fn create(
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
     let user_id = active_user_id(&tx, caller).await?;
-    let event_id = event_id_for(&tx, key, user_id).await?;
+    let (event_id, _) = event_id_for(&tx, key, user_id).await?;
     let mut event = ledger::lock_event(&tx, event_id).await?;
     check_joiner(&tx, &event, user_id, seats).await?;
     super::write_limits::check(
@@ -293,7 +304,7 @@ struct LockedRequest {
 /// Locks the request's event, then the request: always event before request, the order every
 /// seat change uses, so two transactions never wait on each other in a cycle.
 async fn lock_request(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     request: Uuid,
     caller_id: i64,
 ) -> Result<(LockedRequest, LockedEvent), ApiError> {
@@ -562,8 +573,8 @@ pub async fn list_for_event(
     }
     let client = state.pool.get().await?;
     let caller_id = active_user_id(&client, caller).await?;
-    let event_id = event_id_for(&client, key, caller_id).await?;
-    if !is_organiser(&client, event_id, caller_id).await? {
+    let (event_id, organiser) = event_id_for(&client, key, caller_id).await?;
+    if !organiser {
         return Err(ApiError::forbidden(
             "Only the host or a co-host can see requests.",
         ));

@@ -3,9 +3,9 @@
 //! of the secret, so a leaked dump can neither forge nor redeem a ticket, while the owner can
 //! fetch the same code again at any time.
 
+use crate::db::CachedStatements;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use deadpool_postgres::GenericClient;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
@@ -78,7 +78,7 @@ pub fn verify(
 
 /// Issues the ticket of a new attendee inside the caller's transaction.
 pub async fn issue(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     key: &SecretString,
     attendee_id: i64,
     attendee: Uuid,

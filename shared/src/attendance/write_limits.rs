@@ -2,7 +2,7 @@
 //! over a rolling hour. Beyond the limit the caller gets 429 with `Retry-After` (when the
 //! oldest write of the window leaves it).
 
-use deadpool_postgres::GenericClient;
+use crate::db::CachedStatements;
 
 use crate::error::ApiError;
 
@@ -36,7 +36,7 @@ impl WriteKind {
 /// Runs inside the write's transaction; writes in flight at the same moment may overshoot by
 /// their number (a spam limit, not a ledger).
 pub async fn check(
-    client: &impl GenericClient,
+    client: &impl CachedStatements,
     kind: WriteKind,
     user_id: i64,
     per_hour: i64,

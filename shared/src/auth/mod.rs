@@ -8,6 +8,7 @@ pub mod token;
 
 pub use token::{AccessClaims, TokenKeys};
 
+use crate::db::CachedStatements;
 use crate::error::ApiError;
 use crate::http::ApiRequest;
 
@@ -33,7 +34,7 @@ pub fn authenticate(keys: &TokenKeys, req: &ApiRequest) -> Result<Caller, ApiErr
 /// The caller's internal id, if the account is still active; a deleted or deactivated account
 /// gets 401 even with an unexpired token.
 pub async fn active_user_id(
-    client: &impl deadpool_postgres::GenericClient,
+    client: &impl CachedStatements,
     caller: &Caller,
 ) -> Result<i64, ApiError> {
     client

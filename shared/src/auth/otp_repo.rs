@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use deadpool_postgres::GenericClient;
+use crate::db::CachedStatements;
 use uuid::Uuid;
 
 use super::otp_code::HashedCode;
@@ -16,7 +16,7 @@ const LOCK_IP: i32 = 2;
 
 /// Serialises login work on one phone number until the transaction ends (transaction-scoped, so
 /// RDS Proxy never pins the connection).
-pub async fn lock_phone(tx: &impl GenericClient, phone: &PhoneNumber) -> Result<(), ApiError> {
+pub async fn lock_phone(tx: &impl CachedStatements, phone: &PhoneNumber) -> Result<(), ApiError> {
     tx.execute(
         "SELECT pg_advisory_xact_lock($1, hashtext($2))",
         &[&LOCK_PHONE, &phone.as_str()],
@@ -26,7 +26,7 @@ pub async fn lock_phone(tx: &impl GenericClient, phone: &PhoneNumber) -> Result<
 }
 
 /// Serialises code requests from one source IP until the transaction ends.
-pub async fn lock_ip(tx: &impl GenericClient, ip: IpAddr) -> Result<(), ApiError> {
+pub async fn lock_ip(tx: &impl CachedStatements, ip: IpAddr) -> Result<(), ApiError> {
     tx.execute(
         "SELECT pg_advisory_xact_lock($1, hashtext($2))",
         &[&LOCK_IP, &ip.to_string()],
@@ -50,7 +50,7 @@ pub struct Throttles {
 
 /// Reads every throttle in one round trip.
 pub async fn throttles(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     phone: &PhoneNumber,
     ip: Option<IpAddr>,
     resend_after: Duration,
@@ -90,7 +90,10 @@ pub async fn throttles(
 }
 
 /// Marks every live code of the number superseded (a new one is about to be sent).
-pub async fn supersede_live(tx: &impl GenericClient, phone: &PhoneNumber) -> Result<(), ApiError> {
+pub async fn supersede_live(
+    tx: &impl CachedStatements,
+    phone: &PhoneNumber,
+) -> Result<(), ApiError> {
     tx.execute(
         "UPDATE user_phone_otp SET superseded_at = now() \
          WHERE phone_number = $1 AND NOT is_used AND superseded_at IS NULL",
@@ -102,7 +105,7 @@ pub async fn supersede_live(tx: &impl GenericClient, phone: &PhoneNumber) -> Res
 
 /// Stores a new code's hash; returns its public id.
 pub async fn insert_code(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     phone: &PhoneNumber,
     hashed: &HashedCode,
     ttl: Duration,
@@ -120,7 +123,7 @@ pub async fn insert_code(
 }
 
 /// Retires a code whose SMS could not be sent.
-pub async fn retire(client: &impl GenericClient, code_id: Uuid) -> Result<(), ApiError> {
+pub async fn retire(client: &impl CachedStatements, code_id: Uuid) -> Result<(), ApiError> {
     client
         .execute(
             "UPDATE user_phone_otp SET superseded_at = now() WHERE uuid = $1 AND superseded_at IS NULL",
@@ -132,7 +135,7 @@ pub async fn retire(client: &impl GenericClient, code_id: Uuid) -> Result<(), Ap
 
 /// Failed verifications of the number in the last hour, and seconds until the oldest leaves.
 pub async fn recent_failures(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     phone: &PhoneNumber,
 ) -> Result<(i64, f64), ApiError> {
     let row = tx
@@ -146,7 +149,10 @@ pub async fn recent_failures(
 }
 
 /// Records one failed verification of the number.
-pub async fn record_failure(tx: &impl GenericClient, phone: &PhoneNumber) -> Result<(), ApiError> {
+pub async fn record_failure(
+    tx: &impl CachedStatements,
+    phone: &PhoneNumber,
+) -> Result<(), ApiError> {
     tx.execute(
         "INSERT INTO otp_verify_failure (phone_number) VALUES ($1)",
         &[&phone.as_str()],
@@ -158,7 +164,7 @@ pub async fn record_failure(tx: &impl GenericClient, phone: &PhoneNumber) -> Res
 /// The number's newest code that can still be used: unused, not superseded, unexpired and
 /// with tries left. Locked until the transaction ends.
 pub async fn live_code(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     phone: &PhoneNumber,
     max_attempts: i16,
 ) -> Result<Option<(i64, HashedCode)>, ApiError> {
@@ -183,7 +189,7 @@ pub async fn live_code(
 }
 
 /// Counts a wrong try against a code.
-pub async fn count_wrong_try(tx: &impl GenericClient, code_id: i64) -> Result<(), ApiError> {
+pub async fn count_wrong_try(tx: &impl CachedStatements, code_id: i64) -> Result<(), ApiError> {
     tx.execute(
         "UPDATE user_phone_otp SET attempts = attempts + 1 WHERE id = $1",
         &[&code_id],
@@ -193,7 +199,7 @@ pub async fn count_wrong_try(tx: &impl GenericClient, code_id: i64) -> Result<()
 }
 
 /// Spends a code.
-pub async fn mark_used(tx: &impl GenericClient, code_id: i64) -> Result<(), ApiError> {
+pub async fn mark_used(tx: &impl CachedStatements, code_id: i64) -> Result<(), ApiError> {
     tx.execute(
         "UPDATE user_phone_otp SET is_used = true, used_at = now() WHERE id = $1",
         &[&code_id],
@@ -205,7 +211,7 @@ pub async fn mark_used(tx: &impl GenericClient, code_id: i64) -> Result<(), ApiE
 /// The active account of the number, created with its verified profile on first login; sets
 /// `last_login`. Returns (internal id, public id, created now).
 pub async fn login_account(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     phone: &PhoneNumber,
 ) -> Result<(i64, Uuid, bool), ApiError> {
     let existing = tx

@@ -2,10 +2,10 @@
 //! its SHA-256 stored). Refresh rotates; a rotated token presented again revokes its whole
 //! family (RFC 9700 §4.14.2); logout revokes.
 
+use crate::db::CachedStatements;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Utc;
-use deadpool_postgres::GenericClient;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -38,7 +38,7 @@ fn token_hash(token: &str) -> Vec<u8> {
 /// Issues a token pair for a user inside the caller's transaction; `family` continues a session
 /// (rotation) or, when `None`, starts a new one (login).
 pub async fn issue(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     keys: &TokenKeys,
     refresh_ttl: std::time::Duration,
     user_id: i64,
@@ -187,7 +187,7 @@ pub async fn logout(
 }
 
 /// Revokes every session of a user (account deletion), inside the caller's transaction.
-pub async fn revoke_all(tx: &impl GenericClient, user_id: i64) -> Result<u64, ApiError> {
+pub async fn revoke_all(tx: &impl CachedStatements, user_id: i64) -> Result<u64, ApiError> {
     Ok(tx
         .execute(
             "UPDATE refresh_token SET revoked_at = now(), revoked_reason = 'account_deleted' \

@@ -3,6 +3,7 @@
 //! session state (`SET`, SQL `PREPARE`, session advisory locks) so the proxy never pins.
 
 mod iam;
+mod statements;
 mod tls;
 
 use std::str::FromStr;
@@ -16,6 +17,7 @@ use crate::error::ApiError;
 
 pub use deadpool_postgres::{Client, GenericClient, Transaction};
 pub use iam::rds_auth_token;
+pub use statements::CachedStatements;
 
 /// The pool type every function holds.
 pub type PgPool = Pool;

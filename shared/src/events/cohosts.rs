@@ -7,11 +7,12 @@ use uuid::Uuid;
 use super::repo::{self, Role};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
+use crate::db::CachedStatements;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
 
 async fn host_only(
-    tx: &impl deadpool_postgres::GenericClient,
+    tx: &impl CachedStatements,
     key: &str,
     caller_id: i64,
 ) -> Result<repo::EventForEdit, ApiError> {

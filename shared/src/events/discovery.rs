@@ -2,9 +2,9 @@
 //! only the conditions asked for (so the planner sees plain, index-friendly predicates), and
 //! keyset pages on (starts_at, uuid).
 
+use crate::db::CachedStatements;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use deadpool_postgres::GenericClient;
 use serde_json::Value;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
@@ -232,7 +232,7 @@ pub fn feed_query(
 
 /// One page of the discovery feed: published, active, future events, soonest first.
 pub async fn feed(
-    client: &impl GenericClient,
+    client: &impl CachedStatements,
     filters: &FeedFilters,
 ) -> Result<Page<Value>, ApiError> {
     let (sql, params) = feed_query(filters, Utc::now());
@@ -255,7 +255,7 @@ pub enum MyRole {
 
 /// One page of the caller's events: upcoming soonest first, past latest first.
 pub async fn mine(
-    client: &impl GenericClient,
+    client: &impl CachedStatements,
     user_id: i64,
     role: MyRole,
     upcoming: bool,

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::repo::{self, Role};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
+use crate::db::CachedStatements;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
 
@@ -16,7 +17,7 @@ pub const MAX_IMAGES: i64 = 20;
 pub const MAX_POSITION: i64 = 100;
 
 async fn editable(
-    tx: &impl deadpool_postgres::GenericClient,
+    tx: &impl CachedStatements,
     key: &str,
     caller_id: i64,
 ) -> Result<repo::EventForEdit, ApiError> {
@@ -37,10 +38,7 @@ async fn editable(
     Ok(event)
 }
 
-async fn gallery(
-    tx: &impl deadpool_postgres::GenericClient,
-    event_id: i64,
-) -> Result<Value, ApiError> {
+async fn gallery(tx: &impl CachedStatements, event_id: i64) -> Result<Value, ApiError> {
     Ok(tx
         .query_one(
             "SELECT coalesce(jsonb_agg(jsonb_build_object('image_id', uuid, 'image_url', image_url, 'position', position) \
@@ -52,7 +50,7 @@ async fn gallery(
 }
 
 async fn audit_gallery(
-    tx: &impl deadpool_postgres::GenericClient,
+    tx: &impl CachedStatements,
     caller: &Caller,
     event: Uuid,
     change: &str,

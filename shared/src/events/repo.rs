@@ -1,7 +1,7 @@
 //! SQL of events: writes, the access check, and the JSON documents of detail and feed items
 //! (built in SQL so a read is one round trip).
 
-use deadpool_postgres::GenericClient;
+use crate::db::CachedStatements;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -51,7 +51,7 @@ pub fn key_condition(key: &str) -> &'static str {
 /// Loads and locks an event by uuid or slug with the caller's role; `None` when absent or a
 /// draft the caller may not see.
 pub async fn load_for_edit(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     key: &str,
     caller_id: i64,
 ) -> Result<Option<EventForEdit>, ApiError> {
@@ -116,7 +116,7 @@ pub async fn load_for_edit(
 }
 
 /// The internal id of a venue.
-pub async fn venue_id(tx: &impl GenericClient, venue: Uuid) -> Result<Option<i64>, ApiError> {
+pub async fn venue_id(tx: &impl CachedStatements, venue: Uuid) -> Result<Option<i64>, ApiError> {
     Ok(tx
         .query_opt("SELECT id FROM venue WHERE uuid = $1", &[&venue])
         .await?
@@ -125,7 +125,7 @@ pub async fn venue_id(tx: &impl GenericClient, venue: Uuid) -> Result<Option<i64
 
 /// Internal ids of active interests for `slugs`, in the order given; unknown slugs give `None`.
 pub async fn interest_ids(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     slugs: &[String],
 ) -> Result<Vec<Option<i64>>, ApiError> {
     let rows = tx
@@ -147,7 +147,7 @@ pub async fn interest_ids(
 /// Inserts an event; `None` when the slug is taken (the caller tries another).
 #[allow(clippy::too_many_arguments)]
 pub async fn insert(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     host_id: i64,
     slug: &str,
     fields: &EventFields,
@@ -195,7 +195,7 @@ pub async fn insert(
 
 /// Writes every editable field of an event.
 pub async fn update(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     event_id: i64,
     fields: &EventFields,
     venue_id: Option<i64>,
@@ -236,7 +236,7 @@ pub async fn update(
 
 /// Replaces an event's interest tags.
 pub async fn replace_interests(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     event_id: i64,
     interest_ids: &[i64],
 ) -> Result<(), ApiError> {
@@ -250,7 +250,7 @@ pub async fn replace_interests(
 }
 
 /// Seats taken: attendees going or checked in, plus holds still live (unexpired, unconsumed).
-pub async fn seats_taken(tx: &impl GenericClient, event_id: i64) -> Result<i64, ApiError> {
+pub async fn seats_taken(tx: &impl CachedStatements, event_id: i64) -> Result<i64, ApiError> {
     let row = tx
         .query_one(
             "SELECT (SELECT coalesce(sum(seats), 0) FROM event_attendee \
@@ -264,7 +264,7 @@ pub async fn seats_taken(tx: &impl GenericClient, event_id: i64) -> Result<i64, 
 }
 
 /// Whether any payment order exists for the event (its pricing is then fixed).
-pub async fn has_orders(tx: &impl GenericClient, event_id: i64) -> Result<bool, ApiError> {
+pub async fn has_orders(tx: &impl CachedStatements, event_id: i64) -> Result<bool, ApiError> {
     Ok(tx
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM payment_order WHERE event_id = $1)",
@@ -275,7 +275,10 @@ pub async fn has_orders(tx: &impl GenericClient, event_id: i64) -> Result<bool, 
 }
 
 /// Public ids of everyone going (or checked in).
-pub async fn going_user_ids(tx: &impl GenericClient, event_id: i64) -> Result<Vec<Uuid>, ApiError> {
+pub async fn going_user_ids(
+    tx: &impl CachedStatements,
+    event_id: i64,
+) -> Result<Vec<Uuid>, ApiError> {
     let rows = tx
         .query(
             "SELECT u.uuid FROM event_attendee a JOIN auth_user u ON u.id = a.user_id \
@@ -288,7 +291,7 @@ pub async fn going_user_ids(tx: &impl GenericClient, event_id: i64) -> Result<Ve
 
 /// Publishes or unpublishes.
 pub async fn set_published(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     event_id: i64,
     published: bool,
 ) -> Result<(), ApiError> {
@@ -302,7 +305,7 @@ pub async fn set_published(
 }
 
 /// Whether anyone holds a seat or is going (an event with guests cannot be unpublished).
-pub async fn has_guests(tx: &impl GenericClient, event_id: i64) -> Result<bool, ApiError> {
+pub async fn has_guests(tx: &impl CachedStatements, event_id: i64) -> Result<bool, ApiError> {
     Ok(seats_taken(tx, event_id).await? > 0)
 }
 
@@ -318,7 +321,7 @@ pub struct Cancellation {
 /// Cancels an event and everything hanging on it, in the caller's transaction: requests
 /// cancelled, pending invites revoked, holds released, attendance cancelled, paid orders marked
 /// for refund, counters zeroed.
-pub async fn cancel(tx: &impl GenericClient, event_id: i64) -> Result<Cancellation, ApiError> {
+pub async fn cancel(tx: &impl CachedStatements, event_id: i64) -> Result<Cancellation, ApiError> {
     let row = tx
         .query_one(
             "WITH requests AS ( \
@@ -379,7 +382,7 @@ pub const DETAIL_JSON: &str = "\
 /// The JSON detail of an event for a viewer, or `None` when absent or invisible to them
 /// (drafts are the host's and co-hosts' only).
 pub async fn detail(
-    client: &impl GenericClient,
+    client: &impl CachedStatements,
     key: &str,
     viewer_id: i64,
 ) -> Result<Option<Value>, ApiError> {

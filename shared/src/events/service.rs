@@ -39,7 +39,7 @@ async fn commit_with_detail(
 }
 
 async fn resolve_venue(
-    tx: &impl deadpool_postgres::GenericClient,
+    tx: &impl crate::db::CachedStatements,
     fields: &EventFields,
 ) -> Result<Option<i64>, ApiError> {
     match fields.venue_id {
@@ -51,7 +51,7 @@ async fn resolve_venue(
 }
 
 async fn resolve_interests(
-    tx: &impl deadpool_postgres::GenericClient,
+    tx: &impl crate::db::CachedStatements,
     slugs: &[String],
 ) -> Result<Vec<i64>, ApiError> {
     let found = repo::interest_ids(tx, slugs).await?;
@@ -147,7 +147,7 @@ pub async fn create(
 
 /// Loads an event for a write by the caller; 404 when invisible, 403 when not allowed.
 async fn editable(
-    tx: &impl deadpool_postgres::GenericClient,
+    tx: &impl crate::db::CachedStatements,
     key: &str,
     caller_id: i64,
     allow_cohost: bool,

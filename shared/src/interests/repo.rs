@@ -1,12 +1,12 @@
 //! SQL for the interest catalogue.
 
-use deadpool_postgres::GenericClient;
+use crate::db::CachedStatements;
 
 use super::Interest;
 use crate::error::ApiError;
 
 /// Every active interest, in catalogue order.
-pub async fn list_active(client: &impl GenericClient) -> Result<Vec<Interest>, ApiError> {
+pub async fn list_active(client: &impl CachedStatements) -> Result<Vec<Interest>, ApiError> {
     let rows = client
         .query(
             "SELECT uuid, name, slug, icon FROM event_interest \

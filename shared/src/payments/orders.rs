@@ -1,6 +1,6 @@
 //! Payment orders: created from a seat hold with the server's own amounts, shown to their owner.
 
-use deadpool_postgres::GenericClient;
+use crate::db::CachedStatements;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -29,7 +29,7 @@ const ORDER_FROM: &str = "FROM payment_order o JOIN event e ON e.id = o.event_id
 
 /// One order's JSON by internal id.
 pub async fn order_json(
-    client: &impl GenericClient,
+    client: &impl CachedStatements,
     key_id: &str,
     order_id: i64,
 ) -> Result<Value, ApiError> {

@@ -3,7 +3,7 @@
 //! timeout refunds once. Orders marked `refund_pending` (event cancelled, attendee cancelled,
 //! late payment) are refunded in full by `process_pending`.
 
-use deadpool_postgres::GenericClient;
+use crate::db::CachedStatements;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -18,7 +18,7 @@ use crate::notify;
 use crate::state::AppState;
 
 async fn open_refund(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     order_id: i64,
     amount: Decimal,
     reason: &str,
@@ -102,7 +102,7 @@ pub async fn send(state: &AppState, refund_id: i64) -> Result<(), ApiError> {
 
 /// A provider's word on a refund (webhook): a failed refund gives the amount back to the order.
 pub async fn record_provider_status(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     provider_refund_id: &str,
     status: &str,
 ) -> Result<(), ApiError> {
@@ -208,7 +208,10 @@ pub async fn refund_by_host(
     )
     .await?;
     tx.commit().await?;
+    // `send` takes connections of its own: give this one back first, so a pool of one suffices.
+    drop(client);
     send(state, refund_id).await?;
+    let client = state.pool.get().await?;
     let body = order_json(&client, &state.config.payments.key_id, order_id).await?;
     Ok((body, outbox))
 }

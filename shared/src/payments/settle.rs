@@ -1,7 +1,7 @@
 //! Turning a captured payment into a seat: from the app's verify call or from Razorpay's webhook,
 //! whichever comes first; the other finds the order already paid and changes nothing.
 
-use deadpool_postgres::GenericClient;
+use crate::db::CachedStatements;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -29,7 +29,7 @@ pub enum Settled {
 /// Settles an order for a captured payment in the caller's transaction. Locks the event first,
 /// then the order (the order every seat change uses). Returns the outcome and outbox ids.
 pub async fn settle(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     state: &AppState,
     order_id: i64,
     payment_id: &str,
@@ -345,7 +345,7 @@ pub async fn webhook(
 }
 
 async fn order_by_provider_id(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     provider_order_id: &str,
 ) -> Result<Option<i64>, ApiError> {
     Ok(tx
@@ -359,7 +359,7 @@ async fn order_by_provider_id(
 
 /// A failed payment: an unpaid order fails and its hold is released (the waitlist moves up).
 async fn fail_order(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     state: &AppState,
     order_id: i64,
 ) -> Result<Vec<i64>, ApiError> {

@@ -1,6 +1,6 @@
 //! SQL of profiles.
 
-use deadpool_postgres::GenericClient;
+use crate::db::CachedStatements;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
@@ -51,7 +51,10 @@ fn own_profile(row: &Row) -> Result<OwnProfile, ApiError> {
 }
 
 /// The full profile of an active user, with interests, in one round trip.
-pub async fn load(client: &impl GenericClient, user: Uuid) -> Result<Option<OwnProfile>, ApiError> {
+pub async fn load(
+    client: &impl CachedStatements,
+    user: Uuid,
+) -> Result<Option<OwnProfile>, ApiError> {
     client
         .query_opt(PROFILE_SELECT, &[&user])
         .await?
@@ -61,7 +64,7 @@ pub async fn load(client: &impl GenericClient, user: Uuid) -> Result<Option<OwnP
 
 /// Applies a validated patch in one statement; untouched fields keep their values.
 pub async fn apply_patch(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     user_id: i64,
     patch: &ProfilePatch,
 ) -> Result<(), ApiError> {
@@ -99,7 +102,7 @@ pub async fn apply_patch(
 
 /// Internal ids of active interests by slug; slugs not found are absent from the result.
 pub async fn interest_ids(
-    client: &impl GenericClient,
+    client: &impl CachedStatements,
     slugs: &[String],
 ) -> Result<Vec<(String, i64)>, ApiError> {
     let rows = client
@@ -113,7 +116,7 @@ pub async fn interest_ids(
 
 /// Replaces a user's interests.
 pub async fn replace_interests(
-    tx: &impl GenericClient,
+    tx: &impl CachedStatements,
     user_id: i64,
     interest_ids: &[i64],
 ) -> Result<(), ApiError> {
@@ -136,7 +139,7 @@ pub async fn replace_interests(
 
 /// Deactivates and anonymises an account: frees the username and phone number, clears the
 /// profile and interests. Payment and audit rows keep pointing at the (now anonymous) user.
-pub async fn anonymise(tx: &impl GenericClient, user_id: i64) -> Result<(), ApiError> {
+pub async fn anonymise(tx: &impl CachedStatements, user_id: i64) -> Result<(), ApiError> {
     tx.execute(
         "WITH account AS ( \
              UPDATE auth_user SET is_active = false, deactivated_at = now(), \
@@ -155,7 +158,10 @@ pub async fn anonymise(tx: &impl GenericClient, user_id: i64) -> Result<(), ApiE
 
 /// Cancels the user's pending and waitlisted requests, keeping each event's `requests_count`
 /// (pending requests awaiting the host) true. Returns how many were cancelled.
-pub async fn cancel_open_requests(tx: &impl GenericClient, user_id: i64) -> Result<u64, ApiError> {
+pub async fn cancel_open_requests(
+    tx: &impl CachedStatements,
+    user_id: i64,
+) -> Result<u64, ApiError> {
     let row = tx
         .query_one(
             "WITH cancelled AS ( \

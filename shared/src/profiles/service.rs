@@ -14,7 +14,7 @@ use crate::error::{ApiError, FieldError};
 pub const MAX_INTERESTS: usize = 20;
 
 async fn own(
-    client: &impl deadpool_postgres::GenericClient,
+    client: &impl crate::db::CachedStatements,
     caller: &Caller,
 ) -> Result<OwnProfile, ApiError> {
     repo::load(client, caller.user_id)

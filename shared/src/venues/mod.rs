@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
+use crate::db::CachedStatements;
 use crate::error::{ApiError, FieldError};
 use crate::http::{ApiRequest, FieldReader};
 use crate::state::AppState;

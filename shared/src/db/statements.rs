@@ -1,0 +1,67 @@
+//! Every repository statement runs through the connection's statement cache: the first use of
+//! a statement on a connection prepares it (one round trip), every later use binds and executes
+//! it (one round trip) where a plain `query(&str)` would prepare it again each time (two). A
+//! Lambda instance keeps its 1–2 connections warm, so requests pay the one. RDS Proxy
+//! multiplexes the extended protocol's named statements, so the cache pins nothing.
+
+use std::future::Future;
+
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Error, Row};
+
+/// The statements repositories run, on a pooled connection or a transaction.
+pub trait CachedStatements: Sync {
+    /// Runs `sql` and returns its rows.
+    fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> impl Future<Output = Result<Vec<Row>, Error>> + Send;
+
+    /// Runs `sql`, which must return exactly one row.
+    fn query_one(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> impl Future<Output = Result<Row, Error>> + Send;
+
+    /// Runs `sql`, which returns at most one row.
+    fn query_opt(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> impl Future<Output = Result<Option<Row>, Error>> + Send;
+
+    /// Runs `sql` and returns how many rows it changed.
+    fn execute(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> impl Future<Output = Result<u64, Error>> + Send;
+}
+
+impl<C: deadpool_postgres::GenericClient> CachedStatements for C {
+    async fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, Error> {
+        let statement = self.prepare_cached(sql).await?;
+        deadpool_postgres::GenericClient::query(self, &statement, params).await
+    }
+
+    async fn query_one(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row, Error> {
+        let statement = self.prepare_cached(sql).await?;
+        deadpool_postgres::GenericClient::query_one(self, &statement, params).await
+    }
+
+    async fn query_opt(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>, Error> {
+        let statement = self.prepare_cached(sql).await?;
+        deadpool_postgres::GenericClient::query_opt(self, &statement, params).await
+    }
+
+    async fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, Error> {
+        let statement = self.prepare_cached(sql).await?;
+        deadpool_postgres::GenericClient::execute(self, &statement, params).await
+    }
+}

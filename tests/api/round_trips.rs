@@ -1,0 +1,123 @@
+//! Database round trips per route (issue 10, item 7). The journey of audit_trail.rs calls every
+//! route once, successfully, with the app's pool behind a counting proxy (wire_counter.rs). It
+//! walks twice on one connection, as a warm Lambda instance serves requests: the first walk
+//! fills the connection's statement cache, the second is counted. Payments' provider call is
+//! HTTPS, not a database round trip, so it is not counted.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use crate::audit_trail::walk_every_route;
+use crate::helpers::{admin_url, connect, create_empty_database, test_config, TestApp};
+use crate::wire_counter::RoundTripCounter;
+
+/// The most round trips a route may take (issue 10's goal).
+const BUDGET: u64 = 3;
+
+/// Routes still over the budget, with the round trips they take today on a warm connection
+/// (the most over the journey's calls). BEGIN and COMMIT are one each; every signed-in route
+/// spends one on the account check. A route may not take more than its figure here, and when
+/// one takes fewer its figure must come down (or the entry go), so this table stays true.
+const OVER_BUDGET: &[(&str, u64)] = &[
+    ("requestOtp", 8),
+    ("verifyOtp", 10),
+    ("refreshTokens", 6),
+    ("updateMe", 6),
+    ("setMyInterests", 8),
+    ("createVenue", 5),
+    ("createEvent", 9),
+    ("updateEvent", 7),
+    ("addEventImage", 8),
+    ("reorderEventImages", 8),
+    ("deleteEventImage", 7),
+    ("publishEvent", 7),
+    ("unpublishEvent", 8),
+    ("addCohost", 7),
+    ("removeCohost", 6),
+    ("requestToJoin", 17),
+    ("acceptRequest", 20),
+    ("checkIn", 8),
+    ("declineRequest", 15),
+    ("createInvite", 13),
+    ("acceptInvite", 20),
+    ("cancelAttendance", 12),
+    ("declineInvite", 10),
+    ("createOrder", 9),
+    ("verifyPayment", 19),
+    ("refundOrder", 15),
+    ("razorpayWebhook", 21),
+    ("cancelRequest", 11),
+    ("cancelEvent", 30),
+    ("markNotificationRead", 5),
+    ("markAllNotificationsRead", 5),
+    ("logout", 5),
+    ("deleteMe", 7),
+];
+
+#[tokio::test]
+async fn every_route_stays_within_its_round_trip_budget() {
+    let database = create_empty_database().await;
+    let mut db = connect(&database).await;
+    shared::migrations::run(&mut db)
+        .await
+        .expect("migrations apply");
+    let admin: tokio_postgres::Config = admin_url().parse().unwrap();
+    let upstream = SocketAddr::from(([127, 0, 0, 1], admin.get_ports()[0]));
+    let counter = Arc::new(RoundTripCounter::start(upstream).await);
+    let mut config = test_config(&database);
+    config.uploads_bucket = Some("eventhost-uploads".into());
+    config.database.pool_size = 1;
+    config.otp.max_per_ip_per_hour = 1_000;
+    config.database.url = format!(
+        "postgres://postgres:postgres@127.0.0.1:{}/{database}?connect_timeout=5",
+        counter.port()
+    )
+    .into();
+    let app = TestApp::from_config(config, db);
+    let warm_up = walk_every_route(app, Some(counter.clone()), 1).await;
+    let journey = walk_every_route(warm_up.app, Some(counter), 2).await;
+
+    // Statements are prepared once per connection: on the warm walk none is.
+    let prepared: Vec<_> = journey
+        .round_trips
+        .iter()
+        .filter(|(_, used)| used.preparations > 0)
+        .collect();
+    assert!(
+        prepared.is_empty(),
+        "prepared again on a warm connection: {prepared:?}"
+    );
+
+    let mut most: BTreeMap<&str, u64> = BTreeMap::new();
+    for (operation, used) in &journey.round_trips {
+        let entry = most.entry(operation).or_default();
+        *entry = (*entry).max(used.executions + used.preparations);
+    }
+    let mut wrong = Vec::new();
+    for (operation, used) in &most {
+        let allowed = OVER_BUDGET
+            .iter()
+            .find(|(op, _)| op == operation)
+            .map_or(BUDGET, |(_, figure)| *figure);
+        let recorded_over = allowed > BUDGET;
+        if *used > allowed || (recorded_over && *used < allowed) {
+            wrong.push(format!(
+                "{operation}: {used} round trips (table: {allowed})"
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "round trips differ from the budget or OVER_BUDGET (fix the route, or lower its figure):\n{}",
+        wrong.join("\n")
+    );
+    let unknown: Vec<_> = OVER_BUDGET
+        .iter()
+        .filter(|(op, _)| !most.contains_key(op))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "OVER_BUDGET names routes the journey never called: {unknown:?}"
+    );
+}
