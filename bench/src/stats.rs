@@ -1,12 +1,14 @@
 //! Medians and percentiles of a set of samples.
 
-/// Median and p90 of some samples (0 when there are none).
+/// Median, p90 and p99 of some samples (0 when there are none).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Summary {
     /// The middle value.
     pub median: f64,
     /// The 90th percentile (nearest rank).
     pub p90: f64,
+    /// The 99th percentile (nearest rank).
+    pub p99: f64,
 }
 
 impl Summary {
@@ -22,6 +24,7 @@ impl Summary {
         Self {
             median: rank(0.5),
             p90: rank(0.9),
+            p99: rank(0.99),
         }
     }
 }
@@ -34,7 +37,7 @@ mod tests {
     fn nearest_rank_percentiles() {
         let samples: Vec<f64> = (1..=10).map(f64::from).collect();
         let summary = Summary::of(&samples);
-        assert_eq!((summary.median, summary.p90), (5.0, 9.0));
+        assert_eq!((summary.median, summary.p90, summary.p99), (5.0, 9.0, 10.0));
         assert_eq!(Summary::of(&[]).median, 0.0);
     }
 }
