@@ -26,12 +26,16 @@ pub async fn connect(url: &str) -> anyhow::Result<tokio_postgres::Client> {
 /// Drops and creates the bench database, applies every migration; returns its URL.
 pub async fn fresh(admin_url: &str) -> anyhow::Result<String> {
     let admin = connect(admin_url).await?;
-    admin
-        .batch_execute(&format!(
-            "DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE); CREATE DATABASE {BENCH_DATABASE}"
-        ))
-        .await
-        .context("recreating the bench database")?;
+    // Two statements: DROP DATABASE cannot run inside the implicit transaction of a batch.
+    for statement in [
+        format!("DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)"),
+        format!("CREATE DATABASE {BENCH_DATABASE}"),
+    ] {
+        admin
+            .batch_execute(&statement)
+            .await
+            .context("recreating the bench database")?;
+    }
     let url = url_for(admin_url, BENCH_DATABASE);
     let mut client = connect(&url).await?;
     shared::migrations::run(&mut client).await?;
