@@ -1,14 +1,11 @@
-//! A loopback proxy in front of Postgres that records the statements a request runs, so the
-//! latency run can replay exactly those statements, with the same parameter bytes, bare through
-//! tokio-postgres. It reads what the client sends: `Parse` (name → SQL), `Bind` (name and
-//! parameter values) and simple `Query` messages.
+//! Records the statements a request runs, through `wire-proxy`, so the latency run can replay
+//! exactly those statements, with the same parameter bytes, bare through tokio-postgres. It
+//! reads what the client sends: `Parse` (name → SQL), `Bind` (name and parameter values) and
+//! simple `Query` messages.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
 /// One statement a request ran.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,15 +30,18 @@ pub struct Recorder {
 impl Recorder {
     /// Listens on a free loopback port and forwards to `upstream`.
     pub async fn start(upstream: SocketAddr) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let port = listener.local_addr()?.port();
         let log = Arc::new(Mutex::new(Vec::new()));
         let shared_log = log.clone();
-        tokio::spawn(async move {
-            while let Ok((client, _)) = listener.accept().await {
-                tokio::spawn(forward(client, upstream, shared_log.clone()));
-            }
-        });
+        let port = wire_proxy::start(upstream, move || {
+            let log = shared_log.clone();
+            let mut statements = Statements::default();
+            Box::new(move |kind: u8, body: &[u8]| {
+                if let Some(captured) = statements.read(kind, body) {
+                    log.lock().unwrap().push(captured);
+                }
+            })
+        })
+        .await?;
         Ok(Self { port, log })
     }
 
@@ -56,75 +56,20 @@ impl Recorder {
     }
 }
 
-async fn forward(client: TcpStream, upstream: SocketAddr, log: Arc<Mutex<Vec<Captured>>>) {
-    let Ok(server) = TcpStream::connect(upstream).await else {
-        return;
-    };
-    let (mut from_client, mut to_client) = client.into_split();
-    let (mut from_server, mut to_server) = server.into_split();
-    let upstream_half = async {
-        let mut parser = Messages::default();
-        let mut buffer = vec![0u8; 64 * 1024];
-        while let Ok(read) = from_client.read(&mut buffer).await {
-            if read == 0 {
-                break;
-            }
-            for captured in parser.feed(&buffer[..read]) {
-                log.lock().unwrap().push(captured);
-            }
-            if to_server.write_all(&buffer[..read]).await.is_err() {
-                break;
-            }
-        }
-        let _ = to_server.shutdown().await;
-    };
-    let downstream_half = async {
-        let _ = tokio::io::copy(&mut from_server, &mut to_client).await;
-        let _ = to_client.shutdown().await;
-    };
-    tokio::join!(upstream_half, downstream_half);
-}
-
-/// Reassembles the client's messages (the start-up one has no type byte) and reads the ones
-/// that name statements.
+/// One connection's named statements.
 #[derive(Default)]
-struct Messages {
-    pending: Vec<u8>,
-    started: bool,
-    statements: HashMap<String, String>,
-}
+struct Statements(HashMap<String, String>);
 
-impl Messages {
-    fn feed(&mut self, bytes: &[u8]) -> Vec<Captured> {
-        self.pending.extend_from_slice(bytes);
-        let mut out = Vec::new();
-        loop {
-            let header = if self.started { 5 } else { 4 };
-            if self.pending.len() < header {
-                break;
-            }
-            let length =
-                u32::from_be_bytes(self.pending[header - 4..header].try_into().unwrap()) as usize;
-            let total = header - 4 + length;
-            if self.pending.len() < total {
-                break;
-            }
-            let message: Vec<u8> = self.pending.drain(..total).collect();
-            if self.started {
-                self.read(message[0], &message[5..], &mut out);
-            }
-            self.started = true;
-        }
-        out
-    }
-
-    fn read(&mut self, kind: u8, body: &[u8], out: &mut Vec<Captured>) {
+impl Statements {
+    /// Reads one client message; an execution or a simple query is what the request ran.
+    fn read(&mut self, kind: u8, body: &[u8]) -> Option<Captured> {
         let mut reader = Reader(body);
         match kind {
             b'P' => {
                 let name = reader.cstr();
                 let sql = reader.cstr();
-                self.statements.insert(name, sql);
+                self.0.insert(name, sql);
+                None
             }
             b'B' => {
                 let _portal = reader.cstr();
@@ -140,15 +85,11 @@ impl Messages {
                         (length >= 0).then(|| reader.take(length as usize).to_vec())
                     })
                     .collect();
-                if let Some(sql) = self.statements.get(&name) {
-                    out.push(Captured::Bound {
-                        sql: sql.clone(),
-                        params,
-                    });
-                }
+                let sql = self.0.get(&name)?.clone();
+                Some(Captured::Bound { sql, params })
             }
-            b'Q' => out.push(Captured::Simple(reader.cstr())),
-            _ => {}
+            b'Q' => Some(Captured::Simple(reader.cstr())),
+            _ => None,
         }
     }
 }
@@ -207,19 +148,11 @@ impl tokio_postgres::types::ToSql for RawParam {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn message(kind: u8, body: &[u8]) -> Vec<u8> {
-        let mut m = vec![kind];
-        m.extend_from_slice(&(body.len() as u32 + 4).to_be_bytes());
-        m.extend_from_slice(body);
-        m
-    }
+    use wire_proxy::{message, startup_message, MessageSplitter};
 
     #[test]
     fn parse_and_bind_become_a_statement_with_its_parameters() {
-        let startup = b"\0\x03\0\0user\0postgres\0\0";
-        let mut stream = (startup.len() as u32 + 4).to_be_bytes().to_vec();
-        stream.extend_from_slice(startup);
+        let mut stream = startup_message();
         stream.extend(message(b'Q', b"BEGIN\0"));
         stream.extend(message(b'P', b"s1\0SELECT $1, $2\0\0\0"));
         let mut bind = b"\0s1\0\0\x01\0\x01\0\x02".to_vec();
@@ -228,21 +161,21 @@ mod tests {
         bind.extend_from_slice(&(-1i32).to_be_bytes());
         bind.extend_from_slice(&[0, 0]);
         stream.extend(message(b'B', &bind));
-        for chunk in [1, 3, stream.len()] {
-            let mut parser = Messages::default();
-            let captured: Vec<Captured> =
-                stream.chunks(chunk).flat_map(|c| parser.feed(c)).collect();
-            assert_eq!(
-                captured,
-                vec![
-                    Captured::Simple("BEGIN".into()),
-                    Captured::Bound {
-                        sql: "SELECT $1, $2".into(),
-                        params: vec![Some(vec![0, 0, 0, 7]), None],
-                    },
-                ],
-                "chunks of {chunk}"
-            );
-        }
+        let mut splitter = MessageSplitter::default();
+        let mut statements = Statements::default();
+        let mut captured = Vec::new();
+        splitter.feed(&stream, &mut |kind: u8, body: &[u8]| {
+            captured.extend(statements.read(kind, body));
+        });
+        assert_eq!(
+            captured,
+            vec![
+                Captured::Simple("BEGIN".into()),
+                Captured::Bound {
+                    sql: "SELECT $1, $2".into(),
+                    params: vec![Some(vec![0, 0, 0, 7]), None],
+                },
+            ]
+        );
     }
 }
