@@ -5,7 +5,7 @@
 //! the same statements run bare (at 10 k events; with `BENCH_SCALE=large` also at 1 M).
 //!
 //!   bench <release-dir> <env-file> [runs] [zip-dir]
-//!   BENCH_ONLY=cold,contention,latency   (the sections to run; all by default)
+//!   BENCH_ONLY=cold,latency,memory,contention   (the sections to run; all by default)
 //!   BENCH_CONTENTION_SECS=10     (seconds per side of the contention run)
 
 mod capture;
@@ -13,6 +13,7 @@ mod cold_start;
 mod contention;
 mod database;
 mod latency;
+mod memory;
 mod runtime_api;
 mod stats;
 
@@ -27,6 +28,8 @@ const CONTENTION_GOAL: f64 = 0.7;
 const LATENCY_GOAL: f64 = 1.5;
 /// Goal: the feed's p99 at 1 M events, ms.
 const FEED_P99_GOAL_MS: f64 = 20.0;
+/// Goal: every function's peak RSS while serving, MB.
+const MEMORY_GOAL_MB: f64 = 40.0;
 /// Goal: every package at most this many MB.
 const PACKAGE_GOAL_MB: f64 = 5.0;
 const BEGIN: &str = "<!-- results:begin -->";
@@ -74,6 +77,15 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         table.push_str(&scale_table(&feeds)?);
+    }
+    if wanted("memory") {
+        // On the latency run's database (seeded at the default scale; made here when that
+        // section did not run).
+        if !wanted("latency") {
+            let url = database::fresh(&admin_url).await?;
+            database::seed(&database::connect(&url).await?, database::DEFAULT_SCALE).await?;
+        }
+        table.push_str(&memory_table(&bin_dir, &env, &admin_url).await?);
     }
     if wanted("contention") {
         let url = database::fresh(&admin_url).await?;
@@ -197,6 +209,55 @@ fn scale_table(feeds: &[(database::Scale, latency::Figures)]) -> anyhow::Result<
             f.handler_ms.median,
             f.handler_ms.p99,
             growth.map_or("–".to_owned(), |g| format!("{g:.2}×"))
+        )?;
+    }
+    Ok(out)
+}
+
+async fn memory_table(
+    bin_dir: &Path,
+    env: &[(String, String)],
+    admin_url: &str,
+) -> anyhow::Result<String> {
+    let url = database::url_for(admin_url, database::BENCH_DATABASE);
+    let mut env: Vec<(String, String)> = env
+        .iter()
+        .filter(|(k, _)| k != "DATABASE_URL")
+        .cloned()
+        .collect();
+    env.push(("DATABASE_URL".into(), url.clone()));
+    let config = shared::Config::from_lookup(|name| {
+        env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    })?;
+    let user: uuid::Uuid = database::connect(&url)
+        .await?
+        .query_one("SELECT uuid FROM auth_user WHERE id = 1", &[])
+        .await?
+        .get(0);
+    let token =
+        shared::auth::TokenKeys::new(&config.tokens).issue_access(user, chrono::Utc::now())?;
+    let mut out = format!(
+        "\n### Peak memory while serving ({} invocations each, signed-in reads on the bench database; workers: empty batches)\n\n\
+         | function | peak RSS MiB | answered | first status | goal (≤ {MEMORY_GOAL_MB} MB) |\n|---|---|---|---|---|\n",
+        memory::INVOCATIONS
+    );
+    for subject in cold_start::subjects().iter().skip(1) {
+        eprintln!("memory: {} × {}", subject.binary, memory::INVOCATIONS);
+        let peak = memory::measure(bin_dir, subject, &env, &token).await?;
+        let megabytes = peak.peak_mib * 1.048_576;
+        let verdict = if megabytes <= MEMORY_GOAL_MB {
+            "met"
+        } else {
+            "**missed**"
+        };
+        writeln!(
+            out,
+            "| {} | {:.1} | {} | {} | {verdict} |",
+            peak.binary,
+            peak.peak_mib,
+            peak.answered,
+            peak.first_status
+                .map_or("batch".to_owned(), |s| s.to_string())
         )?;
     }
     Ok(out)

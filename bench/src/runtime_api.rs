@@ -1,6 +1,7 @@
-//! A one-invocation Lambda Runtime API on loopback: the first `GET …/invocation/next` gets the
-//! event (the moment init ended), the first `POST …/response` ends the run; later `next` calls
-//! wait forever, as they would in an idle sandbox.
+//! A Lambda Runtime API on loopback that serves a list of events in order: the first
+//! `GET …/invocation/next` marks the end of init, the answer to the last event ends the run
+//! (with the process's peak RSS read then); later `next` calls wait forever, as they would in an
+//! idle sandbox.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -14,7 +15,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
-const REQUEST_ID: &str = "bench-invocation-1";
+const REQUEST_ID: &str = "bench-invocation";
 
 /// What one run observed.
 #[derive(Debug, Default, Clone)]
@@ -25,12 +26,17 @@ pub struct Observed {
     pub rss_after_init_kib: Option<u64>,
     /// When the answer to the event arrived.
     pub response_at: Option<Instant>,
-    /// The answer (or the error the function reported).
+    /// The answer to the first event (or the error the function reported).
     pub response_body: String,
+    /// Events answered.
+    pub answered: usize,
+    /// Peak resident memory of the process when the last event was answered, in KiB.
+    pub peak_rss_kib: Option<u64>,
 }
 
 struct Shared {
-    event: Bytes,
+    events: Vec<Bytes>,
+    handed_out: Mutex<usize>,
     pid: Mutex<Option<u32>>,
     observed: Mutex<Observed>,
     answered: Notify,
@@ -46,10 +52,20 @@ pub struct RuntimeApi {
 impl RuntimeApi {
     /// Listens on an ephemeral loopback port and serves `event` once.
     pub async fn start(event: serde_json::Value) -> anyhow::Result<Self> {
+        Self::start_many(vec![event]).await
+    }
+
+    /// Listens on an ephemeral loopback port and serves `events`, one per `next`, in order.
+    pub async fn start_many(events: Vec<serde_json::Value>) -> anyhow::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
+        let events = events
+            .iter()
+            .map(|e| serde_json::to_vec(e).map(Bytes::from))
+            .collect::<Result<_, _>>()?;
         let shared = Arc::new(Shared {
-            event: Bytes::from(serde_json::to_vec(&event)?),
+            events,
+            handed_out: Mutex::new(0),
             pid: Mutex::new(None),
             observed: Mutex::new(Observed::default()),
             answered: Notify::new(),
@@ -77,16 +93,11 @@ impl RuntimeApi {
         *self.shared.pid.lock().expect("pid lock") = Some(pid);
     }
 
-    /// Waits for the answer to the event (or `timeout`), then returns what was observed.
+    /// Waits for the answer to the last event (or `timeout`), then returns what was observed.
     pub async fn finish(&self, timeout: std::time::Duration) -> Observed {
         let answered = self.shared.answered.notified();
-        let already = self
-            .shared
-            .observed
-            .lock()
-            .expect("lock")
-            .response_at
-            .is_some();
+        let already =
+            self.shared.observed.lock().expect("lock").answered == self.shared.events.len();
         if !already {
             let _ = tokio::time::timeout(timeout, answered).await;
         }
@@ -99,23 +110,30 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
     if method == Method::GET && path.ends_with("/runtime/invocation/next") {
-        let first = {
+        {
             let mut observed = shared.observed.lock().expect("lock");
-            let first = observed.next_at.is_none();
-            if first {
+            if observed.next_at.is_none() {
                 observed.next_at = Some(now);
                 let pid = *shared.pid.lock().expect("pid lock");
-                observed.rss_after_init_kib = pid.and_then(rss_kib);
+                observed.rss_after_init_kib = pid.and_then(|pid| proc_status_kib(pid, "VmRSS:"));
             }
-            first
+        }
+        let index = {
+            let mut handed_out = shared.handed_out.lock().expect("lock");
+            *handed_out += 1;
+            *handed_out - 1
         };
-        if !first {
+        let Some(event) = shared.events.get(index).cloned() else {
             // An idle sandbox: the next event never comes.
             std::future::pending::<()>().await;
-        }
+            unreachable!("a pending future never completes");
+        };
         let deadline = chrono::Utc::now().timestamp_millis() + 30_000;
         return Response::builder()
-            .header("lambda-runtime-aws-request-id", REQUEST_ID)
+            .header(
+                "lambda-runtime-aws-request-id",
+                format!("{REQUEST_ID}-{index}"),
+            )
             .header("lambda-runtime-deadline-ms", deadline.to_string())
             .header(
                 "lambda-runtime-invoked-function-arn",
@@ -125,7 +143,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
                 "lambda-runtime-trace-id",
                 "Root=1-00000000-000000000000000000000000",
             )
-            .body(Full::new(shared.event.clone()))
+            .body(Full::new(event))
             .expect("a valid response");
     }
     let body = req
@@ -139,7 +157,12 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
         if observed.response_at.is_none() {
             observed.response_at = Some(now);
             observed.response_body = String::from_utf8_lossy(&body).into_owned();
-            // `finish` creates its waiter before it looks at `response_at`, so this reaches it.
+        }
+        observed.answered += 1;
+        if observed.answered == shared.events.len() {
+            let pid = *shared.pid.lock().expect("pid lock");
+            observed.peak_rss_kib = pid.and_then(|pid| proc_status_kib(pid, "VmHWM:"));
+            // `finish` creates its waiter before it looks at `answered`, so this reaches it.
             shared.answered.notify_waiters();
         }
     }
@@ -149,12 +172,13 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
         .expect("a valid response")
 }
 
-/// Resident set size of a process, from `/proc/<pid>/status` (Linux).
-pub fn rss_kib(pid: u32) -> Option<u64> {
+/// A memory figure of a process from `/proc/<pid>/status` (Linux), in KiB: `VmRSS:` now,
+/// `VmHWM:` at its peak.
+pub fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .find_map(|line| line.strip_prefix(field))
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|kib| kib.parse().ok())
 }
