@@ -25,7 +25,7 @@ openapi:
 stress:
 	bash scripts/stress.sh
 
-## make bench: cold starts of every function's release binary vs a hello-world floor → BENCHMARKS.md
+## make bench: cold starts vs a hello-world floor, read latency vs bare SQL, peak memory, seat-hold contention vs pgbench → BENCHMARKS.md
 bench:
 	bash scripts/bench.sh
 

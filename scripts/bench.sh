@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # make bench: release binaries of every function and of a hello-world lambda_runtime floor
-# (same profile, same run), then the harness in bench/ measures them against a local Lambda
-# Runtime API and rewrites the results section of BENCHMARKS.md.
+# (same profile, same run), then the harness in bench/ measures cold starts, read latency
+# against the same statements bare, peak memory and seat-hold contention against pgbench (on
+# its own eventhost_bench database), and rewrites the results section of BENCHMARKS.md.
 #   BENCH_RUNS=20 (runs per binary)   BENCH_PACKAGES=1 (also measure the zips of make package)
+#   BENCH_ONLY=cold,latency,memory,contention   BENCH_SCALE=large   BENCH_CONTENTION_SECS=10
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 bash scripts/ensure-tools.sh
