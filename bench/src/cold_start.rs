@@ -2,8 +2,7 @@
 //! response, with RSS after init, side by side with the hello-world floor.
 
 use std::path::Path;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -106,22 +105,7 @@ pub async fn measure(
     let mut sample_answer = String::new();
     for run in 0..runs {
         let api = RuntimeApi::start(subject.event.clone()).await?;
-        let mut command = tokio::process::Command::new(bin_dir.join(subject.binary));
-        command
-            .envs(env.iter().cloned())
-            .env("AWS_LAMBDA_RUNTIME_API", api.address.to_string())
-            .env("AWS_LAMBDA_FUNCTION_NAME", subject.binary)
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-            .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true);
-        let started = Instant::now();
-        let mut child = command.spawn()?;
-        if let Some(pid) = child.id() {
-            api.watch(pid);
-        }
+        let (mut child, started) = api.launch(bin_dir, subject.binary, env)?;
         let observed = api.finish(Duration::from_secs(15)).await;
         let _ = child.kill().await;
         let (Some(next_at), Some(response_at)) = (observed.next_at, observed.response_at) else {

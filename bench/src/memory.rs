@@ -4,7 +4,6 @@
 //! last one is answered.
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::json;
@@ -40,21 +39,9 @@ pub async fn measure(
         event["headers"]["authorization"] = json!(format!("Bearer {token}"));
     }
     let api = RuntimeApi::start_many(vec![event; INVOCATIONS]).await?;
-    let mut child = tokio::process::Command::new(bin_dir.join(subject.binary))
-        .envs(env.iter().cloned())
-        .env("AWS_LAMBDA_RUNTIME_API", api.address.to_string())
-        .env("AWS_LAMBDA_FUNCTION_NAME", subject.binary)
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
-        .env("AWS_LAMBDA_LOG_LEVEL", "WARN")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()?;
-    if let Some(pid) = child.id() {
-        api.watch(pid);
-    }
+    let mut env = env.to_vec();
+    env.push(("AWS_LAMBDA_LOG_LEVEL".into(), "WARN".into()));
+    let (mut child, _) = api.launch(bin_dir, subject.binary, &env)?;
     let observed = api.finish(Duration::from_secs(120)).await;
     let _ = child.kill().await;
     let peak = observed.peak_rss_kib.ok_or_else(|| {

@@ -5,6 +5,9 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -13,6 +16,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
+use tokio::process::Child;
 use tokio::sync::Notify;
 
 const REQUEST_ID: &str = "bench-invocation";
@@ -36,7 +40,7 @@ pub struct Observed {
 
 struct Shared {
     events: Vec<Bytes>,
-    handed_out: Mutex<usize>,
+    handed_out: AtomicUsize,
     pid: Mutex<Option<u32>>,
     observed: Mutex<Observed>,
     answered: Notify,
@@ -65,7 +69,7 @@ impl RuntimeApi {
             .collect::<Result<_, _>>()?;
         let shared = Arc::new(Shared {
             events,
-            handed_out: Mutex::new(0),
+            handed_out: AtomicUsize::new(0),
             pid: Mutex::new(None),
             observed: Mutex::new(Observed::default()),
             answered: Notify::new(),
@@ -88,9 +92,32 @@ impl RuntimeApi {
         Ok(Self { address, shared })
     }
 
-    /// The process to read memory from when it asks for its first event.
-    pub fn watch(&self, pid: u32) {
-        *self.shared.pid.lock().expect("pid lock") = Some(pid);
+    /// Starts `binary` from `bin_dir` as Lambda would, pointed at this API, with `env` (output
+    /// discarded), and watches it; returns it with the moment just before it was spawned.
+    pub fn launch(
+        &self,
+        bin_dir: &Path,
+        binary: &str,
+        env: &[(String, String)],
+    ) -> std::io::Result<(Child, Instant)> {
+        let mut command = tokio::process::Command::new(bin_dir.join(binary));
+        command
+            .envs(env.iter().cloned())
+            .env("AWS_LAMBDA_RUNTIME_API", self.address.to_string())
+            .env("AWS_LAMBDA_FUNCTION_NAME", binary)
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true);
+        let started = Instant::now();
+        let child = command.spawn()?;
+        if let Some(pid) = child.id() {
+            // The process to read memory from at its first `next` and at the last answer.
+            *self.shared.pid.lock().expect("pid lock") = Some(pid);
+        }
+        Ok((child, started))
     }
 
     /// Waits for the answer to the last event (or `timeout`), then returns what was observed.
@@ -118,11 +145,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
                 observed.rss_after_init_kib = pid.and_then(|pid| proc_status_kib(pid, "VmRSS:"));
             }
         }
-        let index = {
-            let mut handed_out = shared.handed_out.lock().expect("lock");
-            *handed_out += 1;
-            *handed_out - 1
-        };
+        let index = shared.handed_out.fetch_add(1, Ordering::SeqCst);
         let Some(event) = shared.events.get(index).cloned() else {
             // An idle sandbox: the next event never comes.
             std::future::pending::<()>().await;
