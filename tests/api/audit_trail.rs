@@ -61,6 +61,19 @@ impl Journey {
         body: Option<Value>,
         status: StatusCode,
     ) -> TestResponse {
+        let response = self.send(method, path, actor, body).await;
+        self.expect(operation_id, actor.map(|u| u.user_id), response, status)
+            .await
+    }
+
+    /// Sends a request as `actor`; round trips from here on belong to it.
+    async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        actor: Option<&TestUser>,
+        body: Option<Value>,
+    ) -> TestResponse {
         self.mark_round_trips();
         let mut request = self.app.request(method, path);
         if let Some(user) = actor {
@@ -69,9 +82,23 @@ impl Journey {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await;
-        self.expect(operation_id, actor.map(|u| u.user_id), response, status)
-            .await
+        request.send().await
+    }
+
+    /// Checks the status of `operation_id`'s answer, and records its round trips and that the
+    /// walk reached it.
+    fn answered(
+        &mut self,
+        operation_id: &'static str,
+        response: &TestResponse,
+        status: StatusCode,
+    ) {
+        assert_eq!(response.status, status, "{operation_id}: {}", response.text);
+        if let Some(counter) = &self.round_trip_counter {
+            let used = counter.count() - self.round_trip_mark;
+            self.round_trips.push((operation_id, used));
+        }
+        self.covered.insert(operation_id);
     }
 
     async fn expect(
@@ -81,11 +108,7 @@ impl Journey {
         response: TestResponse,
         status: StatusCode,
     ) -> TestResponse {
-        assert_eq!(response.status, status, "{operation_id}: {}", response.text);
-        if let Some(counter) = &self.round_trip_counter {
-            let used = counter.count() - self.round_trip_mark;
-            self.round_trips.push((operation_id, used));
-        }
+        self.answered(operation_id, &response, status);
         let rows = self
             .app
             .db
@@ -117,7 +140,6 @@ impl Journey {
         if let Some(last) = rows.last() {
             self.last_audit_id = last.get(0);
         }
-        self.covered.insert(operation_id);
         self.mark_round_trips();
         response
     }
@@ -130,23 +152,8 @@ impl Journey {
         actor: Option<&TestUser>,
         path: &str,
     ) -> TestResponse {
-        self.mark_round_trips();
-        let mut request = self.app.request(Method::GET, path);
-        if let Some(user) = actor {
-            request = request.bearer(&user.access_token);
-        }
-        let response = request.send().await;
-        assert_eq!(
-            response.status,
-            StatusCode::OK,
-            "{operation_id}: {}",
-            response.text
-        );
-        if let Some(counter) = &self.round_trip_counter {
-            let used = counter.count() - self.round_trip_mark;
-            self.round_trips.push((operation_id, used));
-        }
-        self.covered.insert(operation_id);
+        let response = self.send(Method::GET, path, actor, None).await;
+        self.answered(operation_id, &response, StatusCode::OK);
         self.mark_round_trips();
         response
     }
