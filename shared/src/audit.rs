@@ -1,10 +1,10 @@
 //! The audit trail: one append-only `audit_log` row per mutation, written with the caller's
 //! transaction so that a rolled-back change leaves no audit row and a committed one always has one.
 
-use crate::db::CachedStatements;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::db::CachedStatements;
 use crate::error::ApiError;
 
 /// What happened, to what, by whom. `payload` must never hold a secret (OTP, token, ticket code).

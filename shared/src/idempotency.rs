@@ -9,8 +9,7 @@ use lambda_http::{Body, Response};
 use sha2::{Digest, Sha256};
 
 use crate::auth::{active_user_id, Caller};
-use crate::db::CachedStatements;
-use crate::db::PgPool;
+use crate::db::{CachedStatements, PgPool};
 use crate::error::{ApiError, FieldError};
 use crate::http::{ApiRequest, HandlerResult};
 

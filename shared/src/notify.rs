@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use crate::db::CachedStatements;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::db::CachedStatements;
 use crate::error::ApiError;
 use crate::outbox::{self, Queue};
 

@@ -4,12 +4,11 @@
 
 use std::time::Duration;
 
-use crate::db::CachedStatements;
 use serde_json::Value;
 
 use crate::aws::sqs::QueuePublisher;
 use crate::config::QueueSettings;
-use crate::db::PgPool;
+use crate::db::{CachedStatements, PgPool};
 use crate::error::ApiError;
 
 /// Which queue a message goes to.

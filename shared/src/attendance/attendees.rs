@@ -1,17 +1,17 @@
 //! Attendees and tickets: the guest list (JSON or CSV) for organisers, the ticket code for its
 //! owner, check-in at the door, and cancelling attendance.
 
-use crate::db::CachedStatements;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::ledger;
-use super::requests::{is_organiser, Outcome};
+use super::requests::{is_organiser, Outcome, ORGANISER_IS_USER_2};
 use super::tickets;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
+use crate::db::CachedStatements;
 use crate::error::{ApiError, FieldError};
 use crate::notify;
 use crate::state::AppState;
@@ -47,9 +47,7 @@ pub async fn guest_list(
     let event = client
         .query_opt(
             &format!(
-                "SELECT e.id, e.is_published, e.host_id = $2 OR EXISTS \
-                   (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = $2) \
-                 FROM event e WHERE {condition}"
+                "SELECT e.id, e.is_published, {ORGANISER_IS_USER_2} FROM event e WHERE {condition}"
             ),
             &[&key, &caller_id],
         )

@@ -2,7 +2,6 @@
 //! behaves exactly like an accepted request for the accepting user: same checks, same capacity
 //! rules, same waitlist.
 
-use crate::db::CachedStatements;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -11,6 +10,7 @@ use super::ledger::{self, Admit};
 use super::requests::{check_joiner, decide, is_organiser, request_json, Outcome};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
+use crate::db::CachedStatements;
 use crate::error::{ApiError, FieldError};
 use crate::notify;
 use crate::state::AppState;

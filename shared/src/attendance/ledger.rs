@@ -8,12 +8,12 @@
 
 use std::time::Duration;
 
-use crate::db::CachedStatements;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::tickets;
+use crate::db::CachedStatements;
 use crate::error::ApiError;
 use crate::notify;
 use crate::outbox::{self, Queue};

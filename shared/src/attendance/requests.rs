@@ -2,7 +2,6 @@
 //! pending → accepted | waitlisted | declined | cancelled; waitlisted → accepted | declined |
 //! cancelled; accepted (still holding, unpaid) → cancelled.
 
-use crate::db::CachedStatements;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -10,6 +9,7 @@ use super::ledger::{self, Admit, LockedEvent};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::cursor::{self, Page};
+use crate::db::CachedStatements;
 use crate::error::{ApiError, FieldError};
 use crate::http::ApiRequest;
 use crate::notify;
@@ -66,6 +66,10 @@ pub async fn organisers(tx: &impl CachedStatements, event_id: i64) -> Result<Vec
         .map(|r| r.get(0))
         .collect())
 }
+
+/// SQL that is true when user `$2` hosts or co-hosts the event row `e`.
+pub(crate) const ORGANISER_IS_USER_2: &str = "(e.host_id = $2 OR EXISTS \
+     (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = $2))";
 
 /// Whether `user_id` is the host or a co-host of the event.
 pub async fn is_organiser(
@@ -166,8 +170,7 @@ async fn event_id_for(
     tx.query_opt(
         &format!(
             "SELECT e.id, o.organiser FROM event e \
-             CROSS JOIN LATERAL (SELECT e.host_id = $2 OR EXISTS \
-                 (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = $2) AS organiser) o \
+             CROSS JOIN LATERAL (SELECT {ORGANISER_IS_USER_2} AS organiser) o \
              WHERE {condition} AND (e.is_published OR o.organiser)"
         ),
         &[&key, &viewer],

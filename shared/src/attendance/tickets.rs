@@ -3,7 +3,6 @@
 //! of the secret, so a leaked dump can neither forge nor redeem a ticket, while the owner can
 //! fetch the same code again at any time.
 
-use crate::db::CachedStatements;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -13,6 +12,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
+use crate::db::CachedStatements;
 use crate::error::ApiError;
 
 const PREFIX: &str = "EH1";

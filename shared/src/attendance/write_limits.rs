@@ -3,7 +3,6 @@
 //! oldest write of the window leaves it).
 
 use crate::db::CachedStatements;
-
 use crate::error::ApiError;
 
 /// What is being limited: the table, its author column and the problem code.

@@ -3,10 +3,10 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use crate::db::CachedStatements;
 use uuid::Uuid;
 
 use super::otp_code::HashedCode;
+use crate::db::CachedStatements;
 use crate::domain::PhoneNumber;
 use crate::error::ApiError;
 

@@ -2,7 +2,6 @@
 //! its SHA-256 stored). Refresh rotates; a rotated token presented again revokes its whole
 //! family (RFC 9700 §4.14.2); logout revokes.
 
-use crate::db::CachedStatements;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Utc;
@@ -15,7 +14,7 @@ use uuid::Uuid;
 
 use super::TokenKeys;
 use crate::audit::{self, AuditEntry};
-use crate::db::PgPool;
+use crate::db::{CachedStatements, PgPool};
 use crate::error::ApiError;
 
 /// What a login or a refresh returns.

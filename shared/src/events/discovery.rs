@@ -2,7 +2,6 @@
 //! only the conditions asked for (so the planner sees plain, index-friendly predicates), and
 //! keyset pages on (starts_at, uuid).
 
-use crate::db::CachedStatements;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
@@ -11,6 +10,7 @@ use uuid::Uuid;
 
 use super::fields::{DEFAULT_TIMEZONE, MOODS};
 use crate::cursor::{self, Page};
+use crate::db::CachedStatements;
 use crate::error::{ApiError, FieldError};
 use crate::http::ApiRequest;
 

@@ -1,11 +1,11 @@
 //! SQL of events: writes, the access check, and the JSON documents of detail and feed items
 //! (built in SQL so a read is one round trip).
 
-use crate::db::CachedStatements;
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::fields::EventFields;
+use crate::db::CachedStatements;
 use crate::error::ApiError;
 
 /// The caller's relation to an event.

@@ -1,8 +1,7 @@
 //! SQL for the interest catalogue.
 
-use crate::db::CachedStatements;
-
 use super::Interest;
+use crate::db::CachedStatements;
 use crate::error::ApiError;
 
 /// Every active interest, in catalogue order.

@@ -1,6 +1,5 @@
 //! Payment orders: created from a seat hold with the server's own amounts, shown to their owner.
 
-use crate::db::CachedStatements;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -8,6 +7,7 @@ use super::amounts::Breakdown;
 use super::provider::OrderRequest;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
+use crate::db::CachedStatements;
 use crate::error::ApiError;
 use crate::state::AppState;
 

@@ -3,7 +3,6 @@
 //! timeout refunds once. Orders marked `refund_pending` (event cancelled, attendee cancelled,
 //! late payment) are refunded in full by `process_pending`.
 
-use crate::db::CachedStatements;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -11,8 +10,10 @@ use uuid::Uuid;
 
 use super::orders::order_json;
 use crate::attendance::ledger;
+use crate::attendance::requests::ORGANISER_IS_USER_2;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
+use crate::db::CachedStatements;
 use crate::error::{ApiError, FieldError};
 use crate::notify;
 use crate::state::AppState;
@@ -139,8 +140,10 @@ pub async fn refund_by_host(
     let caller_id = active_user_id(&tx, caller).await?;
     let row = tx
         .query_opt(
-            "SELECT o.id, o.event_id, e.host_id = $2 OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = $2), \
-                    e.host_id = $2 FROM payment_order o JOIN event e ON e.id = o.event_id WHERE o.uuid = $1",
+            &format!(
+                "SELECT o.id, o.event_id, {ORGANISER_IS_USER_2}, e.host_id = $2 \
+                 FROM payment_order o JOIN event e ON e.id = o.event_id WHERE o.uuid = $1"
+            ),
             &[&order, &caller_id],
         )
         .await?

@@ -1,7 +1,6 @@
 //! Turning a captured payment into a seat: from the app's verify call or from Razorpay's webhook,
 //! whichever comes first; the other finds the order already paid and changes nothing.
 
-use crate::db::CachedStatements;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -11,6 +10,7 @@ use super::signature;
 use crate::attendance::{ledger, tickets};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
+use crate::db::CachedStatements;
 use crate::error::ApiError;
 use crate::notify;
 use crate::state::AppState;

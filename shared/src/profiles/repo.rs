@@ -1,11 +1,11 @@
 //! SQL of profiles.
 
-use crate::db::CachedStatements;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
 use super::patch::ProfilePatch;
 use super::OwnProfile;
+use crate::db::CachedStatements;
 use crate::error::ApiError;
 use crate::interests::Interest;
 
