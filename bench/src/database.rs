@@ -41,6 +41,36 @@ pub async fn fresh(admin_url: &str) -> anyhow::Result<String> {
     shared::migrations::run(&mut client).await?;
     Ok(url)
 }
+/// The database name at the end of `url`.
+pub fn name_of(url: &str) -> &str {
+    url.rsplit_once('/').map_or(url, |(_, name)| name)
+}
+
+/// Copies the bench database (which must have no other connections left) to
+/// `<bench>_copy`; returns the copy's URL.
+pub async fn copy(url: &str) -> anyhow::Result<String> {
+    let admin = connect(&url_for(url, "postgres")).await?;
+    let copy = format!("{BENCH_DATABASE}_copy");
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {copy} WITH (FORCE)"))
+        .await?;
+    // The bench's own connections close asynchronously when dropped: wait for them.
+    let mut attempts = 0;
+    loop {
+        match admin
+            .batch_execute(&format!("CREATE DATABASE {copy} TEMPLATE {BENCH_DATABASE}"))
+            .await
+        {
+            Ok(()) => return Ok(url_for(url, &copy)),
+            Err(_) if attempts < 50 => {
+                attempts += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(err) => return Err(err).context("copying the bench database"),
+        }
+    }
+}
+
 /// How much data a run seeds.
 #[derive(Debug, Clone, Copy)]
 pub struct Scale {

@@ -2,6 +2,12 @@
 //! a warm pool against the seeded bench database, side by side with the very statements that
 //! handler ran (recorded on the wire by `capture.rs`, with the same parameter bytes) replayed
 //! bare through one tokio-postgres connection in the same process.
+//!
+//! Calls are recorded on a copy of the bench database, so a write's recorded call leaves the
+//! original untouched and its replay (ROLLBACK in place of COMMIT) starts from the same state
+//! every time. Both sides run with `synchronous_commit = off` on the database, so neither pays a
+//! WAL flush the other does not; queue URLs are left unset, so the SQS send after a commit (an
+//! HTTPS call, not SQL) is not in the handler's figure, while its outbox statements are.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -9,8 +15,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
-use http::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 use shared::http::Router;
 use shared::AppState;
 
@@ -23,14 +28,50 @@ use crate::stats::Summary;
 const ITERATIONS: usize = 300;
 /// Calls before measuring.
 const WARM_UP: usize = 20;
+/// Calls a write scenario needs subjects for: warm-up and recorded call on the copy, then the
+/// handler's own.
+const WRITE_SUBJECTS: usize = 2 + WARM_UP + ITERATIONS;
 
-/// A read the app serves.
+/// One HTTP call the app serves.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path with ids filled in.
+    pub path: String,
+    /// Raw query string.
+    pub query: &'static str,
+    /// JSON body, if any.
+    pub body: Option<Value>,
+    /// Bearer access token.
+    pub token: String,
+}
+
+/// What is measured: a read made again and again, or a write with a fresh subject every call
+/// (`WRITE_SUBJECTS` calls, in the order the module comment gives).
 struct Scenario {
     name: &'static str,
     function: &'static str,
-    path: String,
-    query: &'static str,
-    token: String,
+    calls: Vec<Call>,
+}
+
+impl Scenario {
+    fn read(name: &'static str, function: &'static str, call: Call) -> Self {
+        Self {
+            name,
+            function,
+            calls: vec![call],
+        }
+    }
+
+    fn is_write(&self) -> bool {
+        self.calls.len() > 1
+    }
+
+    /// The call of step `index` (0 and 1 on the copy, then the measured ones).
+    fn call(&self, index: usize) -> &Call {
+        &self.calls[index.min(self.calls.len() - 1)]
+    }
 }
 
 /// One scenario's figures.
@@ -52,27 +93,108 @@ pub async fn measure(
     env: &[(String, String)],
     scale: Scale,
 ) -> anyhow::Result<Vec<Figures>> {
-    let client = crate::database::connect(url).await?;
-    eprintln!("latency: seeding {}", scale.name);
-    crate::database::seed(&client, scale).await?;
-    let config = |database_url: String, pool_size: &str| {
+    let config = |database_url: &str, pool_size: &str| {
+        let database_url = database_url.to_owned();
         shared::Config::from_lookup(|name| match name {
             "DATABASE_URL" => Some(database_url.clone()),
             "DATABASE_POOL_SIZE" => Some(pool_size.to_owned()),
+            "NOTIFICATION_QUEUE_URL" | "RESERVATION_EXPIRY_QUEUE_URL" => None,
             _ => env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
         })
     };
-    let direct = Arc::new(AppState::from_config(config(url.to_owned(), "2")?)?);
+    let client = crate::database::connect(url).await?;
+    eprintln!("latency: seeding {}", scale.name);
+    crate::database::seed(&client, scale).await?;
+    crate::write_scenarios::seed(&client, WRITE_SUBJECTS as i64).await?;
+    let scenarios = {
+        let seeding = AppState::from_config(config(url, "2")?)?;
+        crate::write_scenarios::issue_tickets(&seeding).await?;
+        scenarios(&seeding).await?
+    };
+    drop(client);
+    let copy_url = crate::database::copy(url).await?;
+    for database in [url, copy_url.as_str()] {
+        crate::database::connect(database)
+            .await?
+            .batch_execute(&format!(
+                "ALTER DATABASE {} SET synchronous_commit = off",
+                crate::database::name_of(database)
+            ))
+            .await?;
+    }
+
+    let direct = Arc::new(AppState::from_config(config(url, "2")?)?);
     let pg: tokio_postgres::Config = url.parse()?;
     let upstream = SocketAddr::from(([127, 0, 0, 1], pg.get_ports()[0]));
     let recorder = Recorder::start(upstream).await?;
-    let recorded_url = url.replacen(
+    let recorded_url = copy_url.replacen(
         &format!(":{}/", upstream.port()),
         &format!(":{}/", recorder.port()),
         1,
     );
-    let recorded = Arc::new(AppState::from_config(config(recorded_url, "1")?)?);
+    let recorded = Arc::new(AppState::from_config(config(&recorded_url, "1")?)?);
+    let routers: HashMap<&str, Router<AppState>> = HashMap::from([
+        ("events", events::router()),
+        ("notifications", notifications::router()),
+        ("attendance", attendance::router()),
+    ]);
+    let bare = crate::database::connect(url).await?;
+    let copy = crate::database::connect(&copy_url).await?;
+    // Every recording and bare replay first, then the handlers: the original then holds only
+    // rolled-back replays while the copy moves on, so the ids each replay is handed (the
+    // sequences set back to where the copy's stood) are the ones its recorded call got.
+    let mut bare_sides = Vec::new();
+    for scenario in &scenarios {
+        let router = &routers[scenario.function];
+        // Warm the recording pool, then record one call.
+        call(router, &recorded, scenario.name, scenario.call(0)).await?;
+        let positions = SequencePositions::read(&copy).await?;
+        recorder.take();
+        call(router, &recorded, scenario.name, scenario.call(1)).await?;
+        let mut statements = recorder.take();
+        if scenario.is_write() {
+            for statement in &mut statements {
+                if *statement == Captured::Simple("COMMIT".into()) {
+                    *statement = Captured::Simple("ROLLBACK".into());
+                }
+            }
+        }
+        let prepared = prepare(&bare, &statements).await?;
+        let mut bare_ms = Vec::with_capacity(ITERATIONS);
+        for i in 0..WARM_UP + ITERATIONS {
+            positions.restore(&bare).await?;
+            let elapsed = replay(&bare, &statements, &prepared)
+                .await
+                .with_context(|| format!("{}: replaying bare", scenario.name))?;
+            if i >= WARM_UP {
+                bare_ms.push(elapsed);
+            }
+        }
+        bare_sides.push((Summary::of(&bare_ms), statements.len()));
+    }
+    let mut figures = Vec::new();
+    for (scenario, (bare_ms, statements)) in scenarios.iter().zip(bare_sides) {
+        let router = &routers[scenario.function];
+        let mut handler_ms = Vec::with_capacity(ITERATIONS);
+        for i in 0..WARM_UP + ITERATIONS {
+            let elapsed = call(router, &direct, scenario.name, scenario.call(2 + i)).await?;
+            if i >= WARM_UP {
+                handler_ms.push(elapsed);
+            }
+        }
+        figures.push(Figures {
+            name: scenario.name,
+            handler_ms: Summary::of(&handler_ms),
+            bare_ms,
+            statements,
+        });
+    }
+    Ok(figures)
+}
 
+/// The reads, then the writes of `write_scenarios.rs`.
+async fn scenarios(state: &AppState) -> anyhow::Result<Vec<Scenario>> {
+    let client = state.pool.get().await?;
     let people = client
         .query(
             "SELECT uuid FROM auth_user WHERE id IN (1, 2) ORDER BY id",
@@ -80,104 +202,113 @@ pub async fn measure(
         )
         .await?;
     let now = chrono::Utc::now();
-    let host = direct.tokens.issue_access(people[0].get(0), now)?;
-    let guest = direct.tokens.issue_access(people[1].get(0), now)?;
+    let host = state.tokens.issue_access(people[0].get(0), now)?;
+    let guest = state.tokens.issue_access(people[1].get(0), now)?;
     let event: uuid::Uuid = client
         .query_one("SELECT uuid FROM event WHERE id = 1", &[])
         .await?
         .get(0);
-    let scenarios = [
-        Scenario {
-            name: "event detail",
-            function: "events",
-            path: format!("/v1/events/{event}"),
-            query: "",
-            token: guest.clone(),
-        },
-        Scenario {
-            name: "discovery feed (no filter)",
-            function: "events",
-            path: "/v1/events".into(),
-            query: "",
-            token: guest.clone(),
-        },
-        Scenario {
-            name: "discovery feed (mood=music, is_paid=false)",
-            function: "events",
-            path: "/v1/events".into(),
-            query: "mood=music&is_paid=false",
-            token: guest,
-        },
-        Scenario {
-            name: "notifications list",
-            function: "notifications",
-            path: "/v1/me/notifications".into(),
-            query: "",
-            token: host,
-        },
+    let get = |path: String, query: &'static str, token: &str| Call {
+        method: "GET",
+        path,
+        query,
+        body: None,
+        token: token.to_owned(),
+    };
+    let mut scenarios = vec![
+        Scenario::read(
+            "event detail",
+            "events",
+            get(format!("/v1/events/{event}"), "", &guest),
+        ),
+        Scenario::read(
+            "discovery feed (no filter)",
+            "events",
+            get("/v1/events".into(), "", &guest),
+        ),
+        Scenario::read(
+            "discovery feed (mood=music, is_paid=false)",
+            "events",
+            get("/v1/events".into(), "mood=music&is_paid=false", &guest),
+        ),
+        Scenario::read(
+            "notifications list",
+            "notifications",
+            get("/v1/me/notifications".into(), "", &host),
+        ),
     ];
-    let routers: HashMap<&str, Router<AppState>> = HashMap::from([
-        ("events", events::router()),
-        ("notifications", notifications::router()),
-    ]);
-    let bare = crate::database::connect(url).await?;
-    let mut figures = Vec::new();
-    for scenario in &scenarios {
-        let router = &routers[scenario.function];
-        // Warm the recording pool, then record one call.
-        call(router, &recorded, scenario).await?;
-        recorder.take();
-        call(router, &recorded, scenario).await?;
-        let statements = recorder.take();
-
-        let mut handler_ms = Vec::with_capacity(ITERATIONS);
-        for i in 0..WARM_UP + ITERATIONS {
-            let elapsed = call(router, &direct, scenario).await?;
-            if i >= WARM_UP {
-                handler_ms.push(elapsed);
-            }
-        }
-        let mut bare_ms = Vec::with_capacity(ITERATIONS);
-        let prepared = prepare(&bare, &statements).await?;
-        for i in 0..WARM_UP + ITERATIONS {
-            let elapsed = replay(&bare, &statements, &prepared).await?;
-            if i >= WARM_UP {
-                bare_ms.push(elapsed);
-            }
-        }
-        figures.push(Figures {
-            name: scenario.name,
-            handler_ms: Summary::of(&handler_ms),
-            bare_ms: Summary::of(&bare_ms),
-            statements: statements.len(),
+    for (name, function, calls) in
+        crate::write_scenarios::calls(state, WRITE_SUBJECTS as i64).await?
+    {
+        anyhow::ensure!(
+            calls.len() == WRITE_SUBJECTS,
+            "{name}: {} subjects seeded, {WRITE_SUBJECTS} needed",
+            calls.len()
+        );
+        scenarios.push(Scenario {
+            name,
+            function,
+            calls,
         });
     }
-    Ok(figures)
+    Ok(scenarios)
 }
 
-/// Builds the scenario's API Gateway event, then times the handler on it (ms); not 200 is an
-/// error.
+/// Builds the call's API Gateway event, then times the handler on it (ms); not 2xx is an error.
 async fn call(
     router: &Router<AppState>,
     state: &Arc<AppState>,
-    scenario: &Scenario,
+    name: &str,
+    call: &Call,
 ) -> anyhow::Result<f64> {
-    let mut event = http_event("GET", &scenario.path);
-    event["rawQueryString"] = json!(scenario.query);
-    event["headers"]["authorization"] = json!(format!("Bearer {}", scenario.token));
+    let mut event = http_event(call.method, &call.path);
+    event["rawQueryString"] = json!(call.query);
+    event["headers"]["authorization"] = json!(format!("Bearer {}", call.token));
+    if let Some(body) = &call.body {
+        event["headers"]["content-type"] = json!("application/json");
+        event["body"] = json!(body.to_string());
+    }
     let request = lambda_http::request::from_str(&event.to_string())
         .context("the built API Gateway event parses")?;
     let started = Instant::now();
     let response = router.handle(Arc::clone(state), request).await;
     let elapsed = started.elapsed().as_secs_f64() * 1000.0;
     anyhow::ensure!(
-        response.status() == StatusCode::OK,
-        "{}: {} {:?}",
-        scenario.name,
+        response.status().is_success(),
+        "{name}: {} {:?}",
         response.status(),
         response.body()
     );
     Ok(elapsed)
+}
+
+/// Where every sequence of a database stands (identity columns hand out ids from them).
+struct SequencePositions(Vec<(String, Option<i64>)>);
+
+impl SequencePositions {
+    async fn read(client: &tokio_postgres::Client) -> anyhow::Result<Self> {
+        let rows = client
+            .query(
+                "SELECT format('%I.%I', schemaname, sequencename), last_value FROM pg_sequences",
+                &[],
+            )
+            .await?;
+        Ok(Self(rows.iter().map(|r| (r.get(0), r.get(1))).collect()))
+    }
+
+    /// Sets another database's sequences to these positions (sequences ignore ROLLBACK).
+    async fn restore(&self, client: &tokio_postgres::Client) -> anyhow::Result<()> {
+        let statements: Vec<String> = self
+            .0
+            .iter()
+            .map(|(name, last)| match last {
+                Some(last) => format!("SELECT setval('{name}', {last}, true);"),
+                None => format!("SELECT setval('{name}', 1, false);"),
+            })
+            .collect();
+        client.batch_execute(&statements.concat()).await?;
+        Ok(())
+    }
 }
 
 /// Prepares each recorded statement once (a warm connection's statement cache).
