@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
+use wire_proxy::Sender;
+
 /// One statement a request ran.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Captured {
@@ -35,7 +37,10 @@ impl Recorder {
         let port = wire_proxy::start(upstream, move || {
             let log = shared_log.clone();
             let mut statements = Statements::default();
-            Box::new(move |kind: u8, body: &[u8]| {
+            Box::new(move |sender: Sender, kind: u8, body: &[u8]| {
+                if sender != Sender::Client {
+                    return;
+                }
                 if let Some(captured) = statements.read(kind, body) {
                     log.lock().unwrap().push(captured);
                 }

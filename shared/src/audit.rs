@@ -2,6 +2,7 @@
 //! transaction so that a rolled-back change leaves no audit row and a committed one always has one.
 
 use serde_json::Value;
+use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use crate::db::CachedStatements;
@@ -24,24 +25,29 @@ pub struct AuditEntry<'a> {
     pub request_id: Option<&'a str>,
 }
 
+/// The statement that appends an audit row; its parameters come from `params`.
+pub const INSERT_SQL: &str =
+    "INSERT INTO audit_log (actor_id, object_type, object_id, action, payload, request_id) \
+     VALUES ((SELECT id FROM auth_user WHERE uuid = $1), $2, $3, $4, $5, $6)";
+
+/// The parameters of `INSERT_SQL` for `entry`, to send it with other statements
+/// (`PipelinedTransaction::commit_after`).
+pub fn params<'a>(entry: &'a AuditEntry<'_>) -> [&'a (dyn ToSql + Sync); 6] {
+    [
+        &entry.actor,
+        &entry.object_type,
+        &entry.object_id,
+        &entry.action,
+        &entry.payload,
+        &entry.request_id,
+    ]
+}
+
 /// Appends an audit row inside the caller's transaction.
 pub async fn record(
     client: &impl CachedStatements,
     entry: &AuditEntry<'_>,
 ) -> Result<(), ApiError> {
-    client
-        .execute(
-            "INSERT INTO audit_log (actor_id, object_type, object_id, action, payload, request_id) \
-             VALUES ((SELECT id FROM auth_user WHERE uuid = $1), $2, $3, $4, $5, $6)",
-            &[
-                &entry.actor,
-                &entry.object_type,
-                &entry.object_id,
-                &entry.action,
-                &entry.payload,
-                &entry.request_id,
-            ],
-        )
-        .await?;
+    client.execute(INSERT_SQL, &params(entry)).await?;
     Ok(())
 }

@@ -60,17 +60,21 @@ where
     }
     let hash = request_hash(req);
     let client = pool.get().await?;
-    let user_id = active_user_id(&client, caller).await?;
-    let claimed = client
-        .query_opt(
-            "INSERT INTO idempotency_key (user_id, idempotency_key, route, request_hash) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (user_id, idempotency_key) DO UPDATE SET created_at = now(), request_hash = EXCLUDED.request_hash \
-               WHERE idempotency_key.response_status IS NULL AND idempotency_key.request_hash = EXCLUDED.request_hash \
-                 AND idempotency_key.created_at < now() - make_interval(secs => $5) \
-             RETURNING id",
-            &[&user_id, &key, &req.path, &hash, &ABANDONED_AFTER_SECS],
-        )
-        .await?;
+    // The account check and the claim go out together; for an account that is no longer
+    // active the claim finds no user and inserts nothing.
+    let (user_id, claimed) = crate::pipelined!(active_user_id(&client, caller), async {
+        Ok(client
+            .query_opt(
+                "INSERT INTO idempotency_key (user_id, idempotency_key, route, request_hash) \
+                 VALUES ((SELECT id FROM auth_user WHERE uuid = $1 AND is_active), $2, $3, $4) \
+                 ON CONFLICT (user_id, idempotency_key) DO UPDATE SET created_at = now(), request_hash = EXCLUDED.request_hash \
+                   WHERE idempotency_key.response_status IS NULL AND idempotency_key.request_hash = EXCLUDED.request_hash \
+                     AND idempotency_key.created_at < now() - make_interval(secs => $5) \
+                 RETURNING id",
+                &[&caller.user_id, &key, &req.path, &hash, &ABANDONED_AFTER_SECS],
+            )
+            .await?)
+    })?;
     let Some(row) = claimed else {
         let row = client
             .query_one(

@@ -8,7 +8,7 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::aws::sns::SmsSender;
 use crate::cursor;
-use crate::db::CachedStatements;
+use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::domain::PhoneNumber;
 use crate::error::{ApiError, FieldError};
 use crate::http::ApiRequest;
@@ -75,7 +75,7 @@ pub const SMS_KINDS: &[&str] = &["hold_created", "event_cancelled"];
 /// Writes the notifications of one queue message and sends the SMS ones; a redelivered message
 /// writes and sends nothing new. Returns how many rows were created.
 pub async fn deliver(
-    client: &mut deadpool_postgres::Client,
+    client: &deadpool_postgres::Client,
     sms: &dyn SmsSender,
     payload: &Value,
 ) -> anyhow::Result<u64> {
@@ -86,7 +86,7 @@ pub async fn deliver(
         .as_str()
         .ok_or_else(|| anyhow::anyhow!("message without message_id"))?;
     let event: Option<Uuid> = payload["event_id"].as_str().and_then(|e| e.parse().ok());
-    let tx = client.transaction().await?;
+    let tx = PipelinedTransaction::begin(client);
     let title: String = match event {
         Some(event) => tx
             .query_opt("SELECT title FROM event WHERE uuid = $1", &[&event])
@@ -189,21 +189,27 @@ pub async fn mark_read(
     notification: Uuid,
     request_id: &str,
 ) -> Result<(), ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let user_id = active_user_id(&tx, caller).await?;
-    let found = tx
-        .execute(
-            "UPDATE notification SET is_read = true, read_at = coalesce(read_at, now()) WHERE uuid = $1 AND recipient_id = $2",
-            &[&notification, &user_id],
-        )
-        .await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    // One round trip: the account check, the mark and its audit row go together; a failed
+    // check or a missing notification rolls the other two back.
+    let (_, found, ()) = crate::pipelined!(
+        active_user_id(&tx, caller),
+        async {
+            Ok(tx
+                .execute(
+                    "UPDATE notification SET is_read = true, read_at = coalesce(read_at, now()) \
+                     WHERE uuid = $1 AND recipient_id = (SELECT id FROM auth_user WHERE uuid = $2)",
+                    &[&notification, &caller.user_id],
+                )
+                .await?)
+        },
+        record_read(&tx, caller, notification.to_string(), json!({}), request_id),
+    )?;
     if found == 0 {
         return Err(ApiError::not_found("The notification"));
     }
-    record_read(&tx, caller, notification.to_string(), json!({}), request_id).await?;
-    tx.commit().await?;
-    Ok(())
+    tx.commit().await
 }
 
 /// Audits a read mark (one notification, or the whole inbox).
@@ -231,18 +237,19 @@ pub async fn mark_all_read(
     caller: &Caller,
     request_id: &str,
 ) -> Result<(), ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let user_id = active_user_id(&tx, caller).await?;
-    let marked = tx
-        .execute(
-            "UPDATE notification SET is_read = true, read_at = now() WHERE recipient_id = $1 AND NOT is_read",
-            &[&user_id],
-        )
-        .await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (_, marked) = crate::pipelined!(active_user_id(&tx, caller), async {
+        Ok(tx
+            .execute(
+                "UPDATE notification SET is_read = true, read_at = now() \
+                 WHERE recipient_id = (SELECT id FROM auth_user WHERE uuid = $1) AND NOT is_read",
+                &[&caller.user_id],
+            )
+            .await?)
+    })?;
     // The inbox as a whole is the object: its owner's id names it.
     let inbox = caller.user_id.to_string();
     record_read(&tx, caller, inbox, json!({ "marked": marked }), request_id).await?;
-    tx.commit().await?;
-    Ok(())
+    tx.commit().await
 }

@@ -1,5 +1,8 @@
 use http::{Method, StatusCode};
 
+use serde_json::json;
+
+use crate::events::{create_event, valid_event};
 use crate::helpers::spawn_app;
 
 #[tokio::test]
@@ -74,4 +77,31 @@ async fn an_unreachable_database_answers_503_problem_without_internals() {
         !text.contains("127.0.0.1") && !text.contains("postgres"),
         "internals leaked: {text}"
     );
+}
+
+#[tokio::test]
+async fn an_events_interests_can_change_to_a_set_that_keeps_some_of_them() {
+    let app = spawn_app().await;
+    let host = app.login("+919876543210").await;
+    let created = create_event(&app, &host, valid_event()).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let path = format!("/v1/events/{}", created.str_at("/event_id"));
+
+    // `outdoors` stays, `picnic` goes, `music` comes.
+    let response = app
+        .request(Method::PATCH, &path)
+        .bearer(&host.access_token)
+        .json(&json!({ "interests": ["outdoors", "music"] }))
+        .send()
+        .await;
+
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    let mut slugs: Vec<&str> = response.body["interests"]
+        .as_array()
+        .expect("interests array")
+        .iter()
+        .map(|i| i["slug"].as_str().unwrap())
+        .collect();
+    slugs.sort();
+    assert_eq!(slugs, vec!["music", "outdoors"]);
 }

@@ -1,13 +1,18 @@
-//! Counts database round trips from what the client sends, through `wire-proxy`. A round trip
-//! ends where the client waits for the server: at a simple `Query` (BEGIN, COMMIT) or at a
-//! `Sync` of the extended protocol. A `Sync` after a `Bind` runs a statement (an execution);
-//! one after only `Parse`/`Describe` prepares a statement for the connection's statement cache
-//! (a preparation), which happens once per statement and connection, so the two are counted
-//! apart.
+//! Counts database round trips through `wire-proxy`. A round trip is a flight: what the client
+//! sends before it waits for the server. It opens with the first message the client sends
+//! while nothing of its is unanswered and closes with the ReadyForQuery that answers the last
+//! of its simple `Query`s and `Sync`s, so statements the client pipelines (sends without
+//! waiting for the ones before) share one round trip, and BEGIN queued ahead of a statement
+//! rides with it. A flight that binds or runs a statement is an execution; one that only
+//! parses and describes fills the connection's statement cache (a preparation), which happens
+//! once per statement and connection, so the two are counted apart. The count never errs low:
+//! a message that loses a race with an answer opens a flight of its own.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+use wire_proxy::Sender;
 
 /// The running proxy: point a `DATABASE_URL` at `port()` and read `count()` around a request.
 pub struct RoundTripCounter {
@@ -25,9 +30,9 @@ struct Counts {
 /// Round trips of some stretch of work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RoundTrips {
-    /// Simple queries and statement executions: what every request pays.
+    /// Round trips that run statements: what every request pays.
     pub executions: u64,
-    /// Statement preparations: paid once per statement on each connection.
+    /// Round trips that only prepare statements: paid once per statement on each connection.
     pub preparations: u64,
 }
 
@@ -49,8 +54,8 @@ impl RoundTripCounter {
         let port = wire_proxy::start(upstream, move || {
             let counts = counted.clone();
             let mut tally = Tally::default();
-            Box::new(move |kind: u8, _body: &[u8]| {
-                let seen = tally.see(kind);
+            Box::new(move |sender: Sender, kind: u8, _body: &[u8]| {
+                let seen = tally.see(sender, kind);
                 counts
                     .executions
                     .fetch_add(seen.executions, Ordering::SeqCst);
@@ -78,43 +83,112 @@ impl RoundTripCounter {
     }
 }
 
-/// One connection's state: whether a `Bind` came since the last `Sync`.
+/// One connection's state: the flight in the air, if any, and its unanswered queries and syncs.
 #[derive(Default)]
 struct Tally {
-    bound_since_sync: bool,
+    /// Whether the open flight binds or runs a statement; `None` when none is open.
+    flight_executes: Option<bool>,
+    unanswered: u32,
 }
 
 impl Tally {
-    /// The round trip a message of type `kind` ends, if any.
-    fn see(&mut self, kind: u8) -> RoundTrips {
-        let mut seen = RoundTrips::default();
-        match kind {
-            b'Q' => seen.executions = 1,
-            b'B' => self.bound_since_sync = true,
-            b'S' if self.bound_since_sync => {
-                seen.executions = 1;
-                self.bound_since_sync = false;
+    /// The round trip a message closes, if any.
+    fn see(&mut self, sender: Sender, kind: u8) -> RoundTrips {
+        let mut closed = RoundTrips::default();
+        match sender {
+            Sender::Client => {
+                let executes = self.flight_executes.get_or_insert(false);
+                *executes |= matches!(kind, b'B' | b'Q');
+                if matches!(kind, b'S' | b'Q') {
+                    self.unanswered += 1;
+                }
             }
-            b'S' => seen.preparations = 1,
-            _ => {}
+            // ReadyForQuery, also sent once when the connection opens (nothing is in the air).
+            Sender::Server if kind == b'Z' && self.unanswered > 0 => {
+                self.unanswered -= 1;
+                if self.unanswered == 0 {
+                    match self.flight_executes.take() {
+                        Some(true) => closed.executions = 1,
+                        Some(false) => closed.preparations = 1,
+                        None => {}
+                    }
+                }
+            }
+            Sender::Server => {}
         }
-        seen
+        closed
     }
 }
 
-#[test]
-fn queries_and_executions_are_round_trips_and_preparations_are_counted_apart() {
-    let mut tally = Tally::default();
-    let mut total = RoundTrips::default();
-    // BEGIN; prepare; bind + execute; COMMIT.
-    for kind in [b'Q', b'P', b'D', b'S', b'B', b'E', b'S', b'Q'] {
-        let seen = tally.see(kind);
-        total.executions += seen.executions;
-        total.preparations += seen.preparations;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walk(messages: &[(Sender, u8)]) -> RoundTrips {
+        let mut tally = Tally::default();
+        let mut total = RoundTrips::default();
+        for &(sender, kind) in messages {
+            let closed = tally.see(sender, kind);
+            total.executions += closed.executions;
+            total.preparations += closed.preparations;
+        }
+        total
     }
-    let expected = RoundTrips {
-        executions: 3,
-        preparations: 1,
-    };
-    assert_eq!(total, expected);
+
+    use Sender::{Client as C, Server as S};
+
+    #[test]
+    fn waiting_for_each_answer_costs_a_round_trip_each_and_preparations_count_apart() {
+        // BEGIN; prepare; bind + execute; COMMIT: each waits for its answer.
+        let walked = walk(&[
+            (S, b'Z'),
+            (C, b'Q'),
+            (S, b'C'),
+            (S, b'Z'),
+            (C, b'P'),
+            (C, b'D'),
+            (C, b'S'),
+            (S, b'1'),
+            (S, b'Z'),
+            (C, b'B'),
+            (C, b'E'),
+            (C, b'S'),
+            (S, b'2'),
+            (S, b'C'),
+            (S, b'Z'),
+            (C, b'Q'),
+            (S, b'C'),
+            (S, b'Z'),
+        ]);
+        let expected = RoundTrips {
+            executions: 3,
+            preparations: 1,
+        };
+        assert_eq!(walked, expected);
+    }
+
+    #[test]
+    fn statements_sent_before_the_answers_share_one_round_trip() {
+        // BEGIN queued without waiting, then two statements, then all three answers.
+        let walked = walk(&[
+            (C, b'Q'),
+            (C, b'B'),
+            (C, b'E'),
+            (C, b'S'),
+            (C, b'B'),
+            (C, b'E'),
+            (C, b'S'),
+            (S, b'Z'),
+            (S, b'Z'),
+            (S, b'Z'),
+            // COMMIT after the answers: a second round trip.
+            (C, b'Q'),
+            (S, b'Z'),
+        ]);
+        let expected = RoundTrips {
+            executions: 2,
+            preparations: 0,
+        };
+        assert_eq!(walked, expected);
+    }
 }

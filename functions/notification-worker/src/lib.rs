@@ -18,7 +18,7 @@ pub async fn handle(
 async fn deliver(state: &AppState, message: SqsMessage) -> anyhow::Result<()> {
     let body = message.body.as_deref().unwrap_or_default();
     let payload: serde_json::Value = serde_json::from_str(body)?;
-    let mut client = state.pool.get().await?;
-    inbox::deliver(&mut client, state.sms.as_ref(), &payload).await?;
+    let client = state.pool.get().await?;
+    inbox::deliver(&client, state.sms.as_ref(), &payload).await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use super::requests::{is_organiser, Outcome, ORGANISER_IS_USER_2};
 use super::tickets;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::CachedStatements;
+use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::error::{ApiError, FieldError};
 use crate::notify;
 use crate::state::AppState;
@@ -140,19 +140,42 @@ pub async fn check_in(
         )
         .with_errors(vec![FieldError::new("ticket_code", "is not a ticket code")]));
     };
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     let condition = crate::events::repo::key_condition(key);
-    let event = tx
-        .query_opt(
-            &format!("SELECT e.id, e.uuid FROM event e WHERE {condition}"),
-            &[&key],
-        )
-        .await?
-        .ok_or_else(|| ApiError::not_found("The event"))?;
-    let (event_id, event_uuid): (i64, Uuid) = (event.get(0), event.get(1));
-    if !is_organiser(&tx, event_id, caller_id).await? {
+    // The account check, the event with the caller's role in it and the ticket's attendee
+    // (locked) go out together: one round trip. A caller who may not check in rolls back.
+    let (caller_id, event, guest_row) = crate::pipelined!(
+        active_user_id(&tx, caller),
+        async {
+            Ok(tx
+                .query_opt(
+                    &format!(
+                        "SELECT e.id, e.uuid, (e.host_id = me.id OR EXISTS \
+                           (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = me.id)) \
+                         FROM event e CROSS JOIN (SELECT id FROM auth_user WHERE uuid = $2) me WHERE {condition}"
+                    ),
+                    &[&key, &caller.user_id],
+                )
+                .await?)
+        },
+        async {
+            Ok(tx
+                .query_opt(
+                    &format!(
+                        "SELECT a.id, a.status, rfc3339(a.checked_in_at), a.seats, p.name, t.secret_salt, t.secret_hash, u.uuid \
+                         FROM event_attendee a JOIN ticket_secret t ON t.attendee_id = a.id JOIN auth_user u ON u.id = a.user_id \
+                         LEFT JOIN user_profile p ON p.user_id = u.id \
+                         WHERE a.uuid = $2 AND a.event_id = (SELECT e.id FROM event e WHERE {condition}) FOR UPDATE OF a, t"
+                    ),
+                    &[&key, &attendee],
+                )
+                .await?)
+        }
+    )?;
+    let event = event.ok_or_else(|| ApiError::not_found("The event"))?;
+    let (event_uuid, organiser): (Uuid, bool) = (event.get(1), event.get(2));
+    if !organiser {
         return Err(ApiError::forbidden(
             "Only the host or a co-host can check guests in.",
         ));
@@ -164,16 +187,7 @@ pub async fn check_in(
             "No valid ticket for this event has this code.",
         )
     };
-    let row = tx
-        .query_opt(
-            "SELECT a.id, a.status, rfc3339(a.checked_in_at), a.seats, p.name, t.secret_salt, t.secret_hash, u.uuid \
-             FROM event_attendee a JOIN ticket_secret t ON t.attendee_id = a.id JOIN auth_user u ON u.id = a.user_id \
-             LEFT JOIN user_profile p ON p.user_id = u.id \
-             WHERE a.uuid = $1 AND a.event_id = $2 FOR UPDATE OF a, t",
-            &[&attendee, &event_id],
-        )
-        .await?
-        .ok_or_else(not_found)?;
+    let row = guest_row.ok_or_else(not_found)?;
     let (attendee_id, status, checked_in_at, seats, name, salt, hash, guest): (
         i64,
         String,
@@ -217,27 +231,28 @@ pub async fn check_in(
         }
         _ => {}
     }
-    let checked_in_at: String = tx
-        .query_one(
-            "WITH t AS (UPDATE ticket_secret SET is_redeemed = true, redeemed_at = now() WHERE attendee_id = $1) \
-             UPDATE event_attendee SET status = 'checked_in', checked_in_at = now(), checked_in_by = $2 WHERE id = $1 \
-             RETURNING rfc3339(checked_in_at)",
-            &[&attendee_id, &caller_id],
-        )
-        .await?
-        .get(0);
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "event_attendee",
-            object_id: attendee.to_string(),
-            action: "check_in",
-            payload: json!({ "event_id": event_uuid, "seats": seats }),
-            request_id: Some(request_id),
+    let entry = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event_attendee",
+        object_id: attendee.to_string(),
+        action: "check_in",
+        payload: json!({ "event_id": event_uuid, "seats": seats }),
+        request_id: Some(request_id),
+    };
+    let (checked_in_at, ()) = crate::pipelined!(
+        async {
+            Ok(tx
+                .query_one(
+                    "WITH t AS (UPDATE ticket_secret SET is_redeemed = true, redeemed_at = now() WHERE attendee_id = $1) \
+                     UPDATE event_attendee SET status = 'checked_in', checked_in_at = now(), checked_in_by = $2 WHERE id = $1 \
+                     RETURNING rfc3339(checked_in_at)",
+                    &[&attendee_id, &caller_id],
+                )
+                .await?
+                .get::<_, String>(0))
         },
-    )
-    .await?;
+        audit::record(&tx, &entry),
+    )?;
     tx.commit().await?;
     crate::metrics::emit("check_in");
     Ok(
@@ -253,8 +268,8 @@ pub async fn cancel(
     attendee: Uuid,
     request_id: &str,
 ) -> Result<Outcome, ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     let caller_id = active_user_id(&tx, caller).await?;
     let row = tx
         .query_opt(
@@ -319,19 +334,16 @@ pub async fn cancel(
             .await?,
         );
     }
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "event_attendee",
-            object_id: attendee.to_string(),
-            action: "cancel",
-            payload: json!({ "seats": seats, "refund_queued": refund }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event_attendee",
+        object_id: attendee.to_string(),
+        action: "cancel",
+        payload: json!({ "seats": seats, "refund_queued": refund }),
+        request_id: Some(request_id),
+    };
+    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
+        .await?;
     Ok(Outcome {
         body: json!({ "attendee_id": attendee, "status": "cancelled", "refund_queued": refund }),
         outbox,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::ledger;
 use crate::audit::{self, AuditEntry};
-use crate::db::CachedStatements;
+use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::error::ApiError;
 use crate::notify;
 use crate::outbox::{self, Queue};
@@ -18,8 +18,8 @@ use crate::state::AppState;
 
 /// Expires one hold if it is still held and past its time; returns outbox ids.
 pub async fn expire_hold(state: &AppState, reservation_key: Uuid) -> Result<Vec<i64>, ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     let Some(event) = ledger::lock_event_of(
         &tx,
         "SELECT event_id FROM capacity_reservation WHERE reservation_key = $1",
@@ -63,19 +63,16 @@ pub async fn expire_hold(state: &AppState, reservation_key: Uuid) -> Result<Vec<
     .into_iter()
     .collect();
     outbox_ids.extend(ledger::promote_waitlist(&tx, state, event.id).await?);
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: None,
-            object_type: "capacity_reservation",
-            object_id: hold_uuid.to_string(),
-            action: "expire",
-            payload: json!({ "event_id": event.uuid }),
-            request_id: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let audited = AuditEntry {
+        actor: None,
+        object_type: "capacity_reservation",
+        object_id: hold_uuid.to_string(),
+        action: "expire",
+        payload: json!({ "event_id": event.uuid }),
+        request_id: None,
+    };
+    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
+        .await?;
     crate::metrics::emit("hold_expired");
     Ok(outbox_ids)
 }
@@ -126,8 +123,8 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
 /// Queues the reminders due now — 24 hours and 2 hours before the start — each once per
 /// attendee (a flag per reminder is set in the same transaction). Returns outbox ids.
 pub async fn queue_reminders(state: &AppState) -> Result<Vec<i64>, ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     let mut ids = Vec::new();
     for (column, label, window) in [
         ("reminder_24h_sent_at", "24h", "e.starts_at > now() + interval '2 hours' AND e.starts_at <= now() + interval '24 hours'"),

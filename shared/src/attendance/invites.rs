@@ -10,7 +10,7 @@ use super::ledger::{self, Admit};
 use super::requests::{check_joiner, decide, is_organiser, request_json, Outcome};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::CachedStatements;
+use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::error::{ApiError, FieldError};
 use crate::notify;
 use crate::state::AppState;
@@ -98,14 +98,15 @@ pub async fn create(
     request_id: &str,
 ) -> Result<Outcome, ApiError> {
     let link_base = &state.config.attendance.invite_link_base;
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     let condition = crate::events::repo::key_condition(key);
-    let row = tx
-        .query_opt(&format!("SELECT e.id, e.uuid, e.host_id, e.is_active AND e.starts_at > now() FROM event e WHERE {condition}"), &[&key])
-        .await?
-        .ok_or_else(|| ApiError::not_found("The event"))?;
+    let (caller_id, row) = crate::pipelined!(active_user_id(&tx, caller), async {
+        Ok(tx
+            .query_opt(&format!("SELECT e.id, e.uuid, e.host_id, e.is_active AND e.starts_at > now() FROM event e WHERE {condition}"), &[&key])
+            .await?)
+    })?;
+    let row = row.ok_or_else(|| ApiError::not_found("The event"))?;
     let (event_id, event_uuid, host_id, open): (i64, Uuid, i64, bool) =
         (row.get(0), row.get(1), row.get(2), row.get(3));
     if host_id != caller_id {
@@ -121,28 +122,32 @@ pub async fn create(
             "This event is not open for joining.",
         ));
     }
-    super::write_limits::check(
+    let limit = super::write_limits::check(
         &tx,
         super::write_limits::WriteKind::Invite,
         caller_id,
         state.config.attendance.invites_per_hour,
-    )
-    .await?;
+    );
     let mut outbox = Vec::new();
     let (invite_id, kind) = match invite {
         NewInvite::Direct { user_id, message } => {
-            let invitee = tx
-                .query_opt(
-                    "SELECT id FROM auth_user WHERE uuid = $1 AND is_active",
-                    &[&user_id],
-                )
-                .await?
-                .map(|r| r.get::<_, i64>(0))
-                .ok_or_else(|| {
-                    ApiError::validation(vec![FieldError::new("user_id", "is not a known user")])
-                })?;
+            // The rate limit, and the invitee with their role in this event: one round trip.
+            let ((), invitee) = crate::pipelined!(limit, async {
+                Ok(tx
+                    .query_opt(
+                        "SELECT u.id, EXISTS (SELECT 1 FROM event e WHERE e.id = $2 AND e.host_id = u.id) \
+                                OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = $2 AND c.user_id = u.id) \
+                         FROM auth_user u WHERE u.uuid = $1 AND u.is_active",
+                        &[&user_id, &event_id],
+                    )
+                    .await?)
+            })?;
+            let invitee = invitee.ok_or_else(|| {
+                ApiError::validation(vec![FieldError::new("user_id", "is not a known user")])
+            })?;
+            let (invitee, invitee_organises): (i64, bool) = (invitee.get(0), invitee.get(1));
             // The user is fine; their role in this event is what stands in the way.
-            if is_organiser(&tx, event_id, invitee).await? {
+            if invitee_organises {
                 return Err(ApiError::conflict(
                     "invitee_is_organiser",
                     "The host and co-hosts need no invite.",
@@ -152,26 +157,28 @@ pub async fn create(
                     "organisers need no invite",
                 )]));
             }
-            let id: i64 = tx
-                .query_one(
-                    "INSERT INTO event_invite (event_id, invited_by, invited_user_id, invite_type, message) \
-                     VALUES ($1, $2, $3, 'direct', $4) RETURNING id",
-                    &[&event_id, &caller_id, &invitee, &message],
-                )
-                .await?
-                .get(0);
-            outbox.extend(
+            let recipients = [user_id];
+            let (row, notified) = crate::pipelined!(
+                async {
+                    Ok(tx
+                        .query_one(
+                            "INSERT INTO event_invite (event_id, invited_by, invited_user_id, invite_type, message) \
+                             VALUES ($1, $2, $3, 'direct', $4) RETURNING id",
+                            &[&event_id, &caller_id, &invitee, &message],
+                        )
+                        .await?)
+                },
                 notify::queue(
                     &tx,
                     "invite_received",
                     event_uuid,
                     Some(caller.user_id),
-                    &[user_id],
+                    &recipients,
                     json!({ "message": message }),
                 )
-                .await?,
-            );
-            (id, "direct")
+            )?;
+            outbox.extend(notified);
+            (row.get(0), "direct")
         }
         NewInvite::ShareLink { expires_at } => {
             let now = Utc::now();
@@ -182,30 +189,28 @@ pub async fn create(
                     "must be in the future and at most 30 days away",
                 )]));
             }
-            let id: i64 = tx
-                .query_one(
-                    "INSERT INTO event_invite (event_id, invited_by, invite_type, expires_at) VALUES ($1, $2, 'share_link', $3) RETURNING id",
-                    &[&event_id, &caller_id, &expires_at],
-                )
-                .await?
-                .get(0);
-            (id, "share_link")
+            let ((), row) = crate::pipelined!(limit, async {
+                Ok(tx
+                    .query_one(
+                        "INSERT INTO event_invite (event_id, invited_by, invite_type, expires_at) VALUES ($1, $2, 'share_link', $3) RETURNING id",
+                        &[&event_id, &caller_id, &expires_at],
+                    )
+                    .await?)
+            })?;
+            (row.get(0), "share_link")
         }
     };
     let body = invite_by_id(&tx, link_base, invite_id).await?;
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "event_invite",
-            object_id: body["invite_id"].as_str().unwrap_or_default().to_owned(),
-            action: "invite",
-            payload: json!({ "event_id": event_uuid, "invite_type": kind }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event_invite",
+        object_id: body["invite_id"].as_str().unwrap_or_default().to_owned(),
+        action: "invite",
+        payload: json!({ "event_id": event_uuid, "invite_type": kind }),
+        request_id: Some(request_id),
+    };
+    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
+        .await?;
     Ok(Outcome { body, outbox })
 }
 
@@ -219,26 +224,37 @@ struct LockedInvite {
 }
 
 /// Locks the invite's event, then the invite: the one lock order (event first) that every seat
-/// change and the event's own cancel follow, so none of them can deadlock with another.
+/// change and the event's own cancel follow, so none of them can deadlock with another. Two
+/// round trips: the account check with the invite's event, then both locks. Returns the
+/// caller's id too.
 async fn lock_invite(
     tx: &impl CachedStatements,
     invite: Uuid,
-    caller_id: i64,
-) -> Result<(LockedInvite, ledger::LockedEvent), ApiError> {
-    let event = ledger::lock_event_of(
+    caller: &Caller,
+) -> Result<(i64, LockedInvite, ledger::LockedEvent), ApiError> {
+    let (caller_id, event_row) = crate::pipelined!(active_user_id(tx, caller), async {
+        Ok(tx
+            .query_opt(
+                "SELECT event_id FROM event_invite WHERE uuid = $1",
+                &[&invite],
+            )
+            .await?)
+    })?;
+    let event_id: i64 = event_row
+        .ok_or_else(|| ApiError::not_found("The invite"))?
+        .get(0);
+    let (event, rows) = ledger::lock_event_then(
         tx,
-        "SELECT event_id FROM event_invite WHERE uuid = $1",
-        &invite,
-    )
-    .await?
-    .ok_or_else(|| ApiError::not_found("The invite"))?;
-    let row = tx
-        .query_opt(
+        event_id,
+        Some((
             "SELECT id, uuid, invite_type, status, coalesce(expires_at <= now(), false), invited_user_id \
              FROM event_invite WHERE uuid = $1 FOR UPDATE",
             &[&invite],
-        )
-        .await?
+        )),
+    )
+    .await?;
+    let row = rows
+        .first()
         .ok_or_else(|| ApiError::not_found("The invite"))?;
     let locked = LockedInvite {
         id: row.get(0),
@@ -265,7 +281,7 @@ async fn lock_invite(
         )
         .with_extra("current_status", json!(locked.status)));
     }
-    Ok((locked, event))
+    Ok((caller_id, locked, event))
 }
 
 /// Accepts an invite: a request is recorded for the user and decided at once (seats, hold or
@@ -277,19 +293,20 @@ pub async fn accept(
     seats: i16,
     request_id: &str,
 ) -> Result<Outcome, ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
-    let (locked, mut event) = lock_invite(&tx, invite, caller_id).await?;
-    check_joiner(&tx, &event, caller_id, seats).await?;
-    let request_row: i64 = tx
-        .query_one(
-            "INSERT INTO event_request (event_id, requester_id, message, seats_requested, invite_id, status) \
-             VALUES ($1, $2, 'Accepted an invite', $3, $4, 'pending') RETURNING id",
-            &[&event.id, &caller_id, &seats, &locked.id],
-        )
-        .await?
-        .get(0);
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (caller_id, locked, mut event) = lock_invite(&tx, invite, caller).await?;
+    // The checks and the request they allow go out together; a failed check rolls it back.
+    let ((), row) = crate::pipelined!(check_joiner(&tx, &event, caller_id, seats), async {
+        Ok(tx
+            .query_one(
+                "INSERT INTO event_request (event_id, requester_id, message, seats_requested, invite_id, status) \
+                 VALUES ($1, $2, 'Accepted an invite', $3, $4, 'pending') RETURNING id",
+                &[&event.id, &caller_id, &seats, &locked.id],
+            )
+            .await?)
+    })?;
+    let request_row: i64 = row.get(0);
     let who = Admit {
         user_id: caller_id,
         user_uuid: caller.user_id,
@@ -298,43 +315,47 @@ pub async fn accept(
         invite_id: Some(locked.id),
     };
     let (status, mut outbox) = decide(&tx, state, &mut event, request_row, who, false).await?;
-    if locked.invite_type == "direct" {
-        tx.execute(
-            "UPDATE event_invite SET status = 'accepted', responded_at = now() WHERE id = $1",
-            &[&locked.id],
-        )
-        .await?;
-    }
     let kind = if status == "accepted" {
         "request_accepted"
     } else {
         "request_waitlisted"
     };
-    outbox.extend(
+    let recipients = [caller.user_id];
+    let ((), notified) = crate::pipelined!(
+        async {
+            if locked.invite_type == "direct" {
+                tx.execute(
+                    "UPDATE event_invite SET status = 'accepted', responded_at = now() WHERE id = $1",
+                    &[&locked.id],
+                )
+                .await?;
+            }
+            Ok(())
+        },
         notify::queue(
             &tx,
             kind,
             event.uuid,
             Some(event.host_uuid),
-            &[caller.user_id],
+            &recipients,
             json!({ "invite_id": locked.uuid }),
         )
-        .await?,
-    );
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "event_invite",
-            object_id: locked.uuid.to_string(),
-            action: "accept",
-            payload: json!({ "seats": seats, "result": status }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    let body = request_json(&tx, request_row).await?;
-    tx.commit().await?;
+    )?;
+    outbox.extend(notified);
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event_invite",
+        object_id: locked.uuid.to_string(),
+        action: "accept",
+        payload: json!({ "seats": seats, "result": status }),
+        request_id: Some(request_id),
+    };
+    let body = tx
+        .commit_after_with(
+            &[(audit::INSERT_SQL, &audit::params(&audited))],
+            request_json(&tx, request_row),
+        )
+        .await?;
     Ok(Outcome { body, outbox })
 }
 
@@ -345,10 +366,9 @@ pub async fn decline(
     invite: Uuid,
     request_id: &str,
 ) -> Result<Value, ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
-    let (locked, _event) = lock_invite(&tx, invite, caller_id).await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (_, locked, _event) = lock_invite(&tx, invite, caller).await?;
     if locked.invite_type != "direct" {
         return Err(ApiError::conflict(
             "invalid_transition",
@@ -372,7 +392,12 @@ pub async fn decline(
         },
     )
     .await?;
-    let body = invite_by_id(&tx, &state.config.attendance.invite_link_base, locked.id).await?;
-    tx.commit().await?;
+    let body = tx
+        .commit_with(invite_by_id(
+            &tx,
+            &state.config.attendance.invite_link_base,
+            locked.id,
+        ))
+        .await?;
     Ok(body)
 }

@@ -13,7 +13,10 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::tickets;
-use crate::db::CachedStatements;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::Row;
+
+use crate::db::{CachedStatements, Statement};
 use crate::error::ApiError;
 use crate::notify;
 use crate::outbox::{self, Queue};
@@ -76,13 +79,38 @@ pub async fn lock_event(
     tx: &impl CachedStatements,
     event_id: i64,
 ) -> Result<LockedEvent, ApiError> {
-    let row = tx.query_one(LOCK_EVENT_SQL, &[&event_id]).await?;
-    // A separate statement on purpose: it takes a fresh snapshot after the lock was granted, so
-    // it sees every seat change committed by the transaction we waited for.
-    let taken: i64 = tx.query_one(SEATS_TAKEN_SQL, &[&event_id]).await?.get(0);
+    Ok(lock_event_then(tx, event_id, None).await?.0)
+}
+
+/// `lock_event`, then `next` (a statement that must come after the event lock, such as locking
+/// one of its rows), in one round trip; returns `next`'s rows too.
+pub async fn lock_event_then(
+    tx: &impl CachedStatements,
+    event_id: i64,
+    next: Option<Statement<'_>>,
+) -> Result<(LockedEvent, Vec<Row>), ApiError> {
+    // The count is a separate statement on purpose: it takes a fresh snapshot after the lock
+    // was granted, so it sees every seat change committed by the transaction we waited for.
+    // Sent in order with the lock, in one round trip.
+    let event_param: [&(dyn ToSql + Sync); 1] = [&event_id];
+    let mut statements = vec![
+        (LOCK_EVENT_SQL, &event_param[..]),
+        (SEATS_TAKEN_SQL, &event_param[..]),
+    ];
+    statements.extend(next);
+    let mut rows = tx.query_in_order(&statements).await?;
+    let next_rows = if rows.len() > 2 {
+        rows.pop().unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let (Some(row), Some(taken)) = (rows[0].first(), rows[1].first()) else {
+        return Err(ApiError::not_found("The event"));
+    };
+    let taken: i64 = taken.get(0);
     let capacity: i32 = row.get(4);
     let genders: Value = row.get(8);
-    Ok(LockedEvent {
+    let event = LockedEvent {
         id: row.get(0),
         uuid: row.get(1),
         host_id: row.get(2),
@@ -95,7 +123,8 @@ pub async fn lock_event(
         is_open: row.get(9),
         is_published: row.get(10),
         available: i64::from(capacity) - taken,
-    })
+    };
+    Ok((event, next_rows))
 }
 
 /// What admitting someone produced.

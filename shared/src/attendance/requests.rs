@@ -9,7 +9,7 @@ use super::ledger::{self, Admit, LockedEvent};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::cursor::{self, Page};
-use crate::db::CachedStatements;
+use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::error::{ApiError, FieldError};
 use crate::http::ApiRequest;
 use crate::notify;
@@ -101,7 +101,29 @@ pub async fn check_joiner(
             "This event is not open for joining.",
         ));
     }
-    if is_organiser(tx, event.id, user_id).await? {
+    // The three reads go out together: one round trip.
+    let (organiser, gender, attending) = crate::pipelined!(
+        is_organiser(tx, event.id, user_id),
+        async {
+            Ok(tx
+                .query_one(
+                    "SELECT gender FROM user_profile WHERE user_id = $1",
+                    &[&user_id],
+                )
+                .await?
+                .get::<_, Option<String>>(0))
+        },
+        async {
+            Ok(tx
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM event_attendee WHERE event_id = $1 AND user_id = $2 AND status <> 'cancelled')",
+                    &[&event.id, &user_id],
+                )
+                .await?
+                .get::<_, bool>(0))
+        },
+    )?;
+    if organiser {
         return Err(ApiError::conflict(
             "organiser_cannot_join",
             "Hosts and co-hosts do not request to join their own event.",
@@ -118,13 +140,6 @@ pub async fn check_joiner(
             },
         )]));
     }
-    let gender: Option<String> = tx
-        .query_one(
-            "SELECT gender FROM user_profile WHERE user_id = $1",
-            &[&user_id],
-        )
-        .await?
-        .get(0);
     let Some(gender) = gender else {
         return Err(ApiError::client(
             http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -143,13 +158,6 @@ pub async fn check_joiner(
             "This event is not open to your gender.",
         ));
     }
-    let attending: bool = tx
-        .query_one(
-            "SELECT EXISTS (SELECT 1 FROM event_attendee WHERE event_id = $1 AND user_id = $2 AND status <> 'cancelled')",
-            &[&event.id, &user_id],
-        )
-        .await?
-        .get(0);
     if attending {
         return Err(ApiError::conflict(
             "already_attending",
@@ -225,32 +233,45 @@ pub async fn create(
     seats: i16,
     request_id: &str,
 ) -> Result<Outcome, ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     let user_id = active_user_id(&tx, caller).await?;
     let (event_id, _) = event_id_for(&tx, key, user_id).await?;
     let mut event = ledger::lock_event(&tx, event_id).await?;
-    check_joiner(&tx, &event, user_id, seats).await?;
-    super::write_limits::check(
-        &tx,
-        super::write_limits::WriteKind::JoinRequest,
-        user_id,
-        state.config.attendance.requests_per_hour,
-    )
-    .await?;
-    let row = tx
-        .query_one(
-            "WITH r AS (INSERT INTO event_request (event_id, requester_id, message, seats_requested) \
-                        VALUES ($1, $2, $3, $4) RETURNING id, uuid), \
-                  c AS (UPDATE event SET requests_count = requests_count + 1 WHERE id = $1) \
-             SELECT id, uuid FROM r",
-            &[&event.id, &user_id, &message, &seats],
+    crate::pipelined!(
+        check_joiner(&tx, &event, user_id, seats),
+        super::write_limits::check(
+            &tx,
+            super::write_limits::WriteKind::JoinRequest,
+            user_id,
+            state.config.attendance.requests_per_hour,
         )
-        .await?;
-    let (request_row, request_uuid): (i64, Uuid) = (row.get(0), row.get(1));
+    )?;
+    // The id is made here so the insert and the list of whom to tell go out together.
+    let request_uuid = Uuid::new_v4();
+    let (row, organisers) = crate::pipelined!(
+        async {
+            Ok(tx
+                .query_one(
+                    "WITH r AS (INSERT INTO event_request (uuid, event_id, requester_id, message, seats_requested) \
+                                VALUES ($5, $1, $2, $3, $4) RETURNING id), \
+                          c AS (UPDATE event SET requests_count = requests_count + 1 WHERE id = $1) \
+                     SELECT id FROM r",
+                    &[&event.id, &user_id, &message, &seats, &request_uuid],
+                )
+                .await?)
+        },
+        async {
+            if event.requires_approval {
+                organisers(&tx, event.id).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )?;
+    let request_row: i64 = row.get(0);
     let mut outbox = Vec::new();
     let status = if event.requires_approval {
-        let organisers = organisers(&tx, event.id).await?;
         outbox.extend(
             notify::queue(
                 &tx,
@@ -275,20 +296,20 @@ pub async fn create(
         outbox.extend(ids);
         status
     };
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "event_request",
-            object_id: request_uuid.to_string(),
-            action: "create",
-            payload: json!({ "event_id": event.uuid, "seats": seats, "status": status }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    let body = request_json(&tx, request_row).await?;
-    tx.commit().await?;
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event_request",
+        object_id: request_uuid.to_string(),
+        action: "create",
+        payload: json!({ "event_id": event.uuid, "seats": seats, "status": status }),
+        request_id: Some(request_id),
+    };
+    let body = tx
+        .commit_after_with(
+            &[(audit::INSERT_SQL, &audit::params(&audited))],
+            request_json(&tx, request_row),
+        )
+        .await?;
     crate::metrics::emit("request_created");
     Ok(Outcome { body, outbox })
 }
@@ -306,27 +327,39 @@ struct LockedRequest {
 
 /// Locks the request's event, then the request: always event before request, the order every
 /// seat change uses, so two transactions never wait on each other in a cycle.
+/// Two round trips: the account check with the request's event, then the event's lock and
+/// ledger with the request's lock, in that order. Returns the caller's id too.
 async fn lock_request(
     tx: &impl CachedStatements,
     request: Uuid,
-    caller_id: i64,
-) -> Result<(LockedRequest, LockedEvent), ApiError> {
-    let event = ledger::lock_event_of(
+    caller: &Caller,
+) -> Result<(i64, LockedRequest, LockedEvent), ApiError> {
+    let (caller_id, event_row) = crate::pipelined!(active_user_id(tx, caller), async {
+        Ok(tx
+            .query_opt(
+                "SELECT event_id FROM event_request WHERE uuid = $1",
+                &[&request],
+            )
+            .await?)
+    })?;
+    let event_id: i64 = event_row
+        .ok_or_else(|| ApiError::not_found("The request"))?
+        .get(0);
+    let (event, rows) = ledger::lock_event_then(
         tx,
-        "SELECT event_id FROM event_request WHERE uuid = $1",
-        &request,
-    )
-    .await?
-    .ok_or_else(|| ApiError::not_found("The request"))?;
-    let row = tx
-        .query_one(
+        event_id,
+        Some((
             "SELECT r.id, r.uuid, r.event_id, r.status, r.seats_requested, r.requester_id, u.uuid, \
                     EXISTS (SELECT 1 FROM event e WHERE e.id = r.event_id AND e.host_id = $2) \
                     OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = r.event_id AND c.user_id = $2) \
              FROM event_request r JOIN auth_user u ON u.id = r.requester_id WHERE r.uuid = $1 FOR UPDATE OF r",
             &[&request, &caller_id],
-        )
-        .await?;
+        )),
+    )
+    .await?;
+    let row = rows
+        .first()
+        .ok_or_else(|| ApiError::not_found("The request"))?;
     let locked = LockedRequest {
         id: row.get(0),
         uuid: row.get(1),
@@ -339,7 +372,7 @@ async fn lock_request(
     if !locked.caller_is_organiser && locked.requester_id != caller_id {
         return Err(ApiError::not_found("The request"));
     }
-    Ok((locked, event))
+    Ok((caller_id, locked, event))
 }
 
 fn invalid_transition(from: &str, action: &str) -> ApiError {
@@ -380,10 +413,9 @@ async fn respond(
     accept: bool,
     request_id: &str,
 ) -> Result<Outcome, ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
-    let (locked, mut event) = lock_request(&tx, request, caller_id).await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (caller_id, locked, mut event) = lock_request(&tx, request, caller).await?;
     if !locked.caller_is_organiser {
         return Err(ApiError::forbidden(
             "Only the host or a co-host can answer a request.",
@@ -394,19 +426,24 @@ async fn respond(
         return Err(invalid_transition(&locked.status, action));
     }
     let was_pending = locked.status == "pending";
-    tx.execute(
-        "UPDATE event_request SET host_message = coalesce($2, host_message), responded_by = $3 WHERE id = $1",
-        &[&locked.id, &host_message, &caller_id],
-    )
-    .await?;
+    if accept && !event.is_open {
+        return Err(ApiError::conflict(
+            "event_closed",
+            "This event is no longer open.",
+        ));
+    }
+    // The answer's own columns go out with the first statements of the decision (they touch
+    // other columns of the row, so their order does not matter).
+    let answered = async {
+        tx.execute(
+            "UPDATE event_request SET host_message = coalesce($2, host_message), responded_by = $3 WHERE id = $1",
+            &[&locked.id, &host_message, &caller_id],
+        )
+        .await?;
+        Ok(())
+    };
     let mut outbox = Vec::new();
     let status = if accept {
-        if !event.is_open {
-            return Err(ApiError::conflict(
-                "event_closed",
-                "This event is no longer open.",
-            ));
-        }
         let who = Admit {
             user_id: locked.requester_id,
             user_uuid: locked.requester_uuid,
@@ -414,22 +451,34 @@ async fn respond(
             request_id: Some(locked.id),
             invite_id: None,
         };
-        let (status, ids) = decide(&tx, state, &mut event, locked.id, who, was_pending).await?;
+        let ((), (status, ids)) = crate::pipelined!(
+            answered,
+            decide(&tx, state, &mut event, locked.id, who, was_pending)
+        )?;
         outbox.extend(ids);
         status
     } else {
-        if was_pending {
-            tx.execute(
-                "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
-                &[&event.id],
-            )
-            .await?;
-        }
-        tx.execute(
-            "UPDATE event_request SET status = 'declined', responded_at = now() WHERE id = $1",
-            &[&locked.id],
-        )
-        .await?;
+        crate::pipelined!(
+            answered,
+            async {
+                if was_pending {
+                    tx.execute(
+                        "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
+                        &[&event.id],
+                    )
+                    .await?;
+                }
+                Ok(())
+            },
+            async {
+                tx.execute(
+                    "UPDATE event_request SET status = 'declined', responded_at = now() WHERE id = $1",
+                    &[&locked.id],
+                )
+                .await?;
+                Ok(())
+            }
+        )?;
         "declined"
     };
     let kind = match status {
@@ -448,24 +497,24 @@ async fn respond(
         )
         .await?,
     );
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "event_request",
-            object_id: locked.uuid.to_string(),
-            action: match status {
-                "accepted" => "accept",
-                "waitlisted" => "waitlist",
-                _ => "decline",
-            },
-            payload: json!({ "from": locked.status, "to": status }),
-            request_id: Some(request_id),
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event_request",
+        object_id: locked.uuid.to_string(),
+        action: match status {
+            "accepted" => "accept",
+            "waitlisted" => "waitlist",
+            _ => "decline",
         },
-    )
-    .await?;
-    let body = request_json(&tx, locked.id).await?;
-    tx.commit().await?;
+        payload: json!({ "from": locked.status, "to": status }),
+        request_id: Some(request_id),
+    };
+    let body = tx
+        .commit_after_with(
+            &[(audit::INSERT_SQL, &audit::params(&audited))],
+            request_json(&tx, locked.id),
+        )
+        .await?;
     Ok(Outcome { body, outbox })
 }
 
@@ -477,10 +526,9 @@ pub async fn cancel(
     request: Uuid,
     request_id: &str,
 ) -> Result<Outcome, ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
-    let (locked, event) = lock_request(&tx, request, caller_id).await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (caller_id, locked, event) = lock_request(&tx, request, caller).await?;
     if locked.requester_id != caller_id {
         return Err(ApiError::forbidden(
             "Only the requester can cancel a request.",
@@ -533,20 +581,20 @@ pub async fn cancel(
     if locked.status == "accepted" {
         outbox.extend(ledger::promote_waitlist(&tx, state, event.id).await?);
     }
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "event_request",
-            object_id: locked.uuid.to_string(),
-            action: "cancel",
-            payload: json!({ "from": locked.status }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    let body = request_json(&tx, locked.id).await?;
-    tx.commit().await?;
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event_request",
+        object_id: locked.uuid.to_string(),
+        action: "cancel",
+        payload: json!({ "from": locked.status }),
+        request_id: Some(request_id),
+    };
+    let body = tx
+        .commit_after_with(
+            &[(audit::INSERT_SQL, &audit::params(&audited))],
+            request_json(&tx, locked.id),
+        )
+        .await?;
     Ok(Outcome { body, outbox })
 }
 

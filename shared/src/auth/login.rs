@@ -14,7 +14,7 @@ use super::TokenKeys;
 use crate::audit::{self, AuditEntry};
 use crate::aws::sns::SmsSender;
 use crate::config::{OtpSettings, TokenSettings};
-use crate::db::PgPool;
+use crate::db::{PgPool, PipelinedTransaction};
 use crate::domain::PhoneNumber;
 use crate::error::ApiError;
 
@@ -41,8 +41,8 @@ pub async fn request_code(
     request_id: &str,
 ) -> Result<CodeSent, ApiError> {
     let code = otp_code::generate();
-    let mut client = pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     repo::lock_phone(&tx, phone).await?;
     if let Some(ip) = source_ip {
         repo::lock_ip(&tx, ip).await?;
@@ -79,19 +79,16 @@ pub async fn request_code(
     repo::supersede_live(&tx, phone).await?;
     let hashed = otp_code::hash(&code).await?;
     let code_id = repo::insert_code(&tx, phone, &hashed, settings.ttl, source_ip).await?;
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: None,
-            object_type: "user_phone_otp",
-            object_id: code_id.to_string(),
-            action: "request_otp",
-            payload: json!({ "country_code": phone.country_code() }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let audited = AuditEntry {
+        actor: None,
+        object_type: "user_phone_otp",
+        object_id: code_id.to_string(),
+        action: "request_otp",
+        payload: json!({ "country_code": phone.country_code() }),
+        request_id: Some(request_id),
+    };
+    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
+        .await?;
 
     let minutes = settings.ttl.as_secs().div_ceil(60);
     let text = format!(
@@ -148,8 +145,8 @@ pub async fn verify_code(
     code: &SecretString,
     request_id: &str,
 ) -> Result<Login, ApiError> {
-    let mut client = pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     repo::lock_phone(&tx, phone).await?;
     let (failures, wait) = repo::recent_failures(&tx, phone).await?;
     if failures >= otp.max_failures_per_number_per_hour {
@@ -173,19 +170,16 @@ pub async fn verify_code(
     repo::mark_used(&tx, code_id).await?;
     let (user_id, user_uuid, is_new_user) = repo::login_account(&tx, phone).await?;
     let pair = refresh::issue(&tx, keys, tokens.refresh_ttl, user_id, user_uuid, None).await?;
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(user_uuid),
-            object_type: "auth_user",
-            object_id: user_uuid.to_string(),
-            action: "login",
-            payload: json!({ "is_new_user": is_new_user }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let audited = AuditEntry {
+        actor: Some(user_uuid),
+        object_type: "auth_user",
+        object_id: user_uuid.to_string(),
+        action: "login",
+        payload: json!({ "is_new_user": is_new_user }),
+        request_id: Some(request_id),
+    };
+    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
+        .await?;
     Ok(Login {
         tokens: pair,
         user: LoggedInUser {

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::TokenKeys;
 use crate::audit::{self, AuditEntry};
-use crate::db::{CachedStatements, PgPool};
+use crate::db::{CachedStatements, PgPool, PipelinedTransaction};
 use crate::error::ApiError;
 
 /// What a login or a refresh returns.
@@ -79,8 +79,8 @@ pub async fn rotate(
     presented: &SecretString,
     request_id: &str,
 ) -> Result<(TokenPair, Uuid), ApiError> {
-    let mut client = pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     let row = tx
         .query_opt(
             "SELECT r.id, r.family_id, r.rotated_at IS NOT NULL, r.revoked_at IS NOT NULL, \
@@ -102,43 +102,43 @@ pub async fn rotate(
             &[&family],
         )
         .await?;
-        audit::record(
-            &tx,
-            &AuditEntry {
-                actor: Some(user_uuid),
-                object_type: "refresh_token_family",
-                object_id: family.to_string(),
-                action: "token_reuse",
-                payload: json!({}),
-                request_id: Some(request_id),
-            },
-        )
-        .await?;
-        tx.commit().await?;
+        let audited = AuditEntry {
+            actor: Some(user_uuid),
+            object_type: "refresh_token_family",
+            object_id: family.to_string(),
+            action: "token_reuse",
+            payload: json!({}),
+            request_id: Some(request_id),
+        };
+        tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
+            .await?;
         tracing::warn!(%family, "refresh token reuse: session family revoked");
         return Err(invalid());
     }
     if revoked || expired || !active {
         return Err(invalid());
     }
-    tx.execute(
-        "UPDATE refresh_token SET rotated_at = now() WHERE id = $1",
-        &[&token_id],
-    )
-    .await?;
-    let pair = issue(&tx, keys, refresh_ttl, user_id, user_uuid, Some(family)).await?;
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(user_uuid),
-            object_type: "refresh_token_family",
-            object_id: family.to_string(),
-            action: "token_refresh",
-            payload: json!({}),
-            request_id: Some(request_id),
+    let entry = AuditEntry {
+        actor: Some(user_uuid),
+        object_type: "refresh_token_family",
+        object_id: family.to_string(),
+        action: "token_refresh",
+        payload: json!({}),
+        request_id: Some(request_id),
+    };
+    // The three writes are independent: one round trip.
+    let ((), pair, ()) = crate::pipelined!(
+        async {
+            tx.execute(
+                "UPDATE refresh_token SET rotated_at = now() WHERE id = $1",
+                &[&token_id],
+            )
+            .await?;
+            Ok(())
         },
-    )
-    .await?;
+        issue(&tx, keys, refresh_ttl, user_id, user_uuid, Some(family)),
+        audit::record(&tx, &entry),
+    )?;
     tx.commit().await?;
     Ok((pair, user_uuid))
 }
@@ -151,8 +151,8 @@ pub async fn logout(
     presented: &SecretString,
     request_id: &str,
 ) -> Result<(), ApiError> {
-    let mut client = pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     let family: Option<Uuid> = tx
         .query_opt(
             "SELECT r.family_id FROM refresh_token r JOIN auth_user u ON u.id = r.user_id \
@@ -162,27 +162,28 @@ pub async fn logout(
         .await?
         .map(|row| row.get(0));
     if let Some(family) = family {
-        tx.execute(
-            "UPDATE refresh_token SET revoked_at = now(), revoked_reason = 'logout' \
-             WHERE family_id = $1 AND revoked_at IS NULL",
-            &[&family],
-        )
-        .await?;
-        audit::record(
-            &tx,
-            &AuditEntry {
-                actor: Some(caller),
-                object_type: "refresh_token_family",
-                object_id: family.to_string(),
-                action: "logout",
-                payload: json!({}),
-                request_id: Some(request_id),
+        let entry = AuditEntry {
+            actor: Some(caller),
+            object_type: "refresh_token_family",
+            object_id: family.to_string(),
+            action: "logout",
+            payload: json!({}),
+            request_id: Some(request_id),
+        };
+        crate::pipelined!(
+            async {
+                tx.execute(
+                    "UPDATE refresh_token SET revoked_at = now(), revoked_reason = 'logout' \
+                     WHERE family_id = $1 AND revoked_at IS NULL",
+                    &[&family],
+                )
+                .await?;
+                Ok::<_, ApiError>(())
             },
-        )
-        .await?;
+            audit::record(&tx, &entry),
+        )?;
     }
-    tx.commit().await?;
-    Ok(())
+    tx.commit().await
 }
 
 /// Revokes every session of a user (account deletion), inside the caller's transaction.

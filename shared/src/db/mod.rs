@@ -5,6 +5,7 @@
 mod iam;
 mod statements;
 mod tls;
+mod transaction;
 
 use std::str::FromStr;
 
@@ -15,9 +16,10 @@ use secrecy::ExposeSecret;
 use crate::config::{DatabaseSettings, DatabaseTls};
 use crate::error::ApiError;
 
-pub use deadpool_postgres::{Client, GenericClient, Transaction};
+pub use deadpool_postgres::{Client, GenericClient};
 pub use iam::rds_auth_token;
-pub use statements::CachedStatements;
+pub use statements::{CachedStatements, Statement};
+pub use transaction::PipelinedTransaction;
 
 /// The pool type every function holds.
 pub type PgPool = Pool;

@@ -38,7 +38,19 @@ pub trait CachedStatements: Sync {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> impl Future<Output = Result<u64, Error>> + Send;
+
+    /// Runs `statements` in the order given, in one round trip, and returns each one's rows;
+    /// for statements that must not overtake each other (a lock before a count, a delete before
+    /// an insert). All are prepared before any is sent, so the order holds on a connection's
+    /// first use too (which waits for the preparations).
+    fn query_in_order(
+        &self,
+        statements: &[Statement<'_>],
+    ) -> impl Future<Output = Result<Vec<Vec<Row>>, Error>> + Send;
 }
+
+/// A statement and its parameters, for `query_in_order`.
+pub type Statement<'a> = (&'a str, &'a [&'a (dyn ToSql + Sync)]);
 
 impl<C: deadpool_postgres::GenericClient> CachedStatements for C {
     async fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, Error> {
@@ -63,5 +75,19 @@ impl<C: deadpool_postgres::GenericClient> CachedStatements for C {
     async fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, Error> {
         let statement = self.prepare_cached(sql).await?;
         deadpool_postgres::GenericClient::execute(self, &statement, params).await
+    }
+
+    async fn query_in_order(&self, statements: &[Statement<'_>]) -> Result<Vec<Vec<Row>>, Error> {
+        let mut prepared = Vec::with_capacity(statements.len());
+        for (sql, _) in statements {
+            prepared.push(self.prepare_cached(sql).await?);
+        }
+        // Each query is queued when first polled, and `try_join_all` polls them in order.
+        futures_util::future::try_join_all(statements.iter().zip(&prepared).map(
+            |((_, params), statement)| {
+                deadpool_postgres::GenericClient::query(self, statement, params)
+            },
+        ))
+        .await
     }
 }

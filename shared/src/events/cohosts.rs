@@ -7,16 +7,16 @@ use uuid::Uuid;
 use super::repo::{self, Role};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::CachedStatements;
+use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
 
 async fn host_only(
     tx: &impl CachedStatements,
     key: &str,
-    caller_id: i64,
+    caller: &Caller,
 ) -> Result<repo::EventForEdit, ApiError> {
-    let event = repo::load_for_edit(tx, key, caller_id)
+    let event = repo::load_for_edit(tx, key, caller.user_id)
         .await?
         .ok_or_else(|| ApiError::not_found("The event"))?;
     if event.role != Role::Host {
@@ -39,17 +39,23 @@ pub async fn add(
     user: Uuid,
     request_id: &str,
 ) -> Result<Value, ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
-    let event = host_only(&tx, key, caller_id).await?;
-    let row = tx
-        .query_opt(
-            "SELECT u.id, p.name FROM auth_user u LEFT JOIN user_profile p ON p.user_id = u.id WHERE u.uuid = $1 AND u.is_active",
-            &[&user],
-        )
-        .await?
-        .ok_or_else(|| ApiError::validation(vec![FieldError::new("user_id", "is not a known user")]))?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (caller_id, event, row) = crate::pipelined!(
+        active_user_id(&tx, caller),
+        host_only(&tx, key, caller),
+        async {
+            Ok(tx
+            .query_opt(
+                "SELECT u.id, p.name FROM auth_user u LEFT JOIN user_profile p ON p.user_id = u.id WHERE u.uuid = $1 AND u.is_active",
+                &[&user],
+            )
+            .await?)
+        }
+    )?;
+    let row = row.ok_or_else(|| {
+        ApiError::validation(vec![FieldError::new("user_id", "is not a known user")])
+    })?;
     let (user_id, name): (i64, Option<String>) = (row.get(0), row.get(1));
     if user_id == caller_id {
         return Err(ApiError::validation(vec![FieldError::new(
@@ -57,23 +63,25 @@ pub async fn add(
             "the host is not a co-host",
         )]));
     }
-    tx.execute(
-        "INSERT INTO event_cohost (event_id, user_id, added_by) VALUES ($1, $2, $3)",
-        &[&event.id, &user_id, &caller_id],
-    )
-    .await?;
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "event",
-            object_id: event.uuid.to_string(),
-            action: "add_cohost",
-            payload: json!({ "user_id": user }),
-            request_id: Some(request_id),
+    let entry = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event",
+        object_id: event.uuid.to_string(),
+        action: "add_cohost",
+        payload: json!({ "user_id": user }),
+        request_id: Some(request_id),
+    };
+    crate::pipelined!(
+        async {
+            tx.execute(
+                "INSERT INTO event_cohost (event_id, user_id, added_by) VALUES ($1, $2, $3)",
+                &[&event.id, &user_id, &caller_id],
+            )
+            .await?;
+            Ok(())
         },
-    )
-    .await?;
+        audit::record(&tx, &entry),
+    )?;
     tx.commit().await?;
     Ok(json!({ "user_id": user, "name": name }))
 }
@@ -86,31 +94,31 @@ pub async fn remove(
     user: Uuid,
     request_id: &str,
 ) -> Result<(), ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
-    let event = host_only(&tx, key, caller_id).await?;
-    let removed = tx
-        .execute(
-            "DELETE FROM event_cohost WHERE event_id = $1 AND user_id = (SELECT id FROM auth_user WHERE uuid = $2)",
-            &[&event.id, &user],
-        )
-        .await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (_, event) = crate::pipelined!(active_user_id(&tx, caller), host_only(&tx, key, caller))?;
+    let entry = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event",
+        object_id: event.uuid.to_string(),
+        action: "remove_cohost",
+        payload: json!({ "user_id": user }),
+        request_id: Some(request_id),
+    };
+    // The audit row goes with the delete; no co-host removed rolls both back.
+    let (removed, ()) = crate::pipelined!(
+        async {
+            Ok(tx
+                .execute(
+                    "DELETE FROM event_cohost WHERE event_id = $1 AND user_id = (SELECT id FROM auth_user WHERE uuid = $2)",
+                    &[&event.id, &user],
+                )
+                .await?)
+        },
+        audit::record(&tx, &entry),
+    )?;
     if removed == 0 {
         return Err(ApiError::not_found("The co-host"));
     }
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "event",
-            object_id: event.uuid.to_string(),
-            action: "remove_cohost",
-            payload: json!({ "user_id": user }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    tx.commit().await
 }

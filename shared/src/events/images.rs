@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::repo::{self, Role};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::CachedStatements;
+use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
 
@@ -19,9 +19,9 @@ pub const MAX_POSITION: i64 = 100;
 async fn editable(
     tx: &impl CachedStatements,
     key: &str,
-    caller_id: i64,
+    caller: &Caller,
 ) -> Result<repo::EventForEdit, ApiError> {
-    let event = repo::load_for_edit(tx, key, caller_id)
+    let event = repo::load_for_edit(tx, key, caller.user_id)
         .await?
         .ok_or_else(|| ApiError::not_found("The event"))?;
     if event.role == Role::Other {
@@ -49,25 +49,20 @@ async fn gallery(tx: &impl CachedStatements, event_id: i64) -> Result<Value, Api
         .get(0))
 }
 
-async fn audit_gallery(
-    tx: &impl CachedStatements,
+fn gallery_audit<'a>(
     caller: &Caller,
     event: Uuid,
     change: &str,
-    request_id: &str,
-) -> Result<(), ApiError> {
-    audit::record(
-        tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "event",
-            object_id: event.to_string(),
-            action: "update",
-            payload: json!({ "fields": ["images"], "change": change }),
-            request_id: Some(request_id),
-        },
-    )
-    .await
+    request_id: &'a str,
+) -> AuditEntry<'a> {
+    AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event",
+        object_id: event.to_string(),
+        action: "update",
+        payload: json!({ "fields": ["images"], "change": change }),
+        request_id: Some(request_id),
+    }
 }
 
 /// Adds an image at `position` (the end when absent), shifting later ones; returns the image.
@@ -79,10 +74,9 @@ pub async fn add(
     position: Option<i64>,
     request_id: &str,
 ) -> Result<Value, ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
-    let event = editable(&tx, key, caller_id).await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (_, event) = crate::pipelined!(active_user_id(&tx, caller), editable(&tx, key, caller))?;
     let count: i64 = tx
         .query_one(
             "SELECT count(*) FROM event_image WHERE event_id = $1",
@@ -99,22 +93,23 @@ pub async fn add(
     // A position past the end appends, as "the end when absent" does: the client need not
     // know how many images there are now (the schema bounds it; the parser refuses below 0).
     let position = position.unwrap_or(count).clamp(0, count) as i16;
-    tx.execute(
-        "UPDATE event_image SET position = position + 1 WHERE event_id = $1 AND position >= $2",
-        &[&event.id, &position],
-    )
-    .await?;
-    let image: Value = tx
-        .query_one(
-            "INSERT INTO event_image (event_id, image_url, position) VALUES ($1, $2, $3) \
-             RETURNING jsonb_build_object('image_id', uuid, 'image_url', image_url, 'position', position)",
-            &[&event.id, &image_url, &position],
-        )
-        .await?
-        .get(0);
-    audit_gallery(&tx, caller, event.uuid, "add", request_id).await?;
-    tx.commit().await?;
-    Ok(image)
+    let audited = gallery_audit(caller, event.uuid, "add", request_id);
+    // Shift, insert, audit and COMMIT: in order, one round trip.
+    let written = tx
+        .commit_after(&[
+            (
+                "UPDATE event_image SET position = position + 1 WHERE event_id = $1 AND position >= $2",
+                &[&event.id, &position],
+            ),
+            (
+                "INSERT INTO event_image (event_id, image_url, position) VALUES ($1, $2, $3) \
+                 RETURNING jsonb_build_object('image_id', uuid, 'image_url', image_url, 'position', position)",
+                &[&event.id, &image_url, &position],
+            ),
+            (audit::INSERT_SQL, &audit::params(&audited)),
+        ])
+        .await?;
+    Ok(written[1][0].get(0))
 }
 
 /// Reorders the gallery: `image_ids` must list every image exactly once.
@@ -125,10 +120,9 @@ pub async fn reorder(
     image_ids: &[Uuid],
     request_id: &str,
 ) -> Result<Value, ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
-    let event = editable(&tx, key, caller_id).await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (_, event) = crate::pipelined!(active_user_id(&tx, caller), editable(&tx, key, caller))?;
     let current: Vec<Uuid> = tx
         .query(
             "SELECT uuid FROM event_image WHERE event_id = $1",
@@ -161,16 +155,19 @@ pub async fn reorder(
             "is not the event's current set of images",
         )]));
     }
-    tx.execute(
-        "UPDATE event_image i SET position = o.ord - 1 \
-         FROM unnest($2::uuid[]) WITH ORDINALITY AS o(uuid, ord) WHERE i.event_id = $1 AND i.uuid = o.uuid",
-        &[&event.id, &image_ids],
+    let audited = gallery_audit(caller, event.uuid, "reorder", request_id);
+    tx.commit_after_with(
+        &[
+            (
+                "UPDATE event_image i SET position = o.ord - 1 \
+                 FROM unnest($2::uuid[]) WITH ORDINALITY AS o(uuid, ord) WHERE i.event_id = $1 AND i.uuid = o.uuid",
+                &[&event.id, &image_ids],
+            ),
+            (audit::INSERT_SQL, &audit::params(&audited)),
+        ],
+        gallery(&tx, event.id),
     )
-    .await?;
-    audit_gallery(&tx, caller, event.uuid, "reorder", request_id).await?;
-    let images = gallery(&tx, event.id).await?;
-    tx.commit().await?;
-    Ok(images)
+    .await
 }
 
 /// Removes an image and closes the gap.
@@ -181,10 +178,9 @@ pub async fn remove(
     image: Uuid,
     request_id: &str,
 ) -> Result<(), ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
-    let event = editable(&tx, key, caller_id).await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (_, event) = crate::pipelined!(active_user_id(&tx, caller), editable(&tx, key, caller))?;
     let removed = tx
         .query_opt(
             "DELETE FROM event_image WHERE event_id = $1 AND uuid = $2 RETURNING position",
@@ -193,12 +189,14 @@ pub async fn remove(
         .await?
         .ok_or_else(|| ApiError::not_found("The image"))?;
     let position: i16 = removed.get(0);
-    tx.execute(
-        "UPDATE event_image SET position = position - 1 WHERE event_id = $1 AND position > $2",
-        &[&event.id, &position],
-    )
+    let audited = gallery_audit(caller, event.uuid, "remove", request_id);
+    tx.commit_after(&[
+        (
+            "UPDATE event_image SET position = position - 1 WHERE event_id = $1 AND position > $2",
+            &[&event.id, &position],
+        ),
+        (audit::INSERT_SQL, &audit::params(&audited)),
+    ])
     .await?;
-    audit_gallery(&tx, caller, event.uuid, "remove", request_id).await?;
-    tx.commit().await?;
     Ok(())
 }

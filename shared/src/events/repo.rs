@@ -48,18 +48,19 @@ pub fn key_condition(key: &str) -> &'static str {
     }
 }
 
-/// Loads and locks an event by uuid or slug with the caller's role; `None` when absent or a
-/// draft the caller may not see.
+/// Loads and locks an event by uuid or slug with the role in it of the caller (by public id, so
+/// the account check can go in the same round trip); `None` when absent or a draft the caller
+/// may not see.
 pub async fn load_for_edit(
     tx: &impl CachedStatements,
     key: &str,
-    caller_id: i64,
+    caller: Uuid,
 ) -> Result<Option<EventForEdit>, ApiError> {
     let condition = key_condition(key);
     let sql = format!(
         "SELECT e.id, e.uuid, \
-                CASE WHEN e.host_id = $2 THEN 'host' \
-                     WHEN EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = $2) THEN 'cohost' \
+                CASE WHEN e.host_id = me.id THEN 'host' \
+                     WHEN EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = me.id) THEN 'cohost' \
                      ELSE 'other' END, \
                 e.is_published, e.is_active, e.starts_at <= now(), \
                 e.title, e.description, e.mood, v.uuid, e.venue_text, e.event_date, e.start_time, e.timezone, \
@@ -68,9 +69,10 @@ pub async fn load_for_edit(
                 ARRAY(SELECT i.slug FROM event_interest_map m JOIN event_interest i ON i.id = m.event_interest_id \
                       WHERE m.event_id = e.id ORDER BY i.sort_order) \
          FROM event e LEFT JOIN venue v ON v.id = e.venue_id \
+         LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
          WHERE {condition} FOR NO KEY UPDATE OF e"
     );
-    let Some(row) = tx.query_opt(&sql, &[&key, &caller_id]).await? else {
+    let Some(row) = tx.query_opt(&sql, &[&key, &caller]).await? else {
         return Ok(None);
     };
     let role = match row.get::<_, &str>(2) {
@@ -234,17 +236,25 @@ pub async fn update(
     Ok(())
 }
 
+/// Maps event `$1` to the interests `$2` (bigint[]).
+pub const INSERT_INTERESTS_SQL: &str =
+    "INSERT INTO event_interest_map (event_id, event_interest_id) SELECT $1, unnest($2::bigint[])";
+
 /// Replaces an event's interest tags.
 pub async fn replace_interests(
     tx: &impl CachedStatements,
     event_id: i64,
     interest_ids: &[i64],
 ) -> Result<(), ApiError> {
-    tx.execute(
-        "WITH gone AS (DELETE FROM event_interest_map WHERE event_id = $1) \
-         INSERT INTO event_interest_map (event_id, event_interest_id) SELECT $1, unnest($2::bigint[])",
-        &[&event_id, &interest_ids],
-    )
+    // Two statements, in order: the sub-statements of one WITH run in no defined order, and the
+    // INSERT of an interest the event keeps would meet its old row before the DELETE.
+    tx.query_in_order(&[
+        (
+            "DELETE FROM event_interest_map WHERE event_id = $1",
+            &[&event_id],
+        ),
+        (INSERT_INTERESTS_SQL, &[&event_id, &interest_ids]),
+    ])
     .await?;
     Ok(())
 }
@@ -289,20 +299,10 @@ pub async fn going_user_ids(
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
-/// Publishes or unpublishes.
-pub async fn set_published(
-    tx: &impl CachedStatements,
-    event_id: i64,
-    published: bool,
-) -> Result<(), ApiError> {
-    tx.execute(
-        "UPDATE event SET is_published = $2, published_at = CASE WHEN $2 THEN coalesce(published_at, now()) END \
-         WHERE id = $1",
-        &[&event_id, &published],
-    )
-    .await?;
-    Ok(())
-}
+/// Publishes (`$2` true) or unpublishes event `$1`.
+pub const SET_PUBLISHED_SQL: &str =
+    "UPDATE event SET is_published = $2, published_at = CASE WHEN $2 THEN coalesce(published_at, now()) END \
+     WHERE id = $1";
 
 /// Whether anyone holds a seat or is going (an event with guests cannot be unpublished).
 pub async fn has_guests(tx: &impl CachedStatements, event_id: i64) -> Result<bool, ApiError> {

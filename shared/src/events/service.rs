@@ -9,6 +9,7 @@ use super::fields::EventFields;
 use super::repo::{self, EventForEdit, Role};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
+use crate::db::{PipelinedTransaction, Statement};
 use crate::domain::text::slugify;
 use crate::error::{ApiError, FieldError};
 use crate::http::FieldReader;
@@ -23,18 +24,20 @@ pub struct Written {
     pub outbox: Vec<i64>,
 }
 
-/// The tail of every event write: re-read the detail as `viewer` sees it inside the
-/// transaction, commit, and hand back what the handler answers and publishes.
+/// The tail of every event write: the last `writes` in order, the detail as `viewer` then sees
+/// it and COMMIT in one round trip; hands back what the handler answers and publishes.
 async fn commit_with_detail(
-    tx: deadpool_postgres::Transaction<'_>,
+    tx: PipelinedTransaction<'_>,
+    writes: &[Statement<'_>],
     event: Uuid,
     viewer: i64,
     outbox: Vec<i64>,
 ) -> Result<Written, ApiError> {
-    let detail = repo::detail(&tx, &event.to_string(), viewer)
+    let key = event.to_string();
+    let detail = tx
+        .commit_after_with(writes, repo::detail(&tx, &key, viewer))
         .await?
         .ok_or_else(|| ApiError::not_found("The event"))?;
-    tx.commit().await?;
     Ok(Written { detail, outbox })
 }
 
@@ -107,11 +110,13 @@ pub async fn create(
     }
     reader.finish()?;
 
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let host_id = active_user_id(&tx, caller).await?;
-    let venue_id = resolve_venue(&tx, &fields).await?;
-    let interest_ids = resolve_interests(&tx, &fields.interests).await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (host_id, venue_id, interest_ids) = crate::pipelined!(
+        active_user_id(&tx, caller),
+        resolve_venue(&tx, &fields),
+        resolve_interests(&tx, &fields.interests)
+    )?;
     let mut created = None;
     for attempt in 0..4 {
         created = repo::insert(
@@ -129,30 +134,29 @@ pub async fn create(
     }
     let (event_id, event_uuid) =
         created.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no free slug")))?;
-    repo::replace_interests(&tx, event_id, &interest_ids).await?;
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "event",
-            object_id: event_uuid.to_string(),
-            action: "create",
-            payload: json!({ "title": fields.title, "is_published": publish, "is_paid": fields.is_paid }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    commit_with_detail(tx, event_uuid, host_id, Vec::new()).await
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event",
+        object_id: event_uuid.to_string(),
+        action: "create",
+        payload: json!({ "title": fields.title, "is_published": publish, "is_paid": fields.is_paid }),
+        request_id: Some(request_id),
+    };
+    let writes: [Statement; 2] = [
+        (repo::INSERT_INTERESTS_SQL, &[&event_id, &interest_ids]),
+        (audit::INSERT_SQL, &audit::params(&audited)),
+    ];
+    commit_with_detail(tx, &writes, event_uuid, host_id, Vec::new()).await
 }
 
 /// Loads an event for a write by the caller; 404 when invisible, 403 when not allowed.
 async fn editable(
     tx: &impl crate::db::CachedStatements,
     key: &str,
-    caller_id: i64,
+    caller: &Caller,
     allow_cohost: bool,
 ) -> Result<EventForEdit, ApiError> {
-    let event = repo::load_for_edit(tx, key, caller_id)
+    let event = repo::load_for_edit(tx, key, caller.user_id)
         .await?
         .ok_or_else(|| ApiError::not_found("The event"))?;
     match event.role {
@@ -191,10 +195,12 @@ pub async fn update(
     mut reader: FieldReader,
     request_id: &str,
 ) -> Result<Written, ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
-    let event = editable(&tx, key, caller_id, true).await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (caller_id, event) = crate::pipelined!(
+        active_user_id(&tx, caller),
+        editable(&tx, key, caller, true)
+    )?;
     ensure_active_and_upcoming(&event)?;
     if reader.has("is_published") {
         reader.error("is_published", "use the publish and unpublish routes");
@@ -264,19 +270,16 @@ pub async fn update(
     if fields.capacity > before.capacity {
         outbox_ids.extend(crate::attendance::ledger::promote_waitlist(&tx, state, event.id).await?);
     }
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "event",
-            object_id: event.uuid.to_string(),
-            action: "update",
-            payload: json!({ "fields": reader_fields(&before, &fields) }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    commit_with_detail(tx, event.uuid, caller_id, outbox_ids).await
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event",
+        object_id: event.uuid.to_string(),
+        action: "update",
+        payload: json!({ "fields": reader_fields(&before, &fields) }),
+        request_id: Some(request_id),
+    };
+    let writes: [Statement; 1] = [(audit::INSERT_SQL, &audit::params(&audited))];
+    commit_with_detail(tx, &writes, event.uuid, caller_id, outbox_ids).await
 }
 
 fn reader_fields(before: &EventFields, after: &EventFields) -> Vec<&'static str> {
@@ -316,10 +319,12 @@ pub async fn set_published(
     publish: bool,
     request_id: &str,
 ) -> Result<Written, ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
-    let event = editable(&tx, key, caller_id, false).await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (caller_id, event) = crate::pipelined!(
+        active_user_id(&tx, caller),
+        editable(&tx, key, caller, false)
+    )?;
     ensure_active_and_upcoming(&event)?;
     if publish {
         let missing = event.fields.missing_for_publish(Utc::now());
@@ -337,22 +342,25 @@ pub async fn set_published(
             "Guests are going or holding seats; cancel the event instead.",
         ));
     }
-    if event.is_published != publish {
-        repo::set_published(&tx, event.id, publish).await?;
-        audit::record(
-            &tx,
-            &AuditEntry {
-                actor: Some(caller.user_id),
-                object_type: "event",
-                object_id: event.uuid.to_string(),
-                action: if publish { "publish" } else { "unpublish" },
-                payload: json!({}),
-                request_id: Some(request_id),
-            },
-        )
-        .await?;
-    }
-    commit_with_detail(tx, event.uuid, caller_id, Vec::new()).await
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event",
+        object_id: event.uuid.to_string(),
+        action: if publish { "publish" } else { "unpublish" },
+        payload: json!({}),
+        request_id: Some(request_id),
+    };
+    let writes: [Statement; 2] = [
+        (repo::SET_PUBLISHED_SQL, &[&event.id, &publish]),
+        (audit::INSERT_SQL, &audit::params(&audited)),
+    ];
+    // Publishing a published event changes nothing and records nothing.
+    let writes: &[Statement] = if event.is_published != publish {
+        &writes
+    } else {
+        &[]
+    };
+    commit_with_detail(tx, writes, event.uuid, caller_id, Vec::new()).await
 }
 
 /// Cancels an event (host only): everything hanging on it is cancelled in one transaction, paid
@@ -363,13 +371,15 @@ pub async fn cancel(
     key: &str,
     request_id: &str,
 ) -> Result<Written, ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
-    let event = editable(&tx, key, caller_id, false).await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (caller_id, event) = crate::pipelined!(
+        active_user_id(&tx, caller),
+        editable(&tx, key, caller, false)
+    )?;
     ensure_active_and_upcoming(&event)?;
     let cancellation = repo::cancel(&tx, event.id).await?;
-    let outbox_ids: Vec<i64> = notify::queue(
+    let outbox_id = notify::queue(
         &tx,
         "event_cancelled",
         event.uuid,
@@ -377,22 +387,24 @@ pub async fn cancel(
         &cancellation.affected_users,
         json!({}),
     )
-    .await?
-    .into_iter()
-    .collect();
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "event",
-            object_id: event.uuid.to_string(),
-            action: "cancel",
-            payload: json!({ "people_notified": cancellation.affected_users.len(), "refunds_queued": cancellation.refunds_queued }),
-            request_id: Some(request_id),
-        },
-    )
     .await?;
-    commit_with_detail(tx, event.uuid, caller_id, outbox_ids).await
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event",
+        object_id: event.uuid.to_string(),
+        action: "cancel",
+        payload: json!({ "people_notified": cancellation.affected_users.len(), "refunds_queued": cancellation.refunds_queued }),
+        request_id: Some(request_id),
+    };
+    let writes: [Statement; 1] = [(audit::INSERT_SQL, &audit::params(&audited))];
+    commit_with_detail(
+        tx,
+        &writes,
+        event.uuid,
+        caller_id,
+        outbox_id.into_iter().collect(),
+    )
+    .await
 }
 
 /// An event's detail for a signed-in viewer.

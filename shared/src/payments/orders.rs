@@ -7,7 +7,7 @@ use super::amounts::Breakdown;
 use super::provider::OrderRequest;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::CachedStatements;
+use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -80,8 +80,8 @@ pub async fn create(
     request_id: &str,
 ) -> Result<(bool, Value), ApiError> {
     let settings = &state.config.payments;
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     let user_id = active_user_id(&tx, caller).await?;
     let hold = tx
         .query_opt(
@@ -120,8 +120,9 @@ pub async fn create(
         )
         .await?
     {
-        let body = order_json(&tx, &settings.key_id, existing.get(0)).await?;
-        tx.commit().await?;
+        let body = tx
+            .commit_with(order_json(&tx, &settings.key_id, existing.get(0)))
+            .await?;
         return Ok((false, body));
     }
     let amounts = Breakdown::compute(
@@ -155,19 +156,16 @@ pub async fn create(
         )
         .await?;
     let (order_id, order_uuid): (i64, Uuid) = (row.get(0), row.get(1));
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "payment_order",
-            object_id: order_uuid.to_string(),
-            action: "create",
-            payload: json!({ "event_id": event_uuid, "seats": seats, "total_amount": amounts.total.to_string() }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "payment_order",
+        object_id: order_uuid.to_string(),
+        action: "create",
+        payload: json!({ "event_id": event_uuid, "seats": seats, "total_amount": amounts.total.to_string() }),
+        request_id: Some(request_id),
+    };
+    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
+        .await?;
 
     let request = OrderRequest {
         amount: amounts.total_paise(),

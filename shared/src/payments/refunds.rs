@@ -13,7 +13,7 @@ use crate::attendance::ledger;
 use crate::attendance::requests::ORGANISER_IS_USER_2;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::CachedStatements;
+use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::error::{ApiError, FieldError};
 use crate::notify;
 use crate::state::AppState;
@@ -64,8 +64,8 @@ pub async fn send(state: &AppState, refund_id: i64) -> Result<(), ApiError> {
     let paise = (amount * Decimal::ONE_HUNDRED).to_i64().unwrap_or_default();
     match state.payments.refund(&payment_id, paise, &key).await {
         Ok((refund, response)) => {
-            let mut client = state.pool.get().await?;
-            let tx = client.transaction().await?;
+            let client = state.pool.get().await?;
+            let tx = PipelinedTransaction::begin(&client);
             let final_status = if refund.status == "failed" {
                 "failed"
             } else if refund.status == "processed" {
@@ -135,8 +135,8 @@ pub async fn refund_by_host(
     amount: Option<Decimal>,
     request_id: &str,
 ) -> Result<(serde_json::Value, Vec<i64>), ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     let caller_id = active_user_id(&tx, caller).await?;
     let row = tx
         .query_opt(
@@ -198,19 +198,16 @@ pub async fn refund_by_host(
             }
         }
     }
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "payment_order",
-            object_id: order.to_string(),
-            action: "refund",
-            payload: json!({ "amount": amount.to_string(), "full": amount == remaining }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "payment_order",
+        object_id: order.to_string(),
+        action: "refund",
+        payload: json!({ "amount": amount.to_string(), "full": amount == remaining }),
+        request_id: Some(request_id),
+    };
+    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
+        .await?;
     // `send` takes connections of its own: give this one back first, so a pool of one suffices.
     drop(client);
     send(state, refund_id).await?;
@@ -222,9 +219,9 @@ pub async fn refund_by_host(
 /// Refunds in full every order marked `refund_pending`, and retries refunds still pending.
 /// Safe to run anywhere, any number of times. Returns how many refunds were sent.
 pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
-    let mut client = state.pool.get().await?;
+    let client = state.pool.get().await?;
     {
-        let tx = client.transaction().await?;
+        let tx = PipelinedTransaction::begin(&client);
         let rows = tx
             .query(
                 "SELECT o.id, o.total_amount - o.amount_refunded, \

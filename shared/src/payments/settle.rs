@@ -10,7 +10,7 @@ use super::signature;
 use crate::attendance::{ledger, tickets};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::CachedStatements;
+use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::error::ApiError;
 use crate::notify;
 use crate::state::AppState;
@@ -198,8 +198,8 @@ pub async fn verify(
     payment_id: &str,
     signature_hex: &str,
 ) -> Result<(Value, Vec<i64>), ApiError> {
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     let user_id = active_user_id(&tx, caller).await?;
     let row = tx
         .query_opt(
@@ -235,8 +235,9 @@ pub async fn verify(
         json!({ "razorpay_payment_id": payment_id, "source": "verify" }),
     )
     .await?;
-    let mut body = order_json(&tx, &state.config.payments.key_id, order_id).await?;
-    tx.commit().await?;
+    let mut body = tx
+        .commit_with(order_json(&tx, &state.config.payments.key_id, order_id))
+        .await?;
     if let Some(attendee) = body["attendee_id"]
         .as_str()
         .and_then(|a| a.parse::<Uuid>().ok())
@@ -286,8 +287,8 @@ pub async fn webhook(
         .ok_or_else(|| {
             ApiError::bad_request("malformed_request", "The webhook has no event id.")
         })?;
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     let fresh = tx
         .query_opt(
             "INSERT INTO payment_webhook_event (provider, event_id, event_type, payload) VALUES ('razorpay', $1, $2, $3) \

@@ -120,19 +120,21 @@ pub async fn replace_interests(
     user_id: i64,
     interest_ids: &[i64],
 ) -> Result<(), ApiError> {
-    // Two statements: sub-statements of one WITH run in no defined order, so an INSERT of an
-    // interest the user already had could meet the old row before the DELETE removed it.
-    tx.execute(
-        "DELETE FROM user_profile_event_interests \
-         WHERE user_profile_id = (SELECT id FROM user_profile WHERE user_id = $1)",
-        &[&user_id],
-    )
-    .await?;
-    tx.execute(
-        "INSERT INTO user_profile_event_interests (user_profile_id, event_interest_id) \
-         SELECT (SELECT id FROM user_profile WHERE user_id = $1), unnest($2::bigint[])",
-        &[&user_id, &interest_ids],
-    )
+    // Two statements, in order (one round trip): sub-statements of one WITH run in no defined
+    // order, so an INSERT of an interest the user already had could meet the old row before the
+    // DELETE removed it.
+    tx.query_in_order(&[
+        (
+            "DELETE FROM user_profile_event_interests \
+             WHERE user_profile_id = (SELECT id FROM user_profile WHERE user_id = $1)",
+            &[&user_id],
+        ),
+        (
+            "INSERT INTO user_profile_event_interests (user_profile_id, event_interest_id) \
+             SELECT (SELECT id FROM user_profile WHERE user_id = $1), unnest($2::bigint[])",
+            &[&user_id, &interest_ids],
+        ),
+    ])
     .await?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use super::patch::ProfilePatch;
 use super::{repo, OwnProfile, PublicProfile};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, refresh, Caller};
-use crate::db::PgPool;
+use crate::db::{PgPool, PipelinedTransaction};
 use crate::error::{ApiError, FieldError};
 
 /// Most interests a profile may follow.
@@ -49,25 +49,22 @@ pub async fn update(
     patch: &ProfilePatch,
     request_id: &str,
 ) -> Result<OwnProfile, ApiError> {
-    let mut client = pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     let user_id = active_user_id(&tx, caller).await?;
-    repo::apply_patch(&tx, user_id, patch).await?;
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "user_profile",
-            object_id: caller.user_id.to_string(),
-            action: "update",
-            payload: json!({ "fields": patch.field_names() }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    let profile = own(&tx, caller).await?;
-    tx.commit().await?;
-    Ok(profile)
+    let entry = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "user_profile",
+        object_id: caller.user_id.to_string(),
+        action: "update",
+        payload: json!({ "fields": patch.field_names() }),
+        request_id: Some(request_id),
+    };
+    crate::pipelined!(
+        repo::apply_patch(&tx, user_id, patch),
+        audit::record(&tx, &entry)
+    )?;
+    tx.commit_with(own(&tx, caller)).await
 }
 
 /// Replaces the caller's interests by slug; unknown slugs are named in one 422.
@@ -83,10 +80,10 @@ pub async fn set_interests(
             format!("at most {MAX_INTERESTS} interests"),
         )]));
     }
-    let mut client = pool.get().await?;
-    let tx = client.transaction().await?;
-    let user_id = active_user_id(&tx, caller).await?;
-    let found = repo::interest_ids(&tx, slugs).await?;
+    let client = pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (user_id, found) =
+        crate::pipelined!(active_user_id(&tx, caller), repo::interest_ids(&tx, slugs))?;
     let mut ids = Vec::new();
     let mut errors = Vec::new();
     for (i, slug) in slugs.iter().enumerate() {
@@ -102,22 +99,19 @@ pub async fn set_interests(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    repo::replace_interests(&tx, user_id, &ids).await?;
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "user_profile",
-            object_id: caller.user_id.to_string(),
-            action: "update",
-            payload: json!({ "fields": ["interests"], "count": ids.len() }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    let profile = own(&tx, caller).await?;
-    tx.commit().await?;
-    Ok(profile)
+    let entry = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "user_profile",
+        object_id: caller.user_id.to_string(),
+        action: "update",
+        payload: json!({ "fields": ["interests"], "count": ids.len() }),
+        request_id: Some(request_id),
+    };
+    crate::pipelined!(
+        repo::replace_interests(&tx, user_id, &ids),
+        audit::record(&tx, &entry)
+    )?;
+    tx.commit_with(own(&tx, caller)).await
 }
 
 /// Deletes the caller's account: deactivated, anonymised, sessions revoked, open requests
@@ -127,24 +121,23 @@ pub async fn delete_account(
     caller: &Caller,
     request_id: &str,
 ) -> Result<(), ApiError> {
-    let mut client = pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
     let user_id = active_user_id(&tx, caller).await?;
-    let cancelled = repo::cancel_open_requests(&tx, user_id).await?;
-    let revoked = refresh::revoke_all(&tx, user_id).await?;
-    repo::anonymise(&tx, user_id).await?;
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "auth_user",
-            object_id: caller.user_id.to_string(),
-            action: "deactivate",
-            payload: json!({ "requests_cancelled": cancelled, "sessions_revoked": revoked }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let (cancelled, revoked, ()) = crate::pipelined!(
+        repo::cancel_open_requests(&tx, user_id),
+        refresh::revoke_all(&tx, user_id),
+        repo::anonymise(&tx, user_id)
+    )?;
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "auth_user",
+        object_id: caller.user_id.to_string(),
+        action: "deactivate",
+        payload: json!({ "requests_cancelled": cancelled, "sessions_revoked": revoked }),
+        request_id: Some(request_id),
+    };
+    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
+        .await?;
     Ok(())
 }

@@ -3,10 +3,11 @@
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
+use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::CachedStatements;
+use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::error::{ApiError, FieldError};
 use crate::http::{ApiRequest, FieldReader};
 use crate::state::AppState;
@@ -55,31 +56,36 @@ pub async fn create(
         longitude.unwrap_or_default(),
     );
 
-    let mut client = state.pool.get().await?;
-    let tx = client.transaction().await?;
-    let caller_id = active_user_id(&tx, caller).await?;
-    let venue: Value = tx
-        .query_one(
-            &format!(
-                "INSERT INTO venue AS v (name, address, city, state, country, postal_code, latitude, longitude, created_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {VENUE_JSON}"
-            ),
-            &[&name, &address, &city, &region, &country, &postal_code, &latitude, &longitude, &caller_id],
-        )
-        .await?
-        .get(0);
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "venue",
-            object_id: venue["venue_id"].as_str().unwrap_or_default().to_owned(),
-            action: "create",
-            payload: json!({ "name": name }),
-            request_id: Some(request_id),
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    // The id is made here so the insert, its audit row and the account check go together in
+    // one round trip (a failed check rolls the other two back).
+    let venue_id = Uuid::new_v4();
+    let entry = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "venue",
+        object_id: venue_id.to_string(),
+        action: "create",
+        payload: json!({ "name": name }),
+        request_id: Some(request_id),
+    };
+    let (_, venue, ()) = crate::pipelined!(
+        active_user_id(&tx, caller),
+        async {
+            Ok(tx
+                .query_one(
+                    &format!(
+                        "INSERT INTO venue AS v (uuid, name, address, city, state, country, postal_code, latitude, longitude, created_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT id FROM auth_user WHERE uuid = $10)) \
+                         RETURNING {VENUE_JSON}"
+                    ),
+                    &[&venue_id, &name, &address, &city, &region, &country, &postal_code, &latitude, &longitude, &caller.user_id],
+                )
+                .await?
+                .get::<_, Value>(0))
         },
-    )
-    .await?;
+        audit::record(&tx, &entry),
+    )?;
     tx.commit().await?;
     Ok(venue)
 }

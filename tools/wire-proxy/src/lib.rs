@@ -1,14 +1,25 @@
-//! A loopback proxy in front of Postgres that shows a watcher every message the client sends
-//! (its type byte and body), before the server sees it. The round-trip test counts with it and
-//! the latency bench records statements with it; neither ships in a function.
+//! A loopback proxy in front of Postgres that shows a watcher every message either side sends
+//! (who sent it, its type byte and body) before the other side sees it. The round-trip test
+//! counts with it and the latency bench records statements with it; neither ships in a
+//! function.
 
 use std::net::SocketAddr;
+use std::sync::Mutex;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// Sees one connection's client messages, in order: (type byte, body).
-pub type Watcher = Box<dyn FnMut(u8, &[u8]) + Send>;
+/// Who sent a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sender {
+    /// The application's driver.
+    Client,
+    /// Postgres.
+    Server,
+}
+
+/// Sees one connection's messages, each direction in order: (sender, type byte, body).
+pub type Watcher = Box<dyn FnMut(Sender, u8, &[u8]) + Send>;
 
 /// Listens on a free loopback port, forwards every connection to `upstream` and gives each one
 /// a watcher from `watcher_for_connection`; returns the port.
@@ -26,33 +37,45 @@ where
     Ok(port)
 }
 
-async fn forward(client: TcpStream, upstream: SocketAddr, mut watcher: Watcher) {
+async fn forward(client: TcpStream, upstream: SocketAddr, watcher: Watcher) {
     let Ok(server) = TcpStream::connect(upstream).await else {
         return;
     };
-    let (mut from_client, mut to_client) = client.into_split();
-    let (mut from_server, mut to_server) = server.into_split();
-    let upstream_half = async {
-        let mut messages = MessageSplitter::default();
-        let mut buffer = vec![0u8; 64 * 1024];
-        while let Ok(read) = from_client.read(&mut buffer).await {
-            if read == 0 {
-                break;
-            }
-            // Watched before the server sees the bytes, so whatever the watcher counts is
-            // final by the time the client has its answer.
-            messages.feed(&buffer[..read], &mut watcher);
-            if to_server.write_all(&buffer[..read]).await.is_err() {
-                break;
-            }
+    let (from_client, to_client) = client.into_split();
+    let (from_server, to_server) = server.into_split();
+    // Locked only inside `feed`, never across an await.
+    let watcher = Mutex::new(watcher);
+    tokio::join!(
+        relay(from_client, to_server, Sender::Client, &watcher),
+        relay(from_server, to_client, Sender::Server, &watcher),
+    );
+}
+
+/// Copies one direction, showing the watcher each message before passing its bytes on, so
+/// whatever the watcher makes of a message is final before the other side can answer it.
+async fn relay(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    sender: Sender,
+    watcher: &Mutex<Watcher>,
+) {
+    let mut messages = match sender {
+        Sender::Client => MessageSplitter::default(),
+        Sender::Server => MessageSplitter::after_start_up(),
+    };
+    let mut buffer = vec![0u8; 64 * 1024];
+    while let Ok(read) = from.read(&mut buffer).await {
+        if read == 0 {
+            break;
         }
-        let _ = to_server.shutdown().await;
-    };
-    let downstream_half = async {
-        let _ = tokio::io::copy(&mut from_server, &mut to_client).await;
-        let _ = to_client.shutdown().await;
-    };
-    tokio::join!(upstream_half, downstream_half);
+        messages.feed(&buffer[..read], &mut |kind: u8, body: &[u8]| {
+            (watcher.lock().unwrap())(sender, kind, body)
+        });
+        if to.write_all(&buffer[..read]).await.is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown().await;
 }
 
 /// Reassembles the client's byte stream into messages. The first one (the start-up) has no
@@ -65,6 +88,14 @@ pub struct MessageSplitter {
 }
 
 impl MessageSplitter {
+    /// A splitter for the server's stream, where every message has a type byte.
+    pub fn after_start_up() -> Self {
+        Self {
+            pending: Vec::new(),
+            started: true,
+        }
+    }
+
     /// Adds bytes as they arrive and shows `watch` each message they complete.
     pub fn feed(&mut self, bytes: &[u8], watch: &mut impl FnMut(u8, &[u8])) {
         self.pending.extend_from_slice(bytes);
