@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::ledger;
-use super::requests::{is_organiser, Outcome, ORGANISER_IS_USER_2};
+use super::requests::{is_organiser, Outcome, ORGANISER_IS_ME, ORGANISER_IS_USER_2};
 use super::tickets;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
@@ -151,8 +151,7 @@ pub async fn check_in(
             Ok(tx
                 .query_opt(
                     &format!(
-                        "SELECT e.id, e.uuid, (e.host_id = me.id OR EXISTS \
-                           (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = me.id)) \
+                        "SELECT e.id, e.uuid, {ORGANISER_IS_ME} \
                          FROM event e CROSS JOIN (SELECT id FROM auth_user WHERE uuid = $2) me WHERE {condition}"
                     ),
                     &[&key, &caller.user_id],

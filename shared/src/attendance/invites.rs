@@ -4,10 +4,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
+use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use super::ledger::{self, Admit};
-use super::requests::{check_joiner, decide, is_organiser, request_json, Outcome};
+use super::requests::{
+    check_joiner, decide, is_organiser, request_json, Outcome, JOINER_FACTS_SQL,
+};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, PipelinedTransaction};
@@ -246,14 +249,14 @@ async fn lock_invite(
     let (event, rows) = ledger::lock_event_then(
         tx,
         event_id,
-        Some((
+        &[(
             "SELECT id, uuid, invite_type, status, coalesce(expires_at <= now(), false), invited_user_id \
              FROM event_invite WHERE uuid = $1 FOR UPDATE",
             &[&invite],
-        )),
+        )],
     )
     .await?;
-    let row = rows
+    let row = rows[0]
         .first()
         .ok_or_else(|| ApiError::not_found("The invite"))?;
     let locked = LockedInvite {
@@ -297,15 +300,21 @@ pub async fn accept(
     let tx = PipelinedTransaction::begin(&client);
     let (caller_id, locked, mut event) = lock_invite(&tx, invite, caller).await?;
     // The checks and the request they allow go out together; a failed check rolls it back.
-    let ((), row) = crate::pipelined!(check_joiner(&tx, &event, caller_id, seats), async {
-        Ok(tx
-            .query_one(
-                "INSERT INTO event_request (event_id, requester_id, message, seats_requested, invite_id, status) \
-                 VALUES ($1, $2, 'Accepted an invite', $3, $4, 'pending') RETURNING id",
-                &[&event.id, &caller_id, &seats, &locked.id],
-            )
-            .await?)
-    })?;
+    // The checks' facts and the request they allow go out together. Both answers are awaited
+    // (not the first error): a failed check must win over the insert it makes fail.
+    let fact_params: [&(dyn ToSql + Sync); 2] = [&event.id, &caller_id];
+    let request_params: [&(dyn ToSql + Sync); 4] = [&event.id, &caller_id, &seats, &locked.id];
+    let (facts, inserted) = tokio::join!(
+        biased;
+        tx.query(JOINER_FACTS_SQL, &fact_params),
+        tx.query_one(
+            "INSERT INTO event_request (event_id, requester_id, message, seats_requested, invite_id, status) \
+             VALUES ($1, $2, 'Accepted an invite', $3, $4, 'pending') RETURNING id",
+            &request_params,
+        ),
+    );
+    check_joiner(&event, &facts?, seats)?;
+    let row = inserted?;
     let request_row: i64 = row.get(0);
     let who = Admit {
         user_id: caller_id,

@@ -79,16 +79,16 @@ pub async fn lock_event(
     tx: &impl CachedStatements,
     event_id: i64,
 ) -> Result<LockedEvent, ApiError> {
-    Ok(lock_event_then(tx, event_id, None).await?.0)
+    Ok(lock_event_then(tx, event_id, &[]).await?.0)
 }
 
-/// `lock_event`, then `next` (a statement that must come after the event lock, such as locking
-/// one of its rows), in one round trip; returns `next`'s rows too.
+/// `lock_event`, then the `next` statements (ones that must come after the event lock, such as
+/// locking one of its rows), in order, in one round trip; returns their rows too.
 pub async fn lock_event_then(
     tx: &impl CachedStatements,
     event_id: i64,
-    next: Option<Statement<'_>>,
-) -> Result<(LockedEvent, Vec<Row>), ApiError> {
+    next: &[Statement<'_>],
+) -> Result<(LockedEvent, Vec<Vec<Row>>), ApiError> {
     // The count is a separate statement on purpose: it takes a fresh snapshot after the lock
     // was granted, so it sees every seat change committed by the transaction we waited for.
     // Sent in order with the lock, in one round trip.
@@ -97,13 +97,9 @@ pub async fn lock_event_then(
         (LOCK_EVENT_SQL, &event_param[..]),
         (SEATS_TAKEN_SQL, &event_param[..]),
     ];
-    statements.extend(next);
+    statements.extend_from_slice(next);
     let mut rows = tx.query_in_order(&statements).await?;
-    let next_rows = if rows.len() > 2 {
-        rows.pop().unwrap_or_default()
-    } else {
-        Vec::new()
-    };
+    let next_rows = rows.split_off(2);
     let (Some(row), Some(taken)) = (rows[0].first(), rows[1].first()) else {
         return Err(ApiError::not_found("The event"));
     };
@@ -171,22 +167,20 @@ pub async fn admit(
     debug_assert!(i64::from(who.seats) <= event.available);
     event.available -= i64::from(who.seats);
     if !event.is_paid {
-        let row = tx
-            .query_one(
-                "WITH a AS (INSERT INTO event_attendee (event_id, user_id, seats, request_id, invite_id) \
-                            VALUES ($1, $2, $3, $4, $5) RETURNING id, uuid), \
+        // The attendee's id is made here so its ticket can go right behind it: in order, one
+        // round trip.
+        let attendee_uuid = Uuid::new_v4();
+        let (hash, salt) = tickets::new_secret(&state.config.attendance.ticket_key, attendee_uuid);
+        tx.query_in_order(&[
+            (
+                "WITH a AS (INSERT INTO event_attendee (uuid, event_id, user_id, seats, request_id, invite_id) \
+                            VALUES ($6, $1, $2, $3, $4, $5)), \
                       c AS (UPDATE event SET going_count = going_count + $3 WHERE id = $1) \
-                 SELECT id, uuid FROM a",
-                &[&event.id, &who.user_id, &who.seats, &who.request_id, &who.invite_id],
-            )
-            .await?;
-        let (attendee_id, attendee_uuid): (i64, Uuid) = (row.get(0), row.get(1));
-        tickets::issue(
-            tx,
-            &state.config.attendance.ticket_key,
-            attendee_id,
-            attendee_uuid,
-        )
+                 SELECT 1",
+                &[&event.id, &who.user_id, &who.seats, &who.request_id, &who.invite_id, &attendee_uuid],
+            ),
+            (tickets::INSERT_FOR_ATTENDEE_SQL, &[&attendee_uuid, &hash, &salt]),
+        ])
         .await?;
         return Ok((
             Admission::Attendee {
@@ -195,36 +189,45 @@ pub async fn admit(
             Vec::new(),
         ));
     }
-    let hold_secs = state.config.attendance.hold_time.as_secs_f64();
-    let row = tx
-        .query_one(
-            "INSERT INTO capacity_reservation (event_id, user_id, seats, request_id, invite_id, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6)) RETURNING reservation_key, expires_at",
-            &[&event.id, &who.user_id, &who.seats, &who.request_id, &who.invite_id, &hold_secs],
-        )
-        .await?;
-    let (reservation_key, expires_at): (Uuid, DateTime<Utc>) = (row.get(0), row.get(1));
-    let mut outbox_ids = vec![
+    // The hold's key and end are made here, so the hold, its expiry message and the holder's
+    // notification go out together: one round trip. Microseconds, as Postgres keeps them.
+    let reservation_key = Uuid::new_v4();
+    let hold_time = state.config.attendance.hold_time;
+    let expires_at = DateTime::from_timestamp_micros(
+        (Utc::now() + chrono::Duration::from_std(hold_time).map_err(anyhow::Error::from)?)
+            .timestamp_micros(),
+    )
+    .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("hold end out of range")))?;
+    let minutes = hold_time.as_secs().div_ceil(60);
+    let holder = [who.user_uuid];
+    let expiry_message = json!({ "kind": "hold_expiry", "reservation_key": reservation_key, "expires_at": expires_at });
+    let ((), expiry, notified) = crate::pipelined!(
+        async {
+            tx.execute(
+                "INSERT INTO capacity_reservation (reservation_key, event_id, user_id, seats, request_id, invite_id, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[&reservation_key, &event.id, &who.user_id, &who.seats, &who.request_id, &who.invite_id, &expires_at],
+            )
+            .await?;
+            Ok(())
+        },
         outbox::enqueue(
             tx,
             Queue::ReservationExpiry,
-            &json!({ "kind": "hold_expiry", "reservation_key": reservation_key, "expires_at": expires_at }),
-            state.config.attendance.hold_time.min(Duration::from_secs(900)),
-        )
-        .await?,
-    ];
-    let minutes = state.config.attendance.hold_time.as_secs().div_ceil(60);
-    outbox_ids.extend(
+            &expiry_message,
+            hold_time.min(Duration::from_secs(900)),
+        ),
         notify::queue(
             tx,
             "hold_created",
             event.uuid,
             Some(event.host_uuid),
-            &[who.user_uuid],
+            &holder,
             json!({ "reservation_key": reservation_key, "expires_at": expires_at, "pay_within_minutes": minutes }),
         )
-        .await?,
-    );
+    )?;
+    let mut outbox_ids = vec![expiry];
+    outbox_ids.extend(notified);
     // Counted at the write: every caller commits right after.
     crate::metrics::emit("seats_held");
     Ok((

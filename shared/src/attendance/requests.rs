@@ -9,6 +9,8 @@ use super::ledger::{self, Admit, LockedEvent};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::cursor::{self, Page};
+use tokio_postgres::Row;
+
 use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::error::{ApiError, FieldError};
 use crate::http::ApiRequest;
@@ -71,6 +73,11 @@ pub async fn organisers(tx: &impl CachedStatements, event_id: i64) -> Result<Vec
 pub(crate) const ORGANISER_IS_USER_2: &str = "(e.host_id = $2 OR EXISTS \
      (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = $2))";
 
+/// SQL that is true when the user row `me` (joined by the query) hosts or co-hosts the event
+/// row `e`; `me` found by public id lets the account check go in the same round trip.
+pub(crate) const ORGANISER_IS_ME: &str = "(e.host_id = me.id OR EXISTS \
+     (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = me.id))";
+
 /// Whether `user_id` is the host or a co-host of the event.
 pub async fn is_organiser(
     tx: &impl CachedStatements,
@@ -87,42 +94,30 @@ pub async fn is_organiser(
         .get(0))
 }
 
-/// The checks a person must pass to join (request or invite): an open event, not their own,
-/// a stated and allowed gender, a legal seat count, not already going.
-pub async fn check_joiner(
-    tx: &impl CachedStatements,
-    event: &LockedEvent,
-    user_id: i64,
-    seats: i16,
-) -> Result<(), ApiError> {
+/// What the joining checks need of user `$2` and event `$1`: whether they organise it, their
+/// gender and whether they already go. Sent right after the event lock
+/// (`ledger::lock_event_then`), so it sees what the transactions it waited for committed.
+pub const JOINER_FACTS_SQL: &str = "\
+    SELECT EXISTS (SELECT 1 FROM event WHERE id = $1 AND host_id = $2) \
+           OR EXISTS (SELECT 1 FROM event_cohost WHERE event_id = $1 AND user_id = $2), \
+           (SELECT gender FROM user_profile WHERE user_id = $2), \
+           EXISTS (SELECT 1 FROM event_attendee WHERE event_id = $1 AND user_id = $2 AND status <> 'cancelled')";
+
+/// The checks a person must pass to join (request or invite), on the locked event and the row
+/// of `JOINER_FACTS_SQL`: an open event, not their own, a stated and allowed gender, a legal
+/// seat count, not already going.
+pub fn check_joiner(event: &LockedEvent, facts: &[Row], seats: i16) -> Result<(), ApiError> {
     if !event.is_open {
         return Err(ApiError::conflict(
             "event_closed",
             "This event is not open for joining.",
         ));
     }
-    // The three reads go out together: one round trip.
-    let (organiser, gender, attending) = crate::pipelined!(
-        is_organiser(tx, event.id, user_id),
-        async {
-            Ok(tx
-                .query_one(
-                    "SELECT gender FROM user_profile WHERE user_id = $1",
-                    &[&user_id],
-                )
-                .await?
-                .get::<_, Option<String>>(0))
-        },
-        async {
-            Ok(tx
-                .query_one(
-                    "SELECT EXISTS (SELECT 1 FROM event_attendee WHERE event_id = $1 AND user_id = $2 AND status <> 'cancelled')",
-                    &[&event.id, &user_id],
-                )
-                .await?
-                .get::<_, bool>(0))
-        },
-    )?;
+    let facts = facts
+        .first()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no joiner facts")))?;
+    let (organiser, gender, attending): (bool, Option<String>, bool) =
+        (facts.get(0), facts.get(1), facts.get(2));
     if organiser {
         return Err(ApiError::conflict(
             "organiser_cannot_join",
@@ -172,13 +167,14 @@ pub async fn check_joiner(
 async fn event_id_for(
     tx: &impl CachedStatements,
     key: &str,
-    viewer: i64,
+    viewer: Uuid,
 ) -> Result<(i64, bool), ApiError> {
     let condition = crate::events::repo::key_condition(key);
     tx.query_opt(
         &format!(
             "SELECT e.id, o.organiser FROM event e \
-             CROSS JOIN LATERAL (SELECT {ORGANISER_IS_USER_2} AS organiser) o \
+             CROSS JOIN (SELECT id FROM auth_user WHERE uuid = $2) me \
+             CROSS JOIN LATERAL (SELECT {ORGANISER_IS_ME} AS organiser) o \
              WHERE {condition} AND (e.is_published OR o.organiser)"
         ),
         &[&key, &viewer],
@@ -198,28 +194,38 @@ pub(crate) async fn decide(
     who: Admit,
     was_pending: bool,
 ) -> Result<(&'static str, Vec<i64>), ApiError> {
-    if was_pending {
-        tx.execute(
-            "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
-            &[&event.id],
-        )
-        .await?;
-    }
-    if i64::from(who.seats) <= event.available {
-        let (_admission, outbox) = ledger::admit(tx, state, event, who).await?;
-        tx.execute(
-            "UPDATE event_request SET status = 'accepted', responded_at = now() WHERE id = $1",
-            &[&request_id],
-        )
-        .await?;
-        Ok(("accepted", outbox))
+    let event_id = event.id;
+    let counted = async {
+        if was_pending {
+            tx.execute(
+                "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
+                &[&event_id],
+            )
+            .await?;
+        }
+        Ok(())
+    };
+    let status = if i64::from(who.seats) <= event.available {
+        "accepted"
     } else {
+        "waitlisted"
+    };
+    let marked = async {
         tx.execute(
-            "UPDATE event_request SET status = 'waitlisted', responded_at = now() WHERE id = $1",
-            &[&request_id],
+            "UPDATE event_request SET status = $2, responded_at = now() WHERE id = $1",
+            &[&request_id, &status],
         )
         .await?;
-        Ok(("waitlisted", Vec::new()))
+        Ok(())
+    };
+    // The count, the request's new status and the admission: one round trip.
+    if status == "accepted" {
+        let ((), (), (_admission, outbox)) =
+            crate::pipelined!(counted, marked, ledger::admit(tx, state, event, who))?;
+        Ok((status, outbox))
+    } else {
+        crate::pipelined!(counted, marked)?;
+        Ok((status, Vec::new()))
     }
 }
 
@@ -235,18 +241,27 @@ pub async fn create(
 ) -> Result<Outcome, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let user_id = active_user_id(&tx, caller).await?;
-    let (event_id, _) = event_id_for(&tx, key, user_id).await?;
-    let mut event = ledger::lock_event(&tx, event_id).await?;
-    crate::pipelined!(
-        check_joiner(&tx, &event, user_id, seats),
-        super::write_limits::check(
-            &tx,
-            super::write_limits::WriteKind::JoinRequest,
-            user_id,
-            state.config.attendance.requests_per_hour,
-        )
+    let (user_id, (event_id, _)) = crate::pipelined!(
+        active_user_id(&tx, caller),
+        event_id_for(&tx, key, caller.user_id)
     )?;
+    // The event's lock and ledger, then what the checks read of the caller: one round trip.
+    let limit = super::write_limits::WriteKind::JoinRequest;
+    let counted_sql = super::write_limits::count_sql(limit);
+    let (mut event, facts) = ledger::lock_event_then(
+        &tx,
+        event_id,
+        &[
+            (JOINER_FACTS_SQL, &[&event_id, &user_id]),
+            (&counted_sql, &[&user_id]),
+        ],
+    )
+    .await?;
+    check_joiner(&event, &facts[0], seats)?;
+    let counted = facts[1]
+        .first()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no write count")))?;
+    super::write_limits::judge(limit, counted, state.config.attendance.requests_per_hour)?;
     // The id is made here so the insert and the list of whom to tell go out together.
     let request_uuid = Uuid::new_v4();
     let (row, organisers) = crate::pipelined!(
@@ -348,16 +363,16 @@ async fn lock_request(
     let (event, rows) = ledger::lock_event_then(
         tx,
         event_id,
-        Some((
+        &[(
             "SELECT r.id, r.uuid, r.event_id, r.status, r.seats_requested, r.requester_id, u.uuid, \
                     EXISTS (SELECT 1 FROM event e WHERE e.id = r.event_id AND e.host_id = $2) \
                     OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = r.event_id AND c.user_id = $2) \
              FROM event_request r JOIN auth_user u ON u.id = r.requester_id WHERE r.uuid = $1 FOR UPDATE OF r",
             &[&request, &caller_id],
-        )),
+        )],
     )
     .await?;
-    let row = rows
+    let row = rows[0]
         .first()
         .ok_or_else(|| ApiError::not_found("The request"))?;
     let locked = LockedRequest {
@@ -623,8 +638,10 @@ pub async fn list_for_event(
         return Err(ApiError::validation(errors));
     }
     let client = state.pool.get().await?;
-    let caller_id = active_user_id(&client, caller).await?;
-    let (event_id, organiser) = event_id_for(&client, key, caller_id).await?;
+    let (_, (event_id, organiser)) = crate::pipelined!(
+        active_user_id(&client, caller),
+        event_id_for(&client, key, caller.user_id)
+    )?;
     if !organiser {
         return Err(ApiError::forbidden(
             "Only the host or a co-host can see requests.",

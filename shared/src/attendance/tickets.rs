@@ -76,6 +76,20 @@ pub fn verify(
         && bool::from(presented_hash.as_slice().ct_eq(&stored_hash))
 }
 
+/// A new ticket's stored half: (hash of the secret, salt), both base64url.
+pub fn new_secret(key: &SecretString, attendee: Uuid) -> (String, String) {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let hash = Sha256::digest(secret(key, attendee, &salt));
+    (URL_SAFE_NO_PAD.encode(hash), URL_SAFE_NO_PAD.encode(salt))
+}
+
+/// Stores the ticket of the attendee whose public id is `$1` (`$2` hash, `$3` salt, from
+/// `new_secret`); it can go out right behind the attendee's insert.
+pub const INSERT_FOR_ATTENDEE_SQL: &str =
+    "INSERT INTO ticket_secret (attendee_id, secret_hash, secret_salt) \
+     SELECT id, $2, $3 FROM event_attendee WHERE uuid = $1";
+
 /// Issues the ticket of a new attendee inside the caller's transaction.
 pub async fn issue(
     tx: &impl CachedStatements,
@@ -83,16 +97,10 @@ pub async fn issue(
     attendee_id: i64,
     attendee: Uuid,
 ) -> Result<(), ApiError> {
-    let mut salt = [0u8; 16];
-    rand::rng().fill_bytes(&mut salt);
-    let hash = Sha256::digest(secret(key, attendee, &salt));
+    let (hash, salt) = new_secret(key, attendee);
     tx.execute(
         "INSERT INTO ticket_secret (attendee_id, secret_hash, secret_salt) VALUES ($1, $2, $3)",
-        &[
-            &attendee_id,
-            &URL_SAFE_NO_PAD.encode(hash),
-            &URL_SAFE_NO_PAD.encode(salt),
-        ],
+        &[&attendee_id, &hash, &salt],
     )
     .await?;
     Ok(())

@@ -31,6 +31,30 @@ impl WriteKind {
     }
 }
 
+/// Counts `$1`'s writes of `kind` in the last hour and when the oldest leaves the window; read
+/// by `judge`, so it can go out with other statements.
+pub fn count_sql(kind: WriteKind) -> String {
+    let (table, author) = kind.source();
+    format!(
+        "SELECT count(*), ceil(extract(epoch FROM min(created_at) + interval '1 hour' - now()))::bigint \
+         FROM {table} WHERE {author} = $1 AND created_at > now() - interval '1 hour'"
+    )
+}
+
+/// 429 when the row of `count_sql` shows `per_hour` writes or more.
+pub fn judge(
+    kind: WriteKind,
+    counted: &tokio_postgres::Row,
+    per_hour: i64,
+) -> Result<(), ApiError> {
+    let (count, retry_after): (i64, Option<i64>) = (counted.get(0), counted.get(1));
+    if count >= per_hour {
+        let seconds = retry_after.unwrap_or(3600).clamp(1, 3600) as u64;
+        return Err(ApiError::rate_limited(kind.code(), seconds));
+    }
+    Ok(())
+}
+
 /// Fails with 429 when `user_id` already made `per_hour` writes of `kind` in the last hour.
 /// Runs inside the write's transaction; writes in flight at the same moment may overshoot by
 /// their number (a spam limit, not a ledger).
@@ -40,16 +64,6 @@ pub async fn check(
     user_id: i64,
     per_hour: i64,
 ) -> Result<(), ApiError> {
-    let (table, author) = kind.source();
-    let sql = format!(
-        "SELECT count(*), ceil(extract(epoch FROM min(created_at) + interval '1 hour' - now()))::bigint \
-         FROM {table} WHERE {author} = $1 AND created_at > now() - interval '1 hour'"
-    );
-    let row = client.query_one(&sql, &[&user_id]).await?;
-    let (count, retry_after): (i64, Option<i64>) = (row.get(0), row.get(1));
-    if count >= per_hour {
-        let seconds = retry_after.unwrap_or(3600).clamp(1, 3600) as u64;
-        return Err(ApiError::rate_limited(kind.code(), seconds));
-    }
-    Ok(())
+    let row = client.query_one(&count_sql(kind), &[&user_id]).await?;
+    judge(kind, &row, per_hour)
 }
