@@ -162,7 +162,8 @@ fn latency_table(figures: &[latency::Figures], scale: database::Scale) -> anyhow
          connection. Medians and p99 of 300 calls after 20 warm-up calls. Writes get a fresh \
          subject per call (a new requester, another pending request, another ticket); their \
          call is recorded on a copy of the database and replayed on the original with ROLLBACK \
-         for COMMIT and the id sequences set back, so every replay starts from the same state. \
+         for COMMIT and the id sequences set back, so every replay starts from the same state (its \
+         dead rows vacuumed every 10 replays, untimed). \
          Both sides run with `synchronous_commit = off` (no WAL flush on either); the SQS send \
          after a commit is left out (no queue configured), its outbox statements are in.\n\n\
          | request | statements | handler p50 ms | p99 ms | bare SQL p50 ms | p99 ms | × bare (p50) | goal (≤ {LATENCY_GOAL}×) |\n\
