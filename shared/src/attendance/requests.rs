@@ -319,14 +319,9 @@ pub async fn create(
         payload: json!({ "event_id": event.uuid, "seats": seats, "status": status }),
         request_id: Some(request_id),
     };
-    let body = tx
-        .commit_after_with(
-            &[(audit::INSERT_SQL, &audit::params(&audited))],
-            request_json(&tx, request_row),
-        )
-        .await?;
+    let outcome = commit_answering(&tx, &audited, request_row, outbox).await?;
     crate::metrics::emit("request_created");
-    Ok(Outcome { body, outbox })
+    Ok(outcome)
 }
 
 /// A request locked for a transition, with the caller's relation to it.
@@ -349,32 +344,23 @@ async fn lock_request(
     request: Uuid,
     caller: &Caller,
 ) -> Result<(i64, LockedRequest, LockedEvent), ApiError> {
-    let (caller_id, event_row) = crate::pipelined!(active_user_id(tx, caller), async {
-        Ok(tx
-            .query_opt(
-                "SELECT event_id FROM event_request WHERE uuid = $1",
-                &[&request],
-            )
-            .await?)
-    })?;
-    let event_id: i64 = event_row
-        .ok_or_else(|| ApiError::not_found("The request"))?
-        .get(0);
-    let (event, rows) = ledger::lock_event_then(
+    let (caller_id, event, row) = ledger::lock_row_of(
         tx,
-        event_id,
-        &[(
+        caller,
+        "SELECT event_id FROM event_request WHERE uuid = $1",
+        &request,
+        (
             "SELECT r.id, r.uuid, r.event_id, r.status, r.seats_requested, r.requester_id, u.uuid, \
-                    EXISTS (SELECT 1 FROM event e WHERE e.id = r.event_id AND e.host_id = $2) \
-                    OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = r.event_id AND c.user_id = $2) \
-             FROM event_request r JOIN auth_user u ON u.id = r.requester_id WHERE r.uuid = $1 FOR UPDATE OF r",
-            &[&request, &caller_id],
-        )],
+                    EXISTS (SELECT 1 FROM event e WHERE e.id = r.event_id AND e.host_id = me.id) \
+                    OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = r.event_id AND c.user_id = me.id) \
+             FROM event_request r JOIN auth_user u ON u.id = r.requester_id \
+             LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
+             WHERE r.uuid = $1 FOR UPDATE OF r",
+            &[&request, &caller.user_id],
+        ),
     )
-    .await?;
-    let row = rows[0]
-        .first()
-        .ok_or_else(|| ApiError::not_found("The request"))?;
+    .await?
+    .ok_or_else(|| ApiError::not_found("The request"))?;
     let locked = LockedRequest {
         id: row.get(0),
         uuid: row.get(1),
@@ -396,6 +382,22 @@ fn invalid_transition(from: &str, action: &str) -> ApiError {
         format!("A {from} request cannot be {action}."),
     )
     .with_extra("current_status", json!(from))
+}
+
+/// Commits with the change's audit row and answers with the request's JSON: one round trip.
+pub(crate) async fn commit_answering(
+    tx: &PipelinedTransaction<'_>,
+    audited: &AuditEntry<'_>,
+    request: i64,
+    outbox: Vec<i64>,
+) -> Result<Outcome, ApiError> {
+    let body = tx
+        .commit_after_with(
+            &[(audit::INSERT_SQL, &audit::params(audited))],
+            request_json(tx, request),
+        )
+        .await?;
+    Ok(Outcome { body, outbox })
 }
 
 /// Host or co-host accepts (or, without seats, waitlists) a pending or waitlisted request.
@@ -524,13 +526,7 @@ async fn respond(
         payload: json!({ "from": locked.status, "to": status }),
         request_id: Some(request_id),
     };
-    let body = tx
-        .commit_after_with(
-            &[(audit::INSERT_SQL, &audit::params(&audited))],
-            request_json(&tx, locked.id),
-        )
-        .await?;
-    Ok(Outcome { body, outbox })
+    commit_answering(&tx, &audited, locked.id, outbox).await
 }
 
 /// The requester withdraws a pending or waitlisted request, or an accepted one still holding
@@ -604,13 +600,7 @@ pub async fn cancel(
         payload: json!({ "from": locked.status }),
         request_id: Some(request_id),
     };
-    let body = tx
-        .commit_after_with(
-            &[(audit::INSERT_SQL, &audit::params(&audited))],
-            request_json(&tx, locked.id),
-        )
-        .await?;
-    Ok(Outcome { body, outbox })
+    commit_answering(&tx, &audited, locked.id, outbox).await
 }
 
 /// Host and co-hosts list an event's requests, oldest first, optionally by status.
