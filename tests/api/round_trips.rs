@@ -23,8 +23,7 @@ const BUDGET: u64 = 3;
 /// may not take more than its figure here, and when one takes fewer its figure must come down
 /// (or the entry go), so this table stays true.
 const OVER_BUDGET: &[(&str, u64)] = &[
-    ("requestOtp", 6),
-    ("verifyOtp", 8),
+    ("verifyOtp", 4),
     ("createEvent", 4),
     ("requestToJoin", 7),
     ("acceptRequest", 9),

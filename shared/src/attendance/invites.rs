@@ -348,7 +348,7 @@ pub async fn accept(
         payload: json!({ "seats": seats, "result": status }),
         request_id: Some(request_id),
     };
-    commit_answering(&tx, &audited, request_row, outbox).await
+    commit_answering(&tx, &[], &audited, request_row, outbox).await
 }
 
 /// Declines a direct invite (a share link is simply not used).

@@ -9,9 +9,10 @@ use super::ledger::{self, Admit, LockedEvent};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::cursor::{self, Page};
+use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
-use crate::db::{CachedStatements, PipelinedTransaction};
+use crate::db::{CachedStatements, PipelinedTransaction, Statement};
 use crate::error::{ApiError, FieldError};
 use crate::http::ApiRequest;
 use crate::notify;
@@ -319,7 +320,7 @@ pub async fn create(
         payload: json!({ "event_id": event.uuid, "seats": seats, "status": status }),
         request_id: Some(request_id),
     };
-    let outcome = commit_answering(&tx, &audited, request_row, outbox).await?;
+    let outcome = commit_answering(&tx, &[], &audited, request_row, outbox).await?;
     crate::metrics::emit("request_created");
     Ok(outcome)
 }
@@ -384,18 +385,20 @@ fn invalid_transition(from: &str, action: &str) -> ApiError {
     .with_extra("current_status", json!(from))
 }
 
-/// Commits with the change's audit row and answers with the request's JSON: one round trip.
+/// Commits after the last `writes` and the change's audit row and answers with the request's
+/// JSON: one round trip.
 pub(crate) async fn commit_answering(
     tx: &PipelinedTransaction<'_>,
+    writes: &[Statement<'_>],
     audited: &AuditEntry<'_>,
     request: i64,
     outbox: Vec<i64>,
 ) -> Result<Outcome, ApiError> {
+    let audit_params = audit::params(audited);
+    let mut all = writes.to_vec();
+    all.push((audit::INSERT_SQL, &audit_params));
     let body = tx
-        .commit_after_with(
-            &[(audit::INSERT_SQL, &audit::params(audited))],
-            request_json(tx, request),
-        )
+        .commit_after_with(&all, request_json(tx, request))
         .await?;
     Ok(Outcome { body, outbox })
 }
@@ -459,8 +462,34 @@ async fn respond(
         .await?;
         Ok(())
     };
+    // Known before any write: `decide` seats the request exactly when this says so.
+    let status = if !accept {
+        "declined"
+    } else if i64::from(locked.seats) <= event.available {
+        "accepted"
+    } else {
+        "waitlisted"
+    };
+    let kind = match status {
+        "accepted" => "request_accepted",
+        "waitlisted" => "request_waitlisted",
+        _ => "request_declined",
+    };
+    let requester = [locked.requester_uuid];
+    let notified = notify::queue(
+        &tx,
+        kind,
+        event.uuid,
+        Some(caller.user_id),
+        &requester,
+        json!({ "request_id": locked.uuid, "host_message": host_message }),
+    );
     let mut outbox = Vec::new();
-    let status = if accept {
+    let event_id = event.id;
+    let event_param: [&(dyn ToSql + Sync); 1] = [&event_id];
+    let request_param: [&(dyn ToSql + Sync); 1] = [&locked.id];
+    let mut last_writes: Vec<Statement> = Vec::new();
+    if accept {
         let who = Admit {
             user_id: locked.requester_id,
             user_uuid: locked.requester_uuid,
@@ -468,52 +497,28 @@ async fn respond(
             request_id: Some(locked.id),
             invite_id: None,
         };
-        let ((), (status, ids)) = crate::pipelined!(
+        // The answer, the notice and the decision: one round trip.
+        let ((), notice, (_, ids)) = crate::pipelined!(
             answered,
+            notified,
             decide(&tx, state, &mut event, locked.id, who, was_pending)
         )?;
+        outbox.extend(notice);
         outbox.extend(ids);
-        status
     } else {
-        crate::pipelined!(
-            answered,
-            async {
-                if was_pending {
-                    tx.execute(
-                        "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
-                        &[&event.id],
-                    )
-                    .await?;
-                }
-                Ok(())
-            },
-            async {
-                tx.execute(
-                    "UPDATE event_request SET status = 'declined', responded_at = now() WHERE id = $1",
-                    &[&locked.id],
-                )
-                .await?;
-                Ok(())
-            }
-        )?;
-        "declined"
-    };
-    let kind = match status {
-        "accepted" => "request_accepted",
-        "waitlisted" => "request_waitlisted",
-        _ => "request_declined",
-    };
-    outbox.extend(
-        notify::queue(
-            &tx,
-            kind,
-            event.uuid,
-            Some(caller.user_id),
-            &[locked.requester_uuid],
-            json!({ "request_id": locked.uuid, "host_message": host_message }),
-        )
-        .await?,
-    );
+        let ((), notice) = crate::pipelined!(answered, notified)?;
+        outbox.extend(notice);
+        if was_pending {
+            last_writes.push((
+                "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
+                &event_param,
+            ));
+        }
+        last_writes.push((
+            "UPDATE event_request SET status = 'declined', responded_at = now() WHERE id = $1",
+            &request_param,
+        ));
+    }
     let audited = AuditEntry {
         actor: Some(caller.user_id),
         object_type: "event_request",
@@ -526,7 +531,7 @@ async fn respond(
         payload: json!({ "from": locked.status, "to": status }),
         request_id: Some(request_id),
     };
-    commit_answering(&tx, &audited, locked.id, outbox).await
+    commit_answering(&tx, &last_writes, &audited, locked.id, outbox).await
 }
 
 /// The requester withdraws a pending or waitlisted request, or an accepted one still holding
@@ -546,15 +551,24 @@ pub async fn cancel(
         ));
     }
     let mut outbox = Vec::new();
+    let event_param: [&(dyn ToSql + Sync); 1] = [&event.id];
+    let request_param: [&(dyn ToSql + Sync); 1] = [&locked.id];
+    let cancelled: Statement = (
+        "UPDATE event_request SET status = 'cancelled' WHERE id = $1",
+        &request_param,
+    );
+    // A pending or waitlisted request's writes go with COMMIT; an accepted one's come first,
+    // as the waitlist's promotion reads the seats they free.
+    let mut last_writes = Vec::new();
     match locked.status.as_str() {
         "pending" | "waitlisted" => {
             if locked.status == "pending" {
-                tx.execute(
+                last_writes.push((
                     "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
-                    &[&event.id],
-                )
-                .await?;
+                    &event_param[..],
+                ));
             }
+            last_writes.push(cancelled);
         }
         "accepted" => {
             let attending: bool = tx
@@ -581,16 +595,10 @@ pub async fn cancel(
                 &[&locked.id],
             )
             .await?;
+            tx.query_in_order(&[cancelled]).await?;
+            outbox.extend(ledger::promote_waitlist(&tx, state, event.id).await?);
         }
         other => return Err(invalid_transition(other, "cancelled")),
-    }
-    tx.execute(
-        "UPDATE event_request SET status = 'cancelled' WHERE id = $1",
-        &[&locked.id],
-    )
-    .await?;
-    if locked.status == "accepted" {
-        outbox.extend(ledger::promote_waitlist(&tx, state, event.id).await?);
     }
     let audited = AuditEntry {
         actor: Some(caller.user_id),
@@ -600,7 +608,7 @@ pub async fn cancel(
         payload: json!({ "from": locked.status }),
         request_id: Some(request_id),
     };
-    commit_answering(&tx, &audited, locked.id, outbox).await
+    commit_answering(&tx, &last_writes, &audited, locked.id, outbox).await
 }
 
 /// Host and co-hosts list an event's requests, oldest first, optionally by status.
