@@ -26,8 +26,8 @@ const OVER_BUDGET: &[(&str, u64)] = &[
     ("verifyOtp", 4),
     ("createEvent", 4),
     ("requestToJoin", 7),
-    ("acceptRequest", 9),
-    ("declineRequest", 7),
+    ("acceptRequest", 6),
+    ("declineRequest", 6),
     ("createInvite", 7),
     ("acceptInvite", 8),
     ("cancelAttendance", 8),
@@ -36,7 +36,6 @@ const OVER_BUDGET: &[(&str, u64)] = &[
     ("verifyPayment", 16),
     ("refundOrder", 11),
     ("razorpayWebhook", 18),
-    ("cancelRequest", 5),
     ("cancelEvent", 23),
 ];
 
