@@ -88,7 +88,8 @@ async fn publish_inner(
             &[&ids],
         )
         .await?;
-    let mut sent = 0;
+    let mut sent = Vec::new();
+    let (mut failed, mut errors) = (Vec::new(), Vec::new());
     for row in rows {
         let (id, queue, payload, delay): (i64, String, Value, i32) =
             (row.get(0), row.get(1), row.get(2), row.get(3));
@@ -104,25 +105,38 @@ async fn publish_inner(
             None => Err(anyhow::anyhow!("no queue URL configured for {queue}")),
         };
         match result {
-            Ok(()) => {
-                client
-                    .execute(
-                        "UPDATE outbox_message SET published_at = now() WHERE id = $1",
-                        &[&id],
-                    )
-                    .await?;
-                sent += 1;
-            }
+            Ok(()) => sent.push(id),
             Err(err) => {
-                let message: String = format!("{err:#}").chars().take(500).collect();
-                client
-                    .execute(
-                        "UPDATE outbox_message SET attempts = attempts + 1, last_error = $2 WHERE id = $1",
-                        &[&id, &message],
-                    )
-                    .await?;
+                failed.push(id);
+                errors.push(format!("{err:#}").chars().take(500).collect::<String>());
             }
         }
     }
-    Ok(sent)
+    // Both marks in one round trip, however many messages there were.
+    crate::pipelined!(
+        async {
+            if !sent.is_empty() {
+                client
+                    .execute(
+                        "UPDATE outbox_message SET published_at = now() WHERE id = ANY($1)",
+                        &[&sent],
+                    )
+                    .await?;
+            }
+            Ok::<_, ApiError>(())
+        },
+        async {
+            if !failed.is_empty() {
+                client
+                    .execute(
+                        "UPDATE outbox_message o SET attempts = o.attempts + 1, last_error = f.error \
+                         FROM unnest($1::bigint[], $2::text[]) AS f(id, error) WHERE o.id = f.id",
+                        &[&failed, &errors],
+                    )
+                    .await?;
+            }
+            Ok(())
+        }
+    )?;
+    Ok(sent.len())
 }

@@ -23,12 +23,11 @@ const BUDGET: u64 = 3;
 /// may not take more than its figure here, and when one takes fewer its figure must come down
 /// (or the entry go), so this table stays true.
 const OVER_BUDGET: &[(&str, u64)] = &[
-    ("requestOtp", 6),
-    ("verifyOtp", 8),
+    ("verifyOtp", 4),
     ("createEvent", 4),
     ("requestToJoin", 7),
-    ("acceptRequest", 9),
-    ("declineRequest", 7),
+    ("acceptRequest", 6),
+    ("declineRequest", 6),
     ("createInvite", 7),
     ("acceptInvite", 8),
     ("cancelAttendance", 8),
@@ -37,7 +36,6 @@ const OVER_BUDGET: &[(&str, u64)] = &[
     ("verifyPayment", 16),
     ("refundOrder", 11),
     ("razorpayWebhook", 18),
-    ("cancelRequest", 5),
     ("cancelEvent", 23),
 ];
 

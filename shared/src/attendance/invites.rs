@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::ledger::{self, Admit};
 use super::requests::{
-    check_joiner, decide, is_organiser, request_json, Outcome, JOINER_FACTS_SQL,
+    check_joiner, commit_answering, decide, is_organiser, Outcome, JOINER_FACTS_SQL,
 };
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
@@ -235,30 +235,19 @@ async fn lock_invite(
     invite: Uuid,
     caller: &Caller,
 ) -> Result<(i64, LockedInvite, ledger::LockedEvent), ApiError> {
-    let (caller_id, event_row) = crate::pipelined!(active_user_id(tx, caller), async {
-        Ok(tx
-            .query_opt(
-                "SELECT event_id FROM event_invite WHERE uuid = $1",
-                &[&invite],
-            )
-            .await?)
-    })?;
-    let event_id: i64 = event_row
-        .ok_or_else(|| ApiError::not_found("The invite"))?
-        .get(0);
-    let (event, rows) = ledger::lock_event_then(
+    let (caller_id, event, row) = ledger::lock_row_of(
         tx,
-        event_id,
-        &[(
+        caller,
+        "SELECT event_id FROM event_invite WHERE uuid = $1",
+        &invite,
+        (
             "SELECT id, uuid, invite_type, status, coalesce(expires_at <= now(), false), invited_user_id \
              FROM event_invite WHERE uuid = $1 FOR UPDATE",
             &[&invite],
-        )],
+        ),
     )
-    .await?;
-    let row = rows[0]
-        .first()
-        .ok_or_else(|| ApiError::not_found("The invite"))?;
+    .await?
+    .ok_or_else(|| ApiError::not_found("The invite"))?;
     let locked = LockedInvite {
         id: row.get(0),
         uuid: row.get(1),
@@ -359,13 +348,7 @@ pub async fn accept(
         payload: json!({ "seats": seats, "result": status }),
         request_id: Some(request_id),
     };
-    let body = tx
-        .commit_after_with(
-            &[(audit::INSERT_SQL, &audit::params(&audited))],
-            request_json(&tx, request_row),
-        )
-        .await?;
-    Ok(Outcome { body, outbox })
+    commit_answering(&tx, &[], &audited, request_row, outbox).await
 }
 
 /// Declines a direct invite (a share link is simply not used).

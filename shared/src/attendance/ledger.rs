@@ -12,10 +12,11 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::tickets;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
+use super::tickets;
+use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, Statement};
 use crate::error::ApiError;
 use crate::notify;
@@ -80,6 +81,31 @@ pub async fn lock_event(
     event_id: i64,
 ) -> Result<LockedEvent, ApiError> {
     Ok(lock_event_then(tx, event_id, &[]).await?.0)
+}
+
+/// For a row that hangs off an event (`event_sql` selects its `event_id` by `$1` = `key`): the
+/// account check with that lookup, then the event's lock and ledger followed by `row` (the
+/// row's own lock, which must come after): two round trips. Returns the caller's id, the event
+/// and the row; `None` when there is no such row.
+pub async fn lock_row_of(
+    tx: &impl CachedStatements,
+    caller: &Caller,
+    event_sql: &str,
+    key: &(dyn ToSql + Sync),
+    row: Statement<'_>,
+) -> Result<Option<(i64, LockedEvent, Row)>, ApiError> {
+    let (caller_id, event_row) = crate::pipelined!(active_user_id(tx, caller), async {
+        Ok(tx.query_opt(event_sql, &[key]).await?)
+    })?;
+    let Some(event_row) = event_row else {
+        return Ok(None);
+    };
+    let (event, rows) = lock_event_then(tx, event_row.get(0), &[row]).await?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .and_then(|rows| rows.into_iter().next())
+        .map(|row| (caller_id, event, row)))
 }
 
 /// `lock_event`, then the `next` statements (ones that must come after the event lock, such as

@@ -9,9 +9,10 @@ use super::ledger::{self, Admit, LockedEvent};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::cursor::{self, Page};
+use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
-use crate::db::{CachedStatements, PipelinedTransaction};
+use crate::db::{CachedStatements, PipelinedTransaction, Statement};
 use crate::error::{ApiError, FieldError};
 use crate::http::ApiRequest;
 use crate::notify;
@@ -319,14 +320,9 @@ pub async fn create(
         payload: json!({ "event_id": event.uuid, "seats": seats, "status": status }),
         request_id: Some(request_id),
     };
-    let body = tx
-        .commit_after_with(
-            &[(audit::INSERT_SQL, &audit::params(&audited))],
-            request_json(&tx, request_row),
-        )
-        .await?;
+    let outcome = commit_answering(&tx, &[], &audited, request_row, outbox).await?;
     crate::metrics::emit("request_created");
-    Ok(Outcome { body, outbox })
+    Ok(outcome)
 }
 
 /// A request locked for a transition, with the caller's relation to it.
@@ -349,32 +345,23 @@ async fn lock_request(
     request: Uuid,
     caller: &Caller,
 ) -> Result<(i64, LockedRequest, LockedEvent), ApiError> {
-    let (caller_id, event_row) = crate::pipelined!(active_user_id(tx, caller), async {
-        Ok(tx
-            .query_opt(
-                "SELECT event_id FROM event_request WHERE uuid = $1",
-                &[&request],
-            )
-            .await?)
-    })?;
-    let event_id: i64 = event_row
-        .ok_or_else(|| ApiError::not_found("The request"))?
-        .get(0);
-    let (event, rows) = ledger::lock_event_then(
+    let (caller_id, event, row) = ledger::lock_row_of(
         tx,
-        event_id,
-        &[(
+        caller,
+        "SELECT event_id FROM event_request WHERE uuid = $1",
+        &request,
+        (
             "SELECT r.id, r.uuid, r.event_id, r.status, r.seats_requested, r.requester_id, u.uuid, \
-                    EXISTS (SELECT 1 FROM event e WHERE e.id = r.event_id AND e.host_id = $2) \
-                    OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = r.event_id AND c.user_id = $2) \
-             FROM event_request r JOIN auth_user u ON u.id = r.requester_id WHERE r.uuid = $1 FOR UPDATE OF r",
-            &[&request, &caller_id],
-        )],
+                    EXISTS (SELECT 1 FROM event e WHERE e.id = r.event_id AND e.host_id = me.id) \
+                    OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = r.event_id AND c.user_id = me.id) \
+             FROM event_request r JOIN auth_user u ON u.id = r.requester_id \
+             LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
+             WHERE r.uuid = $1 FOR UPDATE OF r",
+            &[&request, &caller.user_id],
+        ),
     )
-    .await?;
-    let row = rows[0]
-        .first()
-        .ok_or_else(|| ApiError::not_found("The request"))?;
+    .await?
+    .ok_or_else(|| ApiError::not_found("The request"))?;
     let locked = LockedRequest {
         id: row.get(0),
         uuid: row.get(1),
@@ -396,6 +383,24 @@ fn invalid_transition(from: &str, action: &str) -> ApiError {
         format!("A {from} request cannot be {action}."),
     )
     .with_extra("current_status", json!(from))
+}
+
+/// Commits after the last `writes` and the change's audit row and answers with the request's
+/// JSON: one round trip.
+pub(crate) async fn commit_answering(
+    tx: &PipelinedTransaction<'_>,
+    writes: &[Statement<'_>],
+    audited: &AuditEntry<'_>,
+    request: i64,
+    outbox: Vec<i64>,
+) -> Result<Outcome, ApiError> {
+    let audit_params = audit::params(audited);
+    let mut all = writes.to_vec();
+    all.push((audit::INSERT_SQL, &audit_params));
+    let body = tx
+        .commit_after_with(&all, request_json(tx, request))
+        .await?;
+    Ok(Outcome { body, outbox })
 }
 
 /// Host or co-host accepts (or, without seats, waitlists) a pending or waitlisted request.
@@ -457,8 +462,34 @@ async fn respond(
         .await?;
         Ok(())
     };
+    // Known before any write: `decide` seats the request exactly when this says so.
+    let status = if !accept {
+        "declined"
+    } else if i64::from(locked.seats) <= event.available {
+        "accepted"
+    } else {
+        "waitlisted"
+    };
+    let kind = match status {
+        "accepted" => "request_accepted",
+        "waitlisted" => "request_waitlisted",
+        _ => "request_declined",
+    };
+    let requester = [locked.requester_uuid];
+    let notified = notify::queue(
+        &tx,
+        kind,
+        event.uuid,
+        Some(caller.user_id),
+        &requester,
+        json!({ "request_id": locked.uuid, "host_message": host_message }),
+    );
     let mut outbox = Vec::new();
-    let status = if accept {
+    let event_id = event.id;
+    let event_param: [&(dyn ToSql + Sync); 1] = [&event_id];
+    let request_param: [&(dyn ToSql + Sync); 1] = [&locked.id];
+    let mut last_writes: Vec<Statement> = Vec::new();
+    if accept {
         let who = Admit {
             user_id: locked.requester_id,
             user_uuid: locked.requester_uuid,
@@ -466,52 +497,28 @@ async fn respond(
             request_id: Some(locked.id),
             invite_id: None,
         };
-        let ((), (status, ids)) = crate::pipelined!(
+        // The answer, the notice and the decision: one round trip.
+        let ((), notice, (_, ids)) = crate::pipelined!(
             answered,
+            notified,
             decide(&tx, state, &mut event, locked.id, who, was_pending)
         )?;
+        outbox.extend(notice);
         outbox.extend(ids);
-        status
     } else {
-        crate::pipelined!(
-            answered,
-            async {
-                if was_pending {
-                    tx.execute(
-                        "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
-                        &[&event.id],
-                    )
-                    .await?;
-                }
-                Ok(())
-            },
-            async {
-                tx.execute(
-                    "UPDATE event_request SET status = 'declined', responded_at = now() WHERE id = $1",
-                    &[&locked.id],
-                )
-                .await?;
-                Ok(())
-            }
-        )?;
-        "declined"
-    };
-    let kind = match status {
-        "accepted" => "request_accepted",
-        "waitlisted" => "request_waitlisted",
-        _ => "request_declined",
-    };
-    outbox.extend(
-        notify::queue(
-            &tx,
-            kind,
-            event.uuid,
-            Some(caller.user_id),
-            &[locked.requester_uuid],
-            json!({ "request_id": locked.uuid, "host_message": host_message }),
-        )
-        .await?,
-    );
+        let ((), notice) = crate::pipelined!(answered, notified)?;
+        outbox.extend(notice);
+        if was_pending {
+            last_writes.push((
+                "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
+                &event_param,
+            ));
+        }
+        last_writes.push((
+            "UPDATE event_request SET status = 'declined', responded_at = now() WHERE id = $1",
+            &request_param,
+        ));
+    }
     let audited = AuditEntry {
         actor: Some(caller.user_id),
         object_type: "event_request",
@@ -524,13 +531,7 @@ async fn respond(
         payload: json!({ "from": locked.status, "to": status }),
         request_id: Some(request_id),
     };
-    let body = tx
-        .commit_after_with(
-            &[(audit::INSERT_SQL, &audit::params(&audited))],
-            request_json(&tx, locked.id),
-        )
-        .await?;
-    Ok(Outcome { body, outbox })
+    commit_answering(&tx, &last_writes, &audited, locked.id, outbox).await
 }
 
 /// The requester withdraws a pending or waitlisted request, or an accepted one still holding
@@ -550,15 +551,24 @@ pub async fn cancel(
         ));
     }
     let mut outbox = Vec::new();
+    let event_param: [&(dyn ToSql + Sync); 1] = [&event.id];
+    let request_param: [&(dyn ToSql + Sync); 1] = [&locked.id];
+    let cancelled: Statement = (
+        "UPDATE event_request SET status = 'cancelled' WHERE id = $1",
+        &request_param,
+    );
+    // A pending or waitlisted request's writes go with COMMIT; an accepted one's come first,
+    // as the waitlist's promotion reads the seats they free.
+    let mut last_writes = Vec::new();
     match locked.status.as_str() {
         "pending" | "waitlisted" => {
             if locked.status == "pending" {
-                tx.execute(
+                last_writes.push((
                     "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
-                    &[&event.id],
-                )
-                .await?;
+                    &event_param[..],
+                ));
             }
+            last_writes.push(cancelled);
         }
         "accepted" => {
             let attending: bool = tx
@@ -585,16 +595,10 @@ pub async fn cancel(
                 &[&locked.id],
             )
             .await?;
+            tx.query_in_order(&[cancelled]).await?;
+            outbox.extend(ledger::promote_waitlist(&tx, state, event.id).await?);
         }
         other => return Err(invalid_transition(other, "cancelled")),
-    }
-    tx.execute(
-        "UPDATE event_request SET status = 'cancelled' WHERE id = $1",
-        &[&locked.id],
-    )
-    .await?;
-    if locked.status == "accepted" {
-        outbox.extend(ledger::promote_waitlist(&tx, state, event.id).await?);
     }
     let audited = AuditEntry {
         actor: Some(caller.user_id),
@@ -604,13 +608,7 @@ pub async fn cancel(
         payload: json!({ "from": locked.status }),
         request_id: Some(request_id),
     };
-    let body = tx
-        .commit_after_with(
-            &[(audit::INSERT_SQL, &audit::params(&audited))],
-            request_json(&tx, locked.id),
-        )
-        .await?;
-    Ok(Outcome { body, outbox })
+    commit_answering(&tx, &last_writes, &audited, locked.id, outbox).await
 }
 
 /// Host and co-hosts list an event's requests, oldest first, optionally by status.

@@ -43,11 +43,8 @@ pub async fn request_code(
     let code = otp_code::generate();
     let client = pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    repo::lock_phone(&tx, phone).await?;
-    if let Some(ip) = source_ip {
-        repo::lock_ip(&tx, ip).await?;
-    }
-    let throttles = repo::throttles(&tx, phone, source_ip, settings.resend_after).await?;
+    let throttles =
+        repo::lock_and_read_throttles(&tx, phone, source_ip, settings.resend_after).await?;
     if throttles.resend_wait > 0.0 && throttles.number.0 > 0 {
         return Err(ApiError::rate_limited(
             "otp_resend_too_soon",
@@ -76,9 +73,12 @@ pub async fn request_code(
             wait_secs(throttles.country.1),
         ));
     }
-    repo::supersede_live(&tx, phone).await?;
+    // Hashed only once no throttle refuses (Argon2 is the costly part of a request).
     let hashed = otp_code::hash(&code).await?;
-    let code_id = repo::insert_code(&tx, phone, &hashed, settings.ttl, source_ip).await?;
+    // The code's id is made here so the code, its audit row and COMMIT go in one round trip.
+    let code_id = Uuid::new_v4();
+    let country = i16::try_from(phone.country_code()).unwrap_or(i16::MAX);
+    let ttl_secs = settings.ttl.as_secs_f64();
     let audited = AuditEntry {
         actor: None,
         object_type: "user_phone_otp",
@@ -87,8 +87,22 @@ pub async fn request_code(
         payload: json!({ "country_code": phone.country_code() }),
         request_id: Some(request_id),
     };
-    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
-        .await?;
+    tx.commit_after(&[
+        (
+            repo::INSERT_CODE_SQL,
+            &[
+                &code_id,
+                &phone.as_str(),
+                &hashed.hash,
+                &hashed.salt,
+                &ttl_secs,
+                &source_ip,
+                &country,
+            ],
+        ),
+        (audit::INSERT_SQL, &audit::params(&audited)),
+    ])
+    .await?;
 
     let minutes = settings.ttl.as_secs().div_ceil(60);
     let text = format!(
@@ -147,16 +161,15 @@ pub async fn verify_code(
 ) -> Result<Login, ApiError> {
     let client = pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    repo::lock_phone(&tx, phone).await?;
-    let (failures, wait) = repo::recent_failures(&tx, phone).await?;
+    let ((failures, wait), live) =
+        repo::lock_and_read_codes(&tx, phone, otp.max_attempts_per_code).await?;
     if failures >= otp.max_failures_per_number_per_hour {
         return Err(ApiError::rate_limited(
             "otp_verify_rate_limited",
             wait_secs(wait),
         ));
     }
-    let Some((code_id, stored)) = repo::live_code(&tx, phone, otp.max_attempts_per_code).await?
-    else {
+    let Some((code_id, stored)) = live else {
         repo::record_failure(&tx, phone).await?;
         tx.commit().await?;
         return Err(invalid_code());
@@ -167,9 +180,11 @@ pub async fn verify_code(
         tx.commit().await?;
         return Err(invalid_code());
     }
-    repo::mark_used(&tx, code_id).await?;
-    let (user_id, user_uuid, is_new_user) = repo::login_account(&tx, phone).await?;
-    let pair = refresh::issue(&tx, keys, tokens.refresh_ttl, user_id, user_uuid, None).await?;
+    let ((), (user_id, user_uuid, is_new_user)) = crate::pipelined!(
+        repo::mark_used(&tx, code_id),
+        repo::login_account(&tx, phone)
+    )?;
+    let new = refresh::NewPair::new(keys, tokens.refresh_ttl, user_uuid, None)?;
     let audited = AuditEntry {
         actor: Some(user_uuid),
         object_type: "auth_user",
@@ -178,10 +193,17 @@ pub async fn verify_code(
         payload: json!({ "is_new_user": is_new_user }),
         request_id: Some(request_id),
     };
-    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
-        .await?;
+    // The session's refresh token, the audit row and COMMIT: one round trip.
+    tx.commit_after(&[
+        (
+            refresh::INSERT_SQL,
+            &[&user_id, &new.family, &new.hash, &new.expires_at],
+        ),
+        (audit::INSERT_SQL, &audit::params(&audited)),
+    ])
+    .await?;
     Ok(Login {
-        tokens: pair,
+        tokens: new.pair,
         user: LoggedInUser {
             user_id: user_uuid,
             is_new_user,

@@ -3,6 +3,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use super::otp_code::HashedCode;
@@ -17,23 +18,13 @@ const LOCK_IP: i32 = 2;
 /// Serialises login work on one phone number until the transaction ends (transaction-scoped, so
 /// RDS Proxy never pins the connection).
 pub async fn lock_phone(tx: &impl CachedStatements, phone: &PhoneNumber) -> Result<(), ApiError> {
-    tx.execute(
-        "SELECT pg_advisory_xact_lock($1, hashtext($2))",
-        &[&LOCK_PHONE, &phone.as_str()],
-    )
-    .await?;
+    tx.execute(LOCK_SQL, &[&LOCK_PHONE, &phone.as_str()])
+        .await?;
     Ok(())
 }
 
-/// Serialises code requests from one source IP until the transaction ends.
-pub async fn lock_ip(tx: &impl CachedStatements, ip: IpAddr) -> Result<(), ApiError> {
-    tx.execute(
-        "SELECT pg_advisory_xact_lock($1, hashtext($2))",
-        &[&LOCK_IP, &ip.to_string()],
-    )
-    .await?;
-    Ok(())
-}
+/// A two-key advisory lock held until the transaction ends: `$1` namespace, `$2` key.
+const LOCK_SQL: &str = "SELECT pg_advisory_xact_lock($1, hashtext($2))";
 
 /// Counts in each throttle window and, for each, seconds until a slot frees up.
 #[derive(Debug)]
@@ -48,18 +39,9 @@ pub struct Throttles {
     pub country: (i64, f64),
 }
 
-/// Reads every throttle in one round trip.
-pub async fn throttles(
-    tx: &impl CachedStatements,
-    phone: &PhoneNumber,
-    ip: Option<IpAddr>,
-    resend_after: Duration,
-) -> Result<Throttles, ApiError> {
-    let country = i16::try_from(phone.country_code()).unwrap_or(i16::MAX);
-    let resend_secs = resend_after.as_secs_f64();
-    let row = tx
-        .query_one(
-            "WITH number AS (SELECT created_at FROM user_phone_otp \
+/// Reads every throttle: `$1` the number, `$2` the IP (inet, may be NULL), `$3` the country
+/// code, `$4` the resend wait in seconds.
+const THROTTLES_SQL: &str = "WITH number AS (SELECT created_at FROM user_phone_otp \
                              WHERE phone_number = $1 AND created_at > now() - interval '1 hour'), \
                   by_ip AS (SELECT created_at FROM user_phone_otp \
                             WHERE $2::inet IS NOT NULL AND request_ip = $2::inet \
@@ -77,10 +59,35 @@ pub async fn throttles(
                         + interval '1 hour' - now())::float8, 0), \
                (SELECT count(*) FROM by_country), \
                coalesce(extract(epoch FROM (SELECT min(created_at) FROM by_country) \
-                        + interval '1 day' - now())::float8, 0)",
-            &[&phone.as_str(), &ip, &country, &resend_secs],
-        )
-        .await?;
+                        + interval '1 day' - now())::float8, 0)";
+
+/// For a new code: takes the number's lock (and the source IP's), reads every throttle and
+/// marks the number's live codes superseded, in that order, in one round trip (the caller
+/// rolls back when a throttle refuses, superseding nothing).
+pub async fn lock_and_read_throttles(
+    tx: &impl CachedStatements,
+    phone: &PhoneNumber,
+    ip: Option<IpAddr>,
+    resend_after: Duration,
+) -> Result<Throttles, ApiError> {
+    let country = i16::try_from(phone.country_code()).unwrap_or(i16::MAX);
+    let resend_secs = resend_after.as_secs_f64();
+    let number = phone.as_str();
+    let ip_text = ip.map(|ip| ip.to_string());
+    let phone_lock: [&(dyn ToSql + Sync); 2] = [&LOCK_PHONE, &number];
+    let ip_lock: [&(dyn ToSql + Sync); 2] = [&LOCK_IP, &ip_text];
+    let throttle_params: [&(dyn ToSql + Sync); 4] = [&number, &ip, &country, &resend_secs];
+    let supersede_params: [&(dyn ToSql + Sync); 1] = [&number];
+    let mut statements = vec![(LOCK_SQL, &phone_lock[..])];
+    if ip.is_some() {
+        statements.push((LOCK_SQL, &ip_lock[..]));
+    }
+    statements.push((THROTTLES_SQL, &throttle_params[..]));
+    statements.push((SUPERSEDE_SQL, &supersede_params[..]));
+    let rows = tx.query_in_order(&statements).await?;
+    let row = rows[statements.len() - 2]
+        .first()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no throttle row")))?;
     Ok(Throttles {
         resend_wait: row.get(0),
         number: (row.get(1), row.get(2)),
@@ -89,38 +96,15 @@ pub async fn throttles(
     })
 }
 
-/// Marks every live code of the number superseded (a new one is about to be sent).
-pub async fn supersede_live(
-    tx: &impl CachedStatements,
-    phone: &PhoneNumber,
-) -> Result<(), ApiError> {
-    tx.execute(
-        "UPDATE user_phone_otp SET superseded_at = now() \
-         WHERE phone_number = $1 AND NOT is_used AND superseded_at IS NULL",
-        &[&phone.as_str()],
-    )
-    .await?;
-    Ok(())
-}
+/// Marks every live code of number `$1` superseded (a new one is about to be sent).
+const SUPERSEDE_SQL: &str = "UPDATE user_phone_otp SET superseded_at = now() \
+     WHERE phone_number = $1 AND NOT is_used AND superseded_at IS NULL";
 
-/// Stores a new code's hash; returns its public id.
-pub async fn insert_code(
-    tx: &impl CachedStatements,
-    phone: &PhoneNumber,
-    hashed: &HashedCode,
-    ttl: Duration,
-    ip: Option<IpAddr>,
-) -> Result<Uuid, ApiError> {
-    let country = i16::try_from(phone.country_code()).unwrap_or(i16::MAX);
-    let row = tx
-        .query_one(
-            "INSERT INTO user_phone_otp (phone_number, otp_hash, otp_salt, expires_at, request_ip, country_code) \
-             VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6) RETURNING uuid",
-            &[&phone.as_str(), &hashed.hash, &hashed.salt, &ttl.as_secs_f64(), &ip, &country],
-        )
-        .await?;
-    Ok(row.get(0))
-}
+/// Stores a new code's hash: `$1` its public id, `$2` the number, `$3`/`$4` hash and salt,
+/// `$5` seconds it lives, `$6` the source IP, `$7` the country code.
+pub const INSERT_CODE_SQL: &str =
+    "INSERT INTO user_phone_otp (uuid, phone_number, otp_hash, otp_salt, expires_at, request_ip, country_code) \
+     VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), $6, $7)";
 
 /// Retires a code whose SMS could not be sent.
 pub async fn retire(client: &impl CachedStatements, code_id: Uuid) -> Result<(), ApiError> {
@@ -133,19 +117,47 @@ pub async fn retire(client: &impl CachedStatements, code_id: Uuid) -> Result<(),
     Ok(())
 }
 
-/// Failed verifications of the number in the last hour, and seconds until the oldest leaves.
-pub async fn recent_failures(
+/// For a verification: takes the number's lock, then reads its failed verifications in the
+/// last hour (with seconds until the oldest leaves) and its newest code that can still be used
+/// (unused, not superseded, unexpired, with tries left; locked until the transaction ends), in
+/// that order, in one round trip.
+pub async fn lock_and_read_codes(
     tx: &impl CachedStatements,
     phone: &PhoneNumber,
-) -> Result<(i64, f64), ApiError> {
-    let row = tx
-        .query_one(
-            "SELECT count(*), coalesce(extract(epoch FROM min(created_at) + interval '1 hour' - now())::float8, 0) \
-             FROM otp_verify_failure WHERE phone_number = $1 AND created_at > now() - interval '1 hour'",
-            &[&phone.as_str()],
-        )
+    max_attempts: i16,
+) -> Result<((i64, f64), Option<(i64, HashedCode)>), ApiError> {
+    let number = phone.as_str();
+    let rows = tx
+        .query_in_order(&[
+            (LOCK_SQL, &[&LOCK_PHONE, &number]),
+            (
+                "SELECT count(*), coalesce(extract(epoch FROM min(created_at) + interval '1 hour' - now())::float8, 0) \
+                 FROM otp_verify_failure WHERE phone_number = $1 AND created_at > now() - interval '1 hour'",
+                &[&number],
+            ),
+            (
+                "SELECT id, otp_hash, otp_salt FROM user_phone_otp \
+                 WHERE phone_number = $1 AND NOT is_used AND superseded_at IS NULL \
+                   AND expires_at > now() AND attempts < $2 \
+                 ORDER BY created_at DESC LIMIT 1 FOR UPDATE",
+                &[&number, &max_attempts],
+            ),
+        ])
         .await?;
-    Ok((row.get(0), row.get(1)))
+    let failures = rows[1]
+        .first()
+        .map(|r| (r.get(0), r.get(1)))
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no failure count")))?;
+    let live = rows[2].first().map(|r| {
+        (
+            r.get(0),
+            HashedCode {
+                hash: r.get(1),
+                salt: r.get(2),
+            },
+        )
+    });
+    Ok((failures, live))
 }
 
 /// Records one failed verification of the number.
@@ -159,33 +171,6 @@ pub async fn record_failure(
     )
     .await?;
     Ok(())
-}
-
-/// The number's newest code that can still be used: unused, not superseded, unexpired and
-/// with tries left. Locked until the transaction ends.
-pub async fn live_code(
-    tx: &impl CachedStatements,
-    phone: &PhoneNumber,
-    max_attempts: i16,
-) -> Result<Option<(i64, HashedCode)>, ApiError> {
-    let row = tx
-        .query_opt(
-            "SELECT id, otp_hash, otp_salt FROM user_phone_otp \
-             WHERE phone_number = $1 AND NOT is_used AND superseded_at IS NULL \
-               AND expires_at > now() AND attempts < $2 \
-             ORDER BY created_at DESC LIMIT 1 FOR UPDATE",
-            &[&phone.as_str(), &max_attempts],
-        )
-        .await?;
-    Ok(row.map(|r| {
-        (
-            r.get(0),
-            HashedCode {
-                hash: r.get(1),
-                salt: r.get(2),
-            },
-        )
-    }))
 }
 
 /// Counts a wrong try against a code.

@@ -34,6 +34,50 @@ fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// Stores a refresh token: `$1` user id, `$2` session family, `$3` token hash, `$4` expiry.
+pub const INSERT_SQL: &str =
+    "INSERT INTO refresh_token (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)";
+
+/// A new token pair and what `INSERT_SQL` stores of its refresh token.
+pub struct NewPair {
+    /// What the client gets.
+    pub pair: TokenPair,
+    /// The session family: `family`, or a new one.
+    pub family: Uuid,
+    /// SHA-256 of the refresh token (the token itself is never stored).
+    pub hash: Vec<u8>,
+    /// When the refresh token stops working.
+    pub expires_at: chrono::DateTime<Utc>,
+}
+
+impl NewPair {
+    /// Makes a pair for a user; `family` continues a session (rotation) or, when `None`, starts
+    /// a new one (login).
+    pub fn new(
+        keys: &TokenKeys,
+        refresh_ttl: std::time::Duration,
+        user_uuid: Uuid,
+        family: Option<Uuid>,
+    ) -> Result<Self, ApiError> {
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let refresh_token = URL_SAFE_NO_PAD.encode(bytes);
+        let expires_at =
+            Utc::now() + chrono::Duration::from_std(refresh_ttl).map_err(anyhow::Error::from)?;
+        Ok(Self {
+            hash: token_hash(&refresh_token),
+            family: family.unwrap_or_else(Uuid::new_v4),
+            expires_at,
+            pair: TokenPair {
+                access_token: keys.issue_access(user_uuid, Utc::now())?,
+                refresh_token,
+                token_type: "Bearer",
+                expires_in: keys.access_ttl_secs(),
+            },
+        })
+    }
+}
+
 /// Issues a token pair for a user inside the caller's transaction; `family` continues a session
 /// (rotation) or, when `None`, starts a new one (login).
 pub async fn issue(
@@ -44,22 +88,13 @@ pub async fn issue(
     user_uuid: Uuid,
     family: Option<Uuid>,
 ) -> Result<TokenPair, ApiError> {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let refresh_token = URL_SAFE_NO_PAD.encode(bytes);
-    let expires_at =
-        Utc::now() + chrono::Duration::from_std(refresh_ttl).map_err(anyhow::Error::from)?;
+    let new = NewPair::new(keys, refresh_ttl, user_uuid, family)?;
     tx.execute(
-        "INSERT INTO refresh_token (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)",
-        &[&user_id, &family.unwrap_or_else(Uuid::new_v4), &token_hash(&refresh_token), &expires_at],
+        INSERT_SQL,
+        &[&user_id, &new.family, &new.hash, &new.expires_at],
     )
     .await?;
-    Ok(TokenPair {
-        access_token: keys.issue_access(user_uuid, Utc::now())?,
-        refresh_token,
-        token_type: "Bearer",
-        expires_in: keys.access_ttl_secs(),
-    })
+    Ok(new.pair)
 }
 
 fn invalid() -> ApiError {

@@ -149,24 +149,31 @@ pub async fn create(
     commit_with_detail(tx, &writes, event_uuid, host_id, Vec::new()).await
 }
 
-/// Loads an event for a write by the caller; 404 when invisible, 403 when not allowed.
+/// The caller's id and the event they may write (locked), checked in one round trip: 401 for
+/// an account no longer active, 404 when invisible, 403 when not allowed, 409 when cancelled or
+/// started.
 async fn editable(
     tx: &impl crate::db::CachedStatements,
     key: &str,
     caller: &Caller,
     allow_cohost: bool,
-) -> Result<EventForEdit, ApiError> {
-    let event = repo::load_for_edit(tx, key, caller.user_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("The event"))?;
+) -> Result<(i64, EventForEdit), ApiError> {
+    let (caller_id, event) = crate::pipelined!(active_user_id(tx, caller), async {
+        repo::load_for_edit(tx, key, caller.user_id).await
+    })?;
+    let event = event.ok_or_else(|| ApiError::not_found("The event"))?;
     match event.role {
-        Role::Host => Ok(event),
-        Role::Cohost if allow_cohost => Ok(event),
-        Role::Cohost => Err(ApiError::forbidden("Only the host can do this.")),
-        Role::Other => Err(ApiError::forbidden(
-            "Only the host or a co-host can change this event.",
-        )),
+        Role::Host => {}
+        Role::Cohost if allow_cohost => {}
+        Role::Cohost => return Err(ApiError::forbidden("Only the host can do this.")),
+        Role::Other => {
+            return Err(ApiError::forbidden(
+                "Only the host or a co-host can change this event.",
+            ))
+        }
     }
+    ensure_active_and_upcoming(&event)?;
+    Ok((caller_id, event))
 }
 
 fn ensure_active_and_upcoming(event: &EventForEdit) -> Result<(), ApiError> {
@@ -197,11 +204,7 @@ pub async fn update(
 ) -> Result<Written, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (caller_id, event) = crate::pipelined!(
-        active_user_id(&tx, caller),
-        editable(&tx, key, caller, true)
-    )?;
-    ensure_active_and_upcoming(&event)?;
+    let (caller_id, event) = editable(&tx, key, caller, true).await?;
     if reader.has("is_published") {
         reader.error("is_published", "use the publish and unpublish routes");
     }
@@ -321,11 +324,7 @@ pub async fn set_published(
 ) -> Result<Written, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (caller_id, event) = crate::pipelined!(
-        active_user_id(&tx, caller),
-        editable(&tx, key, caller, false)
-    )?;
-    ensure_active_and_upcoming(&event)?;
+    let (caller_id, event) = editable(&tx, key, caller, false).await?;
     if publish {
         let missing = event.fields.missing_for_publish(Utc::now());
         if !missing.is_empty() {
@@ -373,11 +372,7 @@ pub async fn cancel(
 ) -> Result<Written, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (caller_id, event) = crate::pipelined!(
-        active_user_id(&tx, caller),
-        editable(&tx, key, caller, false)
-    )?;
-    ensure_active_and_upcoming(&event)?;
+    let (caller_id, event) = editable(&tx, key, caller, false).await?;
     let cancellation = repo::cancel(&tx, event.id).await?;
     let outbox_id = notify::queue(
         &tx,
