@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use http::StatusCode;
+use shared::attendance::answers;
 use shared::attendance::invites::{self, NewInvite};
 use shared::attendance::requests::{self, Outcome};
 use shared::auth::authenticate;
@@ -52,9 +53,9 @@ async fn respond(state: Arc<AppState>, req: ApiRequest, accept: bool) -> Handler
         let host_message = reader.text("host_message", 0, 500);
         reader.finish()?;
         let outcome = if accept {
-            requests::accept(&state, &caller, request, host_message, &req.request_id).await?
+            answers::accept(&state, &caller, request, host_message, &req.request_id).await?
         } else {
-            requests::decline(&state, &caller, request, host_message, &req.request_id).await?
+            answers::decline(&state, &caller, request, host_message, &req.request_id).await?
         };
         answer(&state, StatusCode::OK, outcome).await
     })
@@ -75,7 +76,7 @@ pub async fn decline_request(state: Arc<AppState>, req: ApiRequest) -> HandlerRe
 pub async fn cancel_request(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
     let request = req.path_uuid("request_id", "The request")?;
-    let outcome = requests::cancel(&state, &caller, request, &req.request_id).await?;
+    let outcome = answers::cancel(&state, &caller, request, &req.request_id).await?;
     answer(&state, StatusCode::OK, outcome).await
 }
 

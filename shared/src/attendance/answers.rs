@@ -1,0 +1,285 @@
+//! Answering and withdrawing requests: the host or a co-host accepts (seats, a hold or the
+//! waitlist) or declines; the requester cancels. Only legal transitions: pending → accepted |
+//! waitlisted | declined | cancelled; waitlisted → accepted | declined | cancelled; accepted
+//! (still holding, unpaid) → cancelled.
+
+use serde_json::json;
+use tokio_postgres::types::ToSql;
+use uuid::Uuid;
+
+use super::ledger::{self, Admit, LockedEvent};
+use super::requests::{commit_answering, decide, Outcome};
+use crate::audit::AuditEntry;
+use crate::auth::Caller;
+use crate::db::{CachedStatements, PipelinedTransaction, Statement};
+use crate::error::ApiError;
+use crate::notify;
+use crate::state::AppState;
+
+/// A request locked for a transition, with the caller's relation to it.
+struct LockedRequest {
+    id: i64,
+    uuid: Uuid,
+    status: String,
+    seats: i16,
+    requester_id: i64,
+    requester_uuid: Uuid,
+    caller_is_organiser: bool,
+}
+
+/// Locks the request's event, then the request: always event before request, the order every
+/// seat change uses, so two transactions never wait on each other in a cycle.
+/// Two round trips: the account check with the request's event, then the event's lock and
+/// ledger with the request's lock, in that order. Returns the caller's id too.
+async fn lock_request(
+    tx: &impl CachedStatements,
+    request: Uuid,
+    caller: &Caller,
+) -> Result<(i64, LockedRequest, LockedEvent), ApiError> {
+    let (caller_id, event, row) = ledger::lock_row_of(
+        tx,
+        caller,
+        "SELECT event_id FROM event_request WHERE uuid = $1",
+        &request,
+        (
+            "SELECT r.id, r.uuid, r.event_id, r.status, r.seats_requested, r.requester_id, u.uuid, \
+                    EXISTS (SELECT 1 FROM event e WHERE e.id = r.event_id AND e.host_id = me.id) \
+                    OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = r.event_id AND c.user_id = me.id) \
+             FROM event_request r JOIN auth_user u ON u.id = r.requester_id \
+             LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
+             WHERE r.uuid = $1 FOR UPDATE OF r",
+            &[&request, &caller.user_id],
+        ),
+    )
+    .await?
+    .ok_or_else(|| ApiError::not_found("The request"))?;
+    let locked = LockedRequest {
+        id: row.get(0),
+        uuid: row.get(1),
+        status: row.get(3),
+        seats: row.get(4),
+        requester_id: row.get(5),
+        requester_uuid: row.get(6),
+        caller_is_organiser: row.get(7),
+    };
+    if !locked.caller_is_organiser && locked.requester_id != caller_id {
+        return Err(ApiError::not_found("The request"));
+    }
+    Ok((caller_id, locked, event))
+}
+
+fn invalid_transition(from: &str, action: &str) -> ApiError {
+    ApiError::conflict(
+        "invalid_transition",
+        format!("A {from} request cannot be {action}."),
+    )
+    .with_extra("current_status", json!(from))
+}
+
+/// Host or co-host accepts (or, without seats, waitlists) a pending or waitlisted request.
+pub async fn accept(
+    state: &AppState,
+    caller: &Caller,
+    request: Uuid,
+    host_message: Option<String>,
+    request_id: &str,
+) -> Result<Outcome, ApiError> {
+    respond(state, caller, request, host_message, true, request_id).await
+}
+
+/// Host or co-host declines a pending or waitlisted request.
+pub async fn decline(
+    state: &AppState,
+    caller: &Caller,
+    request: Uuid,
+    host_message: Option<String>,
+    request_id: &str,
+) -> Result<Outcome, ApiError> {
+    respond(state, caller, request, host_message, false, request_id).await
+}
+
+async fn respond(
+    state: &AppState,
+    caller: &Caller,
+    request: Uuid,
+    host_message: Option<String>,
+    accept: bool,
+    request_id: &str,
+) -> Result<Outcome, ApiError> {
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (caller_id, locked, mut event) = lock_request(&tx, request, caller).await?;
+    if !locked.caller_is_organiser {
+        return Err(ApiError::forbidden(
+            "Only the host or a co-host can answer a request.",
+        ));
+    }
+    let action = if accept { "accepted" } else { "declined" };
+    if !matches!(locked.status.as_str(), "pending" | "waitlisted") {
+        return Err(invalid_transition(&locked.status, action));
+    }
+    let was_pending = locked.status == "pending";
+    if accept && !event.is_open {
+        return Err(ApiError::conflict(
+            "event_closed",
+            "This event is no longer open.",
+        ));
+    }
+    // The answer's own columns go out with the first statements of the decision (they touch
+    // other columns of the row, so their order does not matter).
+    let answered = async {
+        tx.execute(
+            "UPDATE event_request SET host_message = coalesce($2, host_message), responded_by = $3 WHERE id = $1",
+            &[&locked.id, &host_message, &caller_id],
+        )
+        .await?;
+        Ok(())
+    };
+    // Known before any write: `decide` seats the request exactly when this says so.
+    let status = if !accept {
+        "declined"
+    } else if i64::from(locked.seats) <= event.available {
+        "accepted"
+    } else {
+        "waitlisted"
+    };
+    let kind = match status {
+        "accepted" => "request_accepted",
+        "waitlisted" => "request_waitlisted",
+        _ => "request_declined",
+    };
+    let requester = [locked.requester_uuid];
+    let notified = notify::queue(
+        &tx,
+        kind,
+        event.uuid,
+        Some(caller.user_id),
+        &requester,
+        json!({ "request_id": locked.uuid, "host_message": host_message }),
+    );
+    let mut outbox = Vec::new();
+    let event_id = event.id;
+    let event_param: [&(dyn ToSql + Sync); 1] = [&event_id];
+    let request_param: [&(dyn ToSql + Sync); 1] = [&locked.id];
+    let mut last_writes: Vec<Statement> = Vec::new();
+    if accept {
+        let who = Admit {
+            user_id: locked.requester_id,
+            user_uuid: locked.requester_uuid,
+            seats: locked.seats,
+            request_id: Some(locked.id),
+            invite_id: None,
+        };
+        // The answer, the notice and the decision: one round trip.
+        let ((), notice, (_, ids)) = crate::pipelined!(
+            answered,
+            notified,
+            decide(&tx, state, &mut event, locked.id, who, was_pending)
+        )?;
+        outbox.extend(notice);
+        outbox.extend(ids);
+    } else {
+        let ((), notice) = crate::pipelined!(answered, notified)?;
+        outbox.extend(notice);
+        if was_pending {
+            last_writes.push((
+                "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
+                &event_param,
+            ));
+        }
+        last_writes.push((
+            "UPDATE event_request SET status = 'declined', responded_at = now() WHERE id = $1",
+            &request_param,
+        ));
+    }
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event_request",
+        object_id: locked.uuid.to_string(),
+        action: match status {
+            "accepted" => "accept",
+            "waitlisted" => "waitlist",
+            _ => "decline",
+        },
+        payload: json!({ "from": locked.status, "to": status }),
+        request_id: Some(request_id),
+    };
+    commit_answering(&tx, &last_writes, &audited, locked.id, outbox).await
+}
+
+/// The requester withdraws a pending or waitlisted request, or an accepted one still holding
+/// unpaid seats (the hold is released and the waitlist moves up).
+pub async fn cancel(
+    state: &AppState,
+    caller: &Caller,
+    request: Uuid,
+    request_id: &str,
+) -> Result<Outcome, ApiError> {
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (caller_id, locked, event) = lock_request(&tx, request, caller).await?;
+    if locked.requester_id != caller_id {
+        return Err(ApiError::forbidden(
+            "Only the requester can cancel a request.",
+        ));
+    }
+    let mut outbox = Vec::new();
+    let event_param: [&(dyn ToSql + Sync); 1] = [&event.id];
+    let request_param: [&(dyn ToSql + Sync); 1] = [&locked.id];
+    let cancelled: Statement = (
+        "UPDATE event_request SET status = 'cancelled' WHERE id = $1",
+        &request_param,
+    );
+    // A pending or waitlisted request's writes go with COMMIT; an accepted one's come first,
+    // as the waitlist's promotion reads the seats they free.
+    let mut last_writes = Vec::new();
+    match locked.status.as_str() {
+        "pending" | "waitlisted" => {
+            if locked.status == "pending" {
+                last_writes.push((
+                    "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
+                    &event_param[..],
+                ));
+            }
+            last_writes.push(cancelled);
+        }
+        "accepted" => {
+            let attending: bool = tx
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM event_attendee WHERE request_id = $1 AND status <> 'cancelled')",
+                    &[&locked.id],
+                )
+                .await?
+                .get(0);
+            if attending {
+                return Err(invalid_transition(
+                    "accepted",
+                    "cancelled here; cancel the attendance instead",
+                ));
+            }
+            tx.execute(
+                "UPDATE capacity_reservation SET status = 'released', released_at = now() WHERE request_id = $1 AND status = 'held'",
+                &[&locked.id],
+            )
+            .await?;
+            tx.execute(
+                "UPDATE payment_order SET status = 'expired' \
+                 WHERE reservation_id IN (SELECT id FROM capacity_reservation WHERE request_id = $1) AND status = 'created'",
+                &[&locked.id],
+            )
+            .await?;
+            tx.query_in_order(&[cancelled]).await?;
+            outbox.extend(ledger::promote_waitlist(&tx, state, event.id).await?);
+        }
+        other => return Err(invalid_transition(other, "cancelled")),
+    }
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event_request",
+        object_id: locked.uuid.to_string(),
+        action: "cancel",
+        payload: json!({ "from": locked.status }),
+        request_id: Some(request_id),
+    };
+    commit_answering(&tx, &last_writes, &audited, locked.id, outbox).await
+}
