@@ -33,6 +33,7 @@ mod stress;
 mod telemetry;
 mod template;
 mod tokens;
+mod transactions;
 mod triggers;
 mod wire_counter;
 mod workers;
