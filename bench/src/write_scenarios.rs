@@ -41,7 +41,7 @@ pub async fn issue_tickets(state: &AppState) -> anyhow::Result<()> {
     let client = state.pool.get().await?;
     let guests = client
         .query(
-            "SELECT a.id, a.uuid FROM event_attendee a WHERE a.event_id = $1 AND a.user_id >= $2 \
+            "SELECT a.uuid FROM event_attendee a WHERE a.event_id = $1 AND a.user_id >= $2 \
              AND NOT EXISTS (SELECT 1 FROM ticket_secret t WHERE t.attendee_id = a.id)",
             &[&EVENT_ID, &GUESTS_FROM],
         )
@@ -51,7 +51,6 @@ pub async fn issue_tickets(state: &AppState) -> anyhow::Result<()> {
             &client,
             &state.config.attendance.ticket_key,
             guest.get(0),
-            guest.get(1),
         )
         .await?;
     }

@@ -8,7 +8,7 @@ use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use super::ledger::{self, Admit, LockedEvent};
-use super::requests::{commit_answering, decide, Outcome};
+use super::requests::{commit_answering, decide, decision, Outcome};
 use crate::audit::AuditEntry;
 use crate::auth::Caller;
 use crate::db::{CachedStatements, PipelinedTransaction, Statement};
@@ -42,12 +42,14 @@ async fn lock_request(
         "SELECT event_id FROM event_request WHERE uuid = $1",
         &request,
         (
-            "SELECT r.id, r.uuid, r.event_id, r.status, r.seats_requested, r.requester_id, u.uuid, \
-                    EXISTS (SELECT 1 FROM event e WHERE e.id = r.event_id AND e.host_id = me.id) \
-                    OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = r.event_id AND c.user_id = me.id) \
-             FROM event_request r JOIN auth_user u ON u.id = r.requester_id \
-             LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
-             WHERE r.uuid = $1 FOR UPDATE OF r",
+            concat!(
+                "SELECT r.id, r.uuid, r.event_id, r.status, r.seats_requested, r.requester_id, u.uuid, \
+                        EXISTS (SELECT 1 FROM event e WHERE e.id = r.event_id AND ",
+                organiser_is!("me.id"),
+                ") FROM event_request r JOIN auth_user u ON u.id = r.requester_id \
+                 LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
+                 WHERE r.uuid = $1 FOR UPDATE OF r"
+            ),
             &[&request, &caller.user_id],
         ),
     )
@@ -135,13 +137,11 @@ async fn respond(
         .await?;
         Ok(())
     };
-    // Known before any write: `decide` seats the request exactly when this says so.
-    let status = if !accept {
-        "declined"
-    } else if i64::from(locked.seats) <= event.available {
-        "accepted"
+    // Known before any write: what `decide` will make of it.
+    let status = if accept {
+        decision(&event, locked.seats)
     } else {
-        "waitlisted"
+        "declined"
     };
     let kind = match status {
         "accepted" => "request_accepted",

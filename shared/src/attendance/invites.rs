@@ -138,9 +138,11 @@ pub async fn create(
             let ((), invitee) = crate::pipelined!(limit, async {
                 Ok(tx
                     .query_opt(
-                        "SELECT u.id, EXISTS (SELECT 1 FROM event e WHERE e.id = $2 AND e.host_id = u.id) \
-                                OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = $2 AND c.user_id = u.id) \
-                         FROM auth_user u WHERE u.uuid = $1 AND u.is_active",
+                        concat!(
+                            "SELECT u.id, EXISTS (SELECT 1 FROM event e WHERE e.id = $2 AND ",
+                            organiser_is!("u.id"),
+                            ") FROM auth_user u WHERE u.uuid = $1 AND u.is_active"
+                        ),
                         &[&user_id, &event_id],
                     )
                     .await?)

@@ -70,13 +70,11 @@ pub async fn organisers(tx: &impl CachedStatements, event_id: i64) -> Result<Vec
 }
 
 /// SQL that is true when user `$2` hosts or co-hosts the event row `e`.
-pub(crate) const ORGANISER_IS_USER_2: &str = "(e.host_id = $2 OR EXISTS \
-     (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = $2))";
+pub(crate) const ORGANISER_IS_USER_2: &str = organiser_is!("$2");
 
 /// SQL that is true when the user row `me` (joined by the query) hosts or co-hosts the event
 /// row `e`; `me` found by public id lets the account check go in the same round trip.
-pub(crate) const ORGANISER_IS_ME: &str = "(e.host_id = me.id OR EXISTS \
-     (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = me.id))";
+pub(crate) const ORGANISER_IS_ME: &str = organiser_is!("me.id");
 
 /// Whether `user_id` is the host or a co-host of the event.
 pub async fn is_organiser(
@@ -86,8 +84,11 @@ pub async fn is_organiser(
 ) -> Result<bool, ApiError> {
     Ok(tx
         .query_one(
-            "SELECT EXISTS (SELECT 1 FROM event WHERE id = $1 AND host_id = $2) \
-                 OR EXISTS (SELECT 1 FROM event_cohost WHERE event_id = $1 AND user_id = $2)",
+            concat!(
+                "SELECT EXISTS (SELECT 1 FROM event e WHERE e.id = $1 AND ",
+                organiser_is!("$2"),
+                ")"
+            ),
             &[&event_id, &user_id],
         )
         .await?
@@ -97,11 +98,12 @@ pub async fn is_organiser(
 /// What the joining checks need of user `$2` and event `$1`: whether they organise it, their
 /// gender and whether they already go. Sent right after the event lock
 /// (`ledger::lock_event_then`), so it sees what the transactions it waited for committed.
-pub const JOINER_FACTS_SQL: &str = "\
-    SELECT EXISTS (SELECT 1 FROM event WHERE id = $1 AND host_id = $2) \
-           OR EXISTS (SELECT 1 FROM event_cohost WHERE event_id = $1 AND user_id = $2), \
-           (SELECT gender FROM user_profile WHERE user_id = $2), \
-           EXISTS (SELECT 1 FROM event_attendee WHERE event_id = $1 AND user_id = $2 AND status <> 'cancelled')";
+pub const JOINER_FACTS_SQL: &str = concat!(
+    "SELECT EXISTS (SELECT 1 FROM event e WHERE e.id = $1 AND ",
+    organiser_is!("$2"),
+    "), (SELECT gender FROM user_profile WHERE user_id = $2), \
+     EXISTS (SELECT 1 FROM event_attendee WHERE event_id = $1 AND user_id = $2 AND status <> 'cancelled')"
+);
 
 /// The checks a person must pass to join (request or invite), on the locked event and the row
 /// of `JOINER_FACTS_SQL`: an open event, not their own, a stated and allowed gender, a legal
@@ -184,6 +186,16 @@ async fn event_id_for(
     .ok_or_else(|| ApiError::not_found("The event"))
 }
 
+/// What `decide` makes of a request for `seats` on the locked event: `accepted` when the seats
+/// are free, else `waitlisted`.
+pub(crate) fn decision(event: &LockedEvent, seats: i16) -> &'static str {
+    if i64::from(seats) <= event.available {
+        "accepted"
+    } else {
+        "waitlisted"
+    }
+}
+
 /// Decides a request now: seats for it (attendee or hold) or the waitlist. The request row must
 /// be locked and the event locked; `was_pending` keeps `requests_count` true.
 pub(crate) async fn decide(
@@ -205,11 +217,7 @@ pub(crate) async fn decide(
         }
         Ok(())
     };
-    let status = if i64::from(who.seats) <= event.available {
-        "accepted"
-    } else {
-        "waitlisted"
-    };
+    let status = decision(event, who.seats);
     let marked = async {
         tx.execute(
             "UPDATE event_request SET status = $2, responded_at = now() WHERE id = $1",

@@ -94,15 +94,11 @@ pub const INSERT_FOR_ATTENDEE_SQL: &str =
 pub async fn issue(
     tx: &impl CachedStatements,
     key: &SecretString,
-    attendee_id: i64,
     attendee: Uuid,
 ) -> Result<(), ApiError> {
     let (hash, salt) = new_secret(key, attendee);
-    tx.execute(
-        "INSERT INTO ticket_secret (attendee_id, secret_hash, secret_salt) VALUES ($1, $2, $3)",
-        &[&attendee_id, &hash, &salt],
-    )
-    .await?;
+    tx.execute(INSERT_FOR_ATTENDEE_SQL, &[&attendee, &hash, &salt])
+        .await?;
     Ok(())
 }
 

@@ -15,15 +15,8 @@ use crate::error::ApiError;
 const LOCK_PHONE: i32 = 1;
 const LOCK_IP: i32 = 2;
 
-/// Serialises login work on one phone number until the transaction ends (transaction-scoped, so
-/// RDS Proxy never pins the connection).
-pub async fn lock_phone(tx: &impl CachedStatements, phone: &PhoneNumber) -> Result<(), ApiError> {
-    tx.execute(LOCK_SQL, &[&LOCK_PHONE, &phone.as_str()])
-        .await?;
-    Ok(())
-}
-
-/// A two-key advisory lock held until the transaction ends: `$1` namespace, `$2` key.
+/// A two-key advisory lock held until the transaction ends (`$1` namespace, `$2` key):
+/// transaction-scoped, so RDS Proxy never pins the connection.
 const LOCK_SQL: &str = "SELECT pg_advisory_xact_lock($1, hashtext($2))";
 
 /// Counts in each throttle window and, for each, seconds until a slot frees up.

@@ -97,6 +97,23 @@ pub async fn issue(
     Ok(new.pair)
 }
 
+/// The audit row of a change to a session (a refresh-token family).
+fn family_audit<'a>(
+    actor: Uuid,
+    family: Uuid,
+    action: &'a str,
+    request_id: &'a str,
+) -> AuditEntry<'a> {
+    AuditEntry {
+        actor: Some(actor),
+        object_type: "refresh_token_family",
+        object_id: family.to_string(),
+        action,
+        payload: json!({}),
+        request_id: Some(request_id),
+    }
+}
+
 fn invalid() -> ApiError {
     ApiError::client(
         http::StatusCode::UNAUTHORIZED,
@@ -137,14 +154,7 @@ pub async fn rotate(
             &[&family],
         )
         .await?;
-        let audited = AuditEntry {
-            actor: Some(user_uuid),
-            object_type: "refresh_token_family",
-            object_id: family.to_string(),
-            action: "token_reuse",
-            payload: json!({}),
-            request_id: Some(request_id),
-        };
+        let audited = family_audit(user_uuid, family, "token_reuse", request_id);
         tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
             .await?;
         tracing::warn!(%family, "refresh token reuse: session family revoked");
@@ -153,14 +163,7 @@ pub async fn rotate(
     if revoked || expired || !active {
         return Err(invalid());
     }
-    let entry = AuditEntry {
-        actor: Some(user_uuid),
-        object_type: "refresh_token_family",
-        object_id: family.to_string(),
-        action: "token_refresh",
-        payload: json!({}),
-        request_id: Some(request_id),
-    };
+    let entry = family_audit(user_uuid, family, "token_refresh", request_id);
     // The three writes are independent: one round trip.
     let ((), pair, ()) = crate::pipelined!(
         async {
@@ -197,14 +200,7 @@ pub async fn logout(
         .await?
         .map(|row| row.get(0));
     if let Some(family) = family {
-        let entry = AuditEntry {
-            actor: Some(caller),
-            object_type: "refresh_token_family",
-            object_id: family.to_string(),
-            action: "logout",
-            payload: json!({}),
-            request_id: Some(request_id),
-        };
+        let entry = family_audit(caller, family, "logout", request_id);
         crate::pipelined!(
             async {
                 tx.execute(

@@ -78,16 +78,34 @@ impl<C: deadpool_postgres::GenericClient> CachedStatements for C {
     }
 
     async fn query_in_order(&self, statements: &[Statement<'_>]) -> Result<Vec<Vec<Row>>, Error> {
-        let mut prepared = Vec::with_capacity(statements.len());
-        for (sql, _) in statements {
-            prepared.push(self.prepare_cached(sql).await?);
-        }
-        // Each query is queued when first polled, and `try_join_all` polls them in order.
-        futures_util::future::try_join_all(statements.iter().zip(&prepared).map(
-            |((_, params), statement)| {
-                deadpool_postgres::GenericClient::query(self, statement, params)
-            },
-        ))
-        .await
+        let prepared = prepare_all(self, statements).await?;
+        run_in_order(self, statements, &prepared).await
     }
+}
+
+/// Prepares every statement through the connection's cache (only a first use waits), so none
+/// of them can be held back by its preparation once they are sent.
+pub(super) async fn prepare_all<C: deadpool_postgres::GenericClient>(
+    client: &C,
+    statements: &[Statement<'_>],
+) -> Result<Vec<tokio_postgres::Statement>, Error> {
+    let mut prepared = Vec::with_capacity(statements.len());
+    for (sql, _) in statements {
+        prepared.push(client.prepare_cached(sql).await?);
+    }
+    Ok(prepared)
+}
+
+/// Runs statements `prepare_all` prepared, in order, and collects each one's rows: each query
+/// is queued when first polled, and `try_join_all` polls them in order.
+pub(super) fn run_in_order<'a, C: deadpool_postgres::GenericClient>(
+    client: &'a C,
+    statements: &'a [Statement<'a>],
+    prepared: &'a [tokio_postgres::Statement],
+) -> impl Future<Output = Result<Vec<Vec<Row>>, Error>> + 'a {
+    futures_util::future::try_join_all(statements.iter().zip(prepared).map(
+        |((_, params), statement)| {
+            deadpool_postgres::GenericClient::query(client, statement, params)
+        },
+    ))
 }

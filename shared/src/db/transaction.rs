@@ -13,7 +13,7 @@ use deadpool_postgres::Client;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Error, Row};
 
-use super::statements::Statement;
+use super::statements::{prepare_all, run_in_order, Statement};
 use super::CachedStatements;
 use crate::error::ApiError;
 
@@ -63,20 +63,11 @@ impl<'c> PipelinedTransaction<'c> {
         writes: &[Statement<'_>],
         read: impl Future<Output = Result<T, ApiError>>,
     ) -> Result<(Vec<Vec<Row>>, T), ApiError> {
-        let mut prepared = Vec::with_capacity(writes.len());
-        for (sql, _) in writes {
-            prepared.push(self.client.prepare_cached(sql).await?);
-        }
+        let prepared = prepare_all(self.client, writes).await?;
         self.finished.store(true, Ordering::SeqCst);
         let (written, value, committed) = tokio::join!(
             biased;
-            futures_util::future::try_join_all(writes.iter().zip(&prepared).map(
-                |((_, params), statement)| deadpool_postgres::GenericClient::query(
-                    self.client,
-                    statement,
-                    params
-                )
-            )),
+            run_in_order(self.client, writes, &prepared),
             read,
             self.client.batch_execute("COMMIT"),
         );
@@ -93,10 +84,7 @@ impl<'c> PipelinedTransaction<'c> {
         &self,
         read: impl Future<Output = Result<T, ApiError>>,
     ) -> Result<T, ApiError> {
-        self.finished.store(true, Ordering::SeqCst);
-        let (value, committed) = tokio::join!(read, self.client.batch_execute("COMMIT"));
-        committed?;
-        value
+        self.commit_after_with(&[], read).await
     }
 }
 

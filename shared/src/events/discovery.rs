@@ -267,7 +267,7 @@ pub async fn mine(
         return Err(ApiError::validation(errors));
     }
     let membership = match role {
-        MyRole::Hosting => "(e.host_id = $1 OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = $1))",
+        MyRole::Hosting => crate::attendance::organiser_is!("$1"),
         MyRole::Attending => "EXISTS (SELECT 1 FROM event_attendee a WHERE a.event_id = e.id AND a.user_id = $1 AND a.status IN ('going', 'checked_in'))",
     };
     let (when, order, cmp) = if upcoming {

@@ -149,13 +149,7 @@ pub async fn settle(
         )
         .await?;
     let (attendee_id, attendee_uuid): (i64, Uuid) = (attendee.get(0), attendee.get(1));
-    tickets::issue(
-        tx,
-        &state.config.attendance.ticket_key,
-        attendee_id,
-        attendee_uuid,
-    )
-    .await?;
+    tickets::issue(tx, &state.config.attendance.ticket_key, attendee_uuid).await?;
     tx.execute(
         "UPDATE payment_order SET status = 'paid', paid_at = now(), provider_payment_id = $2, attendee_id = $3, \
                 provider_response = coalesce(provider_response, '{}'::jsonb) || $4 WHERE id = $1",
