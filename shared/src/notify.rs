@@ -8,20 +8,20 @@ use uuid::Uuid;
 
 use crate::db::CachedStatements;
 use crate::error::ApiError;
-use crate::outbox::{self, Queue};
+use crate::outbox::{self, OutboxMessage, Queue};
 
-/// Queues a notification in the caller's transaction; nothing is queued for nobody.
-/// `details` adds kind-specific members (e.g. `changes`, `expires_at`).
-pub async fn queue(
-    tx: &impl CachedStatements,
+/// A notification message for the outbox, to write with other statements (`OutboxMessage::
+/// params`); `None` for nobody. `details` adds kind-specific members (e.g. `changes`,
+/// `expires_at`).
+pub fn message(
     kind: &str,
     event: Uuid,
     sender: Option<Uuid>,
     recipients: &[Uuid],
     details: Value,
-) -> Result<Option<i64>, ApiError> {
+) -> Option<OutboxMessage> {
     if recipients.is_empty() {
-        return Ok(None);
+        return None;
     }
     let mut payload = json!({
         "kind": kind,
@@ -32,7 +32,25 @@ pub async fn queue(
     if let (Some(target), Value::Object(extra)) = (payload.as_object_mut(), details) {
         target.extend(extra);
     }
-    Ok(Some(
-        outbox::enqueue(tx, Queue::Notification, &payload, Duration::ZERO).await?,
+    Some(OutboxMessage::new(
+        Queue::Notification,
+        payload,
+        Duration::ZERO,
     ))
+}
+
+/// Queues a notification in the caller's transaction now; nothing is queued for nobody.
+pub async fn queue(
+    tx: &impl CachedStatements,
+    kind: &str,
+    event: Uuid,
+    sender: Option<Uuid>,
+    recipients: &[Uuid],
+    details: Value,
+) -> Result<Option<OutboxMessage>, ApiError> {
+    let Some(message) = message(kind, event, sender, recipients, details) else {
+        return Ok(None);
+    };
+    tx.execute(outbox::INSERT_SQL, &message.params()).await?;
+    Ok(Some(message))
 }

@@ -5,6 +5,8 @@
 use std::time::Duration;
 
 use serde_json::Value;
+use tokio_postgres::types::ToSql;
+use uuid::Uuid;
 
 use crate::aws::sqs::QueuePublisher;
 use crate::config::QueueSettings;
@@ -21,37 +23,129 @@ pub enum Queue {
 }
 
 impl Queue {
-    fn as_str(self) -> &'static str {
+    /// The queue's name in `outbox_message.queue`.
+    const fn name_ref(self) -> &'static &'static str {
         match self {
-            Self::Notification => "notification",
-            Self::ReservationExpiry => "reservation_expiry",
+            Self::Notification => &"notification",
+            Self::ReservationExpiry => &"reservation_expiry",
         }
     }
 
-    fn url(name: &str, queues: &QueueSettings) -> Option<String> {
+    fn as_str(self) -> &'static str {
+        self.name_ref()
+    }
+
+    fn named(name: &str) -> Option<Self> {
         match name {
-            "notification" => queues.notification_queue_url.clone(),
-            "reservation_expiry" => queues.reservation_expiry_queue_url.clone(),
+            "notification" => Some(Self::Notification),
+            "reservation_expiry" => Some(Self::ReservationExpiry),
             _ => None,
+        }
+    }
+
+    fn url(self, queues: &QueueSettings) -> Option<String> {
+        match self {
+            Self::Notification => queues.notification_queue_url.clone(),
+            Self::ReservationExpiry => queues.reservation_expiry_queue_url.clone(),
         }
     }
 }
 
-/// Writes a message inside the caller's transaction; returns its id for `publish`.
+/// A message written to the outbox, kept in memory as sent so that publishing it after commit
+/// needs no read back: only the mark that it went out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxMessage {
+    /// Public id: the row's key and the body's `message_id` (consumers deduplicate by it).
+    pub uuid: Uuid,
+    queue: Queue,
+    /// What is stored (without `message_id`, which the body adds).
+    payload: Value,
+    delay_seconds: i32,
+}
+
+/// Stores a message: `$1` its id, `$2` the queue, `$3` the payload, `$4` the delay in seconds.
+pub const INSERT_SQL: &str =
+    "INSERT INTO outbox_message (uuid, queue, payload, delay_seconds) VALUES ($1, $2, $3, $4)";
+
+impl OutboxMessage {
+    /// A new message for `queue`, delivered `delay` after publishing (at most SQS's 15 minutes).
+    pub fn new(queue: Queue, payload: Value, delay: Duration) -> Self {
+        Self {
+            uuid: Uuid::new_v4(),
+            queue,
+            payload,
+            delay_seconds: delay.min(crate::aws::sqs::MAX_DELAY).as_secs() as i32,
+        }
+    }
+
+    /// `INSERT_SQL`'s parameters, for writing the message with other statements.
+    pub fn params(&self) -> [&(dyn ToSql + Sync); 4] {
+        [
+            &self.uuid,
+            self.queue.name_ref(),
+            &self.payload,
+            &self.delay_seconds,
+        ]
+    }
+
+    /// `INSERT_SQL`'s parameters owned, for `Writes` (the message itself stays for publishing).
+    pub fn owned_params(&self) -> Vec<crate::db::OwnedParam> {
+        crate::owned_params![
+            self.uuid,
+            *self.queue.name_ref(),
+            self.payload.clone(),
+            self.delay_seconds
+        ]
+    }
+
+    /// The body sent to SQS: the payload with its `message_id`.
+    fn body(&self) -> String {
+        let mut body = self.payload.clone();
+        if let Value::Object(members) = &mut body {
+            members.insert("message_id".into(), Value::String(self.uuid.to_string()));
+        }
+        body.to_string()
+    }
+}
+
+/// Writes a message inside the caller's transaction; returns it for `publish`.
 pub async fn enqueue(
     tx: &impl CachedStatements,
     queue: Queue,
-    payload: &Value,
+    payload: Value,
     delay: Duration,
-) -> Result<i64, ApiError> {
-    let delay_seconds = delay.min(crate::aws::sqs::MAX_DELAY).as_secs() as i32;
-    let row = tx
-        .query_one(
-            "INSERT INTO outbox_message (queue, payload, delay_seconds) VALUES ($1, $2, $3) RETURNING id",
-            &[&queue.as_str(), payload, &delay_seconds],
+) -> Result<OutboxMessage, ApiError> {
+    let message = OutboxMessage::new(queue, payload, delay);
+    tx.execute(INSERT_SQL, &message.params()).await?;
+    Ok(message)
+}
+
+/// Up to `limit` committed messages never sent and older than `min_age_secs` (their request's
+/// own publish failed or never ran), oldest first, for the scheduled republish.
+pub async fn unsent(
+    client: &impl CachedStatements,
+    min_age_secs: f64,
+    limit: i64,
+) -> Result<Vec<OutboxMessage>, ApiError> {
+    let rows = client
+        .query(
+            "SELECT uuid, queue, payload, delay_seconds FROM outbox_message \
+             WHERE published_at IS NULL AND created_at < now() - make_interval(secs => $1) \
+             ORDER BY id LIMIT $2",
+            &[&min_age_secs, &limit],
         )
         .await?;
-    Ok(row.get(0))
+    Ok(rows
+        .iter()
+        .filter_map(|row| {
+            Some(OutboxMessage {
+                uuid: row.get(0),
+                queue: Queue::named(row.get(1))?,
+                payload: row.get(2),
+                delay_seconds: row.get(3),
+            })
+        })
+        .collect())
 }
 
 /// Publishes the given committed messages and marks the sent ones. Failures are recorded and
@@ -60,12 +154,12 @@ pub async fn publish(
     pool: &PgPool,
     publisher: &dyn QueuePublisher,
     queues: &QueueSettings,
-    ids: &[i64],
+    messages: &[OutboxMessage],
 ) -> usize {
-    if ids.is_empty() {
+    if messages.is_empty() {
         return 0;
     }
-    match publish_inner(pool, publisher, queues, ids).await {
+    match publish_inner(pool, publisher, queues, messages).await {
         Ok(sent) => sent,
         Err(err) => {
             tracing::warn!(error = %err, "outbox publish deferred to the scheduled run");
@@ -78,47 +172,42 @@ async fn publish_inner(
     pool: &PgPool,
     publisher: &dyn QueuePublisher,
     queues: &QueueSettings,
-    ids: &[i64],
+    messages: &[OutboxMessage],
 ) -> Result<usize, ApiError> {
-    let client = pool.get().await?;
-    let rows = client
-        .query(
-            "SELECT id, queue, payload || jsonb_build_object('message_id', uuid), delay_seconds FROM outbox_message \
-             WHERE id = ANY($1) AND published_at IS NULL ORDER BY id",
-            &[&ids],
-        )
-        .await?;
     let mut sent = Vec::new();
     let (mut failed, mut errors) = (Vec::new(), Vec::new());
-    for row in rows {
-        let (id, queue, payload, delay): (i64, String, Value, i32) =
-            (row.get(0), row.get(1), row.get(2), row.get(3));
-        let result = match Queue::url(&queue, queues) {
+    for message in messages {
+        let result = match Queue::url(message.queue, queues) {
             Some(url) => publisher
                 .publish(
                     &url,
-                    &payload.to_string(),
-                    Duration::from_secs(delay.max(0) as u64),
+                    &message.body(),
+                    Duration::from_secs(message.delay_seconds.max(0) as u64),
                 )
                 .await
                 .map(|_| ()),
-            None => Err(anyhow::anyhow!("no queue URL configured for {queue}")),
+            None => Err(anyhow::anyhow!(
+                "no queue URL configured for {}",
+                message.queue.as_str()
+            )),
         };
         match result {
-            Ok(()) => sent.push(id),
+            Ok(()) => sent.push(message.uuid),
             Err(err) => {
-                failed.push(id);
+                failed.push(message.uuid);
                 errors.push(format!("{err:#}").chars().take(500).collect::<String>());
             }
         }
     }
-    // Both marks in one round trip, however many messages there were.
+    let client = pool.get().await?;
+    // Both marks in one round trip, however many messages there were; a message already marked
+    // (republished meanwhile) keeps its first time.
     crate::pipelined!(
         async {
             if !sent.is_empty() {
                 client
                     .execute(
-                        "UPDATE outbox_message SET published_at = now() WHERE id = ANY($1)",
+                        "UPDATE outbox_message SET published_at = now() WHERE uuid = ANY($1) AND published_at IS NULL",
                         &[&sent],
                     )
                     .await?;
@@ -130,7 +219,7 @@ async fn publish_inner(
                 client
                     .execute(
                         "UPDATE outbox_message o SET attempts = o.attempts + 1, last_error = f.error \
-                         FROM unnest($1::bigint[], $2::text[]) AS f(id, error) WHERE o.id = f.id",
+                         FROM unnest($1::uuid[], $2::text[]) AS f(uuid, error) WHERE o.uuid = f.uuid",
                         &[&failed, &errors],
                     )
                     .await?;

@@ -57,7 +57,7 @@ impl AppState {
 
     /// Publishes committed outbox messages with this instance's queue publisher and queue URLs;
     /// returns how many were sent (failures stay for the scheduled republish).
-    pub async fn publish_outbox(&self, ids: &[i64]) -> usize {
+    pub async fn publish_outbox(&self, ids: &[crate::outbox::OutboxMessage]) -> usize {
         crate::outbox::publish(&self.pool, self.queue.as_ref(), &self.config.queues, ids).await
     }
 }

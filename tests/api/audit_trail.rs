@@ -96,6 +96,9 @@ impl Journey {
         assert_eq!(response.status, status, "{operation_id}: {}", response.text);
         if let Some(counter) = &self.round_trip_counter {
             let used = counter.count() - self.round_trip_mark;
+            if std::env::var_os("ROUND_TRIP_TRACE").is_some() {
+                eprintln!("== {operation_id}: {used:?}");
+            }
             self.round_trips.push((operation_id, used));
         }
         self.covered.insert(operation_id);

@@ -54,7 +54,11 @@ impl RoundTripCounter {
         let port = wire_proxy::start(upstream, move || {
             let counts = counted.clone();
             let mut tally = Tally::default();
-            Box::new(move |sender: Sender, kind: u8, _body: &[u8]| {
+            let mut trace = std::env::var_os("ROUND_TRIP_TRACE").map(|_| FlightTrace::default());
+            Box::new(move |sender: Sender, kind: u8, body: &[u8]| {
+                if let Some(trace) = trace.as_mut() {
+                    trace.see(sender, kind, body);
+                }
                 let seen = tally.see(sender, kind);
                 counts
                     .executions
@@ -79,6 +83,49 @@ impl RoundTripCounter {
         RoundTrips {
             executions: self.counts.executions.load(Ordering::SeqCst),
             preparations: self.counts.preparations.load(Ordering::SeqCst),
+        }
+    }
+}
+
+/// With `ROUND_TRIP_TRACE` set, prints each flight's statements as it lands (to see where a
+/// route's round trips go): statement text from Parse and Query, named statements by the text
+/// they were prepared with.
+#[derive(Default)]
+struct FlightTrace {
+    prepared: std::collections::HashMap<String, String>,
+    flight: Vec<String>,
+    unanswered: u32,
+}
+
+impl FlightTrace {
+    fn see(&mut self, sender: Sender, kind: u8, body: &[u8]) {
+        let text = |at: usize| {
+            body.split(|b| *b == 0)
+                .nth(at)
+                .map(|t| String::from_utf8_lossy(t).into_owned())
+                .unwrap_or_default()
+        };
+        match (sender, kind) {
+            (Sender::Client, b'P') => {
+                self.prepared.insert(text(0), text(1));
+            }
+            (Sender::Client, b'B') => {
+                let sql = self.prepared.get(&text(1)).cloned().unwrap_or_default();
+                self.flight.push(sql.chars().take(110).collect());
+            }
+            (Sender::Client, b'Q') => self.flight.push(text(0)),
+            _ => {}
+        }
+        match (sender, kind) {
+            (Sender::Client, b'S' | b'Q') => self.unanswered += 1,
+            (Sender::Server, b'Z') if self.unanswered > 0 => {
+                self.unanswered -= 1;
+                if self.unanswered == 0 && !self.flight.is_empty() {
+                    eprintln!("  flight: {}", self.flight.join("\n          "));
+                    self.flight.clear();
+                }
+            }
+            _ => {}
         }
     }
 }

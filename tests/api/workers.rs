@@ -344,34 +344,32 @@ async fn the_sweep_republishes_what_failed_and_expires_what_the_queue_missed() {
     accept(&app, &host, request.body["request_id"].as_str().unwrap()).await;
     // The app's own publisher has no queue configured, so nothing was sent after commit; this
     // publisher's first try fails too, and the failure is recorded on the message.
-    let ids: Vec<i64> = app
-        .db
-        .query("SELECT id FROM outbox_message ORDER BY id", &[])
+    let unsent = shared::outbox::unsent(&state.pool.get().await.unwrap(), -1.0, 1)
         .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    let attempts = |id: i64| {
+        .unwrap();
+    let attempts = |id: uuid::Uuid| {
         let app = &app;
         async move {
             app.db
-                .query_one("SELECT attempts FROM outbox_message WHERE id = $1", &[&id])
+                .query_one(
+                    "SELECT attempts FROM outbox_message WHERE uuid = $1",
+                    &[&id],
+                )
                 .await
                 .unwrap()
                 .get::<_, i32>(0)
         }
     };
-    let before = attempts(ids[0]).await;
+    let before = attempts(unsent[0].uuid).await;
     let sent = shared::outbox::publish(
         &state.pool,
         state.queue.as_ref(),
         &state.config.queues,
-        &ids[..1],
+        &unsent,
     )
     .await;
     assert_eq!(sent, 0);
-    assert_eq!(attempts(ids[0]).await, before + 1);
+    assert_eq!(attempts(unsent[0].uuid).await, before + 1);
 
     app.db
         .execute(

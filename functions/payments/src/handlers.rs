@@ -9,7 +9,7 @@ use shared::config::PaymentProviderKind;
 use shared::db::CachedStatements;
 use shared::domain::money::parse_price;
 use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
-use shared::payments::{orders, refunds, settle, signature};
+use shared::payments::{orders, refunds, settle, signature, webhook};
 use shared::{idempotency, ApiError, AppState};
 use uuid::Uuid;
 
@@ -113,15 +113,18 @@ pub async fn refund(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 
 /// `POST /v1/payments/webhooks/razorpay`: signed raw body, deduplicated on the event id.
 pub async fn webhook(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let ids = settle::webhook(
+    let delivered = webhook::webhook(
         &state,
         &req.body,
         req.header("x-razorpay-signature"),
         req.header("x-razorpay-event-id"),
     )
     .await?;
-    state.publish_outbox(&ids).await;
-    refunds::process_pending(&state).await?;
+    state.publish_outbox(&delivered.outbox).await;
+    // A late payment's refund goes out now; any other waits for the scheduled sweep.
+    if delivered.refund_queued {
+        refunds::process_pending(&state).await?;
+    }
     json_response(StatusCode::OK, &json!({ "status": "ok" }))
 }
 

@@ -11,7 +11,7 @@ use super::ledger::{self, Admit, LockedEvent};
 use super::requests::{commit_answering, decide, decision, Outcome};
 use crate::audit::AuditEntry;
 use crate::auth::Caller;
-use crate::db::{CachedStatements, PipelinedTransaction, Statement};
+use crate::db::{CachedStatements, PipelinedTransaction, Writes};
 use crate::error::ApiError;
 use crate::notify;
 use crate::state::AppState;
@@ -36,7 +36,7 @@ async fn lock_request(
     request: Uuid,
     caller: &Caller,
 ) -> Result<(i64, LockedRequest, LockedEvent), ApiError> {
-    let (caller_id, event, row) = ledger::lock_row_of(
+    let (caller_id, event, row, _) = ledger::lock_row_of(
         tx,
         caller,
         "SELECT event_id FROM event_request WHERE uuid = $1",
@@ -52,6 +52,7 @@ async fn lock_request(
             ),
             &[&request, &caller.user_id],
         ),
+        &[],
     )
     .await?
     .ok_or_else(|| ApiError::not_found("The request"))?;
@@ -69,6 +70,9 @@ async fn lock_request(
     }
     Ok((caller_id, locked, event))
 }
+
+/// Withdraws request `$1`.
+const CANCEL_SQL: &str = "UPDATE event_request SET status = 'cancelled' WHERE id = $1";
 
 fn invalid_transition(from: &str, action: &str) -> ApiError {
     ApiError::conflict(
@@ -127,16 +131,6 @@ async fn respond(
             "This event is no longer open.",
         ));
     }
-    // The answer's own columns go out with the first statements of the decision (they touch
-    // other columns of the row, so their order does not matter).
-    let answered = async {
-        tx.execute(
-            "UPDATE event_request SET host_message = coalesce($2, host_message), responded_by = $3 WHERE id = $1",
-            &[&locked.id, &host_message, &caller_id],
-        )
-        .await?;
-        Ok(())
-    };
     // Known before any write: what `decide` will make of it.
     let status = if accept {
         decision(&event, locked.seats)
@@ -148,49 +142,50 @@ async fn respond(
         "waitlisted" => "request_waitlisted",
         _ => "request_declined",
     };
-    let requester = [locked.requester_uuid];
-    let notified = notify::queue(
-        &tx,
+    let notice = notify::message(
         kind,
         event.uuid,
         Some(caller.user_id),
-        &requester,
+        &[locked.requester_uuid],
         json!({ "request_id": locked.uuid, "host_message": host_message }),
     );
-    let mut outbox = Vec::new();
-    let event_id = event.id;
-    let event_param: [&(dyn ToSql + Sync); 1] = [&event_id];
-    let request_param: [&(dyn ToSql + Sync); 1] = [&locked.id];
-    let mut last_writes: Vec<Statement> = Vec::new();
+    // Every write goes out with COMMIT: the answer, the notice, then the decision.
+    let mut writes = Writes::new();
+    writes
+        .push(
+            "UPDATE event_request SET host_message = coalesce($2, host_message), responded_by = $3 WHERE id = $1",
+            crate::owned_params![locked.id, host_message, caller_id],
+        )
+        .push_message(notice.as_ref());
+    let mut outbox: Vec<_> = notice.into_iter().collect();
     if accept {
         let who = Admit {
             user_id: locked.requester_id,
             user_uuid: locked.requester_uuid,
             seats: locked.seats,
-            request_id: Some(locked.id),
+            request: Some(locked.uuid),
             invite_id: None,
         };
-        // The answer, the notice and the decision: one round trip.
-        let ((), notice, (_, ids)) = crate::pipelined!(
-            answered,
-            notified,
-            decide(&tx, state, &mut event, locked.id, who, was_pending)
+        let (_, messages) = decide(
+            state,
+            &mut event,
+            locked.uuid,
+            who,
+            was_pending,
+            &mut writes,
         )?;
-        outbox.extend(notice);
-        outbox.extend(ids);
+        outbox.extend(messages);
     } else {
-        let ((), notice) = crate::pipelined!(answered, notified)?;
-        outbox.extend(notice);
         if was_pending {
-            last_writes.push((
+            writes.push(
                 "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
-                &event_param,
-            ));
+                crate::owned_params![event.id],
+            );
         }
-        last_writes.push((
+        writes.push(
             "UPDATE event_request SET status = 'declined', responded_at = now() WHERE id = $1",
-            &request_param,
-        ));
+            crate::owned_params![locked.id],
+        );
     }
     let audited = AuditEntry {
         actor: Some(caller.user_id),
@@ -204,7 +199,7 @@ async fn respond(
         payload: json!({ "from": locked.status, "to": status }),
         request_id: Some(request_id),
     };
-    commit_answering(&tx, &last_writes, &audited, locked.id, outbox).await
+    commit_answering(&tx, writes, &audited, locked.uuid, outbox).await
 }
 
 /// The requester withdraws a pending or waitlisted request, or an accepted one still holding
@@ -224,52 +219,48 @@ pub async fn cancel(
         ));
     }
     let mut outbox = Vec::new();
-    let event_param: [&(dyn ToSql + Sync); 1] = [&event.id];
-    let request_param: [&(dyn ToSql + Sync); 1] = [&locked.id];
-    let cancelled: Statement = (
-        "UPDATE event_request SET status = 'cancelled' WHERE id = $1",
-        &request_param,
-    );
-    // A pending or waitlisted request's writes go with COMMIT; an accepted one's come first,
-    // as the waitlist's promotion reads the seats they free.
-    let mut last_writes = Vec::new();
+    let mut writes = Writes::new();
     match locked.status.as_str() {
         "pending" | "waitlisted" => {
             if locked.status == "pending" {
-                last_writes.push((
+                writes.push(
                     "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
-                    &event_param[..],
-                ));
+                    crate::owned_params![event.id],
+                );
             }
-            last_writes.push(cancelled);
+            writes.push(CANCEL_SQL, crate::owned_params![locked.id]);
         }
         "accepted" => {
-            let attending: bool = tx
-                .query_one(
-                    "SELECT EXISTS (SELECT 1 FROM event_attendee WHERE request_id = $1 AND status <> 'cancelled')",
-                    &[&locked.id],
-                )
-                .await?
-                .get(0);
+            // The seats come free first (the waitlist's promotion reads them), in one round
+            // trip with the check that no attendee stands on them; a failed check rolls all
+            // of it back.
+            let request_param: [&(dyn ToSql + Sync); 1] = [&locked.id];
+            let freed = tx
+                .query_in_order(&[
+                    (
+                        "SELECT EXISTS (SELECT 1 FROM event_attendee WHERE request_id = $1 AND status <> 'cancelled')",
+                        &request_param,
+                    ),
+                    (
+                        "UPDATE capacity_reservation SET status = 'released', released_at = now() WHERE request_id = $1 AND status = 'held'",
+                        &request_param,
+                    ),
+                    (
+                        "UPDATE payment_order SET status = 'expired' \
+                         WHERE reservation_id IN (SELECT id FROM capacity_reservation WHERE request_id = $1) AND status = 'created'",
+                        &request_param,
+                    ),
+                    (CANCEL_SQL, &request_param),
+                ])
+                .await?;
+            let attending = freed[0].first().is_some_and(|row| row.get::<_, bool>(0));
             if attending {
                 return Err(invalid_transition(
                     "accepted",
                     "cancelled here; cancel the attendance instead",
                 ));
             }
-            tx.execute(
-                "UPDATE capacity_reservation SET status = 'released', released_at = now() WHERE request_id = $1 AND status = 'held'",
-                &[&locked.id],
-            )
-            .await?;
-            tx.execute(
-                "UPDATE payment_order SET status = 'expired' \
-                 WHERE reservation_id IN (SELECT id FROM capacity_reservation WHERE request_id = $1) AND status = 'created'",
-                &[&locked.id],
-            )
-            .await?;
-            tx.query_in_order(&[cancelled]).await?;
-            outbox.extend(ledger::promote_waitlist(&tx, state, event.id).await?);
+            outbox.extend(ledger::promote_waitlist(&tx, state, event.id, &[], &mut writes).await?);
         }
         other => return Err(invalid_transition(other, "cancelled")),
     }
@@ -281,5 +272,5 @@ pub async fn cancel(
         payload: json!({ "from": locked.status }),
         request_id: Some(request_id),
     };
-    commit_answering(&tx, &last_writes, &audited, locked.id, outbox).await
+    commit_answering(&tx, writes, &audited, locked.uuid, outbox).await
 }

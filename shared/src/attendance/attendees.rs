@@ -7,14 +7,15 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::ledger;
-use super::requests::{is_organiser, Outcome, ORGANISER_IS_ME, ORGANISER_IS_USER_2};
+use super::requests::{Outcome, ORGANISER_IS_ME, ORGANISER_IS_USER_2};
 use super::tickets;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, PipelinedTransaction};
+use crate::db::{CachedStatements, PipelinedTransaction, Statement, Writes};
 use crate::error::{ApiError, FieldError};
 use crate::notify;
 use crate::state::AppState;
+use tokio_postgres::types::ToSql;
 
 /// One row of the guest list. Never a phone number or birth date.
 #[derive(Debug, Clone, Serialize)]
@@ -269,34 +270,57 @@ pub async fn cancel(
 ) -> Result<Outcome, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let caller_id = active_user_id(&tx, caller).await?;
-    let row = tx
-        .query_opt(
-            "SELECT a.id, a.event_id, a.user_id, a.status, a.seats, a.is_paid, e.host_id, \
-                    e.starts_at - now() >= make_interval(secs => $2), e.uuid, u.uuid \
-             FROM event_attendee a JOIN event e ON e.id = a.event_id JOIN auth_user u ON u.id = a.user_id \
-             WHERE a.uuid = $1",
-            &[&attendee, &state.config.attendance.refund_cutoff.as_secs_f64()],
-        )
-        .await?
-        .ok_or_else(|| ApiError::not_found("The attendee"))?;
-    let (attendee_id, event_id, user_id, _, seats, is_paid, host_id, refundable, event_uuid, guest): (i64, i64, i64, String, i16, bool, i64, bool, Uuid, Uuid) =
-        (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5), row.get(6), row.get(7), row.get(8), row.get(9));
+    let cutoff = state.config.attendance.refund_cutoff.as_secs_f64();
+    // The account check, the event's lock and the attendee's: one round trip.
+    let (caller_id, event, row, _) = ledger::lock_row_of(
+        &tx,
+        caller,
+        "SELECT event_id FROM event_attendee WHERE uuid = $1",
+        &attendee,
+        (
+            concat!(
+                "SELECT a.id, a.user_id, a.status, a.seats, a.is_paid, \
+                        e.starts_at - now() >= make_interval(secs => $2), u.uuid, \
+                        coalesce(",
+                organiser_is!("me.id"),
+                ", false) \
+                 FROM event_attendee a JOIN event e ON e.id = a.event_id JOIN auth_user u ON u.id = a.user_id \
+                 LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $3) me ON true \
+                 WHERE a.uuid = $1 FOR UPDATE OF a"
+            ),
+            &[&attendee, &cutoff, &caller.user_id],
+        ),
+        &[],
+    )
+    .await?
+    .ok_or_else(|| ApiError::not_found("The attendee"))?;
+    let (attendee_id, user_id, status, seats, is_paid, refundable, guest, organiser): (
+        i64,
+        i64,
+        String,
+        i16,
+        bool,
+        bool,
+        Uuid,
+        bool,
+    ) = (
+        row.get(0),
+        row.get(1),
+        row.get(2),
+        row.get(3),
+        row.get(4),
+        row.get(5),
+        row.get(6),
+        row.get(7),
+    );
+    let host_id = event.host_id;
     if caller_id != user_id && caller_id != host_id {
-        return Err(if is_organiser(&tx, event_id, caller_id).await? {
+        return Err(if organiser {
             ApiError::forbidden("Only the guest or the host can cancel attendance.")
         } else {
             ApiError::not_found("The attendee")
         });
     }
-    ledger::lock_event(&tx, event_id).await?;
-    let status: String = tx
-        .query_one(
-            "SELECT status FROM event_attendee WHERE id = $1 FOR UPDATE",
-            &[&attendee_id],
-        )
-        .await?
-        .get(0);
     if status != "going" {
         return Err(ApiError::conflict(
             "invalid_transition",
@@ -304,45 +328,46 @@ pub async fn cancel(
         )
         .with_extra("current_status", json!(status)));
     }
-    tx.execute(
-        "WITH a AS (UPDATE event_attendee SET status = 'cancelled', cancelled_at = now() WHERE id = $1) \
-         UPDATE event SET going_count = going_count - $2::int WHERE id = $3",
-        &[&attendee_id, &i32::from(seats), &event_id],
-    )
-    .await?;
     // The host cancelling a guest always refunds; a guest gets the refund the policy allows.
     let refund = is_paid && (caller_id == host_id || refundable);
+    // The seats come free (and the refund is queued) in the round trip that reads the
+    // waitlist; the promotions, the notice and the audit row go with COMMIT.
+    let seats_freed = i32::from(seats);
+    let cancel_params: [&(dyn ToSql + Sync); 3] = [&attendee_id, &seats_freed, &event.id];
+    let refund_params: [&(dyn ToSql + Sync); 1] = [&attendee_id];
+    let mut freed: Vec<Statement> = vec![(
+        "WITH a AS (UPDATE event_attendee SET status = 'cancelled', cancelled_at = now() WHERE id = $1) \
+         UPDATE event SET going_count = going_count - $2::int WHERE id = $3",
+        &cancel_params,
+    )];
     if refund {
-        tx.execute(
+        freed.push((
             "UPDATE payment_order SET status = 'refund_pending' WHERE attendee_id = $1 AND status IN ('paid', 'partially_refunded')",
-            &[&attendee_id],
-        )
-        .await?;
+            &refund_params,
+        ));
     }
-    let mut outbox = ledger::promote_waitlist(&tx, state, event_id).await?;
+    let mut writes = Writes::new();
+    let mut outbox = ledger::promote_waitlist(&tx, state, event.id, &freed, &mut writes).await?;
     if caller_id != user_id {
-        outbox.extend(
-            notify::queue(
-                &tx,
-                "event_changed",
-                event_uuid,
-                Some(caller.user_id),
-                &[guest],
-                json!({ "changes": ["attendance_cancelled"] }),
-            )
-            .await?,
+        let notice = notify::message(
+            "event_changed",
+            event.uuid,
+            Some(caller.user_id),
+            &[guest],
+            json!({ "changes": ["attendance_cancelled"] }),
         );
+        writes.push_message(notice.as_ref());
+        outbox.extend(notice);
     }
-    let audited = AuditEntry {
+    writes.push_audit(&AuditEntry {
         actor: Some(caller.user_id),
         object_type: "event_attendee",
         object_id: attendee.to_string(),
         action: "cancel",
         payload: json!({ "seats": seats, "refund_queued": refund }),
         request_id: Some(request_id),
-    };
-    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
-        .await?;
+    });
+    tx.commit_writes_with(&writes, async { Ok(()) }).await?;
     Ok(Outcome {
         body: json!({ "attendee_id": attendee, "status": "cancelled", "refund_queued": refund }),
         outbox,

@@ -17,7 +17,10 @@ use crate::outbox::{self, Queue};
 use crate::state::AppState;
 
 /// Expires one hold if it is still held and past its time; returns outbox ids.
-pub async fn expire_hold(state: &AppState, reservation_key: Uuid) -> Result<Vec<i64>, ApiError> {
+pub async fn expire_hold(
+    state: &AppState,
+    reservation_key: Uuid,
+) -> Result<Vec<crate::outbox::OutboxMessage>, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let Some(event) = ledger::lock_event_of(
@@ -51,7 +54,7 @@ pub async fn expire_hold(state: &AppState, reservation_key: Uuid) -> Result<Vec<
         )
         .await?;
     }
-    let mut outbox_ids: Vec<i64> = notify::queue(
+    let mut outbox_ids: Vec<crate::outbox::OutboxMessage> = notify::queue(
         &tx,
         "hold_expired",
         event.uuid,
@@ -62,7 +65,9 @@ pub async fn expire_hold(state: &AppState, reservation_key: Uuid) -> Result<Vec<
     .await?
     .into_iter()
     .collect();
-    outbox_ids.extend(ledger::promote_waitlist(&tx, state, event.id).await?);
+    let mut promotions = crate::db::Writes::new();
+    outbox_ids.extend(ledger::promote_waitlist(&tx, state, event.id, &[], &mut promotions).await?);
+    promotions.run(&tx).await?;
     let audited = AuditEntry {
         actor: None,
         object_type: "capacity_reservation",
@@ -108,7 +113,7 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
         let id = outbox::enqueue(
             &state.pool.get().await?,
             Queue::ReservationExpiry,
-            payload,
+            payload.clone(),
             Duration::from_secs_f64(seconds_left.ceil()),
         )
         .await?;
@@ -122,7 +127,9 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
 
 /// Queues the reminders due now — 24 hours and 2 hours before the start — each once per
 /// attendee (a flag per reminder is set in the same transaction). Returns outbox ids.
-pub async fn queue_reminders(state: &AppState) -> Result<Vec<i64>, ApiError> {
+pub async fn queue_reminders(
+    state: &AppState,
+) -> Result<Vec<crate::outbox::OutboxMessage>, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let mut ids = Vec::new();
@@ -170,19 +177,7 @@ pub async fn sweep(state: &AppState) -> Result<(usize, usize), ApiError> {
     for key in &lapsed {
         ids.extend(expire_hold(state, *key).await?);
     }
-    let unsent: Vec<i64> = state
-        .pool
-        .get()
-        .await?
-        .query(
-            "SELECT id FROM outbox_message WHERE published_at IS NULL AND created_at < now() - interval '30 seconds' \
-             ORDER BY id LIMIT 500",
-            &[],
-        )
-        .await?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let unsent = outbox::unsent(&state.pool.get().await?, 30.0, 500).await?;
     ids.extend(unsent);
     ids.extend(queue_reminders(state).await?);
     let sent = state.publish_outbox(&ids).await;

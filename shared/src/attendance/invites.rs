@@ -5,15 +5,14 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use tokio_postgres::types::ToSql;
+use tokio_postgres::Row;
 use uuid::Uuid;
 
 use super::ledger::{self, Admit};
-use super::requests::{
-    check_joiner, commit_answering, decide, is_organiser, Outcome, JOINER_FACTS_SQL,
-};
+use super::requests::{check_joiner, commit_answering, decide, Outcome};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, PipelinedTransaction};
+use crate::db::{CachedStatements, PipelinedTransaction, Statement, Writes};
 use crate::error::{ApiError, FieldError};
 use crate::notify;
 use crate::state::AppState;
@@ -54,16 +53,16 @@ fn invite_json(link_base: &str) -> String {
 pub async fn invite_by_id(
     client: &impl CachedStatements,
     link_base: &str,
-    invite_id: i64,
+    invite: Uuid,
 ) -> Result<Value, ApiError> {
     Ok(client
         .query_one(
             &format!(
                 "SELECT {} FROM event_invite i JOIN event e ON e.id = i.event_id JOIN auth_user hu ON hu.id = i.invited_by \
-                 LEFT JOIN user_profile hp ON hp.user_id = hu.id LEFT JOIN auth_user iu ON iu.id = i.invited_user_id WHERE i.id = $1",
+                 LEFT JOIN user_profile hp ON hp.user_id = hu.id LEFT JOIN auth_user iu ON iu.id = i.invited_user_id WHERE i.uuid = $1",
                 invite_json(link_base)
             ),
-            &[&invite_id],
+            &[&invite],
         )
         .await?
         .get(0))
@@ -103,17 +102,48 @@ pub async fn create(
     let link_base = &state.config.attendance.invite_link_base;
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let condition = crate::events::repo::key_condition(key);
-    let (caller_id, row) = crate::pipelined!(active_user_id(&tx, caller), async {
-        Ok(tx
-            .query_opt(&format!("SELECT e.id, e.uuid, e.host_id, e.is_active AND e.starts_at > now() FROM event e WHERE {condition}"), &[&key])
-            .await?)
+    // The account check, the event, the caller's invites this hour and (for a direct invite)
+    // the invitee with their role in the event: one round trip. The invitee is looked up
+    // before the host is known to be the caller, but only read.
+    let event_sql = format!(
+        "SELECT e.id, e.uuid, e.host_id, e.is_active AND e.starts_at > now(), \
+                EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = {CALLER_BY_UUID_2}) \
+         FROM event e WHERE {}",
+        crate::events::repo::key_condition(key)
+    );
+    let limit = super::write_limits::WriteKind::Invite;
+    let counted_sql = super::write_limits::count_sql(limit, CALLER_BY_UUID_1);
+    let invitee_sql = format!(
+        concat!(
+            "SELECT u.id, EXISTS (SELECT 1 FROM event e WHERE e.id = (SELECT e.id FROM event e WHERE {}) AND ",
+            organiser_is!("u.id"),
+            ") FROM auth_user u WHERE u.uuid = $2 AND u.is_active"
+        ),
+        crate::events::repo::key_condition(key)
+    );
+    let invitee_uuid = match &invite {
+        NewInvite::Direct { user_id, .. } => Some(*user_id),
+        NewInvite::ShareLink { .. } => None,
+    };
+    let event_params: [&(dyn ToSql + Sync); 2] = [&key, &caller.user_id];
+    let caller_param: [&(dyn ToSql + Sync); 1] = [&caller.user_id];
+    let invitee_params: [&(dyn ToSql + Sync); 2] = [&key, &invitee_uuid];
+    let mut reads: Vec<Statement> =
+        vec![(&event_sql, &event_params), (&counted_sql, &caller_param)];
+    if invitee_uuid.is_some() {
+        reads.push((&invitee_sql, &invitee_params));
+    }
+    let (caller_id, rows) = crate::pipelined!(active_user_id(&tx, caller), async {
+        Ok(tx.query_in_order(&reads).await?)
     })?;
-    let row = row.ok_or_else(|| ApiError::not_found("The event"))?;
-    let (event_id, event_uuid, host_id, open): (i64, Uuid, i64, bool) =
-        (row.get(0), row.get(1), row.get(2), row.get(3));
+    let invitee = rows.get(2).and_then(|rows| rows.first());
+    let row = rows[0]
+        .first()
+        .ok_or_else(|| ApiError::not_found("The event"))?;
+    let (event_id, event_uuid, host_id, open, cohost): (i64, Uuid, i64, bool, bool) =
+        (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
     if host_id != caller_id {
-        return Err(if is_organiser(&tx, event_id, caller_id).await? {
+        return Err(if cohost {
             ApiError::forbidden("Only the host sends invites.")
         } else {
             ApiError::not_found("The event")
@@ -125,28 +155,17 @@ pub async fn create(
             "This event is not open for joining.",
         ));
     }
-    let limit = super::write_limits::check(
-        &tx,
-        super::write_limits::WriteKind::Invite,
-        caller_id,
-        state.config.attendance.invites_per_hour,
-    );
+    let counted = rows[1]
+        .first()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no write count")))?;
+    super::write_limits::judge(limit, counted, state.config.attendance.invites_per_hour)?;
+    // The invite's id is made here, so the invite, its notice, its audit row, the answer and
+    // COMMIT go out together.
+    let invite_uuid = Uuid::new_v4();
+    let mut writes = Writes::new();
     let mut outbox = Vec::new();
-    let (invite_id, kind) = match invite {
+    let kind = match invite {
         NewInvite::Direct { user_id, message } => {
-            // The rate limit, and the invitee with their role in this event: one round trip.
-            let ((), invitee) = crate::pipelined!(limit, async {
-                Ok(tx
-                    .query_opt(
-                        concat!(
-                            "SELECT u.id, EXISTS (SELECT 1 FROM event e WHERE e.id = $2 AND ",
-                            organiser_is!("u.id"),
-                            ") FROM auth_user u WHERE u.uuid = $1 AND u.is_active"
-                        ),
-                        &[&user_id, &event_id],
-                    )
-                    .await?)
-            })?;
             let invitee = invitee.ok_or_else(|| {
                 ApiError::validation(vec![FieldError::new("user_id", "is not a known user")])
             })?;
@@ -162,28 +181,22 @@ pub async fn create(
                     "organisers need no invite",
                 )]));
             }
-            let recipients = [user_id];
-            let (row, notified) = crate::pipelined!(
-                async {
-                    Ok(tx
-                        .query_one(
-                            "INSERT INTO event_invite (event_id, invited_by, invited_user_id, invite_type, message) \
-                             VALUES ($1, $2, $3, 'direct', $4) RETURNING id",
-                            &[&event_id, &caller_id, &invitee, &message],
-                        )
-                        .await?)
-                },
-                notify::queue(
-                    &tx,
-                    "invite_received",
-                    event_uuid,
-                    Some(caller.user_id),
-                    &recipients,
-                    json!({ "message": message }),
+            let notice = notify::message(
+                "invite_received",
+                event_uuid,
+                Some(caller.user_id),
+                &[user_id],
+                json!({ "message": message }),
+            );
+            writes
+                .push(
+                    "INSERT INTO event_invite (uuid, event_id, invited_by, invited_user_id, invite_type, message) \
+                     VALUES ($1, $2, $3, $4, 'direct', $5)",
+                    crate::owned_params![invite_uuid, event_id, caller_id, invitee, message],
                 )
-            )?;
-            outbox.extend(notified);
-            (row.get(0), "direct")
+                .push_message(notice.as_ref());
+            outbox.extend(notice);
+            "direct"
         }
         NewInvite::ShareLink { expires_at } => {
             let now = Utc::now();
@@ -194,30 +207,31 @@ pub async fn create(
                     "must be in the future and at most 30 days away",
                 )]));
             }
-            let ((), row) = crate::pipelined!(limit, async {
-                Ok(tx
-                    .query_one(
-                        "INSERT INTO event_invite (event_id, invited_by, invite_type, expires_at) VALUES ($1, $2, 'share_link', $3) RETURNING id",
-                        &[&event_id, &caller_id, &expires_at],
-                    )
-                    .await?)
-            })?;
-            (row.get(0), "share_link")
+            writes.push(
+                "INSERT INTO event_invite (uuid, event_id, invited_by, invite_type, expires_at) \
+                 VALUES ($1, $2, $3, 'share_link', $4)",
+                crate::owned_params![invite_uuid, event_id, caller_id, expires_at],
+            );
+            "share_link"
         }
     };
-    let body = invite_by_id(&tx, link_base, invite_id).await?;
-    let audited = AuditEntry {
+    writes.push_audit(&AuditEntry {
         actor: Some(caller.user_id),
         object_type: "event_invite",
-        object_id: body["invite_id"].as_str().unwrap_or_default().to_owned(),
+        object_id: invite_uuid.to_string(),
         action: "invite",
         payload: json!({ "event_id": event_uuid, "invite_type": kind }),
         request_id: Some(request_id),
-    };
-    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
+    });
+    let body = tx
+        .commit_writes_with(&writes, invite_by_id(&tx, link_base, invite_uuid))
         .await?;
     Ok(Outcome { body, outbox })
 }
+
+/// The internal id of the user whose public id is `$1` (or `$2`), as an SQL expression.
+const CALLER_BY_UUID_1: &str = "(SELECT id FROM auth_user WHERE uuid = $1)";
+const CALLER_BY_UUID_2: &str = "(SELECT id FROM auth_user WHERE uuid = $2)";
 
 struct LockedInvite {
     id: i64,
@@ -229,15 +243,16 @@ struct LockedInvite {
 }
 
 /// Locks the invite's event, then the invite: the one lock order (event first) that every seat
-/// change and the event's own cancel follow, so none of them can deadlock with another. Two
-/// round trips: the account check with the invite's event, then both locks. Returns the
-/// caller's id too.
+/// change and the event's own cancel follow, so none of them can deadlock with another. One
+/// round trip: the account check, both locks and the reads in `after`. Returns the caller's id
+/// and the rows of `after` too.
 async fn lock_invite(
     tx: &impl CachedStatements,
     invite: Uuid,
     caller: &Caller,
-) -> Result<(i64, LockedInvite, ledger::LockedEvent), ApiError> {
-    let (caller_id, event, row) = ledger::lock_row_of(
+    after: &[Statement<'_>],
+) -> Result<(i64, LockedInvite, ledger::LockedEvent, Vec<Vec<Row>>), ApiError> {
+    let (caller_id, event, row, after_rows) = ledger::lock_row_of(
         tx,
         caller,
         "SELECT event_id FROM event_invite WHERE uuid = $1",
@@ -247,6 +262,7 @@ async fn lock_invite(
              FROM event_invite WHERE uuid = $1 FOR UPDATE",
             &[&invite],
         ),
+        after,
     )
     .await?
     .ok_or_else(|| ApiError::not_found("The invite"))?;
@@ -275,8 +291,15 @@ async fn lock_invite(
         )
         .with_extra("current_status", json!(locked.status)));
     }
-    Ok((caller_id, locked, event))
+    Ok((caller_id, locked, event, after_rows))
 }
+
+/// The joining facts (`JOINER_FACTS_SQL`) of caller `$2` (public id) for the event of invite
+/// `$1`, read with the invite's locks.
+const INVITEE_FACTS_SQL: &str = joiner_facts!(
+    "(SELECT event_id FROM event_invite WHERE uuid = $1)",
+    "(SELECT id FROM auth_user WHERE uuid = $2)"
+);
 
 /// Accepts an invite: a request is recorded for the user and decided at once (seats, hold or
 /// waitlist), exactly as an accepted request.
@@ -289,59 +312,50 @@ pub async fn accept(
 ) -> Result<Outcome, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (caller_id, locked, mut event) = lock_invite(&tx, invite, caller).await?;
-    // The checks and the request they allow go out together; a failed check rolls it back.
-    // The checks' facts and the request they allow go out together. Both answers are awaited
-    // (not the first error): a failed check must win over the insert it makes fail.
-    let fact_params: [&(dyn ToSql + Sync); 2] = [&event.id, &caller_id];
-    let request_params: [&(dyn ToSql + Sync); 4] = [&event.id, &caller_id, &seats, &locked.id];
-    let (facts, inserted) = tokio::join!(
-        biased;
-        tx.query(JOINER_FACTS_SQL, &fact_params),
-        tx.query_one(
-            "INSERT INTO event_request (event_id, requester_id, message, seats_requested, invite_id, status) \
-             VALUES ($1, $2, 'Accepted an invite', $3, $4, 'pending') RETURNING id",
-            &request_params,
-        ),
+    let (caller_id, locked, mut event, facts) = lock_invite(
+        &tx,
+        invite,
+        caller,
+        &[(INVITEE_FACTS_SQL, &[&invite, &caller.user_id])],
+    )
+    .await?;
+    check_joiner(&event, &facts[0], seats)?;
+    // The request, its decision, the invite's answer and the notice all go out with COMMIT.
+    let request_uuid = Uuid::new_v4();
+    let mut writes = Writes::new();
+    writes.push(
+        "INSERT INTO event_request (uuid, event_id, requester_id, message, seats_requested, invite_id, status) \
+         VALUES ($1, $2, $3, 'Accepted an invite', $4, $5, 'pending')",
+        crate::owned_params![request_uuid, event.id, caller_id, seats, locked.id],
     );
-    check_joiner(&event, &facts?, seats)?;
-    let row = inserted?;
-    let request_row: i64 = row.get(0);
     let who = Admit {
         user_id: caller_id,
         user_uuid: caller.user_id,
         seats,
-        request_id: Some(request_row),
+        request: Some(request_uuid),
         invite_id: Some(locked.id),
     };
-    let (status, mut outbox) = decide(&tx, state, &mut event, request_row, who, false).await?;
+    let (status, mut outbox) = decide(state, &mut event, request_uuid, who, false, &mut writes)?;
     let kind = if status == "accepted" {
         "request_accepted"
     } else {
         "request_waitlisted"
     };
-    let recipients = [caller.user_id];
-    let ((), notified) = crate::pipelined!(
-        async {
-            if locked.invite_type == "direct" {
-                tx.execute(
-                    "UPDATE event_invite SET status = 'accepted', responded_at = now() WHERE id = $1",
-                    &[&locked.id],
-                )
-                .await?;
-            }
-            Ok(())
-        },
-        notify::queue(
-            &tx,
-            kind,
-            event.uuid,
-            Some(event.host_uuid),
-            &recipients,
-            json!({ "invite_id": locked.uuid }),
-        )
-    )?;
-    outbox.extend(notified);
+    if locked.invite_type == "direct" {
+        writes.push(
+            "UPDATE event_invite SET status = 'accepted', responded_at = now() WHERE id = $1",
+            crate::owned_params![locked.id],
+        );
+    }
+    let notice = notify::message(
+        kind,
+        event.uuid,
+        Some(event.host_uuid),
+        &[caller.user_id],
+        json!({ "invite_id": locked.uuid }),
+    );
+    writes.push_message(notice.as_ref());
+    outbox.extend(notice);
     let audited = AuditEntry {
         actor: Some(caller.user_id),
         object_type: "event_invite",
@@ -350,7 +364,7 @@ pub async fn accept(
         payload: json!({ "seats": seats, "result": status }),
         request_id: Some(request_id),
     };
-    commit_answering(&tx, &[], &audited, request_row, outbox).await
+    commit_answering(&tx, writes, &audited, request_uuid, outbox).await
 }
 
 /// Declines a direct invite (a share link is simply not used).
@@ -362,36 +376,33 @@ pub async fn decline(
 ) -> Result<Value, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (_, locked, _event) = lock_invite(&tx, invite, caller).await?;
+    let (_, locked, _event, _) = lock_invite(&tx, invite, caller, &[]).await?;
     if locked.invite_type != "direct" {
         return Err(ApiError::conflict(
             "invalid_transition",
             "A share link cannot be declined; just don't use it.",
         ));
     }
-    tx.execute(
-        "UPDATE event_invite SET status = 'declined', responded_at = now() WHERE id = $1",
-        &[&locked.id],
-    )
-    .await?;
-    audit::record(
-        &tx,
-        &AuditEntry {
-            actor: Some(caller.user_id),
-            object_type: "event_invite",
-            object_id: locked.uuid.to_string(),
-            action: "decline",
-            payload: json!({}),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event_invite",
+        object_id: locked.uuid.to_string(),
+        action: "decline",
+        payload: json!({}),
+        request_id: Some(request_id),
+    };
+    // The answer, its audit row, the invite as it now is and COMMIT: one round trip.
     let body = tx
-        .commit_with(invite_by_id(
-            &tx,
-            &state.config.attendance.invite_link_base,
-            locked.id,
-        ))
+        .commit_after_with(
+            &[
+                (
+                    "UPDATE event_invite SET status = 'declined', responded_at = now() WHERE id = $1",
+                    &[&locked.id],
+                ),
+                (audit::INSERT_SQL, &audit::params(&audited)),
+            ],
+            invite_by_id(&tx, &state.config.attendance.invite_link_base, locked.uuid),
+        )
         .await?;
     Ok(body)
 }

@@ -6,6 +6,7 @@
 //! run one after another, while other events are unaffected. The database trigger
 //! `event_capacity_guard` backs this up.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -17,10 +18,10 @@ use tokio_postgres::Row;
 
 use super::tickets;
 use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, Statement};
+use crate::db::{CachedStatements, Statement, Writes};
 use crate::error::ApiError;
 use crate::notify;
-use crate::outbox::{self, Queue};
+use crate::outbox::{OutboxMessage, Queue};
 use crate::state::AppState;
 
 /// An event locked for a seat change, with what the rules need.
@@ -53,16 +54,39 @@ pub struct LockedEvent {
 }
 
 /// Locks the event of the row `sql` finds (it selects that row's `event_id` by `$1`), before
-/// the row itself: event first is the one lock order. `None` when there is no such row.
+/// the row itself: event first is the one lock order. `None` when there is no such row. One
+/// round trip.
 pub async fn lock_event_of(
     tx: &impl CachedStatements,
     sql: &str,
     key: &(dyn tokio_postgres::types::ToSql + Sync),
 ) -> Result<Option<LockedEvent>, ApiError> {
-    match tx.query_opt(sql, &[key]).await? {
-        Some(row) => Ok(Some(lock_event(tx, row.get(0)).await?)),
-        None => Ok(None),
-    }
+    Ok(lock_event_of_then(tx, sql, key, &[])
+        .await?
+        .map(|(event, _)| event))
+}
+
+/// `lock_event_of`, then the `next` statements (the row's own lock, reads), in order, in the
+/// same round trip; returns their rows too.
+pub async fn lock_event_of_then(
+    tx: &impl CachedStatements,
+    sql: &str,
+    key: &(dyn tokio_postgres::types::ToSql + Sync),
+    next: &[Statement<'_>],
+) -> Result<Option<(LockedEvent, Vec<Vec<Row>>)>, ApiError> {
+    lock_event_rows(tx, &[], EventKey::Of { sql, key }, next).await
+}
+
+/// How a seat change names the event it locks.
+#[derive(Clone, Copy)]
+enum EventKey<'a> {
+    /// By internal id.
+    Id(i64),
+    /// By a row hanging off it: `sql` selects that row's `event_id` by `$1` = `key`.
+    Of {
+        sql: &'a str,
+        key: &'a (dyn ToSql + Sync),
+    },
 }
 
 /// Locks event `$1` for the rest of the transaction and reads what the seat rules need
@@ -84,28 +108,56 @@ pub async fn lock_event(
 }
 
 /// For a row that hangs off an event (`event_sql` selects its `event_id` by `$1` = `key`): the
-/// account check with that lookup, then the event's lock and ledger followed by `row` (the
-/// row's own lock, which must come after): two round trips. Returns the caller's id, the event
-/// and the row; `None` when there is no such row.
+/// account check, the event's lock and ledger (found through that row), then `row` (the row's
+/// own lock, which must come after) and `after` (reads that must see what the locks waited
+/// for), in order, in one round trip. Returns the caller's id, the event, the row and the rows
+/// of `after`; `None` when there is no such row.
 pub async fn lock_row_of(
     tx: &impl CachedStatements,
     caller: &Caller,
     event_sql: &str,
     key: &(dyn ToSql + Sync),
     row: Statement<'_>,
-) -> Result<Option<(i64, LockedEvent, Row)>, ApiError> {
-    let (caller_id, event_row) = crate::pipelined!(active_user_id(tx, caller), async {
-        Ok(tx.query_opt(event_sql, &[key]).await?)
-    })?;
-    let Some(event_row) = event_row else {
+    after: &[Statement<'_>],
+) -> Result<Option<(i64, LockedEvent, Row, Vec<Vec<Row>>)>, ApiError> {
+    let mut next = vec![row];
+    next.extend_from_slice(after);
+    let Some((caller_id, event, mut rows)) =
+        lock_event_found_by(tx, caller, event_sql, key, &next).await?
+    else {
         return Ok(None);
     };
-    let (event, rows) = lock_event_then(tx, event_row.get(0), &[row]).await?;
+    let after_rows = rows.split_off(1);
     Ok(rows
-        .into_iter()
-        .next()
+        .pop()
         .and_then(|rows| rows.into_iter().next())
-        .map(|row| (caller_id, event, row)))
+        .map(|row| (caller_id, event, row, after_rows)))
+}
+
+/// For a change on the event `event_sql` finds (it selects an `event_id` by `$1` = `key`): the
+/// account check, the event's lock and ledger, then `next` (reads that must see what the lock
+/// waited for), in order, in one round trip. Returns the caller's id, the event and the rows of
+/// `next`; `None` when `event_sql` finds none.
+pub async fn lock_event_found_by(
+    tx: &impl CachedStatements,
+    caller: &Caller,
+    event_sql: &str,
+    key: &(dyn ToSql + Sync),
+    next: &[Statement<'_>],
+) -> Result<Option<(i64, LockedEvent, Vec<Vec<Row>>)>, ApiError> {
+    let (caller_id, locked) = crate::pipelined!(
+        active_user_id(tx, caller),
+        lock_event_rows(
+            tx,
+            &[],
+            EventKey::Of {
+                sql: event_sql,
+                key
+            },
+            next
+        )
+    )?;
+    Ok(locked.map(|(event, rows)| (caller_id, event, rows)))
 }
 
 /// `lock_event`, then the `next` statements (ones that must come after the event lock, such as
@@ -115,19 +167,47 @@ pub async fn lock_event_then(
     event_id: i64,
     next: &[Statement<'_>],
 ) -> Result<(LockedEvent, Vec<Vec<Row>>), ApiError> {
+    lock_event_rows(tx, &[], EventKey::Id(event_id), next)
+        .await?
+        .ok_or_else(|| ApiError::not_found("The event"))
+}
+
+/// `before` (writes of a transaction that already holds the lock), the event lock, its seat
+/// count and `next`, in order, in one round trip; `None` when there is no such event.
+async fn lock_event_rows(
+    tx: &impl CachedStatements,
+    before: &[Statement<'_>],
+    event: EventKey<'_>,
+    next: &[Statement<'_>],
+) -> Result<Option<(LockedEvent, Vec<Vec<Row>>)>, ApiError> {
     // The count is a separate statement on purpose: it takes a fresh snapshot after the lock
     // was granted, so it sees every seat change committed by the transaction we waited for.
     // Sent in order with the lock, in one round trip.
-    let event_param: [&(dyn ToSql + Sync); 1] = [&event_id];
-    let mut statements = vec![
-        (LOCK_EVENT_SQL, &event_param[..]),
-        (SEATS_TAKEN_SQL, &event_param[..]),
-    ];
+    let id_param;
+    let (lock_sql, taken_sql, param): (Cow<str>, Cow<str>, [&(dyn ToSql + Sync); 1]) = match event {
+        EventKey::Id(id) => {
+            id_param = id;
+            (LOCK_EVENT_SQL.into(), SEATS_TAKEN_SQL.into(), [&id_param])
+        }
+        // The event's id found through the row, inside each statement: no round trip of its own.
+        EventKey::Of { sql, key } => {
+            let by_row = format!("({sql})");
+            (
+                LOCK_EVENT_SQL.replace("$1", &by_row).into(),
+                SEATS_TAKEN_SQL.replace("$1", &by_row).into(),
+                [key],
+            )
+        }
+    };
+    let mut statements = before.to_vec();
+    statements.push((&*lock_sql, &param[..]));
+    statements.push((&*taken_sql, &param[..]));
     statements.extend_from_slice(next);
     let mut rows = tx.query_in_order(&statements).await?;
+    let mut rows = rows.split_off(before.len());
     let next_rows = rows.split_off(2);
     let (Some(row), Some(taken)) = (rows[0].first(), rows[1].first()) else {
-        return Err(ApiError::not_found("The event"));
+        return Ok(None);
     };
     let taken: i64 = taken.get(0);
     let capacity: i32 = row.get(4);
@@ -146,7 +226,7 @@ pub async fn lock_event_then(
         is_published: row.get(10),
         available: i64::from(capacity) - taken,
     };
-    Ok((event, next_rows))
+    Ok(Some((event, next_rows)))
 }
 
 /// What admitting someone produced.
@@ -175,39 +255,39 @@ pub struct Admit {
     pub user_uuid: Uuid,
     /// Seats (1, or 2 with a plus-one).
     pub seats: i16,
-    /// The request this comes from.
-    pub request_id: Option<i64>,
+    /// The request this comes from (by public id: it may have been written in this batch).
+    pub request: Option<Uuid>,
     /// The invite this comes from.
     pub invite_id: Option<i64>,
 }
 
-/// Takes seats on a locked event that has them: an attendee with a ticket (free) or a hold with
-/// its delayed expiry message and a "pay within N minutes" notification (paid). Returns the
-/// admission and the outbox ids to publish.
-pub async fn admit(
-    tx: &impl CachedStatements,
+/// Adds the writes that take seats on a locked event that has them to `writes`: an attendee
+/// with a ticket (free) or a hold with its delayed expiry message and a "pay within N minutes"
+/// notification (paid). Every id is made here, so nothing waits for the database: the writes
+/// go out with the caller's others. Returns the admission and the outbox messages to publish.
+pub fn admit(
     state: &AppState,
     event: &mut LockedEvent,
     who: Admit,
-) -> Result<(Admission, Vec<i64>), ApiError> {
+    writes: &mut Writes,
+) -> Result<(Admission, Vec<OutboxMessage>), ApiError> {
     debug_assert!(i64::from(who.seats) <= event.available);
     event.available -= i64::from(who.seats);
     if !event.is_paid {
-        // The attendee's id is made here so its ticket can go right behind it: in order, one
-        // round trip.
         let attendee_uuid = Uuid::new_v4();
         let (hash, salt) = tickets::new_secret(&state.config.attendance.ticket_key, attendee_uuid);
-        tx.query_in_order(&[
-            (
+        writes
+            .push(
                 "WITH a AS (INSERT INTO event_attendee (uuid, event_id, user_id, seats, request_id, invite_id) \
-                            VALUES ($6, $1, $2, $3, $4, $5)), \
+                            VALUES ($6, $1, $2, $3, (SELECT id FROM event_request WHERE uuid = $4), $5)), \
                       c AS (UPDATE event SET going_count = going_count + $3 WHERE id = $1) \
                  SELECT 1",
-                &[&event.id, &who.user_id, &who.seats, &who.request_id, &who.invite_id, &attendee_uuid],
-            ),
-            (tickets::INSERT_FOR_ATTENDEE_SQL, &[&attendee_uuid, &hash, &salt]),
-        ])
-        .await?;
+                crate::owned_params![event.id, who.user_id, who.seats, who.request, who.invite_id, attendee_uuid],
+            )
+            .push(
+                tickets::INSERT_FOR_ATTENDEE_SQL,
+                crate::owned_params![attendee_uuid, hash, salt],
+            );
         return Ok((
             Admission::Attendee {
                 attendee_id: attendee_uuid,
@@ -215,8 +295,7 @@ pub async fn admit(
             Vec::new(),
         ));
     }
-    // The hold's key and end are made here, so the hold, its expiry message and the holder's
-    // notification go out together: one round trip. Microseconds, as Postgres keeps them.
+    // Microseconds, as Postgres keeps them, so the hold's end reads back as sent.
     let reservation_key = Uuid::new_v4();
     let hold_time = state.config.attendance.hold_time;
     let expires_at = DateTime::from_timestamp_micros(
@@ -225,69 +304,74 @@ pub async fn admit(
     )
     .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("hold end out of range")))?;
     let minutes = hold_time.as_secs().div_ceil(60);
-    let holder = [who.user_uuid];
-    let expiry_message = json!({ "kind": "hold_expiry", "reservation_key": reservation_key, "expires_at": expires_at });
-    let ((), expiry, notified) = crate::pipelined!(
-        async {
-            tx.execute(
-                "INSERT INTO capacity_reservation (reservation_key, event_id, user_id, seats, request_id, invite_id, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                &[&reservation_key, &event.id, &who.user_id, &who.seats, &who.request_id, &who.invite_id, &expires_at],
-            )
-            .await?;
-            Ok(())
-        },
-        outbox::enqueue(
-            tx,
-            Queue::ReservationExpiry,
-            &expiry_message,
-            hold_time.min(Duration::from_secs(900)),
-        ),
-        notify::queue(
-            tx,
-            "hold_created",
-            event.uuid,
-            Some(event.host_uuid),
-            &holder,
-            json!({ "reservation_key": reservation_key, "expires_at": expires_at, "pay_within_minutes": minutes }),
+    let expiry = OutboxMessage::new(
+        Queue::ReservationExpiry,
+        json!({ "kind": "hold_expiry", "reservation_key": reservation_key, "expires_at": expires_at }),
+        hold_time.min(Duration::from_secs(900)),
+    );
+    let notice = notify::message(
+        "hold_created",
+        event.uuid,
+        Some(event.host_uuid),
+        &[who.user_uuid],
+        json!({ "reservation_key": reservation_key, "expires_at": expires_at, "pay_within_minutes": minutes }),
+    );
+    writes
+        .push(
+            "INSERT INTO capacity_reservation (reservation_key, event_id, user_id, seats, request_id, invite_id, expires_at) \
+             VALUES ($1, $2, $3, $4, (SELECT id FROM event_request WHERE uuid = $5), $6, $7)",
+            crate::owned_params![reservation_key, event.id, who.user_id, who.seats, who.request, who.invite_id, expires_at],
         )
-    )?;
-    let mut outbox_ids = vec![expiry];
-    outbox_ids.extend(notified);
-    // Counted at the write: every caller commits right after.
+        .push_message(Some(&expiry))
+        .push_message(notice.as_ref());
+    let mut messages = vec![expiry];
+    messages.extend(notice);
+    // Counted when gathered: every caller commits what it gathered.
     crate::metrics::emit("seats_held");
     Ok((
         Admission::Hold {
             reservation_key,
             expires_at,
         },
-        outbox_ids,
+        messages,
     ))
 }
 
-/// Promotes waitlisted requests, first come first served, while the head of the line fits.
-/// Locks the event itself; returns outbox ids to publish.
+/// The head of event `$1`'s waitlist that fits in its free seats, first come first served:
+/// the line stops at the first request that does not fit (its running total of seats is then
+/// over, and so is every later one's).
+const WAITLIST_HEAD_SQL: &str = "SELECT id, seats_requested, requester_id, requester_uuid, uuid FROM ( \
+         SELECT r.id, r.seats_requested, u.id AS requester_id, u.uuid AS requester_uuid, r.uuid, r.created_at, \
+                sum(r.seats_requested) OVER (ORDER BY r.created_at, r.id) AS running \
+         FROM event_request r JOIN auth_user u ON u.id = r.requester_id \
+         WHERE r.event_id = $1 AND r.status = 'waitlisted') line \
+     WHERE running <= (SELECT capacity FROM event WHERE id = $1) - event_seats_taken($1) \
+     ORDER BY created_at, id";
+
+/// Promotes waitlisted requests, first come first served, while the head of the line fits:
+/// runs the caller's seat-freeing writes `freed`, then locks the event and reads the head of
+/// its waitlist, in one round trip, and adds the promotions to `writes`. Returns the outbox
+/// messages to publish.
 pub async fn promote_waitlist(
     tx: &impl CachedStatements,
     state: &AppState,
     event_id: i64,
-) -> Result<Vec<i64>, ApiError> {
-    let mut event = lock_event(tx, event_id).await?;
-    let mut outbox_ids = Vec::new();
+    freed: &[Statement<'_>],
+    writes: &mut Writes,
+) -> Result<Vec<OutboxMessage>, ApiError> {
+    let (mut event, waitlist) = lock_event_rows(
+        tx,
+        freed,
+        EventKey::Id(event_id),
+        &[(WAITLIST_HEAD_SQL, &[&event_id])],
+    )
+    .await?
+    .ok_or_else(|| ApiError::not_found("The event"))?;
+    let mut messages = Vec::new();
     if !event.is_open {
-        return Ok(outbox_ids);
+        return Ok(messages);
     }
-    loop {
-        let Some(head) = tx
-            .query_opt(
-                "SELECT r.id, r.seats_requested, u.id, u.uuid, r.uuid FROM event_request r JOIN auth_user u ON u.id = r.requester_id \
-                 WHERE r.event_id = $1 AND r.status = 'waitlisted' ORDER BY r.created_at, r.id LIMIT 1",
-                &[&event.id],
-            )
-            .await?
-        else {
-            break;
-        };
+    for head in &waitlist[0] {
         let (request_id, seats, user_id, user_uuid, request_uuid): (i64, i16, i64, Uuid, Uuid) = (
             head.get(0),
             head.get(1),
@@ -298,48 +382,41 @@ pub async fn promote_waitlist(
         if i64::from(seats) > event.available {
             break;
         }
-        let (admission, ids) = admit(
-            tx,
+        let (admission, admitted) = admit(
             state,
             &mut event,
             Admit {
                 user_id,
                 user_uuid,
                 seats,
-                request_id: Some(request_id),
+                request: Some(request_uuid),
                 invite_id: None,
             },
-        )
-        .await?;
-        outbox_ids.extend(ids);
-        tx.execute(
-            "UPDATE event_request SET status = 'accepted', responded_at = now() WHERE id = $1",
-            &[&request_id],
-        )
-        .await?;
-        crate::audit::record(
-            tx,
-            &crate::audit::AuditEntry {
+            writes,
+        )?;
+        messages.extend(admitted);
+        let notice = notify::message(
+            "request_promoted",
+            event.uuid,
+            Some(event.host_uuid),
+            &[user_uuid],
+            json!({ "request_id": request_uuid }),
+        );
+        writes
+            .push(
+                "UPDATE event_request SET status = 'accepted', responded_at = now() WHERE id = $1",
+                crate::owned_params![request_id],
+            )
+            .push_audit(&crate::audit::AuditEntry {
                 actor: None,
                 object_type: "event_request",
                 object_id: request_uuid.to_string(),
                 action: "promote",
                 payload: json!({ "seats": seats, "paid": matches!(admission, Admission::Hold { .. }) }),
                 request_id: None,
-            },
-        )
-        .await?;
-        outbox_ids.extend(
-            notify::queue(
-                tx,
-                "request_promoted",
-                event.uuid,
-                Some(event.host_uuid),
-                &[user_uuid],
-                json!({ "request_id": request_uuid }),
-            )
-            .await?,
-        );
+            })
+            .push_message(notice.as_ref());
+        messages.extend(notice);
     }
-    Ok(outbox_ids)
+    Ok(messages)
 }

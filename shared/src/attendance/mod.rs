@@ -16,6 +16,27 @@ macro_rules! organiser_is {
 }
 pub(crate) use organiser_is;
 
+/// SQL reading what the joining checks need of the user with internal id `$user` and the event
+/// with id `$event` (SQL expressions): whether they organise it, their gender and whether they
+/// already go.
+macro_rules! joiner_facts {
+    ($event:literal, $user:literal) => {
+        concat!(
+            "SELECT EXISTS (SELECT 1 FROM event e WHERE e.id = ",
+            $event,
+            " AND ",
+            organiser_is!($user),
+            "), (SELECT gender FROM user_profile WHERE user_id = ",
+            $user,
+            "), EXISTS (SELECT 1 FROM event_attendee WHERE event_id = ",
+            $event,
+            " AND user_id = ",
+            $user,
+            " AND status <> 'cancelled')"
+        )
+    };
+}
+
 pub mod answers;
 pub mod attendees;
 pub mod expiry;

@@ -6,15 +6,16 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::ledger::{self, Admit, LockedEvent};
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::{active_user_id, Caller};
 use crate::cursor::{self, Page};
 use tokio_postgres::Row;
 
-use crate::db::{CachedStatements, PipelinedTransaction, Statement};
+use crate::db::{CachedStatements, PipelinedTransaction, Writes};
 use crate::error::{ApiError, FieldError};
 use crate::http::ApiRequest;
 use crate::notify;
+use crate::outbox::OutboxMessage;
 use crate::state::AppState;
 
 /// The JSON of a request (`r` request, `e` event, `u`/`p` requester).
@@ -30,18 +31,18 @@ pub const REQUEST_JSON: &str = "\
                FROM capacity_reservation h WHERE h.request_id = r.id ORDER BY h.id DESC LIMIT 1), \
       'attendee_id', (SELECT a.uuid FROM event_attendee a WHERE a.request_id = r.id AND a.status <> 'cancelled' LIMIT 1))";
 
-/// Loads a request's JSON.
+/// Loads a request's JSON by its public id.
 pub async fn request_json(
     client: &impl CachedStatements,
-    request_id: i64,
+    request: Uuid,
 ) -> Result<Value, ApiError> {
     Ok(client
         .query_one(
             &format!(
                 "SELECT {REQUEST_JSON} FROM event_request r JOIN event e ON e.id = r.event_id \
-                 JOIN auth_user u ON u.id = r.requester_id LEFT JOIN user_profile p ON p.user_id = u.id WHERE r.id = $1"
+                 JOIN auth_user u ON u.id = r.requester_id LEFT JOIN user_profile p ON p.user_id = u.id WHERE r.uuid = $1"
             ),
-            &[&request_id],
+            &[&request],
         )
         .await?
         .get(0))
@@ -52,22 +53,26 @@ pub struct Outcome {
     /// The answer body.
     pub body: Value,
     /// Outbox ids.
-    pub outbox: Vec<i64>,
+    pub outbox: Vec<OutboxMessage>,
 }
 
 /// Host and co-hosts' public ids (who hears about new requests).
 pub async fn organisers(tx: &impl CachedStatements, event_id: i64) -> Result<Vec<Uuid>, ApiError> {
     Ok(tx
-        .query(
-            "SELECT u.uuid FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = $1 \
-             UNION SELECT u.uuid FROM event_cohost c JOIN auth_user u ON u.id = c.user_id WHERE c.event_id = $1",
-            &[&event_id],
-        )
+        .query(ORGANISERS_SQL, &[&event_id])
         .await?
         .iter()
         .map(|r| r.get(0))
         .collect())
 }
+
+/// The internal id of the user whose public id is `$2`, as an SQL expression.
+const CALLER_BY_UUID_2: &str = "(SELECT id FROM auth_user WHERE uuid = $2)";
+
+/// Public ids of event `$1`'s host and co-hosts.
+const ORGANISERS_SQL: &str =
+    "SELECT u.uuid FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = $1 \
+     UNION SELECT u.uuid FROM event_cohost c JOIN auth_user u ON u.id = c.user_id WHERE c.event_id = $1";
 
 /// SQL that is true when user `$2` hosts or co-hosts the event row `e`.
 pub(crate) const ORGANISER_IS_USER_2: &str = organiser_is!("$2");
@@ -98,12 +103,7 @@ pub async fn is_organiser(
 /// What the joining checks need of user `$2` and event `$1`: whether they organise it, their
 /// gender and whether they already go. Sent right after the event lock
 /// (`ledger::lock_event_then`), so it sees what the transactions it waited for committed.
-pub const JOINER_FACTS_SQL: &str = concat!(
-    "SELECT EXISTS (SELECT 1 FROM event e WHERE e.id = $1 AND ",
-    organiser_is!("$2"),
-    "), (SELECT gender FROM user_profile WHERE user_id = $2), \
-     EXISTS (SELECT 1 FROM event_attendee WHERE event_id = $1 AND user_id = $2 AND status <> 'cancelled')"
-);
+pub const JOINER_FACTS_SQL: &str = joiner_facts!("$1", "$2");
 
 /// The checks a person must pass to join (request or invite), on the locked event and the row
 /// of `JOINER_FACTS_SQL`: an open event, not their own, a stated and allowed gender, a legal
@@ -196,43 +196,32 @@ pub(crate) fn decision(event: &LockedEvent, seats: i16) -> &'static str {
     }
 }
 
-/// Decides a request now: seats for it (attendee or hold) or the waitlist. The request row must
-/// be locked and the event locked; `was_pending` keeps `requests_count` true.
-pub(crate) async fn decide(
-    tx: &impl CachedStatements,
+/// Decides a request now: seats for it (attendee or hold) or the waitlist, as writes added to
+/// `writes`. The request row must be locked and the event locked; `was_pending` keeps
+/// `requests_count` true. Returns the new status and the outbox messages to publish.
+pub(crate) fn decide(
     state: &AppState,
     event: &mut LockedEvent,
-    request_id: i64,
+    request: Uuid,
     who: Admit,
     was_pending: bool,
-) -> Result<(&'static str, Vec<i64>), ApiError> {
-    let event_id = event.id;
-    let counted = async {
-        if was_pending {
-            tx.execute(
-                "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
-                &[&event_id],
-            )
-            .await?;
-        }
-        Ok(())
-    };
+    writes: &mut Writes,
+) -> Result<(&'static str, Vec<OutboxMessage>), ApiError> {
+    if was_pending {
+        writes.push(
+            "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
+            crate::owned_params![event.id],
+        );
+    }
     let status = decision(event, who.seats);
-    let marked = async {
-        tx.execute(
-            "UPDATE event_request SET status = $2, responded_at = now() WHERE id = $1",
-            &[&request_id, &status],
-        )
-        .await?;
-        Ok(())
-    };
-    // The count, the request's new status and the admission: one round trip.
+    writes.push(
+        "UPDATE event_request SET status = $2, responded_at = now() WHERE uuid = $1",
+        crate::owned_params![request, status],
+    );
     if status == "accepted" {
-        let ((), (), (_admission, outbox)) =
-            crate::pipelined!(counted, marked, ledger::admit(tx, state, event, who))?;
-        Ok((status, outbox))
+        let (_admission, messages) = ledger::admit(state, event, who, writes)?;
+        Ok((status, messages))
     } else {
-        crate::pipelined!(counted, marked)?;
         Ok((status, Vec::new()))
     }
 }
@@ -249,74 +238,76 @@ pub async fn create(
 ) -> Result<Outcome, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (user_id, (event_id, _)) = crate::pipelined!(
-        active_user_id(&tx, caller),
-        event_id_for(&tx, key, caller.user_id)
-    )?;
-    // The event's lock and ledger, then what the checks read of the caller: one round trip.
+    // The account check, the event's lock and ledger, then what the checks read of the caller
+    // and whom to tell: one round trip. The event is found by its key inside each statement,
+    // the caller by public id.
+    let event_sql = format!(
+        "SELECT e.id FROM event e WHERE {}",
+        crate::events::repo::key_condition(key)
+    );
+    let event_expr = format!("({event_sql})");
+    let facts_sql = JOINER_FACTS_SQL
+        .replace("$2", CALLER_BY_UUID_2)
+        .replace("$1", &event_expr);
     let limit = super::write_limits::WriteKind::JoinRequest;
-    let counted_sql = super::write_limits::count_sql(limit);
-    let (mut event, facts) = ledger::lock_event_then(
+    let counted_sql = super::write_limits::count_sql(limit, &CALLER_BY_UUID_2.replace("$2", "$1"));
+    let organisers_sql = ORGANISERS_SQL.replace("$1", &event_expr);
+    let (user_id, mut event, facts) = ledger::lock_event_found_by(
         &tx,
-        event_id,
+        caller,
+        &event_sql,
+        &key,
         &[
-            (JOINER_FACTS_SQL, &[&event_id, &user_id]),
-            (&counted_sql, &[&user_id]),
+            (&facts_sql, &[&key, &caller.user_id]),
+            (&counted_sql, &[&caller.user_id]),
+            (&organisers_sql, &[&key]),
         ],
     )
-    .await?;
+    .await?
+    .ok_or_else(|| ApiError::not_found("The event"))?;
+    let organiser: bool = facts[0].first().is_some_and(|row| row.get(0));
+    // A draft is invisible to all but its organisers.
+    if !event.is_published && !organiser {
+        return Err(ApiError::not_found("The event"));
+    }
     check_joiner(&event, &facts[0], seats)?;
     let counted = facts[1]
         .first()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no write count")))?;
     super::write_limits::judge(limit, counted, state.config.attendance.requests_per_hour)?;
-    // The id is made here so the insert and the list of whom to tell go out together.
+    // The id is made here, so the request and everything that names it go out with COMMIT.
     let request_uuid = Uuid::new_v4();
-    let (row, organisers) = crate::pipelined!(
-        async {
-            Ok(tx
-                .query_one(
-                    "WITH r AS (INSERT INTO event_request (uuid, event_id, requester_id, message, seats_requested) \
-                                VALUES ($5, $1, $2, $3, $4) RETURNING id), \
-                          c AS (UPDATE event SET requests_count = requests_count + 1 WHERE id = $1) \
-                     SELECT id FROM r",
-                    &[&event.id, &user_id, &message, &seats, &request_uuid],
-                )
-                .await?)
-        },
-        async {
-            if event.requires_approval {
-                organisers(&tx, event.id).await
-            } else {
-                Ok(Vec::new())
-            }
-        },
-    )?;
-    let request_row: i64 = row.get(0);
+    let mut writes = Writes::new();
+    writes.push(
+        "WITH r AS (INSERT INTO event_request (uuid, event_id, requester_id, message, seats_requested) \
+                    VALUES ($5, $1, $2, $3, $4)), \
+              c AS (UPDATE event SET requests_count = requests_count + 1 WHERE id = $1) \
+         SELECT 1",
+        crate::owned_params![event.id, user_id, message, seats, request_uuid],
+    );
     let mut outbox = Vec::new();
     let status = if event.requires_approval {
-        outbox.extend(
-            notify::queue(
-                &tx,
-                "request_received",
-                event.uuid,
-                Some(caller.user_id),
-                &organisers,
-                json!({ "request_id": request_uuid, "seats": seats }),
-            )
-            .await?,
+        let organisers: Vec<Uuid> = facts[2].iter().map(|r| r.get(0)).collect();
+        let notice = notify::message(
+            "request_received",
+            event.uuid,
+            Some(caller.user_id),
+            &organisers,
+            json!({ "request_id": request_uuid, "seats": seats }),
         );
+        writes.push_message(notice.as_ref());
+        outbox.extend(notice);
         "pending"
     } else {
         let who = Admit {
             user_id,
             user_uuid: caller.user_id,
             seats,
-            request_id: Some(request_row),
+            request: Some(request_uuid),
             invite_id: None,
         };
-        let (status, ids) = decide(&tx, state, &mut event, request_row, who, true).await?;
-        outbox.extend(ids);
+        let (status, messages) = decide(state, &mut event, request_uuid, who, true, &mut writes)?;
+        outbox.extend(messages);
         status
     };
     let audited = AuditEntry {
@@ -327,25 +318,23 @@ pub async fn create(
         payload: json!({ "event_id": event.uuid, "seats": seats, "status": status }),
         request_id: Some(request_id),
     };
-    let outcome = commit_answering(&tx, &[], &audited, request_row, outbox).await?;
+    let outcome = commit_answering(&tx, writes, &audited, request_uuid, outbox).await?;
     crate::metrics::emit("request_created");
     Ok(outcome)
 }
 
-/// Commits after the last `writes` and the change's audit row and answers with the request's
-/// JSON: one round trip.
+/// Commits after the gathered `writes` and the change's audit row and answers with the
+/// request's JSON: one round trip.
 pub(crate) async fn commit_answering(
     tx: &PipelinedTransaction<'_>,
-    writes: &[Statement<'_>],
+    mut writes: Writes,
     audited: &AuditEntry<'_>,
-    request: i64,
-    outbox: Vec<i64>,
+    request: Uuid,
+    outbox: Vec<OutboxMessage>,
 ) -> Result<Outcome, ApiError> {
-    let audit_params = audit::params(audited);
-    let mut all = writes.to_vec();
-    all.push((audit::INSERT_SQL, &audit_params));
+    writes.push_audit(audited);
     let body = tx
-        .commit_after_with(&all, request_json(tx, request))
+        .commit_writes_with(&writes, request_json(tx, request))
         .await?;
     Ok(Outcome { body, outbox })
 }

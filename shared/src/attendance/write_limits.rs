@@ -31,13 +31,14 @@ impl WriteKind {
     }
 }
 
-/// Counts `$1`'s writes of `kind` in the last hour and when the oldest leaves the window; read
-/// by `judge`, so it can go out with other statements.
-pub fn count_sql(kind: WriteKind) -> String {
+/// Counts the writes of `kind` in the last hour by the user whose internal id is the SQL
+/// expression `user` (`"$1"`, or a lookup by public id) and when the oldest leaves the window;
+/// read by `judge`, so it can go out with other statements.
+pub fn count_sql(kind: WriteKind, user: &str) -> String {
     let (table, author) = kind.source();
     format!(
         "SELECT count(*), ceil(extract(epoch FROM min(created_at) + interval '1 hour' - now()))::bigint \
-         FROM {table} WHERE {author} = $1 AND created_at > now() - interval '1 hour'"
+         FROM {table} WHERE {author} = {user} AND created_at > now() - interval '1 hour'"
     )
 }
 
@@ -64,6 +65,8 @@ pub async fn check(
     user_id: i64,
     per_hour: i64,
 ) -> Result<(), ApiError> {
-    let row = client.query_one(&count_sql(kind), &[&user_id]).await?;
+    let row = client
+        .query_one(&count_sql(kind, "$1"), &[&user_id])
+        .await?;
     judge(kind, &row, per_hour)
 }

@@ -187,30 +187,26 @@ pub async fn mark_used(tx: &impl CachedStatements, code_id: i64) -> Result<(), A
 }
 
 /// The active account of the number, created with its verified profile on first login; sets
-/// `last_login`. Returns (internal id, public id, created now).
+/// `last_login`. One statement: the update finds an existing account, else the inserts make
+/// one (the caller holds the number's lock, so no other login races it). Returns (internal id,
+/// public id, created now).
 pub async fn login_account(
     tx: &impl CachedStatements,
     phone: &PhoneNumber,
 ) -> Result<(i64, Uuid, bool), ApiError> {
-    let existing = tx
-        .query_opt(
-            "UPDATE auth_user SET last_login = now() WHERE username = $1 AND is_active RETURNING id, uuid",
-            &[&phone.as_str()],
-        )
-        .await?;
-    if let Some(row) = existing {
-        return Ok((row.get(0), row.get(1), false));
-    }
     let row = tx
         .query_one(
-            "WITH account AS ( \
-                 INSERT INTO auth_user (username, last_login) VALUES ($1, now()) RETURNING id, uuid), \
+            "WITH existing AS ( \
+                 UPDATE auth_user SET last_login = now() WHERE username = $1 AND is_active RETURNING id, uuid), \
+             account AS ( \
+                 INSERT INTO auth_user (username, last_login) SELECT $1, now() \
+                 WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING id, uuid), \
              profile AS ( \
                  INSERT INTO user_profile (user_id, phone_number, is_verified) \
                  SELECT id, $1, true FROM account) \
-             SELECT id, uuid FROM account",
+             SELECT id, uuid, false FROM existing UNION ALL SELECT id, uuid, true FROM account",
             &[&phone.as_str()],
         )
         .await?;
-    Ok((row.get(0), row.get(1), true))
+    Ok((row.get(0), row.get(1), row.get(2)))
 }

@@ -6,6 +6,7 @@ mod iam;
 mod statements;
 mod tls;
 mod transaction;
+mod writes;
 
 use std::str::FromStr;
 
@@ -20,6 +21,7 @@ pub use deadpool_postgres::{Client, GenericClient};
 pub use iam::rds_auth_token;
 pub use statements::{CachedStatements, Statement};
 pub use transaction::PipelinedTransaction;
+pub use writes::{OwnedParam, Writes};
 
 /// The pool type every function holds.
 pub type PgPool = Pool;

@@ -14,7 +14,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{Error, Row};
 
 use super::statements::{prepare_all, run_in_order, Statement};
-use super::CachedStatements;
+use super::{CachedStatements, Writes};
 use crate::error::ApiError;
 
 /// A transaction on a pooled connection whose BEGIN and COMMIT ride with its statements.
@@ -74,6 +74,17 @@ impl<'c> PipelinedTransaction<'c> {
         let written = written?;
         committed?;
         Ok((written, value?))
+    }
+
+    /// `commit_after_with` for writes gathered in a `Writes`.
+    pub async fn commit_writes_with<T>(
+        &self,
+        writes: &Writes,
+        read: impl Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, ApiError> {
+        let params = writes.params();
+        self.commit_after_with(&writes.statements(&params), read)
+            .await
     }
 
     /// Commits in the same round trip as `read`, a read of what the transaction wrote (for the

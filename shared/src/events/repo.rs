@@ -146,12 +146,14 @@ pub async fn interest_ids(
         .collect())
 }
 
-/// Inserts an event; `None` when the slug is taken (the caller tries another).
+/// Inserts an event under the first of `slugs` not taken (chosen in the statement, so a taken
+/// title costs no round trip); `None` when a concurrent insert took it meanwhile (the caller
+/// tries again).
 #[allow(clippy::too_many_arguments)]
 pub async fn insert(
     tx: &impl CachedStatements,
     host_id: i64,
-    slug: &str,
+    slugs: &[String],
     fields: &EventFields,
     venue_id: Option<i64>,
     publish: bool,
@@ -164,12 +166,14 @@ pub async fn insert(
                                 start_time, timezone, duration, capacity, is_paid, ticket_price, gst_percent, \
                                 gstin, allowed_genders, allow_plus_one, cover_images, requires_approval, \
                                 is_published, published_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, make_interval(secs => $11::bigint), $12, $13, $14, \
+             VALUES ($1, coalesce((SELECT c FROM unnest($2::text[]) WITH ORDINALITY AS t(c, n) \
+                                   WHERE NOT EXISTS (SELECT 1 FROM event WHERE slug = c) ORDER BY n LIMIT 1), \
+                                  ($2::text[])[cardinality($2::text[])]), $3, $4, $5, $6, $7, $8, $9, $10, make_interval(secs => $11::bigint), $12, $13, $14, \
                      $15, $16, $17, $18, $19, $20, $21, CASE WHEN $21 THEN now() END) \
              ON CONFLICT (slug) DO NOTHING RETURNING id, uuid",
             &[
                 &host_id,
-                &slug,
+                &slugs,
                 &fields.title,
                 &fields.description,
                 &fields.mood,

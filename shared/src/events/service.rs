@@ -21,7 +21,7 @@ pub struct Written {
     /// The event as the caller now sees it.
     pub detail: Value,
     /// Outbox ids to publish after commit.
-    pub outbox: Vec<i64>,
+    pub outbox: Vec<crate::outbox::OutboxMessage>,
 }
 
 /// The tail of every event write: the last `writes` in order, the detail as `viewer` then sees
@@ -31,7 +31,7 @@ async fn commit_with_detail(
     writes: &[Statement<'_>],
     event: Uuid,
     viewer: i64,
-    outbox: Vec<i64>,
+    outbox: Vec<crate::outbox::OutboxMessage>,
 ) -> Result<Written, ApiError> {
     let key = event.to_string();
     let detail = tx
@@ -80,14 +80,12 @@ async fn resolve_interests(
     }
 }
 
-fn slug_candidate(title: &str, attempt: u32) -> String {
+/// Slugs to try for a title: the title's own, then one with a random suffix.
+fn slug_candidates(title: &str) -> [String; 2] {
     let base = slugify(title);
-    if attempt == 0 {
-        base
-    } else {
-        let suffix = &Uuid::new_v4().simple().to_string()[..6];
-        format!("{base}-{suffix}")
-    }
+    let suffix = &Uuid::new_v4().simple().to_string()[..6];
+    let suffixed = format!("{base}-{suffix}");
+    [base, suffixed]
 }
 
 /// Creates an event (a draft unless `is_published`) hosted by the caller.
@@ -118,11 +116,11 @@ pub async fn create(
         resolve_interests(&tx, &fields.interests)
     )?;
     let mut created = None;
-    for attempt in 0..4 {
+    for _attempt in 0..4 {
         created = repo::insert(
             &tx,
             host_id,
-            &slug_candidate(&fields.title, attempt),
+            &slug_candidates(&fields.title),
             &fields,
             venue_id,
             publish,
@@ -271,7 +269,12 @@ pub async fn update(
         );
     }
     if fields.capacity > before.capacity {
-        outbox_ids.extend(crate::attendance::ledger::promote_waitlist(&tx, state, event.id).await?);
+        let mut promotions = crate::db::Writes::new();
+        outbox_ids.extend(
+            crate::attendance::ledger::promote_waitlist(&tx, state, event.id, &[], &mut promotions)
+                .await?,
+        );
+        promotions.run(&tx).await?;
     }
     let audited = AuditEntry {
         actor: Some(caller.user_id),

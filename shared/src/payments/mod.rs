@@ -7,3 +7,4 @@ pub mod provider;
 pub mod refunds;
 pub mod settle;
 pub mod signature;
+pub mod webhook;

@@ -27,16 +27,16 @@ pub const ORDER_JSON: &str = "\
 const ORDER_FROM: &str = "FROM payment_order o JOIN event e ON e.id = o.event_id \
      LEFT JOIN capacity_reservation h ON h.id = o.reservation_id LEFT JOIN event_attendee a ON a.id = o.attendee_id";
 
-/// One order's JSON by internal id.
+/// One order's JSON by public id.
 pub async fn order_json(
     client: &impl CachedStatements,
     key_id: &str,
-    order_id: i64,
+    order: Uuid,
 ) -> Result<Value, ApiError> {
     Ok(client
         .query_one(
-            &format!("SELECT {ORDER_JSON} {ORDER_FROM} WHERE o.id = $2"),
-            &[&key_id, &order_id],
+            &format!("SELECT {ORDER_JSON} {ORDER_FROM} WHERE o.uuid = $2"),
+            &[&key_id, &order],
         )
         .await?
         .get(0))
@@ -82,15 +82,29 @@ pub async fn create(
     let settings = &state.config.payments;
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let user_id = active_user_id(&tx, caller).await?;
-    let hold = tx
-        .query_opt(
-            "SELECT h.id, h.status = 'held' AND h.expires_at > now(), h.seats, e.id, e.is_paid, e.ticket_price, e.gst_percent, e.uuid, e.title \
-             FROM capacity_reservation h JOIN event e ON e.id = h.event_id \
-             WHERE h.reservation_key = $1 AND h.user_id = $2 FOR UPDATE OF h",
-            &[&reservation_key, &user_id],
-        )
-        .await?
+    // The account check, the caller's hold (locked) with its event, and the hold's live order
+    // if it has one: one round trip.
+    let (user_id, rows) = crate::pipelined!(active_user_id(&tx, caller), async {
+        Ok(tx
+            .query_in_order(&[
+                (
+                    "SELECT h.id, h.status = 'held' AND h.expires_at > now(), h.seats, e.id, e.is_paid, e.ticket_price, \
+                            e.gst_percent, e.uuid, e.title \
+                     FROM capacity_reservation h JOIN event e ON e.id = h.event_id \
+                     WHERE h.reservation_key = $1 AND h.user_id = (SELECT id FROM auth_user WHERE uuid = $2) \
+                     FOR UPDATE OF h",
+                    &[&reservation_key, &caller.user_id],
+                ),
+                (
+                    "SELECT o.uuid FROM payment_order o JOIN capacity_reservation h ON h.id = o.reservation_id \
+                     WHERE h.reservation_key = $1 AND o.status = 'created'",
+                    &[&reservation_key],
+                ),
+            ])
+            .await?)
+    })?;
+    let hold = rows[0]
+        .first()
         .ok_or_else(|| ApiError::not_found("The seat hold"))?;
     let (hold_id, live, seats, event_id, is_paid): (i64, bool, i16, i64, bool) = (
         hold.get(0),
@@ -113,13 +127,7 @@ pub async fn create(
             "The seat hold has expired or was used; ask the host again.",
         ));
     }
-    if let Some(existing) = tx
-        .query_opt(
-            "SELECT id FROM payment_order WHERE reservation_id = $1 AND status = 'created'",
-            &[&hold_id],
-        )
-        .await?
-    {
+    if let Some(existing) = rows[1].first() {
         let body = tx
             .commit_with(order_json(&tx, &settings.key_id, existing.get(0)))
             .await?;
@@ -133,11 +141,21 @@ pub async fn create(
         settings.platform_fee_gst_percent,
     );
     let reference = format!("EH-{}", Uuid::new_v4().simple());
-    let row = tx
-        .query_one(
-            "INSERT INTO payment_order (order_reference, user_id, event_id, reservation_id, provider, seats, unit_price, \
+    // The order's id is made here, so the order, its audit row and COMMIT go in one round trip.
+    let order_uuid = Uuid::new_v4();
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "payment_order",
+        object_id: order_uuid.to_string(),
+        action: "create",
+        payload: json!({ "event_id": event_uuid, "seats": seats, "total_amount": amounts.total.to_string() }),
+        request_id: Some(request_id),
+    };
+    tx.commit_after(&[
+        (
+            "INSERT INTO payment_order (uuid, order_reference, user_id, event_id, reservation_id, provider, seats, unit_price, \
                                         base_amount, gst_percent, gst_amount, platform_fee, platform_fee_gst, total_amount) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id, uuid",
+             VALUES ($14, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             &[
                 &reference,
                 &user_id,
@@ -152,20 +170,12 @@ pub async fn create(
                 &amounts.fee,
                 &amounts.fee_gst,
                 &amounts.total,
+                &order_uuid,
             ],
-        )
-        .await?;
-    let (order_id, order_uuid): (i64, Uuid) = (row.get(0), row.get(1));
-    let audited = AuditEntry {
-        actor: Some(caller.user_id),
-        object_type: "payment_order",
-        object_id: order_uuid.to_string(),
-        action: "create",
-        payload: json!({ "event_id": event_uuid, "seats": seats, "total_amount": amounts.total.to_string() }),
-        request_id: Some(request_id),
-    };
-    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
-        .await?;
+        ),
+        (audit::INSERT_SQL, &audit::params(&audited)),
+    ])
+    .await?;
 
     let request = OrderRequest {
         amount: amounts.total_paise(),
@@ -175,24 +185,33 @@ pub async fn create(
     };
     match state.payments.create_order(&request).await {
         Ok((provider_order, response)) => {
-            client
-                .execute(
-                    "UPDATE payment_order SET provider_order_id = $2, provider_response = $3 WHERE id = $1",
-                    &[&order_id, &provider_order.id, &json!({ "order": response })],
-                )
-                .await?;
+            // The provider's order and the answer: one round trip.
+            let response = json!({ "order": response });
+            let (_, body) = crate::pipelined!(
+                async {
+                    Ok::<_, ApiError>(
+                        client
+                            .execute(
+                                "UPDATE payment_order SET provider_order_id = $2, provider_response = $3 WHERE uuid = $1",
+                                &[&order_uuid, &provider_order.id, &response],
+                            )
+                            .await?,
+                    )
+                },
+                order_json(&client, &settings.key_id, order_uuid)
+            )?;
+            Ok((true, body))
         }
         Err(err) => {
             client
                 .execute(
-                    "UPDATE payment_order SET status = 'failed' WHERE id = $1",
-                    &[&order_id],
+                    "UPDATE payment_order SET status = 'failed' WHERE uuid = $1",
+                    &[&order_uuid],
                 )
                 .await?;
-            return Err(ApiError::Unavailable(
+            Err(ApiError::Unavailable(
                 err.context("creating the provider order"),
-            ));
+            ))
         }
     }
-    Ok((true, order_json(&client, &settings.key_id, order_id).await?))
 }

@@ -134,7 +134,7 @@ pub async fn refund_by_host(
     order: Uuid,
     amount: Option<Decimal>,
     request_id: &str,
-) -> Result<(serde_json::Value, Vec<i64>), ApiError> {
+) -> Result<(serde_json::Value, Vec<crate::outbox::OutboxMessage>), ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let caller_id = active_user_id(&tx, caller).await?;
@@ -194,7 +194,11 @@ pub async fn refund_by_host(
                     &[&event_id, &i32::from(seats)],
                 )
                 .await?;
-                outbox.extend(ledger::promote_waitlist(&tx, state, event_id).await?);
+                let mut promotions = crate::db::Writes::new();
+                outbox.extend(
+                    ledger::promote_waitlist(&tx, state, event_id, &[], &mut promotions).await?,
+                );
+                promotions.run(&tx).await?;
             }
         }
     }
@@ -212,7 +216,7 @@ pub async fn refund_by_host(
     drop(client);
     send(state, refund_id).await?;
     let client = state.pool.get().await?;
-    let body = order_json(&client, &state.config.payments.key_id, order_id).await?;
+    let body = order_json(&client, &state.config.payments.key_id, order).await?;
     Ok((body, outbox))
 }
 

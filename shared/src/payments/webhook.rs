@@ -1,0 +1,174 @@
+//! Razorpay's webhook: signature on the raw body, deduplicated on the event id, one effect per
+//! event whatever the order or number of deliveries. The event's record and the order's locks
+//! go out in one round trip; the writes go with COMMIT.
+
+use serde_json::{json, Value};
+use tokio_postgres::types::ToSql;
+
+use super::settle::{lock_order, settle, LockedOrder, Settled};
+use super::signature;
+use crate::attendance::ledger::{self, LockedEvent};
+use crate::audit::AuditEntry;
+use crate::db::{CachedStatements, PipelinedTransaction, Statement, Writes};
+use crate::error::ApiError;
+use crate::outbox::OutboxMessage;
+use crate::state::AppState;
+
+/// What a webhook delivery did: the outbox messages to publish, and whether it queued a refund
+/// (a payment that came after its seats were gone), which the caller may send at once.
+#[derive(Debug, Default)]
+pub struct Delivered {
+    /// Outbox messages to publish.
+    pub outbox: Vec<OutboxMessage>,
+    /// Whether an order was marked for an automatic refund.
+    pub refund_queued: bool,
+}
+
+/// Finds an order by Razorpay's order id (`$1`).
+const ORDER_BY_PROVIDER_ID_SQL: &str = "SELECT id FROM payment_order WHERE provider_order_id = $1";
+
+/// Handles one delivery (see the module doc).
+pub async fn webhook(
+    state: &AppState,
+    body: &[u8],
+    signature_hex: Option<&str>,
+    event_id: Option<&str>,
+) -> Result<Delivered, ApiError> {
+    let signed = signature_hex
+        .is_some_and(|s| signature::verify_webhook(&state.config.payments.webhook_secret, body, s));
+    if !signed {
+        // An unsigned caller is not Razorpay: unauthenticated, like a request without a token.
+        return Err(ApiError::client(
+            http::StatusCode::UNAUTHORIZED,
+            "invalid_signature",
+            "The webhook signature does not match.",
+        ));
+    }
+    let payload: Value = serde_json::from_slice(body)
+        .map_err(|_| ApiError::bad_request("malformed_request", "The webhook body is not JSON."))?;
+    let event_type = payload["event"].as_str().unwrap_or_default().to_owned();
+    let event_id = event_id
+        .map(str::to_owned)
+        .or_else(|| payload["id"].as_str().map(str::to_owned))
+        .ok_or_else(|| {
+            ApiError::bad_request("malformed_request", "The webhook has no event id.")
+        })?;
+    let payment = &payload["payload"]["payment"]["entity"];
+    let payment_id = payment["id"].as_str();
+    // The order this event is about, when it is one that moves an order.
+    let provider_order = match event_type.as_str() {
+        "payment.captured" | "order.paid" => payment["order_id"]
+            .as_str()
+            .or_else(|| payload["payload"]["order"]["entity"]["id"].as_str())
+            .filter(|_| payment_id.is_some()),
+        "payment.failed" => payment["order_id"].as_str(),
+        _ => None,
+    };
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    // The event's record and the order's locks: one round trip. A duplicate delivery rolls
+    // the locks back and changes nothing.
+    let (fresh, locked) = crate::pipelined!(
+        async {
+            Ok::<_, ApiError>(
+                tx.query_opt(
+                    "INSERT INTO payment_webhook_event (provider, event_id, event_type, payload) \
+                     VALUES ('razorpay', $1, $2, $3) ON CONFLICT (provider, event_id) DO NOTHING RETURNING id",
+                    &[&event_id, &event_type, &payload],
+                )
+                .await?
+                .is_some(),
+            )
+        },
+        async {
+            match provider_order {
+                Some(order) => lock_order(&tx, ORDER_BY_PROVIDER_ID_SQL, &order).await,
+                None => Ok(None),
+            }
+        }
+    )?;
+    if !fresh {
+        return Ok(Delivered::default());
+    }
+    let mut writes = Writes::new();
+    let mut delivered = Delivered::default();
+    match (event_type.as_str(), locked) {
+        ("payment.captured" | "order.paid", Some((mut event, order))) => {
+            let payment_id = payment_id.unwrap_or_default();
+            match settle(
+                state,
+                &mut event,
+                &order,
+                payment_id,
+                payment.clone(),
+                &mut writes,
+            ) {
+                Ok((settled, outbox, _)) => {
+                    delivered.outbox = outbox;
+                    delivered.refund_queued = settled == Settled::RefundQueued;
+                }
+                // Already paid by another payment or no longer payable: recorded, not retried.
+                Err(ApiError::Client(problem)) => {
+                    tracing::warn!(code = %problem.code, "webhook payment not applied")
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        ("payment.failed", Some((event, order))) => {
+            delivered.outbox = fail_order(&tx, state, &event, &order, &mut writes).await?;
+        }
+        ("refund.processed" | "refund.failed", _) => {
+            let refund = &payload["payload"]["refund"]["entity"];
+            if let Some(refund_id) = refund["id"].as_str() {
+                let status = if event_type == "refund.processed" {
+                    "processed"
+                } else {
+                    "failed"
+                };
+                super::refunds::record_provider_status(&tx, refund_id, status).await?;
+            }
+        }
+        ("payment.captured" | "order.paid" | "payment.failed", None) => {
+            tracing::info!(event_type, "webhook event for no known order")
+        }
+        _ => tracing::info!(event_type, "webhook event ignored"),
+    }
+    tx.commit_writes_with(&writes, async { Ok(()) }).await?;
+    Ok(delivered)
+}
+
+/// A failed payment: an unpaid order fails and its hold is released (the waitlist moves up).
+async fn fail_order(
+    tx: &impl CachedStatements,
+    state: &AppState,
+    event: &LockedEvent,
+    order: &LockedOrder,
+    writes: &mut Writes,
+) -> Result<Vec<OutboxMessage>, ApiError> {
+    if order.status != "created" {
+        return Ok(Vec::new());
+    }
+    writes
+        .push(
+            "UPDATE payment_order SET status = 'failed' WHERE id = $1",
+            crate::owned_params![order.id],
+        )
+        .push_audit(&AuditEntry {
+            actor: None,
+            object_type: "payment_order",
+            object_id: order.uuid.to_string(),
+            action: "update",
+            payload: json!({ "status": "failed", "hold_released": order.hold.is_some() }),
+            request_id: None,
+        });
+    let Some((hold, _, _)) = order.hold else {
+        return Ok(Vec::new());
+    };
+    // The hold's seats come free in the round trip that reads the waitlist.
+    let hold_param: [&(dyn ToSql + Sync); 1] = [&hold];
+    let released: [Statement; 1] = [(
+        "UPDATE capacity_reservation SET status = 'released', released_at = now() WHERE id = $1 AND status = 'held'",
+        &hold_param,
+    )];
+    ledger::promote_waitlist(tx, state, event.id, &released, writes).await
+}
