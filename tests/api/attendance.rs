@@ -40,11 +40,11 @@ pub async fn accept(app: &TestApp, host: &TestUser, request_id: &str) -> TestRes
     .await
 }
 
-fn id(response: &TestResponse, field: &str) -> String {
+pub fn id(response: &TestResponse, field: &str) -> String {
     response.str_at(&format!("/{field}"))
 }
 
-async fn seats_taken(app: &TestApp, event_id: &str) -> i64 {
+pub async fn seats_taken(app: &TestApp, event_id: &str) -> i64 {
     app.db
         .query_one(
             "SELECT event_seats_taken(id) FROM event WHERE uuid::text = $1",

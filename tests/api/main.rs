@@ -35,6 +35,7 @@ mod template;
 mod tokens;
 mod transactions;
 mod triggers;
+mod waitlist;
 mod wire_counter;
 mod workers;
 mod write_limits;

@@ -377,15 +377,13 @@ pub async fn cancel(
     let tx = PipelinedTransaction::begin(&client);
     let (caller_id, event) = editable(&tx, key, caller, false).await?;
     let cancellation = repo::cancel(&tx, event.id).await?;
-    let outbox_id = notify::queue(
-        &tx,
+    let notice = notify::message(
         "event_cancelled",
         event.uuid,
         Some(caller.user_id),
         &cancellation.affected_users,
         json!({}),
-    )
-    .await?;
+    );
     let audited = AuditEntry {
         actor: Some(caller.user_id),
         object_type: "event",
@@ -394,13 +392,20 @@ pub async fn cancel(
         payload: json!({ "people_notified": cancellation.affected_users.len(), "refunds_queued": cancellation.refunds_queued }),
         request_id: Some(request_id),
     };
-    let writes: [Statement; 1] = [(audit::INSERT_SQL, &audit::params(&audited))];
+    // The notice and the audit row go with the detail's read and COMMIT.
+    let notice_params = notice.as_ref().map(|message| message.params());
+    let mut writes: Vec<Statement> = Vec::new();
+    if let Some(params) = &notice_params {
+        writes.push((crate::outbox::INSERT_SQL, params));
+    }
+    let audit_params = audit::params(&audited);
+    writes.push((audit::INSERT_SQL, &audit_params));
     commit_with_detail(
         tx,
         &writes,
         event.uuid,
         caller_id,
-        outbox_id.into_iter().collect(),
+        notice.iter().cloned().collect(),
     )
     .await
 }

@@ -8,95 +8,128 @@ use rust_decimal::Decimal;
 use serde_json::json;
 use uuid::Uuid;
 
+use serde_json::Value;
+use tokio_postgres::types::ToSql;
+
 use super::orders::order_json;
-use crate::attendance::ledger;
-use crate::attendance::requests::ORGANISER_IS_USER_2;
-use crate::audit::{self, AuditEntry};
-use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, PipelinedTransaction};
+use crate::attendance::{ledger, organiser_is};
+use crate::audit::AuditEntry;
+use crate::auth::Caller;
+use crate::db::{CachedStatements, PipelinedTransaction, Statement, Writes};
 use crate::error::{ApiError, FieldError};
 use crate::notify;
+use crate::outbox::OutboxMessage;
 use crate::state::AppState;
 
-async fn open_refund(
-    tx: &impl CachedStatements,
-    order_id: i64,
+/// A refund to send to the provider: what the call and its notice need.
+#[derive(Debug, Clone)]
+pub struct PendingRefund {
+    /// The refund's idempotency key (also how it is found again).
+    key: String,
     amount: Decimal,
-    reason: &str,
-    requested_by: Option<i64>,
-) -> Result<i64, ApiError> {
-    Ok(tx
-        .query_one(
-            "WITH o AS (UPDATE payment_order SET amount_refunded = amount_refunded + $2, \
-                          status = CASE WHEN amount_refunded + $2 >= total_amount THEN 'refunded' ELSE 'partially_refunded' END \
-                        WHERE id = $1 RETURNING order_reference, \
-                          (SELECT count(*) FROM payment_refund WHERE payment_order_id = $1) AS n) \
-             INSERT INTO payment_refund (payment_order_id, amount, reason, idempotency_key, requested_by) \
-             SELECT $1, $2, $3, o.order_reference || '-R' || (o.n + 1), $4 FROM o RETURNING id",
-            &[&order_id, &amount, &reason, &requested_by],
-        )
-        .await?
-        .get(0))
+    payment_id: Option<String>,
+    event: Uuid,
+    buyer: Uuid,
+    order: Uuid,
 }
 
-/// Calls the provider for a pending refund (with its idempotency key) and records the answer;
-/// a failure leaves it pending for the next sweep.
-pub async fn send(state: &AppState, refund_id: i64) -> Result<(), ApiError> {
-    // The connection goes back to the pool before the provider call: a pool of one must
-    // suffice, and no connection should wait on the network.
-    let row = state
-        .pool
-        .get()
-        .await?
-        .query_one(
-            "SELECT r.status, r.amount, r.idempotency_key, o.provider_payment_id, e.uuid, u.uuid, o.uuid \
-             FROM payment_refund r JOIN payment_order o ON o.id = r.payment_order_id JOIN event e ON e.id = o.event_id \
-             JOIN auth_user u ON u.id = o.user_id WHERE r.id = $1",
-            &[&refund_id],
-        )
-        .await?;
-    let (status, amount, key, payment_id): (String, Decimal, String, Option<String>) =
-        (row.get(0), row.get(1), row.get(2), row.get(3));
-    let (event, buyer, order): (Uuid, Uuid, Uuid) = (row.get(4), row.get(5), row.get(6));
-    let Some(payment_id) = payment_id.filter(|_| status == "pending") else {
-        return Ok(());
+/// The columns `PendingRefund::from_row` reads of an order `o` (event `e`, buyer `u`), before
+/// the refund exists: its reference, how many refunds it has, its payment, event, buyer and id.
+const ORDER_REFUND_COLUMNS: &str = "o.order_reference, \
+     (SELECT count(*) FROM payment_refund WHERE payment_order_id = o.id), o.provider_payment_id, e.uuid, u.uuid, o.uuid";
+
+impl PendingRefund {
+    /// The next refund of the order whose `ORDER_REFUND_COLUMNS` start at column `at` of `row`:
+    /// its key is the order's reference and its number (`EH-…-R2`), deterministic, so a retry
+    /// refunds once.
+    fn from_row(row: &tokio_postgres::Row, at: usize, amount: Decimal) -> Self {
+        let (reference, count): (String, i64) = (row.get(at), row.get(at + 1));
+        Self {
+            key: format!("{reference}-R{}", count + 1),
+            amount,
+            payment_id: row.get(at + 2),
+            event: row.get(at + 3),
+            buyer: row.get(at + 4),
+            order: row.get(at + 5),
+        }
+    }
+}
+
+/// Adds the writes that open `refund` of order `order_id` to `writes`: the order's refunded
+/// amount and status, and the pending refund row.
+fn open_refund(
+    writes: &mut Writes,
+    order_id: i64,
+    refund: &PendingRefund,
+    reason: &str,
+    requested_by: Option<i64>,
+) {
+    writes.push(
+        "WITH o AS (UPDATE payment_order SET amount_refunded = amount_refunded + $2, \
+                      status = CASE WHEN amount_refunded + $2 >= total_amount THEN 'refunded' ELSE 'partially_refunded' END \
+                    WHERE id = $1) \
+         INSERT INTO payment_refund (payment_order_id, amount, reason, idempotency_key, requested_by) \
+         VALUES ($1, $2, $3, $5, $4)",
+        crate::owned_params![order_id, refund.amount, reason.to_owned(), requested_by, refund.key.clone()],
+    );
+}
+
+/// Calls the provider for a pending refund (with its idempotency key) and records the answer
+/// with its notice and COMMIT in one round trip, reading `answer` (an order's JSON, for the
+/// route's reply) in it too when given. A failure leaves the refund pending for the next
+/// sweep. Returns the notice to publish and the order's JSON when read.
+pub async fn send(
+    state: &AppState,
+    refund: &PendingRefund,
+    answer: Option<Uuid>,
+) -> Result<(Vec<OutboxMessage>, Option<Value>), ApiError> {
+    let Some(payment_id) = &refund.payment_id else {
+        return Ok((Vec::new(), None));
     };
-    let paise = (amount * Decimal::ONE_HUNDRED).to_i64().unwrap_or_default();
-    match state.payments.refund(&payment_id, paise, &key).await {
-        Ok((refund, response)) => {
+    let paise = (refund.amount * Decimal::ONE_HUNDRED)
+        .to_i64()
+        .unwrap_or_default();
+    // No connection is held during the provider call: a pool of one must suffice, and no
+    // connection should wait on the network.
+    match state.payments.refund(payment_id, paise, &refund.key).await {
+        Ok((sent, response)) => {
+            let final_status = match sent.status.as_str() {
+                "failed" => "failed",
+                "processed" => "processed",
+                _ => "pending",
+            };
+            let notice = notify::message(
+                "payment_refunded",
+                refund.event,
+                None,
+                &[refund.buyer],
+                json!({ "order_id": refund.order, "amount": refund.amount.to_string() }),
+            );
+            let mut writes = Writes::new();
+            writes
+                .push(
+                    "UPDATE payment_refund SET provider_refund_id = $2, status = $3, provider_response = $4 \
+                     WHERE idempotency_key = $1 AND status = 'pending'",
+                    crate::owned_params![refund.key.clone(), sent.id, final_status, response],
+                )
+                .push_message(notice.as_ref());
             let client = state.pool.get().await?;
             let tx = PipelinedTransaction::begin(&client);
-            let final_status = if refund.status == "failed" {
-                "failed"
-            } else if refund.status == "processed" {
-                "processed"
-            } else {
-                "pending"
-            };
-            tx.execute(
-                "UPDATE payment_refund SET provider_refund_id = $2, status = $3, provider_response = $4 WHERE id = $1",
-                &[&refund_id, &refund.id, &final_status, &response],
-            )
-            .await?;
-            let ids = notify::queue(
-                &tx,
-                "payment_refunded",
-                event,
-                None,
-                &[buyer],
-                json!({ "order_id": order, "amount": amount.to_string() }),
-            )
-            .await?;
-            tx.commit().await?;
+            let key_id = &state.config.payments.key_id;
+            let body = tx
+                .commit_writes_with(&writes, async {
+                    match answer {
+                        Some(order) => Ok(Some(order_json(&tx, key_id, order).await?)),
+                        None => Ok(None),
+                    }
+                })
+                .await?;
             crate::metrics::emit("refund");
-            state
-                .publish_outbox(&ids.into_iter().collect::<Vec<_>>())
-                .await;
-            Ok(())
+            Ok((notice.into_iter().collect(), body))
         }
         Err(err) => {
-            tracing::warn!(refund_id, error = %format!("{err:#}"), "refund left pending for retry");
-            Ok(())
+            tracing::warn!(key = %refund.key, error = %format!("{err:#}"), "refund left pending for retry");
+            Ok((Vec::new(), None))
         }
     }
 }
@@ -127,44 +160,63 @@ pub async fn record_provider_status(
 }
 
 /// The host refunds part or all of a paid order. A full refund also cancels the attendance
-/// (seats freed, waitlist promoted).
+/// (seats freed, waitlist promoted). The refund goes to the provider once committed.
 pub async fn refund_by_host(
     state: &AppState,
     caller: &Caller,
     order: Uuid,
     amount: Option<Decimal>,
     request_id: &str,
-) -> Result<(serde_json::Value, Vec<crate::outbox::OutboxMessage>), ApiError> {
+) -> Result<(Value, Vec<OutboxMessage>), ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let caller_id = active_user_id(&tx, caller).await?;
-    let row = tx
-        .query_opt(
-            &format!(
-                "SELECT o.id, o.event_id, {ORGANISER_IS_USER_2}, e.host_id = $2 \
-                 FROM payment_order o JOIN event e ON e.id = o.event_id WHERE o.uuid = $1"
-            ),
-            &[&order, &caller_id],
-        )
-        .await?
-        .ok_or_else(|| ApiError::not_found("The order"))?;
-    let (order_id, event_id, organiser, host): (i64, i64, bool, bool) =
-        (row.get(0), row.get(1), row.get(2), row.get(3));
+    // The account check, the event's lock and the order's, with what the refund needs: one
+    // round trip.
+    let order_sql = format!(
+        concat!(
+            "SELECT o.id, o.status, o.total_amount - o.amount_refunded, o.attendee_id, o.seats, \
+                    coalesce(",
+            organiser_is!("me.id"),
+            ", false), e.host_id = me.id, {} \
+             FROM payment_order o JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
+             LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
+             WHERE o.uuid = $1 FOR UPDATE OF o"
+        ),
+        ORDER_REFUND_COLUMNS
+    );
+    let (caller_id, event, row, _) = ledger::lock_row_of(
+        &tx,
+        caller,
+        "SELECT event_id FROM payment_order WHERE uuid = $1",
+        &order,
+        (&order_sql, &[&order, &caller.user_id]),
+        &[],
+    )
+    .await?
+    .ok_or_else(|| ApiError::not_found("The order"))?;
+    let (order_id, status, remaining, attendee, seats, organiser, host): (
+        i64,
+        String,
+        Decimal,
+        Option<i64>,
+        i16,
+        bool,
+        Option<bool>,
+    ) = (
+        row.get(0),
+        row.get(1),
+        row.get(2),
+        row.get(3),
+        row.get(4),
+        row.get(5),
+        row.get(6),
+    );
     if !organiser {
         return Err(ApiError::not_found("The order"));
     }
-    if !host {
+    if host != Some(true) {
         return Err(ApiError::forbidden("Only the host refunds orders."));
     }
-    ledger::lock_event(&tx, event_id).await?;
-    let row = tx
-        .query_one(
-            "SELECT status, total_amount - amount_refunded, attendee_id, seats FROM payment_order WHERE id = $1 FOR UPDATE",
-            &[&order_id],
-        )
-        .await?;
-    let (status, remaining, attendee, seats): (String, Decimal, Option<i64>, i16) =
-        (row.get(0), row.get(1), row.get(2), row.get(3));
     if !matches!(status.as_str(), "paid" | "partially_refunded") {
         return Err(ApiError::conflict(
             "invalid_transition",
@@ -178,107 +230,122 @@ pub async fn refund_by_host(
             format!("must be more than 0.00 and at most {remaining}"),
         )]));
     }
-    let refund_id = open_refund(&tx, order_id, amount, "host", Some(caller_id)).await?;
+    let refund = PendingRefund::from_row(&row, 7, amount);
+    let mut writes = Writes::new();
+    open_refund(&mut writes, order_id, &refund, "host", Some(caller_id));
     let mut outbox = Vec::new();
-    if amount == remaining {
-        if let Some(attendee) = attendee {
-            let cancelled = tx
-                .execute(
-                    "UPDATE event_attendee SET status = 'cancelled', cancelled_at = now(), checked_in_at = NULL WHERE id = $1 AND status = 'going'",
-                    &[&attendee],
-                )
-                .await?;
-            if cancelled > 0 {
-                tx.execute(
-                    "UPDATE event SET going_count = going_count - $2::int WHERE id = $1",
-                    &[&event_id, &i32::from(seats)],
-                )
-                .await?;
-                let mut promotions = crate::db::Writes::new();
-                outbox.extend(
-                    ledger::promote_waitlist(&tx, state, event_id, &[], &mut promotions).await?,
-                );
-                promotions.run(&tx).await?;
-            }
-        }
+    if let Some(attendee) = attendee.filter(|_| amount == remaining) {
+        // A full refund ends the attendance: its seats come free in the round trip that reads
+        // the waitlist.
+        let seats_freed = i32::from(seats);
+        let cancel_params: [&(dyn ToSql + Sync); 3] = [&attendee, &event.id, &seats_freed];
+        let freed: [Statement; 1] = [(
+            "WITH a AS (UPDATE event_attendee SET status = 'cancelled', cancelled_at = now(), checked_in_at = NULL \
+                        WHERE id = $1 AND status = 'going' RETURNING id) \
+             UPDATE event SET going_count = going_count - $3::int WHERE id = $2 AND EXISTS (SELECT 1 FROM a)",
+            &cancel_params,
+        )];
+        outbox.extend(ledger::promote_waitlist(&tx, state, event.id, &freed, &mut writes).await?);
     }
-    let audited = AuditEntry {
+    writes.push_audit(&AuditEntry {
         actor: Some(caller.user_id),
         object_type: "payment_order",
         object_id: order.to_string(),
         action: "refund",
         payload: json!({ "amount": amount.to_string(), "full": amount == remaining }),
         request_id: Some(request_id),
-    };
-    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
-        .await?;
-    // `send` takes connections of its own: give this one back first, so a pool of one suffices.
+    });
+    tx.commit_writes_with(&writes, async { Ok(()) }).await?;
+    // `send` takes a connection of its own: give this one back first, so a pool of one suffices.
+    drop(tx);
     drop(client);
-    send(state, refund_id).await?;
-    let client = state.pool.get().await?;
-    let body = order_json(&client, &state.config.payments.key_id, order).await?;
+    let (notice, body) = send(state, &refund, Some(order)).await?;
+    outbox.extend(notice);
+    let body = match body {
+        Some(body) => body,
+        None => {
+            order_json(
+                &state.pool.get().await?,
+                &state.config.payments.key_id,
+                order,
+            )
+            .await?
+        }
+    };
     Ok((body, outbox))
 }
 
-/// Refunds in full every order marked `refund_pending`, and retries refunds still pending.
-/// Safe to run anywhere, any number of times. Returns how many refunds were sent.
+/// Refunds in full every order marked `refund_pending`, and retries refunds still pending, then
+/// publishes their notices. Safe to run anywhere, any number of times. Returns how many
+/// refunds were sent.
 pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
     let client = state.pool.get().await?;
-    {
-        let tx = PipelinedTransaction::begin(&client);
-        let rows = tx
-            .query(
-                "SELECT o.id, o.total_amount - o.amount_refunded, \
-                        CASE WHEN NOT e.is_active THEN 'event_cancelled' \
-                             WHEN o.attendee_id IS NULL THEN 'late_payment' ELSE 'attendee_cancelled' END \
-                 FROM payment_order o JOIN event e ON e.id = o.event_id \
-                 WHERE o.status = 'refund_pending' ORDER BY o.id LIMIT 100 FOR UPDATE OF o SKIP LOCKED",
+    let tx = PipelinedTransaction::begin(&client);
+    // The orders to refund (locked) and the refunds never sent: one round trip.
+    let rows = tx
+        .query_in_order(&[
+            (
+                &format!(
+                    "SELECT o.id, o.total_amount - o.amount_refunded, \
+                            CASE WHEN NOT e.is_active THEN 'event_cancelled' \
+                                 WHEN o.attendee_id IS NULL THEN 'late_payment' ELSE 'attendee_cancelled' END, \
+                            {ORDER_REFUND_COLUMNS} \
+                     FROM payment_order o JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
+                     WHERE o.status = 'refund_pending' ORDER BY o.id LIMIT 100 FOR UPDATE OF o SKIP LOCKED"
+                ),
                 &[],
-            )
-            .await?;
-        let pending: Vec<(i64, Decimal, String)> = rows
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect();
-        for (order_id, amount, reason) in &pending {
-            if *amount > Decimal::ZERO {
-                open_refund(&tx, *order_id, *amount, reason, None).await?;
-                let order: Uuid = tx
-                    .query_one("SELECT uuid FROM payment_order WHERE id = $1", &[order_id])
-                    .await?
-                    .get(0);
-                audit::record(
-                    &tx,
-                    &AuditEntry {
-                        actor: None,
-                        object_type: "payment_order",
-                        object_id: order.to_string(),
-                        action: "refund",
-                        payload: json!({ "amount": amount.to_string(), "full": true, "reason": reason }),
-                        request_id: None,
-                    },
-                )
-                .await?;
-            } else {
-                tx.execute(
-                    "UPDATE payment_order SET status = 'refunded' WHERE id = $1",
-                    &[order_id],
-                )
-                .await?;
-            }
-        }
-        tx.commit().await?;
-    }
-    let refunds: Vec<i64> = client
-        .query("SELECT id FROM payment_refund WHERE status = 'pending' AND provider_refund_id IS NULL ORDER BY id LIMIT 100", &[])
-        .await?
+            ),
+            (
+                "SELECT r.idempotency_key, r.amount, o.provider_payment_id, e.uuid, u.uuid, o.uuid \
+                 FROM payment_refund r JOIN payment_order o ON o.id = r.payment_order_id \
+                 JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
+                 WHERE r.status = 'pending' AND r.provider_refund_id IS NULL ORDER BY r.id LIMIT 100",
+                &[],
+            ),
+        ])
+        .await?;
+    let mut refunds: Vec<PendingRefund> = rows[1]
         .iter()
-        .map(|r| r.get(0))
+        .map(|row| PendingRefund {
+            key: row.get(0),
+            amount: row.get(1),
+            payment_id: row.get(2),
+            event: row.get(3),
+            buyer: row.get(4),
+            order: row.get(5),
+        })
         .collect();
-    // `send` takes connections of its own; holding this one too would need a pool of three.
-    drop(client);
-    for refund in &refunds {
-        send(state, *refund).await?;
+    let mut writes = Writes::new();
+    for row in &rows[0] {
+        let (order_id, amount, reason): (i64, Decimal, String) =
+            (row.get(0), row.get(1), row.get(2));
+        if amount > Decimal::ZERO {
+            let refund = PendingRefund::from_row(row, 3, amount);
+            open_refund(&mut writes, order_id, &refund, &reason, None);
+            writes.push_audit(&AuditEntry {
+                actor: None,
+                object_type: "payment_order",
+                object_id: refund.order.to_string(),
+                action: "refund",
+                payload: json!({ "amount": amount.to_string(), "full": true, "reason": reason }),
+                request_id: None,
+            });
+            refunds.push(refund);
+        } else {
+            writes.push(
+                "UPDATE payment_order SET status = 'refunded' WHERE id = $1",
+                crate::owned_params![order_id],
+            );
+        }
     }
+    tx.commit_writes_with(&writes, async { Ok(()) }).await?;
+    // `send` takes connections of its own; holding this one too would need a pool of two.
+    drop(tx);
+    drop(client);
+    let mut outbox = Vec::new();
+    for refund in &refunds {
+        outbox.extend(send(state, refund, None).await?.0);
+    }
+    state.publish_outbox(&outbox).await;
     Ok(refunds.len())
 }
