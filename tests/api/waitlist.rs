@@ -27,18 +27,26 @@ async fn a_head_that_does_not_fit_holds_the_line_and_one_trigger_promotes_all_th
     let first = app.quick_user("+919800000002", Some("male")).await;
     let pair = app.quick_user("+919800000003", Some("male")).await;
     let single = app.quick_user("+919800000004", Some("male")).await;
-    let event_id = published_event(
-        &app,
-        &host,
-        json!({"capacity": 1, "allow_plus_one": true}),
-    )
-    .await;
-    let going = id(&request_join(&app, &first, &event_id, 1).await, "request_id");
+    let event_id =
+        published_event(&app, &host, json!({"capacity": 1, "allow_plus_one": true})).await;
+    let going = id(
+        &request_join(&app, &first, &event_id, 1).await,
+        "request_id",
+    );
     let two_seats = id(&request_join(&app, &pair, &event_id, 2).await, "request_id");
-    let one_seat = id(&request_join(&app, &single, &event_id, 1).await, "request_id");
+    let one_seat = id(
+        &request_join(&app, &single, &event_id, 1).await,
+        "request_id",
+    );
     assert_eq!(accept(&app, &host, &going).await.body["status"], "accepted");
-    assert_eq!(accept(&app, &host, &two_seats).await.body["status"], "waitlisted");
-    assert_eq!(accept(&app, &host, &one_seat).await.body["status"], "waitlisted");
+    assert_eq!(
+        accept(&app, &host, &two_seats).await.body["status"],
+        "waitlisted"
+    );
+    assert_eq!(
+        accept(&app, &host, &one_seat).await.body["status"],
+        "waitlisted"
+    );
 
     let set_capacity = |capacity: i32| {
         let (app, host, event_id) = (&app, &host, &event_id);
