@@ -44,6 +44,18 @@ pub fn id(response: &TestResponse, field: &str) -> String {
     response.str_at(&format!("/{field}"))
 }
 
+/// A request's status, read from the database.
+pub async fn request_status(app: &TestApp, request: &str) -> String {
+    app.db
+        .query_one(
+            "SELECT status FROM event_request WHERE uuid::text = $1",
+            &[&request],
+        )
+        .await
+        .unwrap()
+        .get(0)
+}
+
 pub async fn seats_taken(app: &TestApp, event_id: &str) -> i64 {
     app.db
         .query_one(
@@ -394,16 +406,7 @@ async fn the_waitlist_is_promoted_first_come_first_served_on_each_trigger() {
     assert_eq!(cancel.status, StatusCode::OK, "{}", cancel.text);
     let status = |request: String| {
         let app = &app;
-        async move {
-            app.db
-                .query_one(
-                    "SELECT status FROM event_request WHERE uuid::text = $1",
-                    &[&request],
-                )
-                .await
-                .unwrap()
-                .get::<_, String>(0)
-        }
+        async move { request_status(app, &request).await }
     };
     assert_eq!(status(rb.clone()).await, "accepted");
     assert_eq!(status(rc.clone()).await, "waitlisted");

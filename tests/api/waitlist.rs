@@ -5,20 +5,9 @@
 use http::{Method, StatusCode};
 use serde_json::json;
 
-use crate::attendance::{accept, id, request_join, seats_taken};
+use crate::attendance::{accept, id, request_join, request_status as status, seats_taken};
 use crate::events::{assert_counters_true, published_event};
-use crate::helpers::{spawn_app, TestApp};
-
-async fn status(app: &TestApp, request: &str) -> String {
-    app.db
-        .query_one(
-            "SELECT status FROM event_request WHERE uuid::text = $1",
-            &[&request],
-        )
-        .await
-        .unwrap()
-        .get(0)
-}
+use crate::helpers::spawn_app;
 
 #[tokio::test]
 async fn a_head_that_does_not_fit_holds_the_line_and_one_trigger_promotes_all_that_fit() {

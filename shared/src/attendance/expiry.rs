@@ -16,7 +16,7 @@ use crate::notify;
 use crate::outbox::{self, Queue};
 use crate::state::AppState;
 
-/// Expires one hold if it is still held and past its time; returns outbox ids.
+/// Expires one hold if it is still held and past its time; returns outbox messages.
 pub async fn expire_hold(
     state: &AppState,
     reservation_key: Uuid,
@@ -126,7 +126,7 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
 }
 
 /// Queues the reminders due now — 24 hours and 2 hours before the start — each once per
-/// attendee (a flag per reminder is set in the same transaction). Returns outbox ids.
+/// attendee (a flag per reminder is set in the same transaction). Returns outbox messages.
 pub async fn queue_reminders(
     state: &AppState,
 ) -> Result<Vec<crate::outbox::OutboxMessage>, ApiError> {

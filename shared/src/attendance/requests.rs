@@ -48,11 +48,11 @@ pub async fn request_json(
         .get(0))
 }
 
-/// The result of a write: the JSON answer and the outbox ids to publish after commit.
+/// The result of a write: the JSON answer and the outbox messages to publish after commit.
 pub struct Outcome {
     /// The answer body.
     pub body: Value,
-    /// Outbox ids.
+    /// Outbox messages to publish.
     pub outbox: Vec<OutboxMessage>,
 }
 
