@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::ledger::{self, Admit};
 use super::requests::{check_joiner, commit_answering, decide, Outcome};
+use super::{USER_BY_UUID_1, USER_BY_UUID_2};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, PipelinedTransaction, Statement, Writes};
@@ -107,12 +108,12 @@ pub async fn create(
     // before the host is known to be the caller, but only read.
     let event_sql = format!(
         "SELECT e.id, e.uuid, e.host_id, e.is_active AND e.starts_at > now(), \
-                EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = {CALLER_BY_UUID_2}) \
+                EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = {USER_BY_UUID_2}) \
          FROM event e WHERE {}",
         crate::events::repo::key_condition(key)
     );
     let limit = super::write_limits::WriteKind::Invite;
-    let counted_sql = super::write_limits::count_sql(limit, CALLER_BY_UUID_1);
+    let counted_sql = super::write_limits::count_sql(limit, USER_BY_UUID_1);
     let invitee_sql = format!(
         concat!(
             "SELECT u.id, EXISTS (SELECT 1 FROM event e WHERE e.id = (SELECT e.id FROM event e WHERE {}) AND ",
@@ -228,10 +229,6 @@ pub async fn create(
         .await?;
     Ok(Outcome { body, outbox })
 }
-
-/// The internal id of the user whose public id is `$1` (or `$2`), as an SQL expression.
-const CALLER_BY_UUID_1: &str = "(SELECT id FROM auth_user WHERE uuid = $1)";
-const CALLER_BY_UUID_2: &str = "(SELECT id FROM auth_user WHERE uuid = $2)";
 
 struct LockedInvite {
     id: i64,

@@ -16,6 +16,13 @@ macro_rules! organiser_is {
 }
 pub(crate) use organiser_is;
 
+/// The internal id of the user whose public id is `$1`, as an SQL expression (so a statement
+/// can take the caller by public id and go out with the account check).
+pub(crate) const USER_BY_UUID_1: &str = "(SELECT id FROM auth_user WHERE uuid = $1)";
+
+/// `USER_BY_UUID_1` for parameter `$2`.
+pub(crate) const USER_BY_UUID_2: &str = "(SELECT id FROM auth_user WHERE uuid = $2)";
+
 /// SQL reading what the joining checks need of the user with internal id `$user` and the event
 /// with id `$event` (SQL expressions): whether they organise it, their gender and whether they
 /// already go.

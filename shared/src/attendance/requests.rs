@@ -56,19 +56,6 @@ pub struct Outcome {
     pub outbox: Vec<OutboxMessage>,
 }
 
-/// Host and co-hosts' public ids (who hears about new requests).
-pub async fn organisers(tx: &impl CachedStatements, event_id: i64) -> Result<Vec<Uuid>, ApiError> {
-    Ok(tx
-        .query(ORGANISERS_SQL, &[&event_id])
-        .await?
-        .iter()
-        .map(|r| r.get(0))
-        .collect())
-}
-
-/// The internal id of the user whose public id is `$2`, as an SQL expression.
-const CALLER_BY_UUID_2: &str = "(SELECT id FROM auth_user WHERE uuid = $2)";
-
 /// Public ids of event `$1`'s host and co-hosts.
 const ORGANISERS_SQL: &str =
     "SELECT u.uuid FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = $1 \
@@ -80,25 +67,6 @@ pub(crate) const ORGANISER_IS_USER_2: &str = organiser_is!("$2");
 /// SQL that is true when the user row `me` (joined by the query) hosts or co-hosts the event
 /// row `e`; `me` found by public id lets the account check go in the same round trip.
 pub(crate) const ORGANISER_IS_ME: &str = organiser_is!("me.id");
-
-/// Whether `user_id` is the host or a co-host of the event.
-pub async fn is_organiser(
-    tx: &impl CachedStatements,
-    event_id: i64,
-    user_id: i64,
-) -> Result<bool, ApiError> {
-    Ok(tx
-        .query_one(
-            concat!(
-                "SELECT EXISTS (SELECT 1 FROM event e WHERE e.id = $1 AND ",
-                organiser_is!("$2"),
-                ")"
-            ),
-            &[&event_id, &user_id],
-        )
-        .await?
-        .get(0))
-}
 
 /// What the joining checks need of user `$2` and event `$1`: whether they organise it, their
 /// gender and whether they already go. Sent right after the event lock
@@ -247,10 +215,10 @@ pub async fn create(
     );
     let event_expr = format!("({event_sql})");
     let facts_sql = JOINER_FACTS_SQL
-        .replace("$2", CALLER_BY_UUID_2)
+        .replace("$2", super::USER_BY_UUID_2)
         .replace("$1", &event_expr);
     let limit = super::write_limits::WriteKind::JoinRequest;
-    let counted_sql = super::write_limits::count_sql(limit, &CALLER_BY_UUID_2.replace("$2", "$1"));
+    let counted_sql = super::write_limits::count_sql(limit, super::USER_BY_UUID_1);
     let organisers_sql = ORGANISERS_SQL.replace("$1", &event_expr);
     let (user_id, mut event, facts) = ledger::lock_event_found_by(
         &tx,

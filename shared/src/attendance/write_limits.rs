@@ -2,7 +2,6 @@
 //! over a rolling hour. Beyond the limit the caller gets 429 with `Retry-After` (when the
 //! oldest write of the window leaves it).
 
-use crate::db::CachedStatements;
 use crate::error::ApiError;
 
 /// What is being limited: the table, its author column and the problem code.
@@ -33,7 +32,9 @@ impl WriteKind {
 
 /// Counts the writes of `kind` in the last hour by the user whose internal id is the SQL
 /// expression `user` (`"$1"`, or a lookup by public id) and when the oldest leaves the window;
-/// read by `judge`, so it can go out with other statements.
+/// read by `judge`, so it can go out with other statements. Read inside the write's
+/// transaction: writes in flight at the same moment may overshoot by their number (a spam
+/// limit, not a ledger).
 pub fn count_sql(kind: WriteKind, user: &str) -> String {
     let (table, author) = kind.source();
     format!(
@@ -54,19 +55,4 @@ pub fn judge(
         return Err(ApiError::rate_limited(kind.code(), seconds));
     }
     Ok(())
-}
-
-/// Fails with 429 when `user_id` already made `per_hour` writes of `kind` in the last hour.
-/// Runs inside the write's transaction; writes in flight at the same moment may overshoot by
-/// their number (a spam limit, not a ledger).
-pub async fn check(
-    client: &impl CachedStatements,
-    kind: WriteKind,
-    user_id: i64,
-    per_hour: i64,
-) -> Result<(), ApiError> {
-    let row = client
-        .query_one(&count_sql(kind, "$1"), &[&user_id])
-        .await?;
-    judge(kind, &row, per_hour)
 }
