@@ -877,16 +877,27 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
     )
     .await;
     assert_eq!(by_host.body["refund_queued"], true, "{}", by_host.text);
-    let statuses: Vec<String> = app
-        .db
-        .query("SELECT status FROM payment_order ORDER BY id", &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let order_statuses = || async {
+        app.db
+            .query("SELECT status FROM payment_order ORDER BY id", &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect::<Vec<String>>()
+    };
+    // The route only marks the orders and queues a send_refunds message for the worker.
+    assert_eq!(
+        order_statuses().await,
+        vec!["refund_pending", "refund_pending"]
+    );
+    assert_eq!(
+        app.deliver_refund_messages().await,
+        2,
+        "one message per cancel"
+    );
     // The sandbox refunds them at once: each order refunded in full by one processed refund.
-    assert_eq!(statuses, vec!["refunded", "refunded"]);
+    assert_eq!(order_statuses().await, vec!["refunded", "refunded"]);
     let refunds: Vec<String> = app
         .db
         .query(

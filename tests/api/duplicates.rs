@@ -300,6 +300,7 @@ async fn refund_webhooks_three_times_change_the_refund_once() {
     )
     .await;
     assert_eq!(refund.status, StatusCode::OK, "{}", refund.text);
+    assert_eq!(app.deliver_refund_messages().await, 1);
     let provider_refund: String = app
         .db
         .query_one("SELECT provider_refund_id FROM payment_refund", &[])

@@ -625,13 +625,25 @@ async fn cancelling_cancels_everything_queues_refunds_and_notifies_everyone() {
             "cancelled".into(),
             "released".into(),
             "cancelled".into(),
-            "refunded".into(),
+            "refund_pending".into(),
             false
         )
     );
+    // The refund goes out when the worker gets the cancel's send_refunds message.
+    assert_eq!(app.deliver_refund_messages().await, 1);
+    let order: String = app
+        .db
+        .query_one("SELECT status FROM payment_order", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(order, "refunded");
     let payload: Value = app
         .db
-        .query_one("SELECT payload FROM outbox_message", &[])
+        .query_one(
+            "SELECT payload FROM outbox_message WHERE queue = 'notification'",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
@@ -733,6 +745,8 @@ async fn cancelling_a_paid_event_refunds_on_a_pool_of_one_connection() {
         .send()
         .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    // The worker sends the refund, on the same pool of one.
+    assert_eq!(app.deliver_refund_messages().await, 1);
     let row = app
         .db
         .query_one(

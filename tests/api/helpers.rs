@@ -217,6 +217,43 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Delivers the `send_refunds` messages the app wrote to the outbox to the
+    /// reservation-expiry worker, in one SQS batch as the queue would, and marks them delivered;
+    /// fails the test when the worker reports a failure. Returns how many were delivered.
+    pub async fn deliver_refund_messages(&self) -> usize {
+        let rows = self
+            .db
+            .query(
+                "UPDATE outbox_message SET published_at = now() \
+                 WHERE queue = 'reservation_expiry' AND payload->>'kind' = 'send_refunds' AND published_at IS NULL \
+                 RETURNING uuid::text, (payload || jsonb_build_object('message_id', uuid))::text",
+                &[],
+            )
+            .await
+            .unwrap();
+        let mut batch = aws_lambda_events::event::sqs::SqsEvent::default();
+        for row in &rows {
+            let mut message = aws_lambda_events::event::sqs::SqsMessage::default();
+            message.message_id = Some(row.get(0));
+            message.body = Some(row.get(1));
+            batch.records.push(message);
+        }
+        if rows.is_empty() {
+            return 0;
+        }
+        let event = lambda_runtime::LambdaEvent::new(
+            serde_json::to_value(batch).unwrap(),
+            lambda_runtime::Context::default(),
+        );
+        let response = reservation_expiry::handle(&self.state, event)
+            .await
+            .expect("the worker answers");
+        assert_eq!(response["batchItemFailures"], json!([]), "{response}");
+        rows.len()
+    }
+}
+
 /// A signed-in test user.
 #[derive(Debug, Clone)]
 pub struct TestUser {

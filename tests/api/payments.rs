@@ -500,6 +500,11 @@ async fn a_late_payment_is_honoured_when_seats_are_free_and_refunded_when_not() 
     let refunded = verify(&app, &held.guest, &order_id, "pay_LATE2", &signature).await;
     assert_eq!(refunded.status, StatusCode::OK, "{}", refunded.text);
     assert_eq!(refunded.body["settled"], "refund_queued");
+    assert_eq!(
+        app.deliver_refund_messages().await,
+        1,
+        "the worker is asked to refund"
+    );
     let row = app
         .db
         .query_one("SELECT o.status, o.amount_refunded = o.total_amount, r.status, r.reason FROM payment_order o JOIN payment_refund r ON r.payment_order_id = o.id WHERE o.uuid::text = $1", &[&order_id])
@@ -685,6 +690,11 @@ async fn cancelling_an_event_refunds_its_paid_guests() {
     )
     .await;
     assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
+    assert_eq!(
+        app.deliver_refund_messages().await,
+        1,
+        "the worker is asked to refund"
+    );
     let row = app
         .db
         .query_one("SELECT o.status, r.status, r.reason FROM payment_order o JOIN payment_refund r ON r.payment_order_id = o.id WHERE o.uuid::text = $1", &[&order_id])
@@ -824,6 +834,8 @@ mod razorpay_stub {
         )
         .await;
         assert_eq!(refund.status, StatusCode::OK, "{}", refund.text);
+        // The worker makes the first call (it fails); the sweep's retry succeeds, once.
+        assert_eq!(app.deliver_refund_messages().await, 1);
         let pending: String = app
             .db
             .query_one("SELECT status FROM payment_refund", &[])

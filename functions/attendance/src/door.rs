@@ -63,8 +63,5 @@ pub async fn cancel_attendance(state: Arc<AppState>, req: ApiRequest) -> Handler
     let attendee = req.path_uuid("attendee_id", "The attendee")?;
     let outcome = attendees::cancel(&state, &caller, attendee, &req.request_id).await?;
     state.publish_outbox(&outcome.outbox).await;
-    if outcome.body["refund_queued"] == true {
-        shared::payments::refunds::process_pending(&state).await?;
-    }
     json_response(StatusCode::OK, &outcome.body)
 }

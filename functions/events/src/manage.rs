@@ -80,15 +80,12 @@ pub async fn unpublish(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 /// `POST /v1/events/{event_id}/cancel` by the host: everyone is told, paid guests refunded.
 pub async fn cancel(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    let written = service::cancel(
+    let written = shared::events::cancellation::cancel(
         &state,
         &caller,
         req.path_param("event_id")?,
         &req.request_id,
     )
     .await?;
-    // Paid guests' orders were marked for refund in the cancel transaction; refund them now
-    // (anything that fails stays pending for the scheduled sweep).
-    shared::payments::refunds::process_pending(&state).await?;
     answer(&state, StatusCode::OK, written).await
 }

@@ -76,9 +76,6 @@ pub async fn verify(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     )
     .await?;
     state.publish_outbox(&ids).await;
-    if body["settled"] == "refund_queued" {
-        refunds::process_pending(&state).await?;
-    }
     json_response(StatusCode::OK, &body)
 }
 
@@ -121,10 +118,6 @@ pub async fn webhook(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     )
     .await?;
     state.publish_outbox(&delivered.outbox).await;
-    // A late payment's refund goes out now; any other waits for the scheduled sweep.
-    if delivered.refund_queued {
-        refunds::process_pending(&state).await?;
-    }
     json_response(StatusCode::OK, &json!({ "status": "ok" }))
 }
 

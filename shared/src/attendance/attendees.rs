@@ -261,7 +261,7 @@ pub async fn check_in(
 }
 
 /// Cancels attendance (the attendee, or the host): seats freed, the waitlist promoted, and for a
-/// paid ticket the refund the policy allows is queued for payments.
+/// paid ticket the refund the policy allows is queued (the reservation-expiry worker sends it).
 pub async fn cancel(
     state: &AppState,
     caller: &Caller,
@@ -358,6 +358,11 @@ pub async fn cancel(
         );
         writes.push_message(notice.as_ref());
         outbox.extend(notice);
+    }
+    if refund {
+        let sending = crate::payments::refunds::send_refunds_message();
+        writes.push_message(Some(&sending));
+        outbox.push(sending);
     }
     writes.push_audit(&AuditEntry {
         actor: Some(caller.user_id),

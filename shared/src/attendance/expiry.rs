@@ -82,9 +82,14 @@ pub async fn expire_hold(
     Ok(outbox_ids)
 }
 
-/// Handles one delayed hold message: too early (SQS caps delays at 15 minutes) → re-queued for
-/// the rest; due → expired; already consumed or released → nothing.
+/// Handles one message of the reservation-expiry queue. `send_refunds` sends pending refunds.
+/// A delayed hold message: too early (SQS caps delays at 15 minutes) → re-queued for the rest;
+/// due → expired; already consumed or released → nothing.
 pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiError> {
+    if payload["kind"] == crate::payments::refunds::SEND_REFUNDS {
+        crate::payments::refunds::process_pending(state).await?;
+        return Ok(());
+    }
     let key: Uuid = payload["reservation_key"]
         .as_str()
         .and_then(|k| k.parse().ok())

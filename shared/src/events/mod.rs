@@ -1,6 +1,7 @@
 //! Hosting and discovering events.
 
 pub mod calendar;
+pub mod cancellation;
 pub mod cohosts;
 pub mod discovery;
 pub mod fields;

@@ -4,8 +4,11 @@
 use serde_json::Value;
 use uuid::Uuid;
 
+use tokio_postgres::types::ToSql;
+use tokio_postgres::Row;
+
 use super::fields::EventFields;
-use crate::db::CachedStatements;
+use crate::db::{CachedStatements, Statement};
 use crate::error::ApiError;
 
 /// The caller's relation to an event.
@@ -56,6 +59,19 @@ pub async fn load_for_edit(
     key: &str,
     caller: Uuid,
 ) -> Result<Option<EventForEdit>, ApiError> {
+    Ok(load_for_edit_then(tx, key, caller, &[])
+        .await?
+        .map(|(event, _)| event))
+}
+
+/// `load_for_edit`, then the statements `after` in the same round trip, run in order once the
+/// event is locked (so what they read cannot change before COMMIT); their rows come back too.
+pub async fn load_for_edit_then(
+    tx: &impl CachedStatements,
+    key: &str,
+    caller: Uuid,
+    after: &[Statement<'_>],
+) -> Result<Option<(EventForEdit, Vec<Vec<Row>>)>, ApiError> {
     let condition = key_condition(key);
     let sql = format!(
         "SELECT e.id, e.uuid, \
@@ -72,7 +88,15 @@ pub async fn load_for_edit(
          LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
          WHERE {condition} FOR NO KEY UPDATE OF e"
     );
-    let Some(row) = tx.query_opt(&sql, &[&key, &caller]).await? else {
+    let params: [&(dyn ToSql + Sync); 2] = [&key, &caller];
+    let mut rows = if after.is_empty() {
+        vec![tx.query(&sql, &params).await?]
+    } else {
+        let mut statements: Vec<Statement> = vec![(&sql, &params)];
+        statements.extend_from_slice(after);
+        tx.query_in_order(&statements).await?
+    };
+    let Some(row) = rows[0].first() else {
         return Ok(None);
     };
     let role = match row.get::<_, &str>(2) {
@@ -86,7 +110,7 @@ pub async fn load_for_edit(
     }
     let genders: Value = row.get(20);
     let covers: Value = row.get(22);
-    Ok(Some(EventForEdit {
+    let event = EventForEdit {
         id: row.get(0),
         uuid: row.get(1),
         role,
@@ -114,7 +138,9 @@ pub async fn load_for_edit(
             requires_approval: row.get(23),
             interests: row.get(24),
         },
-    }))
+    };
+    rows.remove(0);
+    Ok(Some((event, rows)))
 }
 
 /// The internal id of a venue.
@@ -311,55 +337,6 @@ pub const SET_PUBLISHED_SQL: &str =
 /// Whether anyone holds a seat or is going (an event with guests cannot be unpublished).
 pub async fn has_guests(tx: &impl CachedStatements, event_id: i64) -> Result<bool, ApiError> {
     Ok(seats_taken(tx, event_id).await? > 0)
-}
-
-/// What cancelling an event touched.
-#[derive(Debug, Default)]
-pub struct Cancellation {
-    /// Everyone to tell: requesters, invitees, holders, attendees.
-    pub affected_users: Vec<Uuid>,
-    /// Paid orders now waiting for their refund.
-    pub refunds_queued: i64,
-}
-
-/// Cancels an event and everything hanging on it, in the caller's transaction: requests
-/// cancelled, pending invites revoked, holds released, attendance cancelled, paid orders marked
-/// for refund, counters zeroed.
-pub async fn cancel(tx: &impl CachedStatements, event_id: i64) -> Result<Cancellation, ApiError> {
-    let row = tx
-        .query_one(
-            "WITH requests AS ( \
-                 UPDATE event_request SET status = 'cancelled' \
-                 WHERE event_id = $1 AND status IN ('pending', 'waitlisted', 'accepted') RETURNING requester_id AS user_id), \
-             invites AS ( \
-                 UPDATE event_invite SET status = 'revoked' \
-                 WHERE event_id = $1 AND status = 'pending' RETURNING invited_user_id AS user_id), \
-             holds AS ( \
-                 UPDATE capacity_reservation SET status = 'released', released_at = now() \
-                 WHERE event_id = $1 AND status = 'held' RETURNING user_id), \
-             attendees AS ( \
-                 UPDATE event_attendee SET status = 'cancelled', cancelled_at = now(), checked_in_at = NULL \
-                 WHERE event_id = $1 AND status IN ('going', 'checked_in') RETURNING user_id), \
-             orders AS ( \
-                 UPDATE payment_order SET status = 'refund_pending' \
-                 WHERE event_id = $1 AND status IN ('paid', 'partially_refunded') RETURNING id), \
-             stale_orders AS ( \
-                 UPDATE payment_order SET status = 'expired' WHERE event_id = $1 AND status = 'created' RETURNING id), \
-             counters AS ( \
-                 UPDATE event SET is_active = false, cancelled_at = now(), going_count = 0, requests_count = 0 \
-                 WHERE id = $1), \
-             everyone AS ( \
-                 SELECT user_id FROM requests UNION SELECT user_id FROM invites UNION \
-                 SELECT user_id FROM holds UNION SELECT user_id FROM attendees) \
-             SELECT ARRAY(SELECT u.uuid FROM auth_user u WHERE u.id IN (SELECT user_id FROM everyone WHERE user_id IS NOT NULL)), \
-                    (SELECT count(*) FROM orders), (SELECT count(*) FROM stale_orders)",
-            &[&event_id],
-        )
-        .await?;
-    Ok(Cancellation {
-        affected_users: row.get(0),
-        refunds_queued: row.get(1),
-    })
 }
 
 /// The JSON of one event as its viewer sees it (`$1` event id, `$2` viewer id).

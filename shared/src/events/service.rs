@@ -26,7 +26,7 @@ pub struct Written {
 
 /// The tail of every event write: the last `writes` in order, the detail as `viewer` then sees
 /// it and COMMIT in one round trip; hands back what the handler answers and publishes.
-async fn commit_with_detail(
+pub(super) async fn commit_with_detail(
     tx: PipelinedTransaction<'_>,
     writes: &[Statement<'_>],
     event: Uuid,
@@ -159,6 +159,15 @@ async fn editable(
     let (caller_id, event) = crate::pipelined!(active_user_id(tx, caller), async {
         repo::load_for_edit(tx, key, caller.user_id).await
     })?;
+    Ok((caller_id, may_edit(event, allow_cohost)?))
+}
+
+/// The checks of `editable` on a loaded event: 404 when invisible, 403 when the caller may not
+/// write it, 409 when cancelled or started.
+pub(super) fn may_edit(
+    event: Option<EventForEdit>,
+    allow_cohost: bool,
+) -> Result<EventForEdit, ApiError> {
     let event = event.ok_or_else(|| ApiError::not_found("The event"))?;
     match event.role {
         Role::Host => {}
@@ -171,7 +180,7 @@ async fn editable(
         }
     }
     ensure_active_and_upcoming(&event)?;
-    Ok((caller_id, event))
+    Ok(event)
 }
 
 fn ensure_active_and_upcoming(event: &EventForEdit) -> Result<(), ApiError> {
@@ -363,51 +372,6 @@ pub async fn set_published(
         &[]
     };
     commit_with_detail(tx, writes, event.uuid, caller_id, Vec::new()).await
-}
-
-/// Cancels an event (host only): everything hanging on it is cancelled in one transaction, paid
-/// orders are marked for refund, and everyone affected is notified.
-pub async fn cancel(
-    state: &AppState,
-    caller: &Caller,
-    key: &str,
-    request_id: &str,
-) -> Result<Written, ApiError> {
-    let client = state.pool.get().await?;
-    let tx = PipelinedTransaction::begin(&client);
-    let (caller_id, event) = editable(&tx, key, caller, false).await?;
-    let cancellation = repo::cancel(&tx, event.id).await?;
-    let notice = notify::message(
-        "event_cancelled",
-        event.uuid,
-        Some(caller.user_id),
-        &cancellation.affected_users,
-        json!({}),
-    );
-    let audited = AuditEntry {
-        actor: Some(caller.user_id),
-        object_type: "event",
-        object_id: event.uuid.to_string(),
-        action: "cancel",
-        payload: json!({ "people_notified": cancellation.affected_users.len(), "refunds_queued": cancellation.refunds_queued }),
-        request_id: Some(request_id),
-    };
-    // The notice and the audit row go with the detail's read and COMMIT.
-    let notice_params = notice.as_ref().map(|message| message.params());
-    let mut writes: Vec<Statement> = Vec::new();
-    if let Some(params) = &notice_params {
-        writes.push((crate::outbox::INSERT_SQL, params));
-    }
-    let audit_params = audit::params(&audited);
-    writes.push((audit::INSERT_SQL, &audit_params));
-    commit_with_detail(
-        tx,
-        &writes,
-        event.uuid,
-        caller_id,
-        notice.iter().cloned().collect(),
-    )
-    .await
 }
 
 /// An event's detail for a signed-in viewer.

@@ -241,7 +241,7 @@ pub const OPERATIONS: &[OperationDoc] = &[
     op!("events" "POST" "/v1/events/{event_id}/unpublish" "unpublishEvent", "Back to draft (no guests yet).",
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "EventDetail"),
         problems [FORBIDDEN, NOT_FOUND, (409, &["event_has_guests", "event_cancelled"])]),
-    op!("events" "POST" "/v1/events/{event_id}/cancel" "cancelEvent", "Cancel: notifies everyone, refunds paid guests.",
+    op!("events" "POST" "/v1/events/{event_id}/cancel" "cancelEvent", "Cancel: notifies everyone; paid guests are refunded by the worker (their orders show refund_pending until then).",
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "EventDetail"),
         problems [FORBIDDEN, NOT_FOUND, (409, &["event_cancelled"])]),
     op!("events" "POST" "/v1/events/{event_id}/images" "addEventImage", "Add an image.",

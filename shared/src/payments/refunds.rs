@@ -2,6 +2,11 @@
 //! deterministic idempotency key, created before the provider is called, so a retry after a
 //! timeout refunds once. Orders marked `refund_pending` (event cancelled, attendee cancelled,
 //! late payment) are refunded in full by `process_pending`.
+//!
+//! No route calls the provider: a route commits the refund (or marks the order) with a
+//! `send_refunds` message for the reservation-expiry worker, which runs `process_pending`
+//! (the one-minute sweep runs it too, for a message lost or a provider that was down). A route
+//! so stays within three database round trips and never waits on the provider.
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -18,8 +23,21 @@ use crate::auth::Caller;
 use crate::db::{CachedStatements, PipelinedTransaction, Statement, Writes};
 use crate::error::{ApiError, FieldError};
 use crate::notify;
-use crate::outbox::OutboxMessage;
+use crate::outbox::{OutboxMessage, Queue};
 use crate::state::AppState;
+
+/// The `kind` of the reservation-expiry message that asks for pending refunds to be sent.
+pub const SEND_REFUNDS: &str = "send_refunds";
+
+/// The message that has the reservation-expiry worker send pending refunds now; write it with
+/// the change that opened a refund or marked an order for one.
+pub fn send_refunds_message() -> OutboxMessage {
+    OutboxMessage::new(
+        Queue::ReservationExpiry,
+        json!({ "kind": SEND_REFUNDS }),
+        std::time::Duration::ZERO,
+    )
+}
 
 /// A refund to send to the provider: what the call and its notice need.
 #[derive(Debug, Clone)]
@@ -75,16 +93,11 @@ fn open_refund(
 }
 
 /// Calls the provider for a pending refund (with its idempotency key) and records the answer
-/// with its notice and COMMIT in one round trip, reading `answer` (an order's JSON, for the
-/// route's reply) in it too when given. A failure leaves the refund pending for the next
-/// sweep. Returns the notice to publish and the order's JSON when read.
-pub async fn send(
-    state: &AppState,
-    refund: &PendingRefund,
-    answer: Option<Uuid>,
-) -> Result<(Vec<OutboxMessage>, Option<Value>), ApiError> {
+/// with its notice and COMMIT in one round trip. A failure leaves the refund pending for the
+/// next sweep. Returns the notice to publish.
+async fn send(state: &AppState, refund: &PendingRefund) -> Result<Vec<OutboxMessage>, ApiError> {
     let Some(payment_id) = &refund.payment_id else {
-        return Ok((Vec::new(), None));
+        return Ok(Vec::new());
     };
     let paise = (refund.amount * Decimal::ONE_HUNDRED)
         .to_i64()
@@ -115,21 +128,13 @@ pub async fn send(
                 .push_message(notice.as_ref());
             let client = state.pool.get().await?;
             let tx = PipelinedTransaction::begin(&client);
-            let key_id = &state.config.payments.key_id;
-            let body = tx
-                .commit_writes_with(&writes, async {
-                    match answer {
-                        Some(order) => Ok(Some(order_json(&tx, key_id, order).await?)),
-                        None => Ok(None),
-                    }
-                })
-                .await?;
+            tx.commit_writes_with(&writes, async { Ok(()) }).await?;
             crate::metrics::emit("refund");
-            Ok((notice.into_iter().collect(), body))
+            Ok(notice.into_iter().collect())
         }
         Err(err) => {
             tracing::warn!(key = %refund.key, error = %format!("{err:#}"), "refund left pending for retry");
-            Ok((Vec::new(), None))
+            Ok(Vec::new())
         }
     }
 }
@@ -255,23 +260,14 @@ pub async fn refund_by_host(
         payload: json!({ "amount": amount.to_string(), "full": amount == remaining }),
         request_id: Some(request_id),
     });
-    tx.commit_writes_with(&writes, async { Ok(()) }).await?;
-    // `send` takes a connection of its own: give this one back first, so a pool of one suffices.
-    drop(tx);
-    drop(client);
-    let (notice, body) = send(state, &refund, Some(order)).await?;
-    outbox.extend(notice);
-    let body = match body {
-        Some(body) => body,
-        None => {
-            order_json(
-                &state.pool.get().await?,
-                &state.config.payments.key_id,
-                order,
-            )
-            .await?
-        }
-    };
+    // The worker sends the refund once this commits; the answer shows the amount refunded.
+    let sending = send_refunds_message();
+    writes.push_message(Some(&sending));
+    outbox.push(sending);
+    let key_id = &state.config.payments.key_id;
+    let body = tx
+        .commit_writes_with(&writes, order_json(&tx, key_id, order))
+        .await?;
     Ok((body, outbox))
 }
 
@@ -344,7 +340,7 @@ pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
     drop(client);
     let mut outbox = Vec::new();
     for refund in &refunds {
-        outbox.extend(send(state, refund, None).await?.0);
+        outbox.extend(send(state, refund).await?);
     }
     state.publish_outbox(&outbox).await;
     Ok(refunds.len())

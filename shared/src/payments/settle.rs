@@ -170,7 +170,9 @@ pub(crate) fn settle(
                 payload: json!({ "late": true, "seats_available": false }),
                 request_id: None,
             });
-        return Ok((Settled::RefundQueued, Vec::new(), None));
+        let sending = super::refunds::send_refunds_message();
+        writes.push_message(Some(&sending));
+        return Ok((Settled::RefundQueued, vec![sending], None));
     }
     if let Some(hold) = held {
         writes.push(

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use tokio_postgres::types::ToSql;
 
-use super::settle::{lock_order, settle, LockedOrder, Settled};
+use super::settle::{lock_order, settle, LockedOrder};
 use super::signature;
 use crate::attendance::ledger::{self, LockedEvent};
 use crate::audit::AuditEntry;
@@ -14,14 +14,12 @@ use crate::error::ApiError;
 use crate::outbox::OutboxMessage;
 use crate::state::AppState;
 
-/// What a webhook delivery did: the outbox messages to publish, and whether it queued a refund
-/// (a payment that came after its seats were gone), which the caller may send at once.
+/// What a webhook delivery did: the outbox messages to publish (with a `send_refunds` message
+/// when a payment came after its seats were gone).
 #[derive(Debug, Default)]
 pub struct Delivered {
     /// Outbox messages to publish.
     pub outbox: Vec<OutboxMessage>,
-    /// Whether an order was marked for an automatic refund.
-    pub refund_queued: bool,
 }
 
 /// Finds an order by Razorpay's order id (`$1`).
@@ -103,10 +101,7 @@ pub async fn webhook(
                 payment.clone(),
                 &mut writes,
             ) {
-                Ok((settled, outbox, _)) => {
-                    delivered.outbox = outbox;
-                    delivered.refund_queued = settled == Settled::RefundQueued;
-                }
+                Ok((_, outbox, _)) => delivered.outbox = outbox,
                 // Already paid by another payment or no longer payable: recorded, not retried.
                 Err(ApiError::Client(problem)) => {
                     tracing::warn!(code = %problem.code, "webhook payment not applied")
