@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use anyhow::Context;
 use serde_json::{json, Value};
 
 use crate::runtime_api::RuntimeApi;
@@ -94,39 +95,69 @@ pub struct ColdStart {
     pub sample_answer: String,
 }
 
-/// Runs `subject` `runs` times from `bin_dir` with `env` and summarises.
-pub async fn measure(
+/// What one start of a binary showed.
+struct Run {
+    init_ms: f64,
+    first_response_ms: f64,
+    rss_mib: Option<f64>,
+    answer: String,
+}
+
+/// Starts `subject` once from `bin_dir` with `env` and times it.
+async fn run_once(
     bin_dir: &Path,
     subject: &Subject,
     env: &[(String, String)],
+) -> anyhow::Result<Run> {
+    let api = RuntimeApi::start(subject.event.clone()).await?;
+    let (mut child, started) = api.launch(bin_dir, subject.binary, env)?;
+    let observed = api.finish(Duration::from_secs(15)).await;
+    let _ = child.kill().await;
+    let (Some(next_at), Some(response_at)) = (observed.next_at, observed.response_at) else {
+        anyhow::bail!("{} gave no answer within 15 s", subject.binary);
+    };
+    Ok(Run {
+        init_ms: ms(next_at - started),
+        first_response_ms: ms(response_at - started),
+        rss_mib: observed.rss_after_init_kib.map(|kib| kib as f64 / 1024.0),
+        answer: observed.response_body.chars().take(80).collect(),
+    })
+}
+
+/// Starts every subject `runs` times from `bin_dir` with `env` and summarises each. The runs
+/// go round-robin (every binary once, then again), so a machine that slows down or speeds up
+/// during the measurement moves the floor and the functions alike.
+pub async fn measure_all(
+    bin_dir: &Path,
+    subjects: &[Subject],
+    env: &[(String, String)],
     runs: usize,
-) -> anyhow::Result<ColdStart> {
-    let (mut init, mut first, mut rss) = (Vec::new(), Vec::new(), Vec::new());
-    let mut sample_answer = String::new();
-    for run in 0..runs {
-        let api = RuntimeApi::start(subject.event.clone()).await?;
-        let (mut child, started) = api.launch(bin_dir, subject.binary, env)?;
-        let observed = api.finish(Duration::from_secs(15)).await;
-        let _ = child.kill().await;
-        let (Some(next_at), Some(response_at)) = (observed.next_at, observed.response_at) else {
-            anyhow::bail!("{} gave no answer within 15 s (run {run})", subject.binary);
-        };
-        init.push(ms(next_at - started));
-        first.push(ms(response_at - started));
-        if let Some(kib) = observed.rss_after_init_kib {
-            rss.push(kib as f64 / 1024.0);
-        }
-        if run == 0 {
-            sample_answer = observed.response_body.chars().take(80).collect();
+) -> anyhow::Result<Vec<ColdStart>> {
+    let mut observed: Vec<Vec<Run>> = subjects.iter().map(|_| Vec::new()).collect();
+    for round in 0..runs {
+        for (subject, runs_so_far) in subjects.iter().zip(&mut observed) {
+            let run = run_once(bin_dir, subject, env)
+                .await
+                .with_context(|| format!("run {round}"))?;
+            runs_so_far.push(run);
         }
     }
-    Ok(ColdStart {
-        binary: subject.binary,
-        init_ms: Summary::of(&init),
-        first_response_ms: Summary::of(&first),
-        rss_mib: Summary::of(&rss),
-        sample_answer,
-    })
+    Ok(subjects
+        .iter()
+        .zip(observed)
+        .map(|(subject, runs)| {
+            let of = |figure: fn(&Run) -> Option<f64>| {
+                Summary::of(&runs.iter().filter_map(figure).collect::<Vec<_>>())
+            };
+            ColdStart {
+                binary: subject.binary,
+                init_ms: of(|r| Some(r.init_ms)),
+                first_response_ms: of(|r| Some(r.first_response_ms)),
+                rss_mib: of(|r| r.rss_mib),
+                sample_answer: runs.first().map(|r| r.answer.clone()).unwrap_or_default(),
+            }
+        })
+        .collect())
 }
 
 fn ms(duration: Duration) -> f64 {

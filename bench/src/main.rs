@@ -107,15 +107,16 @@ async fn cold_starts(
     runs: usize,
 ) -> anyhow::Result<String> {
     let mut table = String::new();
-    let mut results = Vec::new();
-    for subject in cold_start::subjects() {
-        eprintln!("cold start: {} × {runs}", subject.binary);
-        results.push(cold_start::measure(bin_dir, &subject, env, runs).await?);
-    }
+    let subjects = cold_start::subjects();
+    eprintln!(
+        "cold start: {} binaries × {runs}, round-robin",
+        subjects.len()
+    );
+    let results = cold_start::measure_all(bin_dir, &subjects, env, runs).await?;
     let floor = results[0].init_ms.median;
     writeln!(
         table,
-        "### Cold start ({runs} runs each, binaries from `{}`, local Runtime API)\n",
+        "### Cold start ({runs} runs each, round-robin, binaries from `{}`, local Runtime API)\n",
         bin_dir.display()
     )?;
     writeln!(table, "| binary | init median ms | init p90 ms | × floor | first response median ms | p90 ms | RSS after init MiB | goal (init ≤ {INIT_GOAL}× floor) |")?;
