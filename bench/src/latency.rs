@@ -128,6 +128,12 @@ pub async fn measure(
             .await?;
     }
 
+    // Loading and copying leave dirty buffers; flushed now, no checkpoint writes them during
+    // the timed calls.
+    crate::database::connect(url)
+        .await?
+        .batch_execute("CHECKPOINT")
+        .await?;
     let direct = Arc::new(AppState::from_config(config(url, "2")?)?);
     let pg: tokio_postgres::Config = url.parse()?;
     let upstream = SocketAddr::from(([127, 0, 0, 1], pg.get_ports()[0]));
@@ -145,9 +151,10 @@ pub async fn measure(
     ]);
     let bare = crate::database::connect(url).await?;
     let copy = crate::database::connect(&copy_url).await?;
-    // Every recording and bare replay first, then the handlers: the original then holds only
-    // rolled-back replays while the copy moves on, so the ids each replay is handed (the
-    // sequences set back to where the copy's stood) are the ones its recorded call got.
+    // Every recording and bare replay first, then the writes' handlers: the original then
+    // holds only rolled-back replays while the copy moves on, so the ids each replay is
+    // handed (the sequences set back to where the copy's stood) are the ones its recorded
+    // call got. Reads alternate with their bare replays (below).
     let mut bare_sides = Vec::new();
     for scenario in &scenarios {
         let router = &routers[scenario.function];
@@ -166,6 +173,7 @@ pub async fn measure(
         }
         let prepared = prepare(&bare, &statements).await?;
         let mut bare_ms = Vec::with_capacity(ITERATIONS);
+        let mut read_handler_ms = Vec::new();
         for i in 0..WARM_UP + ITERATIONS {
             positions.restore(&bare).await?;
             // A rolled-back replay leaves dead rows under the same keys; unswept, every later
@@ -179,14 +187,24 @@ pub async fn measure(
             if i >= WARM_UP {
                 bare_ms.push(elapsed);
             }
+            // A read changes nothing, so its handler call goes right after each bare replay:
+            // both sides then see the machine at the same moments.
+            if !scenario.is_write() {
+                let handled = call(router, &direct, scenario.name, scenario.call(2 + i)).await?;
+                if i >= WARM_UP {
+                    read_handler_ms.push(handled);
+                }
+            }
         }
-        bare_sides.push((Summary::of(&bare_ms), statements.len()));
+        bare_sides.push((Summary::of(&bare_ms), statements.len(), read_handler_ms));
     }
     let mut figures = Vec::new();
-    for (scenario, (bare_ms, statements)) in scenarios.iter().zip(bare_sides) {
+    for (scenario, (bare_ms, statements, mut handler_ms)) in scenarios.iter().zip(bare_sides) {
         let router = &routers[scenario.function];
-        let mut handler_ms = Vec::with_capacity(ITERATIONS);
         for i in 0..WARM_UP + ITERATIONS {
+            if !scenario.is_write() {
+                break;
+            }
             let elapsed = call(router, &direct, scenario.name, scenario.call(2 + i)).await?;
             if i >= WARM_UP {
                 handler_ms.push(elapsed);
