@@ -163,3 +163,109 @@ pub async fn measure_all(
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
+
+/// The cold-start table of several sets measured one after another: per binary, the median
+/// over the sets of each figure, each set's ratio to the floor, and the verdict on the median
+/// ratio (one noisy set neither passes nor fails a binary alone).
+pub fn table(
+    sets: &[Vec<ColdStart>],
+    runs: usize,
+    bin_dir: &Path,
+    goal: f64,
+) -> anyhow::Result<String> {
+    use std::fmt::Write as _;
+    let Some(first) = sets.first() else {
+        anyhow::bail!("no cold-start set was measured");
+    };
+    let middle = |values: Vec<f64>| Summary::of(&values).median;
+    let mut table = String::new();
+    writeln!(
+        table,
+        "### Cold start ({} sets of {runs} runs each, round-robin, binaries from `{}`, local Runtime API)\n",
+        sets.len(),
+        bin_dir.display()
+    )?;
+    writeln!(table, "| binary | init median ms | init p90 ms | × floor, each set | × floor (median) | first response median ms | p90 ms | RSS after init MiB | goal (init ≤ {goal}× floor) |")?;
+    writeln!(table, "|---|---|---|---|---|---|---|---|---|")?;
+    for (index, binary) in first.iter().map(|r| r.binary).enumerate() {
+        let of = |figure: fn(&ColdStart) -> f64| -> Vec<f64> {
+            sets.iter().map(|set| figure(&set[index])).collect()
+        };
+        let ratios: Vec<f64> = sets
+            .iter()
+            .map(|set| set[index].init_ms.median / set[0].init_ms.median)
+            .collect();
+        let ratio = middle(ratios.clone());
+        let verdict = if index == 0 {
+            "floor".to_owned()
+        } else if ratio <= goal {
+            "met".to_owned()
+        } else {
+            format!("**missed** ({ratio:.2}×)")
+        };
+        let each: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
+        writeln!(
+            table,
+            "| {binary} | {:.2} | {:.2} | {} | {ratio:.2} | {:.2} | {:.2} | {:.1} | {verdict} |",
+            middle(of(|r| r.init_ms.median)),
+            middle(of(|r| r.init_ms.p90)),
+            each.join(", "),
+            middle(of(|r| r.first_response_ms.median)),
+            middle(of(|r| r.first_response_ms.p90)),
+            middle(of(|r| r.rss_mib.median)),
+        )?;
+    }
+    writeln!(table, "\nFirst answers (proof the handler ran):\n")?;
+    for r in first {
+        writeln!(
+            table,
+            "- {}: `{}`",
+            r.binary,
+            r.sample_answer.replace('`', "'")
+        )?;
+    }
+    Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start(binary: &'static str, init_ms: f64) -> ColdStart {
+        let summary = Summary::of(&[init_ms]);
+        ColdStart {
+            binary,
+            init_ms: summary,
+            first_response_ms: summary,
+            rss_mib: summary,
+            sample_answer: "{}".into(),
+        }
+    }
+
+    #[test]
+    fn the_verdict_goes_by_the_median_set_and_every_set_is_shown() {
+        let sets = vec![
+            vec![
+                start("floor", 2.0),
+                start("steady", 2.4),
+                start("slow", 3.0),
+            ],
+            vec![
+                start("floor", 2.0),
+                start("steady", 2.8),
+                start("slow", 2.8),
+            ],
+            vec![
+                start("floor", 2.0),
+                start("steady", 2.4),
+                start("slow", 2.9),
+            ],
+        ];
+        let table = table(&sets, 20, Path::new("target/release"), 1.3).unwrap();
+        assert!(table.contains("| steady | 2.40 | 2.40 | 1.20, 1.40, 1.20 | 1.20 |"));
+        assert!(table.contains("| met |"));
+        assert!(table.contains("| slow | 2.90 | 2.90 | 1.50, 1.40, 1.45 | 1.45 |"));
+        assert!(table.contains("**missed** (1.45×)"));
+        assert!(table.contains("3 sets of 20 runs"));
+    }
+}

@@ -1,5 +1,5 @@
-//! `make bench`: measures and prints a table, and rewrites the results section of
-//! `BENCHMARKS.md`: cold starts of every function's release binary against a hello-world
+//! `make bench`: measures and prints a table, and rewrites in the results section of
+//! `BENCHMARKS.md` the blocks of the sections it ran: cold starts of every function's release binary against a hello-world
 //! `lambda_runtime` floor built in the same run, package sizes, and seat-hold contention
 //! against pgbench running the same transaction, and warm in-process latency of reads and
 //! writes against the same statements run bare (at 10 k events; with `BENCH_SCALE=large` also
@@ -7,6 +7,7 @@
 //!
 //!   bench <release-dir> <env-file> [runs] [zip-dir]
 //!   BENCH_ONLY=cold,latency,memory,contention   (the sections to run; all by default)
+//!   BENCH_COLD_SETS=3            (sets of `runs` cold starts per binary)
 //!   BENCH_CONTENTION_SECS=10     (seconds per side of the contention run)
 
 mod capture;
@@ -15,6 +16,7 @@ mod contention;
 mod database;
 mod latency;
 mod memory;
+mod results;
 mod runtime_api;
 mod stats;
 mod write_scenarios;
@@ -34,9 +36,6 @@ const FEED_P99_GOAL_MS: f64 = 20.0;
 const MEMORY_GOAL_MB: f64 = 40.0;
 /// Goal: every package at most this many MB.
 const PACKAGE_GOAL_MB: f64 = 5.0;
-const BEGIN: &str = "<!-- results:begin -->";
-const END: &str = "<!-- results:end -->";
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -48,12 +47,18 @@ async fn main() -> anyhow::Result<()> {
 
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let wanted = |section: &str| only.is_empty() || only.split(',').any(|s| s.trim() == section);
-    let mut table = String::new();
+    let mut sections: Vec<results::Section> = Vec::new();
     if wanted("cold") {
-        table.push_str(&cold_starts(&bin_dir, &env, runs).await?);
+        sections.push(results::Section {
+            key: "cold",
+            body: cold_starts(&bin_dir, &env, runs).await?,
+        });
     }
     if let Some(zip_dir) = zip_dir {
-        table.push_str(&package_sizes(&zip_dir)?);
+        sections.push(results::Section {
+            key: "packages",
+            body: package_sizes(&zip_dir)?,
+        });
     }
     let dev_url = env
         .iter()
@@ -70,7 +75,14 @@ async fn main() -> anyhow::Result<()> {
         for scale in scales {
             let url = database::fresh(&admin_url).await?;
             let figures = latency::measure(&url, &env, scale).await?;
-            table.push_str(&latency_table(&figures, scale)?);
+            sections.push(results::Section {
+                key: if scale.events == database::LARGE_SCALE.events {
+                    "latency-large"
+                } else {
+                    "latency"
+                },
+                body: latency_table(&figures, scale)?,
+            });
             feeds.extend(
                 figures
                     .into_iter()
@@ -78,7 +90,16 @@ async fn main() -> anyhow::Result<()> {
                     .map(|f| (scale, f)),
             );
         }
-        table.push_str(&scale_table(&feeds)?);
+        // Growth needs both sizes from one run: a default run keeps the last large run's table.
+        if feeds
+            .iter()
+            .any(|(scale, _)| scale.events == database::LARGE_SCALE.events)
+        {
+            sections.push(results::Section {
+                key: "scale",
+                body: scale_table(&feeds)?,
+            });
+        }
     }
     if wanted("memory") {
         // On the latency run's database (seeded at the default scale; made here when that
@@ -87,17 +108,25 @@ async fn main() -> anyhow::Result<()> {
             let url = database::fresh(&admin_url).await?;
             database::seed(&database::connect(&url).await?, database::DEFAULT_SCALE).await?;
         }
-        table.push_str(&memory_table(&bin_dir, &env, &admin_url).await?);
+        sections.push(results::Section {
+            key: "memory",
+            body: memory_table(&bin_dir, &env, &admin_url).await?,
+        });
     }
     if wanted("contention") {
         let url = database::fresh(&admin_url).await?;
         let seconds: u64 = std::env::var("BENCH_CONTENTION_SECS").map_or(Ok(10), |s| s.parse())?;
         eprintln!("contention: 64 clients × {seconds} s, shared ledger then pgbench");
         let runs = contention::measure(&url, 64, std::time::Duration::from_secs(seconds)).await?;
-        table.push_str(&contention_table(&runs, seconds)?);
+        sections.push(results::Section {
+            key: "contention",
+            body: contention_table(&runs, seconds)?,
+        });
     }
-    println!("{table}");
-    rewrite_results(Path::new("BENCHMARKS.md"), &table, runs)?;
+    for section in &sections {
+        println!("{}", section.body);
+    }
+    results::rewrite(Path::new("BENCHMARKS.md"), &sections, &stamp(runs))?;
     Ok(())
 }
 
@@ -106,53 +135,17 @@ async fn cold_starts(
     env: &[(String, String)],
     runs: usize,
 ) -> anyhow::Result<String> {
-    let mut table = String::new();
     let subjects = cold_start::subjects();
-    eprintln!(
-        "cold start: {} binaries × {runs}, round-robin",
-        subjects.len()
-    );
-    let results = cold_start::measure_all(bin_dir, &subjects, env, runs).await?;
-    let floor = results[0].init_ms.median;
-    writeln!(
-        table,
-        "### Cold start ({runs} runs each, round-robin, binaries from `{}`, local Runtime API)\n",
-        bin_dir.display()
-    )?;
-    writeln!(table, "| binary | init median ms | init p90 ms | × floor | first response median ms | p90 ms | RSS after init MiB | goal (init ≤ {INIT_GOAL}× floor) |")?;
-    writeln!(table, "|---|---|---|---|---|---|---|---|")?;
-    for r in &results {
-        let ratio = r.init_ms.median / floor;
-        let verdict = if r.binary == "hello-lambda" {
-            "floor".to_owned()
-        } else if ratio <= INIT_GOAL {
-            "met".to_owned()
-        } else {
-            format!("**missed** ({ratio:.2}×)")
-        };
-        writeln!(
-            table,
-            "| {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.1} | {} |",
-            r.binary,
-            r.init_ms.median,
-            r.init_ms.p90,
-            ratio,
-            r.first_response_ms.median,
-            r.first_response_ms.p90,
-            r.rss_mib.median,
-            verdict
-        )?;
+    let sets: usize = std::env::var("BENCH_COLD_SETS").map_or(Ok(3), |s| s.parse())?;
+    let mut measured = Vec::with_capacity(sets);
+    for set in 1..=sets {
+        eprintln!(
+            "cold start, set {set} of {sets}: {} binaries × {runs}, round-robin",
+            subjects.len()
+        );
+        measured.push(cold_start::measure_all(bin_dir, &subjects, env, runs).await?);
     }
-    writeln!(table, "\nFirst answers (proof the handler ran):\n")?;
-    for r in &results {
-        writeln!(
-            table,
-            "- {}: `{}`",
-            r.binary,
-            r.sample_answer.replace('`', "'")
-        )?;
-    }
-    Ok(table)
+    cold_start::table(&measured, runs, bin_dir, INIT_GOAL)
 }
 
 fn latency_table(figures: &[latency::Figures], scale: database::Scale) -> anyhow::Result<String> {
@@ -203,7 +196,7 @@ fn scale_table(feeds: &[(database::Scale, latency::Figures)]) -> anyhow::Result<
             .map(|(_, g)| g.handler_ms.p99);
         let growth = base.map(|b| f.handler_ms.p99 / b.max(f64::MIN_POSITIVE));
         let verdict = if scale.events < database::LARGE_SCALE.events {
-            "(run `BENCH_SCALE=large make bench` for 1 M)".to_owned()
+            "baseline".to_owned()
         } else if f.handler_ms.p99 < FEED_P99_GOAL_MS && growth.is_some_and(|g| g <= 2.0) {
             "met".to_owned()
         } else {
@@ -339,8 +332,8 @@ fn read_env_file(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
         .collect())
 }
 
-fn rewrite_results(path: &Path, table: &str, runs: usize) -> anyhow::Result<()> {
-    let current = std::fs::read_to_string(path).unwrap_or_default();
+/// The line that heads each block measured by this run: when, on what, with which command.
+fn stamp(runs: usize) -> String {
     let machine = format!(
         "{} CPUs, {}",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
@@ -356,20 +349,14 @@ fn rewrite_results(path: &Path, table: &str, runs: usize) -> anyhow::Result<()> 
             )
             .unwrap_or_default()
     );
-    let section = format!(
-        "{BEGIN}\n_Measured {} on {machine}; command: `make bench` ({runs} runs per binary)._\n\n{table}\n{END}",
-        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")
-    );
-    let updated = match (current.find(BEGIN), current.find(END)) {
-        (Some(begin), Some(end)) if end > begin => {
-            format!(
-                "{}{section}{}",
-                &current[..begin],
-                &current[end + END.len()..]
-            )
-        }
-        _ => format!("{current}\n{section}\n"),
-    };
-    std::fs::write(path, updated)?;
-    Ok(())
+    let settings: Vec<String> = ["BENCH_ONLY", "BENCH_SCALE", "BENCH_PACKAGES", "BENCH_RUNS"]
+        .iter()
+        .filter_map(|name| Some(format!("{name}={}", std::env::var(name).ok()?)))
+        .collect();
+    let command = [settings.join(" "), "make bench".to_owned()].join(" ");
+    format!(
+        "_Measured {} on {machine}; command: `{}` ({runs} runs per binary)._",
+        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        command.trim()
+    )
 }
