@@ -24,6 +24,7 @@ mod pool;
 mod problems;
 mod profile;
 mod races;
+mod refund_races;
 mod restart;
 mod round_trips;
 mod routing;

@@ -731,12 +731,12 @@ async fn the_sandbox_route_exists_only_with_the_sandbox() {
     assert_problem(&response, StatusCode::NOT_FOUND, "route_not_found");
 }
 
-mod razorpay_stub {
+pub(crate) mod razorpay_stub {
     use super::*;
     use wiremock::matchers::{body_partial_json, header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
-    async fn razorpay_app(server: &MockServer) -> TestApp {
+    pub(crate) async fn razorpay_app(server: &MockServer) -> TestApp {
         let base = server.uri();
         spawn_app_with(move |c| {
             c.payments.provider = shared::config::PaymentProviderKind::Razorpay;

@@ -92,9 +92,18 @@ fn open_refund(
     );
 }
 
+/// Records the provider's answer on a refund not recorded yet and, only when it was, writes its
+/// notice to the outbox: $1 the key, $2–$4 the provider's id, status and answer, $5–$8 the
+/// notice as `outbox::INSERT_SQL` takes it. Returns a row when this call recorded it.
+const RECORD_SENT_SQL: &str = "WITH recorded AS (\
+         UPDATE payment_refund SET provider_refund_id = $2, status = $3, provider_response = $4 \
+         WHERE idempotency_key = $1 AND provider_refund_id IS NULL RETURNING id) \
+     INSERT INTO outbox_message (uuid, queue, payload, delay_seconds) \
+     SELECT $5::uuid, $6::varchar, $7::jsonb, $8::integer FROM recorded RETURNING uuid";
+
 /// Calls the provider for a pending refund (with its idempotency key) and records the answer
-/// with its notice and COMMIT in one round trip. A failure leaves the refund pending for the
-/// next sweep. Returns the notice to publish.
+/// with its notice in one statement, one round trip. A failure leaves the refund pending for
+/// the next sweep. Returns the notice to publish (none when another sender recorded it first).
 async fn send(state: &AppState, refund: &PendingRefund) -> Result<Vec<OutboxMessage>, ApiError> {
     let Some(payment_id) = &refund.payment_id else {
         return Ok(Vec::new());
@@ -117,20 +126,35 @@ async fn send(state: &AppState, refund: &PendingRefund) -> Result<Vec<OutboxMess
                 None,
                 &[refund.buyer],
                 json!({ "order_id": refund.order, "amount": refund.amount.to_string() }),
-            );
-            let mut writes = Writes::new();
-            writes
-                .push(
-                    "UPDATE payment_refund SET provider_refund_id = $2, status = $3, provider_response = $4 \
-                     WHERE idempotency_key = $1 AND status = 'pending'",
-                    crate::owned_params![refund.key.clone(), sent.id, final_status, response],
-                )
-                .push_message(notice.as_ref());
+            )
+            .ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("a refund notice names its buyer"))
+            })?;
+            let [uuid, queue, payload, delay] = notice.params();
             let client = state.pool.get().await?;
-            let tx = PipelinedTransaction::begin(&client);
-            tx.commit_writes_with(&writes, async { Ok(()) }).await?;
+            // Two senders may read the same unsent refund (the worker's message and the sweep)
+            // and both call the provider (one key: one refund there). The first to record it
+            // writes the notice; the other's statement matches nothing and sends none.
+            let recorded = client
+                .query_opt(
+                    RECORD_SENT_SQL,
+                    &[
+                        &refund.key,
+                        &sent.id,
+                        &final_status,
+                        &response,
+                        uuid,
+                        queue,
+                        payload,
+                        delay,
+                    ],
+                )
+                .await?;
+            if recorded.is_none() {
+                return Ok(Vec::new());
+            }
             crate::metrics::emit("refund");
-            Ok(notice.into_iter().collect())
+            Ok(vec![notice])
         }
         Err(err) => {
             tracing::warn!(key = %refund.key, error = %format!("{err:#}"), "refund left pending for retry");

@@ -1,0 +1,93 @@
+//! Two refund senders at once: the reservation-expiry worker's `send_refunds` message and the
+//! minute's sweep (or two workers) can read the same unsent refund. Both call the provider
+//! with its one key (one refund there); the refund is recorded, and its buyer told, once.
+
+use std::time::Duration;
+
+use http::StatusCode;
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::attendance::post;
+use crate::payments::razorpay_stub::razorpay_app;
+use crate::payments::{create_order, hmac_hex, hold, verify};
+
+#[tokio::test]
+async fn two_senders_of_one_refund_record_it_and_notify_its_buyer_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/orders"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "order_RZP7"})))
+        .mount(&server)
+        .await;
+    // A slow provider: both senders have read the refund before either hears back.
+    Mock::given(method("POST"))
+        .and(path("/v1/payments/pay_R7/refund"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "rfnd_R7", "status": "processed"}))
+                .set_delay(Duration::from_millis(300)),
+        )
+        .mount(&server)
+        .await;
+    let app = razorpay_app(&server).await;
+    let held = hold(&app, 5, 1).await;
+    let order = create_order(
+        &app,
+        &held.guest,
+        json!({"reservation_key": held.reservation_key}),
+        None,
+    )
+    .await;
+    let order_id = order.body["order_id"].as_str().unwrap().to_owned();
+    let signature = hmac_hex("rzp_secret", b"order_RZP7|pay_R7");
+    let verified = verify(&app, &held.guest, &order_id, "pay_R7", &signature).await;
+    assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
+    let refund = post(
+        &app,
+        &held.host,
+        &format!("/v1/payments/orders/{order_id}/refund"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(refund.status, StatusCode::OK, "{}", refund.text);
+
+    let (first, second) = tokio::join!(
+        shared::payments::refunds::process_pending(&app.state),
+        shared::payments::refunds::process_pending(&app.state)
+    );
+    assert_eq!(
+        (first.unwrap(), second.unwrap()),
+        (1, 1),
+        "both read it unsent"
+    );
+    let provider_calls = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path().ends_with("/refund"))
+        .count();
+    assert_eq!(provider_calls, 2, "both senders called the provider");
+
+    let row = app
+        .db
+        .query_one(
+            "SELECT status, provider_refund_id, \
+                    (SELECT count(*) FROM outbox_message WHERE payload->>'kind' = 'payment_refunded') \
+             FROM payment_refund",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            row.get::<_, String>(0),
+            row.get::<_, String>(1),
+            row.get::<_, i64>(2)
+        ),
+        ("processed".into(), "rfnd_R7".into(), 1),
+        "recorded once, one notice for the buyer"
+    );
+}
