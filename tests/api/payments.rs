@@ -736,6 +736,39 @@ pub(crate) mod razorpay_stub {
     use wiremock::matchers::{body_partial_json, header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
+    /// An app on the stub `server` (its refund answers mounted by the caller) with an order
+    /// paid with `payment_id` whose host has just asked for a full refund, committed and not
+    /// yet sent.
+    pub(crate) async fn refund_asked_for(server: &MockServer, payment_id: &str) -> TestApp {
+        Mock::given(method("POST"))
+            .and(path("/v1/orders"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "order_RZP9"})))
+            .mount(server)
+            .await;
+        let app = razorpay_app(server).await;
+        let held = hold(&app, 5, 1).await;
+        let order = create_order(
+            &app,
+            &held.guest,
+            json!({"reservation_key": held.reservation_key}),
+            None,
+        )
+        .await;
+        let order_id = order.body["order_id"].as_str().unwrap().to_owned();
+        let signature = hmac_hex("rzp_secret", format!("order_RZP9|{payment_id}").as_bytes());
+        let verified = verify(&app, &held.guest, &order_id, payment_id, &signature).await;
+        assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
+        let refund = post(
+            &app,
+            &held.host,
+            &format!("/v1/payments/orders/{order_id}/refund"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(refund.status, StatusCode::OK, "{}", refund.text);
+        app
+    }
+
     pub(crate) async fn razorpay_app(server: &MockServer) -> TestApp {
         let base = server.uri();
         spawn_app_with(move |c| {
@@ -785,11 +818,6 @@ pub(crate) mod razorpay_stub {
     #[tokio::test]
     async fn a_refund_retried_after_a_failure_uses_the_same_idempotency_key_and_refunds_once() {
         let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path("/v1/orders"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "order_RZP9"})))
-            .mount(&server)
-            .await;
         // The first refund call fails (as a timeout would); the retry succeeds.
         Mock::given(method("POST"))
             .and(path("/v1/payments/pay_R1/refund"))
@@ -808,32 +836,7 @@ pub(crate) mod razorpay_stub {
             )
             .mount(&server)
             .await;
-        let app = razorpay_app(&server).await;
-        let held = hold(&app, 5, 1).await;
-        let order = create_order(
-            &app,
-            &held.guest,
-            json!({"reservation_key": held.reservation_key}),
-            None,
-        )
-        .await;
-        let order_id = order.body["order_id"].as_str().unwrap().to_owned();
-        let signature = hmac_hex("rzp_secret", b"order_RZP9|pay_R1");
-        assert_eq!(
-            verify(&app, &held.guest, &order_id, "pay_R1", &signature)
-                .await
-                .status,
-            StatusCode::OK
-        );
-
-        let refund = post(
-            &app,
-            &held.host,
-            &format!("/v1/payments/orders/{order_id}/refund"),
-            json!({}),
-        )
-        .await;
-        assert_eq!(refund.status, StatusCode::OK, "{}", refund.text);
+        let app = refund_asked_for(&server, "pay_R1").await;
         // The worker makes the first call (it fails); the sweep's retry succeeds, once.
         assert_eq!(app.deliver_refund_messages().await, 1);
         let pending: String = app

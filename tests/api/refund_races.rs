@@ -4,23 +4,15 @@
 
 use std::time::Duration;
 
-use http::StatusCode;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::attendance::post;
-use crate::payments::razorpay_stub::razorpay_app;
-use crate::payments::{create_order, hmac_hex, hold, verify};
+use crate::payments::razorpay_stub::refund_asked_for;
 
 #[tokio::test]
 async fn two_senders_of_one_refund_record_it_and_notify_its_buyer_once() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/orders"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "order_RZP7"})))
-        .mount(&server)
-        .await;
     // A slow provider: both senders have read the refund before either hears back.
     Mock::given(method("POST"))
         .and(path("/v1/payments/pay_R7/refund"))
@@ -31,27 +23,7 @@ async fn two_senders_of_one_refund_record_it_and_notify_its_buyer_once() {
         )
         .mount(&server)
         .await;
-    let app = razorpay_app(&server).await;
-    let held = hold(&app, 5, 1).await;
-    let order = create_order(
-        &app,
-        &held.guest,
-        json!({"reservation_key": held.reservation_key}),
-        None,
-    )
-    .await;
-    let order_id = order.body["order_id"].as_str().unwrap().to_owned();
-    let signature = hmac_hex("rzp_secret", b"order_RZP7|pay_R7");
-    let verified = verify(&app, &held.guest, &order_id, "pay_R7", &signature).await;
-    assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
-    let refund = post(
-        &app,
-        &held.host,
-        &format!("/v1/payments/orders/{order_id}/refund"),
-        json!({}),
-    )
-    .await;
-    assert_eq!(refund.status, StatusCode::OK, "{}", refund.text);
+    let app = refund_asked_for(&server, "pay_R7").await;
 
     let (first, second) = tokio::join!(
         shared::payments::refunds::process_pending(&app.state),
