@@ -25,6 +25,7 @@ pub mod openapi;
 pub mod outbox;
 pub mod payments;
 pub mod profiles;
+pub mod retention;
 pub mod sqs_batch;
 pub mod state;
 pub mod telemetry;

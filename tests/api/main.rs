@@ -26,6 +26,7 @@ mod profile;
 mod races;
 mod refund_races;
 mod restart;
+mod retention;
 mod round_trips;
 mod routing;
 mod secrets;

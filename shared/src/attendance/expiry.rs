@@ -163,7 +163,8 @@ pub async fn queue_reminders(
 }
 
 /// The one-minute sweep: expires every lapsed hold the queue missed, queues due reminders,
-/// republishes outbox messages left unsent, and retries pending refunds.
+/// republishes outbox messages left unsent, retries pending refunds and deletes a batch of the
+/// rows past their retention (`retention::purge`).
 /// Returns (holds expired, messages sent).
 pub async fn sweep(state: &AppState) -> Result<(usize, usize), ApiError> {
     let lapsed: Vec<Uuid> = state
@@ -187,5 +188,9 @@ pub async fn sweep(state: &AppState) -> Result<(usize, usize), ApiError> {
     ids.extend(queue_reminders(state).await?);
     let sent = state.publish_outbox(&ids).await;
     crate::payments::refunds::process_pending(state).await?;
+    let purged = crate::retention::purge(&state.pool.get().await?).await?;
+    if purged != crate::retention::Purged::default() {
+        tracing::info!(?purged, "purged rows past their retention");
+    }
     Ok((lapsed.len(), sent))
 }

@@ -1,0 +1,98 @@
+//! Retention: the one-minute sweep deletes idempotency keys after 24 hours, webhook deliveries
+//! after 30 days and sent outbox messages after 7 days, a bounded batch at a time, and keeps
+//! everything younger (and every message not sent yet).
+
+use lambda_runtime::{Context, LambdaEvent};
+use serde_json::json;
+
+use crate::helpers::{spawn_app, TestApp};
+
+/// Rows of each kind, one past its retention and one within it (ages in hours).
+async fn seed_rows(app: &TestApp) {
+    app.quick_user("+919800000001", None).await;
+    app.db
+        .batch_execute(
+            "INSERT INTO idempotency_key (user_id, idempotency_key, route, request_hash, created_at) \
+               SELECT (SELECT min(id) FROM auth_user), k, 'POST /v1/payments/orders', '\\x00', now() - a * interval '1 hour' \
+               FROM (VALUES ('old-key', 25), ('young-key', 23)) v(k, a); \
+             INSERT INTO payment_webhook_event (provider, event_id, event_type, payload, created_at) \
+               SELECT 'razorpay', e, 'payment.captured', '{}', now() - a * interval '1 hour' \
+               FROM (VALUES ('evt_old', 31 * 24), ('evt_young', 29 * 24)) v(e, a); \
+             INSERT INTO outbox_message (queue, payload, published_at, created_at) \
+               SELECT 'notification', jsonb_build_object('name', n), \
+                      CASE WHEN sent THEN now() - a * interval '1 hour' END, now() - a * interval '1 hour' \
+               FROM (VALUES ('sent_old', true, 8 * 24), ('sent_young', true, 6 * 24), ('unsent_old', false, 8 * 24)) v(n, sent, a);",
+        )
+        .await
+        .unwrap();
+}
+
+async fn names(app: &TestApp, sql: &str) -> Vec<String> {
+    app.db
+        .query(sql, &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_sweep_deletes_rows_past_their_retention_and_keeps_the_rest() {
+    let app = spawn_app().await;
+    seed_rows(&app).await;
+
+    reservation_expiry::handle(
+        &app.state,
+        LambdaEvent::new(json!({"kind": "sweep"}), Context::default()),
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(
+        names(&app, "SELECT idempotency_key FROM idempotency_key").await,
+        vec!["young-key"]
+    );
+    assert_eq!(
+        names(&app, "SELECT event_id FROM payment_webhook_event").await,
+        vec!["evt_young"]
+    );
+    assert_eq!(
+        names(
+            &app,
+            "SELECT payload->>'name' FROM outbox_message WHERE payload ? 'name' ORDER BY 1"
+        )
+        .await,
+        vec!["sent_young", "unsent_old"],
+        "a message not sent yet is never purged"
+    );
+}
+
+#[tokio::test]
+async fn a_backlog_is_purged_a_bounded_batch_per_sweep() {
+    let app = spawn_app().await;
+    let backlog = shared::retention::BATCH + 5;
+    app.db
+        .execute(
+            "INSERT INTO payment_webhook_event (provider, event_id, event_type, payload, created_at) \
+             SELECT 'razorpay', 'evt_' || g, 'payment.captured', '{}', now() - interval '40 days' \
+             FROM generate_series(1, $1::bigint) g",
+            &[&backlog],
+        )
+        .await
+        .unwrap();
+    let client = app.state.pool.get().await.unwrap();
+
+    let first = shared::retention::purge(&client).await.unwrap();
+    let second = shared::retention::purge(&client).await.unwrap();
+    let third = shared::retention::purge(&client).await.unwrap();
+
+    assert_eq!(
+        [
+            first.webhook_events,
+            second.webhook_events,
+            third.webhook_events
+        ],
+        [shared::retention::BATCH as u64, 5, 0]
+    );
+}
