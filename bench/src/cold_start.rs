@@ -177,7 +177,7 @@ pub fn table(
     let Some(first) = sets.first() else {
         anyhow::bail!("no cold-start set was measured");
     };
-    let middle = |values: Vec<f64>| Summary::of(&values).median;
+    let middle = |values: &[f64]| Summary::of(values).median;
     let mut table = String::new();
     writeln!(
         table,
@@ -195,7 +195,7 @@ pub fn table(
             .iter()
             .map(|set| set[index].init_ms.median / set[0].init_ms.median)
             .collect();
-        let ratio = middle(ratios.clone());
+        let ratio = middle(&ratios);
         let verdict = if index == 0 {
             "floor".to_owned()
         } else if ratio <= goal {
@@ -207,12 +207,12 @@ pub fn table(
         writeln!(
             table,
             "| {binary} | {:.2} | {:.2} | {} | {ratio:.2} | {:.2} | {:.2} | {:.1} | {verdict} |",
-            middle(of(|r| r.init_ms.median)),
-            middle(of(|r| r.init_ms.p90)),
+            middle(&of(|r| r.init_ms.median)),
+            middle(&of(|r| r.init_ms.p90)),
             each.join(", "),
-            middle(of(|r| r.first_response_ms.median)),
-            middle(of(|r| r.first_response_ms.p90)),
-            middle(of(|r| r.rss_mib.median)),
+            middle(&of(|r| r.first_response_ms.median)),
+            middle(&of(|r| r.first_response_ms.p90)),
+            middle(&of(|r| r.rss_mib.median)),
         )?;
     }
     writeln!(table, "\nFirst answers (proof the handler ran):\n")?;

@@ -1,9 +1,9 @@
 //! `make bench`: measures and prints a table, and rewrites in the results section of
-//! `BENCHMARKS.md` the blocks of the sections it ran: cold starts of every function's release binary against a hello-world
-//! `lambda_runtime` floor built in the same run, package sizes, and seat-hold contention
-//! against pgbench running the same transaction, and warm in-process latency of reads and
-//! writes against the same statements run bare (at 10 k events; with `BENCH_SCALE=large` also
-//! at 1 M).
+//! `BENCHMARKS.md` the blocks of the sections it ran: cold starts of every function's release
+//! binary against a hello-world `lambda_runtime` floor built in the same run, package sizes,
+//! seat-hold contention against pgbench running the same transaction, and warm in-process
+//! latency of reads and writes against the same statements run bare (at 10 k events; with
+//! `BENCH_SCALE=large` also at 1 M).
 //!
 //!   bench <release-dir> <env-file> [runs] [zip-dir]
 //!   BENCH_ONLY=cold,latency,memory,contention   (the sections to run; all by default)

@@ -39,11 +39,13 @@ pub fn rewrite(path: &Path, fresh: &[Section], stamp: &str) -> anyhow::Result<()
 pub fn merge(document: &str, fresh: &[Section], stamp: &str) -> String {
     let (before, region, after) = match (document.find(BEGIN), document.find(END)) {
         (Some(begin), Some(end)) if end > begin => (
-            &document[..begin],
+            document[..begin].to_owned(),
             &document[begin + BEGIN.len()..end],
             &document[end + END.len()..],
         ),
-        _ => (document, "", "\n"),
+        // No region yet: it goes at the end, on a line of its own.
+        _ if document.is_empty() || document.ends_with('\n') => (document.to_owned(), "", "\n"),
+        _ => (format!("{document}\n"), "", "\n"),
     };
     let mut blocks: Vec<(String, String)> = blocks_of(region);
     for section in fresh {
@@ -137,5 +139,12 @@ mod tests {
         assert!(!merged.contains("legacy table"));
         assert!(merged
             .contains("<!-- section:memory -->\n_now_\n\n### Memory\n<!-- /section:memory -->"));
+    }
+
+    #[test]
+    fn a_document_without_results_gets_them_on_a_line_of_their_own() {
+        let merged = merge("# Benchmarks", &[section("cold", "### Cold")], "_now_");
+        assert!(merged.starts_with(&format!("# Benchmarks\n{BEGIN}\n<!-- section:cold -->")));
+        assert!(merged.ends_with(&format!("{END}\n")));
     }
 }
