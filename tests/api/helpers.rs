@@ -40,7 +40,7 @@ pub fn test_config(database: &str) -> Config {
     // moto accepts any credentials; the SDK needs some to sign (SQS, SNS, S3 presigning).
     CREDENTIALS.call_once(|| {
         // reqwest (tests' HTTP client) uses rustls without a built-in crypto provider.
-        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        let _ = rustls::crypto::ring::default_provider().install_default();
         std::env::set_var("AWS_ACCESS_KEY_ID", "test");
         std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
     });

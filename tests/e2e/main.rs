@@ -48,7 +48,7 @@ pub(crate) fn unique_phone() -> String {
 #[tokio::test]
 #[ignore = "needs the local stack; `make test` starts it and runs this"]
 async fn a_phone_logs_in_with_the_sms_code_read_from_moto() {
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let phone = unique_phone();
 
@@ -145,7 +145,7 @@ pub(crate) async fn call(
 #[tokio::test]
 #[ignore = "needs the local stack; `make test` starts it and runs this"]
 async fn an_unpaid_hold_expires_through_the_queue_and_the_guest_is_told() {
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let host = login(&http, &unique_phone()).await;
     let guest = login(&http, &unique_phone()).await;

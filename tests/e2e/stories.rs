@@ -148,7 +148,7 @@ async fn wait_for_notification(http: &reqwest::Client, session: &Session, kind: 
 #[tokio::test]
 #[ignore = "needs the local stack; `make test` starts it and runs this"]
 async fn a_paid_guest_with_a_plus_one_gets_in_once_and_a_cancelled_event_refunds() {
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let host = login(&http, &unique_phone()).await;
     let guest = login(&http, &unique_phone()).await;

@@ -78,7 +78,7 @@ impl IamConnect {
     async fn token_for(&self, pg: &PgConfig) -> anyhow::Result<String> {
         let sdk = self
             .sdk
-            .get_or_init(|| aws_config::load_defaults(aws_config::BehaviorVersion::latest()))
+            .get_or_init(|| crate::aws::sdk_config_loader().load())
             .await;
         let region = self
             .region
