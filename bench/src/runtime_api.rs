@@ -28,6 +28,8 @@ pub struct Observed {
     pub next_at: Option<Instant>,
     /// Resident memory of the process at that moment, in KiB.
     pub rss_after_init_kib: Option<u64>,
+    /// Page faults the process had taken by then (minor and major).
+    pub faults_at_init: Option<u64>,
     /// When the answer to the event arrived.
     pub response_at: Option<Instant>,
     /// The answer to the first event (or the error the function reported).
@@ -143,6 +145,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
                 observed.next_at = Some(now);
                 let pid = *shared.pid.lock().expect("pid lock");
                 observed.rss_after_init_kib = pid.and_then(|pid| proc_status_kib(pid, "VmRSS:"));
+                observed.faults_at_init = pid.and_then(proc_page_faults);
             }
         }
         let index = shared.handed_out.fetch_add(1, Ordering::SeqCst);
@@ -204,4 +207,39 @@ pub fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
         .find_map(|line| line.strip_prefix(field))
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|kib| kib.parse().ok())
+}
+
+/// The page faults a process has taken so far, minor and major, from `/proc/<pid>/stat`
+/// (Linux): unlike a time, the same binary gives the same count on a noisy machine.
+pub fn proc_page_faults(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    page_faults_in_stat(&stat)
+}
+
+/// `minflt` + `majflt` of a `/proc/<pid>/stat` line (fields 10 and 12; the command name in
+/// field 2 may hold spaces, so fields are counted after its closing parenthesis).
+fn page_faults_in_stat(stat: &str) -> Option<u64> {
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // after the name: state is field 3, so field n is at index n - 3
+    let minor: u64 = fields.get(10 - 3)?.parse().ok()?;
+    let major: u64 = fields.get(12 - 3)?.parse().ok()?;
+    Some(minor + major)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_faults_are_read_after_a_command_name_with_spaces() {
+        let stat = "4242 (my (odd) fn) S 1 4242 4242 0 -1 4194304 173 0 2 0 1 0 0 0 20 0 1 0";
+        assert_eq!(page_faults_in_stat(stat), Some(175));
+        assert_eq!(page_faults_in_stat("garbage"), None);
+    }
+
+    #[test]
+    fn this_process_has_taken_page_faults() {
+        assert!(proc_page_faults(std::process::id()).is_some_and(|n| n > 0));
+    }
 }
