@@ -140,7 +140,7 @@ async fn cold_starts(
     let mut measured = Vec::with_capacity(sets);
     for set in 1..=sets {
         eprintln!(
-            "cold start, set {set} of {sets}: {} binaries × {runs}, round-robin",
+            "cold start, set {set} of {sets}: {} binaries × {runs}, round-robin (shuffled)",
             subjects.len()
         );
         measured.push(cold_start::measure_all(bin_dir, &subjects, env, runs).await?);

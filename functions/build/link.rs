@@ -41,7 +41,11 @@ fn main() {
     if !map_dir.is_empty() {
         // a function's binary is named after its package; the bench package's floor is its own
         let package = env("CARGO_PKG_NAME");
-        let binary = if package == "bench" { "hello-lambda" } else { &package };
+        let binary = if package == "bench" {
+            "hello-lambda"
+        } else {
+            &package
+        };
         println!("cargo:rustc-link-arg-bin={binary}=-Wl,-Map={map_dir}/{binary}.map");
     }
 }
