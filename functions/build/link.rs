@@ -7,7 +7,7 @@
 //!   functions run between exec and the first `GET /next` are scattered over 6 MB of code, and
 //!   each 64 kB the kernel maps per fault costs one; laid out together they take a few. Only
 //!   for release builds by the default linker (rust-lld) on x86_64 Linux, the build the
-//!   symbol names were taken from; symbols the file names that a binary lacks are skipped.
+//!   symbol names were taken from; a name the binary does not have is skipped.
 //!
 //! `make bench` measures both (init time and page faults against the floor).
 
