@@ -29,6 +29,7 @@ pub mod retention;
 pub mod sqs_batch;
 pub mod state;
 pub mod telemetry;
+pub mod tls;
 pub mod uploads;
 pub mod venues;
 
