@@ -14,7 +14,6 @@ bash scripts/create-db.sh "$DEV_DB"
 bash scripts/dev-env.sh
 (set -a; source "$LOCAL/dev.env"; set +a; cargo run -q -p migrate >/dev/null)
 
-FUNCTIONS=(auth profile events attendance payments notifications reservation-expiry notification-worker)
 packages=(-p bench)
 for function in "${FUNCTIONS[@]}"; do packages+=(-p "$function"); done
 say "building ${#FUNCTIONS[@]} functions and the hello-world floor (release; the first build is slow)"

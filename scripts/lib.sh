@@ -20,6 +20,9 @@ MOTO_PORT=4566
 MOTO_URL="http://$MOTO_HOST:$MOTO_PORT"
 AWS_REGION_LOCAL=ap-south-1
 
+# The Lambda functions serving requests and queues (template.yaml; migrate is packaged too).
+FUNCTIONS=(auth profile events attendance payments notifications reservation-expiry notification-worker)
+
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 warn() { printf '\033[1;33m!!\033[0m %s\n' "$*" >&2; }
 

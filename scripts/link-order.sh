@@ -11,9 +11,9 @@ cd "$ROOT"
 command -v valgrind >/dev/null || { warn "valgrind is needed: apt-get install valgrind"; exit 1; }
 bash scripts/dev-env.sh
 
-BINARIES=(hello-lambda auth profile events attendance payments notifications reservation-expiry notification-worker)
+BINARIES=(hello-lambda "${FUNCTIONS[@]}")
 packages=(-p bench)
-for binary in "${BINARIES[@]:1}"; do packages+=(-p "$binary"); done
+for function in "${FUNCTIONS[@]}"; do packages+=(-p "$function"); done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 say "building the functions and the floor (release) with the linker's map"

@@ -5,9 +5,9 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 bash scripts/ensure-tools.sh
 
-FUNCTIONS=(auth profile events attendance payments notifications reservation-expiry notification-worker migrate)
+PACKAGED=("${FUNCTIONS[@]}" migrate)
 packages=()
-for function in "${FUNCTIONS[@]}"; do packages+=(-p "$function"); done
+for function in "${PACKAGED[@]}"; do packages+=(-p "$function"); done
 
 # arm64 needs Rust's aarch64 standard library and a cross linker (zig, installed with
 # cargo-lambda into .venv); rustup fetches the former when it can.
@@ -21,7 +21,7 @@ if [ -n "$arch_flag" ] && ! python3 -c 'import ziglang' 2>/dev/null && ! command
 fi
 
 if [ -n "$arch_flag" ]; then
-    say "building ${#FUNCTIONS[@]} functions for arm64 (release, zip)"
+    say "building ${#PACKAGED[@]} functions for arm64 (release, zip)"
     if ! cargo lambda build --release --arm64 --output-format zip "${packages[@]}"; then
         warn "the arm64 build failed; falling back to x86_64"
         arch_flag=""
@@ -30,12 +30,12 @@ fi
 if [ -z "$arch_flag" ]; then
     warn "this machine cannot build arm64 (no aarch64 Rust target or no zig): building x86_64."
     warn "deploy these zips with Architectures: [x86_64], or package on a machine that has them."
-    say "building ${#FUNCTIONS[@]} functions for x86_64 (release, zip)"
+    say "building ${#PACKAGED[@]} functions for x86_64 (release, zip)"
     cargo lambda build --release --x86-64 --output-format zip "${packages[@]}"
 fi
 
 say "packages"
-for function in "${FUNCTIONS[@]}"; do
+for function in "${PACKAGED[@]}"; do
     zip="target/lambda/$function/bootstrap.zip"
     printf '  %-22s %8s KiB  %s\n' "$function" "$(( $(stat -c %s "$zip") / 1024 ))" "$zip"
 done
