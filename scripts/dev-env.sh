@@ -12,6 +12,9 @@ source "$(dirname "$0")/lib.sh"
     echo "AWS_ACCESS_KEY_ID=test"
     echo "AWS_SECRET_ACCESS_KEY=test"
     echo "RUST_LOG=info"
+    # cargo lambda watch runs each function as a Lambda would; this marks the stack as local
+    # (the payment sandbox is refused in AWS).
+    echo "LOCAL_STACK=true"
     [ -f "$LOCAL/aws.env" ] && cat "$LOCAL/aws.env"
     true
 } > "$LOCAL/dev.env"

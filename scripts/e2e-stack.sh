@@ -32,7 +32,8 @@ start)
     # The e2e run drives many logins from one machine: relax the per-IP code limit.
     # (the fuzz alone asks for thousands of codes, and logs a user in for each account deletion).
     echo "OTP_MAX_PER_IP_PER_HOUR=1000000" >> "$LOCAL/e2e.env"
-    echo "OTP_DAILY_CAP_PER_COUNTRY=1000000" >> "$LOCAL/e2e.env"
+    echo "OTP_SMS_BUDGET_PER_HOUR=1000000" >> "$LOCAL/e2e.env"
+    echo "OTP_MAX_VERIFY_FAILURES_PER_IP_PER_HOUR=1000000" >> "$LOCAL/e2e.env"
     # Short holds, so a test can watch one expire through the queue.
     echo "HOLD_SECONDS=6" >> "$LOCAL/e2e.env"
     (set -a; source "$LOCAL/e2e.env"; set +a; cargo run -q -p migrate >/dev/null)

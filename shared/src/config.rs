@@ -76,8 +76,14 @@ pub struct OtpSettings {
     pub max_per_number_per_hour: i64,
     /// Codes per source IP per rolling hour.
     pub max_per_ip_per_hour: i64,
-    /// Codes per country calling code per rolling day (SMS-pumping guard).
-    pub daily_cap_per_country: i64,
+    /// Country calling codes the service sends codes to (SMS-pumping guard: a number elsewhere
+    /// is refused before any SMS).
+    pub allowed_calling_codes: Vec<u16>,
+    /// Codes sent per rolling hour across all numbers (the SMS bill's ceiling); an alarm fires
+    /// at 80 %.
+    pub sms_budget_per_hour: i64,
+    /// Failed verifications per source IP per rolling hour.
+    pub max_verify_failures_per_ip_per_hour: i64,
     /// Failed verifications per number per rolling hour, across codes.
     pub max_failures_per_number_per_hour: i64,
     /// Wrong tries after which a code is dead.
@@ -262,10 +268,26 @@ impl Config {
                     "OTP_MAX_PER_IP_PER_HOUR",
                     20,
                 )?,
-                daily_cap_per_country: parse_or(
-                    get("OTP_DAILY_CAP_PER_COUNTRY"),
-                    "OTP_DAILY_CAP_PER_COUNTRY",
-                    2000,
+                allowed_calling_codes: calling_codes(
+                    get("OTP_ALLOWED_CALLING_CODES").as_deref().unwrap_or("+91"),
+                )?,
+                sms_budget_per_hour: bounded(
+                    parse_or(
+                        get("OTP_SMS_BUDGET_PER_HOUR"),
+                        "OTP_SMS_BUDGET_PER_HOUR",
+                        1000,
+                    )?,
+                    "OTP_SMS_BUDGET_PER_HOUR",
+                    1..=100_000_000,
+                )?,
+                max_verify_failures_per_ip_per_hour: bounded(
+                    parse_or(
+                        get("OTP_MAX_VERIFY_FAILURES_PER_IP_PER_HOUR"),
+                        "OTP_MAX_VERIFY_FAILURES_PER_IP_PER_HOUR",
+                        30,
+                    )?,
+                    "OTP_MAX_VERIFY_FAILURES_PER_IP_PER_HOUR",
+                    1..=100_000_000,
                 )?,
                 max_failures_per_number_per_hour: bounded(
                     parse_or(
@@ -341,6 +363,9 @@ impl Config {
     }
 }
 
+/// The value template.yaml's app secret starts with, until the operator puts the real keys in.
+pub const PLACEHOLDER: &str = "REPLACE_ME";
+
 fn payment_settings(
     get: &impl Fn(&'static str) -> Option<String>,
 ) -> Result<PaymentSettings, ConfigError> {
@@ -360,10 +385,36 @@ fn payment_settings(
             }
             Ok(value)
         };
+    // In AWS (a Lambda not marked as a local stack) payments fail closed: the provider must be
+    // named, the sandbox (which pays without money) is refused, and no Razorpay value may still
+    // be the template's placeholder.
+    let deployed = get("AWS_LAMBDA_FUNCTION_NAME").is_some()
+        && !parse_or(get("LOCAL_STACK"), "LOCAL_STACK", false)?;
+    if deployed && get("PAYMENT_PROVIDER").is_none() {
+        return Err(ConfigError::Missing("PAYMENT_PROVIDER"));
+    }
+    let real = |name: &'static str| -> Result<String, ConfigError> {
+        let value = get(name).ok_or(ConfigError::Missing(name))?;
+        if value.contains(PLACEHOLDER) {
+            return Err(ConfigError::Invalid {
+                name,
+                reason: format!(
+                    "still the placeholder {PLACEHOLDER}: put the real value in the app secret"
+                ),
+            });
+        }
+        Ok(value)
+    };
     let fee = percent("PLATFORM_FEE_PERCENT", "2.00")?;
     let fee_gst = percent("PLATFORM_FEE_GST_PERCENT", "18")?;
     let base_url = get("RAZORPAY_BASE_URL").unwrap_or_else(|| "https://api.razorpay.com".into());
     match get("PAYMENT_PROVIDER").as_deref() {
+        None | Some("sandbox") if deployed => Err(ConfigError::Invalid {
+            name: "PAYMENT_PROVIDER",
+            reason:
+                "the sandbox pays without money: it runs only on a local stack (LOCAL_STACK=true)"
+                    .into(),
+        }),
         None | Some("sandbox") => Ok(PaymentSettings {
             provider: PaymentProviderKind::Sandbox,
             key_id: get("PAYMENT_SANDBOX_KEY_ID").unwrap_or_else(|| "rzp_test_sandbox".into()),
@@ -380,14 +431,9 @@ fn payment_settings(
         }),
         Some("razorpay") => Ok(PaymentSettings {
             provider: PaymentProviderKind::Razorpay,
-            key_id: get("RAZORPAY_KEY_ID").ok_or(ConfigError::Missing("RAZORPAY_KEY_ID"))?,
-            key_secret: SecretString::from(
-                get("RAZORPAY_KEY_SECRET").ok_or(ConfigError::Missing("RAZORPAY_KEY_SECRET"))?,
-            ),
-            webhook_secret: SecretString::from(
-                get("RAZORPAY_WEBHOOK_SECRET")
-                    .ok_or(ConfigError::Missing("RAZORPAY_WEBHOOK_SECRET"))?,
-            ),
+            key_id: real("RAZORPAY_KEY_ID")?,
+            key_secret: SecretString::from(real("RAZORPAY_KEY_SECRET")?),
+            webhook_secret: SecretString::from(real("RAZORPAY_WEBHOOK_SECRET")?),
             base_url,
             platform_fee_percent: fee,
             platform_fee_gst_percent: fee_gst,
@@ -397,6 +443,35 @@ fn payment_settings(
             reason: format!("{other:?} is not one of sandbox, razorpay"),
         }),
     }
+}
+
+/// A comma-separated list of calling codes (`+91,+971`), each 1 to 3 digits.
+fn calling_codes(raw: &str) -> Result<Vec<u16>, ConfigError> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|code| !code.is_empty())
+        .map(|code| {
+            let digits = code.strip_prefix('+').unwrap_or(code);
+            digits
+                .parse::<u16>()
+                .ok()
+                .filter(|n| (1..=999).contains(n) && digits.len() <= 3)
+                .ok_or_else(|| ConfigError::Invalid {
+                    name: "OTP_ALLOWED_CALLING_CODES",
+                    reason: format!("{code:?} is not a calling code like +91"),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .and_then(|codes| {
+            if codes.is_empty() {
+                Err(ConfigError::Invalid {
+                    name: "OTP_ALLOWED_CALLING_CODES",
+                    reason: "names no calling code".into(),
+                })
+            } else {
+                Ok(codes)
+            }
+        })
 }
 
 fn bounded<T: PartialOrd + std::fmt::Debug>(

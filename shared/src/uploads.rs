@@ -7,7 +7,6 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::audit::{self, AuditEntry};
 use crate::aws::s3::UploadSigner;
 use crate::config::Config;
 use crate::db::PgPool;
@@ -82,19 +81,25 @@ pub async fn presign(
         let region = config.aws.region.as_deref().unwrap_or("ap-south-1");
         format!("https://{bucket}.s3.{region}.amazonaws.com")
     });
+    // The audit row is written only for an active account, in the same statement that checks
+    // it: a deleted or deactivated account gets 401 and its URL is never handed out.
     let client = pool.get().await?;
-    audit::record(
-        &client,
-        &AuditEntry {
-            actor: Some(caller),
-            object_type: "upload",
-            object_id: file_id.to_string(),
-            action: "presign_upload",
-            payload: json!({ "key": key, "content_type": content_type }),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
+    let audited = client
+        .query_opt(
+            "INSERT INTO audit_log (actor_id, object_type, object_id, action, payload, request_id) \
+             SELECT id, 'upload', $2, 'presign_upload', $3, $4 FROM auth_user WHERE uuid = $1 AND is_active \
+             RETURNING id",
+            &[
+                &caller,
+                &file_id.to_string(),
+                &json!({ "key": key, "content_type": content_type }),
+                &request_id,
+            ],
+        )
+        .await?;
+    if audited.is_none() {
+        return Err(ApiError::unauthorized("This account is no longer active."));
+    }
     Ok(PresignedUpload {
         upload_url,
         public_url: format!("{}/{key}", base.trim_end_matches('/')),

@@ -255,8 +255,24 @@ async fn codes_per_source_ip_per_hour_are_capped() {
 }
 
 #[tokio::test]
-async fn a_country_has_a_daily_sms_cap() {
-    let app = spawn_app_with(|c| c.otp.daily_cap_per_country = 2).await;
+async fn codes_go_only_to_the_calling_codes_served() {
+    let app = spawn_app().await;
+    let response = app
+        .post("/v1/auth/otp", json!({ "phone_number": "+14155552671" }))
+        .await;
+    crate::helpers::assert_invalid(&response, &["phone_number"]);
+    assert_eq!(app.sms.count(), 0, "no SMS leaves for a number not served");
+
+    let app = spawn_app_with(|c| c.otp.allowed_calling_codes = vec![91, 1]).await;
+    let response = app
+        .post("/v1/auth/otp", json!({ "phone_number": "+14155552671" }))
+        .await;
+    assert_eq!(response.status, StatusCode::ACCEPTED, "{}", response.text);
+}
+
+#[tokio::test]
+async fn the_hourly_sms_budget_caps_codes_to_every_number() {
+    let app = spawn_app_with(|c| c.otp.sms_budget_per_hour = 2).await;
     for (i, phone) in ["+919876543211", "+919876543212"].iter().enumerate() {
         let response = app
             .request(Method::POST, "/v1/auth/otp")
@@ -275,20 +291,77 @@ async fn a_country_has_a_daily_sms_cap() {
     assert_problem(
         &response,
         StatusCode::TOO_MANY_REQUESTS,
-        "otp_country_cap_reached",
+        "otp_sms_budget_exhausted",
     );
     assert!(response.header("retry-after").is_some());
-    let us = app
-        .request(Method::POST, "/v1/auth/otp")
-        .source_ip("203.0.113.51")
-        .json(&json!({ "phone_number": "+14155552671" }))
+    assert_eq!(app.sms.count(), 2);
+}
+
+#[tokio::test]
+async fn verification_has_a_per_ip_limit() {
+    let app = spawn_app_with(|c| c.otp.max_verify_failures_per_ip_per_hour = 2).await;
+    let code = app.request_code(PHONE).await;
+    for phone in [PHONE, "+919876543299"] {
+        let response = app
+            .request(Method::POST, "/v1/auth/otp/verify")
+            .source_ip("203.0.113.9")
+            .json(&json!({ "phone_number": phone, "code": wrong(&code) }))
+            .send()
+            .await;
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+    }
+    let limited = app
+        .request(Method::POST, "/v1/auth/otp/verify")
+        .source_ip("203.0.113.9")
+        .json(&json!({ "phone_number": PHONE, "code": code }))
         .send()
         .await;
-    assert_eq!(
-        us.status,
-        StatusCode::ACCEPTED,
-        "another country is not capped"
+    assert_problem(
+        &limited,
+        StatusCode::TOO_MANY_REQUESTS,
+        "otp_verify_ip_rate_limited",
     );
+    assert!(limited.header("retry-after").is_some());
+    let elsewhere = app
+        .request(Method::POST, "/v1/auth/otp/verify")
+        .source_ip("203.0.113.10")
+        .json(&json!({ "phone_number": PHONE, "code": code }))
+        .send()
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.text);
+}
+
+#[tokio::test]
+async fn guessing_at_a_number_without_a_live_code_never_locks_its_owner_out() {
+    let app = spawn_app_with(|c| c.otp.max_failures_per_number_per_hour = 3).await;
+    // An attacker from many addresses guesses codes for a number nobody asked a code for.
+    for i in 0..6 {
+        let response = app
+            .request(Method::POST, "/v1/auth/otp/verify")
+            .source_ip(&format!("198.51.100.{}", 20 + i))
+            .json(&json!({ "phone_number": PHONE, "code": "123456" }))
+            .send()
+            .await;
+        assert_problem(&response, StatusCode::UNAUTHORIZED, "otp_invalid");
+    }
+    let code = app.request_code(PHONE).await;
+    assert_eq!(verify(&app, PHONE, &code).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn token_answers_are_never_cached() {
+    let app = spawn_app().await;
+    let code = app.request_code(PHONE).await;
+    let login = verify(&app, PHONE, &code).await;
+    assert_eq!(login.header("cache-control"), Some("no-store"));
+    let refreshed = app
+        .post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": login.body["refresh_token"] }),
+        )
+        .await;
+    assert_eq!(refreshed.status, StatusCode::OK, "{}", refreshed.text);
+    assert_eq!(refreshed.header("cache-control"), Some("no-store"));
 }
 
 #[tokio::test]

@@ -87,3 +87,68 @@ fn a_function_requires_the_optional_settings_it_uses() {
     .unwrap_err();
     assert!(err.to_string().contains("NOTIFICATION_QUEUE_URL"));
 }
+
+/// MINIMAL as a Lambda function in AWS sees it (no local-stack flag), plus `extra`.
+fn in_aws(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    let mut vars = MINIMAL.to_vec();
+    vars.push(("AWS_LAMBDA_FUNCTION_NAME", "eventhost-payments"));
+    vars.extend_from_slice(extra);
+    vars
+}
+
+const REAL_RAZORPAY: &[(&str, &str)] = &[
+    ("PAYMENT_PROVIDER", "razorpay"),
+    ("RAZORPAY_KEY_ID", "rzp_live_abc"),
+    ("RAZORPAY_KEY_SECRET", "a-real-secret"),
+    ("RAZORPAY_WEBHOOK_SECRET", "a-real-webhook-secret"),
+];
+
+#[test]
+fn in_aws_payments_fail_closed_naming_the_variable() {
+    let err = Config::from_lookup(lookup(&in_aws(&[]))).unwrap_err();
+    assert!(
+        matches!(err, ConfigError::Missing("PAYMENT_PROVIDER")),
+        "{err}"
+    );
+
+    let err = Config::from_lookup(lookup(&in_aws(&[("PAYMENT_PROVIDER", "sandbox")]))).unwrap_err();
+    assert!(err.to_string().contains("PAYMENT_PROVIDER"), "{err}");
+
+    for placeholder in [
+        "RAZORPAY_KEY_ID",
+        "RAZORPAY_KEY_SECRET",
+        "RAZORPAY_WEBHOOK_SECRET",
+    ] {
+        let mut vars: Vec<_> = REAL_RAZORPAY
+            .iter()
+            .copied()
+            .filter(|(name, _)| *name != placeholder)
+            .collect();
+        vars.push((placeholder, "REPLACE_ME"));
+        let err = Config::from_lookup(lookup(&in_aws(&vars))).unwrap_err();
+        assert!(
+            matches!(err, ConfigError::Invalid { name, .. } if name == placeholder),
+            "{placeholder}: {err}"
+        );
+    }
+
+    let config = Config::from_lookup(lookup(&in_aws(REAL_RAZORPAY))).unwrap();
+    assert_eq!(
+        config.payments.provider,
+        shared::config::PaymentProviderKind::Razorpay
+    );
+}
+
+#[test]
+fn a_local_stack_and_tests_keep_the_sandbox() {
+    let config = Config::from_lookup(lookup(&in_aws(&[("LOCAL_STACK", "true")]))).unwrap();
+    assert_eq!(
+        config.payments.provider,
+        shared::config::PaymentProviderKind::Sandbox
+    );
+    let config = Config::from_lookup(lookup(MINIMAL)).unwrap();
+    assert_eq!(
+        config.payments.provider,
+        shared::config::PaymentProviderKind::Sandbox
+    );
+}

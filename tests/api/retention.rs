@@ -1,6 +1,7 @@
 //! Retention: the one-minute sweep deletes idempotency keys after 24 hours, webhook deliveries
-//! after 30 days and sent outbox messages after 7 days, a bounded batch at a time, and keeps
-//! everything younger (and every message not sent yet).
+//! after 30 days, sent outbox messages after 7 days, login codes after 24 hours and failed
+//! verifications after 7 days, a bounded batch at a time, and keeps everything younger (and
+//! every message not sent yet).
 
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::json;
@@ -21,7 +22,12 @@ async fn seed_rows(app: &TestApp) {
              INSERT INTO outbox_message (queue, payload, published_at, created_at) \
                SELECT 'notification', jsonb_build_object('name', n), \
                       CASE WHEN sent THEN now() - a * interval '1 hour' END, now() - a * interval '1 hour' \
-               FROM (VALUES ('sent_old', true, 8 * 24), ('sent_young', true, 6 * 24), ('unsent_old', false, 8 * 24)) v(n, sent, a);",
+               FROM (VALUES ('sent_old', true, 8 * 24), ('sent_young', true, 6 * 24), ('unsent_old', false, 8 * 24)) v(n, sent, a); \
+             INSERT INTO user_phone_otp (phone_number, otp_hash, otp_salt, expires_at, country_code, created_at) \
+               SELECT n, 'h', 's', now() - a * interval '1 hour', 91, now() - a * interval '1 hour' \
+               FROM (VALUES ('+919800000011', 25), ('+919800000012', 23)) v(n, a); \
+             INSERT INTO otp_verify_failure (phone_number, created_at) \
+               SELECT n, now() - a * interval '1 day' FROM (VALUES ('+919800000021', 8), ('+919800000022', 6)) v(n, a);",
         )
         .await
         .unwrap();
@@ -65,6 +71,14 @@ async fn the_sweep_deletes_rows_past_their_retention_and_keeps_the_rest() {
         .await,
         vec!["sent_young", "unsent_old"],
         "a message not sent yet is never purged"
+    );
+    assert_eq!(
+        names(&app, "SELECT phone_number FROM user_phone_otp").await,
+        vec!["+919800000012"]
+    );
+    assert_eq!(
+        names(&app, "SELECT phone_number FROM otp_verify_failure").await,
+        vec!["+919800000022"]
     );
 }
 

@@ -6,7 +6,9 @@ use http::StatusCode;
 use secrecy::SecretString;
 use shared::auth::{authenticate, login, otp_code, refresh};
 use shared::domain::PhoneNumber;
-use shared::http::{json_response, no_content, ApiRequest, FieldReader, HandlerResult};
+use shared::http::{
+    json_response, no_content, no_store_json_response, ApiRequest, FieldReader, HandlerResult,
+};
 use shared::AppState;
 
 fn phone_field(reader: &mut FieldReader) -> Option<PhoneNumber> {
@@ -66,12 +68,15 @@ pub async fn verify_code(state: Arc<AppState>, req: ApiRequest) -> HandlerResult
         &state.tokens,
         &state.config.otp,
         &state.config.tokens,
-        &phone,
-        &code,
+        login::CodeAttempt {
+            phone: &phone,
+            code: &code,
+            source_ip: req.source_ip,
+        },
         &req.request_id,
     )
     .await?;
-    json_response(StatusCode::OK, &login)
+    no_store_json_response(StatusCode::OK, &login)
 }
 
 /// `POST /v1/auth/refresh` `{refresh_token}` → 200 a new pair (the old token is spent).
@@ -87,7 +92,7 @@ pub async fn refresh(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
         &req.request_id,
     )
     .await?;
-    json_response(StatusCode::OK, &pair)
+    no_store_json_response(StatusCode::OK, &pair)
 }
 
 /// `POST /v1/auth/logout` `{refresh_token}` → 204; the session is revoked.

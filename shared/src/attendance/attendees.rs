@@ -14,6 +14,7 @@ use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, PipelinedTransaction, Statement, Writes};
 use crate::error::{ApiError, FieldError};
 use crate::notify;
+use crate::payments::policy::RefundReason;
 use crate::state::AppState;
 use tokio_postgres::types::ToSql;
 
@@ -85,16 +86,53 @@ pub async fn guest_list(
         .collect())
 }
 
-/// The guest list as CSV (a maintained CSV writer, so names with commas or quotes stay intact).
+/// The guest list as CSV (a maintained CSV writer, so names with commas or quotes stay intact),
+/// starting with a UTF-8 byte-order mark so spreadsheet apps read Hindi or Tamil names right;
+/// every cell a spreadsheet would run as a formula is neutralised (`csv_cell`).
 pub fn guest_list_csv(guests: &[Guest]) -> Result<String, ApiError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record([
+            "attendee_id",
+            "user_id",
+            "name",
+            "seats",
+            "status",
+            "is_paid",
+            "checked_in_at",
+        ])
+        .map_err(anyhow::Error::from)?;
     for guest in guests {
-        writer.serialize(guest).map_err(anyhow::Error::from)?;
+        writer
+            .write_record([
+                guest.attendee_id.to_string(),
+                guest.user_id.to_string(),
+                csv_cell(guest.name.as_deref().unwrap_or_default()),
+                guest.seats.to_string(),
+                csv_cell(&guest.status),
+                guest.is_paid.to_string(),
+                guest
+                    .checked_in_at
+                    .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .unwrap_or_default(),
+            ])
+            .map_err(anyhow::Error::from)?;
     }
     let bytes = writer
         .into_inner()
         .map_err(|e| anyhow::anyhow!("csv: {e}"))?;
-    String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.into()))
+    let text = String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(format!("\u{feff}{text}"))
+}
+
+/// A text cell as a spreadsheet may safely open it: one starting with `=`, `+`, `-`, `@`, tab
+/// or carriage return (a formula, or DDE) gets a leading apostrophe, OWASP's advice.
+pub fn csv_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
 }
 
 /// The ticket of an attendee, for its owner only (404 for anyone else).
@@ -152,7 +190,7 @@ pub async fn check_in(
             Ok(tx
                 .query_opt(
                     &format!(
-                        "SELECT e.id, e.uuid, {ORGANISER_IS_ME} \
+                        "SELECT e.id, e.uuid, {ORGANISER_IS_ME}, e.is_published \
                          FROM event e CROSS JOIN (SELECT id FROM auth_user WHERE uuid = $2) me WHERE {condition}"
                     ),
                     &[&key, &caller.user_id],
@@ -174,11 +212,15 @@ pub async fn check_in(
         }
     )?;
     let event = event.ok_or_else(|| ApiError::not_found("The event"))?;
-    let (event_uuid, organiser): (Uuid, bool) = (event.get(1), event.get(2));
+    let (event_uuid, organiser, published): (Uuid, bool, bool) =
+        (event.get(1), event.get(2), event.get(3));
     if !organiser {
-        return Err(ApiError::forbidden(
-            "Only the host or a co-host can check guests in.",
-        ));
+        // A draft is invisible to anyone but its organisers: 404, as if it did not exist.
+        return Err(if published {
+            ApiError::forbidden("Only the host or a co-host can check guests in.")
+        } else {
+            ApiError::not_found("The event")
+        });
     }
     let not_found = || {
         ApiError::client(
@@ -334,7 +376,15 @@ pub async fn cancel(
     // waitlist; the promotions, the notice and the audit row go with COMMIT.
     let seats_freed = i32::from(seats);
     let cancel_params: [&(dyn ToSql + Sync); 3] = [&attendee_id, &seats_freed, &event.id];
-    let refund_params: [&(dyn ToSql + Sync); 1] = [&attendee_id];
+    // The host removing a guest gives everything back; a guest leaving in time keeps the fee
+    // with the platform (payments::policy).
+    let refund_reason = if caller_id == host_id {
+        RefundReason::AttendeeCancelled
+    } else {
+        RefundReason::GuestWithdrew
+    }
+    .as_str();
+    let refund_params: [&(dyn ToSql + Sync); 2] = [&attendee_id, &refund_reason];
     let mut freed: Vec<Statement> = vec![(
         "WITH a AS (UPDATE event_attendee SET status = 'cancelled', cancelled_at = now() WHERE id = $1) \
          UPDATE event SET going_count = going_count - $2::int WHERE id = $3",
@@ -342,7 +392,8 @@ pub async fn cancel(
     )];
     if refund {
         freed.push((
-            "UPDATE payment_order SET status = 'refund_pending' WHERE attendee_id = $1 AND status IN ('paid', 'partially_refunded')",
+            "UPDATE payment_order SET status = 'refund_pending', refund_reason = $2 \
+             WHERE attendee_id = $1 AND status IN ('paid', 'partially_refunded')",
             &refund_params,
         ));
     }

@@ -179,18 +179,39 @@ pub async fn sweep(state: &AppState) -> Result<(usize, usize), ApiError> {
         .iter()
         .map(|r| r.get(0))
         .collect();
+    // One hold, refund or step that fails is logged and the sweep goes on: what failed is
+    // tried again next minute, and nothing behind it waits for it.
     let mut ids = Vec::new();
+    let mut expired = 0;
     for key in &lapsed {
-        ids.extend(expire_hold(state, *key).await?);
+        match expire_hold(state, *key).await {
+            Ok(messages) => {
+                expired += 1;
+                ids.extend(messages);
+            }
+            Err(err) => {
+                tracing::error!(reservation_key = %key, error = %err, "expiring a hold failed")
+            }
+        }
     }
-    let unsent = outbox::unsent(&state.pool.get().await?, 30.0, 500).await?;
-    ids.extend(unsent);
-    ids.extend(queue_reminders(state).await?);
+    match outbox::unsent(&state.pool.get().await?, 30.0, 500).await {
+        Ok(unsent) => ids.extend(unsent),
+        Err(err) => tracing::error!(error = %err, "reading unsent outbox messages failed"),
+    }
+    match queue_reminders(state).await {
+        Ok(reminders) => ids.extend(reminders),
+        Err(err) => tracing::error!(error = %err, "queueing reminders failed"),
+    }
     let sent = state.publish_outbox(&ids).await;
-    crate::payments::refunds::process_pending(state).await?;
-    let purged = crate::retention::purge(&state.pool.get().await?).await?;
-    if purged != crate::retention::Purged::default() {
-        tracing::info!(?purged, "purged rows past their retention");
+    if let Err(err) = crate::payments::refunds::process_pending(state).await {
+        tracing::error!(error = %err, "sending pending refunds failed");
     }
-    Ok((lapsed.len(), sent))
+    match crate::retention::purge(&state.pool.get().await?).await {
+        Ok(purged) if purged != crate::retention::Purged::default() => {
+            tracing::info!(?purged, "purged rows past their retention");
+        }
+        Ok(_) => {}
+        Err(err) => tracing::error!(error = %err, "purging rows past their retention failed"),
+    }
+    Ok((expired, sent))
 }

@@ -49,6 +49,8 @@ pub struct LockedEvent {
     pub is_open: bool,
     /// Published (drafts are invisible to guests).
     pub is_published: bool,
+    /// Not cancelled.
+    pub is_active: bool,
     /// Free seats right now.
     pub available: i64,
 }
@@ -93,11 +95,28 @@ enum EventKey<'a> {
 /// (the seat-hold benchmark's pgbench script runs the same text).
 pub const LOCK_EVENT_SQL: &str =
     "SELECT e.id, e.uuid, e.host_id, u.uuid, e.capacity, e.is_paid, e.allow_plus_one, e.requires_approval, \
-            e.allowed_genders, e.is_published AND e.is_active AND e.starts_at > now(), e.is_published \
+            e.allowed_genders, e.is_published AND e.is_active AND e.starts_at > now(), e.is_published, \
+            e.is_active \
      FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = $1 FOR NO KEY UPDATE OF e";
 
 /// Seats taken on event `$1`: attendees going or checked in, and live holds.
 pub const SEATS_TAKEN_SQL: &str = "SELECT event_seats_taken($1)";
+
+impl LockedEvent {
+    /// Why the event takes no more guests, when it does not: `cancelled`, `unpublished` or
+    /// `started`.
+    pub fn closed_because(&self) -> Option<&'static str> {
+        if self.is_open {
+            None
+        } else if !self.is_active {
+            Some("cancelled")
+        } else if !self.is_published {
+            Some("unpublished")
+        } else {
+            Some("started")
+        }
+    }
+}
 
 /// Locks an event row for the rest of the transaction and reads the ledger.
 pub async fn lock_event(
@@ -224,6 +243,7 @@ async fn lock_event_rows(
         allowed_genders: serde_json::from_value(genders).unwrap_or_default(),
         is_open: row.get(9),
         is_published: row.get(10),
+        is_active: row.get(11),
         available: i64::from(capacity) - taken,
     };
     Ok(Some((event, next_rows)))

@@ -40,6 +40,23 @@ pub async fn request_code(
     source_ip: Option<IpAddr>,
     request_id: &str,
 ) -> Result<CodeSent, ApiError> {
+    if !settings
+        .allowed_calling_codes
+        .contains(&phone.country_code())
+    {
+        return Err(ApiError::validation(vec![crate::error::FieldError::new(
+            "phone_number",
+            format!(
+                "login codes go to numbers with calling code {} only",
+                settings
+                    .allowed_calling_codes
+                    .iter()
+                    .map(|code| format!("+{code}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )]));
+    }
     let code = otp_code::generate();
     let client = pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
@@ -63,15 +80,20 @@ pub async fn request_code(
             wait_secs(throttles.ip.1),
         ));
     }
-    if throttles.country.0 >= settings.daily_cap_per_country {
-        tracing::warn!(
-            country_code = phone.country_code(),
-            "daily SMS cap reached for a country"
+    if throttles.all.0 >= settings.sms_budget_per_hour {
+        tracing::error!(
+            budget = settings.sms_budget_per_hour,
+            "the hourly SMS budget is spent: login codes are refused"
         );
+        crate::metrics::emit("otp_sms_budget_exhausted");
         return Err(ApiError::rate_limited(
-            "otp_country_cap_reached",
-            wait_secs(throttles.country.1),
+            "otp_sms_budget_exhausted",
+            wait_secs(throttles.all.1),
         ));
+    }
+    // The alarm watches this count: one a code sent at 80 % of the budget or more.
+    if (throttles.all.0 + 1) * 5 >= settings.sms_budget_per_hour * 4 {
+        crate::metrics::emit("otp_sms_budget_80_percent");
     }
     // Hashed only once no throttle refuses (Argon2 is the costly part of a request).
     let hashed = otp_code::hash(&code).await?;
@@ -148,35 +170,58 @@ fn invalid_code() -> ApiError {
     )
 }
 
-/// Verifies a code: single use, at most `max_attempts_per_code` wrong tries per code and
-/// `max_failures_per_number_per_hour` per number; the first success creates the account.
+/// One try at a code: the number, the code given and where the try came from.
+#[derive(Debug)]
+pub struct CodeAttempt<'a> {
+    /// The number the code was sent to.
+    pub phone: &'a PhoneNumber,
+    /// The code typed in.
+    pub code: &'a SecretString,
+    /// The caller's address, as API Gateway saw it.
+    pub source_ip: Option<IpAddr>,
+}
+
+/// Verifies a code: single use, at most `max_attempts_per_code` wrong tries per code,
+/// `max_failures_per_number_per_hour` per number (tries while it had a live code) and
+/// `max_verify_failures_per_ip_per_hour` per source IP; the first success creates the account.
 pub async fn verify_code(
     pool: &PgPool,
     keys: &TokenKeys,
     otp: &OtpSettings,
     tokens: &TokenSettings,
-    phone: &PhoneNumber,
-    code: &SecretString,
+    attempt: CodeAttempt<'_>,
     request_id: &str,
 ) -> Result<Login, ApiError> {
+    let CodeAttempt {
+        phone,
+        code,
+        source_ip,
+    } = attempt;
     let client = pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let ((failures, wait), live) =
-        repo::lock_and_read_codes(&tx, phone, otp.max_attempts_per_code).await?;
-    if failures >= otp.max_failures_per_number_per_hour {
+    let read = repo::lock_and_read_codes(&tx, phone, source_ip, otp.max_attempts_per_code).await?;
+    if read.ip_failures.0 >= otp.max_verify_failures_per_ip_per_hour {
         return Err(ApiError::rate_limited(
-            "otp_verify_rate_limited",
-            wait_secs(wait),
+            "otp_verify_ip_rate_limited",
+            wait_secs(read.ip_failures.1),
         ));
     }
-    let Some((code_id, stored)) = live else {
-        repo::record_failure(&tx, phone).await?;
+    if read.number_failures.0 >= otp.max_failures_per_number_per_hour {
+        return Err(ApiError::rate_limited(
+            "otp_verify_rate_limited",
+            wait_secs(read.number_failures.1),
+        ));
+    }
+    let Some((code_id, stored)) = read.live else {
+        repo::record_failure(&tx, phone, source_ip, false).await?;
         tx.commit().await?;
         return Err(invalid_code());
     };
     if !otp_code::matches(code, &stored).await? {
-        repo::count_wrong_try(&tx, code_id).await?;
-        repo::record_failure(&tx, phone).await?;
+        let ((), ()) = crate::pipelined!(
+            repo::count_wrong_try(&tx, code_id),
+            repo::record_failure(&tx, phone, source_ip, true)
+        )?;
         tx.commit().await?;
         return Err(invalid_code());
     }

@@ -28,31 +28,30 @@ pub struct Throttles {
     pub number: (i64, f64),
     /// Codes for the IP in the last hour, and when the oldest leaves the window.
     pub ip: (i64, f64),
-    /// Codes for the country in the last day, and when the oldest leaves the window.
-    pub country: (i64, f64),
+    /// Codes to any number in the last hour (the SMS budget), and when the oldest leaves.
+    pub all: (i64, f64),
 }
 
-/// Reads every throttle: `$1` the number, `$2` the IP (inet, may be NULL), `$3` the country
-/// code, `$4` the resend wait in seconds.
+/// Reads every throttle: `$1` the number, `$2` the IP (inet, may be NULL), `$3` the resend
+/// wait in seconds.
 const THROTTLES_SQL: &str = "WITH number AS (SELECT created_at FROM user_phone_otp \
                              WHERE phone_number = $1 AND created_at > now() - interval '1 hour'), \
                   by_ip AS (SELECT created_at FROM user_phone_otp \
                             WHERE $2::inet IS NOT NULL AND request_ip = $2::inet \
                               AND created_at > now() - interval '1 hour'), \
-                  by_country AS (SELECT created_at FROM user_phone_otp \
-                                 WHERE country_code = $3 AND created_at > now() - interval '1 day') \
+                  everyone AS (SELECT created_at FROM user_phone_otp WHERE created_at > now() - interval '1 hour') \
              SELECT \
                coalesce(extract(epoch FROM (SELECT max(created_at) FROM number) \
-                        + make_interval(secs => $4) - now())::float8, 0), \
+                        + make_interval(secs => $3) - now())::float8, 0), \
                (SELECT count(*) FROM number), \
                coalesce(extract(epoch FROM (SELECT min(created_at) FROM number) \
                         + interval '1 hour' - now())::float8, 0), \
                (SELECT count(*) FROM by_ip), \
                coalesce(extract(epoch FROM (SELECT min(created_at) FROM by_ip) \
                         + interval '1 hour' - now())::float8, 0), \
-               (SELECT count(*) FROM by_country), \
-               coalesce(extract(epoch FROM (SELECT min(created_at) FROM by_country) \
-                        + interval '1 day' - now())::float8, 0)";
+               (SELECT count(*) FROM everyone), \
+               coalesce(extract(epoch FROM (SELECT min(created_at) FROM everyone) \
+                        + interval '1 hour' - now())::float8, 0)";
 
 /// For a new code: takes the number's lock (and the source IP's), reads every throttle and
 /// marks the number's live codes superseded, in that order, in one round trip (the caller
@@ -63,13 +62,12 @@ pub async fn lock_and_read_throttles(
     ip: Option<IpAddr>,
     resend_after: Duration,
 ) -> Result<Throttles, ApiError> {
-    let country = i16::try_from(phone.country_code()).unwrap_or(i16::MAX);
     let resend_secs = resend_after.as_secs_f64();
     let number = phone.as_str();
     let ip_text = ip.map(|ip| ip.to_string());
     let phone_lock: [&(dyn ToSql + Sync); 2] = [&LOCK_PHONE, &number];
     let ip_lock: [&(dyn ToSql + Sync); 2] = [&LOCK_IP, &ip_text];
-    let throttle_params: [&(dyn ToSql + Sync); 4] = [&number, &ip, &country, &resend_secs];
+    let throttle_params: [&(dyn ToSql + Sync); 3] = [&number, &ip, &resend_secs];
     let supersede_params: [&(dyn ToSql + Sync); 1] = [&number];
     let mut statements = vec![(LOCK_SQL, &phone_lock[..])];
     if ip.is_some() {
@@ -85,7 +83,7 @@ pub async fn lock_and_read_throttles(
         resend_wait: row.get(0),
         number: (row.get(1), row.get(2)),
         ip: (row.get(3), row.get(4)),
-        country: (row.get(5), row.get(6)),
+        all: (row.get(5), row.get(6)),
     })
 }
 
@@ -110,23 +108,44 @@ pub async fn retire(client: &impl CachedStatements, code_id: Uuid) -> Result<(),
     Ok(())
 }
 
-/// For a verification: takes the number's lock, then reads its failed verifications in the
-/// last hour (with seconds until the oldest leaves) and its newest code that can still be used
-/// (unused, not superseded, unexpired, with tries left; locked until the transaction ends), in
-/// that order, in one round trip.
+/// What a verification reads first.
+#[derive(Debug)]
+pub struct VerifyState {
+    /// Failed verifications of the number in the last hour that count against it (made while
+    /// it had a live code), and seconds until the oldest leaves the window.
+    pub number_failures: (i64, f64),
+    /// Failed verifications from the source IP in the last hour, and seconds until the oldest
+    /// leaves the window.
+    pub ip_failures: (i64, f64),
+    /// The number's newest usable code: its id and hash (locked).
+    pub live: Option<(i64, HashedCode)>,
+}
+
+/// For a verification: takes the number's lock, then reads the failures that count against
+/// the number and against the source IP in the last hour, and the number's newest code that
+/// can still be used (unused, not superseded, unexpired, with tries left; locked until the
+/// transaction ends), in that order, in one round trip.
 pub async fn lock_and_read_codes(
     tx: &impl CachedStatements,
     phone: &PhoneNumber,
+    ip: Option<IpAddr>,
     max_attempts: i16,
-) -> Result<((i64, f64), Option<(i64, HashedCode)>), ApiError> {
+) -> Result<VerifyState, ApiError> {
     let number = phone.as_str();
     let rows = tx
         .query_in_order(&[
             (LOCK_SQL, &[&LOCK_PHONE, &number]),
             (
-                "SELECT count(*), coalesce(extract(epoch FROM min(created_at) + interval '1 hour' - now())::float8, 0) \
-                 FROM otp_verify_failure WHERE phone_number = $1 AND created_at > now() - interval '1 hour'",
-                &[&number],
+                "SELECT count(*) FILTER (WHERE phone_number = $1 AND had_live_code), \
+                        coalesce(extract(epoch FROM min(created_at) FILTER (WHERE phone_number = $1 AND had_live_code) \
+                                 + interval '1 hour' - now())::float8, 0), \
+                        count(*) FILTER (WHERE request_ip = $2::inet), \
+                        coalesce(extract(epoch FROM min(created_at) FILTER (WHERE request_ip = $2::inet) \
+                                 + interval '1 hour' - now())::float8, 0) \
+                 FROM otp_verify_failure \
+                 WHERE (phone_number = $1 OR ($2::inet IS NOT NULL AND request_ip = $2::inet)) \
+                   AND created_at > now() - interval '1 hour'",
+                &[&number, &ip],
             ),
             (
                 "SELECT id, otp_hash, otp_salt FROM user_phone_otp \
@@ -139,7 +158,6 @@ pub async fn lock_and_read_codes(
         .await?;
     let failures = rows[1]
         .first()
-        .map(|r| (r.get(0), r.get(1)))
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no failure count")))?;
     let live = rows[2].first().map(|r| {
         (
@@ -150,17 +168,24 @@ pub async fn lock_and_read_codes(
             },
         )
     });
-    Ok((failures, live))
+    Ok(VerifyState {
+        number_failures: (failures.get(0), failures.get(1)),
+        ip_failures: (failures.get(2), failures.get(3)),
+        live,
+    })
 }
 
-/// Records one failed verification of the number.
+/// Records one failed verification: against the number only when it had a live code (so
+/// guessing at a number nobody asked a code for locks nobody out), always against the IP.
 pub async fn record_failure(
     tx: &impl CachedStatements,
     phone: &PhoneNumber,
+    ip: Option<IpAddr>,
+    had_live_code: bool,
 ) -> Result<(), ApiError> {
     tx.execute(
-        "INSERT INTO otp_verify_failure (phone_number) VALUES ($1)",
-        &[&phone.as_str()],
+        "INSERT INTO otp_verify_failure (phone_number, request_ip, had_live_code) VALUES ($1, $2, $3)",
+        &[&phone.as_str(), &ip, &had_live_code],
     )
     .await?;
     Ok(())

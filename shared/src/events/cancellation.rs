@@ -53,7 +53,7 @@ const CANCEL_SQL: &str = "WITH requests AS ( \
          UPDATE event_attendee SET status = 'cancelled', cancelled_at = now(), checked_in_at = NULL \
          WHERE event_id = $1 AND status IN ('going', 'checked_in')), \
      orders AS ( \
-         UPDATE payment_order SET status = 'refund_pending' \
+         UPDATE payment_order SET status = 'refund_pending', refund_reason = 'event_cancelled' \
          WHERE event_id = $1 AND status IN ('paid', 'partially_refunded')), \
      stale_orders AS ( \
          UPDATE payment_order SET status = 'expired' WHERE event_id = $1 AND status = 'created') \

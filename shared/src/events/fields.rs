@@ -77,6 +77,25 @@ pub struct EventFields {
     pub requires_approval: bool,
 }
 
+/// The fields only the host may change (money and who gets in), by their wire names, that
+/// differ between `before` and `after`: a co-host changing any of them is refused, naming each.
+pub fn host_only_changes(before: &EventFields, after: &EventFields) -> Vec<&'static str> {
+    [
+        ("is_paid", before.is_paid != after.is_paid),
+        ("ticket_price", before.ticket_price != after.ticket_price),
+        ("gstin", before.gstin != after.gstin),
+        ("gst_percent", before.gst_percent != after.gst_percent),
+        ("capacity", before.capacity != after.capacity),
+        (
+            "requires_approval",
+            before.requires_approval != after.requires_approval,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(field, changed)| changed.then_some(field))
+    .collect()
+}
+
 impl EventFields {
     /// The starting point of a new event (required fields are blank and checked by `read`).
     pub fn blank() -> Self {

@@ -219,6 +219,20 @@ pub async fn update(
     let mut fields = event.fields.clone();
     fields.read(&mut reader, false, Utc::now());
     reader.finish()?;
+    if event.role == Role::Cohost {
+        let refused = super::fields::host_only_changes(&before, &fields);
+        if !refused.is_empty() {
+            return Err(ApiError::forbidden(
+                "A co-host cannot change the price, paid or free, GST, capacity or approval mode.",
+            )
+            .with_errors(
+                refused
+                    .into_iter()
+                    .map(|field| FieldError::new(field, "only the host can change this"))
+                    .collect(),
+            ));
+        }
+    }
     if event.is_published && fields.venue_id.is_none() && fields.venue_text.is_none() {
         return Err(ApiError::conflict(
             "venue_required",

@@ -9,6 +9,6 @@ pub mod serve;
 
 pub use body::{parse_json, FieldReader};
 pub use request::ApiRequest;
-pub use response::{json_response, no_content};
+pub use response::{json_response, no_content, no_store_json_response};
 pub use router::{HandlerResult, Router};
 pub use serve::serve;

@@ -20,6 +20,19 @@ pub fn json_response<T: Serialize>(
         .map_err(|e| ApiError::Internal(e.into()))
 }
 
+/// A JSON response no cache may keep (`Cache-Control: no-store`): for answers that carry tokens.
+pub fn no_store_json_response<T: Serialize>(
+    status: StatusCode,
+    value: &T,
+) -> Result<Response<Body>, ApiError> {
+    let mut response = json_response(status, value)?;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
 /// An empty 204 response.
 pub fn no_content() -> Result<Response<Body>, ApiError> {
     Response::builder()

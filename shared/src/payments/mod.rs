@@ -3,6 +3,7 @@
 
 pub mod amounts;
 pub mod orders;
+pub mod policy;
 pub mod provider;
 pub mod refunds;
 pub mod settle;

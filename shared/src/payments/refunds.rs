@@ -17,6 +17,7 @@ use serde_json::Value;
 use tokio_postgres::types::ToSql;
 
 use super::orders::order_json;
+use super::policy::{self, RefundReason};
 use crate::attendance::{ledger, organiser_is};
 use crate::audit::AuditEntry;
 use crate::auth::Caller;
@@ -39,9 +40,11 @@ pub fn send_refunds_message() -> OutboxMessage {
     )
 }
 
-/// A refund to send to the provider: what the call and its notice need.
+/// A refund to send to the provider: what the call, its record and its notice need.
 #[derive(Debug, Clone)]
 pub struct PendingRefund {
+    /// Public id (made here when the refund is opened).
+    uuid: Uuid,
     /// The refund's idempotency key (also how it is found again).
     key: String,
     amount: Decimal,
@@ -49,61 +52,110 @@ pub struct PendingRefund {
     event: Uuid,
     buyer: Uuid,
     order: Uuid,
+    reason: String,
+    /// Calls to the provider that failed so far.
+    attempts: i16,
 }
 
-/// The columns `PendingRefund::from_row` reads of an order `o` (event `e`, buyer `u`), before
-/// the refund exists: its reference, how many refunds it has, its payment, event, buyer and id.
+/// The columns `OpenedRefund::from_row` reads of an order `o` (event `e`, buyer `u`, attendee
+/// `a`, left-joined), before the refund exists: its reference, how many refunds it has, its
+/// payment, event, buyer and id, and the attendee's id, price paid and platform fee.
 const ORDER_REFUND_COLUMNS: &str = "o.order_reference, \
-     (SELECT count(*) FROM payment_refund WHERE payment_order_id = o.id), o.provider_payment_id, e.uuid, u.uuid, o.uuid";
+     (SELECT count(*) FROM payment_refund WHERE payment_order_id = o.id), o.provider_payment_id, e.uuid, u.uuid, o.uuid, \
+     a.id, a.price_paid, a.platform_fee";
 
-impl PendingRefund {
+/// A refund about to be opened on an order, with the attendee whose kept amounts it lowers.
+struct OpenedRefund {
+    refund: PendingRefund,
+    /// The attendee's id, price paid and platform fee.
+    attendee: Option<(i64, Decimal, Decimal)>,
+}
+
+impl OpenedRefund {
     /// The next refund of the order whose `ORDER_REFUND_COLUMNS` start at column `at` of `row`:
     /// its key is the order's reference and its number (`EH-…-R2`), deterministic, so a retry
     /// refunds once.
-    fn from_row(row: &tokio_postgres::Row, at: usize, amount: Decimal) -> Self {
+    fn from_row(
+        row: &tokio_postgres::Row,
+        at: usize,
+        amount: Decimal,
+        reason: RefundReason,
+    ) -> Self {
         let (reference, count): (String, i64) = (row.get(at), row.get(at + 1));
+        let attendee: Option<i64> = row.get(at + 6);
         Self {
-            key: format!("{reference}-R{}", count + 1),
-            amount,
-            payment_id: row.get(at + 2),
-            event: row.get(at + 3),
-            buyer: row.get(at + 4),
-            order: row.get(at + 5),
+            refund: PendingRefund {
+                uuid: Uuid::new_v4(),
+                key: format!("{reference}-R{}", count + 1),
+                amount,
+                payment_id: row.get(at + 2),
+                event: row.get(at + 3),
+                buyer: row.get(at + 4),
+                order: row.get(at + 5),
+                reason: reason.as_str().to_owned(),
+                attempts: 0,
+            },
+            attendee: attendee.map(|id| (id, row.get(at + 7), row.get(at + 8))),
+        }
+    }
+
+    /// Adds the writes that open the refund of order `order_id` to `writes`: the order's
+    /// refunded amount and status, the pending refund row, and what the attendee kept
+    /// (`policy::kept_after`).
+    fn open(&self, writes: &mut Writes, order_id: i64, requested_by: Option<i64>) {
+        let refund = &self.refund;
+        writes.push(
+            "WITH o AS (UPDATE payment_order SET amount_refunded = amount_refunded + $2, \
+                          status = CASE WHEN amount_refunded + $2 >= total_amount THEN 'refunded' ELSE 'partially_refunded' END \
+                        WHERE id = $1) \
+             INSERT INTO payment_refund (uuid, payment_order_id, amount, reason, idempotency_key, requested_by) \
+             VALUES ($6, $1, $2, $3, $5, $4)",
+            crate::owned_params![
+                order_id,
+                refund.amount,
+                refund.reason.clone(),
+                requested_by,
+                refund.key.clone(),
+                refund.uuid
+            ],
+        );
+        if let Some((attendee, price_paid, platform_fee)) = self.attendee {
+            let (price_paid, platform_fee) =
+                policy::kept_after(refund.amount, price_paid, platform_fee);
+            writes.push(
+                "UPDATE event_attendee SET price_paid = $2, platform_fee = $3 WHERE id = $1",
+                crate::owned_params![attendee, price_paid, platform_fee],
+            );
         }
     }
 }
 
-/// Adds the writes that open `refund` of order `order_id` to `writes`: the order's refunded
-/// amount and status, and the pending refund row.
-fn open_refund(
-    writes: &mut Writes,
-    order_id: i64,
-    refund: &PendingRefund,
-    reason: &str,
-    requested_by: Option<i64>,
-) {
-    writes.push(
-        "WITH o AS (UPDATE payment_order SET amount_refunded = amount_refunded + $2, \
-                      status = CASE WHEN amount_refunded + $2 >= total_amount THEN 'refunded' ELSE 'partially_refunded' END \
-                    WHERE id = $1) \
-         INSERT INTO payment_refund (payment_order_id, amount, reason, idempotency_key, requested_by) \
-         VALUES ($1, $2, $3, $5, $4)",
-        crate::owned_params![order_id, refund.amount, reason.to_owned(), requested_by, refund.key.clone()],
-    );
-}
-
-/// Records the provider's answer on a refund not recorded yet and, only when it was, writes its
-/// notice to the outbox: $1 the key, $2–$4 the provider's id, status and answer, $5–$8 the
-/// notice as `outbox::INSERT_SQL` takes it. Returns a row when this call recorded it.
+/// Records the provider's answer on a refund not recorded yet, with its audit row, and, only
+/// when it was recorded and not refused, writes its notice to the outbox: $1 the key, $2–$4 the
+/// provider's id, status and answer, $5–$8 the notice as `outbox::INSERT_SQL` takes it. Returns
+/// a row when this call recorded it.
 const RECORD_SENT_SQL: &str = "WITH recorded AS (\
-         UPDATE payment_refund SET provider_refund_id = $2, status = $3, provider_response = $4 \
-         WHERE idempotency_key = $1 AND provider_refund_id IS NULL RETURNING id) \
+         UPDATE payment_refund SET provider_refund_id = $2, status = $3, provider_response = $4, \
+                attempts = attempts + 1, last_error = NULL \
+         WHERE idempotency_key = $1 AND provider_refund_id IS NULL RETURNING uuid), \
+     audited AS (\
+         INSERT INTO audit_log (object_type, object_id, action, payload) \
+         SELECT 'payment_refund', uuid::text, CASE WHEN $3 = 'failed' THEN 'refund_failed' ELSE 'refund_sent' END, \
+                jsonb_build_object('status', $3::text, 'provider_refund_id', $2::text) FROM recorded) \
      INSERT INTO outbox_message (uuid, queue, payload, delay_seconds) \
-     SELECT $5::uuid, $6::varchar, $7::jsonb, $8::integer FROM recorded RETURNING uuid";
+     SELECT $5::uuid, $6::varchar, $7::jsonb, $8::integer FROM recorded WHERE $3 <> 'failed' RETURNING uuid";
+
+/// Records a failed call to the provider: $1 the key, $2 attempts so far, $3 the error, $4
+/// seconds until the next try, $5 the status (`pending`, or `failed` after the last try).
+const RECORD_ATTEMPT_SQL: &str = "UPDATE payment_refund SET attempts = $2, last_error = $3, \
+            next_attempt_at = now() + make_interval(secs => $4), status = $5 \
+     WHERE idempotency_key = $1 AND provider_refund_id IS NULL AND status = 'pending'";
 
 /// Calls the provider for a pending refund (with its idempotency key) and records the answer
-/// with its notice in one statement, one round trip. A failure leaves the refund pending for
-/// the next sweep. Returns the notice to publish (none when another sender recorded it first).
+/// with its audit row and notice in one statement, one round trip. A failed call is recorded
+/// (audited) and retried later with backoff (`policy::refund_retry_after`); after the last try
+/// the refund is `failed`, for staff. Returns the notice to publish (none when another sender
+/// recorded it first, or the provider refused it).
 async fn send(state: &AppState, refund: &PendingRefund) -> Result<Vec<OutboxMessage>, ApiError> {
     let Some(payment_id) = &refund.payment_id else {
         return Ok(Vec::new());
@@ -125,7 +177,11 @@ async fn send(state: &AppState, refund: &PendingRefund) -> Result<Vec<OutboxMess
                 refund.event,
                 None,
                 &[refund.buyer],
-                json!({ "order_id": refund.order, "amount": refund.amount.to_string() }),
+                json!({
+                    "order_id": refund.order,
+                    "amount": refund.amount.to_string(),
+                    "reason": refund.reason,
+                }),
             )
             .ok_or_else(|| {
                 ApiError::Internal(anyhow::anyhow!("a refund notice names its buyer"))
@@ -157,34 +213,59 @@ async fn send(state: &AppState, refund: &PendingRefund) -> Result<Vec<OutboxMess
             Ok(vec![notice])
         }
         Err(err) => {
-            tracing::warn!(key = %refund.key, error = %format!("{err:#}"), "refund left pending for retry");
+            let error = format!("{err:#}");
+            let attempts = refund.attempts.saturating_add(1);
+            let retry = policy::refund_retry_after(attempts);
+            let (status, action) = match retry {
+                Some(_) => ("pending", "refund_retry"),
+                None => ("failed", "refund_failed"),
+            };
+            let wait = retry.map_or(0.0, |wait| wait.as_secs_f64());
+            tracing::warn!(key = %refund.key, attempts, status, error = %error, "refund call failed");
+            let audited = AuditEntry {
+                actor: None,
+                object_type: "payment_refund",
+                object_id: refund.uuid.to_string(),
+                action,
+                payload: json!({ "attempts": attempts, "error": error, "retry_in_secs": wait }),
+                request_id: None,
+            };
+            let client = state.pool.get().await?;
+            PipelinedTransaction::begin(&client)
+                .commit_after(&[
+                    (
+                        RECORD_ATTEMPT_SQL,
+                        &[&refund.key, &attempts, &error, &wait, &status],
+                    ),
+                    (crate::audit::INSERT_SQL, &crate::audit::params(&audited)),
+                ])
+                .await?;
+            if status == "failed" {
+                crate::metrics::emit("refund_failed");
+            }
             Ok(Vec::new())
         }
     }
 }
 
-/// A provider's word on a refund (webhook): a failed refund gives the amount back to the order.
+/// The provider's word on a refund (webhook): the refund's status and an audit row. The order
+/// is left as it is: a failed refund is money still owed to the buyer (staff see it among the
+/// failed refunds), never a reason to put a cancelled attendance's order back to `paid`. A
+/// processed refund is never marked failed afterwards.
 pub async fn record_provider_status(
     tx: &impl CachedStatements,
     provider_refund_id: &str,
     status: &str,
 ) -> Result<(), ApiError> {
-    let row = tx
-        .query_opt(
-            "UPDATE payment_refund SET status = $2 WHERE provider_refund_id = $1 AND status <> $2 \
-             RETURNING payment_order_id, amount",
-            &[&provider_refund_id, &status],
-        )
-        .await?;
-    if let (Some(row), "failed") = (row, status) {
-        let (order_id, amount): (i64, Decimal) = (row.get(0), row.get(1));
-        tx.execute(
-            "UPDATE payment_order SET amount_refunded = amount_refunded - $2, \
-                    status = CASE WHEN amount_refunded - $2 = 0 THEN 'paid' ELSE 'partially_refunded' END WHERE id = $1",
-            &[&order_id, &amount],
-        )
-        .await?;
-    }
+    tx.execute(
+        "WITH changed AS (UPDATE payment_refund SET status = $2 \
+                          WHERE provider_refund_id = $1 AND status <> $2 AND status <> 'processed' RETURNING uuid) \
+         INSERT INTO audit_log (object_type, object_id, action, payload) \
+         SELECT 'payment_refund', uuid::text, CASE WHEN $2 = 'failed' THEN 'refund_failed' ELSE 'refund_processed' END, \
+                jsonb_build_object('status', $2::text, 'source', 'webhook') FROM changed",
+        &[&provider_refund_id, &status],
+    )
+    .await?;
     Ok(())
 }
 
@@ -208,6 +289,7 @@ pub async fn refund_by_host(
             organiser_is!("me.id"),
             ", false), e.host_id = me.id, {} \
              FROM payment_order o JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
+             LEFT JOIN event_attendee a ON a.id = o.attendee_id \
              LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
              WHERE o.uuid = $1 FOR UPDATE OF o"
         ),
@@ -259,9 +341,9 @@ pub async fn refund_by_host(
             format!("must be more than 0.00 and at most {remaining}"),
         )]));
     }
-    let refund = PendingRefund::from_row(&row, 7, amount);
+    let opened = OpenedRefund::from_row(&row, 7, amount, RefundReason::Host);
     let mut writes = Writes::new();
-    open_refund(&mut writes, order_id, &refund, "host", Some(caller_id));
+    opened.open(&mut writes, order_id, Some(caller_id));
     let mut outbox = Vec::new();
     if let Some(attendee) = attendee.filter(|_| amount == remaining) {
         // A full refund ends the attendance: its seats come free in the round trip that reads
@@ -295,31 +377,37 @@ pub async fn refund_by_host(
     Ok((body, outbox))
 }
 
-/// Refunds in full every order marked `refund_pending`, and retries refunds still pending, then
-/// publishes their notices. Safe to run anywhere, any number of times. Returns how many
-/// refunds were sent.
+/// Refunds every order marked `refund_pending` as the fee policy says (`policy::amount_due`),
+/// and sends refunds that are due (new ones, and failed calls whose backoff has passed; a
+/// refund that keeps failing moves back in the line, so it never holds up the others), then
+/// publishes their notices. A refund whose recording fails is logged and the others go on.
+/// Safe to run anywhere, any number of times. Returns how many refunds were sent.
 pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    // The orders to refund (locked) and the refunds never sent: one round trip.
+    // The orders to refund (locked) and the refunds due: one round trip.
     let rows = tx
         .query_in_order(&[
             (
                 &format!(
-                    "SELECT o.id, o.total_amount - o.amount_refunded, \
-                            CASE WHEN NOT e.is_active THEN 'event_cancelled' \
-                                 WHEN o.attendee_id IS NULL THEN 'late_payment' ELSE 'attendee_cancelled' END, \
+                    "SELECT o.id, o.base_amount + o.gst_amount, o.platform_fee + o.platform_fee_gst, o.amount_refunded, \
+                            coalesce(o.refund_reason, \
+                                CASE WHEN NOT e.is_active THEN 'event_cancelled' \
+                                     WHEN o.attendee_id IS NULL THEN 'late_payment' ELSE 'attendee_cancelled' END), \
                             {ORDER_REFUND_COLUMNS} \
                      FROM payment_order o JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
+                     LEFT JOIN event_attendee a ON a.id = o.attendee_id \
                      WHERE o.status = 'refund_pending' ORDER BY o.id LIMIT 100 FOR UPDATE OF o SKIP LOCKED"
                 ),
                 &[],
             ),
             (
-                "SELECT r.idempotency_key, r.amount, o.provider_payment_id, e.uuid, u.uuid, o.uuid \
+                "SELECT r.uuid, r.idempotency_key, r.amount, coalesce(r.provider_payment_id, o.provider_payment_id), \
+                        e.uuid, u.uuid, o.uuid, r.reason, r.attempts \
                  FROM payment_refund r JOIN payment_order o ON o.id = r.payment_order_id \
                  JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
-                 WHERE r.status = 'pending' AND r.provider_refund_id IS NULL ORDER BY r.id LIMIT 100",
+                 WHERE r.status = 'pending' AND r.provider_refund_id IS NULL AND r.next_attempt_at <= now() \
+                 ORDER BY r.next_attempt_at, r.id LIMIT 100",
                 &[],
             ),
         ])
@@ -327,33 +415,49 @@ pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
     let mut refunds: Vec<PendingRefund> = rows[1]
         .iter()
         .map(|row| PendingRefund {
-            key: row.get(0),
-            amount: row.get(1),
-            payment_id: row.get(2),
-            event: row.get(3),
-            buyer: row.get(4),
-            order: row.get(5),
+            uuid: row.get(0),
+            key: row.get(1),
+            amount: row.get(2),
+            payment_id: row.get(3),
+            event: row.get(4),
+            buyer: row.get(5),
+            order: row.get(6),
+            reason: row.get(7),
+            attempts: row.get(8),
         })
         .collect();
     let mut writes = Writes::new();
     for row in &rows[0] {
-        let (order_id, amount, reason): (i64, Decimal, String) =
-            (row.get(0), row.get(1), row.get(2));
+        let order_id: i64 = row.get(0);
+        let paid = policy::Paid {
+            ticket: row.get(1),
+            fee: row.get(2),
+            refunded: row.get(3),
+        };
+        let reason_word: String = row.get(4);
+        let reason = RefundReason::parse(&reason_word).unwrap_or(RefundReason::EventCancelled);
+        let amount = policy::amount_due(reason, paid);
         if amount > Decimal::ZERO {
-            let refund = PendingRefund::from_row(row, 3, amount);
-            open_refund(&mut writes, order_id, &refund, &reason, None);
+            let opened = OpenedRefund::from_row(row, 5, amount, reason);
+            opened.open(&mut writes, order_id, None);
             writes.push_audit(&AuditEntry {
                 actor: None,
                 object_type: "payment_order",
-                object_id: refund.order.to_string(),
+                object_id: opened.refund.order.to_string(),
                 action: "refund",
-                payload: json!({ "amount": amount.to_string(), "full": true, "reason": reason }),
+                payload: json!({
+                    "amount": amount.to_string(),
+                    "full": !reason.keeps_fee(),
+                    "reason": reason.as_str(),
+                }),
                 request_id: None,
             });
-            refunds.push(refund);
+            refunds.push(opened.refund);
         } else {
+            // Nothing left to give back under the policy: the order ends as far as it was refunded.
             writes.push(
-                "UPDATE payment_order SET status = 'refunded' WHERE id = $1",
+                "UPDATE payment_order SET status = CASE WHEN amount_refunded >= total_amount THEN 'refunded' \
+                                                        ELSE 'partially_refunded' END WHERE id = $1",
                 crate::owned_params![order_id],
             );
         }
@@ -364,7 +468,12 @@ pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
     drop(client);
     let mut outbox = Vec::new();
     for refund in &refunds {
-        outbox.extend(send(state, refund).await?);
+        match send(state, refund).await {
+            Ok(notices) => outbox.extend(notices),
+            Err(err) => {
+                tracing::error!(key = %refund.key, error = %err, "recording a refund failed; the next sweep retries it")
+            }
+        }
     }
     state.publish_outbox(&outbox).await;
     Ok(refunds.len())

@@ -9,6 +9,7 @@ use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use super::orders::order_json;
+use super::policy::RefundReason;
 use super::signature;
 use crate::attendance::ledger::{self, LockedEvent};
 use crate::attendance::tickets;
@@ -27,8 +28,24 @@ pub enum Settled {
     Paid,
     /// It was already settled by this payment: nothing changed.
     AlreadySettled,
-    /// Paid after the hold lapsed with no seats left: marked for an automatic refund.
+    /// The payment cannot be seated (no seats left after the hold lapsed, or the event was
+    /// cancelled, unpublished or has started): marked for a full refund.
     RefundQueued,
+    /// A second payment captured on an order another payment already paid: that payment is
+    /// refunded whole; the order and its ticket stay as they are.
+    DuplicateRefundQueued,
+}
+
+impl Settled {
+    /// The word the verify answer carries.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Paid => "paid",
+            Self::AlreadySettled => "already_settled",
+            Self::RefundQueued => "refund_queued",
+            Self::DuplicateRefundQueued => "duplicate_refund_queued",
+        }
+    }
 }
 
 /// An order locked for a payment, with its hold and the ticket it already has.
@@ -48,6 +65,8 @@ pub(crate) struct LockedOrder {
     pub(crate) hold: Option<(i64, bool, bool)>,
     /// The ticket of the attendee the order already became: attendee id and salt.
     ticket: Option<(Uuid, String)>,
+    /// The order's reference (refund keys are made from it).
+    reference: String,
 }
 
 /// Locks the order `order_sql` finds (it selects the order's `id` by `$1` = `key`) for a
@@ -62,7 +81,7 @@ pub(crate) async fn lock_order(
     let order_row_sql = format!(
         "SELECT o.id, o.uuid, o.status, o.provider_payment_id, o.user_id, u.uuid, o.seats, \
                 o.base_amount + o.gst_amount, o.platform_fee + o.platform_fee_gst, h.request_id, \
-                o.provider_order_id, a.uuid, t.secret_salt \
+                o.provider_order_id, a.uuid, t.secret_salt, o.order_reference \
          FROM payment_order o JOIN auth_user u ON u.id = o.user_id \
          LEFT JOIN capacity_reservation h ON h.id = o.reservation_id \
          LEFT JOIN event_attendee a ON a.id = o.attendee_id LEFT JOIN ticket_secret t ON t.attendee_id = a.id \
@@ -104,6 +123,7 @@ pub(crate) async fn lock_order(
             .first()
             .map(|hold| (hold.get(0), hold.get(1), hold.get(2))),
         ticket: attendee.zip(salt),
+        reference: row.get(13),
     };
     Ok(Some((event, order)))
 }
@@ -113,7 +133,8 @@ pub(crate) async fn lock_order(
 pub(crate) type Settling = (Settled, Vec<OutboxMessage>, Option<(Uuid, String)>);
 
 /// Settles a locked order for a captured payment: adds the writes to `writes` (the caller
-/// commits them). A lapsed hold whose seats are gone makes the order a refund instead.
+/// commits them). A payment that cannot be seated makes the order a full refund instead, and a
+/// second payment on a paid order is refunded whole.
 pub(crate) fn settle(
     state: &AppState,
     event: &mut LockedEvent,
@@ -123,14 +144,11 @@ pub(crate) fn settle(
     writes: &mut Writes,
 ) -> Result<Settling, ApiError> {
     if let Some(existing) = &order.existing_payment {
-        return if existing == payment_id {
-            Ok((Settled::AlreadySettled, Vec::new(), None))
+        return Ok(if existing == payment_id {
+            (Settled::AlreadySettled, Vec::new(), None)
         } else {
-            Err(ApiError::conflict(
-                "order_already_paid",
-                "This order was paid by another payment.",
-            ))
-        };
+            refund_duplicate(order, payment_id, provider_response, writes)
+        });
     }
     if !matches!(order.status.as_str(), "created" | "failed" | "expired") {
         return Err(ApiError::conflict(
@@ -139,8 +157,8 @@ pub(crate) fn settle(
         ));
     }
     // The hold, if it is still held (even just lapsed): consumed when the guest gets a seat, so
-    // its seats pass on; closed as expired when a lapsed hold's seats are gone and the money
-    // goes back. A hold is never left consumed without the attendee it became.
+    // its seats pass on; closed when the money goes back instead. A hold is never left
+    // consumed without the attendee it became.
     let held = order.hold.and_then(|(hold, held, _)| held.then_some(hold));
     let hold_live = order
         .hold
@@ -149,25 +167,39 @@ pub(crate) fn settle(
         event.available += i64::from(order.seats);
     }
     let response = json!({ "payment": provider_response });
-    if !hold_live && i64::from(order.seats) > event.available {
+    let unseated = match event.closed_because() {
+        Some(why) => Some((RefundReason::EventClosed, why)),
+        None if !hold_live && i64::from(order.seats) > event.available => {
+            Some((RefundReason::LatePayment, "no_seats"))
+        }
+        None => None,
+    };
+    if let Some((reason, why)) = unseated {
         if let Some(hold) = held {
             writes.push(
-                "UPDATE capacity_reservation SET status = 'expired', released_at = now() WHERE id = $1",
-                crate::owned_params![hold],
+                "UPDATE capacity_reservation SET status = CASE WHEN $2 THEN 'released' ELSE 'expired' END, \
+                        released_at = now() WHERE id = $1",
+                crate::owned_params![hold, reason == RefundReason::EventClosed],
             );
         }
         writes
             .push(
-                "UPDATE payment_order SET status = 'refund_pending', paid_at = now(), provider_payment_id = $2, \
+                "UPDATE payment_order SET status = 'refund_pending', refund_reason = $4, paid_at = now(), \
+                        provider_payment_id = $2, \
                         provider_response = coalesce(provider_response, '{}'::jsonb) || $3 WHERE id = $1",
-                crate::owned_params![order.id, payment_id.to_owned(), response],
+                crate::owned_params![order.id, payment_id.to_owned(), response, reason.as_str()],
             )
             .push_audit(&AuditEntry {
                 actor: None,
                 object_type: "payment_order",
                 object_id: order.uuid.to_string(),
                 action: "pay",
-                payload: json!({ "late": true, "seats_available": false }),
+                payload: json!({
+                    "late": !hold_live,
+                    "seated": false,
+                    "why": why,
+                    "refund_reason": reason.as_str(),
+                }),
                 request_id: None,
             });
         let sending = super::refunds::send_refunds_message();
@@ -235,6 +267,48 @@ pub(crate) fn settle(
     ))
 }
 
+/// A second payment captured on an order another payment already paid: a refund of that
+/// payment, whole, keyed by the payment (`<reference>-D-<payment id>`), so verify and the
+/// webhook, or a webhook delivered twice, open it once. The order keeps its ticket and its
+/// own refunded amount.
+fn refund_duplicate(
+    order: &LockedOrder,
+    payment_id: &str,
+    provider_response: Value,
+    writes: &mut Writes,
+) -> Settling {
+    let amount = order.price_paid + order.fee;
+    let key = format!("{}-D-{payment_id}", order.reference);
+    writes
+        .push(
+            "INSERT INTO payment_refund (payment_order_id, amount, reason, idempotency_key, provider_payment_id, \
+                                         provider_response) \
+             VALUES ($1, $2, 'duplicate_payment', $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING",
+            crate::owned_params![
+                order.id,
+                amount,
+                key,
+                payment_id.to_owned(),
+                json!({ "payment": provider_response })
+            ],
+        )
+        .push_audit(&AuditEntry {
+            actor: None,
+            object_type: "payment_order",
+            object_id: order.uuid.to_string(),
+            action: "refund",
+            payload: json!({
+                "reason": RefundReason::DuplicatePayment.as_str(),
+                "payment_id": payment_id,
+                "amount": amount.to_string(),
+            }),
+            request_id: None,
+        });
+    let sending = super::refunds::send_refunds_message();
+    writes.push_message(Some(&sending));
+    (Settled::DuplicateRefundQueued, vec![sending], None)
+}
+
 /// The app's verify call: checks the checkout signature (400 and no change when wrong), then
 /// settles. Returns the order (with its ticket) and the outbox messages. Three round trips:
 /// the account check with the locks, the writes with the answer and COMMIT, and the outbox's.
@@ -294,10 +368,6 @@ pub async fn verify(
             &salt
         ));
     }
-    body["settled"] = json!(match settled {
-        Settled::Paid => "paid",
-        Settled::AlreadySettled => "already_settled",
-        Settled::RefundQueued => "refund_queued",
-    });
+    body["settled"] = json!(settled.as_str());
     Ok((body, outbox))
 }

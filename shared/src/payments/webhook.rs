@@ -3,13 +3,12 @@
 //! go out in one round trip; the writes go with COMMIT.
 
 use serde_json::{json, Value};
-use tokio_postgres::types::ToSql;
 
 use super::settle::{lock_order, settle, LockedOrder};
 use super::signature;
-use crate::attendance::ledger::{self, LockedEvent};
+
 use crate::audit::AuditEntry;
-use crate::db::{CachedStatements, PipelinedTransaction, Statement, Writes};
+use crate::db::{CachedStatements, PipelinedTransaction, Writes};
 use crate::error::ApiError;
 use crate::outbox::OutboxMessage;
 use crate::state::AppState;
@@ -51,6 +50,11 @@ pub async fn webhook(
         .ok_or_else(|| {
             ApiError::bad_request("malformed_request", "The webhook has no event id.")
         })?;
+    let mut payload = payload;
+    // Only what reconciliation needs is kept, in the delivery's record and on the order.
+    if let Some(entity) = payload.pointer_mut("/payload/payment/entity") {
+        *entity = reconciliation_fields(entity);
+    }
     let payment = &payload["payload"]["payment"]["entity"];
     let payment_id = payment["id"].as_str();
     // The order this event is about, when it is one that moves an order.
@@ -109,9 +113,7 @@ pub async fn webhook(
                 Err(other) => return Err(other),
             }
         }
-        ("payment.failed", Some((event, order))) => {
-            delivered.outbox = fail_order(&tx, state, &event, &order, &mut writes).await?;
-        }
+        ("payment.failed", Some((_, order))) => record_failure(&order, payment, &mut writes),
         ("refund.processed" | "refund.failed", _) => {
             let refund = &payload["payload"]["refund"]["entity"];
             if let Some(refund_id) = refund["id"].as_str() {
@@ -132,38 +134,67 @@ pub async fn webhook(
     Ok(delivered)
 }
 
-/// A failed payment: an unpaid order fails and its hold is released (the waitlist moves up).
-async fn fail_order(
-    tx: &impl CachedStatements,
-    state: &AppState,
-    event: &LockedEvent,
-    order: &LockedOrder,
-    writes: &mut Writes,
-) -> Result<Vec<OutboxMessage>, ApiError> {
+/// A failed payment: Razorpay lets the buyer try again on the same order, so the order stays
+/// payable and its hold keeps the seats until the hold's own expiry; the failure is recorded on
+/// the order (what reconciliation needs) and audited.
+fn record_failure(order: &LockedOrder, payment: &Value, writes: &mut Writes) {
     if order.status != "created" {
-        return Ok(Vec::new());
+        return;
     }
     writes
         .push(
-            "UPDATE payment_order SET status = 'failed' WHERE id = $1",
-            crate::owned_params![order.id],
+            "UPDATE payment_order SET provider_response = coalesce(provider_response, '{}'::jsonb) || $2 \
+             WHERE id = $1",
+            crate::owned_params![order.id, json!({ "last_failure": payment })],
         )
         .push_audit(&AuditEntry {
             actor: None,
             object_type: "payment_order",
             object_id: order.uuid.to_string(),
-            action: "update",
-            payload: json!({ "status": "failed", "hold_released": order.hold.is_some() }),
+            action: "payment_failed",
+            payload: json!({
+                "payment_id": payment["id"],
+                "error_code": payment["error_code"],
+                "hold_kept": order.hold.is_some(),
+            }),
             request_id: None,
         });
-    let Some((hold, _, _)) = order.hold else {
-        return Ok(Vec::new());
-    };
-    // The hold's seats come free in the round trip that reads the waitlist.
-    let hold_param: [&(dyn ToSql + Sync); 1] = [&hold];
-    let released: [Statement; 1] = [(
-        "UPDATE capacity_reservation SET status = 'released', released_at = now() WHERE id = $1 AND status = 'held'",
-        &hold_param,
-    )];
-    ledger::promote_waitlist(tx, state, event.id, &released, writes).await
 }
+
+/// The fields of a Razorpay payment entity that reconciliation needs, and nothing personal
+/// (no phone number, email, VPA, card or notes): what is stored with an order or a delivery.
+pub fn reconciliation_fields(payment: &Value) -> Value {
+    let Some(entity) = payment.as_object() else {
+        return Value::Null;
+    };
+    Value::Object(
+        entity
+            .iter()
+            .filter(|(name, _)| RECONCILIATION_FIELDS.contains(&name.as_str()))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect(),
+    )
+}
+
+/// The payment entity's fields kept (Razorpay's names).
+pub const RECONCILIATION_FIELDS: &[&str] = &[
+    "id",
+    "entity",
+    "order_id",
+    "invoice_id",
+    "method",
+    "amount",
+    "currency",
+    "status",
+    "captured",
+    "amount_refunded",
+    "refund_status",
+    "fee",
+    "tax",
+    "error_code",
+    "error_reason",
+    "error_source",
+    "error_step",
+    "acquirer_data",
+    "created_at",
+];
