@@ -428,20 +428,11 @@ async fn webhooks_three_times_in_any_order_or_racing_verify_give_one_ticket() {
 }
 
 #[tokio::test]
-async fn a_failed_payment_webhook_fails_the_order_and_releases_the_hold() {
+async fn a_declined_payment_keeps_the_hold_and_a_retry_on_the_same_order_gets_the_ticket() {
     let app = spawn_app().await;
     let held = hold(&app, 1, 1).await;
-    let order = create_order(
-        &app,
-        &held.guest,
-        json!({"reservation_key": held.reservation_key}),
-        None,
-    )
-    .await;
-    let provider_order = order.body["checkout"]["provider_order_id"]
-        .as_str()
-        .unwrap();
-    let failed = json!({"event": "payment.failed", "payload": {"payment": {"entity": {"id": "pay_F1", "order_id": provider_order, "status": "failed"}}}});
+    let (order_id, provider_order) = open_order(&app, &held).await;
+    let failed = json!({"event": "payment.failed", "payload": {"payment": {"entity": {"id": "pay_F1", "order_id": provider_order, "status": "failed", "error_code": "BAD_REQUEST_ERROR", "email": "buyer@example.com", "contact": "+919800000002"}}}});
     assert_eq!(
         webhook(&app, "evt_f", &failed, None).await.status,
         StatusCode::OK
@@ -449,22 +440,53 @@ async fn a_failed_payment_webhook_fails_the_order_and_releases_the_hold() {
     let row = app
         .db
         .query_one(
-            "SELECT (SELECT status FROM payment_order), (SELECT status FROM capacity_reservation)",
+            "SELECT (SELECT status FROM payment_order), (SELECT status FROM capacity_reservation), \
+                    (SELECT provider_response::text FROM payment_order)",
             &[],
         )
         .await
         .unwrap();
     assert_eq!(
         (row.get::<_, String>(0), row.get::<_, String>(1)),
-        ("failed".into(), "released".into())
+        ("created".into(), "held".into()),
+        "Razorpay lets the buyer try again on the same order: the seat stays held"
+    );
+    let stored: String = row.get(2);
+    assert!(stored.contains("BAD_REQUEST_ERROR"), "{stored}");
+    assert!(
+        !stored.contains("buyer@example.com") && !stored.contains("9800000002"),
+        "nothing personal is kept: {stored}"
     );
     let audited: i64 = app
         .db
-        .query_one("SELECT count(*) FROM audit_log WHERE object_type = 'payment_order' AND action = 'update' AND payload->>'status' = 'failed'", &[])
+        .query_one("SELECT count(*) FROM audit_log WHERE object_type = 'payment_order' AND action = 'payment_failed'", &[])
         .await
         .unwrap()
         .get(0);
     assert_eq!(audited, 1);
+
+    // The second card works, within the hold: one ticket, no refund.
+    assert_eq!(
+        webhook(&app, "evt_c", &captured(&provider_order, "pay_OK"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(counts(&app).await, (1, 1, "paid".into()));
+    let refunds: i64 = app
+        .db
+        .query_one("SELECT count(*) FROM payment_refund", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(refunds, 0);
+    let order = app
+        .request(Method::GET, &format!("/v1/payments/orders/{order_id}"))
+        .bearer(&held.guest.access_token)
+        .send()
+        .await;
+    assert_eq!(order.body["status"], "paid", "{}", order.text);
+    assert_counters_true(&app).await;
 }
 
 #[tokio::test]
@@ -849,6 +871,26 @@ pub(crate) mod razorpay_stub {
             pending, "pending",
             "the failed call leaves the refund for a retry"
         );
+        // Not due yet: a retry waits for its backoff.
+        shared::payments::refunds::process_pending(&app.state)
+            .await
+            .unwrap();
+        assert_eq!(
+            server
+                .received_requests()
+                .await
+                .unwrap()
+                .iter()
+                .filter(|r| r.url.path().ends_with("/refund"))
+                .count(),
+            1,
+            "the retry waits for its backoff"
+        );
+        // The backoff passes.
+        app.db
+            .execute("UPDATE payment_refund SET next_attempt_at = now()", &[])
+            .await
+            .unwrap();
         shared::payments::refunds::process_pending(&app.state)
             .await
             .unwrap();

@@ -503,3 +503,36 @@ async fn setting_the_same_interests_again_keeps_them() {
         assert_eq!(slugs, vec!["music", "art"]);
     }
 }
+
+#[tokio::test]
+async fn a_deleted_account_gets_no_upload_url() {
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.uploads_bucket = Some("eventhost-uploads".into());
+    })
+    .await;
+    let user = app.quick_user("+919876543210", None).await;
+    let deleted = app
+        .request(Method::DELETE, "/v1/me")
+        .bearer(&user.access_token)
+        .send()
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    // The access token is still unexpired; the account is not active any more.
+    let response = app
+        .request(Method::POST, "/v1/uploads")
+        .bearer(&user.access_token)
+        .json(&json!({"purpose": "profile_picture", "content_type": "image/jpeg"}))
+        .send()
+        .await;
+    crate::helpers::assert_problem(&response, StatusCode::UNAUTHORIZED, "unauthorized");
+    let audited: i64 = app
+        .db
+        .query_one(
+            "SELECT count(*) FROM audit_log WHERE action = 'presign_upload'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(audited, 0);
+}

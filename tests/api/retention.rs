@@ -24,7 +24,7 @@ async fn seed_rows(app: &TestApp) {
                       CASE WHEN sent THEN now() - a * interval '1 hour' END, now() - a * interval '1 hour' \
                FROM (VALUES ('sent_old', true, 8 * 24), ('sent_young', true, 6 * 24), ('unsent_old', false, 8 * 24)) v(n, sent, a); \
              INSERT INTO user_phone_otp (phone_number, otp_hash, otp_salt, expires_at, country_code, created_at) \
-               SELECT n, 'h', 's', now() - a * interval '1 hour', 91, now() - a * interval '1 hour' \
+               SELECT n, 'h', 's', now() - a * interval '1 hour' + interval '5 minutes', 91, now() - a * interval '1 hour' \
                FROM (VALUES ('+919800000011', 25), ('+919800000012', 23)) v(n, a); \
              INSERT INTO otp_verify_failure (phone_number, created_at) \
                SELECT n, now() - a * interval '1 day' FROM (VALUES ('+919800000021', 8), ('+919800000022', 6)) v(n, a);",

@@ -6,7 +6,7 @@ use http::StatusCode;
 use shared::auth::authenticate;
 use shared::http::{json_response, no_content, ApiRequest, FieldReader, HandlerResult};
 use shared::profiles::patch::ProfilePatch;
-use shared::profiles::service;
+use shared::profiles::{deletion, service};
 use shared::{uploads, ApiError, AppState};
 
 /// `GET /v1/me`.
@@ -32,7 +32,8 @@ pub async fn update(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 /// `DELETE /v1/me`: deactivate and anonymise the account.
 pub async fn delete(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    service::delete_account(&state.pool, &caller, &req.request_id).await?;
+    let outbox = deletion::delete_account(&state, &caller, &req.request_id).await?;
+    state.publish_outbox(&outbox).await;
     no_content()
 }
 

@@ -90,6 +90,17 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
         crate::payments::refunds::process_pending(state).await?;
         return Ok(());
     }
+    if payload["kind"] == crate::profiles::deletion::PROMOTE_WAITLIST {
+        let event: Uuid = payload["event_id"]
+            .as_str()
+            .and_then(|id| id.parse().ok())
+            .ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("promote message without event_id"))
+            })?;
+        let messages = promote(state, event).await?;
+        state.publish_outbox(&messages).await;
+        return Ok(());
+    }
     let key: Uuid = payload["reservation_key"]
         .as_str()
         .and_then(|k| k.parse().ok())
@@ -128,6 +139,26 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
     };
     state.publish_outbox(&ids).await;
     Ok(())
+}
+
+/// Moves event `event`'s waitlist up to the seats free now (after seats came free outside a
+/// seat change of the event itself). Idempotent: a second run finds nobody who fits.
+pub async fn promote(
+    state: &AppState,
+    event: Uuid,
+) -> Result<Vec<crate::outbox::OutboxMessage>, ApiError> {
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let Some(row) = tx
+        .query_opt("SELECT id FROM event WHERE uuid = $1", &[&event])
+        .await?
+    else {
+        return Ok(Vec::new());
+    };
+    let mut writes = crate::db::Writes::new();
+    let messages = ledger::promote_waitlist(&tx, state, row.get(0), &[], &mut writes).await?;
+    tx.commit_writes_with(&writes, async { Ok(()) }).await?;
+    Ok(messages)
 }
 
 /// Queues the reminders due now — 24 hours and 2 hours before the start — each once per

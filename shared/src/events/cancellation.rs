@@ -41,7 +41,7 @@ fn affected_sql(key: &str) -> String {
 /// Cancels event `$1` and everything hanging on it: requests cancelled, pending invites
 /// revoked, holds released, attendance cancelled, paid orders marked for refund, unpaid ones
 /// expired, counters zeroed.
-const CANCEL_SQL: &str = "WITH requests AS ( \
+pub(crate) const CANCEL_SQL: &str = "WITH requests AS ( \
          UPDATE event_request SET status = 'cancelled' \
          WHERE event_id = $1 AND status IN ('pending', 'waitlisted', 'accepted')), \
      invites AS ( \

@@ -218,7 +218,8 @@ pub async fn update(
     let before = event.fields.clone();
     let mut fields = event.fields.clone();
     fields.read(&mut reader, false, Utc::now());
-    reader.finish()?;
+    // A co-host asking for a host-only change is refused before the values are judged: the
+    // change is not theirs to make, valid or not.
     if event.role == Role::Cohost {
         let refused = super::fields::host_only_changes(&before, &fields);
         if !refused.is_empty() {
@@ -233,6 +234,7 @@ pub async fn update(
             ));
         }
     }
+    reader.finish()?;
     if event.is_published && fields.venue_id.is_none() && fields.venue_text.is_none() {
         return Err(ApiError::conflict(
             "venue_required",

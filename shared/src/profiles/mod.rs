@@ -1,6 +1,7 @@
 //! Profiles: the caller's own (with phone and birth date), the public view of anyone else
 //! (never phone or birth date), updates, interests and account deletion.
 
+pub mod deletion;
 pub mod patch;
 pub mod repo;
 pub mod service;

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::patch::ProfilePatch;
 use super::{repo, OwnProfile, PublicProfile};
 use crate::audit::{self, AuditEntry};
-use crate::auth::{active_user_id, refresh, Caller};
+use crate::auth::{active_user_id, Caller};
 use crate::db::{PgPool, PipelinedTransaction};
 use crate::error::{ApiError, FieldError};
 
@@ -112,32 +112,4 @@ pub async fn set_interests(
         audit::record(&tx, &entry)
     )?;
     tx.commit_with(own(&tx, caller)).await
-}
-
-/// Deletes the caller's account: deactivated, anonymised, sessions revoked, open requests
-/// cancelled, phone number freed; payments and the audit trail stay.
-pub async fn delete_account(
-    pool: &PgPool,
-    caller: &Caller,
-    request_id: &str,
-) -> Result<(), ApiError> {
-    let client = pool.get().await?;
-    let tx = PipelinedTransaction::begin(&client);
-    let user_id = active_user_id(&tx, caller).await?;
-    let (cancelled, revoked, ()) = crate::pipelined!(
-        repo::cancel_open_requests(&tx, user_id),
-        refresh::revoke_all(&tx, user_id),
-        repo::anonymise(&tx, user_id)
-    )?;
-    let audited = AuditEntry {
-        actor: Some(caller.user_id),
-        object_type: "auth_user",
-        object_id: caller.user_id.to_string(),
-        action: "deactivate",
-        payload: json!({ "requests_cancelled": cancelled, "sessions_revoked": revoked }),
-        request_id: Some(request_id),
-    };
-    tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
-        .await?;
-    Ok(())
 }
