@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::aws::s3::UploadSigner;
 use crate::config::Config;
-use crate::db::PgPool;
+use crate::db::{CachedStatements, PgPool};
 use crate::error::{ApiError, FieldError};
 
 /// How long a presigned URL accepts the upload.

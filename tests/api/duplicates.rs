@@ -301,9 +301,13 @@ async fn refund_webhooks_three_times_change_the_refund_once() {
     .await;
     assert_eq!(refund.status, StatusCode::OK, "{}", refund.text);
     assert_eq!(app.deliver_refund_messages().await, 1);
+    // Razorpay answered "pending" at first (the sandbox answers "processed" at once).
     let provider_refund: String = app
         .db
-        .query_one("SELECT provider_refund_id FROM payment_refund", &[])
+        .query_one(
+            "UPDATE payment_refund SET status = 'pending' RETURNING provider_refund_id",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
@@ -345,9 +349,23 @@ async fn refund_webhooks_three_times_change_the_refund_once() {
             row.get::<_, String>(1),
             row.get::<_, String>(2)
         ),
-        ("failed".into(), "0.00".into(), "paid".into()),
-        "the failed refund gave the 100.00 back once"
+        (
+            "failed".into(),
+            "100.00".into(),
+            "partially_refunded".into()
+        ),
+        "the refund failed once; the 100.00 stays owed to the buyer (staff settle it)"
     );
+    let audited: i64 = app
+        .db
+        .query_one(
+            "SELECT count(*) FROM audit_log WHERE object_type = 'payment_refund' AND action = 'refund_failed'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(audited, 1, "one state change, one audit row");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

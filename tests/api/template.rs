@@ -318,3 +318,42 @@ fn every_dead_letter_queue_and_the_api_and_throttles_have_alarms() {
         BTreeSet::from(["HttpApi".to_owned(), "Stage".to_owned()])
     );
 }
+
+#[test]
+fn the_sms_budget_and_failed_refunds_have_alarms_on_the_metrics_the_code_emits() {
+    let template = template();
+    let resources = &template["Resources"];
+    for (alarm, event) in [
+        ("SmsBudgetAlarm", "otp_sms_budget_80_percent"),
+        ("RefundFailedAlarm", "refund_failed"),
+    ] {
+        let properties = &resources[alarm]["Properties"];
+        assert_eq!(
+            properties["Namespace"].as_str(),
+            Some(shared::metrics::NAMESPACE)
+        );
+        assert_eq!(
+            properties["Dimensions"][0]["Value"].as_str(),
+            Some(event),
+            "{alarm}"
+        );
+    }
+    let source = [
+        include_str!("../../shared/src/auth/login.rs"),
+        include_str!("../../shared/src/payments/refunds.rs"),
+    ]
+    .concat();
+    for event in ["otp_sms_budget_80_percent", "refund_failed"] {
+        assert!(
+            source.contains(&format!("emit(\"{event}\")")),
+            "the code emits {event}"
+        );
+    }
+    let globals = &template["Globals"]["Function"]["Environment"]["Variables"];
+    for name in ["OTP_ALLOWED_CALLING_CODES", "OTP_SMS_BUDGET_PER_HOUR"] {
+        assert!(
+            matches!(globals[name], Value::Tagged(_)),
+            "{name} comes from a parameter"
+        );
+    }
+}

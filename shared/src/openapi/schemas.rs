@@ -874,7 +874,9 @@ pub struct Order {
     pub created_at: String,
     /// The ticket code (verify only).
     pub ticket_code: Option<String>,
-    /// How the payment settled (verify only).
+    /// How the payment settled (verify only): `paid`, `already_settled`, `refund_queued` (it
+    /// could not be seated: refunded in full) or `duplicate_refund_queued` (a second payment on
+    /// a paid order: that payment is refunded whole, the ticket stands).
     pub settled: Option<String>,
 }
 
