@@ -56,7 +56,15 @@ pub fn wording(kind: &str, event_title: &str, payload: &Value) -> Option<(String
         ),
         "payment_refunded" => (
             "Refund on its way",
-            format!("Your payment for {event_title} is being refunded."),
+            match payload["reason"].as_str() {
+                Some("event_closed" | "late_payment") => format!(
+                    "Your payment for {event_title} could not get you a seat; it is being refunded in full."
+                ),
+                Some("duplicate_payment") => {
+                    format!("You paid twice for {event_title}; the second payment is being refunded.")
+                }
+                _ => format!("Your payment for {event_title} is being refunded."),
+            },
         ),
         "event_changed" => (
             "Event updated",
@@ -252,4 +260,22 @@ pub async fn mark_all_read(
     let inbox = caller.user_id.to_string();
     record_read(&tx, caller, inbox, json!({ "marked": marked }), request_id).await?;
     tx.commit().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refund_notice_says_why_the_money_comes_back() {
+        let text = |reason: &str| {
+            wording("payment_refunded", "Picnic", &json!({ "reason": reason }))
+                .unwrap()
+                .1
+        };
+        assert!(text("event_closed").contains("could not get you a seat"));
+        assert!(text("late_payment").contains("refunded in full"));
+        assert!(text("duplicate_payment").contains("paid twice"));
+        assert_eq!(text("host"), "Your payment for Picnic is being refunded.");
+    }
 }

@@ -154,31 +154,7 @@ async fn a_guest_who_deletes_the_account_frees_their_seats_and_ends_their_roles(
     assert_eq!(refund, "588.82", "the ticket and its GST; the fee is kept");
 
     // The freed seat goes to the waitlist once the worker takes the message.
-    let promote: String = app
-        .db
-        .query_one(
-            "SELECT (payload || jsonb_build_object('message_id', uuid))::text FROM outbox_message \
-             WHERE payload->>'kind' = 'promote_waitlist'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    let mut message = aws_lambda_events::event::sqs::SqsMessage::default();
-    message.message_id = Some("m-1".into());
-    message.body = Some(promote);
-    let mut batch = aws_lambda_events::event::sqs::SqsEvent::default();
-    batch.records.push(message);
-    let answer = reservation_expiry::handle(
-        &app.state,
-        lambda_runtime::LambdaEvent::new(
-            serde_json::to_value(batch).unwrap(),
-            lambda_runtime::Context::default(),
-        ),
-    )
-    .await
-    .unwrap();
-    assert_eq!(answer["batchItemFailures"], json!([]), "{answer}");
+    assert_eq!(app.deliver_expiry_messages("promote_waitlist").await, 1);
     assert_eq!(request_status(&app, &waiting_request).await, "accepted");
     assert_counters_true(&app).await;
 

@@ -222,13 +222,20 @@ impl TestApp {
     /// reservation-expiry worker, in one SQS batch as the queue would, and marks them delivered;
     /// fails the test when the worker reports a failure. Returns how many were delivered.
     pub async fn deliver_refund_messages(&self) -> usize {
+        self.deliver_expiry_messages("send_refunds").await
+    }
+
+    /// Delivers the unsent reservation-expiry messages of `kind` the app wrote to the outbox to
+    /// the worker, in one SQS batch, and marks them delivered; fails the test when the worker
+    /// reports a failure. Returns how many were delivered.
+    pub async fn deliver_expiry_messages(&self, kind: &str) -> usize {
         let rows = self
             .db
             .query(
                 "UPDATE outbox_message SET published_at = now() \
-                 WHERE queue = 'reservation_expiry' AND payload->>'kind' = 'send_refunds' AND published_at IS NULL \
+                 WHERE queue = 'reservation_expiry' AND payload->>'kind' = $1 AND published_at IS NULL \
                  RETURNING uuid::text, (payload || jsonb_build_object('message_id', uuid))::text",
-                &[],
+                &[&kind],
             )
             .await
             .unwrap();
@@ -251,6 +258,21 @@ impl TestApp {
             .expect("the worker answers");
         assert_eq!(response["batchItemFailures"], json!([]), "{response}");
         rows.len()
+    }
+}
+
+impl TestApp {
+    /// Runs the one-minute sweep as its schedule would; fails the test when it errs.
+    pub async fn sweep(&self) -> Value {
+        reservation_expiry::handle(
+            &self.state,
+            lambda_runtime::LambdaEvent::new(
+                json!({"kind": "sweep"}),
+                lambda_runtime::Context::default(),
+            ),
+        )
+        .await
+        .expect("the sweep finishes")
     }
 }
 

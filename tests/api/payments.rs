@@ -457,6 +457,16 @@ async fn a_declined_payment_keeps_the_hold_and_a_retry_on_the_same_order_gets_th
         !stored.contains("buyer@example.com") && !stored.contains("9800000002"),
         "nothing personal is kept: {stored}"
     );
+    let delivery: String = app
+        .db
+        .query_one("SELECT payload::text FROM payment_webhook_event", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(
+        delivery.contains("pay_F1") && !delivery.contains("buyer@example.com"),
+        "the delivery's record keeps only what reconciliation needs: {delivery}"
+    );
     let audited: i64 = app
         .db
         .query_one("SELECT count(*) FROM audit_log WHERE object_type = 'payment_order' AND action = 'payment_failed'", &[])

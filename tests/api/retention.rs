@@ -3,9 +3,6 @@
 //! verifications after 7 days, a bounded batch at a time, and keeps everything younger (and
 //! every message not sent yet).
 
-use lambda_runtime::{Context, LambdaEvent};
-use serde_json::json;
-
 use crate::helpers::{spawn_app, TestApp};
 
 /// Rows of each kind, one past its retention and one within it (ages in hours).
@@ -48,12 +45,7 @@ async fn the_sweep_deletes_rows_past_their_retention_and_keeps_the_rest() {
     let app = spawn_app().await;
     seed_rows(&app).await;
 
-    reservation_expiry::handle(
-        &app.state,
-        LambdaEvent::new(json!({"kind": "sweep"}), Context::default()),
-    )
-    .await
-    .unwrap();
+    app.sweep().await;
 
     assert_eq!(
         names(&app, "SELECT idempotency_key FROM idempotency_key").await,

@@ -1,20 +1,8 @@
 //! The one-minute sweep goes on past a hold or a refund that fails: it logs it, and the next
 //! one is handled in the same sweep.
 
-use lambda_runtime::{Context, LambdaEvent};
-use serde_json::json;
-
 use crate::helpers::{spawn_app, TestApp};
 use crate::payments::{hold, open_order, paid_order};
-
-async fn sweep(app: &TestApp) {
-    reservation_expiry::handle(
-        &app.state,
-        LambdaEvent::new(json!({"kind": "sweep"}), Context::default()),
-    )
-    .await
-    .expect("the sweep finishes");
-}
 
 /// Makes every update of the rows `table` selects by `condition` fail, as a broken row would.
 async fn break_rows(app: &TestApp, table: &str, condition: &str) {
@@ -58,7 +46,7 @@ async fn a_hold_that_fails_to_expire_does_not_stop_the_next() {
         .get(0);
     break_rows(&app, "capacity_reservation", &format!("OLD.id = {broken}")).await;
 
-    sweep(&app).await;
+    app.sweep().await;
 
     let statuses: Vec<String> = app
         .db
@@ -86,7 +74,7 @@ async fn a_refund_that_fails_to_record_does_not_stop_the_next() {
         .unwrap();
     break_rows(&app, "payment_refund", "OLD.idempotency_key = 'K-1'").await;
 
-    sweep(&app).await;
+    app.sweep().await;
 
     let statuses: Vec<String> = app
         .db
