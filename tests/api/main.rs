@@ -36,6 +36,7 @@ mod routing;
 mod secrets;
 mod sqs;
 mod stress;
+mod supply_chain;
 mod sweep_resilience;
 mod telemetry;
 mod template;

@@ -3,6 +3,8 @@
 use std::path::Path;
 
 use anyhow::Context;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// A rustls connector trusting the given PEM bundle (the RDS CA bundle), or Mozilla's roots.
@@ -12,7 +14,7 @@ pub fn make_connector(ca_bundle: Option<&Path>) -> anyhow::Result<MakeRustlsConn
             let mut roots = rustls::RootCertStore::empty();
             let pem = std::fs::read(path)
                 .with_context(|| format!("reading DATABASE_CA_BUNDLE {}", path.display()))?;
-            for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
+            for cert in CertificateDer::pem_slice_iter(&pem) {
                 roots
                     .add(cert.context("parsing a certificate of DATABASE_CA_BUNDLE")?)
                     .context("adding a CA certificate")?;
