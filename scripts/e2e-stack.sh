@@ -23,12 +23,17 @@ case "${1:-start}" in
 stop) stop ;;
 start)
     stop
-    bash scripts/moto.sh start
+    # Its own queues and bucket: a make dev running beside it keeps its own.
+    bash scripts/moto.sh start eventhost-e2e- "$LOCAL/aws-e2e.env"
     say "creating a fresh $E2E_DB database"
     psql_admin -c "DROP DATABASE IF EXISTS $E2E_DB WITH (FORCE)" >/dev/null 2>&1
     psql_admin -c "CREATE DATABASE $E2E_DB" >/dev/null
     bash scripts/dev-env.sh
-    sed "s#/$DEV_DB\$#/$E2E_DB#" "$LOCAL/dev.env" > "$LOCAL/e2e.env"
+    # dev.env with this stack's database, queues and bucket (later lines win when sourced, and
+    # cargo lambda watch reads the file the same way).
+    grep -v -e '^NOTIFICATION_QUEUE_URL=' -e '^RESERVATION_EXPIRY_QUEUE_URL=' -e '^UPLOADS_BUCKET=' \
+        -e '^LOCAL_QUEUE_PREFIX=' "$LOCAL/dev.env" | sed "s#/$DEV_DB\$#/$E2E_DB#" > "$LOCAL/e2e.env"
+    cat "$LOCAL/aws-e2e.env" >> "$LOCAL/e2e.env"
     # The e2e run drives many logins from one machine: relax the per-IP code limit.
     # (the fuzz alone asks for thousands of codes, and logs a user in for each account deletion).
     echo "OTP_MAX_PER_IP_PER_HOUR=1000000" >> "$LOCAL/e2e.env"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Starts (or stops) the local AWS: the moto server on 127.0.0.1:4566, then creates the queues
-# (each with a DLQ and redrive policy) and the uploads bucket. Idempotent.
-#   moto.sh start | stop
+# Starts (or stops) the local AWS: the moto server on 127.0.0.1:4566, then creates a stack's
+# queues (each with a DLQ and redrive policy) and uploads bucket. Idempotent.
+#   moto.sh start [PREFIX ENV_FILE] | stop
+# make dev's stack uses the prefix eventhost- (written to .local/aws.env); the tests' end-to-end
+# stack its own (scripts/e2e-stack.sh), so the two never share a queue or a bucket.
 source "$(dirname "$0")/lib.sh"
 pidfile="$LOCAL/moto.pid"
 
@@ -24,9 +26,11 @@ start)
         done
         curl -fsS "$MOTO_URL/moto-api/data.json" >/dev/null || { warn "moto did not start; see $LOCAL/moto.log"; exit 1; }
     fi
-    say "creating queues and the uploads bucket in moto"
+    prefix="${2:-eventhost-}"
+    env_file="${3:-$LOCAL/aws.env}"
+    say "creating the ${prefix}* queues and bucket in moto"
     AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION="$AWS_REGION_LOCAL" \
-        "$VENV/bin/python" "$ROOT/scripts/moto_resources.py" "$MOTO_URL" > "$LOCAL/aws.env"
+        "$VENV/bin/python" "$ROOT/scripts/moto_resources.py" "$MOTO_URL" "$prefix" > "$env_file"
     ;;
 *) echo "usage: $0 start|stop" >&2; exit 2 ;;
 esac

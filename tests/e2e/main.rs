@@ -2,6 +2,7 @@
 //! They need that stack, so they are ignored by a plain `cargo test`; `make test` starts it
 //! (scripts/e2e-stack.sh) and runs them with `--ignored`.
 
+mod isolation;
 mod stories;
 
 use serde_json::{json, Value};
