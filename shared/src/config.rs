@@ -90,6 +90,20 @@ pub struct OtpSettings {
     pub max_attempts_per_code: i16,
 }
 
+/// Text messages: the sender id and the DLT registration Indian carriers require (each an SNS
+/// message attribute, sent when configured).
+#[derive(Debug, Clone, Default)]
+pub struct SmsSettings {
+    /// `SMS_SENDER_ID`: the registered sender id (header) shown on the phone.
+    pub sender_id: Option<String>,
+    /// `SMS_DLT_ENTITY_ID`: the principal entity id registered with DLT.
+    pub dlt_entity_id: Option<String>,
+    /// `SMS_DLT_LOGIN_TEMPLATE_ID`: the DLT template of the login-code message.
+    pub login_template_id: Option<String>,
+    /// `SMS_DLT_NOTICE_TEMPLATE_ID`: the DLT template of the notices (pay now, cancelled).
+    pub notice_template_id: Option<String>,
+}
+
 /// Where the AWS SDK clients point.
 #[derive(Debug, Clone, Default)]
 pub struct AwsSettings {
@@ -172,6 +186,8 @@ pub struct Config {
     pub uploads_public_base_url: Option<String>,
     /// Phone-login limits.
     pub otp: OtpSettings,
+    /// Text messages.
+    pub sms: SmsSettings,
     /// Joining events.
     pub attendance: AttendanceSettings,
     /// Payments.
@@ -299,6 +315,12 @@ impl Config {
                     1..=100,
                 )?,
                 max_attempts_per_code: 5,
+            },
+            sms: SmsSettings {
+                sender_id: get("SMS_SENDER_ID"),
+                dlt_entity_id: get("SMS_DLT_ENTITY_ID"),
+                login_template_id: get("SMS_DLT_LOGIN_TEMPLATE_ID"),
+                notice_template_id: get("SMS_DLT_NOTICE_TEMPLATE_ID"),
             },
             attendance: AttendanceSettings {
                 // HOLD_SECONDS (local stacks and end-to-end tests) overrides HOLD_MINUTES.

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::aws::sns::SmsSender;
+use crate::aws::sns::{SmsPurpose, SmsSender};
 use crate::cursor;
 use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::domain::PhoneNumber;
@@ -132,7 +132,7 @@ pub async fn deliver(
             let phone: Option<String> = row.get(0);
             if let Some(phone) = phone.and_then(|p| PhoneNumber::parse(&p).ok()) {
                 // A failed SMS fails the message: nothing is committed and SQS redelivers it.
-                sms.send(&phone, &text).await?;
+                sms.send(&phone, &text, SmsPurpose::Notice).await?;
             }
         }
     }

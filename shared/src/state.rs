@@ -34,7 +34,7 @@ impl AppState {
         let pool = build_pool(&config.database, &config.aws)?;
         let tokens = TokenKeys::new(&config.tokens);
         let queue = Arc::new(SqsPublisher::new(config.aws.clone()));
-        let sms = Arc::new(SnsSmsSender::new(config.aws.clone()));
+        let sms = Arc::new(SnsSmsSender::new(config.aws.clone(), config.sms.clone()));
         let uploads = config.uploads_bucket.clone().map(|bucket| {
             Arc::new(S3UploadSigner::new(config.aws.clone(), bucket)) as Arc<dyn UploadSigner>
         });

@@ -12,7 +12,7 @@ use lambda_http::aws_lambda_events::apigw::{
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, RequestExt};
 use serde_json::{json, Value};
-use shared::aws::sns::SmsSender;
+use shared::aws::sns::{SmsPurpose, SmsSender};
 use shared::aws::BoxFuture;
 use shared::config::Config;
 use shared::domain::PhoneNumber;
@@ -160,7 +160,12 @@ impl FakeSms {
 }
 
 impl SmsSender for FakeSms {
-    fn send<'a>(&'a self, to: &'a PhoneNumber, text: &'a str) -> BoxFuture<'a, anyhow::Result<()>> {
+    fn send<'a>(
+        &'a self,
+        to: &'a PhoneNumber,
+        text: &'a str,
+        _purpose: SmsPurpose,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
             if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
                 anyhow::bail!("SMS provider unavailable");

@@ -34,6 +34,7 @@ mod retention;
 mod round_trips;
 mod routing;
 mod secrets;
+mod sms;
 mod sqs;
 mod stress;
 mod supply_chain;

@@ -12,7 +12,7 @@ use super::otp_repo as repo;
 use super::refresh::{self, TokenPair};
 use super::TokenKeys;
 use crate::audit::{self, AuditEntry};
-use crate::aws::sns::SmsSender;
+use crate::aws::sns::{SmsPurpose, SmsSender};
 use crate::config::{OtpSettings, TokenSettings};
 use crate::db::{PgPool, PipelinedTransaction};
 use crate::domain::PhoneNumber;
@@ -131,7 +131,7 @@ pub async fn request_code(
         "{} is your EventHost code. It expires in {minutes} min. Never share it.",
         secrecy::ExposeSecret::expose_secret(&code)
     );
-    if let Err(err) = sms.send(phone, &text).await {
+    if let Err(err) = sms.send(phone, &text, SmsPurpose::LoginCode).await {
         // The code never reached the phone: retire it so it cannot be guessed either.
         repo::retire(&client, code_id).await?;
         return Err(ApiError::Unavailable(err.context("sending the login code")));
