@@ -10,6 +10,7 @@ mod audit;
 mod audit_trail;
 mod auth;
 mod authz_matrix;
+mod aws_events;
 mod cohost_powers;
 mod config;
 mod constraints;

@@ -34,16 +34,38 @@ pub struct ApiRequest {
     pub source_ip: Option<IpAddr>,
 }
 
+/// The path the routes match: lambda_http puts a named stage in front of the path
+/// (`/prod/v1/interests`, whether or not API Gateway's `rawPath` had it); the routes know
+/// `/v1/...` under any stage, `$default` included.
+pub fn route_path<'a>(path: &'a str, stage: Option<&str>) -> &'a str {
+    match stage {
+        Some(stage) if stage != "$default" && !stage.is_empty() => path
+            .strip_prefix('/')
+            .and_then(|rest| rest.strip_prefix(stage))
+            .filter(|rest| rest.is_empty() || rest.starts_with('/'))
+            .map(|rest| if rest.is_empty() { "/" } else { rest })
+            .unwrap_or(path),
+        _ => path,
+    }
+}
+
+/// The caller's address as API Gateway reports it: a plain IP, or one with a prefix length
+/// (`192.168.0.1/32`, as the SAM CLI's events carry it).
+fn parse_source_ip(raw: &str) -> Option<IpAddr> {
+    raw.split('/').next()?.trim().parse().ok()
+}
+
 impl ApiRequest {
     /// Converts a lambda_http request.
     pub fn from_lambda(req: Request) -> Self {
         let context_request_id = req.lambda_context_ref().map(|c| c.request_id.clone());
-        let (gateway_request_id, source_ip) = match req.request_context_ref() {
+        let (gateway_request_id, source_ip, stage) = match req.request_context_ref() {
             Some(RequestContext::ApiGatewayV2(ctx)) => (
                 ctx.request_id.clone(),
-                ctx.http.source_ip.as_deref().and_then(|ip| ip.parse().ok()),
+                ctx.http.source_ip.as_deref().and_then(parse_source_ip),
+                ctx.stage.clone(),
             ),
-            _ => (None, None),
+            _ => (None, None, None),
         };
         let mut query: Vec<(String, String)> = req
             .uri()
@@ -77,7 +99,7 @@ impl ApiRequest {
         };
         Self {
             method: parts.method,
-            path: parts.uri.path().to_owned(),
+            path: route_path(parts.uri.path(), stage.as_deref()).to_owned(),
             path_params: HashMap::new(),
             query,
             headers: parts.headers,
@@ -146,5 +168,39 @@ impl ApiRequest {
                 )])),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_named_stage_is_taken_off_the_front_of_the_path_and_default_leaves_it() {
+        assert_eq!(
+            route_path("/prod/v1/interests", Some("prod")),
+            "/v1/interests"
+        );
+        assert_eq!(route_path("/prod", Some("prod")), "/");
+        assert_eq!(
+            route_path("/v1/interests", Some("$default")),
+            "/v1/interests"
+        );
+        assert_eq!(route_path("/v1/interests", None), "/v1/interests");
+        assert_eq!(
+            route_path("/production/v1", Some("prod")),
+            "/production/v1",
+            "only a whole segment is the stage"
+        );
+    }
+
+    #[test]
+    fn a_source_ip_may_carry_a_prefix_length() {
+        assert_eq!(
+            parse_source_ip("192.168.0.1/32"),
+            "192.168.0.1".parse().ok()
+        );
+        assert_eq!(parse_source_ip("2001:db8::1"), "2001:db8::1".parse().ok());
+        assert_eq!(parse_source_ip("nonsense"), None);
     }
 }
