@@ -357,3 +357,121 @@ fn the_sms_budget_and_failed_refunds_have_alarms_on_the_metrics_the_code_emits()
         );
     }
 }
+
+/// The alarms of the template: (metric namespace, metric name, the resource its dimension
+/// names), for every alarm on a single metric.
+fn alarmed_metrics(template: &Value) -> Vec<(String, String, BTreeSet<String>)> {
+    template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .values()
+        .filter(|resource| resource["Type"].as_str() == Some("AWS::CloudWatch::Alarm"))
+        .filter_map(|alarm| {
+            let properties = &alarm["Properties"];
+            let mut named = BTreeSet::new();
+            references(&properties["Dimensions"], &mut named);
+            Some((
+                properties["Namespace"].as_str()?.to_owned(),
+                properties["MetricName"].as_str()?.to_owned(),
+                named,
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn operations_have_alarms_logs_with_retention_aliases_and_bounded_workers() {
+    let template = template();
+    let alarms = alarmed_metrics(&template);
+    let alarmed = |namespace: &str, metric: &str, resource: Option<&str>| {
+        alarms.iter().any(|(n, m, named)| {
+            n == namespace && m == metric && resource.is_none_or(|r| named.contains(r))
+        })
+    };
+    // By logical id (`functions` keys them by binary).
+    let functions: BTreeMap<String, Value> = template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"].as_str() == Some("AWS::Serverless::Function"))
+        .map(|(id, r)| (id.as_str().unwrap().to_owned(), r.clone()))
+        .collect();
+    assert_eq!(functions.len(), 9);
+    for name in functions.keys() {
+        assert!(
+            alarmed("AWS/Lambda", "Errors", Some(name)),
+            "{name}: errors"
+        );
+        if name != "MigrateFunction" {
+            assert!(
+                alarmed("AWS/Lambda", "Duration", Some(name)),
+                "{name}: p99 duration"
+            );
+        }
+        // Its own log group, kept 30 days.
+        let config = &functions[name]["Properties"]["LoggingConfig"];
+        let mut group = BTreeSet::new();
+        references(&config["LogGroup"], &mut group);
+        let group = group
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("{name} names no log group"));
+        assert_eq!(
+            template["Resources"][group.as_str()]["Properties"]["RetentionInDays"].as_i64(),
+            Some(30),
+            "{name}"
+        );
+    }
+    for queue in ["NotificationQueue", "ReservationExpiryQueue"] {
+        assert!(
+            alarmed("AWS/SQS", "ApproximateAgeOfOldestMessage", Some(queue)),
+            "{queue}"
+        );
+    }
+    for metric in ["CPUUtilization", "FreeStorageSpace", "DatabaseConnections"] {
+        assert!(alarmed("AWS/RDS", metric, Some("Database")), "{metric}");
+    }
+    assert!(alarmed(
+        "AWS/RDS",
+        "DatabaseConnectionsCurrentlySessionPinned",
+        Some("DatabaseProxy")
+    ));
+    assert!(alarmed("AWS/SNS", "SMSMonthToDateSpentUSD", None));
+    assert!(alarmed("EventHost", "SweepErrors", None));
+    let filter = &template["Resources"]["SweepErrorsMetricFilter"]["Properties"];
+    assert_eq!(
+        filter["FilterPattern"].as_str(),
+        Some("{ $.level = \"ERROR\" }")
+    );
+
+    // HTTP API access logs, in JSON, kept 30 days.
+    let access = &template["Resources"]["HttpApi"]["Properties"]["AccessLogSettings"];
+    let format: serde_json::Value =
+        serde_json::from_str(access["Format"].as_str().unwrap()).expect("the access log is JSON");
+    assert!(format["requestId"].is_string() && format["status"].is_string());
+    assert_eq!(
+        template["Resources"]["ApiAccessLogGroup"]["Properties"]["RetentionInDays"].as_i64(),
+        Some(30)
+    );
+
+    // An alias per function for rollbacks; workers bounded.
+    assert_eq!(
+        template["Globals"]["Function"]["AutoPublishAlias"].as_str(),
+        Some("live")
+    );
+    for (name, function) in &functions {
+        for event in function["Properties"]["Events"]
+            .as_mapping()
+            .into_iter()
+            .flat_map(|m| m.values())
+        {
+            if event["Type"].as_str() == Some("SQS") {
+                let most = event["Properties"]["ScalingConfig"]["MaximumConcurrency"].as_i64();
+                assert!(
+                    most.is_some_and(|n| (2..=10).contains(&n)),
+                    "{name}: {most:?}"
+                );
+            }
+        }
+    }
+}
