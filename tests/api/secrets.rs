@@ -47,3 +47,32 @@ async fn a_missing_secret_fails_init_with_context() {
         "{error:#}"
     );
 }
+
+#[tokio::test]
+async fn several_secrets_are_fetched_together_and_a_later_one_wins() {
+    let config = test_config("postgres");
+    let client = aws_sdk_secretsmanager::Client::new(&sdk_config(&config.aws).await);
+    let mut arns = Vec::new();
+    for body in [
+        r#"{"TOKEN_SIGNING_KEY": "first-secret-0123456789abcdef0123", "RAZORPAY_KEY_ID": "rzp_first"}"#,
+        r#"{"TOKEN_SIGNING_KEY": "second-secret-0123456789abcdef012"}"#,
+    ] {
+        let created = client
+            .create_secret()
+            .name(format!("eventhost-test-{}", uuid::Uuid::new_v4().simple()))
+            .secret_string(body)
+            .send()
+            .await
+            .expect("moto must be running (`make test` starts it)");
+        arns.push(created.arn().unwrap().to_owned());
+    }
+    let arns: Vec<&str> = arns.iter().map(String::as_str).collect();
+    let values = shared::aws::secrets::fetch_all_secret_values(&config.aws, &arns)
+        .await
+        .unwrap();
+    assert_eq!(
+        values["TOKEN_SIGNING_KEY"],
+        "second-secret-0123456789abcdef012"
+    );
+    assert_eq!(values["RAZORPAY_KEY_ID"], "rzp_first");
+}

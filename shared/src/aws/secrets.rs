@@ -22,15 +22,33 @@ pub const APP_SECRET_ARN: &str = "APP_SECRET_ARN";
 pub async fn load_config() -> anyhow::Result<Config> {
     let env = |name: &str| std::env::var(name).ok();
     let arns = env(APP_SECRET_ARN).unwrap_or_default();
-    let mut secret = HashMap::new();
+    let arns: Vec<&str> = arns
+        .split(',')
+        .map(str::trim)
+        .filter(|arn| !arn.is_empty())
+        .collect();
     let aws = AwsSettings {
         region: env("AWS_REGION"),
         endpoint_url: env("AWS_ENDPOINT_URL"),
     };
-    for arn in arns.split(',').map(str::trim).filter(|arn| !arn.is_empty()) {
-        secret.extend(fetch_secret_values(&aws, arn).await?);
-    }
+    let secret = if arns.is_empty() {
+        HashMap::new()
+    } else {
+        fetch_all_secret_values(&aws, &arns).await?
+    };
     Ok(config_with_secret(env, &secret)?)
+}
+
+/// Fetches every secret in `arns` at once (one client, the calls concurrent, so init waits for
+/// the slowest, not their sum) and merges their values, a later secret's over an earlier's.
+pub async fn fetch_all_secret_values(
+    aws: &AwsSettings,
+    arns: &[&str],
+) -> anyhow::Result<HashMap<String, String>> {
+    let client = aws_sdk_secretsmanager::Client::new(&sdk_config(aws).await);
+    let fetched =
+        futures_util::future::try_join_all(arns.iter().map(|arn| fetch_with(&client, arn))).await?;
+    Ok(fetched.into_iter().flatten().collect())
 }
 
 /// The configuration read through `lookup`, with `secret`'s values taking precedence.
@@ -47,6 +65,13 @@ pub async fn fetch_secret_values(
     arn: &str,
 ) -> anyhow::Result<HashMap<String, String>> {
     let client = aws_sdk_secretsmanager::Client::new(&sdk_config(aws).await);
+    fetch_with(&client, arn).await
+}
+
+async fn fetch_with(
+    client: &aws_sdk_secretsmanager::Client,
+    arn: &str,
+) -> anyhow::Result<HashMap<String, String>> {
     let output = client
         .get_secret_value()
         .secret_id(arn)
