@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers.
-.PHONY: dev test down migrate seed lint fmt package openapi fuzz stress bench
+.PHONY: dev test down migrate seed lint fmt package openapi fuzz stress bench deploy
 
 ## make dev: install what is missing, start Postgres + moto, migrate, seed, serve on :9000
 dev:
@@ -16,6 +16,10 @@ down:
 ## make package: release zips of every function (arm64, or x86_64 when arm64 cannot be built)
 package:
 	bash scripts/package.sh
+
+## make deploy: sam build + sam deploy (samconfig.toml); migrations run inside the deploy, first
+deploy:
+	bash scripts/deploy.sh
 
 ## make openapi: write openapi.json from the code (commit it; make test fails when it is stale)
 openapi:

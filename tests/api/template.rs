@@ -475,3 +475,38 @@ fn operations_have_alarms_logs_with_retention_aliases_and_bounded_workers() {
         }
     }
 }
+
+#[test]
+fn migrations_run_inside_the_deploy_before_any_function_changes() {
+    let template = template();
+    let resources = &template["Resources"];
+    let run = &resources["MigrationRun"];
+    assert_eq!(run["Type"].as_str(), Some("Custom::Migrations"));
+    let mut token = BTreeSet::new();
+    references(&run["Properties"]["ServiceToken"], &mut token);
+    assert_eq!(token, BTreeSet::from(["MigrateFunction".to_owned()]));
+    // It runs again whenever the migrate function (and so its embedded migrations) changes.
+    let mut version = BTreeSet::new();
+    references(&run["Properties"]["MigrateVersion"], &mut version);
+    assert_eq!(version, BTreeSet::from(["MigrateFunction".to_owned()]));
+    for (id, resource) in resources.as_mapping().unwrap() {
+        let id = id.as_str().unwrap();
+        if resource["Type"].as_str() == Some("AWS::Serverless::Function") && id != "MigrateFunction"
+        {
+            assert_eq!(resource["DependsOn"].as_str(), Some("MigrationRun"), "{id}");
+        }
+    }
+
+    // make deploy builds with the beta feature rust-cargolambda needs and deploys with IAM.
+    let samconfig: toml::Value = toml::from_str(include_str!("../../samconfig.toml")).unwrap();
+    let default = &samconfig["default"];
+    assert_eq!(
+        default["build"]["parameters"]["beta_features"].as_bool(),
+        Some(true)
+    );
+    assert!(default["deploy"]["parameters"]["capabilities"]
+        .as_str()
+        .is_some_and(|c| c.contains("CAPABILITY_IAM")));
+    let makefile = include_str!("../../Makefile");
+    assert!(makefile.contains("deploy:\n\tbash scripts/deploy.sh"));
+}

@@ -1,6 +1,8 @@
 //! Applies the schema migrations: `make migrate` runs it as a command; in AWS it is a Lambda
 //! invoked once per deploy (never implicitly at another function's cold start).
 
+pub mod custom_resource;
+
 use serde_json::{json, Value};
 use shared::config::Config;
 

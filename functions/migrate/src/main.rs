@@ -9,10 +9,14 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let config = shared::aws::secrets::load_config().await?;
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         let config = &config;
-        lambda_runtime::run(service_fn(move |_: LambdaEvent<Value>| async move {
-            migrate::migrate(config)
-                .await
-                .map_err(lambda_runtime::Error::from)
+        lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+            // The deploy's custom resource, or a plain invoke (scripts/migrate-aws.sh).
+            if migrate::custom_resource::is_custom_resource(&event.payload) {
+                migrate::custom_resource::handle(config, &event.payload).await
+            } else {
+                migrate::migrate(config).await
+            }
+            .map_err(lambda_runtime::Error::from)
         }))
         .await
     } else {
