@@ -267,6 +267,17 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// The first column of every row `sql` returns, as text (for asserting lists of states).
+    pub async fn strings(&self, sql: &str) -> Vec<String> {
+        self.db
+            .query(sql, &[])
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .iter()
+            .map(|row| row.get(0))
+            .collect()
+    }
+
     /// Runs the one-minute sweep as its schedule would; fails the test when it errs.
     pub async fn sweep(&self) -> Value {
         reservation_expiry::handle(

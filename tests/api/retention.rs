@@ -30,16 +30,6 @@ async fn seed_rows(app: &TestApp) {
         .unwrap();
 }
 
-async fn names(app: &TestApp, sql: &str) -> Vec<String> {
-    app.db
-        .query(sql, &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect()
-}
-
 #[tokio::test]
 async fn the_sweep_deletes_rows_past_their_retention_and_keeps_the_rest() {
     let app = spawn_app().await;
@@ -48,16 +38,17 @@ async fn the_sweep_deletes_rows_past_their_retention_and_keeps_the_rest() {
     app.sweep().await;
 
     assert_eq!(
-        names(&app, "SELECT idempotency_key FROM idempotency_key").await,
+        app.strings("SELECT idempotency_key FROM idempotency_key")
+            .await,
         vec!["young-key"]
     );
     assert_eq!(
-        names(&app, "SELECT event_id FROM payment_webhook_event").await,
+        app.strings("SELECT event_id FROM payment_webhook_event")
+            .await,
         vec!["evt_young"]
     );
     assert_eq!(
-        names(
-            &app,
+        app.strings(
             "SELECT payload->>'name' FROM outbox_message WHERE payload ? 'name' ORDER BY 1"
         )
         .await,
@@ -65,11 +56,12 @@ async fn the_sweep_deletes_rows_past_their_retention_and_keeps_the_rest() {
         "a message not sent yet is never purged"
     );
     assert_eq!(
-        names(&app, "SELECT phone_number FROM user_phone_otp").await,
+        app.strings("SELECT phone_number FROM user_phone_otp").await,
         vec!["+919800000012"]
     );
     assert_eq!(
-        names(&app, "SELECT phone_number FROM otp_verify_failure").await,
+        app.strings("SELECT phone_number FROM otp_verify_failure")
+            .await,
         vec!["+919800000022"]
     );
 }

@@ -48,15 +48,11 @@ async fn a_hold_that_fails_to_expire_does_not_stop_the_next() {
 
     app.sweep().await;
 
-    let statuses: Vec<String> = app
-        .db
-        .query("SELECT status FROM capacity_reservation ORDER BY id", &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
-    assert_eq!(statuses, vec!["held", "expired"]);
+    assert_eq!(
+        app.strings("SELECT status FROM capacity_reservation ORDER BY id")
+            .await,
+        vec!["held", "expired"]
+    );
 }
 
 #[tokio::test]
@@ -76,16 +72,9 @@ async fn a_refund_that_fails_to_record_does_not_stop_the_next() {
 
     app.sweep().await;
 
-    let statuses: Vec<String> = app
-        .db
-        .query(
-            "SELECT idempotency_key || ':' || status FROM payment_refund ORDER BY id",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
-    assert_eq!(statuses, vec!["K-1:pending", "K-2:processed"]);
+    assert_eq!(
+        app.strings("SELECT idempotency_key || ':' || status FROM payment_refund ORDER BY id")
+            .await,
+        vec!["K-1:pending", "K-2:processed"]
+    );
 }
