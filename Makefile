@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers.
-.PHONY: dev test down migrate seed lint fmt package openapi fuzz stress bench deploy
+.PHONY: dev test down migrate seed lint fmt package openapi fuzz stress bench deploy token-key
 
 ## make dev: install what is missing, start Postgres + moto, migrate, seed, serve on :9000
 dev:
@@ -20,6 +20,10 @@ package:
 ## make deploy: sam build + sam deploy (samconfig.toml); migrations run inside the deploy, first
 deploy:
 	bash scripts/deploy.sh
+
+## make token-key [KID=k2]: a new Ed25519 access-token key pair (signing key for auth's secret, public key for TokenVerifyKeys)
+token-key:
+	cargo run -q -p token-key -- $(KID)
 
 ## make openapi: write openapi.json from the code (commit it; make test fails when it is stale)
 openapi:

@@ -53,8 +53,10 @@ pub struct DatabaseSettings {
 /// Access-token settings.
 #[derive(Debug, Clone)]
 pub struct TokenSettings {
-    /// HMAC key for HS256 access tokens (at least 32 bytes).
-    pub signing_key: SecretString,
+    /// `TOKEN_SIGNING_KEY`: the Ed25519 key access tokens are signed with; only `auth` has it.
+    pub signing_key: Option<crate::auth::token_keys::SigningKeySetting>,
+    /// `TOKEN_VERIFY_KEYS` and the signing key's own public key: what verifies a token.
+    pub verify_keys: Vec<crate::auth::token_keys::VerifyKey>,
     /// The `iss` claim we issue and require.
     pub issuer: String,
     /// The `aud` claim we issue and require.
@@ -215,12 +217,37 @@ impl Config {
                 })
             }
         };
-        let signing_key = required("TOKEN_SIGNING_KEY")?;
-        if signing_key.len() < 32 {
-            return Err(ConfigError::Invalid {
+        let signing_key = get("TOKEN_SIGNING_KEY")
+            .map(|raw| crate::auth::token_keys::parse_signing_key(&raw))
+            .transpose()
+            .map_err(|reason| ConfigError::Invalid {
                 name: "TOKEN_SIGNING_KEY",
-                reason: "must be at least 32 bytes".into(),
-            });
+                reason,
+            })?;
+        let mut verify_keys = crate::auth::token_keys::parse_verify_keys(
+            &get("TOKEN_VERIFY_KEYS").unwrap_or_default(),
+        )
+        .map_err(|reason| ConfigError::Invalid {
+            name: "TOKEN_VERIFY_KEYS",
+            reason,
+        })?;
+        if let Some(own) = signing_key.as_ref().map(|key| key.verify_key()) {
+            match verify_keys.iter().find(|key| key.kid == own.kid) {
+                Some(listed) if *listed != own => {
+                    return Err(ConfigError::Invalid {
+                        name: "TOKEN_VERIFY_KEYS",
+                        reason: format!(
+                            "the key {} is not TOKEN_SIGNING_KEY's public key",
+                            own.kid
+                        ),
+                    })
+                }
+                Some(_) => {}
+                None => verify_keys.push(own),
+            }
+        }
+        if verify_keys.is_empty() {
+            return Err(ConfigError::Missing("TOKEN_VERIFY_KEYS"));
         }
         Ok(Self {
             database: DatabaseSettings {
@@ -236,7 +263,8 @@ impl Config {
                 )?),
             },
             tokens: TokenSettings {
-                signing_key: SecretString::from(signing_key.clone()),
+                signing_key: signing_key.clone(),
+                verify_keys,
                 issuer: get("TOKEN_ISSUER").unwrap_or_else(|| "eventhost".into()),
                 audience: get("TOKEN_AUDIENCE").unwrap_or_else(|| "eventhost-app".into()),
                 access_ttl: Duration::from_secs(bounded(
@@ -338,10 +366,16 @@ impl Config {
                         )?,
                     ),
                 },
-                ticket_key: SecretString::from(get("TICKET_SIGNING_KEY").unwrap_or_else(|| {
-                    // Domain-separated from the token key when no own key is configured.
-                    format!("ticket-key:{signing_key}")
-                })),
+                ticket_key: SecretString::from(
+                    get("TICKET_SIGNING_KEY")
+                        .or_else(|| {
+                            // Locally and in tests: domain-separated from the token key.
+                            signing_key
+                                .as_ref()
+                                .map(|key| format!("ticket-key:{}", key.seed.expose_secret()))
+                        })
+                        .ok_or(ConfigError::Missing("TICKET_SIGNING_KEY"))?,
+                ),
                 invite_link_base: get("INVITE_LINK_BASE_URL")
                     .unwrap_or_else(|| "https://eventhost.app/i".into()),
                 refund_cutoff: Duration::from_secs(

@@ -31,8 +31,8 @@ pub fn aws_endpoint() -> String {
     std::env::var("TEST_AWS_ENDPOINT_URL").unwrap_or_else(|_| "http://127.0.0.1:4566".into())
 }
 
-/// The signing key every test app uses.
-pub const TEST_SIGNING_KEY: &str = "test-signing-key-with-at-least-32-bytes!!";
+/// The access-token signing key every test app uses (`<kid>:<base64url Ed25519 seed>`).
+pub const TEST_SIGNING_KEY: &str = "test:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA";
 
 /// Configuration for a test app on `database`.
 pub fn test_config(database: &str) -> Config {

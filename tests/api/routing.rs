@@ -218,11 +218,18 @@ fn deployed_functions_take_real_payments_never_the_sandbox() {
     assert_eq!(env["PAYMENT_PROVIDER"].as_str(), Some("razorpay"));
     // Every key razorpay mode needs is in a secret the functions read at init.
     let mut keys = std::collections::BTreeSet::new();
-    for id in ["AppSecret", "TicketSigningSecret"] {
-        let generate = &template["Resources"][id]["Properties"]["GenerateSecretString"];
-        keys.insert(generate["GenerateStringKey"].as_str().unwrap().to_owned());
+    for id in ["AppSecret", "TicketSigningSecret", "TokenSigningSecret"] {
+        let properties = &template["Resources"][id]["Properties"];
+        let generate = &properties["GenerateSecretString"];
+        if let Some(generated) = generate["GenerateStringKey"].as_str() {
+            keys.insert(generated.to_owned());
+        }
+        let fixed = properties["SecretString"]
+            .as_str()
+            .or(generate["SecretStringTemplate"].as_str())
+            .unwrap();
         let fixed: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(generate["SecretStringTemplate"].as_str().unwrap()).unwrap();
+            serde_json::from_str(fixed).unwrap();
         keys.extend(fixed.keys().cloned());
     }
     for key in [

@@ -17,7 +17,7 @@ async fn the_app_secret_is_read_from_secrets_manager_and_wins_over_the_environme
         .create_secret()
         .name(format!("eventhost-test-{}", uuid::Uuid::new_v4().simple()))
         .secret_string(
-            r#"{"TOKEN_SIGNING_KEY": "from-secrets-manager-0123456789abcdef", "PAYMENT_SANDBOX_WEBHOOK_SECRET": "whsec"}"#,
+            r#"{"TOKEN_SIGNING_KEY": "from-secrets:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA", "PAYMENT_SANDBOX_WEBHOOK_SECRET": "whsec"}"#,
         )
         .send()
         .await
@@ -27,12 +27,15 @@ async fn the_app_secret_is_read_from_secrets_manager_and_wins_over_the_environme
     let values = fetch_secret_values(&config.aws, arn).await.unwrap();
     let env: HashMap<&str, &str> = HashMap::from([
         ("DATABASE_URL", "postgres://app@127.0.0.1/app"),
-        ("TOKEN_SIGNING_KEY", "from-the-environment-0123456789abcdef"),
+        (
+            "TOKEN_SIGNING_KEY",
+            "from-env:ZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5_gIGCg4Q",
+        ),
     ]);
     let loaded = config_with_secret(|name| env.get(name).map(|v| v.to_string()), &values).unwrap();
     assert_eq!(
-        loaded.tokens.signing_key.expose_secret(),
-        "from-secrets-manager-0123456789abcdef"
+        loaded.tokens.signing_key.map(|key| key.kid).as_deref(),
+        Some("from-secrets")
     );
     assert_eq!(loaded.payments.webhook_secret.expose_secret(), "whsec");
 }

@@ -1,5 +1,5 @@
 //! The advisories deny.toml ignores, each proven unreachable: RSA (RUSTSEC-2023-0071) never
-//! runs because no token with another algorithm than HS256 is looked at and no RSA key is
+//! runs because no token with another algorithm than EdDSA is looked at and no RSA key is
 //! built; atomic-polyfill (RUSTSEC-2023-0089) is never compiled for the targets we ship.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -28,8 +28,8 @@ async fn a_token_claiming_rsa_is_refused_and_no_rsa_key_exists_in_the_code() {
 
     let token_code = include_str!("../../shared/src/auth/token.rs");
     assert!(
-        token_code.contains("validation.algorithms = vec![Algorithm::HS256]"),
-        "only HS256 is accepted"
+        token_code.contains("validation.algorithms = vec![Algorithm::EdDSA]"),
+        "only EdDSA is accepted"
     );
     for source in [token_code, include_str!("../../shared/src/auth/mod.rs")] {
         assert!(

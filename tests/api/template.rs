@@ -60,7 +60,8 @@ fn every_function_may_touch_only_the_resources_it_uses() {
     let template = template();
     // Besides these, every function has exactly the shared base policy (checked below).
     let expected: BTreeMap<&str, &[&str]> = BTreeMap::from([
-        ("auth", &[][..]),
+        // The token signing key: auth alone reads it.
+        ("auth", &["TokenSigningSecret"][..]),
         ("profile", &["UploadsBucket"][..]),
         (
             "events",
@@ -181,8 +182,9 @@ fn no_secret_is_a_plain_parameter_or_a_literal() {
         let secretish = ["SECRET", "KEY", "PASSWORD", "TOKEN"]
             .iter()
             .any(|w| name.contains(w));
+        // TOKEN_VERIFY_KEYS are public keys.
         assert!(
-            !secretish || name == "APP_SECRET_ARN",
+            !secretish || name == "APP_SECRET_ARN" || name == "TOKEN_VERIFY_KEYS",
             "{name} is a secret in the environment"
         );
     }
@@ -198,16 +200,33 @@ fn no_secret_is_a_plain_parameter_or_a_literal() {
     assert!(!user_info.contains(':'), "DATABASE_URL holds a password");
     assert_eq!(env["DATABASE_IAM_AUTH"].as_str(), Some("true"));
     assert_eq!(env["DATABASE_TLS"].as_str(), Some("verify-full"));
-    // Generated secrets: the template holds no key material, only placeholders.
-    for id in ["AppSecret", "TicketSigningSecret"] {
-        let generate = &template["Resources"][id]["Properties"]["GenerateSecretString"];
-        assert!(generate["GenerateStringKey"].as_str().is_some(), "{id}");
-        assert!(generate["PasswordLength"].as_i64().unwrap() >= 32, "{id}");
-        let fixed: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(generate["SecretStringTemplate"].as_str().unwrap()).unwrap();
+    // The template holds no key material: the ticket key is generated, the others are
+    // placeholders the operator replaces (a placeholder stops a function at init).
+    let generate =
+        &template["Resources"]["TicketSigningSecret"]["Properties"]["GenerateSecretString"];
+    assert!(generate["GenerateStringKey"].as_str().is_some());
+    assert!(generate["PasswordLength"].as_i64().unwrap() >= 32);
+    for id in ["AppSecret", "TokenSigningSecret"] {
+        let fixed: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+            template["Resources"][id]["Properties"]["SecretString"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
         assert!(
             fixed.values().all(|v| v == "REPLACE_ME"),
             "{id} has a literal secret"
+        );
+    }
+    // Only auth reads the token signing key.
+    for (name, function) in functions(&template) {
+        let mut read = BTreeSet::new();
+        references(&function["Properties"]["Environment"], &mut read);
+        references(&function["Properties"]["Policies"], &mut read);
+        assert_eq!(
+            read.contains("TokenSigningSecret"),
+            name == "auth",
+            "{name} and the token signing key"
         );
     }
 }

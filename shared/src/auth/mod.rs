@@ -5,6 +5,7 @@ pub mod otp_code;
 pub mod otp_repo;
 pub mod refresh;
 pub mod token;
+pub mod token_keys;
 
 pub use token::{AccessClaims, TokenKeys};
 

@@ -1,12 +1,15 @@
-//! Access tokens: HS256 JWTs with `sub` (user uuid), `iss`, `aud`, `typ`, `jti`, `iat`, `exp`.
-//! Verification allows only HS256 (so `alg: none` and key-confusion tokens fail) and checks
-//! issuer, audience, expiry and type.
+//! Access tokens: EdDSA (Ed25519) JWTs with `sub` (user uuid), `iss`, `aud`, `typ`, `jti`,
+//! `iat`, `exp` and a `kid` in the header. Only `auth` holds the signing key; every function
+//! verifies with the public keys (`token_keys`). Verification allows only EdDSA (so `alg: none`
+//! and key-confusion tokens fail), finds the key by `kid`, and checks issuer, audience, expiry
+//! and type.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use secrecy::ExposeSecret;
+use jsonwebtoken::{
+    decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -37,8 +40,10 @@ pub struct AccessClaims {
 
 /// Keys and rules for issuing and verifying access tokens, built once at init.
 pub struct TokenKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    /// The key this function signs with, and its id (`auth` only).
+    encoding: Option<(String, EncodingKey)>,
+    /// The public keys, by id.
+    decoding: Vec<(String, DecodingKey)>,
     validation: Validation,
     issuer: String,
     audience: String,
@@ -57,16 +62,22 @@ impl std::fmt::Debug for TokenKeys {
 impl TokenKeys {
     /// Builds the keys from configuration.
     pub fn new(settings: &TokenSettings) -> Self {
-        let secret = settings.signing_key.expose_secret().as_bytes();
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.algorithms = vec![Algorithm::HS256];
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.algorithms = vec![Algorithm::EdDSA];
         validation.set_issuer(&[&settings.issuer]);
         validation.set_audience(&[&settings.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 5;
         Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
+            encoding: settings
+                .signing_key
+                .as_ref()
+                .map(|key| (key.kid.clone(), EncodingKey::from_ed_der(&key.pkcs8_der()))),
+            decoding: settings
+                .verify_keys
+                .iter()
+                .map(|key| (key.kid.clone(), DecodingKey::from_ed_der(&key.public_key)))
+                .collect(),
             validation,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
@@ -90,17 +101,32 @@ impl TokenKeys {
             iat: now.timestamp(),
             exp: now.timestamp() + self.ttl.as_secs() as i64,
         };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+        let (kid, key) = self.encoding.as_ref().ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!(
+                "this function holds no TOKEN_SIGNING_KEY: only auth mints tokens"
+            ))
+        })?;
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(kid.clone());
+        encode(&header, &claims, key)
             .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("signing a token")))
     }
 
     /// Verifies an access token; any failure is a 401 that does not say which check failed.
     pub fn verify_access(&self, token: &str) -> Result<AccessClaims, ApiError> {
+        let rejected = |reason: &dyn std::fmt::Display| {
+            tracing::debug!(%reason, "access token rejected");
+            ApiError::unauthorized("The access token is invalid or expired.")
+        };
+        let header = decode_header(token).map_err(|e| rejected(&e))?;
+        let key = header
+            .kid
+            .as_deref()
+            .and_then(|kid| self.decoding.iter().find(|(id, _)| id == kid))
+            .map(|(_, key)| key)
+            .ok_or_else(|| rejected(&"no known key id"))?;
         let data =
-            decode::<AccessClaims>(token, &self.decoding, &self.validation).map_err(|e| {
-                tracing::debug!(reason = %e, "access token rejected");
-                ApiError::unauthorized("The access token is invalid or expired.")
-            })?;
+            decode::<AccessClaims>(token, key, &self.validation).map_err(|e| rejected(&e))?;
         if data.claims.typ != ACCESS_TOKEN_TYPE {
             return Err(ApiError::unauthorized(
                 "The access token is invalid or expired.",

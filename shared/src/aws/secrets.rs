@@ -109,20 +109,21 @@ mod tests {
     #[test]
     fn secret_values_win_over_the_environment() {
         let secret = parse_secret_values(
-            r#"{"TOKEN_SIGNING_KEY": "s-0123456789abcdef0123456789abcdef", "DATABASE_POOL_SIZE": 1}"#,
+            r#"{"TOKEN_SIGNING_KEY": "secret:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA", "DATABASE_POOL_SIZE": 1}"#,
         )
         .unwrap();
         let env = |name: &str| match name {
             "DATABASE_URL" => Some("postgres://app@db/app".to_owned()),
-            "TOKEN_SIGNING_KEY" => Some("env-key-that-is-long-enough-0123456789".to_owned()),
+            "TOKEN_SIGNING_KEY" => {
+                Some("env:ZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5_gIGCg4Q".to_owned())
+            }
             "DATABASE_POOL_SIZE" => Some("2".to_owned()),
             _ => None,
         };
         let config = config_with_secret(env, &secret).unwrap();
-        use secrecy::ExposeSecret;
         assert_eq!(
-            config.tokens.signing_key.expose_secret(),
-            "s-0123456789abcdef0123456789abcdef"
+            config.tokens.signing_key.map(|key| key.kid).as_deref(),
+            Some("secret")
         );
         assert_eq!(config.database.pool_size, 1);
     }
