@@ -15,6 +15,7 @@ mod cohost_powers;
 mod config;
 mod constraints;
 mod contract_rules;
+mod database_tls;
 mod deploy_migrations;
 mod discovery;
 mod duplicates;

@@ -31,8 +31,13 @@ pub fn build_pool(
     settings: &DatabaseSettings,
     aws: &crate::config::AwsSettings,
 ) -> anyhow::Result<PgPool> {
-    let pg_config = tokio_postgres::Config::from_str(settings.url.expose_secret())
+    let mut pg_config = tokio_postgres::Config::from_str(settings.url.expose_secret())
         .context("DATABASE_URL is not a valid Postgres URL")?;
+    if settings.tls == DatabaseTls::VerifyFull {
+        // TLS or nothing: without this, a server (or a man in the middle) answering "no TLS"
+        // to the client's request would get the login in plain text (sslmode=prefer).
+        pg_config.ssl_mode(tokio_postgres::config::SslMode::Require);
+    }
     let manager_config = ManagerConfig {
         recycling_method: RecyclingMethod::Fast,
     };
