@@ -23,6 +23,7 @@ mod events;
 mod guest_list_csv;
 mod http_input;
 mod interests;
+mod least_privilege;
 mod migrations;
 mod openapi;
 mod payments;
