@@ -359,7 +359,7 @@ fn the_sms_budget_and_failed_refunds_have_alarms_on_the_metrics_the_code_emits()
     }
     let source = [
         include_str!("../../shared/src/auth/login.rs"),
-        include_str!("../../shared/src/payments/refunds.rs"),
+        include_str!("../../shared/src/payments/refund_sending.rs"),
     ]
     .concat();
     for event in ["otp_sms_budget_80_percent", "refund_failed"] {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use http::{header, StatusCode};
 use lambda_http::{Body, Response};
-use shared::attendance::attendees;
+use shared::attendance::{attendees, guest_list};
 use shared::auth::authenticate;
 use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
 use shared::{ApiError, AppState};
@@ -12,7 +12,7 @@ use shared::{ApiError, AppState};
 /// `GET /v1/events/{event_id}/attendees`: JSON, or CSV with `Accept: text/csv`.
 pub async fn guest_list(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    let guests = attendees::guest_list(&state, &caller, req.path_param("event_id")?).await?;
+    let guests = guest_list::guest_list(&state, &caller, req.path_param("event_id")?).await?;
     if req.header("accept").is_some_and(|a| a.contains("text/csv")) {
         return Response::builder()
             .status(StatusCode::OK)
@@ -21,7 +21,7 @@ pub async fn guest_list(state: Arc<AppState>, req: ApiRequest) -> HandlerResult 
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"guests.csv\"",
             )
-            .body(Body::from(attendees::guest_list_csv(&guests)?))
+            .body(Body::from(guest_list::guest_list_csv(&guests)?))
             .map_err(|e| ApiError::Internal(e.into()));
     }
     json_response(

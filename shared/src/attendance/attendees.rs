@@ -1,13 +1,11 @@
-//! Attendees and tickets: the guest list (JSON or CSV) for organisers, the ticket code for its
-//! owner, check-in at the door, and cancelling attendance.
+//! Attendees and tickets: the ticket code for its owner, check-in at the door, and cancelling
+//! attendance (the guest list is in `guest_list`).
 
-use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::ledger;
-use super::requests::{Outcome, ORGANISER_IS_ME, ORGANISER_IS_USER_2};
+use super::requests::{Outcome, ORGANISER_IS_ME};
 use super::tickets;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
@@ -17,123 +15,6 @@ use crate::notify;
 use crate::payments::policy::RefundReason;
 use crate::state::AppState;
 use tokio_postgres::types::ToSql;
-
-/// One row of the guest list. Never a phone number or birth date.
-#[derive(Debug, Clone, Serialize)]
-pub struct Guest {
-    /// Attendee (and ticket) id.
-    pub attendee_id: Uuid,
-    /// The guest's public id.
-    pub user_id: Uuid,
-    /// Display name.
-    pub name: Option<String>,
-    /// Seats (2 with a plus-one).
-    pub seats: i16,
-    /// going, checked_in or cancelled.
-    pub status: String,
-    /// Whether the seats were paid for.
-    pub is_paid: bool,
-    /// When the guest was checked in.
-    pub checked_in_at: Option<DateTime<Utc>>,
-}
-
-/// The guest list of an event for its host or co-hosts, in the order guests joined.
-pub async fn guest_list(
-    state: &AppState,
-    caller: &Caller,
-    key: &str,
-) -> Result<Vec<Guest>, ApiError> {
-    let client = state.pool.get().await?;
-    let caller_id = active_user_id(&client, caller).await?;
-    let condition = crate::events::repo::key_condition(key);
-    let event = client
-        .query_opt(
-            &format!(
-                "SELECT e.id, e.is_published, {ORGANISER_IS_USER_2} FROM event e WHERE {condition}"
-            ),
-            &[&key, &caller_id],
-        )
-        .await?
-        .ok_or_else(|| ApiError::not_found("The event"))?;
-    let (event_id, published, organiser): (i64, bool, bool) =
-        (event.get(0), event.get(1), event.get(2));
-    if !organiser {
-        return Err(if published {
-            ApiError::forbidden("Only the host or a co-host can see the guest list.")
-        } else {
-            ApiError::not_found("The event")
-        });
-    }
-    let rows = client
-        .query(
-            "SELECT a.uuid, u.uuid, p.name, a.seats, a.status, a.is_paid, a.checked_in_at \
-             FROM event_attendee a JOIN auth_user u ON u.id = a.user_id LEFT JOIN user_profile p ON p.user_id = u.id \
-             WHERE a.event_id = $1 ORDER BY a.created_at, a.id",
-            &[&event_id],
-        )
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|r| Guest {
-            attendee_id: r.get(0),
-            user_id: r.get(1),
-            name: r.get(2),
-            seats: r.get(3),
-            status: r.get(4),
-            is_paid: r.get(5),
-            checked_in_at: r.get(6),
-        })
-        .collect())
-}
-
-/// The guest list as CSV (a maintained CSV writer, so names with commas or quotes stay intact),
-/// starting with a UTF-8 byte-order mark so spreadsheet apps read Hindi or Tamil names right;
-/// every cell a spreadsheet would run as a formula is neutralised (`csv_cell`).
-pub fn guest_list_csv(guests: &[Guest]) -> Result<String, ApiError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record([
-            "attendee_id",
-            "user_id",
-            "name",
-            "seats",
-            "status",
-            "is_paid",
-            "checked_in_at",
-        ])
-        .map_err(anyhow::Error::from)?;
-    for guest in guests {
-        writer
-            .write_record([
-                guest.attendee_id.to_string(),
-                guest.user_id.to_string(),
-                csv_cell(guest.name.as_deref().unwrap_or_default()),
-                guest.seats.to_string(),
-                csv_cell(&guest.status),
-                guest.is_paid.to_string(),
-                guest
-                    .checked_in_at
-                    .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-                    .unwrap_or_default(),
-            ])
-            .map_err(anyhow::Error::from)?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("csv: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.into()))?;
-    Ok(format!("\u{feff}{text}"))
-}
-
-/// A text cell as a spreadsheet may safely open it: one starting with `=`, `+`, `-`, `@`, tab
-/// or carriage return (a formula, or DDE) gets a leading apostrophe, OWASP's advice.
-pub fn csv_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
 
 /// The ticket of an attendee, for its owner only (404 for anyone else).
 pub async fn ticket(state: &AppState, caller: &Caller, attendee: Uuid) -> Result<Value, ApiError> {

@@ -47,6 +47,7 @@ macro_rules! joiner_facts {
 pub mod answers;
 pub mod attendees;
 pub mod expiry;
+pub mod guest_list;
 pub mod invites;
 pub mod ledger;
 pub mod requests;

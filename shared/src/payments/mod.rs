@@ -5,6 +5,7 @@ pub mod amounts;
 pub mod orders;
 pub mod policy;
 pub mod provider;
+pub mod refund_sending;
 pub mod refunds;
 pub mod settle;
 pub mod signature;

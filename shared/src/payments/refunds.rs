@@ -8,7 +8,6 @@
 //! (the one-minute sweep runs it too, for a message lost or a provider that was down). A route
 //! so stays within three database round trips and never waits on the provider.
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde_json::json;
 use uuid::Uuid;
@@ -18,12 +17,12 @@ use tokio_postgres::types::ToSql;
 
 use super::orders::order_json;
 use super::policy::{self, RefundReason};
+use super::refund_sending::{send, PendingRefund};
 use crate::attendance::{ledger, organiser_is};
 use crate::audit::AuditEntry;
 use crate::auth::Caller;
 use crate::db::{CachedStatements, PipelinedTransaction, Statement, Writes};
 use crate::error::{ApiError, FieldError};
-use crate::notify;
 use crate::outbox::{OutboxMessage, Queue};
 use crate::state::AppState;
 
@@ -38,23 +37,6 @@ pub fn send_refunds_message() -> OutboxMessage {
         json!({ "kind": SEND_REFUNDS }),
         std::time::Duration::ZERO,
     )
-}
-
-/// A refund to send to the provider: what the call, its record and its notice need.
-#[derive(Debug, Clone)]
-pub struct PendingRefund {
-    /// Public id (made here when the refund is opened).
-    uuid: Uuid,
-    /// The refund's idempotency key (also how it is found again).
-    key: String,
-    amount: Decimal,
-    payment_id: Option<String>,
-    event: Uuid,
-    buyer: Uuid,
-    order: Uuid,
-    reason: String,
-    /// Calls to the provider that failed so far.
-    attempts: i16,
 }
 
 /// The columns `OpenedRefund::from_row` reads of an order `o` (event `e`, buyer `u`, attendee
@@ -128,145 +110,6 @@ impl OpenedRefund {
             );
         }
     }
-}
-
-/// Records the provider's answer on a refund not recorded yet, with its audit row, and, only
-/// when it was recorded and not refused, writes its notice to the outbox: $1 the key, $2–$4 the
-/// provider's id, status and answer, $5–$8 the notice as `outbox::INSERT_SQL` takes it. Returns
-/// a row when this call recorded it.
-const RECORD_SENT_SQL: &str = "WITH recorded AS (\
-         UPDATE payment_refund SET provider_refund_id = $2, status = $3, provider_response = $4, \
-                attempts = attempts + 1, last_error = NULL \
-         WHERE idempotency_key = $1 AND provider_refund_id IS NULL RETURNING uuid), \
-     audited AS (\
-         INSERT INTO audit_log (object_type, object_id, action, payload) \
-         SELECT 'payment_refund', uuid::text, CASE WHEN $3 = 'failed' THEN 'refund_failed' ELSE 'refund_sent' END, \
-                jsonb_build_object('status', $3::text, 'provider_refund_id', $2::text) FROM recorded) \
-     INSERT INTO outbox_message (uuid, queue, payload, delay_seconds) \
-     SELECT $5::uuid, $6::varchar, $7::jsonb, $8::integer FROM recorded WHERE $3 <> 'failed' RETURNING uuid";
-
-/// Records a failed call to the provider: $1 the key, $2 attempts so far, $3 the error, $4
-/// seconds until the next try, $5 the status (`pending`, or `failed` after the last try).
-const RECORD_ATTEMPT_SQL: &str = "UPDATE payment_refund SET attempts = $2, last_error = $3, \
-            next_attempt_at = now() + make_interval(secs => $4), status = $5 \
-     WHERE idempotency_key = $1 AND provider_refund_id IS NULL AND status = 'pending'";
-
-/// Calls the provider for a pending refund (with its idempotency key) and records the answer
-/// with its audit row and notice in one statement, one round trip. A failed call is recorded
-/// (audited) and retried later with backoff (`policy::refund_retry_after`); after the last try
-/// the refund is `failed`, for staff. Returns the notice to publish (none when another sender
-/// recorded it first, or the provider refused it).
-async fn send(state: &AppState, refund: &PendingRefund) -> Result<Vec<OutboxMessage>, ApiError> {
-    let Some(payment_id) = &refund.payment_id else {
-        return Ok(Vec::new());
-    };
-    let paise = (refund.amount * Decimal::ONE_HUNDRED)
-        .to_i64()
-        .unwrap_or_default();
-    // No connection is held during the provider call: a pool of one must suffice, and no
-    // connection should wait on the network.
-    match state.payments.refund(payment_id, paise, &refund.key).await {
-        Ok((sent, response)) => {
-            let final_status = match sent.status.as_str() {
-                "failed" => "failed",
-                "processed" => "processed",
-                _ => "pending",
-            };
-            let notice = notify::message(
-                "payment_refunded",
-                refund.event,
-                None,
-                &[refund.buyer],
-                json!({
-                    "order_id": refund.order,
-                    "amount": refund.amount.to_string(),
-                    "reason": refund.reason,
-                }),
-            )
-            .ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("a refund notice names its buyer"))
-            })?;
-            let [uuid, queue, payload, delay] = notice.params();
-            let client = state.pool.get().await?;
-            // Two senders may read the same unsent refund (the worker's message and the sweep)
-            // and both call the provider (one key: one refund there). The first to record it
-            // writes the notice; the other's statement matches nothing and sends none.
-            let recorded = client
-                .query_opt(
-                    RECORD_SENT_SQL,
-                    &[
-                        &refund.key,
-                        &sent.id,
-                        &final_status,
-                        &response,
-                        uuid,
-                        queue,
-                        payload,
-                        delay,
-                    ],
-                )
-                .await?;
-            if recorded.is_none() {
-                return Ok(Vec::new());
-            }
-            crate::metrics::emit("refund");
-            Ok(vec![notice])
-        }
-        Err(err) => {
-            let error = format!("{err:#}");
-            let attempts = refund.attempts.saturating_add(1);
-            let retry = policy::refund_retry_after(attempts);
-            let (status, action) = match retry {
-                Some(_) => ("pending", "refund_retry"),
-                None => ("failed", "refund_failed"),
-            };
-            let wait = retry.map_or(0.0, |wait| wait.as_secs_f64());
-            tracing::warn!(key = %refund.key, attempts, status, error = %error, "refund call failed");
-            let audited = AuditEntry {
-                actor: None,
-                object_type: "payment_refund",
-                object_id: refund.uuid.to_string(),
-                action,
-                payload: json!({ "attempts": attempts, "error": error, "retry_in_secs": wait }),
-                request_id: None,
-            };
-            let client = state.pool.get().await?;
-            PipelinedTransaction::begin(&client)
-                .commit_after(&[
-                    (
-                        RECORD_ATTEMPT_SQL,
-                        &[&refund.key, &attempts, &error, &wait, &status],
-                    ),
-                    (crate::audit::INSERT_SQL, &crate::audit::params(&audited)),
-                ])
-                .await?;
-            if status == "failed" {
-                crate::metrics::emit("refund_failed");
-            }
-            Ok(Vec::new())
-        }
-    }
-}
-
-/// The provider's word on a refund (webhook): the refund's status and an audit row. The order
-/// is left as it is: a failed refund is money still owed to the buyer (staff see it among the
-/// failed refunds), never a reason to put a cancelled attendance's order back to `paid`. A
-/// processed refund is never marked failed afterwards.
-pub async fn record_provider_status(
-    tx: &impl CachedStatements,
-    provider_refund_id: &str,
-    status: &str,
-) -> Result<(), ApiError> {
-    tx.execute(
-        "WITH changed AS (UPDATE payment_refund SET status = $2 \
-                          WHERE provider_refund_id = $1 AND status <> $2 AND status <> 'processed' RETURNING uuid) \
-         INSERT INTO audit_log (object_type, object_id, action, payload) \
-         SELECT 'payment_refund', uuid::text, CASE WHEN $2 = 'failed' THEN 'refund_failed' ELSE 'refund_processed' END, \
-                jsonb_build_object('status', $2::text, 'source', 'webhook') FROM changed",
-        &[&provider_refund_id, &status],
-    )
-    .await?;
-    Ok(())
 }
 
 /// The host refunds part or all of a paid order. A full refund also cancels the attendance

@@ -122,7 +122,7 @@ pub async fn webhook(
                 } else {
                     "failed"
                 };
-                super::refunds::record_provider_status(&tx, refund_id, status).await?;
+                super::refund_sending::record_provider_status(&tx, refund_id, status).await?;
             }
         }
         ("payment.captured" | "order.paid" | "payment.failed", None) => {

@@ -8,6 +8,13 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
+mod parse;
+mod payments;
+
+use parse::{bounded, calling_codes, parse_or};
+use payments::payment_settings;
+pub use payments::{PaymentProviderKind, PaymentSettings, PLACEHOLDER};
+
 /// Why the configuration could not be built; names the variable at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -140,34 +147,6 @@ pub struct AttendanceSettings {
     pub requests_per_hour: i64,
     /// Invites one host may send per rolling hour (spam limit; 429 beyond).
     pub invites_per_hour: i64,
-}
-
-/// Which payment provider takes the money.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaymentProviderKind {
-    /// Razorpay's Orders API.
-    Razorpay,
-    /// A local stand-in that behaves like Razorpay checkout, without network.
-    Sandbox,
-}
-
-/// Payment provider credentials and the platform's fee.
-#[derive(Debug, Clone)]
-pub struct PaymentSettings {
-    /// The provider in use.
-    pub provider: PaymentProviderKind,
-    /// Public key id the app's checkout needs.
-    pub key_id: String,
-    /// Signs payment signatures (and authenticates API calls).
-    pub key_secret: SecretString,
-    /// Signs webhooks.
-    pub webhook_secret: SecretString,
-    /// Razorpay API base URL.
-    pub base_url: String,
-    /// Platform fee, percent of the ticket base amount.
-    pub platform_fee_percent: rust_decimal::Decimal,
-    /// GST on the platform fee, percent.
-    pub platform_fee_gst_percent: rust_decimal::Decimal,
 }
 
 /// The whole configuration of a function instance.
@@ -416,151 +395,5 @@ impl Config {
     /// The database URL, for code that must open its own connection (migrations).
     pub fn database_url(&self) -> &str {
         self.database.url.expose_secret()
-    }
-}
-
-/// The value template.yaml's app secret starts with, until the operator puts the real keys in.
-pub const PLACEHOLDER: &str = "REPLACE_ME";
-
-fn payment_settings(
-    get: &impl Fn(&'static str) -> Option<String>,
-) -> Result<PaymentSettings, ConfigError> {
-    let percent =
-        |name: &'static str, default: &str| -> Result<rust_decimal::Decimal, ConfigError> {
-            let raw = get(name).unwrap_or_else(|| default.to_owned());
-            let value: rust_decimal::Decimal =
-                raw.trim().parse().map_err(|_| ConfigError::Invalid {
-                    name,
-                    reason: format!("{raw:?} is not a decimal"),
-                })?;
-            if value < rust_decimal::Decimal::ZERO || value > rust_decimal::Decimal::ONE_HUNDRED {
-                return Err(ConfigError::Invalid {
-                    name,
-                    reason: "must be from 0 to 100".into(),
-                });
-            }
-            Ok(value)
-        };
-    // In AWS (a Lambda not marked as a local stack) payments fail closed: the provider must be
-    // named, the sandbox (which pays without money) is refused, and no Razorpay value may still
-    // be the template's placeholder.
-    let deployed = get("AWS_LAMBDA_FUNCTION_NAME").is_some()
-        && !parse_or(get("LOCAL_STACK"), "LOCAL_STACK", false)?;
-    if deployed && get("PAYMENT_PROVIDER").is_none() {
-        return Err(ConfigError::Missing("PAYMENT_PROVIDER"));
-    }
-    let real = |name: &'static str| -> Result<String, ConfigError> {
-        let value = get(name).ok_or(ConfigError::Missing(name))?;
-        if value.contains(PLACEHOLDER) {
-            return Err(ConfigError::Invalid {
-                name,
-                reason: format!(
-                    "still the placeholder {PLACEHOLDER}: put the real value in the app secret"
-                ),
-            });
-        }
-        Ok(value)
-    };
-    let fee = percent("PLATFORM_FEE_PERCENT", "2.00")?;
-    let fee_gst = percent("PLATFORM_FEE_GST_PERCENT", "18")?;
-    let base_url = get("RAZORPAY_BASE_URL").unwrap_or_else(|| "https://api.razorpay.com".into());
-    match get("PAYMENT_PROVIDER").as_deref() {
-        None | Some("sandbox") if deployed => Err(ConfigError::Invalid {
-            name: "PAYMENT_PROVIDER",
-            reason:
-                "the sandbox pays without money: it runs only on a local stack (LOCAL_STACK=true)"
-                    .into(),
-        }),
-        None | Some("sandbox") => Ok(PaymentSettings {
-            provider: PaymentProviderKind::Sandbox,
-            key_id: get("PAYMENT_SANDBOX_KEY_ID").unwrap_or_else(|| "rzp_test_sandbox".into()),
-            key_secret: SecretString::from(
-                get("PAYMENT_SANDBOX_KEY_SECRET").unwrap_or_else(|| "sandbox-key-secret".into()),
-            ),
-            webhook_secret: SecretString::from(
-                get("PAYMENT_SANDBOX_WEBHOOK_SECRET")
-                    .unwrap_or_else(|| "sandbox-webhook-secret".into()),
-            ),
-            base_url,
-            platform_fee_percent: fee,
-            platform_fee_gst_percent: fee_gst,
-        }),
-        Some("razorpay") => Ok(PaymentSettings {
-            provider: PaymentProviderKind::Razorpay,
-            key_id: real("RAZORPAY_KEY_ID")?,
-            key_secret: SecretString::from(real("RAZORPAY_KEY_SECRET")?),
-            webhook_secret: SecretString::from(real("RAZORPAY_WEBHOOK_SECRET")?),
-            base_url,
-            platform_fee_percent: fee,
-            platform_fee_gst_percent: fee_gst,
-        }),
-        Some(other) => Err(ConfigError::Invalid {
-            name: "PAYMENT_PROVIDER",
-            reason: format!("{other:?} is not one of sandbox, razorpay"),
-        }),
-    }
-}
-
-/// A comma-separated list of calling codes (`+91,+971`), each 1 to 3 digits.
-fn calling_codes(raw: &str) -> Result<Vec<u16>, ConfigError> {
-    raw.split(',')
-        .map(str::trim)
-        .filter(|code| !code.is_empty())
-        .map(|code| {
-            let digits = code.strip_prefix('+').unwrap_or(code);
-            digits
-                .parse::<u16>()
-                .ok()
-                .filter(|n| (1..=999).contains(n) && digits.len() <= 3)
-                .ok_or_else(|| ConfigError::Invalid {
-                    name: "OTP_ALLOWED_CALLING_CODES",
-                    reason: format!("{code:?} is not a calling code like +91"),
-                })
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .and_then(|codes| {
-            if codes.is_empty() {
-                Err(ConfigError::Invalid {
-                    name: "OTP_ALLOWED_CALLING_CODES",
-                    reason: "names no calling code".into(),
-                })
-            } else {
-                Ok(codes)
-            }
-        })
-}
-
-fn bounded<T: PartialOrd + std::fmt::Debug>(
-    value: T,
-    name: &'static str,
-    range: std::ops::RangeInclusive<T>,
-) -> Result<T, ConfigError> {
-    if range.contains(&value) {
-        Ok(value)
-    } else {
-        Err(ConfigError::Invalid {
-            name,
-            reason: format!("{value:?} is outside {range:?}"),
-        })
-    }
-}
-
-fn parse_or<T: std::str::FromStr>(
-    raw: Option<String>,
-    name: &'static str,
-    default: T,
-) -> Result<T, ConfigError>
-where
-    T::Err: std::fmt::Display,
-{
-    match raw {
-        None => Ok(default),
-        Some(raw) => raw
-            .trim()
-            .parse()
-            .map_err(|e: T::Err| ConfigError::Invalid {
-                name,
-                reason: e.to_string(),
-            }),
     }
 }
