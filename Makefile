@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers.
-.PHONY: dev test down migrate seed lint fmt package openapi fuzz stress bench deploy token-key
+.PHONY: dev test down migrate seed lint fmt package openapi fuzz stress bench deploy token-key superuser
 
 ## make dev: install what is missing, start Postgres + moto, migrate, seed, serve on :9000
 dev:
@@ -47,6 +47,12 @@ migrate:
 	bash scripts/create-db.sh eventhost
 	bash scripts/dev-env.sh
 	set -a && . .local/dev.env && set +a && cargo run -q -p migrate
+
+## make superuser PHONE=+91…: the account of PHONE (logged in once) becomes staff and superuser
+superuser:
+	@test -n "$(PHONE)" || { echo "usage: make superuser PHONE=+91XXXXXXXXXX"; exit 2; }
+	bash scripts/dev-env.sh
+	set -a && . .local/dev.env && set +a && cargo run -q -p migrate -- superuser "$(PHONE)"
 
 ## make seed: load the demo data again (idempotent)
 seed:

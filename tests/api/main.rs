@@ -41,6 +41,7 @@ mod secrets;
 mod sms;
 mod sqs;
 mod stress;
+mod superuser;
 mod supply_chain;
 mod sweep_resilience;
 mod telemetry;

@@ -10,9 +10,12 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         let config = &config;
         lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-            // The deploy's custom resource, or a plain invoke (scripts/migrate-aws.sh).
+            // The deploy's custom resource, the first superuser, or a plain invoke
+            // (scripts/migrate-aws.sh).
             if migrate::custom_resource::is_custom_resource(&event.payload) {
                 migrate::custom_resource::handle(config, &event.payload).await
+            } else if let Some(phone) = event.payload["superuser_phone"].as_str() {
+                migrate::make_superuser(config, phone).await
             } else {
                 migrate::migrate(config).await
             }
@@ -20,7 +23,14 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         }))
         .await
     } else {
-        let report = migrate::migrate(&config).await?;
+        // `migrate` applies the migrations; `migrate superuser +91…` makes the first superuser.
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let report = match args.as_slice() {
+            [command, phone] if command == "superuser" => {
+                migrate::make_superuser(&config, phone).await?
+            }
+            _ => migrate::migrate(&config).await?,
+        };
         println!("{report}");
         Ok(())
     }
