@@ -156,3 +156,22 @@ fn a_local_stack_and_tests_keep_the_sandbox() {
         shared::config::PaymentProviderKind::Sandbox
     );
 }
+
+#[test]
+fn a_function_that_takes_no_money_holds_no_provider_keys() {
+    let config = Config::from_lookup(lookup(&in_aws(&[("PAYMENT_PROVIDER", "none")]))).unwrap();
+    assert_eq!(
+        config.payments.provider,
+        shared::config::PaymentProviderKind::Disabled
+    );
+    let provider = shared::payments::provider::from_settings(&config.payments).unwrap();
+    let refused = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(provider.refund("pay_1", 100, "K-1"))
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("takes no payments"),
+        "{refused}"
+    );
+}

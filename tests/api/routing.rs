@@ -214,8 +214,21 @@ fn deployed_functions_take_real_payments_never_the_sandbox() {
     let text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml")).unwrap();
     let template: Value = serde_norway::from_str(&text).unwrap();
+    // Functions that take no money hold no provider keys; the two that do take real payments.
     let env = &template["Globals"]["Function"]["Environment"]["Variables"];
-    assert_eq!(env["PAYMENT_PROVIDER"].as_str(), Some("razorpay"));
+    assert_eq!(env["PAYMENT_PROVIDER"].as_str(), Some("none"));
+    for (id, resource) in template["Resources"].as_mapping().unwrap() {
+        let provider =
+            resource["Properties"]["Environment"]["Variables"]["PAYMENT_PROVIDER"].as_str();
+        let takes_money =
+            ["PaymentsFunction", "ReservationExpiryFunction"].contains(&id.as_str().unwrap());
+        assert_eq!(
+            provider,
+            takes_money.then_some("razorpay"),
+            "{}",
+            id.as_str().unwrap()
+        );
+    }
     // Every key razorpay mode needs is in a secret the functions read at init.
     let mut keys = std::collections::BTreeSet::new();
     for id in ["AppSecret", "TicketSigningSecret", "TokenSigningSecret"] {

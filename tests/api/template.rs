@@ -71,15 +71,16 @@ fn every_function_may_touch_only_the_resources_it_uses() {
             "attendance",
             &["NotificationQueue", "ReservationExpiryQueue"][..],
         ),
+        // The Razorpay keys: only the two functions that take money or give it back.
         (
             "payments",
-            &["NotificationQueue", "ReservationExpiryQueue"][..],
+            &["NotificationQueue", "ReservationExpiryQueue", "AppSecret"][..],
         ),
         ("notifications", &[][..]),
         ("notification-worker", &[][..]),
         (
             "reservation-expiry",
-            &["NotificationQueue", "ReservationExpiryQueue"][..],
+            &["NotificationQueue", "ReservationExpiryQueue", "AppSecret"][..],
         ),
         ("migrate", &[][..]),
     ]);
@@ -93,11 +94,11 @@ fn every_function_may_touch_only_the_resources_it_uses() {
             .collect();
         assert_eq!(found, want, "{function}'s policies");
     }
-    // The shared policy: connect through the proxy, read the two app secrets, nothing more.
+    // The shared policy: connect through the proxy, read the ticket key, nothing more.
     let base = &template["Resources"]["FunctionBasePolicy"]["Properties"]["PolicyDocument"];
     let mut found = BTreeSet::new();
     references(base, &mut found);
-    let want: BTreeSet<String> = ["DatabaseProxy", "AppSecret", "TicketSigningSecret"]
+    let want: BTreeSet<String> = ["DatabaseProxy", "TicketSigningSecret"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -190,10 +191,7 @@ fn no_secret_is_a_plain_parameter_or_a_literal() {
     }
     let mut secrets = BTreeSet::new();
     references(&env["APP_SECRET_ARN"], &mut secrets);
-    assert_eq!(
-        secrets,
-        BTreeSet::from(["AppSecret".to_owned(), "TicketSigningSecret".to_owned()])
-    );
+    assert_eq!(secrets, BTreeSet::from(["TicketSigningSecret".to_owned()]));
     // The database URL carries a user and host but no password: IAM tokens replace it.
     let url = serde_norway::to_string(&env["DATABASE_URL"]).unwrap();
     let user_info = url.split("://").nth(1).unwrap().split('@').next().unwrap();

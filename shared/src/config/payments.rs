@@ -12,6 +12,9 @@ pub enum PaymentProviderKind {
     Razorpay,
     /// A local stand-in that behaves like Razorpay checkout, without network.
     Sandbox,
+    /// This function takes no money and holds no provider keys (`PAYMENT_PROVIDER=none`: in
+    /// AWS every function but payments and reservation-expiry); a payment call fails.
+    Disabled,
 }
 
 /// Payment provider credentials and the platform's fee.
@@ -108,9 +111,18 @@ pub(super) fn payment_settings(
             platform_fee_percent: fee,
             platform_fee_gst_percent: fee_gst,
         }),
+        Some("none") => Ok(PaymentSettings {
+            provider: PaymentProviderKind::Disabled,
+            key_id: String::new(),
+            key_secret: SecretString::from(String::new()),
+            webhook_secret: SecretString::from(String::new()),
+            base_url,
+            platform_fee_percent: fee,
+            platform_fee_gst_percent: fee_gst,
+        }),
         Some(other) => Err(ConfigError::Invalid {
             name: "PAYMENT_PROVIDER",
-            reason: format!("{other:?} is not one of sandbox, razorpay"),
+            reason: format!("{other:?} is not one of sandbox, razorpay, none"),
         }),
     }
 }

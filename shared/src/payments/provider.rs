@@ -66,7 +66,33 @@ pub fn from_settings(settings: &PaymentSettings) -> anyhow::Result<Arc<dyn Payme
     Ok(match settings.provider {
         PaymentProviderKind::Sandbox => Arc::new(Sandbox),
         PaymentProviderKind::Razorpay => Arc::new(Razorpay::new(settings)?),
+        PaymentProviderKind::Disabled => Arc::new(NoPayments),
     })
+}
+
+/// The provider of a function that takes no money: every call fails, naming why.
+pub struct NoPayments;
+
+impl PaymentProvider for NoPayments {
+    fn name(&self) -> &'static str {
+        "none"
+    }
+
+    fn create_order<'a>(
+        &'a self,
+        _order: &'a OrderRequest,
+    ) -> BoxFuture<'a, anyhow::Result<(ProviderOrder, Value)>> {
+        Box::pin(async { anyhow::bail!("this function takes no payments (PAYMENT_PROVIDER=none)") })
+    }
+
+    fn refund<'a>(
+        &'a self,
+        _payment_id: &'a str,
+        _amount: i64,
+        _idempotency_key: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<(ProviderRefund, Value)>> {
+        Box::pin(async { anyhow::bail!("this function takes no payments (PAYMENT_PROVIDER=none)") })
+    }
 }
 
 fn random_id(prefix: &str) -> String {
