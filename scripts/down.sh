@@ -14,5 +14,6 @@ if [ -f "$LOCAL/bridge.pid" ]; then
     kill "$(cat "$LOCAL/bridge.pid")" 2>/dev/null || true
     rm -f "$LOCAL/bridge.pid"
 fi
-pkill -f "cargo-lambda lambda watch" 2>/dev/null || true
+# Only this stack's watch (port 9000): the tests' end-to-end stack (9100) may be running beside it.
+pkill -f "cargo-lambda lambda watch.*--invoke-port 9000" 2>/dev/null || true
 bash "$ROOT/scripts/moto.sh" stop
