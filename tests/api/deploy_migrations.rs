@@ -87,3 +87,38 @@ async fn a_failed_migration_answers_failed_so_the_deploy_stops() {
     assert_eq!(sent[0]["Status"], "FAILED", "{}", sent[0]);
     assert!(sent[0]["Reason"].as_str().is_some_and(|r| !r.is_empty()));
 }
+
+#[tokio::test]
+async fn a_database_that_comes_up_late_is_waited_for() {
+    // A port nothing listens on yet; a forwarder to Postgres opens there after 3 seconds, as a
+    // new stack's proxy starts answering after a while.
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let database = create_empty_database().await;
+    let mut config = test_config(&database);
+    config.database.url =
+        format!("postgres://postgres:postgres@127.0.0.1:{port}/{database}?connect_timeout=2")
+            .into();
+    config.database.connect_timeout = std::time::Duration::from_secs(2);
+    let admin: tokio_postgres::Config = crate::helpers::admin_url().parse().unwrap();
+    let upstream = format!("127.0.0.1:{}", admin.get_ports()[0]);
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            let upstream = upstream.clone();
+            tokio::spawn(async move {
+                let mut outbound = tokio::net::TcpStream::connect(upstream).await.unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+            });
+        }
+    });
+    let applied = migrate::migrate_when_reachable(&config, std::time::Duration::from_secs(60))
+        .await
+        .expect("migrations ran once the database answered");
+    assert!(applied["applied"].as_array().is_some_and(|a| !a.is_empty()));
+}

@@ -41,7 +41,11 @@ pub async fn handle(config: &Config, event: &Value) -> anyhow::Result<Value> {
     let outcome = if event["RequestType"] == "Delete" {
         Ok(json!({ "applied": [] }))
     } else {
-        crate::migrate(config).await.map_err(|e| format!("{e:#}"))
+        // The function has 300 s; a new stack's proxy may need a few minutes to reach its
+        // database, and CloudFormation must still get an answer in time.
+        crate::migrate_when_reachable(config, std::time::Duration::from_secs(200))
+            .await
+            .map_err(|e| format!("{e:#}"))
     };
     if let Err(reason) = &outcome {
         tracing::error!(%reason, "migrations failed; the deploy stops here");

@@ -8,10 +8,33 @@ use shared::config::Config;
 
 /// Connects with the configured pool settings (TLS, IAM) and applies pending migrations.
 pub async fn migrate(config: &Config) -> anyhow::Result<Value> {
+    migrate_when_reachable(config, std::time::Duration::ZERO).await
+}
+
+/// `migrate`, waiting up to `patience` for the database to accept a connection (a new stack's
+/// proxy can take minutes to reach its database); a migration that fails is never retried.
+pub async fn migrate_when_reachable(
+    config: &Config,
+    patience: std::time::Duration,
+) -> anyhow::Result<Value> {
     let mut settings = config.database.clone();
     settings.pool_size = 1;
     let pool = shared::db::build_pool(&settings, &config.aws)?;
-    let mut client = pool.get().await?;
+    let deadline = std::time::Instant::now() + patience;
+    let mut client = loop {
+        match pool.get().await {
+            Ok(client) => break client,
+            // The server answered (no such database, a refused login): waiting will not help.
+            Err(deadpool_postgres::PoolError::Backend(err)) if err.as_db_error().is_some() => {
+                return Err(err.into())
+            }
+            Err(err) if std::time::Instant::now() < deadline => {
+                tracing::warn!(error = %err, "the database is not reachable yet; trying again");
+                tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+            }
+            Err(err) => return Err(err.into()),
+        }
+    };
     let applied = shared::migrations::run(&mut client).await?;
     tracing::info!(?applied, "migrations applied");
     Ok(json!({ "applied": applied }))
