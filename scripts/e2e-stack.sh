@@ -32,7 +32,7 @@ start)
     # dev.env with this stack's database, queues and bucket (later lines win when sourced, and
     # cargo lambda watch reads the file the same way).
     grep -v -e '^NOTIFICATION_QUEUE_URL=' -e '^RESERVATION_EXPIRY_QUEUE_URL=' -e '^UPLOADS_BUCKET=' \
-        -e '^LOCAL_QUEUE_PREFIX=' "$LOCAL/dev.env" | sed "s#/$DEV_DB\$#/$E2E_DB#" > "$LOCAL/e2e.env"
+        -e '^UPLOADS_PUBLIC_BASE_URL=' -e '^LOCAL_QUEUE_PREFIX=' "$LOCAL/dev.env" | sed "s#/$DEV_DB\$#/$E2E_DB#" > "$LOCAL/e2e.env"
     cat "$LOCAL/aws-e2e.env" >> "$LOCAL/e2e.env"
     # The e2e run drives many logins from one machine: relax the per-IP code limit.
     # (the fuzz alone asks for thousands of codes, and logs a user in for each account deletion).

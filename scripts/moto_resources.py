@@ -42,7 +42,19 @@ if bucket not in existing:
         Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "ap-south-1"}
     )
 
+# Locally the bucket serves its objects itself, standing in for the CDN: in AWS the bucket is
+# private and CloudFront (origin access control) reads it.
+s3.put_bucket_policy(
+    Bucket=bucket,
+    Policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                       "Resource": f"arn:aws:s3:::{bucket}/*"}],
+    }),
+)
+
 for env, url in urls.items():
     print(f"{env}={url}")
 print(f"UPLOADS_BUCKET={bucket}")
+print(f"UPLOADS_PUBLIC_BASE_URL={endpoint.rstrip('/')}/{bucket}")
 print(f"LOCAL_QUEUE_PREFIX={prefix}")

@@ -1,5 +1,7 @@
-//! Presigned image uploads: the app asks for a URL, PUTs the image straight to S3, then puts
-//! the public URL into a profile or event. Keys live under the caller's own prefix.
+//! Presigned image uploads: the app asks for a form, POSTs the image straight to S3 (which
+//! itself refuses another key, another content type or more than 10 MB), then puts the public
+//! URL into a profile or event. Keys live under the caller's own prefix; the bucket is private
+//! and served through the CDN (`UPLOADS_PUBLIC_BASE_URL`).
 
 use std::time::Duration;
 
@@ -7,13 +9,16 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::aws::s3::UploadSigner;
+use crate::aws::s3::{UploadRules, UploadSigner};
 use crate::config::Config;
 use crate::db::{CachedStatements, PgPool};
 use crate::error::{ApiError, FieldError};
 
-/// How long a presigned URL accepts the upload.
+/// How long a presigned form accepts the upload.
 pub const UPLOAD_URL_TTL: Duration = Duration::from_secs(900);
+
+/// The largest image accepted, in bytes (S3 refuses a larger body).
+pub const MAX_UPLOAD_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Image types the app may upload, with their file extensions.
 pub const IMAGE_TYPES: &[(&str, &str)] = &[
@@ -29,8 +34,12 @@ pub const PURPOSES: &[&str] = &["profile_picture", "event_image"];
 /// The answer to an upload request.
 #[derive(Debug, Serialize)]
 pub struct PresignedUpload {
-    /// PUT the bytes here, with the same `Content-Type`.
+    /// POST a multipart form here: every field of `fields`, then the image as `file`.
     pub upload_url: String,
+    /// The form fields, signed (the key, the content type, the policy and its signature).
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    /// The largest image S3 accepts, in bytes.
+    pub max_bytes: u64,
     /// Where the image is served from afterwards.
     pub public_url: String,
     /// Seconds the upload URL stays valid.
@@ -39,7 +48,7 @@ pub struct PresignedUpload {
     pub key: String,
 }
 
-/// Validates purpose and content type (both named on failure) and presigns a PUT under
+/// Validates purpose and content type (both named on failure) and presigns a POST under
 /// `users/<caller>/<purpose>/`.
 pub async fn presign(
     pool: &PgPool,
@@ -74,8 +83,13 @@ pub async fn presign(
         Config::require(&config.uploads_bucket, "UPLOADS_BUCKET").map_err(anyhow::Error::from)?;
     let file_id = Uuid::new_v4();
     let key = format!("users/{caller}/{purpose}/{file_id}.{extension}");
-    let upload_url = signer
-        .presign_put(&key, content_type, UPLOAD_URL_TTL)
+    let form = signer
+        .presign_post(UploadRules {
+            key: &key,
+            content_type,
+            max_bytes: MAX_UPLOAD_BYTES,
+            expires_in: UPLOAD_URL_TTL,
+        })
         .await?;
     let base = config.uploads_public_base_url.clone().unwrap_or_else(|| {
         let region = config.aws.region.as_deref().unwrap_or("ap-south-1");
@@ -101,7 +115,13 @@ pub async fn presign(
         return Err(ApiError::unauthorized("This account is no longer active."));
     }
     Ok(PresignedUpload {
-        upload_url,
+        upload_url: form.url,
+        fields: form
+            .fields
+            .into_iter()
+            .map(|(name, value)| (name, serde_json::Value::String(value)))
+            .collect(),
+        max_bytes: MAX_UPLOAD_BYTES,
         public_url: format!("{}/{key}", base.trim_end_matches('/')),
         expires_in: UPLOAD_URL_TTL.as_secs(),
         key,

@@ -289,8 +289,68 @@ async fn one_user_cannot_change_another_users_profile() {
     assert_eq!(me.body["interests"], json!([]));
 }
 
+/// A multipart/form-data body: the signed fields, then `file` (what a browser or the app
+/// sends to S3).
+fn upload_form(
+    fields: &serde_json::Map<String, Value>,
+    content_type: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
+    let boundary = format!("----eventhost{}", uuid::Uuid::new_v4().simple());
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{}\r\n",
+                value.as_str().unwrap()
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo\"\r\n\
+             Content-Type: {content_type}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A local uploads bucket as scripts/moto_resources.py makes one: objects readable by anyone,
+/// standing in for the CDN (in AWS the bucket is private and CloudFront reads it).
+async fn create_bucket(app: &TestApp, bucket: &str) {
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&shared::aws::sdk_config(&app.state.config.aws).await)
+            .force_path_style(true)
+            .build(),
+    );
+    let _ = s3
+        .create_bucket()
+        .bucket(bucket)
+        .create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::ApSouth1)
+                .build(),
+        )
+        .send()
+        .await;
+    s3.put_bucket_policy()
+        .bucket(bucket)
+        .policy(
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+                   "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{bucket}/*")}]})
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
-async fn an_upload_url_is_presigned_under_the_callers_prefix_and_accepts_the_put() {
+async fn an_upload_form_is_presigned_under_the_callers_prefix_with_its_limits() {
     let app = crate::helpers::spawn_app_with(|c| {
         c.uploads_bucket = Some("eventhost-uploads".into());
         c.uploads_public_base_url = Some("https://cdn.example.com".into());
@@ -315,48 +375,24 @@ async fn an_upload_url_is_presigned_under_the_callers_prefix_and_accepts_the_put
         format!("https://cdn.example.com/{key}")
     );
     assert_eq!(response.body["expires_in"], 900);
-    let upload_url = response.body["upload_url"].as_str().unwrap();
-    assert!(
-        upload_url.contains("X-Amz-Signature=") && upload_url.contains("content-type"),
-        "{upload_url}"
-    );
-
-    // The URL really works against the local S3 (moto), with the signed content type.
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&shared::aws::sdk_config(&app.state.config.aws).await)
-            .force_path_style(true)
-            .build(),
-    );
-    let _ = s3
-        .create_bucket()
-        .bucket("eventhost-uploads")
-        .create_bucket_configuration(
-            aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::ApSouth1)
-                .build(),
+    assert_eq!(response.body["max_bytes"], 10 * 1024 * 1024);
+    let fields = &response.body["fields"];
+    assert_eq!(fields["key"], key);
+    assert_eq!(fields["Content-Type"], "image/jpeg");
+    let policy: Value = serde_json::from_slice(
+        &base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            fields["policy"].as_str().unwrap(),
         )
-        .send()
-        .await;
-    let put = reqwest::Client::new()
-        .put(upload_url)
-        .header("content-type", "image/jpeg")
-        .body(vec![0xFF, 0xD8, 0xFF, 0xE0])
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        put.status().is_success(),
-        "PUT to the presigned URL: {}",
-        put.status()
-    );
-    let object = s3
-        .head_object()
-        .bucket("eventhost-uploads")
-        .key(key)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(object.content_length(), Some(4));
+        .unwrap(),
+    )
+    .unwrap();
+    let conditions = policy["conditions"].as_array().unwrap();
+    assert!(conditions.contains(&json!(["content-length-range", 1, 10485760])));
+    assert!(conditions.contains(&json!({"key": key})));
+    assert!(fields["x-amz-signature"]
+        .as_str()
+        .is_some_and(|s| s.len() == 64));
 
     let response = app
         .request(Method::POST, "/v1/uploads")
@@ -370,6 +406,76 @@ async fn an_upload_url_is_presigned_under_the_callers_prefix_and_accepts_the_put
         "validation_failed",
     );
     assert_eq!(problem_fields(&response), vec!["purpose", "content_type"]);
+}
+
+#[tokio::test]
+async fn an_uploaded_image_is_read_back_from_its_public_url_and_the_profile_takes_it() {
+    // Locally the uploads are served by the local S3 itself, as the CDN serves them in AWS.
+    let bucket = format!(
+        "eventhost-test-{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..12]
+    );
+    let base = format!("{}/{bucket}", crate::helpers::aws_endpoint());
+    let app = crate::helpers::spawn_app_with({
+        let (bucket, base) = (bucket.clone(), base.clone());
+        move |c| {
+            c.uploads_bucket = Some(bucket);
+            c.uploads_public_base_url = Some(base);
+        }
+    })
+    .await;
+    create_bucket(&app, &bucket).await;
+    let user = app.login("+919876543210").await;
+    let upload = app
+        .request(Method::POST, "/v1/uploads")
+        .bearer(&user.access_token)
+        .json(&json!({"purpose": "profile_picture", "content_type": "image/png"}))
+        .send()
+        .await;
+    assert_eq!(upload.status, StatusCode::CREATED, "{}", upload.text);
+    let image = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
+    let (content_type, body) = upload_form(
+        upload.body["fields"].as_object().unwrap(),
+        "image/png",
+        &image,
+    );
+    let posted = reqwest::Client::new()
+        .post(upload.body["upload_url"].as_str().unwrap())
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        posted.status().is_success(),
+        "POST form: {}",
+        posted.status()
+    );
+
+    let public_url = upload.body["public_url"].as_str().unwrap();
+    let served = reqwest::get(public_url).await.unwrap();
+    assert!(
+        served.status().is_success(),
+        "GET {public_url}: {}",
+        served.status()
+    );
+    assert_eq!(served.bytes().await.unwrap().as_ref(), &image[..]);
+
+    let patched = patch_me(&app, &user, json!({"profile_pictures": [public_url]})).await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    assert_eq!(patched.body["profile_pictures"], json!([public_url]));
+    // Plain http anywhere else is still refused.
+    let refused = patch_me(
+        &app,
+        &user,
+        json!({"profile_pictures": ["http://elsewhere.example/x.png"]}),
+    )
+    .await;
+    assert_problem(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
 }
 
 #[tokio::test]

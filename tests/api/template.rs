@@ -527,3 +527,48 @@ fn migrations_run_inside_the_deploy_before_any_function_changes() {
     let makefile = include_str!("../../Makefile");
     assert!(makefile.contains("deploy:\n\tbash scripts/deploy.sh"));
 }
+
+#[test]
+fn uploads_stay_private_behind_cloudfront_with_origin_access_control() {
+    let template = template();
+    let resources = &template["Resources"];
+    let bucket = &resources["UploadsBucket"]["Properties"];
+    let block = &bucket["PublicAccessBlockConfiguration"];
+    for setting in [
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+        "IgnorePublicAcls",
+        "RestrictPublicBuckets",
+    ] {
+        assert_eq!(block[setting].as_bool(), Some(true), "{setting}");
+    }
+    assert_eq!(
+        bucket["CorsConfiguration"]["CorsRules"][0]["AllowedMethods"][0].as_str(),
+        Some("POST")
+    );
+    let origin =
+        &resources["UploadsDistribution"]["Properties"]["DistributionConfig"]["Origins"][0];
+    let mut control = BTreeSet::new();
+    references(&origin["OriginAccessControlId"], &mut control);
+    assert_eq!(
+        control,
+        BTreeSet::from(["UploadsOriginAccessControl".to_owned()])
+    );
+    let reads = &resources["UploadsBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0];
+    assert_eq!(
+        reads["Principal"]["Service"].as_str(),
+        Some("cloudfront.amazonaws.com")
+    );
+    let mut only = BTreeSet::new();
+    references(&reads["Condition"], &mut only);
+    assert!(only.contains("UploadsDistribution"), "{only:?}");
+    let mut served_from = BTreeSet::new();
+    references(
+        &template["Globals"]["Function"]["Environment"]["Variables"]["UPLOADS_PUBLIC_BASE_URL"],
+        &mut served_from,
+    );
+    assert_eq!(
+        served_from,
+        BTreeSet::from(["UploadsDistribution".to_owned()])
+    );
+}

@@ -24,6 +24,7 @@ pub async fn update(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let patch = ProfilePatch::parse(
         FieldReader::from_request(&req)?,
         chrono::Utc::now().date_naive(),
+        state.config.uploads_public_base_url.as_deref(),
     )?;
     let profile = service::update(&state.pool, &caller, &patch, &req.request_id).await?;
     json_response(StatusCode::OK, &profile)

@@ -223,7 +223,7 @@ pub const OPERATIONS: &[OperationDoc] = &[
         SignedIn, query &[], body None, idempotent false, Success::Json(200, "PublicProfile"), problems [NOT_FOUND]),
     op!("profile" "GET" "/v1/interests" "listInterests", "The interest catalogue.",
         Anyone, query &[], body None, idempotent false, Success::Json(200, "InterestList"), problems []),
-    op!("profile" "POST" "/v1/uploads" "createUpload", "A presigned S3 PUT for an image.",
+    op!("profile" "POST" "/v1/uploads" "createUpload", "A presigned S3 POST form for one image (its key, content type and at most 10 MB enforced by S3).",
         SignedIn, query &[], body Some("UploadRequest"), idempotent false, Success::Json(201, "Upload"), problems []),
     op!("events" "POST" "/v1/events" "createEvent", "Create an event (a draft unless is_published).",
         SignedIn, query &[], body Some("EventCreate"), idempotent false, Success::Json(201, "EventDetail"),

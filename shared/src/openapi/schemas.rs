@@ -222,11 +222,15 @@ pub struct UploadRequest {
     pub content_type: String,
 }
 
-/// A presigned upload.
+/// A presigned upload form.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct Upload {
-    /// PUT the file here with the same Content-Type.
+    /// POST a multipart/form-data form here: every field of `fields`, then the image as `file`.
     pub upload_url: String,
+    /// The signed form fields (key, Content-Type, policy, x-amz-*), sent as they are.
+    pub fields: std::collections::BTreeMap<String, String>,
+    /// The largest image S3 accepts, in bytes (10 MB).
+    pub max_bytes: i64,
     /// Where the file is served afterwards (use it in profile_pictures / images).
     pub public_url: String,
     /// The object key.

@@ -47,8 +47,20 @@ fn clearable_text(reader: &mut FieldReader, field: &str, max: usize) -> Option<O
 }
 
 impl ProfilePatch {
-    /// Reads and validates a PATCH body; `today` decides the 18+ rule.
-    pub fn parse(mut reader: FieldReader, today: NaiveDate) -> Result<Self, ApiError> {
+    /// Reads and validates a PATCH body; `today` decides the 18+ rule. A picture is an https
+    /// URL, or one under `uploads_base` (where uploads are served: the CDN in AWS, the local S3
+    /// on a laptop, which speaks plain http).
+    pub fn parse(
+        mut reader: FieldReader,
+        today: NaiveDate,
+        uploads_base: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        let uploaded = |url: &str| {
+            uploads_base.is_some_and(|base| {
+                url.strip_prefix(base.trim_end_matches('/'))
+                    .is_some_and(|rest| rest.len() > 1 && rest.starts_with('/'))
+            })
+        };
         for key in reader.keys() {
             if !EDITABLE.contains(&key.as_str()) {
                 reader.error(&key, "cannot be changed here");
@@ -101,7 +113,9 @@ impl ProfilePatch {
                     let mut urls = Vec::new();
                     for (i, item) in items.iter().enumerate() {
                         match item.as_str() {
-                            Some(url) if is_https_url(url) => urls.push(url.to_owned()),
+                            Some(url) if is_https_url(url) || uploaded(url) => {
+                                urls.push(url.to_owned())
+                            }
                             _ => reader
                                 .error(&format!("profile_pictures[{i}]"), "must be an https URL"),
                         }
