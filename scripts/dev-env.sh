@@ -3,7 +3,10 @@
 # (the same variables template.yaml sets in AWS, pointed at the local Postgres and moto).
 source "$(dirname "$0")/lib.sh"
 {
-    echo "DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/$DEV_DB"
+    # The functions connect as a login in the least-privileged app role (scripts/app-login.sh);
+    # migrations run as the owner.
+    echo "DATABASE_URL=postgres://eventhost_local:eventhost_local@$PG_HOST:$PG_PORT/$DEV_DB"
+    echo "MIGRATE_DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/$DEV_DB"
     echo "DATABASE_TLS=disable"
     echo "DATABASE_POOL_SIZE=2"
     # A fixed Ed25519 key for local stacks only (never used in AWS: make token-key makes those).

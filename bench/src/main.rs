@@ -60,10 +60,10 @@ async fn main() -> anyhow::Result<()> {
             body: package_sizes(&zip_dir)?,
         });
     }
-    let dev_url = env
+    // The owner's URL (the bench creates and copies databases); the app role's otherwise.
+    let dev_url = ["MIGRATE_DATABASE_URL", "DATABASE_URL"]
         .iter()
-        .find(|(k, _)| k == "DATABASE_URL")
-        .map(|(_, v)| v.clone())
+        .find_map(|name| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
         .ok_or_else(|| anyhow::anyhow!("{env_file} has no DATABASE_URL"))?;
     let admin_url = database::url_for(&dev_url, "postgres");
     if wanted("latency") {

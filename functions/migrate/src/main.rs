@@ -6,7 +6,11 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
-    let config = shared::aws::secrets::load_config().await?;
+    let mut config = shared::aws::secrets::load_config().await?;
+    // Migrations run as the schema's owner; the functions' DATABASE_URL names the app role.
+    if let Ok(owner) = std::env::var("MIGRATE_DATABASE_URL") {
+        config.database.url = owner.into();
+    }
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         let config = &config;
         lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
