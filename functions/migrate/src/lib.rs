@@ -6,6 +6,14 @@ pub mod custom_resource;
 use serde_json::{json, Value};
 use shared::config::Config;
 
+/// A pool of one connection with the configured settings (TLS, IAM): this function does one
+/// thing at a time.
+fn one_connection_pool(config: &Config) -> anyhow::Result<shared::db::PgPool> {
+    let mut settings = config.database.clone();
+    settings.pool_size = 1;
+    shared::db::build_pool(&settings, &config.aws)
+}
+
 /// Connects with the configured pool settings (TLS, IAM) and applies pending migrations.
 pub async fn migrate(config: &Config) -> anyhow::Result<Value> {
     migrate_when_reachable(config, std::time::Duration::ZERO).await
@@ -17,9 +25,7 @@ pub async fn migrate_when_reachable(
     config: &Config,
     patience: std::time::Duration,
 ) -> anyhow::Result<Value> {
-    let mut settings = config.database.clone();
-    settings.pool_size = 1;
-    let pool = shared::db::build_pool(&settings, &config.aws)?;
+    let pool = one_connection_pool(config)?;
     let deadline = std::time::Instant::now() + patience;
     let mut client = loop {
         match pool.get().await {
@@ -46,9 +52,7 @@ pub async fn migrate_when_reachable(
 pub async fn make_superuser(config: &Config, phone: &str) -> anyhow::Result<Value> {
     let phone = shared::domain::PhoneNumber::parse(phone)
         .map_err(|reason| anyhow::anyhow!("{phone:?} is not a phone number: {reason}"))?;
-    let mut settings = config.database.clone();
-    settings.pool_size = 1;
-    let pool = shared::db::build_pool(&settings, &config.aws)?;
+    let pool = one_connection_pool(config)?;
     let client = pool.get().await?;
     let row = client
         .query_opt(
