@@ -176,10 +176,15 @@ pub(crate) fn settle(
     };
     if let Some((reason, why)) = unseated {
         if let Some(hold) = held {
+            // A closed event released the seats; a lapsed hold expired.
+            let closed_as = if reason == RefundReason::EventClosed {
+                "released"
+            } else {
+                "expired"
+            };
             writes.push(
-                "UPDATE capacity_reservation SET status = CASE WHEN $2 THEN 'released' ELSE 'expired' END, \
-                        released_at = now() WHERE id = $1",
-                crate::owned_params![hold, reason == RefundReason::EventClosed],
+                "UPDATE capacity_reservation SET status = $2, released_at = now() WHERE id = $1",
+                crate::owned_params![hold, closed_as],
             );
         }
         writes
