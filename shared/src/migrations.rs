@@ -21,3 +21,38 @@ pub async fn run(client: &mut tokio_postgres::Client) -> anyhow::Result<Vec<i32>
         .map(|m| m.version())
         .collect())
 }
+
+/// The least-privileged role of migration V17, which the functions' login is a member of.
+pub const APP_ROLE: &str = "eventhost_app";
+
+/// Makes `user` a login with `password` in the app role (creating it, or setting its password
+/// when it exists), so the functions connect with no more than V17 grants. Run as the owner,
+/// after migrating. Refuses the connected role itself and any superuser, whose password this
+/// must never change.
+pub async fn ensure_app_login(
+    client: &tokio_postgres::Client,
+    user: &str,
+    password: &str,
+) -> anyhow::Result<()> {
+    let row = client
+        .query_one(
+            "SELECT $1 = current_user OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1 AND rolsuper), \
+                    format(CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) \
+                                THEN 'ALTER ROLE %I LOGIN PASSWORD %L' \
+                                ELSE 'CREATE ROLE %I LOGIN PASSWORD %L' END, $1, $2::text) \
+                    || format('; GRANT %I TO %I', $3::text, $1)",
+            &[&user, &password, &APP_ROLE],
+        )
+        .await
+        .context("preparing the app login")?;
+    let (refused, statements): (bool, String) = (row.get(0), row.get(1));
+    anyhow::ensure!(
+        !refused,
+        "the functions' login {user:?} is the owner or a superuser: give them a login of their own"
+    );
+    client
+        .batch_execute(&statements)
+        .await
+        .with_context(|| format!("making {user:?} a login in {APP_ROLE}"))?;
+    Ok(())
+}

@@ -2,6 +2,11 @@
 //! itself refuses another key, another content type or more than 10 MB), then puts the public
 //! URL into a profile or event. Keys live under the caller's own prefix; the bucket is private
 //! and served through the CDN (`UPLOADS_PUBLIC_BASE_URL`).
+//!
+//! Every upload is tagged `attached=no` by its form, and the bucket's lifecycle rule deletes
+//! objects still so tagged after a few days. A profile or event that takes an upload's URL
+//! writes a `keep_uploads` outbox message in its transaction; reservation-expiry retags the
+//! object `attached=yes`, which the rule leaves alone.
 
 use std::time::Duration;
 
@@ -13,6 +18,7 @@ use crate::aws::s3::{UploadRules, UploadSigner};
 use crate::config::Config;
 use crate::db::{CachedStatements, PgPool};
 use crate::error::{ApiError, FieldError};
+use crate::outbox::{OutboxMessage, Queue};
 
 /// How long a presigned form accepts the upload.
 pub const UPLOAD_URL_TTL: Duration = Duration::from_secs(900);
@@ -30,6 +36,75 @@ pub const IMAGE_TYPES: &[(&str, &str)] = &[
 
 /// What an upload is for (its key prefix).
 pub const PURPOSES: &[&str] = &["profile_picture", "event_image"];
+
+/// The tags every upload form gives its object: not attached yet. The bucket's lifecycle rule
+/// (template.yaml, `ExpireUnattachedUploads`) deletes objects with this tag.
+pub const UNATTACHED_TAGGING: &str =
+    "<Tagging><TagSet><Tag><Key>attached</Key><Value>no</Value></Tag></TagSet></Tagging>";
+
+/// The tags of an upload a profile or event uses.
+pub const ATTACHED_TAGS: &[(&str, &str)] = &[("attached", "yes")];
+
+/// The kind of the reservation-expiry message that keeps attached uploads.
+pub const KEEP_UPLOADS: &str = "keep_uploads";
+
+/// The object keys of those `urls` that are uploads (served under `uploads_base`, under a
+/// user's prefix), each once.
+pub fn upload_keys<'a>(
+    uploads_base: Option<&str>,
+    urls: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let Some(base) = uploads_base.map(|b| b.trim_end_matches('/')) else {
+        return Vec::new();
+    };
+    let mut keys: Vec<String> = Vec::new();
+    for url in urls {
+        let key = url
+            .strip_prefix(base)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .filter(|key| {
+                key.starts_with("users/") && !key.contains("..") && !key.contains(['?', '#'])
+            });
+        if let Some(key) = key {
+            if !keys.iter().any(|k| k == key) {
+                keys.push(key.to_owned());
+            }
+        }
+    }
+    keys
+}
+
+/// The outbox message that keeps the uploads among `urls`, if any is one. The caller writes it
+/// in its transaction and does not publish it: the scheduled republish sends it within two
+/// minutes, well inside the days the lifecycle rule allows, so the request makes no AWS call
+/// for it.
+pub fn keep_message<'a>(
+    uploads_base: Option<&str>,
+    urls: impl IntoIterator<Item = &'a str>,
+) -> Option<OutboxMessage> {
+    let keys = upload_keys(uploads_base, urls);
+    (!keys.is_empty()).then(|| {
+        OutboxMessage::new(
+            Queue::ReservationExpiry,
+            json!({ "kind": KEEP_UPLOADS, "keys": keys }),
+            Duration::ZERO,
+        )
+    })
+}
+
+/// Handles a `keep_uploads` message: retags each object attached. An object that is not there
+/// (the URL was never uploaded to) is skipped; any other failure fails the message for a retry.
+pub async fn keep(signer: &dyn UploadSigner, payload: &serde_json::Value) -> anyhow::Result<()> {
+    let keys = payload["keys"]
+        .as_array()
+        .ok_or_else(|| anyhow::anyhow!("keep_uploads message without keys"))?;
+    for key in keys.iter().filter_map(|k| k.as_str()) {
+        if !signer.retag(key, ATTACHED_TAGS).await? {
+            tracing::warn!(key, "an attached upload is not in the bucket");
+        }
+    }
+    Ok(())
+}
 
 /// The answer to an upload request.
 #[derive(Debug, Serialize)]
@@ -89,6 +164,7 @@ pub async fn presign(
             content_type,
             max_bytes: MAX_UPLOAD_BYTES,
             expires_in: UPLOAD_URL_TTL,
+            tagging: UNATTACHED_TAGGING,
         })
         .await?;
     let base = config.uploads_public_base_url.clone().unwrap_or_else(|| {
@@ -126,4 +202,29 @@ pub async fn presign(
         expires_in: UPLOAD_URL_TTL.as_secs(),
         key,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_urls_under_the_uploads_base_and_a_users_prefix_are_uploads() {
+        let base = Some("https://cdn.example.com/");
+        let keys = upload_keys(
+            base,
+            [
+                "https://cdn.example.com/users/u1/profile_picture/a.jpg",
+                "https://cdn.example.com/users/u1/profile_picture/a.jpg",
+                "https://cdn.example.com/other/b.jpg",
+                "https://cdn.example.com/users/../x.jpg",
+                "https://cdn.example.com/users/u1/c.jpg?v=2",
+                "https://elsewhere.example/users/u1/d.jpg",
+                "https://cdn.example.comusers/u1/e.jpg",
+            ],
+        );
+        assert_eq!(keys, vec!["users/u1/profile_picture/a.jpg"]);
+        assert!(upload_keys(None, ["https://cdn.example.com/users/u1/a.jpg"]).is_empty());
+        assert!(keep_message(base, ["https://elsewhere.example/a.jpg"]).is_none());
+    }
 }

@@ -50,6 +50,7 @@ mod tokens;
 mod transactions;
 mod triggers;
 mod unseated_payments;
+mod uploads;
 mod waitlist;
 mod wire_counter;
 mod workers;

@@ -26,7 +26,14 @@ pub async fn update(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
         chrono::Utc::now().date_naive(),
         state.config.uploads_public_base_url.as_deref(),
     )?;
-    let profile = service::update(&state.pool, &caller, &patch, &req.request_id).await?;
+    let profile = service::update(
+        &state.pool,
+        &caller,
+        &patch,
+        state.config.uploads_public_base_url.as_deref(),
+        &req.request_id,
+    )
+    .await?;
     json_response(StatusCode::OK, &profile)
 }
 

@@ -82,12 +82,21 @@ pub async fn expire_hold(
     Ok(outbox_ids)
 }
 
-/// Handles one message of the reservation-expiry queue. `send_refunds` sends pending refunds.
+/// Handles one message of the reservation-expiry queue. `send_refunds` sends pending refunds;
+/// `keep_uploads` retags attached uploads.
 /// A delayed hold message: too early (SQS caps delays at 15 minutes) → re-queued for the rest;
 /// due → expired; already consumed or released → nothing.
 pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiError> {
     if payload["kind"] == crate::payments::refunds::SEND_REFUNDS {
         crate::payments::refunds::process_pending(state).await?;
+        return Ok(());
+    }
+    if payload["kind"] == crate::uploads::KEEP_UPLOADS {
+        let signer = state
+            .uploads
+            .as_deref()
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("UPLOADS_BUCKET is not set")))?;
+        crate::uploads::keep(signer, payload).await?;
         return Ok(());
     }
     if payload["kind"] == crate::profiles::deletion::PROMOTE_WAITLIST {

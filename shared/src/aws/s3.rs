@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use aws_credential_types::provider::ProvideCredentials;
+use aws_sdk_s3::error::ProvideErrorMetadata;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
@@ -38,15 +39,25 @@ pub struct UploadRules<'a> {
     pub max_bytes: u64,
     /// How long the form is valid.
     pub expires_in: Duration,
+    /// The object's tags, as S3's `Tagging` XML (the bucket's lifecycle rule reads them).
+    pub tagging: &'a str,
 }
 
-/// Produces presigned upload forms.
+/// The uploads bucket: presigned upload forms, and the mark that keeps an attached upload.
 pub trait UploadSigner: Send + Sync {
     /// A form that accepts one upload within `rules`.
     fn presign_post<'a>(
         &'a self,
         rules: UploadRules<'a>,
     ) -> BoxFuture<'a, anyhow::Result<PresignedPost>>;
+
+    /// Replaces the tags of the object `key` with `tagging` (one AWS call). `Ok(false)` when
+    /// there is no such object (never uploaded, or already expired).
+    fn retag<'a>(
+        &'a self,
+        key: &'a str,
+        tagging: &'a [(&'a str, &'a str)],
+    ) -> BoxFuture<'a, anyhow::Result<bool>>;
 }
 
 /// The signing inputs of a POST policy (SigV4, service `s3`).
@@ -82,6 +93,7 @@ pub fn post_fields(signing: &PolicySigning<'_>, rules: &UploadRules<'_>) -> Vec<
         json!({ "key": rules.key }),
         json!({ "Content-Type": rules.content_type }),
         json!(["content-length-range", 1, rules.max_bytes]),
+        json!({ "tagging": rules.tagging }),
         json!({ "x-amz-algorithm": "AWS4-HMAC-SHA256" }),
         json!({ "x-amz-credential": credential }),
         json!({ "x-amz-date": amz_date }),
@@ -102,6 +114,7 @@ pub fn post_fields(signing: &PolicySigning<'_>, rules: &UploadRules<'_>) -> Vec<
     let mut fields = vec![
         ("key".to_owned(), rules.key.to_owned()),
         ("Content-Type".to_owned(), rules.content_type.to_owned()),
+        ("tagging".to_owned(), rules.tagging.to_owned()),
         ("x-amz-algorithm".to_owned(), "AWS4-HMAC-SHA256".to_owned()),
         ("x-amz-credential".to_owned(), credential),
         ("x-amz-date".to_owned(), amz_date),
@@ -126,6 +139,7 @@ pub struct S3UploadSigner {
     settings: AwsSettings,
     bucket: String,
     config: OnceCell<aws_config::SdkConfig>,
+    client: OnceCell<aws_sdk_s3::Client>,
 }
 
 impl S3UploadSigner {
@@ -135,7 +149,22 @@ impl S3UploadSigner {
             settings,
             bucket,
             config: OnceCell::new(),
+            client: OnceCell::new(),
         }
+    }
+
+    async fn client(&self) -> &aws_sdk_s3::Client {
+        self.client
+            .get_or_init(|| async {
+                let config = self.config.get_or_init(|| sdk_config(&self.settings)).await;
+                // A local endpoint (moto) serves buckets by path, not by host name.
+                aws_sdk_s3::Client::from_conf(
+                    aws_sdk_s3::config::Builder::from(config)
+                        .force_path_style(self.settings.endpoint_url.is_some())
+                        .build(),
+                )
+            })
+            .await
     }
 
     /// Where the form is posted: the bucket's own endpoint, or, on a local endpoint (moto),
@@ -179,6 +208,42 @@ impl UploadSigner for S3UploadSigner {
             })
         })
     }
+
+    fn retag<'a>(
+        &'a self,
+        key: &'a str,
+        tagging: &'a [(&'a str, &'a str)],
+    ) -> BoxFuture<'a, anyhow::Result<bool>> {
+        Box::pin(async move {
+            let tags = tagging
+                .iter()
+                .map(|(name, value)| {
+                    aws_sdk_s3::types::Tag::builder()
+                        .key(*name)
+                        .value(*value)
+                        .build()
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let result = self
+                .client()
+                .await
+                .put_object_tagging()
+                .bucket(&self.bucket)
+                .key(key)
+                .tagging(
+                    aws_sdk_s3::types::Tagging::builder()
+                        .set_tag_set(Some(tags))
+                        .build()?,
+                )
+                .send()
+                .await;
+            match result {
+                Ok(_) => Ok(true),
+                Err(err) if err.code() == Some("NoSuchKey") => Ok(false),
+                Err(err) => Err(anyhow::Error::from(err).context(format!("tagging upload {key}"))),
+            }
+        })
+    }
 }
 
 #[cfg(test)]
@@ -200,6 +265,7 @@ mod tests {
             content_type: "image/jpeg",
             max_bytes: 10 * 1024 * 1024,
             expires_in: Duration::from_secs(900),
+            tagging: "<Tagging><TagSet><Tag><Key>attached</Key><Value>no</Value></Tag></TagSet></Tagging>",
         };
         let fields = post_fields(&signing, &rules);
         let field = |name: &str| {
@@ -224,6 +290,9 @@ mod tests {
         assert!(conditions.contains(&json!(["content-length-range", 1, 10485760])));
         assert!(conditions.contains(&json!({ "Content-Type": "image/jpeg" })));
         assert!(conditions.contains(&json!({ "x-amz-security-token": "token" })));
+        // S3 takes the tags only when the policy names them too.
+        assert!(conditions.contains(&json!({ "tagging": rules.tagging })));
+        assert_eq!(field("tagging"), rules.tagging);
         // The signature, recomputed here step by step from the SigV4 definition.
         let mut key = b"AWS4wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".to_vec();
         for part in ["20261203", "ap-south-1", "s3", "aws4_request"] {

@@ -2,12 +2,13 @@
 //! unique (event, position) constraint is checked at commit, so shifting rows never collides.
 
 use serde_json::{json, Value};
+use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use super::repo::{self, Role};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, PipelinedTransaction};
+use crate::db::{CachedStatements, PipelinedTransaction, Statement};
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
 
@@ -94,21 +95,31 @@ pub async fn add(
     // know how many images there are now (the schema bounds it; the parser refuses below 0).
     let position = position.unwrap_or(count).clamp(0, count) as i16;
     let audited = gallery_audit(caller, event.uuid, "add", request_id);
-    // Shift, insert, audit and COMMIT: in order, one round trip.
-    let written = tx
-        .commit_after(&[
-            (
-                "UPDATE event_image SET position = position + 1 WHERE event_id = $1 AND position >= $2",
-                &[&event.id, &position],
-            ),
-            (
-                "INSERT INTO event_image (event_id, image_url, position) VALUES ($1, $2, $3) \
-                 RETURNING jsonb_build_object('image_id', uuid, 'image_url', image_url, 'position', position)",
-                &[&event.id, &image_url, &position],
-            ),
-            (audit::INSERT_SQL, &audit::params(&audited)),
-        ])
-        .await?;
+    let audit_params = audit::params(&audited);
+    let keep =
+        crate::uploads::keep_message(state.config.uploads_public_base_url.as_deref(), [image_url]);
+    let keep_params = keep.as_ref().map(|message| message.params());
+    // Shift, insert, audit (and keep an uploaded image) and COMMIT: in order, one round trip.
+    let shift_params: [&(dyn ToSql + Sync); 2] = [&event.id, &position];
+    let insert_params: [&(dyn ToSql + Sync); 3] = [&event.id, &image_url, &position];
+    let mut writes: Vec<Statement> = vec![
+        (
+            "UPDATE event_image SET position = position + 1 WHERE event_id = $1 AND position >= $2",
+            &shift_params,
+        ),
+        (
+            "INSERT INTO event_image (event_id, image_url, position) VALUES ($1, $2, $3) \
+             RETURNING jsonb_build_object('image_id', uuid, 'image_url', image_url, 'position', position)",
+            &insert_params,
+        ),
+        (audit::INSERT_SQL, &audit_params),
+    ];
+    writes.extend(
+        keep_params
+            .as_ref()
+            .map(|params| (crate::outbox::INSERT_SQL, &params[..])),
+    );
+    let written = tx.commit_after(&writes).await?;
     Ok(written[1][0].get(0))
 }
 

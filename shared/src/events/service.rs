@@ -140,10 +140,23 @@ pub async fn create(
         payload: json!({ "title": fields.title, "is_published": publish, "is_paid": fields.is_paid }),
         request_id: Some(request_id),
     };
-    let writes: [Statement; 2] = [
-        (repo::INSERT_INTERESTS_SQL, &[&event_id, &interest_ids]),
-        (audit::INSERT_SQL, &audit::params(&audited)),
+    let audit_params = audit::params(&audited);
+    let keep = crate::uploads::keep_message(
+        state.config.uploads_public_base_url.as_deref(),
+        fields.cover_images.iter().map(String::as_str),
+    );
+    let keep_params = keep.as_ref().map(|message| message.params());
+    let interests_params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] =
+        [&event_id, &interest_ids];
+    let mut writes: Vec<Statement> = vec![
+        (repo::INSERT_INTERESTS_SQL, &interests_params),
+        (audit::INSERT_SQL, &audit_params),
     ];
+    writes.extend(
+        keep_params
+            .as_ref()
+            .map(|p| (crate::outbox::INSERT_SQL, &p[..])),
+    );
     commit_with_detail(tx, &writes, event_uuid, host_id, Vec::new()).await
 }
 
@@ -309,7 +322,23 @@ pub async fn update(
         payload: json!({ "fields": reader_fields(&before, &fields) }),
         request_id: Some(request_id),
     };
-    let writes: [Statement; 1] = [(audit::INSERT_SQL, &audit::params(&audited))];
+    let audit_params = audit::params(&audited);
+    // Only pictures new to the event need keeping; the others were kept when they came.
+    let keep = crate::uploads::keep_message(
+        state.config.uploads_public_base_url.as_deref(),
+        fields
+            .cover_images
+            .iter()
+            .filter(|url| !before.cover_images.contains(url))
+            .map(String::as_str),
+    );
+    let keep_params = keep.as_ref().map(|message| message.params());
+    let mut writes: Vec<Statement> = vec![(audit::INSERT_SQL, &audit_params)];
+    writes.extend(
+        keep_params
+            .as_ref()
+            .map(|p| (crate::outbox::INSERT_SQL, &p[..])),
+    );
     commit_with_detail(tx, &writes, event.uuid, caller_id, outbox_ids).await
 }
 

@@ -192,6 +192,8 @@ mod tests {
             "/production/v1",
             "only a whole segment is the stage"
         );
+        // Through a custom domain mapped to the stage, the path comes without it.
+        assert_eq!(route_path("/v1/interests", Some("prod")), "/v1/interests");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::patch::ProfilePatch;
 use super::{repo, OwnProfile, PublicProfile};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::{PgPool, PipelinedTransaction};
+use crate::db::{CachedStatements, PgPool, PipelinedTransaction};
 use crate::error::{ApiError, FieldError};
 
 /// Most interests a profile may follow.
@@ -43,10 +43,13 @@ pub async fn get_public(
 }
 
 /// Applies a profile update and returns the new profile.
+/// Uploads among the new pictures are kept: a `keep_uploads` message is written with the
+/// change (see `crate::uploads`).
 pub async fn update(
     pool: &PgPool,
     caller: &Caller,
     patch: &ProfilePatch,
+    uploads_base: Option<&str>,
     request_id: &str,
 ) -> Result<OwnProfile, ApiError> {
     let client = pool.get().await?;
@@ -60,9 +63,20 @@ pub async fn update(
         payload: json!({ "fields": patch.field_names() }),
         request_id: Some(request_id),
     };
+    let keep = crate::uploads::keep_message(
+        uploads_base,
+        patch.profile_pictures.iter().flatten().map(String::as_str),
+    );
     crate::pipelined!(
         repo::apply_patch(&tx, user_id, patch),
-        audit::record(&tx, &entry)
+        audit::record(&tx, &entry),
+        async {
+            if let Some(message) = &keep {
+                tx.execute(crate::outbox::INSERT_SQL, &message.params())
+                    .await?;
+            }
+            Ok(())
+        }
     )?;
     tx.commit_with(own(&tx, caller)).await
 }
