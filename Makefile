@@ -47,7 +47,6 @@ migrate:
 	bash scripts/create-db.sh eventhost
 	bash scripts/dev-env.sh
 	set -a && . .local/dev.env && set +a && cargo run -q -p migrate
-	bash scripts/app-login.sh
 
 ## make superuser PHONE=+91…: the account of PHONE (logged in once) becomes staff and superuser
 superuser:

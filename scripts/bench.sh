@@ -13,7 +13,6 @@ bash scripts/moto.sh start
 bash scripts/create-db.sh "$DEV_DB"
 bash scripts/dev-env.sh
 (set -a; source "$LOCAL/dev.env"; set +a; cargo run -q -p migrate >/dev/null)
-bash scripts/app-login.sh
 
 packages=(-p bench)
 for function in "${FUNCTIONS[@]}"; do packages+=(-p "$function"); done

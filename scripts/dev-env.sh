@@ -3,8 +3,8 @@
 # (the same variables template.yaml sets in AWS, pointed at the local Postgres and moto).
 source "$(dirname "$0")/lib.sh"
 {
-    # The functions connect as a login in the least-privileged app role (scripts/app-login.sh);
-    # migrations run as the owner.
+    # The functions connect as a login in the least-privileged app role; migrations run as the
+    # owner and make the functions' login (its name and password from DATABASE_URL) a member.
     echo "DATABASE_URL=postgres://eventhost_local:eventhost_local@$PG_HOST:$PG_PORT/$DEV_DB"
     echo "MIGRATE_DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/$DEV_DB"
     echo "DATABASE_TLS=disable"

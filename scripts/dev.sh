@@ -13,7 +13,6 @@ bash scripts/dev-env.sh
 say "applying migrations to $DEV_DB"
 set -a; source "$LOCAL/dev.env"; set +a
 cargo run -q -p migrate
-bash scripts/app-login.sh
 
 say "seeding demo data (users, venues, a free and a paid event)"
 PGPASSWORD="$PG_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" \

@@ -42,7 +42,6 @@ start)
     # Short holds, so a test can watch one expire through the queue.
     echo "HOLD_SECONDS=6" >> "$LOCAL/e2e.env"
     (set -a; source "$LOCAL/e2e.env"; set +a; cargo run -q -p migrate >/dev/null)
-    bash scripts/app-login.sh
     say "starting cargo lambda watch on 127.0.0.1:$E2E_PORT for the end-to-end tests"
     # --ignore-changes: a test run must never hot-reload. A reload kills the function
     # processes, and a request in flight at that moment is never answered (schemathesis and

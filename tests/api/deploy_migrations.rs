@@ -43,7 +43,7 @@ async fn a_create_request_migrates_and_answers_success() {
     let event = request("Create", format!("{}/response", server.uri()));
     assert!(migrate::custom_resource::is_custom_resource(&event));
 
-    migrate::custom_resource::handle(&config, &event)
+    migrate::custom_resource::handle(&config, None, &event)
         .await
         .unwrap();
 
@@ -64,7 +64,7 @@ async fn a_create_request_migrates_and_answers_success() {
 
     // A Delete (the stack going away) leaves the schema alone and still answers.
     let delete = request("Delete", format!("{}/response", server.uri()));
-    migrate::custom_resource::handle(&config, &delete)
+    migrate::custom_resource::handle(&config, None, &delete)
         .await
         .unwrap();
     assert_eq!(answers(&server).await[1]["Status"], "SUCCESS");
@@ -80,7 +80,7 @@ async fn a_failed_migration_answers_failed_so_the_deploy_stops() {
     // A database that does not exist: the migration cannot run.
     let config = test_config("test_no_such_database");
     let event = request("Update", format!("{}/response", server.uri()));
-    migrate::custom_resource::handle(&config, &event)
+    migrate::custom_resource::handle(&config, None, &event)
         .await
         .unwrap();
     let sent = answers(&server).await;
@@ -117,8 +117,9 @@ async fn a_database_that_comes_up_late_is_waited_for() {
             });
         }
     });
-    let applied = migrate::migrate_when_reachable(&config, std::time::Duration::from_secs(60))
-        .await
-        .expect("migrations ran once the database answered");
+    let applied =
+        migrate::migrate_when_reachable(&config, None, std::time::Duration::from_secs(60))
+            .await
+            .expect("migrations ran once the database answered");
     assert!(applied["applied"].as_array().is_some_and(|a| !a.is_empty()));
 }

@@ -78,11 +78,19 @@ fn every_function_may_touch_only_the_resources_it_uses() {
         ),
         ("notifications", &[][..]),
         ("notification-worker", &[][..]),
+        // UploadsBucket: retagging attached uploads.
         (
             "reservation-expiry",
-            &["NotificationQueue", "ReservationExpiryQueue", "AppSecret"][..],
+            &[
+                "NotificationQueue",
+                "ReservationExpiryQueue",
+                "AppSecret",
+                "UploadsBucket",
+            ][..],
         ),
-        ("migrate", &[][..]),
+        // The owner's login (DatabaseProxy) and the functions' login secret, to migrate and
+        // then give that login its password.
+        ("migrate", &["DatabaseProxy", "DatabaseAppLoginSecret"][..]),
     ]);
     for (function, resource) in functions(&template) {
         let mut found = BTreeSet::new();
@@ -236,11 +244,16 @@ fn the_database_sits_behind_a_proxy_that_requires_tls_and_iam() {
     let proxy = &resources["DatabaseProxy"]["Properties"];
     assert_eq!(proxy["RequireTLS"].as_bool(), Some(true));
     assert_eq!(proxy["EngineFamily"].as_str(), Some("POSTGRESQL"));
-    let auth = &proxy["Auth"][0];
-    assert_eq!(auth["IAMAuth"].as_str(), Some("REQUIRED"));
-    let mut secret = BTreeSet::new();
-    references(&auth["SecretArn"], &mut secret);
-    assert_eq!(secret, BTreeSet::from(["Database".to_owned()]));
+    // Two logins, each by IAM token only: the owner's (RDS's master secret) and the functions'.
+    let mut secrets = BTreeSet::new();
+    for auth in proxy["Auth"].as_sequence().unwrap() {
+        assert_eq!(auth["IAMAuth"].as_str(), Some("REQUIRED"));
+        references(&auth["SecretArn"], &mut secrets);
+    }
+    assert_eq!(
+        secrets,
+        BTreeSet::from(["Database".to_owned(), "DatabaseAppLoginSecret".to_owned()])
+    );
     let database = &resources["Database"]["Properties"];
     assert_eq!(database["PubliclyAccessible"].as_bool(), Some(false));
     assert_eq!(database["StorageEncrypted"].as_bool(), Some(true));
@@ -570,5 +583,166 @@ fn uploads_stay_private_behind_cloudfront_with_origin_access_control() {
     assert_eq!(
         served_from,
         BTreeSet::from(["UploadsDistribution".to_owned()])
+    );
+}
+
+#[test]
+fn uploads_nobody_attached_expire_by_the_tag_the_upload_form_sets() {
+    let template = template();
+    let rules = template["Resources"]["UploadsBucket"]["Properties"]["LifecycleConfiguration"]
+        ["Rules"]
+        .as_sequence()
+        .unwrap();
+    let expire = rules
+        .iter()
+        .find(|rule| rule["Id"].as_str() == Some("ExpireUnattachedUploads"))
+        .expect("a rule expiring unattached uploads");
+    assert_eq!(expire["Status"].as_str(), Some("Enabled"));
+    assert!(expire["ExpirationInDays"]
+        .as_u64()
+        .is_some_and(|days| days >= 1));
+    let filter = &expire["TagFilters"][0];
+    let (key, value) = (
+        filter["Key"].as_str().unwrap(),
+        filter["Value"].as_str().unwrap(),
+    );
+    // The form's tag is the rule's filter, and attaching sets that tag to something else.
+    assert!(
+        shared::uploads::UNATTACHED_TAGGING.contains(&format!(
+            "<Tag><Key>{key}</Key><Value>{value}</Value></Tag>"
+        )),
+        "{}",
+        shared::uploads::UNATTACHED_TAGGING
+    );
+    assert!(shared::uploads::ATTACHED_TAGS
+        .iter()
+        .any(|(name, tag)| *name == key && *tag != value));
+    // Whoever signs the form may tag (S3 requires it for a tagged POST), and the worker that
+    // retags may do only that.
+    for (function, actions) in [
+        ("profile", vec!["s3:PutObject", "s3:PutObjectTagging"]),
+        ("reservation-expiry", vec!["s3:PutObjectTagging"]),
+    ] {
+        let policies = &functions(&template)[function]["Properties"]["Policies"];
+        let statement = policies
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .flat_map(|policy| {
+                policy["Statement"]
+                    .as_sequence()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .find(|statement| {
+                let mut found = BTreeSet::new();
+                references(&statement["Resource"], &mut found);
+                found.contains("UploadsBucket")
+            })
+            .unwrap_or_else(|| panic!("{function} has an uploads statement"));
+        let granted: Vec<&str> = match &statement["Action"] {
+            Value::Sequence(list) => list.iter().filter_map(|a| a.as_str()).collect(),
+            single => vec![single.as_str().unwrap()],
+        };
+        assert_eq!(granted, actions, "{function}");
+        assert!(
+            format!("{:?}", statement["Resource"]).contains("/users/*"),
+            "{function}: only under users/"
+        );
+    }
+}
+
+/// The user a `postgres://user@…` URL (a plain string or the first part of a `!Sub`) names.
+fn url_user(value: &Value) -> String {
+    let text = value
+        .as_str()
+        .map(str::to_owned)
+        .or_else(|| match value {
+            Value::Tagged(tagged) => tagged.value.as_str().map(str::to_owned),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{value:?} is not a URL"));
+    text.strip_prefix("postgres://")
+        .and_then(|rest| rest.split('@').next())
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn the_functions_connect_as_the_app_login_and_only_migrate_as_the_owner() {
+    let template = template();
+    let resources = &template["Resources"];
+    let owner = resources["Database"]["Properties"]["MasterUsername"]
+        .as_str()
+        .unwrap();
+    let functions_user =
+        url_user(&template["Globals"]["Function"]["Environment"]["Variables"]["DATABASE_URL"]);
+    assert_ne!(functions_user, owner);
+    // The login's secret names that user; the shared policy connects as it, not the owner.
+    let login = &resources["DatabaseAppLoginSecret"]["Properties"]["GenerateSecretString"];
+    let shape: serde_json::Value =
+        serde_json::from_str(login["SecretStringTemplate"].as_str().unwrap()).unwrap();
+    assert_eq!(shape["username"], functions_user.as_str());
+    assert_eq!(login["GenerateStringKey"].as_str(), Some("password"));
+    let base = format!(
+        "{:?}",
+        resources["FunctionBasePolicy"]["Properties"]["PolicyDocument"]
+    );
+    assert!(
+        base.contains(&format!("dbuser:${{ProxyResourceId}}/{functions_user}\"")),
+        "{base}"
+    );
+    assert!(!base.contains(&format!("/{owner}\"")), "{base}");
+    // Migrate alone connects as the owner, and gives the login its password from the secret.
+    for (name, function) in functions(&template) {
+        let variables = &function["Properties"]["Environment"]["Variables"];
+        let migrates_as_owner = !variables["MIGRATE_DATABASE_URL"].is_null();
+        assert_eq!(migrates_as_owner, name == "migrate", "{name}");
+        if migrates_as_owner {
+            assert_eq!(url_user(&variables["MIGRATE_DATABASE_URL"]), owner);
+            let mut login_secret = BTreeSet::new();
+            references(&variables["APP_DB_LOGIN_SECRET_ARN"], &mut login_secret);
+            assert_eq!(
+                login_secret,
+                BTreeSet::from(["DatabaseAppLoginSecret".to_owned()])
+            );
+            let policies = format!("{:?}", function["Properties"]["Policies"]);
+            assert!(policies.contains(&format!("/{owner}\"")), "{policies}");
+        }
+    }
+}
+
+#[test]
+fn a_custom_domain_is_optional_needs_a_certificate_and_maps_the_stage() {
+    let template = template();
+    let resources = &template["Resources"];
+    for name in ["ApiDomain", "ApiDomainMapping"] {
+        assert_eq!(
+            resources[name]["Condition"].as_str(),
+            Some("HasApiDomain"),
+            "{name} exists only with a domain"
+        );
+    }
+    assert_eq!(
+        template["Parameters"]["ApiDomainName"]["Default"].as_str(),
+        Some("")
+    );
+    let mut needs = BTreeSet::new();
+    references(
+        &template["Rules"]["ApiDomainNeedsCertificate"]["Assertions"],
+        &mut needs,
+    );
+    assert_eq!(needs, BTreeSet::from(["ApiCertificateArn".to_owned()]));
+    let config = &resources["ApiDomain"]["Properties"]["DomainNameConfigurations"][0];
+    assert_eq!(config["SecurityPolicy"].as_str(), Some("TLS_1_2"));
+    let mut mapped = BTreeSet::new();
+    references(&resources["ApiDomainMapping"]["Properties"], &mut mapped);
+    assert_eq!(
+        mapped,
+        BTreeSet::from(["ApiDomain".to_owned(), "HttpApi".to_owned()])
+    );
+    assert_eq!(
+        template["Outputs"]["ApiDomainTarget"]["Condition"].as_str(),
+        Some("HasApiDomain")
     );
 }

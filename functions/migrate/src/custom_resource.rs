@@ -37,13 +37,17 @@ pub fn response(event: &Value, outcome: &Result<Value, String>) -> Value {
 /// Handles a custom-resource request: migrates on Create and Update (Delete changes nothing:
 /// the schema outlives the stack's resources), then PUTs the answer to `ResponseURL`.
 /// Returns the answer sent.
-pub async fn handle(config: &Config, event: &Value) -> anyhow::Result<Value> {
+pub async fn handle(
+    config: &Config,
+    app_login: Option<&crate::AppLogin>,
+    event: &Value,
+) -> anyhow::Result<Value> {
     let outcome = if event["RequestType"] == "Delete" {
         Ok(json!({ "applied": [] }))
     } else {
         // The function has 300 s; a new stack's proxy may need a few minutes to reach its
         // database, and CloudFormation must still get an answer in time.
-        crate::migrate_when_reachable(config, std::time::Duration::from_secs(200))
+        crate::migrate_when_reachable(config, app_login, std::time::Duration::from_secs(200))
             .await
             .map_err(|e| format!("{e:#}"))
     };

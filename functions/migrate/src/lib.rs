@@ -3,8 +3,10 @@
 
 pub mod custom_resource;
 
+use anyhow::Context;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
-use shared::config::Config;
+use shared::config::{AwsSettings, Config};
 
 /// A pool of one connection with the configured settings (TLS, IAM): this function does one
 /// thing at a time.
@@ -14,15 +16,68 @@ fn one_connection_pool(config: &Config) -> anyhow::Result<shared::db::PgPool> {
     shared::db::build_pool(&settings, &config.aws)
 }
 
-/// Connects with the configured pool settings (TLS, IAM) and applies pending migrations.
-pub async fn migrate(config: &Config) -> anyhow::Result<Value> {
-    migrate_when_reachable(config, std::time::Duration::ZERO).await
+/// The login the functions connect as, made a member of the app role after migrating.
+pub struct AppLogin {
+    /// The role name.
+    pub user: String,
+    /// Its password (the proxy logs in with it in AWS; the local stacks put it in their URL).
+    pub password: SecretString,
+}
+
+impl AppLogin {
+    /// The functions' login: the user and password of the proxy's secret for it when
+    /// `secret_arn` is set (AWS: `APP_DB_LOGIN_SECRET_ARN`, keys `username` and `password`), or
+    /// those of the functions' `DATABASE_URL` when migrations connect as another role
+    /// (`owner_url`, the local stacks). `None` when the functions connect as the owner.
+    pub async fn resolve(
+        aws: &AwsSettings,
+        secret_arn: Option<&str>,
+        functions_url: &str,
+        owner_url: Option<&str>,
+    ) -> anyhow::Result<Option<Self>> {
+        if let Some(arn) = secret_arn {
+            let mut values = shared::aws::secrets::fetch_secret_values(aws, arn).await?;
+            let user = values
+                .remove("username")
+                .context("the app login secret has no username")?;
+            let password = values
+                .remove("password")
+                .context("the app login secret has no password")?;
+            return Ok(Some(Self {
+                user,
+                password: password.into(),
+            }));
+        }
+        if owner_url.is_none() {
+            return Ok(None);
+        }
+        let url: tokio_postgres::Config = functions_url
+            .parse()
+            .context("DATABASE_URL is not a Postgres URL")?;
+        let user = url.get_user().context("DATABASE_URL names no user")?;
+        let password = url
+            .get_password()
+            .context("DATABASE_URL has no password for the app login")?;
+        Ok(Some(Self {
+            user: user.to_owned(),
+            password: String::from_utf8(password.to_vec())
+                .context("the app login's password is not UTF-8")?
+                .into(),
+        }))
+    }
+}
+
+/// Connects with the configured pool settings (TLS, IAM), applies pending migrations and makes
+/// `app_login` a login in the app role.
+pub async fn migrate(config: &Config, app_login: Option<&AppLogin>) -> anyhow::Result<Value> {
+    migrate_when_reachable(config, app_login, std::time::Duration::ZERO).await
 }
 
 /// `migrate`, waiting up to `patience` for the database to accept a connection (a new stack's
 /// proxy can take minutes to reach its database); a migration that fails is never retried.
 pub async fn migrate_when_reachable(
     config: &Config,
+    app_login: Option<&AppLogin>,
     patience: std::time::Duration,
 ) -> anyhow::Result<Value> {
     let pool = one_connection_pool(config)?;
@@ -43,7 +98,12 @@ pub async fn migrate_when_reachable(
     };
     let applied = shared::migrations::run(&mut client).await?;
     tracing::info!(?applied, "migrations applied");
-    Ok(json!({ "applied": applied }))
+    if let Some(login) = app_login {
+        shared::migrations::ensure_app_login(&client, &login.user, login.password.expose_secret())
+            .await?;
+        tracing::info!(user = %login.user, "the functions' login is in the app role");
+    }
+    Ok(json!({ "applied": applied, "app_login": app_login.map(|login| &login.user) }))
 }
 
 /// Makes the account of `phone` (E.164; it must have logged in once) staff and superuser, with
