@@ -10,6 +10,7 @@ const END: &str = "<!-- results:end -->";
 /// The sections in the order they stand in the file.
 const ORDER: &[&str] = &[
     "cold",
+    "cold-aws",
     "packages",
     "latency",
     "latency-large",
