@@ -180,7 +180,9 @@ async fn aws_shaped_cold_starts(
     let sets: usize = std::env::var("BENCH_COLD_SETS").map_or(Ok(3), |s| s.parse())?;
     let mut measured = Vec::with_capacity(sets);
     for set in 1..=sets {
-        eprintln!("AWS-shaped cold start, set {set} of {sets}: Secrets Manager (moto) + TLS Postgres");
+        eprintln!(
+            "AWS-shaped cold start, set {set} of {sets}: Secrets Manager (moto) + TLS Postgres"
+        );
         measured.push(cold_start::measure_all(bin_dir, &subjects, env, runs).await?);
     }
     let mut table = cold_start::table(

@@ -2,6 +2,7 @@
 //! request replays the stored answer; with another request it is 422; while the first is still
 //! running it is 409. Keys belong to one user and are kept at least 24 hours.
 
+use crate::error::ProblemCode;
 use std::future::Future;
 
 use http::{header, HeaderValue, StatusCode};
@@ -88,7 +89,7 @@ where
         if stored_hash != hash {
             return Err(ApiError::client(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency_key_reused",
+                ProblemCode::IdempotencyKeyReused,
                 "This Idempotency-Key was used with a different request.",
             ));
         }
@@ -100,7 +101,7 @@ where
                 .body(Body::from(body))
                 .map_err(|e| ApiError::Internal(e.into())),
             _ => Err(ApiError::conflict(
-                "idempotency_in_progress",
+                ProblemCode::IdempotencyInProgress,
                 "A request with this Idempotency-Key is still running.",
             )),
         };

@@ -58,3 +58,69 @@ async fn the_document_is_served_to_anyone() {
         .unwrap()
         .starts_with("3.1"));
 }
+
+/// The variant names of the problem codes the production code constructs (`ProblemCode::X`
+/// outside the enum's own file and the OpenAPI table).
+fn codes_used_in_source() -> std::collections::BTreeSet<String> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let mut dirs = vec![std::path::PathBuf::from(format!("{root}/shared/src"))];
+    for entry in std::fs::read_dir(format!("{root}/functions")).unwrap() {
+        dirs.push(entry.unwrap().path().join("src"));
+    }
+    let used = regex::Regex::new(r"ProblemCode::([A-Z][A-Za-z]*)").unwrap();
+    let mut names = std::collections::BTreeSet::new();
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let text = path.to_string_lossy();
+            if path.is_dir() {
+                if !text.ends_with("openapi") {
+                    dirs.push(path);
+                }
+            } else if text.ends_with(".rs") && !text.ends_with("error/codes.rs") {
+                let source = std::fs::read_to_string(&path).unwrap();
+                // Production code only: a file's unit tests may build problems of their own.
+                let source = source.split("#[cfg(test)]").next().unwrap();
+                names.extend(used.captures_iter(source).map(|c| c[1].to_owned()));
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn every_problem_code_is_both_sent_by_the_code_and_documented_on_an_operation() {
+    use shared::error::ProblemCode;
+    let used = codes_used_in_source();
+    let documented: std::collections::BTreeSet<ProblemCode> =
+        shared::openapi::operations::OPERATIONS
+            .iter()
+            .flat_map(|op| {
+                shared::openapi::problem_statuses(op)
+                    .into_values()
+                    .flatten()
+            })
+            .collect();
+    // A method no operation has: the router answers 405 before any operation is chosen, so
+    // there is no operation to document it on.
+    let outside_operations = [ProblemCode::MethodNotAllowed];
+    let mut wrong = Vec::new();
+    for code in ProblemCode::ALL {
+        let sent = used.contains(&format!("{code:?}"));
+        let listed = documented.contains(code) || outside_operations.contains(code);
+        if sent != listed {
+            wrong.push(format!(
+                "{code}: {}",
+                if sent {
+                    "sent, documented nowhere"
+                } else {
+                    "documented, never sent"
+                }
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -1,5 +1,5 @@
 use http::{Method, StatusCode};
-use shared::error::{ApiError, FieldError};
+use shared::error::{ApiError, FieldError, ProblemCode};
 
 use crate::helpers::{assert_problem, insert_user, spawn_app};
 
@@ -73,11 +73,11 @@ fn a_validation_problem_lists_every_field_and_the_request_id() {
 
 #[test]
 fn a_rate_limit_problem_carries_retry_after_and_a_conflict_its_extra_members() {
-    let response = ApiError::rate_limited("otp_rate_limited", 42).into_response("r");
+    let response = ApiError::rate_limited(ProblemCode::OtpNumberRateLimited, 42).into_response("r");
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(response.headers()["retry-after"], "42");
 
-    let response = ApiError::conflict("already_checked_in", "Already checked in.")
+    let response = ApiError::conflict(ProblemCode::AlreadyCheckedIn, "Already checked in.")
         .with_extra("checked_in_at", serde_json::json!("2026-11-25T10:00:00Z"))
         .into_response("r");
     let body = body_of(&response);

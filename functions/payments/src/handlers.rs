@@ -1,5 +1,6 @@
 //! Handlers: parse, authenticate, call `shared::payments`, publish what was queued, render.
 
+use shared::error::ProblemCode;
 use std::sync::Arc;
 
 use http::StatusCode;
@@ -127,7 +128,7 @@ pub async fn sandbox_pay(state: Arc<AppState>, req: ApiRequest) -> HandlerResult
     if state.config.payments.provider != PaymentProviderKind::Sandbox {
         return Err(ApiError::client(
             StatusCode::NOT_FOUND,
-            "route_not_found",
+            ProblemCode::RouteNotFound,
             "No route matches this path.",
         ));
     }

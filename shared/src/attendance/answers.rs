@@ -3,6 +3,7 @@
 //! waitlisted | declined | cancelled; waitlisted → accepted | declined | cancelled; accepted
 //! (still holding, unpaid) → cancelled.
 
+use crate::error::ProblemCode;
 use serde_json::json;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
@@ -76,7 +77,7 @@ const CANCEL_SQL: &str = "UPDATE event_request SET status = 'cancelled' WHERE id
 
 fn invalid_transition(from: &str, action: &str) -> ApiError {
     ApiError::conflict(
-        "invalid_transition",
+        ProblemCode::InvalidTransition,
         format!("A {from} request cannot be {action}."),
     )
     .with_extra("current_status", json!(from))
@@ -127,7 +128,7 @@ async fn respond(
     let was_pending = locked.status == "pending";
     if accept && !event.is_open {
         return Err(ApiError::conflict(
-            "event_closed",
+            ProblemCode::EventClosed,
             "This event is no longer open.",
         ));
     }

@@ -1,6 +1,7 @@
 //! Attendees and tickets: the ticket code for its owner, check-in at the door, and cancelling
 //! attendance (the guest list is in `guest_list`).
 
+use crate::error::ProblemCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -55,7 +56,7 @@ pub async fn check_in(
     let Some((attendee, presented)) = tickets::parse(code) else {
         return Err(ApiError::client(
             http::StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_ticket_code",
+            ProblemCode::InvalidTicketCode,
             "This is not a ticket code.",
         )
         .with_errors(vec![FieldError::new("ticket_code", "is not a ticket code")]));
@@ -106,7 +107,7 @@ pub async fn check_in(
     let not_found = || {
         ApiError::client(
             http::StatusCode::NOT_FOUND,
-            "ticket_not_found",
+            ProblemCode::TicketNotFound,
             "No valid ticket for this event has this code.",
         )
     };
@@ -141,14 +142,15 @@ pub async fn check_in(
     }
     match status.as_str() {
         "checked_in" => {
-            return Err(
-                ApiError::conflict("already_checked_in", "This ticket was already used.")
-                    .with_extra("checked_in_at", json!(checked_in_at)),
+            return Err(ApiError::conflict(
+                ProblemCode::AlreadyCheckedIn,
+                "This ticket was already used.",
             )
+            .with_extra("checked_in_at", json!(checked_in_at)))
         }
         "cancelled" => {
             return Err(ApiError::conflict(
-                "ticket_cancelled",
+                ProblemCode::TicketCancelled,
                 "This ticket was cancelled.",
             ))
         }
@@ -246,7 +248,7 @@ pub async fn cancel(
     }
     if status != "going" {
         return Err(ApiError::conflict(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             format!("An attendee who is {status} cannot cancel."),
         )
         .with_extra("current_status", json!(status)));

@@ -2,6 +2,7 @@
 //! behaves exactly like an accepted request for the accepting user: same checks, same capacity
 //! rules, same waitlist.
 
+use crate::error::ProblemCode;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use tokio_postgres::types::ToSql;
@@ -152,7 +153,7 @@ pub async fn create(
     }
     if !open {
         return Err(ApiError::conflict(
-            "event_closed",
+            ProblemCode::EventClosed,
             "This event is not open for joining.",
         ));
     }
@@ -174,7 +175,7 @@ pub async fn create(
             // The user is fine; their role in this event is what stands in the way.
             if invitee_organises {
                 return Err(ApiError::conflict(
-                    "invitee_is_organiser",
+                    ProblemCode::InviteeIsOrganiser,
                     "The host and co-hosts need no invite.",
                 )
                 .with_errors(vec![FieldError::new(
@@ -277,13 +278,13 @@ async fn lock_invite(
     }
     if locked.expired || locked.status == "expired" {
         return Err(ApiError::conflict(
-            "invite_expired",
+            ProblemCode::InviteExpired,
             "This invite has expired.",
         ));
     }
     if locked.status != "pending" {
         return Err(ApiError::conflict(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             format!("This invite was already {}.", locked.status),
         )
         .with_extra("current_status", json!(locked.status)));
@@ -376,7 +377,7 @@ pub async fn decline(
     let (_, locked, _event, _) = lock_invite(&tx, invite, caller, &[]).await?;
     if locked.invite_type != "direct" {
         return Err(ApiError::conflict(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "A share link cannot be declined; just don't use it.",
         ));
     }

@@ -2,6 +2,7 @@
 //! list, and what answering one shares with invites (the joining checks, the decision, the
 //! request's JSON); answering and withdrawing are in `answers.rs`.
 
+use crate::error::ProblemCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -79,7 +80,7 @@ pub const JOINER_FACTS_SQL: &str = joiner_facts!("$1", "$2");
 pub fn check_joiner(event: &LockedEvent, facts: &[Row], seats: i16) -> Result<(), ApiError> {
     if !event.is_open {
         return Err(ApiError::conflict(
-            "event_closed",
+            ProblemCode::EventClosed,
             "This event is not open for joining.",
         ));
     }
@@ -90,7 +91,7 @@ pub fn check_joiner(event: &LockedEvent, facts: &[Row], seats: i16) -> Result<()
         (facts.get(0), facts.get(1), facts.get(2));
     if organiser {
         return Err(ApiError::conflict(
-            "organiser_cannot_join",
+            ProblemCode::OrganiserCannotJoin,
             "Hosts and co-hosts do not request to join their own event.",
         ));
     }
@@ -108,7 +109,7 @@ pub fn check_joiner(event: &LockedEvent, facts: &[Row], seats: i16) -> Result<()
     let Some(gender) = gender else {
         return Err(ApiError::client(
             http::StatusCode::UNPROCESSABLE_ENTITY,
-            "profile_incomplete",
+            ProblemCode::ProfileIncomplete,
             "Set your gender in your profile before joining events.",
         )
         .with_errors(vec![FieldError::new(
@@ -119,13 +120,13 @@ pub fn check_joiner(event: &LockedEvent, facts: &[Row], seats: i16) -> Result<()
     if !event.allowed_genders.contains(&gender) {
         return Err(ApiError::client(
             http::StatusCode::FORBIDDEN,
-            "gender_not_allowed",
+            ProblemCode::GenderNotAllowed,
             "This event is not open to your gender.",
         ));
     }
     if attending {
         return Err(ApiError::conflict(
-            "already_attending",
+            ProblemCode::AlreadyAttending,
             "You are already going to this event.",
         ));
     }

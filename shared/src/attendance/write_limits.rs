@@ -3,6 +3,7 @@
 //! oldest write of the window leaves it).
 
 use crate::error::ApiError;
+use crate::error::ProblemCode;
 
 /// What is being limited: the table, its author column and the problem code.
 #[derive(Debug, Clone, Copy)]
@@ -22,10 +23,10 @@ impl WriteKind {
         }
     }
 
-    fn code(self) -> &'static str {
+    fn code(self) -> ProblemCode {
         match self {
-            Self::JoinRequest => "request_rate_limited",
-            Self::Invite => "invite_rate_limited",
+            Self::JoinRequest => ProblemCode::RequestRateLimited,
+            Self::Invite => ProblemCode::InviteRateLimited,
         }
     }
 }

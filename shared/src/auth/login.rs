@@ -1,5 +1,6 @@
 //! Phone login (NIST SP 800-63B out-of-band codes): request a code by SMS, then verify it.
 
+use crate::error::ProblemCode;
 use std::net::IpAddr;
 
 use secrecy::SecretString;
@@ -64,19 +65,19 @@ pub async fn request_code(
         repo::lock_and_read_throttles(&tx, phone, source_ip, settings.resend_after).await?;
     if throttles.resend_wait > 0.0 && throttles.number.0 > 0 {
         return Err(ApiError::rate_limited(
-            "otp_resend_too_soon",
+            ProblemCode::OtpResendTooSoon,
             wait_secs(throttles.resend_wait),
         ));
     }
     if throttles.number.0 >= settings.max_per_number_per_hour {
         return Err(ApiError::rate_limited(
-            "otp_number_rate_limited",
+            ProblemCode::OtpNumberRateLimited,
             wait_secs(throttles.number.1),
         ));
     }
     if throttles.ip.0 >= settings.max_per_ip_per_hour {
         return Err(ApiError::rate_limited(
-            "otp_ip_rate_limited",
+            ProblemCode::OtpIpRateLimited,
             wait_secs(throttles.ip.1),
         ));
     }
@@ -87,7 +88,7 @@ pub async fn request_code(
         );
         crate::metrics::emit("otp_sms_budget_exhausted");
         return Err(ApiError::rate_limited(
-            "otp_sms_budget_exhausted",
+            ProblemCode::OtpSmsBudgetExhausted,
             wait_secs(throttles.all.1),
         ));
     }
@@ -165,7 +166,7 @@ pub struct Login {
 fn invalid_code() -> ApiError {
     ApiError::client(
         http::StatusCode::UNAUTHORIZED,
-        "otp_invalid",
+        ProblemCode::OtpInvalid,
         "The code is wrong, expired or already used. Request a new one.",
     )
 }
@@ -202,13 +203,13 @@ pub async fn verify_code(
     let read = repo::lock_and_read_codes(&tx, phone, source_ip, otp.max_attempts_per_code).await?;
     if read.ip_failures.0 >= otp.max_verify_failures_per_ip_per_hour {
         return Err(ApiError::rate_limited(
-            "otp_verify_ip_rate_limited",
+            ProblemCode::OtpVerifyIpRateLimited,
             wait_secs(read.ip_failures.1),
         ));
     }
     if read.number_failures.0 >= otp.max_failures_per_number_per_hour {
         return Err(ApiError::rate_limited(
-            "otp_verify_rate_limited",
+            ProblemCode::OtpVerifyRateLimited,
             wait_secs(read.number_failures.1),
         ));
     }

@@ -2,6 +2,7 @@
 //! its SHA-256 stored). Refresh rotates; a rotated token presented again revokes its whole
 //! family (RFC 9700 §4.14.2); logout revokes.
 
+use crate::error::ProblemCode;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Utc;
@@ -117,7 +118,7 @@ fn family_audit<'a>(
 fn invalid() -> ApiError {
     ApiError::client(
         http::StatusCode::UNAUTHORIZED,
-        "invalid_refresh_token",
+        ProblemCode::InvalidRefreshToken,
         "The refresh token is invalid, expired or revoked.",
     )
 }

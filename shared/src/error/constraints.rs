@@ -2,107 +2,101 @@
 //! constraint that a client can trip maps to a 409 or 422 with a stable code; anything not
 //! listed stays a 500, because it means a rule was not checked where it should have been.
 
+use super::ProblemCode;
 use http::StatusCode;
 
 use super::{ApiError, FieldError};
 
 /// (constraint name, status, code, field, message) for every constraint a client may trip.
-const CONSTRAINT_ANSWERS: &[(&str, StatusCode, &str, &str, &str)] = &[
+const CONSTRAINT_ANSWERS: &[(&str, StatusCode, ProblemCode, &str, &str)] = &[
     (
         "auth_user_username_key",
         StatusCode::CONFLICT,
-        "username_taken",
+        ProblemCode::UsernameTaken,
         "username",
         "This username is already taken.",
     ),
     (
         "user_profile_phone_number_active_key",
         StatusCode::CONFLICT,
-        "phone_number_taken",
+        ProblemCode::PhoneNumberTaken,
         "phone_number",
         "This phone number belongs to another account.",
     ),
     (
-        "event_slug_key",
-        StatusCode::CONFLICT,
-        "slug_taken",
-        "slug",
-        "An event with this slug already exists.",
-    ),
-    (
         "event_request_one_live_per_user",
         StatusCode::CONFLICT,
-        "already_requested",
+        ProblemCode::AlreadyRequested,
         "event_id",
         "You already have a live request for this event.",
     ),
     (
         "event_invite_one_pending_direct",
         StatusCode::CONFLICT,
-        "already_invited",
+        ProblemCode::AlreadyInvited,
         "user_id",
         "This user already has a pending invite to this event.",
     ),
     (
         "event_attendee_one_active_per_user",
         StatusCode::CONFLICT,
-        "already_attending",
+        ProblemCode::AlreadyAttending,
         "event_id",
         "You are already attending this event.",
     ),
     (
         "event_cohost_pair_key",
         StatusCode::CONFLICT,
-        "already_cohost",
+        ProblemCode::AlreadyCohost,
         "user_id",
         "This user is already a co-host.",
     ),
     (
         "user_profile_event_interests_pair_key",
         StatusCode::CONFLICT,
-        "duplicate_interest",
+        ProblemCode::DuplicateInterest,
         "interests",
         "An interest is listed twice.",
     ),
     (
         "event_interest_map_pair_key",
         StatusCode::CONFLICT,
-        "duplicate_interest",
+        ProblemCode::DuplicateInterest,
         "interests",
         "An interest is listed twice.",
     ),
     (
         "payment_order_provider_payment_id_key",
         StatusCode::CONFLICT,
-        "payment_already_recorded",
+        ProblemCode::PaymentAlreadyRecorded,
         "provider_payment_id",
         "This payment has already been recorded.",
     ),
     (
         "event_capacity_exceeded",
         StatusCode::CONFLICT,
-        "event_full",
+        ProblemCode::EventFull,
         "seats_requested",
         "There are not enough seats left.",
     ),
     (
         "event_capacity_below_taken",
         StatusCode::CONFLICT,
-        "capacity_below_taken",
+        ProblemCode::CapacityBelowTaken,
         "capacity",
         "Capacity cannot go below the seats already taken.",
     ),
     (
         "payment_order_one_live_per_hold",
         StatusCode::CONFLICT,
-        "order_exists",
+        ProblemCode::OrderExists,
         "reservation_key",
         "An order for this seat hold is already open.",
     ),
     (
         "event_capacity_positive",
         StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
+        ProblemCode::ValidationFailed,
         "capacity",
         "Capacity must be greater than zero.",
     ),

@@ -2,12 +2,12 @@
 //! RFC 9457 `application/problem+json` with a stable `code` and the `request_id`. Causes of
 //! 5xx answers are logged, never returned.
 
+pub mod codes;
 mod constraints;
 mod render;
 
+pub use codes::ProblemCode;
 pub use render::PROBLEM_JSON;
-
-use std::borrow::Cow;
 
 use http::StatusCode;
 use serde::Serialize;
@@ -39,7 +39,7 @@ pub struct ClientProblem {
     /// HTTP status (4xx).
     pub status: StatusCode,
     /// Stable machine word (`event_full`, `validation_failed`, ...).
-    pub code: Cow<'static, str>,
+    pub code: ProblemCode,
     /// Human-readable explanation, safe to show.
     pub detail: String,
     /// Bad fields, for 400/422.
@@ -68,14 +68,10 @@ pub enum ApiError {
 
 impl ApiError {
     /// A 4xx problem with no field errors.
-    pub fn client(
-        status: StatusCode,
-        code: impl Into<Cow<'static, str>>,
-        detail: impl Into<String>,
-    ) -> Self {
+    pub fn client(status: StatusCode, code: ProblemCode, detail: impl Into<String>) -> Self {
         Self::Client(Box::new(ClientProblem {
             status,
-            code: code.into(),
+            code,
             detail: detail.into(),
             errors: Vec::new(),
             retry_after: None,
@@ -85,7 +81,7 @@ impl ApiError {
     }
 
     /// 400: the body or a parameter is malformed.
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn bad_request(code: ProblemCode, detail: impl Into<String>) -> Self {
         Self::client(StatusCode::BAD_REQUEST, code, detail)
     }
 
@@ -93,7 +89,7 @@ impl ApiError {
     pub fn malformed(errors: Vec<FieldError>) -> Self {
         Self::client(
             StatusCode::BAD_REQUEST,
-            "malformed_request",
+            ProblemCode::MalformedRequest,
             "The request is malformed.",
         )
         .with_errors(errors)
@@ -101,25 +97,25 @@ impl ApiError {
 
     /// 401: no token, or a token that is invalid or expired.
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::client(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+        Self::client(StatusCode::UNAUTHORIZED, ProblemCode::Unauthorized, detail)
     }
 
     /// 403: signed in but not allowed.
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::client(StatusCode::FORBIDDEN, "forbidden", detail)
+        Self::client(StatusCode::FORBIDDEN, ProblemCode::Forbidden, detail)
     }
 
     /// 404: absent or not visible to the caller.
     pub fn not_found(what: &str) -> Self {
         Self::client(
             StatusCode::NOT_FOUND,
-            "not_found",
+            ProblemCode::NotFound,
             format!("{what} was not found."),
         )
     }
 
     /// 409: the resource's state forbids this.
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn conflict(code: ProblemCode, detail: impl Into<String>) -> Self {
         Self::client(StatusCode::CONFLICT, code, detail)
     }
 
@@ -127,14 +123,14 @@ impl ApiError {
     pub fn validation(errors: Vec<FieldError>) -> Self {
         Self::client(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
+            ProblemCode::ValidationFailed,
             "One or more fields are invalid.",
         )
         .with_errors(errors)
     }
 
     /// 429 with `Retry-After`.
-    pub fn rate_limited(code: &'static str, retry_after_secs: u64) -> Self {
+    pub fn rate_limited(code: ProblemCode, retry_after_secs: u64) -> Self {
         let mut err = Self::client(
             StatusCode::TOO_MANY_REQUESTS,
             code,
@@ -185,11 +181,16 @@ impl ApiError {
     }
 
     /// The stable machine code this error renders with.
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> &'static str {
+        self.problem_code().as_str()
+    }
+
+    /// The problem code this error renders with.
+    pub fn problem_code(&self) -> ProblemCode {
         match self {
-            Self::Client(p) => &p.code,
-            Self::Unavailable(_) => "service_unavailable",
-            Self::Internal(_) => "internal_error",
+            Self::Client(p) => p.code,
+            Self::Unavailable(_) => ProblemCode::ServiceUnavailable,
+            Self::Internal(_) => ProblemCode::InternalError,
         }
     }
 }

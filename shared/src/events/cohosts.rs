@@ -1,6 +1,7 @@
 //! Co-hosts: the host adds or removes them; they may edit the event, see requests and the
 //! guest list, accept or decline, and check guests in.
 
+use crate::error::ProblemCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -24,7 +25,7 @@ async fn host_only(
     }
     if !event.is_active {
         return Err(ApiError::conflict(
-            "event_cancelled",
+            ProblemCode::EventCancelled,
             "The event was cancelled.",
         ));
     }

@@ -1,6 +1,7 @@
 //! The gallery of an event: add at a position, remove, reorder. Positions stay 0..n-1; the
 //! unique (event, position) constraint is checked at commit, so shifting rows never collides.
 
+use crate::error::ProblemCode;
 use serde_json::{json, Value};
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
@@ -32,7 +33,7 @@ async fn editable(
     }
     if !event.is_active {
         return Err(ApiError::conflict(
-            "event_cancelled",
+            ProblemCode::EventCancelled,
             "The event was cancelled.",
         ));
     }
@@ -87,7 +88,7 @@ pub async fn add(
         .get(0);
     if count >= MAX_IMAGES {
         return Err(ApiError::conflict(
-            "gallery_full",
+            ProblemCode::GalleryFull,
             format!("A gallery holds at most {MAX_IMAGES} images."),
         ));
     }
@@ -158,7 +159,7 @@ pub async fn reorder(
     // since the client loaded it): a conflict to reload and retry, not bad input.
     if sorted_given != sorted_current {
         return Err(ApiError::conflict(
-            "gallery_changed",
+            ProblemCode::GalleryChanged,
             "image_ids must list every image the event has now, each once.",
         )
         .with_errors(vec![FieldError::new(

@@ -1,6 +1,7 @@
 //! Event rules: create, update, publish, unpublish, cancel. Each is one transaction with its
 //! audit row and outbox messages; the messages are published after commit.
 
+use crate::error::ProblemCode;
 use chrono::Utc;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -199,13 +200,13 @@ pub(super) fn may_edit(
 fn ensure_active_and_upcoming(event: &EventForEdit) -> Result<(), ApiError> {
     if !event.is_active {
         return Err(ApiError::conflict(
-            "event_cancelled",
+            ProblemCode::EventCancelled,
             "The event was cancelled.",
         ));
     }
     if event.has_started {
         return Err(ApiError::conflict(
-            "event_started",
+            ProblemCode::EventStarted,
             "The event has already started.",
         ));
     }
@@ -250,7 +251,7 @@ pub async fn update(
     reader.finish()?;
     if event.is_published && fields.venue_id.is_none() && fields.venue_text.is_none() {
         return Err(ApiError::conflict(
-            "venue_required",
+            ProblemCode::VenueRequired,
             "A published event keeps a venue: set another one, or unpublish it first.",
         ));
     }
@@ -259,7 +260,7 @@ pub async fn update(
         let taken = repo::seats_taken(&tx, event.id).await?;
         if i64::from(fields.capacity) < taken {
             return Err(ApiError::conflict(
-                "capacity_below_taken",
+                ProblemCode::CapacityBelowTaken,
                 format!("{taken} seats are already taken; capacity cannot go below that."),
             )
             .with_extra("seats_taken", json!(taken)));
@@ -270,7 +271,7 @@ pub async fn update(
         || fields.gst_percent != before.gst_percent;
     if pricing_changed && repo::has_orders(&tx, event.id).await? {
         return Err(ApiError::conflict(
-            "pricing_locked",
+            ProblemCode::PricingLocked,
             "Price, paid flag and GST cannot change once tickets were ordered.",
         ));
     }
@@ -387,14 +388,14 @@ pub async fn set_published(
         if !missing.is_empty() {
             return Err(ApiError::client(
                 http::StatusCode::UNPROCESSABLE_ENTITY,
-                "event_incomplete",
+                ProblemCode::EventIncomplete,
                 "The event is not ready to publish.",
             )
             .with_errors(missing));
         }
     } else if repo::has_guests(&tx, event.id).await? {
         return Err(ApiError::conflict(
-            "event_has_guests",
+            ProblemCode::EventHasGuests,
             "Guests are going or holding seats; cancel the event instead.",
         ));
     }

@@ -1,6 +1,7 @@
 //! JSON request bodies. Malformed JSON is a 400; a well-formed body with bad fields is a 422
 //! listing every bad field (`FieldReader`) or the first one (`parse_json`, for small bodies).
 
+use crate::error::ProblemCode;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
@@ -14,7 +15,7 @@ fn body_value(req: &ApiRequest) -> Result<serde_json::Value, ApiError> {
     if req.body.len() > MAX_BODY_BYTES {
         return Err(ApiError::client(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            ProblemCode::PayloadTooLarge,
             format!("The body is larger than {MAX_BODY_BYTES} bytes."),
         ));
     }
@@ -23,7 +24,7 @@ fn body_value(req: &ApiRequest) -> Result<serde_json::Value, ApiError> {
         if !essence.eq_ignore_ascii_case("application/json") && !essence.ends_with("+json") {
             return Err(ApiError::client(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ProblemCode::UnsupportedMediaType,
                 "Send the body as application/json.",
             ));
         }

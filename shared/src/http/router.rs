@@ -1,6 +1,7 @@
 //! The route dispatcher: (method, path template) → handler, with 404 and 405 (with `Allow`)
 //! answered as problems. Each function builds one `Router` at init.
 
+use crate::error::ProblemCode;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -99,7 +100,7 @@ impl<S: Send + Sync + 'static> Router<S> {
         let result = match self.matcher.at(&req.path) {
             Err(_) => Err(ApiError::client(
                 http::StatusCode::NOT_FOUND,
-                "route_not_found",
+                ProblemCode::RouteNotFound,
                 "No route matches this path.",
             )),
             Ok(matched) => {
@@ -129,7 +130,7 @@ impl<S: Send + Sync + 'static> Router<S> {
                     None => {
                         let mut err = ApiError::client(
                             http::StatusCode::METHOD_NOT_ALLOWED,
-                            "method_not_allowed",
+                            ProblemCode::MethodNotAllowed,
                             "This path does not support this method.",
                         );
                         if let ApiError::Client(p) = &mut err {

@@ -10,6 +10,7 @@ pub mod schemas;
 use serde_json::{json, Map, Value};
 use utoipa::openapi::{ComponentsBuilder, InfoBuilder, OpenApiBuilder};
 
+use crate::error::ProblemCode;
 use operations::{Caller, OperationDoc, Success, OPERATIONS};
 
 macro_rules! components {
@@ -178,7 +179,10 @@ fn operation(op: &OperationDoc) -> Value {
         responses.insert(
             status.to_string(),
             json!({
-                "description": format!("Problem: {}", codes.join(", ")),
+                "description": format!(
+                    "Problem: {}",
+                    codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                ),
                 "content": {"application/problem+json": {"schema": schema_ref("Problem")}}
             }),
         );
@@ -235,35 +239,36 @@ fn success_response(success: Success) -> (u16, Value) {
 }
 
 /// The operation's own problems plus the ones every operation of its kind can answer.
-fn problem_statuses(op: &OperationDoc) -> std::collections::BTreeMap<u16, Vec<&'static str>> {
-    let mut statuses: std::collections::BTreeMap<u16, Vec<&'static str>> = Default::default();
-    let mut add = |status: u16, codes: &[&'static str]| {
+pub fn problem_statuses(op: &OperationDoc) -> std::collections::BTreeMap<u16, Vec<ProblemCode>> {
+    use ProblemCode as P;
+    let mut statuses: std::collections::BTreeMap<u16, Vec<ProblemCode>> = Default::default();
+    let mut add = |status: u16, codes: &[ProblemCode]| {
         let entry = statuses.entry(status).or_default();
         for code in codes {
             if !entry.contains(code) {
-                entry.push(code);
+                entry.push(*code);
             }
         }
     };
     let takes_input =
         op.body.is_some() || !op.query.is_empty() || op.path.contains('{') || op.idempotent;
     // Any request may be malformed: a NUL in the path or query, or an unreadable body.
-    add(400, &["malformed_request"]);
+    add(400, &[P::MalformedRequest]);
     if op.body.is_some() || op.caller == Caller::Razorpay {
-        add(413, &["payload_too_large"]);
-        add(415, &["unsupported_media_type"]);
+        add(413, &[P::PayloadTooLarge]);
+        add(415, &[P::UnsupportedMediaType]);
     }
     if op.caller == Caller::SignedIn {
-        add(401, &["unauthorized"]);
+        add(401, &[P::Unauthorized]);
     }
     if takes_input {
-        add(422, &["validation_failed"]);
+        add(422, &[P::ValidationFailed]);
     }
     for (status, codes) in op.problems {
         add(*status, codes);
     }
-    add(503, &["service_unavailable"]);
-    add(500, &["internal_error"]);
+    add(503, &[P::ServiceUnavailable]);
+    add(500, &[P::InternalError]);
     statuses
 }
 

@@ -1,5 +1,6 @@
 //! Payment orders: created from a seat hold with the server's own amounts, shown to their owner.
 
+use crate::error::ProblemCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -117,13 +118,13 @@ pub async fn create(
         (hold.get(5), hold.get(6), hold.get(7), hold.get(8));
     if !is_paid {
         return Err(ApiError::conflict(
-            "event_not_paid",
+            ProblemCode::EventNotPaid,
             "This event is free; there is nothing to pay.",
         ));
     }
     if !live {
         return Err(ApiError::conflict(
-            "hold_expired",
+            ProblemCode::HoldExpired,
             "The seat hold has expired or was used; ask the host again.",
         ));
     }

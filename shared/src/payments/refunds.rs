@@ -8,6 +8,7 @@
 //! (the one-minute sweep runs it too, for a message lost or a provider that was down). A route
 //! so stays within three database round trips and never waits on the provider.
 
+use crate::error::ProblemCode;
 use rust_decimal::Decimal;
 use serde_json::json;
 use uuid::Uuid;
@@ -173,7 +174,7 @@ pub async fn refund_by_host(
     }
     if !matches!(status.as_str(), "paid" | "partially_refunded") {
         return Err(ApiError::conflict(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             format!("A {status} order cannot be refunded."),
         ));
     }

@@ -3,6 +3,7 @@
 //! nothing. Locking reads everything settling needs in one round trip; settling itself only
 //! gathers writes, which go out with COMMIT.
 
+use crate::error::ProblemCode;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use tokio_postgres::types::ToSql;
@@ -152,7 +153,7 @@ pub(crate) fn settle(
     }
     if !matches!(order.status.as_str(), "created" | "failed" | "expired") {
         return Err(ApiError::conflict(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             format!("A {} order cannot be paid.", order.status),
         ));
     }
@@ -334,7 +335,10 @@ pub async fn verify(
         .filter(|(_, locked)| locked.user_id == user_id)
         .ok_or_else(|| ApiError::not_found("The order"))?;
     let provider_order_id = locked.provider_order_id.as_deref().ok_or_else(|| {
-        ApiError::conflict("order_not_ready", "The order has no provider order yet.")
+        ApiError::conflict(
+            ProblemCode::OrderNotReady,
+            "The order has no provider order yet.",
+        )
     })?;
     if !signature::verify_payment(
         &state.config.payments.key_secret,
@@ -343,7 +347,7 @@ pub async fn verify(
         signature_hex,
     ) {
         return Err(ApiError::bad_request(
-            "invalid_signature",
+            ProblemCode::InvalidSignature,
             "The payment signature does not match.",
         )
         .with_errors(vec![crate::error::FieldError::new(

@@ -2,6 +2,7 @@
 //! event whatever the order or number of deliveries. The event's record and the order's locks
 //! go out in one round trip; the writes go with COMMIT.
 
+use crate::error::ProblemCode;
 use serde_json::{json, Value};
 
 use super::settle::{lock_order, settle, LockedOrder};
@@ -37,18 +38,25 @@ pub async fn webhook(
         // An unsigned caller is not Razorpay: unauthenticated, like a request without a token.
         return Err(ApiError::client(
             http::StatusCode::UNAUTHORIZED,
-            "invalid_signature",
+            ProblemCode::InvalidSignature,
             "The webhook signature does not match.",
         ));
     }
-    let payload: Value = serde_json::from_slice(body)
-        .map_err(|_| ApiError::bad_request("malformed_request", "The webhook body is not JSON."))?;
+    let payload: Value = serde_json::from_slice(body).map_err(|_| {
+        ApiError::bad_request(
+            ProblemCode::MalformedRequest,
+            "The webhook body is not JSON.",
+        )
+    })?;
     let event_type = payload["event"].as_str().unwrap_or_default().to_owned();
     let event_id = event_id
         .map(str::to_owned)
         .or_else(|| payload["id"].as_str().map(str::to_owned))
         .ok_or_else(|| {
-            ApiError::bad_request("malformed_request", "The webhook has no event id.")
+            ApiError::bad_request(
+                ProblemCode::MalformedRequest,
+                "The webhook has no event id.",
+            )
         })?;
     let mut payload = payload;
     // Only what reconciliation needs is kept, in the delivery's record and on the order.
