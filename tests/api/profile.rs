@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{assert_problem, problem_fields, spawn_app, TestApp, TestResponse, TestUser};
 
-async fn patch_me(app: &TestApp, user: &TestUser, body: Value) -> TestResponse {
+pub async fn patch_me(app: &TestApp, user: &TestUser, body: Value) -> TestResponse {
     app.request(Method::PATCH, "/v1/me")
         .bearer(&user.access_token)
         .json(&body)

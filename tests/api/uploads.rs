@@ -6,9 +6,15 @@ use serde_json::{json, Value};
 
 use crate::events::{create_event, valid_event, with};
 use crate::helpers::{assert_problem, problem_fields, TestApp, TestUser};
+use crate::profile::patch_me;
 
-async fn patch_me(app: &TestApp, user: &TestUser, body: Value) -> crate::helpers::TestResponse {
-    app.request(Method::PATCH, "/v1/me")
+/// `POST /v1/uploads` with `body` as `user`.
+async fn ask_for_upload(
+    app: &TestApp,
+    user: &TestUser,
+    body: Value,
+) -> crate::helpers::TestResponse {
+    app.request(Method::POST, "/v1/uploads")
         .bearer(&user.access_token)
         .json(&body)
         .send()
@@ -87,12 +93,12 @@ async fn an_upload_form_is_presigned_under_the_callers_prefix_with_its_limits() 
     })
     .await;
     let user = app.login("+919876543210").await;
-    let response = app
-        .request(Method::POST, "/v1/uploads")
-        .bearer(&user.access_token)
-        .json(&json!({"purpose": "profile_picture", "content_type": "image/jpeg"}))
-        .send()
-        .await;
+    let response = ask_for_upload(
+        &app,
+        &user,
+        json!({"purpose": "profile_picture", "content_type": "image/jpeg"}),
+    )
+    .await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
     let key = response.body["key"].as_str().unwrap();
     assert!(
@@ -124,12 +130,12 @@ async fn an_upload_form_is_presigned_under_the_callers_prefix_with_its_limits() 
         .as_str()
         .is_some_and(|s| s.len() == 64));
 
-    let response = app
-        .request(Method::POST, "/v1/uploads")
-        .bearer(&user.access_token)
-        .json(&json!({"purpose": "avatar", "content_type": "application/pdf"}))
-        .send()
-        .await;
+    let response = ask_for_upload(
+        &app,
+        &user,
+        json!({"purpose": "avatar", "content_type": "application/pdf"}),
+    )
+    .await;
     assert_problem(
         &response,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -156,33 +162,10 @@ async fn an_uploaded_image_is_read_back_from_its_public_url_and_the_profile_take
     .await;
     create_bucket(&app, &bucket).await;
     let user = app.login("+919876543210").await;
-    let upload = app
-        .request(Method::POST, "/v1/uploads")
-        .bearer(&user.access_token)
-        .json(&json!({"purpose": "profile_picture", "content_type": "image/png"}))
-        .send()
-        .await;
-    assert_eq!(upload.status, StatusCode::CREATED, "{}", upload.text);
     let image = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
-    let (content_type, body) = upload_form(
-        upload.body["fields"].as_object().unwrap(),
-        "image/png",
-        &image,
-    );
-    let posted = reqwest::Client::new()
-        .post(upload.body["upload_url"].as_str().unwrap())
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        posted.status().is_success(),
-        "POST form: {}",
-        posted.status()
-    );
+    let upload = upload(&app, &user, "profile_picture", &image).await;
 
-    let public_url = upload.body["public_url"].as_str().unwrap();
+    let public_url = upload["public_url"].as_str().unwrap();
     let served = reqwest::get(public_url).await.unwrap();
     assert!(
         served.status().is_success(),
@@ -222,12 +205,12 @@ async fn a_deleted_account_gets_no_upload_url() {
         .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
     // The access token is still unexpired; the account is not active any more.
-    let response = app
-        .request(Method::POST, "/v1/uploads")
-        .bearer(&user.access_token)
-        .json(&json!({"purpose": "profile_picture", "content_type": "image/jpeg"}))
-        .send()
-        .await;
+    let response = ask_for_upload(
+        &app,
+        &user,
+        json!({"purpose": "profile_picture", "content_type": "image/jpeg"}),
+    )
+    .await;
     crate::helpers::assert_problem(&response, StatusCode::UNAUTHORIZED, "unauthorized");
     let audited: i64 = app
         .db
@@ -243,12 +226,12 @@ async fn a_deleted_account_gets_no_upload_url() {
 
 /// Asks for a form and posts `bytes` with it to the local S3; returns the upload's answer.
 async fn upload(app: &TestApp, user: &TestUser, purpose: &str, bytes: &[u8]) -> Value {
-    let upload = app
-        .request(Method::POST, "/v1/uploads")
-        .bearer(&user.access_token)
-        .json(&json!({"purpose": purpose, "content_type": "image/png"}))
-        .send()
-        .await;
+    let upload = ask_for_upload(
+        app,
+        user,
+        json!({"purpose": purpose, "content_type": "image/png"}),
+    )
+    .await;
     assert_eq!(upload.status, StatusCode::CREATED, "{}", upload.text);
     let (content_type, body) = upload_form(
         upload.body["fields"].as_object().unwrap(),
