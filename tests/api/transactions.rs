@@ -63,20 +63,19 @@ async fn a_commit_with_writes_and_a_read_stores_the_writes_and_reads_them() {
     let app = spawn_app_with(|config| config.database.pool_size = 1).await;
     let client = app.state.pool.get().await.unwrap();
     let tx = PipelinedTransaction::begin(&client);
-    let read = async {
-        Ok(tx
-            .query_one(
-                "SELECT count(*) FROM event_interest WHERE slug = 'chess'",
-                &[],
-            )
-            .await?
-            .get::<_, i64>(0))
-    };
+    // The transaction is consumed by its commit: nothing can use it afterwards.
     let seen = tx
-        .commit_after_with(&[(INSERT_CHESS, &[])], read)
+        .commit_after_with(&[(INSERT_CHESS, &[])], |db| async move {
+            Ok(db
+                .query_one(
+                    "SELECT count(*) FROM event_interest WHERE slug = 'chess'",
+                    &[],
+                )
+                .await?
+                .get::<_, i64>(0))
+        })
         .await
         .unwrap();
-    drop(tx);
     drop(client);
 
     assert_eq!(seen, 1, "the read comes after the write");

@@ -200,7 +200,7 @@ async fn respond(
         payload: json!({ "from": locked.status, "to": status }),
         request_id: Some(request_id),
     };
-    commit_answering(&tx, writes, &audited, locked.uuid, outbox).await
+    commit_answering(tx, writes, &audited, locked.uuid, outbox).await
 }
 
 /// The requester withdraws a pending or waitlisted request, or an accepted one still holding
@@ -273,5 +273,5 @@ pub async fn cancel(
         payload: json!({ "from": locked.status }),
         request_id: Some(request_id),
     };
-    commit_answering(&tx, writes, &audited, locked.uuid, outbox).await
+    commit_answering(tx, writes, &audited, locked.uuid, outbox).await
 }

@@ -306,7 +306,7 @@ pub async fn cancel(
         payload: json!({ "seats": seats, "refund_queued": refund }),
         request_id: Some(request_id),
     });
-    tx.commit_writes_with(&writes, async { Ok(()) }).await?;
+    tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
     Ok(Outcome {
         body: json!({ "attendee_id": attendee, "status": "cancelled", "refund_queued": refund }),
         outbox,

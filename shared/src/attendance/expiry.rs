@@ -166,7 +166,7 @@ pub async fn promote(
     };
     let mut writes = crate::db::Writes::new();
     let messages = ledger::promote_waitlist(&tx, state, row.get(0), &[], &mut writes).await?;
-    tx.commit_writes_with(&writes, async { Ok(()) }).await?;
+    tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
     Ok(messages)
 }
 

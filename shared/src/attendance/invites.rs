@@ -226,7 +226,7 @@ pub async fn create(
         request_id: Some(request_id),
     });
     let body = tx
-        .commit_writes_with(&writes, invite_by_id(&tx, link_base, invite_uuid))
+        .commit_writes_with(&writes, |db| invite_by_id(db, link_base, invite_uuid))
         .await?;
     Ok(Outcome { body, outbox })
 }
@@ -362,7 +362,7 @@ pub async fn accept(
         payload: json!({ "seats": seats, "result": status }),
         request_id: Some(request_id),
     };
-    commit_answering(&tx, writes, &audited, request_uuid, outbox).await
+    commit_answering(tx, writes, &audited, request_uuid, outbox).await
 }
 
 /// Declines a direct invite (a share link is simply not used).
@@ -399,7 +399,9 @@ pub async fn decline(
                 ),
                 (audit::INSERT_SQL, &audit::params(&audited)),
             ],
-            invite_by_id(&tx, &state.config.attendance.invite_link_base, locked.uuid),
+            |db| {
+                invite_by_id(db, &state.config.attendance.invite_link_base, locked.uuid)
+            },
         )
         .await?;
     Ok(body)

@@ -287,7 +287,7 @@ pub async fn create(
         payload: json!({ "event_id": event.uuid, "seats": seats, "status": status }),
         request_id: Some(request_id),
     };
-    let outcome = commit_answering(&tx, writes, &audited, request_uuid, outbox).await?;
+    let outcome = commit_answering(tx, writes, &audited, request_uuid, outbox).await?;
     crate::metrics::emit("request_created");
     Ok(outcome)
 }
@@ -295,7 +295,7 @@ pub async fn create(
 /// Commits after the gathered `writes` and the change's audit row and answers with the
 /// request's JSON: one round trip.
 pub(crate) async fn commit_answering(
-    tx: &PipelinedTransaction<'_>,
+    tx: PipelinedTransaction<'_>,
     mut writes: Writes,
     audited: &AuditEntry<'_>,
     request: Uuid,
@@ -303,7 +303,7 @@ pub(crate) async fn commit_answering(
 ) -> Result<Outcome, ApiError> {
     writes.push_audit(audited);
     let body = tx
-        .commit_writes_with(&writes, request_json(tx, request))
+        .commit_writes_with(&writes, |db| request_json(db, request))
         .await?;
     Ok(Outcome { body, outbox })
 }

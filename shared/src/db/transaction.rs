@@ -50,11 +50,15 @@ impl<'c> PipelinedTransaction<'c> {
     }
 
     /// `commit_after` with `read` in the same round trip, as `commit_with` has it.
-    pub async fn commit_after_with<T>(
-        &self,
+    pub async fn commit_after_with<T, F>(
+        self,
         writes: &[Statement<'_>],
-        read: impl Future<Output = Result<T, ApiError>>,
-    ) -> Result<T, ApiError> {
+        read: impl FnOnce(&'c Client) -> F,
+    ) -> Result<T, ApiError>
+    where
+        F: Future<Output = Result<T, ApiError>>,
+    {
+        let read = read(self.client);
         Ok(self.finish(writes, read).await?.1)
     }
 
@@ -77,24 +81,28 @@ impl<'c> PipelinedTransaction<'c> {
     }
 
     /// `commit_after_with` for writes gathered in a `Writes`.
-    pub async fn commit_writes_with<T>(
-        &self,
+    pub async fn commit_writes_with<T, F>(
+        self,
         writes: &Writes,
-        read: impl Future<Output = Result<T, ApiError>>,
-    ) -> Result<T, ApiError> {
+        read: impl FnOnce(&'c Client) -> F,
+    ) -> Result<T, ApiError>
+    where
+        F: Future<Output = Result<T, ApiError>>,
+    {
         let params = writes.params();
         self.commit_after_with(&writes.statements(&params), read)
             .await
     }
 
     /// Commits in the same round trip as `read`, a read of what the transaction wrote (for the
-    /// answer). `read` is queued first; should it need a statement prepared first, its rows
-    /// come after COMMIT instead, which a read of committed rows does not mind. Never pass a
-    /// write here: await writes before committing.
-    pub async fn commit_with<T>(
-        &self,
-        read: impl Future<Output = Result<T, ApiError>>,
-    ) -> Result<T, ApiError> {
+    /// answer), given the transaction's connection to read through. `read` is queued first; should it need a
+    /// statement prepared first, its rows come after COMMIT instead, which a read of committed
+    /// rows does not mind. Never write in `read`: await writes before committing. Every commit
+    /// takes the transaction by value, so nothing can use it once it is committed.
+    pub async fn commit_with<T, F>(self, read: impl FnOnce(&'c Client) -> F) -> Result<T, ApiError>
+    where
+        F: Future<Output = Result<T, ApiError>>,
+    {
         self.commit_after_with(&[], read).await
     }
 }

@@ -177,7 +177,7 @@ pub async fn reorder(
             ),
             (audit::INSERT_SQL, &audit::params(&audited)),
         ],
-        gallery(&tx, event.id),
+        |db| gallery(db, event.id),
     )
     .await
 }

@@ -36,7 +36,7 @@ pub(super) async fn commit_with_detail(
 ) -> Result<Written, ApiError> {
     let key = event.to_string();
     let detail = tx
-        .commit_after_with(writes, repo::detail(&tx, &key, viewer))
+        .commit_after_with(writes, |db| repo::detail(db, &key, viewer))
         .await?
         .ok_or_else(|| ApiError::not_found("The event"))?;
     Ok(Written { detail, outbox })

@@ -130,7 +130,7 @@ pub async fn create(
     }
     if let Some(existing) = rows[1].first() {
         let body = tx
-            .commit_with(order_json(&tx, &settings.key_id, existing.get(0)))
+            .commit_with(|db| order_json(db, &settings.key_id, existing.get(0)))
             .await?;
         return Ok((false, body));
     }

@@ -216,7 +216,7 @@ pub async fn refund_by_host(
     outbox.push(sending);
     let key_id = &state.config.payments.key_id;
     let body = tx
-        .commit_writes_with(&writes, order_json(&tx, key_id, order))
+        .commit_writes_with(&writes, |db| order_json(db, key_id, order))
         .await?;
     Ok((body, outbox))
 }
@@ -306,9 +306,8 @@ pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
             );
         }
     }
-    tx.commit_writes_with(&writes, async { Ok(()) }).await?;
+    tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
     // `send` takes connections of its own; holding this one too would need a pool of two.
-    drop(tx);
     drop(client);
     let mut outbox = Vec::new();
     for refund in &refunds {

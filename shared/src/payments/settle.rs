@@ -365,10 +365,9 @@ pub async fn verify(
         &mut writes,
     )?;
     let mut body = tx
-        .commit_writes_with(
-            &writes,
-            order_json(&tx, &state.config.payments.key_id, order),
-        )
+        .commit_writes_with(&writes, |db| {
+            order_json(db, &state.config.payments.key_id, order)
+        })
         .await?;
     if let Some((attendee, salt)) = ticket.or(locked.ticket) {
         body["ticket_code"] = json!(tickets::code(

@@ -138,7 +138,7 @@ pub async fn webhook(
         }
         _ => tracing::info!(event_type, "webhook event ignored"),
     }
-    tx.commit_writes_with(&writes, async { Ok(()) }).await?;
+    tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
     Ok(delivered)
 }
 

@@ -283,7 +283,7 @@ pub async fn delete_account(
         ),
         request_id: Some(request_id),
     });
-    tx.commit_writes_with(&writes, async { Ok(()) }).await?;
+    tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
     Ok(outbox)
 }
 

@@ -78,7 +78,7 @@ pub async fn update(
             Ok(())
         }
     )?;
-    tx.commit_with(own(&tx, caller)).await
+    tx.commit_with(|db| own(db, caller)).await
 }
 
 /// Replaces the caller's interests by slug; unknown slugs are named in one 422.
@@ -125,5 +125,5 @@ pub async fn set_interests(
         repo::replace_interests(&tx, user_id, &ids),
         audit::record(&tx, &entry)
     )?;
-    tx.commit_with(own(&tx, caller)).await
+    tx.commit_with(|db| own(db, caller)).await
 }
