@@ -25,7 +25,7 @@ deploy:
 token-key:
 	cargo run -q -p token-key -- $(KID)
 
-## make openapi: write openapi.json from the code (commit it; make test fails when it is stale)
+## make openapi: write openapi.json and docs/API.md from the code (commit them; make test fails when they are stale)
 openapi:
 	cargo run -q -p openapi
 

@@ -20,6 +20,16 @@ fn the_committed_openapi_json_is_what_the_code_generates() {
 }
 
 #[test]
+fn the_committed_api_guide_is_what_the_code_generates() {
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/API.md"))
+        .expect("docs/API.md exists (make openapi writes it)");
+    assert!(
+        committed == shared::openapi::guide_text(),
+        "docs/API.md is stale: run `make openapi` and commit it"
+    );
+}
+
+#[test]
 fn every_routed_operation_is_documented_on_its_function_and_nothing_else() {
     let routed: BTreeSet<(String, String, String)> = routers()
         .iter()

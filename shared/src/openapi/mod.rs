@@ -3,7 +3,10 @@
 //! function's router by a test). `make openapi` writes it to `openapi.json`; the auth function
 //! serves it at `GET /v1/openapi.json`.
 
+mod guide;
 pub mod operations;
+
+pub use guide::guide_text;
 pub mod request_rules;
 pub mod schemas;
 
