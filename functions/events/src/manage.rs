@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use http::StatusCode;
 use shared::auth::authenticate;
+use shared::events::publishing;
 use shared::events::service::{self, Written};
 use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
 use shared::AppState;
@@ -52,7 +53,7 @@ pub async fn update(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 /// `POST /v1/events/{event_id}/publish` by the host.
 pub async fn publish(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    let written = service::set_published(
+    let written = publishing::set_published(
         &state,
         &caller,
         req.path_param("event_id")?,
@@ -66,7 +67,7 @@ pub async fn publish(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 /// `POST /v1/events/{event_id}/unpublish` by the host (only while nobody is going).
 pub async fn unpublish(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    let written = service::set_published(
+    let written = publishing::set_published(
         &state,
         &caller,
         req.path_param("event_id")?,

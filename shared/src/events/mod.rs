@@ -6,5 +6,6 @@ pub mod cohosts;
 pub mod discovery;
 pub mod fields;
 pub mod images;
+pub mod publishing;
 pub mod repo;
 pub mod service;

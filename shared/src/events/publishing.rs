@@ -1,0 +1,62 @@
+//! Publishing and unpublishing an event: publishing needs every field a guest sees, and an
+//! event with guests is cancelled, never unpublished.
+
+use chrono::Utc;
+use serde_json::json;
+
+use super::repo;
+use super::service::{commit_with_detail, editable, Written};
+use crate::audit::{self, AuditEntry};
+use crate::auth::Caller;
+use crate::db::{PipelinedTransaction, Statement};
+use crate::error::ProblemCode;
+use crate::state::AppState;
+use crate::ApiError;
+
+/// Publishes (`true`) or unpublishes (`false`) an event; host only.
+pub async fn set_published(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    publish: bool,
+    request_id: &str,
+) -> Result<Written, ApiError> {
+    let client = state.pool.get().await?;
+    let tx = PipelinedTransaction::begin(&client);
+    let (caller_id, event) = editable(&tx, key, caller, false).await?;
+    if publish {
+        let missing = event.fields.missing_for_publish(Utc::now());
+        if !missing.is_empty() {
+            return Err(ApiError::client(
+                http::StatusCode::UNPROCESSABLE_ENTITY,
+                ProblemCode::EventIncomplete,
+                "The event is not ready to publish.",
+            )
+            .with_errors(missing));
+        }
+    } else if repo::has_guests(&tx, event.id).await? {
+        return Err(ApiError::conflict(
+            ProblemCode::EventHasGuests,
+            "Guests are going or holding seats; cancel the event instead.",
+        ));
+    }
+    let audited = AuditEntry {
+        actor: Some(caller.user_id),
+        object_type: "event",
+        object_id: event.uuid.to_string(),
+        action: if publish { "publish" } else { "unpublish" },
+        payload: json!({}),
+        request_id: Some(request_id),
+    };
+    let writes: [Statement; 2] = [
+        (repo::SET_PUBLISHED_SQL, &[&event.id, &publish]),
+        (audit::INSERT_SQL, &audit::params(&audited)),
+    ];
+    // Publishing a published event changes nothing and records nothing.
+    let writes: &[Statement] = if event.is_published != publish {
+        &writes
+    } else {
+        &[]
+    };
+    commit_with_detail(tx, writes, event.uuid, caller_id, Vec::new()).await
+}
