@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes the API Gateway events the tests feed the functions (tests/api/aws_events.rs), made by
+# Writes the API Gateway events the tests feed the functions (tests/api/platform/aws_events.rs), made by
 # AWS's own generator, the SAM CLI (`sam local generate-event`, offline), so the functions are
 # tested with events shaped by AWS and not only by ourselves: a named stage and $default, a
 # base64 body, cookies and a repeated query parameter (the generator's defaults carry both).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make stress: the race harness (tests/api/stress.rs) at 10 000 operations and the Postgres
-# restart under load (tests/api/restart.rs), printing their figures. make test runs both too,
+# restart under load (tests/api/platform/restart.rs), printing their figures. make test runs both too,
 # the harness at 1 000 operations. STRESS_OPERATIONS and STRESS_SEED change the run.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"

@@ -25,7 +25,7 @@ cfn-lint template.yaml
 SAM_CLI_TELEMETRY=0 sam validate --lint --template template.yaml --region ap-south-1
 
 bash scripts/moto.sh start
-# Events shaped by AWS's own generator, which tests/api/aws_events.rs feeds the functions.
+# Events shaped by AWS's own generator, which tests/api/platform/aws_events.rs feeds the functions.
 bash scripts/sam-events.sh
 
 export TEST_DATABASE_ADMIN_URL="$PG_ADMIN_URL"

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::events::{valid_event, with};
 use crate::helpers::{captured_logs, spawn_app_with, TestApp, TestResponse, TestUser};
-use crate::wire_counter::{RoundTripCounter, RoundTrips};
+use crate::platform::wire_counter::{RoundTripCounter, RoundTrips};
 
 /// Routes that change nothing of ours, so have nothing to audit.
 const NOT_AUDITED: &[(&str, &str)] = &[(

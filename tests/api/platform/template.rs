@@ -369,8 +369,8 @@ fn the_sms_budget_and_failed_refunds_have_alarms_on_the_metrics_the_code_emits()
         );
     }
     let source = [
-        include_str!("../../shared/src/auth/login.rs"),
-        include_str!("../../shared/src/payments/refund_sending.rs"),
+        include_str!("../../../shared/src/auth/login.rs"),
+        include_str!("../../../shared/src/payments/refund_sending.rs"),
     ]
     .concat();
     for event in ["otp_sms_budget_80_percent", "refund_failed"] {
@@ -528,7 +528,7 @@ fn migrations_run_inside_the_deploy_before_any_function_changes() {
     }
 
     // make deploy builds with the beta feature rust-cargolambda needs and deploys with IAM.
-    let samconfig: toml::Value = toml::from_str(include_str!("../../samconfig.toml")).unwrap();
+    let samconfig: toml::Value = toml::from_str(include_str!("../../../samconfig.toml")).unwrap();
     let default = &samconfig["default"];
     assert_eq!(
         default["build"]["parameters"]["beta_features"].as_bool(),
@@ -537,7 +537,7 @@ fn migrations_run_inside_the_deploy_before_any_function_changes() {
     assert!(default["deploy"]["parameters"]["capabilities"]
         .as_str()
         .is_some_and(|c| c.contains("CAPABILITY_IAM")));
-    let makefile = include_str!("../../Makefile");
+    let makefile = include_str!("../../../Makefile");
     assert!(makefile.contains("deploy:\n\tbash scripts/deploy.sh"));
 }
 

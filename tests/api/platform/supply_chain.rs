@@ -8,7 +8,7 @@ use http::{Method, StatusCode};
 
 use crate::helpers::{assert_problem, spawn_app};
 
-const DENY: &str = include_str!("../../deny.toml");
+const DENY: &str = include_str!("../../../deny.toml");
 
 #[tokio::test]
 async fn a_token_claiming_rsa_is_refused_and_no_rsa_key_exists_in_the_code() {
@@ -26,12 +26,12 @@ async fn a_token_claiming_rsa_is_refused_and_no_rsa_key_exists_in_the_code() {
         .await;
     assert_problem(&response, StatusCode::UNAUTHORIZED, "unauthorized");
 
-    let token_code = include_str!("../../shared/src/auth/token.rs");
+    let token_code = include_str!("../../../shared/src/auth/token.rs");
     assert!(
         token_code.contains("validation.algorithms = vec![Algorithm::EdDSA]"),
         "only EdDSA is accepted"
     );
-    for source in [token_code, include_str!("../../shared/src/auth/mod.rs")] {
+    for source in [token_code, include_str!("../../../shared/src/auth/mod.rs")] {
         assert!(
             !source.contains("from_rsa") && !source.contains("RS256"),
             "no RSA key is ever built"

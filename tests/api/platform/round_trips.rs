@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::audit_trail::walk_every_route;
 use crate::helpers::{admin_url, connect, create_empty_database, test_config, TestApp};
-use crate::wire_counter::RoundTripCounter;
+use crate::platform::wire_counter::RoundTripCounter;
 
 /// The most round trips a route may take (issue 10's goal): the account check, locks and
 /// reads in one (BEGIN queued ahead of them, rows found through each other inside the
