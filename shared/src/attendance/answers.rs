@@ -3,6 +3,7 @@
 //! waitlisted | declined | cancelled; waitlisted → accepted | declined | cancelled; accepted
 //! (still holding, unpaid) → cancelled.
 
+use super::request_status::{IllegalMove, RequestStatus, Withdrawal};
 use crate::error::ProblemCode;
 use serde_json::json;
 use tokio_postgres::types::ToSql;
@@ -21,7 +22,7 @@ use crate::state::AppState;
 struct LockedRequest {
     id: i64,
     uuid: Uuid,
-    status: String,
+    status: RequestStatus,
     seats: i16,
     requester_id: i64,
     requester_uuid: Uuid,
@@ -75,14 +76,6 @@ async fn lock_request(
 /// Withdraws request `$1`.
 const CANCEL_SQL: &str = "UPDATE event_request SET status = 'cancelled' WHERE id = $1";
 
-fn invalid_transition(from: &str, action: &str) -> ApiError {
-    ApiError::conflict(
-        ProblemCode::InvalidTransition,
-        format!("A {from} request cannot be {action}."),
-    )
-    .with_extra("current_status", json!(from))
-}
-
 /// Host or co-host accepts (or, without seats, waitlists) a pending or waitlisted request.
 pub async fn accept(
     state: &AppState,
@@ -121,11 +114,13 @@ async fn respond(
             "Only the host or a co-host can answer a request.",
         ));
     }
-    let action = if accept { "accepted" } else { "declined" };
-    if !matches!(locked.status.as_str(), "pending" | "waitlisted") {
-        return Err(invalid_transition(&locked.status, action));
-    }
-    let was_pending = locked.status == "pending";
+    // Refused before anything else is looked at: a request answered already stays as it is.
+    locked.status.answer(if accept {
+        RequestStatus::Accepted
+    } else {
+        RequestStatus::Declined
+    })?;
+    let was_pending = locked.status == RequestStatus::Pending;
     if accept && !event.is_open {
         return Err(ApiError::conflict(
             ProblemCode::EventClosed,
@@ -133,14 +128,14 @@ async fn respond(
         ));
     }
     // Known before any write: what `decide` will make of it.
-    let status = if accept {
+    let status = locked.status.answer(if accept {
         decision(&event, locked.seats)
     } else {
-        "declined"
-    };
+        RequestStatus::Declined
+    })?;
     let kind = match status {
-        "accepted" => "request_accepted",
-        "waitlisted" => "request_waitlisted",
+        RequestStatus::Accepted => "request_accepted",
+        RequestStatus::Waitlisted => "request_waitlisted",
         _ => "request_declined",
     };
     let notice = notify::message(
@@ -193,8 +188,8 @@ async fn respond(
         object_type: "event_request",
         object_id: locked.uuid.to_string(),
         action: match status {
-            "accepted" => "accept",
-            "waitlisted" => "waitlist",
+            RequestStatus::Accepted => "accept",
+            RequestStatus::Waitlisted => "waitlist",
             _ => "decline",
         },
         payload: json!({ "from": locked.status, "to": status }),
@@ -221,9 +216,9 @@ pub async fn cancel(
     }
     let mut outbox = Vec::new();
     let mut writes = Writes::new();
-    match locked.status.as_str() {
-        "pending" | "waitlisted" => {
-            if locked.status == "pending" {
+    match locked.status.withdraw()? {
+        Withdrawal::Unanswered { was_pending } => {
+            if was_pending {
                 writes.push(
                     "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
                     crate::owned_params![event.id],
@@ -231,7 +226,7 @@ pub async fn cancel(
             }
             writes.push(CANCEL_SQL, crate::owned_params![locked.id]);
         }
-        "accepted" => {
+        Withdrawal::ReleasesHold => {
             // The seats come free first (the waitlist's promotion reads them), in one round
             // trip with the check that no attendee stands on them; a failed check rolls all
             // of it back.
@@ -256,14 +251,14 @@ pub async fn cancel(
                 .await?;
             let attending = freed[0].first().is_some_and(|row| row.get::<_, bool>(0));
             if attending {
-                return Err(invalid_transition(
-                    "accepted",
-                    "cancelled here; cancel the attendance instead",
-                ));
+                return Err(IllegalMove {
+                    from: RequestStatus::Accepted,
+                    action: "cancelled here; cancel the attendance instead",
+                }
+                .into());
             }
             outbox.extend(ledger::promote_waitlist(&tx, state, event.id, &[], &mut writes).await?);
         }
-        other => return Err(invalid_transition(other, "cancelled")),
     }
     let audited = AuditEntry {
         actor: Some(caller.user_id),

@@ -2,6 +2,7 @@
 //! behaves exactly like an accepted request for the accepting user: same checks, same capacity
 //! rules, same waitlist.
 
+use super::request_status::RequestStatus;
 use crate::error::ProblemCode;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
@@ -334,7 +335,7 @@ pub async fn accept(
         invite_id: Some(locked.id),
     };
     let (status, mut outbox) = decide(state, &mut event, request_uuid, who, false, &mut writes)?;
-    let kind = if status == "accepted" {
+    let kind = if status == RequestStatus::Accepted {
         "request_accepted"
     } else {
         "request_waitlisted"

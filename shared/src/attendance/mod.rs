@@ -50,6 +50,7 @@ pub mod expiry;
 pub mod guest_list;
 pub mod invites;
 pub mod ledger;
+pub mod request_status;
 pub mod requests;
 pub mod tickets;
 pub mod write_limits;

@@ -2,6 +2,7 @@
 //! list, and what answering one shares with invites (the joining checks, the decision, the
 //! request's JSON); answering and withdrawing are in `answers.rs`.
 
+use super::request_status::RequestStatus;
 use crate::error::ProblemCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -155,13 +156,13 @@ async fn event_id_for(
     .ok_or_else(|| ApiError::not_found("The event"))
 }
 
-/// What `decide` makes of a request for `seats` on the locked event: `accepted` when the seats
-/// are free, else `waitlisted`.
-pub(crate) fn decision(event: &LockedEvent, seats: i16) -> &'static str {
+/// What `decide` makes of a request for `seats` on the locked event: accepted when the seats
+/// are free, else waitlisted.
+pub(crate) fn decision(event: &LockedEvent, seats: i16) -> RequestStatus {
     if i64::from(seats) <= event.available {
-        "accepted"
+        RequestStatus::Accepted
     } else {
-        "waitlisted"
+        RequestStatus::Waitlisted
     }
 }
 
@@ -175,7 +176,7 @@ pub(crate) fn decide(
     who: Admit,
     was_pending: bool,
     writes: &mut Writes,
-) -> Result<(&'static str, Vec<OutboxMessage>), ApiError> {
+) -> Result<(RequestStatus, Vec<OutboxMessage>), ApiError> {
     if was_pending {
         writes.push(
             "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
@@ -187,7 +188,7 @@ pub(crate) fn decide(
         "UPDATE event_request SET status = $2, responded_at = now() WHERE uuid = $1",
         crate::owned_params![request, status],
     );
-    if status == "accepted" {
+    if status == RequestStatus::Accepted {
         let (_admission, messages) = ledger::admit(state, event, who, writes)?;
         Ok((status, messages))
     } else {
@@ -266,7 +267,7 @@ pub async fn create(
         );
         writes.push_message(notice.as_ref());
         outbox.extend(notice);
-        "pending"
+        RequestStatus::Pending
     } else {
         let who = Admit {
             user_id,
