@@ -3,31 +3,27 @@
 //! its requester, as may an accepted one whose seats are still only held. `event_request.status`
 //! holds `as_str()` (migration V4's check lists the same words).
 
-use std::error::Error;
-use std::fmt;
-
-use bytes::BytesMut;
 use serde_json::json;
-use tokio_postgres::types::{to_sql_checked, FromSql, IsNull, ToSql, Type};
 
 use crate::error::{ApiError, ProblemCode};
 
-/// Where a join request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RequestStatus {
-    /// Waiting for an organiser (counted in `event.requests_count`).
-    Pending,
-    /// Accepted in principle, waiting for seats.
-    Waitlisted,
-    /// Seats given (an attendee, or a hold to pay for).
-    Accepted,
-    /// Refused by an organiser.
-    Declined,
-    /// Withdrawn by the requester, or ended with the account.
-    Cancelled,
-    /// Its hold lapsed unpaid.
-    Expired,
-}
+crate::text_enum!(
+    /// Where a join request stands.
+    RequestStatus {
+        /// Waiting for an organiser (counted in `event.requests_count`).
+        Pending => "pending",
+        /// Accepted in principle, waiting for seats.
+        Waitlisted => "waitlisted",
+        /// Seats given (an attendee, or a hold to pay for).
+        Accepted => "accepted",
+        /// Refused by an organiser.
+        Declined => "declined",
+        /// Withdrawn by the requester, or ended with the account.
+        Cancelled => "cancelled",
+        /// Its hold lapsed unpaid.
+        Expired => "expired",
+    }
+);
 
 /// What withdrawing a request takes back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,33 +58,6 @@ impl From<IllegalMove> for ApiError {
 }
 
 impl RequestStatus {
-    /// Every state.
-    pub const ALL: [Self; 6] = [
-        Self::Pending,
-        Self::Waitlisted,
-        Self::Accepted,
-        Self::Declined,
-        Self::Cancelled,
-        Self::Expired,
-    ];
-
-    /// The word stored in `event_request.status` and sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Waitlisted => "waitlisted",
-            Self::Accepted => "accepted",
-            Self::Declined => "declined",
-            Self::Cancelled => "cancelled",
-            Self::Expired => "expired",
-        }
-    }
-
-    /// The state a stored word names.
-    pub fn parse(word: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == word)
-    }
-
     /// An organiser's answer: a pending or waitlisted request becomes `to` (accepted or
     /// waitlisted when accepting, declined when declining).
     pub fn answer(self, to: Self) -> Result<Self, IllegalMove> {
@@ -118,45 +87,6 @@ impl RequestStatus {
             }),
         }
     }
-}
-
-impl fmt::Display for RequestStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RequestStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for RequestStatus {
-    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn Error + Sync + Send>> {
-        let word = <&str as FromSql>::from_sql(ty, raw)?;
-        Self::parse(word).ok_or_else(|| format!("unknown request status {word:?}").into())
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty)
-    }
-}
-
-impl ToSql for RequestStatus {
-    fn to_sql(
-        &self,
-        ty: &Type,
-        out: &mut BytesMut,
-    ) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
-        self.as_str().to_sql(ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty)
-    }
-
-    to_sql_checked!();
 }
 
 #[cfg(test)]
@@ -218,7 +148,7 @@ mod tests {
     #[test]
     fn every_state_round_trips_through_its_word() {
         for status in RequestStatus::ALL {
-            assert_eq!(RequestStatus::parse(status.as_str()), Some(status));
+            assert_eq!(RequestStatus::parse(status.as_str()), Some(*status));
         }
         assert_eq!(RequestStatus::parse("approved"), None);
     }

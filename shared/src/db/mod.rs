@@ -4,6 +4,7 @@
 
 mod iam;
 mod statements;
+mod text_enum;
 mod tls;
 mod transaction;
 mod writes;

@@ -2,6 +2,7 @@
 //! verification and Razorpay webhooks that settle exactly once, and refunds.
 
 pub mod amounts;
+pub mod order_status;
 pub mod orders;
 pub mod policy;
 pub mod provider;

@@ -8,6 +8,7 @@
 //! (the one-minute sweep runs it too, for a message lost or a provider that was down). A route
 //! so stays within three database round trips and never waits on the provider.
 
+use super::order_status::OrderStatus;
 use crate::error::ProblemCode;
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -151,7 +152,7 @@ pub async fn refund_by_host(
     .ok_or_else(|| ApiError::not_found("The order"))?;
     let (order_id, status, remaining, attendee, seats, organiser, host): (
         i64,
-        String,
+        OrderStatus,
         Decimal,
         Option<i64>,
         i16,
@@ -172,7 +173,7 @@ pub async fn refund_by_host(
     if host != Some(true) {
         return Err(ApiError::forbidden("Only the host refunds orders."));
     }
-    if !matches!(status.as_str(), "paid" | "partially_refunded") {
+    if !status.refundable() {
         return Err(ApiError::conflict(
             ProblemCode::InvalidTransition,
             format!("A {status} order cannot be refunded."),

@@ -3,6 +3,7 @@
 //! nothing. Locking reads everything settling needs in one round trip; settling itself only
 //! gathers writes, which go out with COMMIT.
 
+use super::order_status::OrderStatus;
 use crate::error::ProblemCode;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -53,7 +54,7 @@ impl Settled {
 pub(crate) struct LockedOrder {
     pub(crate) id: i64,
     pub(crate) uuid: Uuid,
-    pub(crate) status: String,
+    pub(crate) status: OrderStatus,
     existing_payment: Option<String>,
     pub(crate) user_id: i64,
     user_uuid: Uuid,
@@ -151,7 +152,7 @@ pub(crate) fn settle(
             refund_duplicate(order, payment_id, provider_response, writes)
         });
     }
-    if !matches!(order.status.as_str(), "created" | "failed" | "expired") {
+    if !order.status.takes_payment() {
         return Err(ApiError::conflict(
             ProblemCode::InvalidTransition,
             format!("A {} order cannot be paid.", order.status),

@@ -146,7 +146,7 @@ pub async fn webhook(
 /// payable and its hold keeps the seats until the hold's own expiry; the failure is recorded on
 /// the order (what reconciliation needs) and audited.
 fn record_failure(order: &LockedOrder, payment: &Value, writes: &mut Writes) {
-    if order.status != "created" {
+    if order.status != super::order_status::OrderStatus::Created {
         return;
     }
     writes
