@@ -2,6 +2,7 @@
 //! behaves exactly like an accepted request for the accepting user: same checks, same capacity
 //! rules, same waitlist.
 
+use super::invite_status::{InviteStatus, InviteType};
 use super::request_status::RequestStatus;
 use crate::error::ProblemCode;
 use chrono::{DateTime, Duration, Utc};
@@ -235,9 +236,9 @@ pub async fn create(
 struct LockedInvite {
     id: i64,
     uuid: Uuid,
-    invite_type: String,
-    status: String,
-    expired: bool,
+    invite_type: InviteType,
+    status: InviteStatus,
+    lapsed: bool,
     invitee: Option<i64>,
 }
 
@@ -270,26 +271,14 @@ async fn lock_invite(
         uuid: row.get(1),
         invite_type: row.get(2),
         status: row.get(3),
-        expired: row.get(4),
+        lapsed: row.get(4),
         invitee: row.get(5),
     };
     // A direct invite is the invitee's alone; anyone holding a share link may use it.
-    if locked.invite_type == "direct" && locked.invitee != Some(caller_id) {
+    if locked.invite_type == InviteType::Direct && locked.invitee != Some(caller_id) {
         return Err(ApiError::not_found("The invite"));
     }
-    if locked.expired || locked.status == "expired" {
-        return Err(ApiError::conflict(
-            ProblemCode::InviteExpired,
-            "This invite has expired.",
-        ));
-    }
-    if locked.status != "pending" {
-        return Err(ApiError::conflict(
-            ProblemCode::InvalidTransition,
-            format!("This invite was already {}.", locked.status),
-        )
-        .with_extra("current_status", json!(locked.status)));
-    }
+    locked.status.answerable(locked.lapsed)?;
     Ok((caller_id, locked, event, after_rows))
 }
 
@@ -340,7 +329,7 @@ pub async fn accept(
     } else {
         "request_waitlisted"
     };
-    if locked.invite_type == "direct" {
+    if locked.invite_type == InviteType::Direct {
         writes.push(
             "UPDATE event_invite SET status = 'accepted', responded_at = now() WHERE id = $1",
             crate::owned_params![locked.id],
@@ -376,7 +365,7 @@ pub async fn decline(
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (_, locked, _event, _) = lock_invite(&tx, invite, caller, &[]).await?;
-    if locked.invite_type != "direct" {
+    if locked.invite_type != InviteType::Direct {
         return Err(ApiError::conflict(
             ProblemCode::InvalidTransition,
             "A share link cannot be declined; just don't use it.",

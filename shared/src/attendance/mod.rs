@@ -48,6 +48,7 @@ pub mod answers;
 pub mod attendees;
 pub mod expiry;
 pub mod guest_list;
+pub mod invite_status;
 pub mod invites;
 pub mod ledger;
 pub mod request_status;
