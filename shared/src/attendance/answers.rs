@@ -45,10 +45,11 @@ async fn lock_request(
         &request,
         (
             concat!(
-                "SELECT r.id, r.uuid, r.event_id, r.status, r.seats_requested, r.requester_id, u.uuid, \
+                "SELECT r.id, r.uuid, r.event_id, r.status, r.seats_requested, r.requester_id, \
+                        u.uuid AS requester_uuid, \
                         EXISTS (SELECT 1 FROM event e WHERE e.id = r.event_id AND ",
                 organiser_is!("me.id"),
-                ") FROM event_request r JOIN auth_user u ON u.id = r.requester_id \
+                ") AS caller_is_organiser FROM event_request r JOIN auth_user u ON u.id = r.requester_id \
                  LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
                  WHERE r.uuid = $1 FOR UPDATE OF r"
             ),
@@ -59,13 +60,13 @@ async fn lock_request(
     .await?
     .ok_or_else(|| ApiError::not_found("The request"))?;
     let locked = LockedRequest {
-        id: row.get(0),
-        uuid: row.get(1),
-        status: row.get(3),
-        seats: row.get(4),
-        requester_id: row.get(5),
-        requester_uuid: row.get(6),
-        caller_is_organiser: row.get(7),
+        id: row.get("id"),
+        uuid: row.get("uuid"),
+        status: row.get("status"),
+        seats: row.get("seats_requested"),
+        requester_id: row.get("requester_id"),
+        requester_uuid: row.get("requester_uuid"),
+        caller_is_organiser: row.get("caller_is_organiser"),
     };
     if !locked.caller_is_organiser && locked.requester_id != caller_id {
         return Err(ApiError::not_found("The request"));

@@ -258,7 +258,7 @@ async fn lock_invite(
         "SELECT event_id FROM event_invite WHERE uuid = $1",
         &invite,
         (
-            "SELECT id, uuid, invite_type, status, coalesce(expires_at <= now(), false), invited_user_id \
+            "SELECT id, uuid, invite_type, status, coalesce(expires_at <= now(), false) AS lapsed, invited_user_id \
              FROM event_invite WHERE uuid = $1 FOR UPDATE",
             &[&invite],
         ),
@@ -267,12 +267,12 @@ async fn lock_invite(
     .await?
     .ok_or_else(|| ApiError::not_found("The invite"))?;
     let locked = LockedInvite {
-        id: row.get(0),
-        uuid: row.get(1),
-        invite_type: row.get(2),
-        status: row.get(3),
-        lapsed: row.get(4),
-        invitee: row.get(5),
+        id: row.get("id"),
+        uuid: row.get("uuid"),
+        invite_type: row.get("invite_type"),
+        status: row.get("status"),
+        lapsed: row.get("lapsed"),
+        invitee: row.get("invited_user_id"),
     };
     // A direct invite is the invitee's alone; anyone holding a share link may use it.
     if locked.invite_type == InviteType::Direct && locked.invitee != Some(caller_id) {

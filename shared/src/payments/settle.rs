@@ -81,16 +81,16 @@ pub(crate) async fn lock_order(
 ) -> Result<Option<(LockedEvent, LockedOrder)>, ApiError> {
     let event_sql = format!("SELECT event_id FROM payment_order WHERE id = ({order_sql})");
     let order_row_sql = format!(
-        "SELECT o.id, o.uuid, o.status, o.provider_payment_id, o.user_id, u.uuid, o.seats, \
-                o.base_amount + o.gst_amount, o.platform_fee + o.platform_fee_gst, h.request_id, \
-                o.provider_order_id, a.uuid, t.secret_salt, o.order_reference \
+        "SELECT o.id, o.uuid, o.status, o.provider_payment_id, o.user_id, u.uuid AS user_uuid, o.seats, \
+                o.base_amount + o.gst_amount AS price_paid, o.platform_fee + o.platform_fee_gst AS fee, \
+                h.request_id, o.provider_order_id, a.uuid AS attendee_uuid, t.secret_salt, o.order_reference \
          FROM payment_order o JOIN auth_user u ON u.id = o.user_id \
          LEFT JOIN capacity_reservation h ON h.id = o.reservation_id \
          LEFT JOIN event_attendee a ON a.id = o.attendee_id LEFT JOIN ticket_secret t ON t.attendee_id = a.id \
          WHERE o.id = ({order_sql}) FOR UPDATE OF o"
     );
     let hold_sql = format!(
-        "SELECT id, status = 'held', expires_at > now() FROM capacity_reservation \
+        "SELECT id, status = 'held' AS held, expires_at > now() AS live FROM capacity_reservation \
          WHERE id = (SELECT reservation_id FROM payment_order WHERE id = ({order_sql})) FOR UPDATE"
     );
     let key_param = [key];
@@ -107,25 +107,25 @@ pub(crate) async fn lock_order(
     let Some(row) = rows[0].first() else {
         return Ok(None);
     };
-    let attendee: Option<Uuid> = row.get(11);
-    let salt: Option<String> = row.get(12);
+    let attendee: Option<Uuid> = row.get("attendee_uuid");
+    let salt: Option<String> = row.get("secret_salt");
     let order = LockedOrder {
-        id: row.get(0),
-        uuid: row.get(1),
-        status: row.get(2),
-        existing_payment: row.get(3),
-        user_id: row.get(4),
-        user_uuid: row.get(5),
-        seats: row.get(6),
-        price_paid: row.get(7),
-        fee: row.get(8),
-        request_id: row.get(9),
-        provider_order_id: row.get(10),
+        id: row.get("id"),
+        uuid: row.get("uuid"),
+        status: row.get("status"),
+        existing_payment: row.get("provider_payment_id"),
+        user_id: row.get("user_id"),
+        user_uuid: row.get("user_uuid"),
+        seats: row.get("seats"),
+        price_paid: row.get("price_paid"),
+        fee: row.get("fee"),
+        request_id: row.get("request_id"),
+        provider_order_id: row.get("provider_order_id"),
         hold: rows[1]
             .first()
-            .map(|hold| (hold.get(0), hold.get(1), hold.get(2))),
+            .map(|hold| (hold.get("id"), hold.get("held"), hold.get("live"))),
         ticket: attendee.zip(salt),
-        reference: row.get(13),
+        reference: row.get("order_reference"),
     };
     Ok(Some((event, order)))
 }
