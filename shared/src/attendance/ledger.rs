@@ -94,8 +94,9 @@ enum EventKey<'a> {
 /// Locks event `$1` for the rest of the transaction and reads what the seat rules need
 /// (the seat-hold benchmark's pgbench script runs the same text).
 pub const LOCK_EVENT_SQL: &str =
-    "SELECT e.id, e.uuid, e.host_id, u.uuid, e.capacity, e.is_paid, e.allow_plus_one, e.requires_approval, \
-            e.allowed_genders, e.is_published AND e.is_active AND e.starts_at > now(), e.is_published, \
+    "SELECT e.id, e.uuid, e.host_id, u.uuid AS host_uuid, e.capacity, e.is_paid, e.allow_plus_one, \
+            e.requires_approval, e.allowed_genders, \
+            e.is_published AND e.is_active AND e.starts_at > now() AS is_open, e.is_published, \
             e.is_active \
      FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = $1 FOR NO KEY UPDATE OF e";
 
@@ -228,22 +229,22 @@ async fn lock_event_rows(
     let (Some(row), Some(taken)) = (rows[0].first(), rows[1].first()) else {
         return Ok(None);
     };
-    let taken: i64 = taken.get(0);
-    let capacity: i32 = row.get(4);
-    let genders: Value = row.get(8);
+    let taken: i64 = taken.get("event_seats_taken");
+    let capacity: i32 = row.get("capacity");
+    let genders: Value = row.get("allowed_genders");
     let event = LockedEvent {
-        id: row.get(0),
-        uuid: row.get(1),
-        host_id: row.get(2),
-        host_uuid: row.get(3),
+        id: row.get("id"),
+        uuid: row.get("uuid"),
+        host_id: row.get("host_id"),
+        host_uuid: row.get("host_uuid"),
         capacity,
-        is_paid: row.get(5),
-        allow_plus_one: row.get(6),
-        requires_approval: row.get(7),
+        is_paid: row.get("is_paid"),
+        allow_plus_one: row.get("allow_plus_one"),
+        requires_approval: row.get("requires_approval"),
         allowed_genders: serde_json::from_value(genders).unwrap_or_default(),
-        is_open: row.get(9),
-        is_published: row.get(10),
-        is_active: row.get(11),
+        is_open: row.get("is_open"),
+        is_published: row.get("is_published"),
+        is_active: row.get("is_active"),
         available: i64::from(capacity) - taken,
     };
     Ok(Some((event, next_rows)))
