@@ -1,6 +1,7 @@
 //! Attendees and tickets: the ticket code for its owner, check-in at the door, and cancelling
 //! attendance (the guest list is in `guest_list`).
 
+use super::attendee_status::AttendeeStatus;
 use crate::error::ProblemCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -72,7 +73,7 @@ pub async fn check_in(
             Ok(tx
                 .query_opt(
                     &format!(
-                        "SELECT e.id, e.uuid, {ORGANISER_IS_ME}, e.is_published \
+                        "SELECT e.id, e.uuid, {ORGANISER_IS_ME} AS organiser, e.is_published \
                          FROM event e CROSS JOIN (SELECT id FROM auth_user WHERE uuid = $2) me WHERE {condition}"
                     ),
                     &[&key, &caller.user_id],
@@ -83,7 +84,8 @@ pub async fn check_in(
             Ok(tx
                 .query_opt(
                     &format!(
-                        "SELECT a.id, a.status, rfc3339(a.checked_in_at), a.seats, p.name, t.secret_salt, t.secret_hash, u.uuid \
+                        "SELECT a.id, a.status, rfc3339(a.checked_in_at) AS checked_in_at, a.seats, p.name, \
+                                t.secret_salt, t.secret_hash, u.uuid AS guest_uuid \
                          FROM event_attendee a JOIN ticket_secret t ON t.attendee_id = a.id JOIN auth_user u ON u.id = a.user_id \
                          LEFT JOIN user_profile p ON p.user_id = u.id \
                          WHERE a.uuid = $2 AND a.event_id = (SELECT e.id FROM event e WHERE {condition}) FOR UPDATE OF a, t"
@@ -94,8 +96,11 @@ pub async fn check_in(
         }
     )?;
     let event = event.ok_or_else(|| ApiError::not_found("The event"))?;
-    let (event_uuid, organiser, published): (Uuid, bool, bool) =
-        (event.get(1), event.get(2), event.get(3));
+    let (event_uuid, organiser, published): (Uuid, bool, bool) = (
+        event.get("uuid"),
+        event.get("organiser"),
+        event.get("is_published"),
+    );
     if !organiser {
         // A draft is invisible to anyone but its organisers: 404, as if it did not exist.
         return Err(if published {
@@ -114,7 +119,7 @@ pub async fn check_in(
     let row = guest_row.ok_or_else(not_found)?;
     let (attendee_id, status, checked_in_at, seats, name, salt, hash, guest): (
         i64,
-        String,
+        AttendeeStatus,
         Option<String>,
         i16,
         Option<String>,
@@ -122,14 +127,14 @@ pub async fn check_in(
         String,
         Uuid,
     ) = (
-        row.get(0),
-        row.get(1),
-        row.get(2),
-        row.get(3),
-        row.get(4),
-        row.get(5),
-        row.get(6),
-        row.get(7),
+        row.get("id"),
+        row.get("status"),
+        row.get("checked_in_at"),
+        row.get("seats"),
+        row.get("name"),
+        row.get("secret_salt"),
+        row.get("secret_hash"),
+        row.get("guest_uuid"),
     );
     if !tickets::verify(
         &state.config.attendance.ticket_key,
@@ -140,22 +145,7 @@ pub async fn check_in(
     ) {
         return Err(not_found());
     }
-    match status.as_str() {
-        "checked_in" => {
-            return Err(ApiError::conflict(
-                ProblemCode::AlreadyCheckedIn,
-                "This ticket was already used.",
-            )
-            .with_extra("checked_in_at", json!(checked_in_at)))
-        }
-        "cancelled" => {
-            return Err(ApiError::conflict(
-                ProblemCode::TicketCancelled,
-                "This ticket was cancelled.",
-            ))
-        }
-        _ => {}
-    }
+    status.check_in(checked_in_at.as_deref())?;
     let entry = AuditEntry {
         actor: Some(caller.user_id),
         object_type: "event_attendee",

@@ -45,6 +45,7 @@ macro_rules! joiner_facts {
 }
 
 pub mod answers;
+pub mod attendee_status;
 pub mod attendees;
 pub mod expiry;
 pub mod guest_list;
