@@ -48,23 +48,27 @@ pub const ATTACHED_TAGS: &[(&str, &str)] = &[("attached", "yes")];
 /// The kind of the reservation-expiry message that keeps attached uploads.
 pub const KEEP_UPLOADS: &str = "keep_uploads";
 
+/// The path of `url` below `base` (where uploads are served), when it is there and not empty.
+pub fn path_under<'a>(base: &str, url: &'a str) -> Option<&'a str> {
+    url.strip_prefix(base.trim_end_matches('/'))
+        .and_then(|rest| rest.strip_prefix('/'))
+        .filter(|path| !path.is_empty())
+}
+
 /// The object keys of those `urls` that are uploads (served under `uploads_base`, under a
 /// user's prefix), each once.
 pub fn upload_keys<'a>(
     uploads_base: Option<&str>,
     urls: impl IntoIterator<Item = &'a str>,
 ) -> Vec<String> {
-    let Some(base) = uploads_base.map(|b| b.trim_end_matches('/')) else {
+    let Some(base) = uploads_base else {
         return Vec::new();
     };
     let mut keys: Vec<String> = Vec::new();
     for url in urls {
-        let key = url
-            .strip_prefix(base)
-            .and_then(|rest| rest.strip_prefix('/'))
-            .filter(|key| {
-                key.starts_with("users/") && !key.contains("..") && !key.contains(['?', '#'])
-            });
+        let key = path_under(base, url).filter(|key| {
+            key.starts_with("users/") && !key.contains("..") && !key.contains(['?', '#'])
+        });
         if let Some(key) = key {
             if !keys.iter().any(|k| k == key) {
                 keys.push(key.to_owned());

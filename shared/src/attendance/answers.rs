@@ -116,8 +116,9 @@ async fn respond(
         ));
     }
     // Refused before anything else is looked at: a request answered already stays as it is.
-    locked.status.answer(if accept {
-        RequestStatus::Accepted
+    // The new state is known before any write: what `decide` will make of it.
+    let status = locked.status.answer(if accept {
+        decision(&event, locked.seats)
     } else {
         RequestStatus::Declined
     })?;
@@ -128,12 +129,6 @@ async fn respond(
             "This event is no longer open.",
         ));
     }
-    // Known before any write: what `decide` will make of it.
-    let status = locked.status.answer(if accept {
-        decision(&event, locked.seats)
-    } else {
-        RequestStatus::Declined
-    })?;
     let kind = match status {
         RequestStatus::Accepted => "request_accepted",
         RequestStatus::Waitlisted => "request_waitlisted",

@@ -56,10 +56,7 @@ impl ProfilePatch {
         uploads_base: Option<&str>,
     ) -> Result<Self, ApiError> {
         let uploaded = |url: &str| {
-            uploads_base.is_some_and(|base| {
-                url.strip_prefix(base.trim_end_matches('/'))
-                    .is_some_and(|rest| rest.len() > 1 && rest.starts_with('/'))
-            })
+            uploads_base.is_some_and(|base| crate::uploads::path_under(base, url).is_some())
         };
         for key in reader.keys() {
             if !EDITABLE.contains(&key.as_str()) {
