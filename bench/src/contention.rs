@@ -60,14 +60,15 @@ async fn arena(url: &str) -> anyhow::Result<Arena> {
         .context("seeding the contended event")?;
     let row = client
         .query_one(
-            "SELECT (SELECT id FROM event WHERE slug = 'contended-event'), min(id), max(id) FROM auth_user",
+            "SELECT (SELECT id FROM event WHERE slug = 'contended-event') AS event_id, min(id) AS first_user, \
+                    max(id) AS last_user FROM auth_user",
             &[],
         )
         .await?;
     Ok(Arena {
-        event_id: row.get(0),
-        first_user: row.get(1),
-        last_user: row.get(2),
+        event_id: row.get("event_id"),
+        first_user: row.get("first_user"),
+        last_user: row.get("last_user"),
     })
 }
 
@@ -86,9 +87,9 @@ async fn reset(url: &str, event_id: i64) -> anyhow::Result<()> {
 async fn oversold_at_end(url: &str, event_id: i64) -> anyhow::Result<i64> {
     let client = crate::database::connect(url).await?;
     let taken: i64 = client
-        .query_one("SELECT event_seats_taken($1)", &[&event_id])
+        .query_one("SELECT event_seats_taken($1) AS taken", &[&event_id])
         .await?
-        .get(0);
+        .get("taken");
     Ok((taken - i64::from(CAPACITY)).max(0))
 }
 

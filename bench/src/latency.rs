@@ -230,12 +230,12 @@ async fn scenarios(state: &AppState) -> anyhow::Result<Vec<Scenario>> {
         )
         .await?;
     let now = chrono::Utc::now();
-    let host = state.tokens.issue_access(people[0].get(0), now)?;
-    let guest = state.tokens.issue_access(people[1].get(0), now)?;
+    let host = state.tokens.issue_access(people[0].get("uuid"), now)?;
+    let guest = state.tokens.issue_access(people[1].get("uuid"), now)?;
     let event: uuid::Uuid = client
         .query_one("SELECT uuid FROM event WHERE id = 1", &[])
         .await?
-        .get(0);
+        .get("uuid");
     let get = |path: String, query: &'static str, token: &str| Call {
         method: "GET",
         path,
@@ -317,11 +317,15 @@ impl SequencePositions {
     async fn read(client: &tokio_postgres::Client) -> anyhow::Result<Self> {
         let rows = client
             .query(
-                "SELECT format('%I.%I', schemaname, sequencename), last_value FROM pg_sequences",
+                "SELECT format('%I.%I', schemaname, sequencename) AS sequence, last_value FROM pg_sequences",
                 &[],
             )
             .await?;
-        Ok(Self(rows.iter().map(|r| (r.get(0), r.get(1))).collect()))
+        Ok(Self(
+            rows.iter()
+                .map(|r| (r.get("sequence"), r.get("last_value")))
+                .collect(),
+        ))
     }
 
     /// Sets another database's sequences to these positions (sequences ignore ROLLBACK).

@@ -287,7 +287,7 @@ async fn memory_table(
         .await?
         .query_one("SELECT uuid FROM auth_user WHERE id = 1", &[])
         .await?
-        .get(0);
+        .get("uuid");
     let token =
         shared::auth::TokenKeys::new(&config.tokens).issue_access(user, chrono::Utc::now())?;
     let mut out = format!(

@@ -50,7 +50,7 @@ pub async fn issue_tickets(state: &AppState) -> anyhow::Result<()> {
         shared::attendance::tickets::issue(
             &client,
             &state.config.attendance.ticket_key,
-            guest.get(0),
+            guest.get("uuid"),
         )
         .await?;
     }
@@ -67,11 +67,11 @@ pub async fn calls(
     let event: uuid::Uuid = client
         .query_one("SELECT uuid FROM event WHERE id = $1", &[&EVENT_ID])
         .await?
-        .get(0);
+        .get("uuid");
     let host_id: uuid::Uuid = client
         .query_one("SELECT uuid FROM auth_user WHERE id = 1", &[])
         .await?
-        .get(0);
+        .get("uuid");
     let host = state.tokens.issue_access(host_id, now)?;
     let requesters = client
         .query(
@@ -86,7 +86,7 @@ pub async fn calls(
             path: format!("/v1/events/{event}/requests"),
             query: "",
             body: Some(json!({ "message": "May I come?", "seats_requested": 1 })),
-            token: state.tokens.issue_access(requester.get(0), now)?,
+            token: state.tokens.issue_access(requester.get("uuid"), now)?,
         });
     }
     let pending = client
@@ -100,7 +100,10 @@ pub async fn calls(
         .iter()
         .map(|request| Call {
             method: "POST",
-            path: format!("/v1/requests/{}/accept", request.get::<_, uuid::Uuid>(0)),
+            path: format!(
+                "/v1/requests/{}/accept",
+                request.get::<_, uuid::Uuid>("uuid")
+            ),
             query: "",
             body: None,
             token: host.clone(),
@@ -122,8 +125,8 @@ pub async fn calls(
             body: Some(json!({
                 "ticket_code": shared::attendance::tickets::code(
                     &state.config.attendance.ticket_key,
-                    ticket.get(0),
-                    ticket.get(1),
+                    ticket.get("uuid"),
+                    ticket.get("secret_salt"),
                 )
             })),
             token: host.clone(),

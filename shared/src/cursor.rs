@@ -78,11 +78,12 @@ pub fn window(req: &ApiRequest, errors: &mut Vec<FieldError>) -> (i64, Option<Ti
     (limit, after)
 }
 
-/// A page of JSON items from rows of (item, timestamp, uuid) fetched with `limit + 1`.
+/// A page of JSON items from rows fetched with `limit + 1` whose columns are named `item` (the
+/// JSON), `sort_time` and `sort_uuid` (the keyset the next cursor continues from).
 pub fn json_page(rows: &[tokio_postgres::Row], limit: i64) -> Page<serde_json::Value> {
     let keyed: Vec<(serde_json::Value, TimeKey)> = rows
         .iter()
-        .map(|r| (r.get(0), (r.get(1), r.get(2))))
+        .map(|r| (r.get("item"), (r.get("sort_time"), r.get("sort_uuid"))))
         .collect();
     let page = Page::from_rows(keyed, limit, |(_, key)| *key);
     Page {

@@ -84,8 +84,11 @@ where
                 &[&user_id, &key],
             )
             .await?;
-        let (stored_hash, status, body): (Vec<u8>, Option<i16>, Option<String>) =
-            (row.get(0), row.get(1), row.get(2));
+        let (stored_hash, status, body): (Vec<u8>, Option<i16>, Option<String>) = (
+            row.get("request_hash"),
+            row.get("response_status"),
+            row.get("response_body"),
+        );
         if stored_hash != hash {
             return Err(ApiError::client(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -106,7 +109,7 @@ where
             )),
         };
     };
-    let id: i64 = row.get(0);
+    let id: i64 = row.get("id");
     // The operation takes its own connection: holding this one meanwhile would need two per
     // request, and concurrent requests holding one each while waiting for a second would
     // starve the pool (found by the race harness). Checkout is free with fast recycling.

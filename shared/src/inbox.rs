@@ -99,7 +99,7 @@ pub async fn deliver(
         Some(event) => tx
             .query_opt("SELECT title FROM event WHERE uuid = $1", &[&event])
             .await?
-            .map(|r| r.get(0))
+            .map(|r| r.get("title"))
             .unwrap_or_else(|| "your event".to_owned()),
         None => "your event".to_owned(),
     };
@@ -129,7 +129,7 @@ pub async fn deliver(
         .await?;
     if SMS_KINDS.contains(&kind) {
         for row in &created {
-            let phone: Option<String> = row.get(0);
+            let phone: Option<String> = row.get("phone_number");
             if let Some(phone) = phone.and_then(|p| PhoneNumber::parse(&p).ok()) {
                 // A failed SMS fails the message: nothing is committed and SQS redelivers it.
                 sms.send(&phone, &text, SmsPurpose::Notice).await?;
@@ -166,7 +166,8 @@ pub async fn list(state: &AppState, caller: &Caller, req: &ApiRequest) -> Result
     let rows = client
         .query(
             &format!(
-                "SELECT {NOTIFICATION_JSON}, n.created_at, n.uuid, (SELECT count(*) FROM notification WHERE recipient_id = $1 AND NOT is_read) \
+                "SELECT {NOTIFICATION_JSON} AS item, n.created_at AS sort_time, n.uuid AS sort_uuid, \
+                        (SELECT count(*) FROM notification WHERE recipient_id = $1 AND NOT is_read) AS unread \
                  FROM notification n LEFT JOIN auth_user s ON s.id = n.sender_id LEFT JOIN user_profile sp ON sp.user_id = s.id \
                  WHERE n.recipient_id = $1 AND (NOT $2 OR NOT n.is_read) \
                    AND ($3::timestamptz IS NULL OR (n.created_at, n.uuid) < ($3, $4::uuid)) \
@@ -176,14 +177,14 @@ pub async fn list(state: &AppState, caller: &Caller, req: &ApiRequest) -> Result
         )
         .await?;
     let unread: i64 = match rows.first() {
-        Some(row) => row.get(3),
+        Some(row) => row.get("unread"),
         None => client
             .query_one(
-                "SELECT count(*) FROM notification WHERE recipient_id = $1 AND NOT is_read",
+                "SELECT count(*) AS unread FROM notification WHERE recipient_id = $1 AND NOT is_read",
                 &[&user_id],
             )
             .await?
-            .get(0),
+            .get("unread"),
     };
     let page = cursor::json_page(&rows, limit);
     let items = page.items;

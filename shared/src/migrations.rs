@@ -36,16 +36,16 @@ pub async fn ensure_app_login(
 ) -> anyhow::Result<()> {
     let row = client
         .query_one(
-            "SELECT $1 = current_user OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1 AND rolsuper), \
+            "SELECT $1 = current_user OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1 AND rolsuper) AS refused, \
                     format(CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) \
                                 THEN 'ALTER ROLE %I LOGIN PASSWORD %L' \
                                 ELSE 'CREATE ROLE %I LOGIN PASSWORD %L' END, $1, $2::text) \
-                    || format('; GRANT %I TO %I', $3::text, $1)",
+                    || format('; GRANT %I TO %I', $3::text, $1) AS statements",
             &[&user, &password, &APP_ROLE],
         )
         .await
         .context("preparing the app login")?;
-    let (refused, statements): (bool, String) = (row.get(0), row.get(1));
+    let (refused, statements): (bool, String) = (row.get("refused"), row.get("statements"));
     anyhow::ensure!(
         !refused,
         "the functions' login {user:?} is the owner or a superuser: give them a login of their own"

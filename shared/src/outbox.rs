@@ -139,10 +139,10 @@ pub async fn unsent(
         .iter()
         .filter_map(|row| {
             Some(OutboxMessage {
-                uuid: row.get(0),
-                queue: Queue::named(row.get(1))?,
-                payload: row.get(2),
-                delay_seconds: row.get(3),
+                uuid: row.get("uuid"),
+                queue: Queue::named(row.get("queue"))?,
+                payload: row.get("payload"),
+                delay_seconds: row.get("delay_seconds"),
             })
         })
         .collect())

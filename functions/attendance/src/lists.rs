@@ -27,14 +27,14 @@ pub async fn my_requests(state: Arc<AppState>, req: ApiRequest) -> HandlerResult
     let rows = client
         .query(
             &format!(
-                "SELECT {REQUEST_JSON} FROM event_request r JOIN event e ON e.id = r.event_id \
+                "SELECT {REQUEST_JSON} AS request FROM event_request r JOIN event e ON e.id = r.event_id \
                  JOIN auth_user u ON u.id = r.requester_id LEFT JOIN user_profile p ON p.user_id = u.id \
                  WHERE r.requester_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT $2"
             ),
             &[&user_id, &limit],
         )
         .await?;
-    let items: Vec<serde_json::Value> = rows.iter().map(|r| r.get(0)).collect();
+    let items: Vec<serde_json::Value> = rows.iter().map(|r| r.get("request")).collect();
     json_response(
         StatusCode::OK,
         &serde_json::json!({ "items": items, "next_cursor": null }),

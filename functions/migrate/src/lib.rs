@@ -128,7 +128,7 @@ pub async fn make_superuser(config: &Config, phone: &str) -> anyhow::Result<Valu
         .ok_or_else(|| {
             anyhow::anyhow!("no active account has the number {}: log in with it once first", phone.as_str())
         })?;
-    let user: String = row.get(0);
+    let user: String = row.get("object_id");
     tracing::info!(%user, "superuser made");
     Ok(json!({ "superuser": user }))
 }

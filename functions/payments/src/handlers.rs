@@ -140,7 +140,7 @@ pub async fn sandbox_pay(state: Arc<AppState>, req: ApiRequest) -> HandlerResult
             &[&order],
         )
         .await?
-        .map(|r| r.get(0))
+        .map(|r| r.get("provider_order_id"))
         .ok_or_else(|| ApiError::not_found("The order"))?;
     let payment_id = format!("pay_{}", &Uuid::new_v4().simple().to_string()[..14]);
     let signature = signature::payment_signature(

@@ -10,7 +10,8 @@ use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use super::ledger::{self, Admit, LockedEvent};
-use super::requests::{commit_answering, decide, decision, Outcome};
+use super::requests::{commit_answering, decide, Outcome};
+use super::rules::decision;
 use crate::audit::AuditEntry;
 use crate::auth::Caller;
 use crate::db::{CachedStatements, PipelinedTransaction, Writes};
@@ -230,7 +231,7 @@ pub async fn cancel(
             let freed = tx
                 .query_in_order(&[
                     (
-                        "SELECT EXISTS (SELECT 1 FROM event_attendee WHERE request_id = $1 AND status <> 'cancelled')",
+                        "SELECT EXISTS (SELECT 1 FROM event_attendee WHERE request_id = $1 AND status <> 'cancelled') AS attending",
                         &request_param,
                     ),
                     (
@@ -245,7 +246,9 @@ pub async fn cancel(
                     (CANCEL_SQL, &request_param),
                 ])
                 .await?;
-            let attending = freed[0].first().is_some_and(|row| row.get::<_, bool>(0));
+            let attending = freed[0]
+                .first()
+                .is_some_and(|row| row.get::<_, bool>("attending"));
             if attending {
                 return Err(IllegalMove {
                     from: RequestStatus::Accepted,

@@ -1,5 +1,5 @@
 //! The states of a guest on the list (`event_attendee.status`, migration V4's check) and the
-//! door's rule: only a guest still going is checked in, once.
+//! door's rule: only a guest still going is checked in, once, or cancels.
 
 use serde_json::json;
 
@@ -34,6 +34,19 @@ impl AttendeeStatus {
             )),
         }
     }
+
+    /// Whether the attendance may be cancelled: only a guest still going gives up the seats
+    /// (one who came in or already left cannot): 409 `invalid_transition` naming the state.
+    pub fn cancel(self) -> Result<Self, ApiError> {
+        match self {
+            Self::Going => Ok(Self::Cancelled),
+            Self::CheckedIn | Self::Cancelled => Err(ApiError::conflict(
+                ProblemCode::InvalidTransition,
+                format!("An attendee who is {self} cannot cancel."),
+            )
+            .with_extra("current_status", json!(self))),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -54,5 +67,13 @@ mod tests {
             Cancelled.check_in(None).unwrap_err().code(),
             "ticket_cancelled"
         );
+    }
+
+    #[test]
+    fn only_a_guest_still_going_can_cancel() {
+        assert_eq!(Going.cancel().unwrap(), Cancelled);
+        for status in [CheckedIn, Cancelled] {
+            assert_eq!(status.cancel().unwrap_err().code(), "invalid_transition");
+        }
     }
 }

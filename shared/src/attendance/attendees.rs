@@ -11,7 +11,7 @@ use super::requests::{Outcome, ORGANISER_IS_ME};
 use super::tickets;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, PipelinedTransaction, Statement, Writes};
+use crate::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
 use crate::error::{ApiError, FieldError};
 use crate::notify;
 use crate::payments::policy::RefundReason;
@@ -24,24 +24,25 @@ pub async fn ticket(state: &AppState, caller: &Caller, attendee: Uuid) -> Result
     let caller_id = active_user_id(&client, caller).await?;
     let row = client
         .query_opt(
-            "SELECT a.uuid, e.uuid, e.title, rfc3339(e.starts_at), a.seats, a.status, t.secret_salt, t.is_redeemed, rfc3339(t.redeemed_at) \
+            "SELECT a.uuid AS attendee_id, e.uuid AS event_id, e.title AS event_title, rfc3339(e.starts_at) AS starts_at, \
+                    a.seats, a.status, t.secret_salt, t.is_redeemed, rfc3339(t.redeemed_at) AS redeemed_at \
              FROM event_attendee a JOIN event e ON e.id = a.event_id JOIN ticket_secret t ON t.attendee_id = a.id \
              WHERE a.uuid = $1 AND a.user_id = $2",
             &[&attendee, &caller_id],
         )
         .await?
         .ok_or_else(|| ApiError::not_found("The ticket"))?;
-    let salt: String = row.get(6);
+    let salt: String = row.get("secret_salt");
     Ok(json!({
-        "attendee_id": row.get::<_, Uuid>(0),
-        "event_id": row.get::<_, Uuid>(1),
-        "event_title": row.get::<_, String>(2),
-        "starts_at": row.get::<_, String>(3),
-        "seats": row.get::<_, i16>(4),
-        "status": row.get::<_, String>(5),
+        "attendee_id": row.get::<_, Uuid>("attendee_id"),
+        "event_id": row.get::<_, Uuid>("event_id"),
+        "event_title": row.get::<_, String>("event_title"),
+        "starts_at": row.get::<_, String>("starts_at"),
+        "seats": row.get::<_, i16>("seats"),
+        "status": row.get::<_, AttendeeStatus>("status"),
         "ticket_code": tickets::code(&state.config.attendance.ticket_key, attendee, &salt),
-        "is_redeemed": row.get::<_, bool>(7),
-        "redeemed_at": row.get::<_, Option<String>>(8),
+        "is_redeemed": row.get::<_, bool>("is_redeemed"),
+        "redeemed_at": row.get::<_, Option<String>>("redeemed_at"),
     }))
 }
 
@@ -160,11 +161,11 @@ pub async fn check_in(
                 .query_one(
                     "WITH t AS (UPDATE ticket_secret SET is_redeemed = true, redeemed_at = now() WHERE attendee_id = $1) \
                      UPDATE event_attendee SET status = 'checked_in', checked_in_at = now(), checked_in_by = $2 WHERE id = $1 \
-                     RETURNING rfc3339(checked_in_at)",
+                     RETURNING rfc3339(checked_in_at) AS checked_in_at",
                     &[&attendee_id, &caller_id],
                 )
                 .await?
-                .get::<_, String>(0))
+                .get::<_, String>("checked_in_at"))
         },
         audit::record(&tx, &entry),
     )?;
@@ -173,6 +174,20 @@ pub async fn check_in(
     Ok(
         json!({ "attendee_id": attendee, "user_id": guest, "name": name, "seats": seats, "status": "checked_in", "checked_in_at": checked_in_at }),
     )
+}
+
+/// The attendee being cancelled, locked, with the caller's standing.
+#[derive(FromRow)]
+struct CancelledAttendee {
+    id: i64,
+    user_id: i64,
+    status: AttendeeStatus,
+    seats: i16,
+    is_paid: bool,
+    /// Whether the refund cut-off before the start is still ahead.
+    before_cutoff: bool,
+    guest: Uuid,
+    is_organiser: bool,
 }
 
 /// Cancels attendance (the attendee, or the host): seats freed, the waitlist promoted, and for a
@@ -195,10 +210,10 @@ pub async fn cancel(
         (
             concat!(
                 "SELECT a.id, a.user_id, a.status, a.seats, a.is_paid, \
-                        e.starts_at - now() >= make_interval(secs => $2), u.uuid, \
+                        e.starts_at - now() >= make_interval(secs => $2) AS before_cutoff, u.uuid AS guest, \
                         coalesce(",
                 organiser_is!("me.id"),
-                ", false) \
+                ", false) AS is_organiser \
                  FROM event_attendee a JOIN event e ON e.id = a.event_id JOIN auth_user u ON u.id = a.user_id \
                  LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $3) me ON true \
                  WHERE a.uuid = $1 FOR UPDATE OF a"
@@ -209,25 +224,16 @@ pub async fn cancel(
     )
     .await?
     .ok_or_else(|| ApiError::not_found("The attendee"))?;
-    let (attendee_id, user_id, status, seats, is_paid, refundable, guest, organiser): (
-        i64,
-        i64,
-        String,
-        i16,
-        bool,
-        bool,
-        Uuid,
-        bool,
-    ) = (
-        row.get(0),
-        row.get(1),
-        row.get(2),
-        row.get(3),
-        row.get(4),
-        row.get(5),
-        row.get(6),
-        row.get(7),
-    );
+    let CancelledAttendee {
+        id: attendee_id,
+        user_id,
+        status,
+        seats,
+        is_paid,
+        before_cutoff: refundable,
+        guest,
+        is_organiser: organiser,
+    } = CancelledAttendee::try_from_row(&row)?;
     let host_id = event.host_id;
     if caller_id != user_id && caller_id != host_id {
         return Err(if organiser {
@@ -236,13 +242,7 @@ pub async fn cancel(
             ApiError::not_found("The attendee")
         });
     }
-    if status != "going" {
-        return Err(ApiError::conflict(
-            ProblemCode::InvalidTransition,
-            format!("An attendee who is {status} cannot cancel."),
-        )
-        .with_extra("current_status", json!(status)));
-    }
+    status.cancel()?;
     // The host cancelling a guest always refunds; a guest gets the refund the policy allows.
     let refund = is_paid && (caller_id == host_id || refundable);
     // The seats come free (and the refund is queued) in the round trip that reads the
@@ -314,12 +314,13 @@ pub async fn my_tickets(
             "SELECT jsonb_build_object('attendee_id', a.uuid, 'event_id', e.uuid, 'event_title', e.title, \
                     'starts_at', rfc3339(e.starts_at), 'seats', a.seats, 'status', a.status, 'is_paid', a.is_paid, \
                     'checked_in_at', rfc3339(a.checked_in_at)) \
+                    AS ticket \
              FROM event_attendee a JOIN event e ON e.id = a.event_id WHERE a.user_id = $1 \
              ORDER BY e.starts_at, a.id LIMIT $2",
             &[&user_id, &limit],
         )
         .await?
         .iter()
-        .map(|r| r.get(0))
+        .map(|r| r.get("ticket"))
         .collect())
 }

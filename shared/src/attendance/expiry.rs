@@ -3,6 +3,7 @@
 //! told and the waitlist moves up. Every step is idempotent: a message processed twice expires
 //! once.
 
+use super::hold_status::HoldStatus;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -36,15 +37,19 @@ pub async fn expire_hold(
         .query_opt(
             "UPDATE capacity_reservation SET status = 'expired', released_at = now() \
              WHERE reservation_key = $1 AND status = 'held' AND expires_at <= now() \
-             RETURNING id, request_id, (SELECT uuid FROM auth_user WHERE id = user_id), uuid",
+             RETURNING id, request_id, (SELECT uuid FROM auth_user WHERE id = user_id) AS guest, uuid",
             &[&reservation_key],
         )
         .await?
     else {
         return Ok(Vec::new());
     };
-    let (hold_id, request_id, guest, hold_uuid): (i64, Option<i64>, Uuid, Uuid) =
-        (hold.get(0), hold.get(1), hold.get(2), hold.get(3));
+    let (hold_id, request_id, guest, hold_uuid): (i64, Option<i64>, Uuid, Uuid) = (
+        hold.get("id"),
+        hold.get("request_id"),
+        hold.get("guest"),
+        hold.get("uuid"),
+    );
     tx.execute("UPDATE payment_order SET status = 'expired' WHERE reservation_id = $1 AND status = 'created'", &[&hold_id])
         .await?;
     if let Some(request_id) = request_id {
@@ -123,15 +128,16 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
         .get()
         .await?
         .query_opt(
-            "SELECT status = 'held', extract(epoch FROM expires_at - now())::float8 FROM capacity_reservation WHERE reservation_key = $1",
+            "SELECT status, extract(epoch FROM expires_at - now())::float8 AS seconds_left \
+             FROM capacity_reservation WHERE reservation_key = $1",
             &[&key],
         )
         .await?
     else {
         return Ok(());
     };
-    let (held, seconds_left): (bool, f64) = (row.get(0), row.get(1));
-    if !held {
+    let (status, seconds_left): (HoldStatus, f64) = (row.get("status"), row.get("seconds_left"));
+    if status != HoldStatus::Held {
         return Ok(());
     }
     let ids = if seconds_left > 1.0 {
@@ -165,7 +171,7 @@ pub async fn promote(
         return Ok(Vec::new());
     };
     let mut writes = crate::db::Writes::new();
-    let messages = ledger::promote_waitlist(&tx, state, row.get(0), &[], &mut writes).await?;
+    let messages = ledger::promote_waitlist(&tx, state, row.get("id"), &[], &mut writes).await?;
     tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
     Ok(messages)
 }
@@ -188,13 +194,13 @@ pub async fn queue_reminders(
                     "WITH due AS (UPDATE event_attendee a SET {column} = now() FROM event e \
                                   WHERE e.id = a.event_id AND a.status = 'going' AND e.is_active AND a.{column} IS NULL AND {window} \
                                   RETURNING e.uuid AS event_uuid, a.user_id) \
-                     SELECT d.event_uuid, array_agg(u.uuid) FROM due d JOIN auth_user u ON u.id = d.user_id GROUP BY d.event_uuid"
+                     SELECT d.event_uuid, array_agg(u.uuid) AS recipients FROM due d JOIN auth_user u ON u.id = d.user_id GROUP BY d.event_uuid"
                 ),
                 &[],
             )
             .await?;
         for row in rows {
-            let (event, recipients): (Uuid, Vec<Uuid>) = (row.get(0), row.get(1));
+            let (event, recipients): (Uuid, Vec<Uuid>) = (row.get("event_uuid"), row.get("recipients"));
             ids.extend(notify::queue(&tx, "event_reminder", event, None, &recipients, json!({ "before": label })).await?);
         }
     }
@@ -217,7 +223,7 @@ pub async fn sweep(state: &AppState) -> Result<(usize, usize), ApiError> {
         )
         .await?
         .iter()
-        .map(|r| r.get(0))
+        .map(|r| r.get("reservation_key"))
         .collect();
     // One hold, refund or step that fails is logged and the sweep goes on: what failed is
     // tried again next minute, and nothing behind it waits for it.

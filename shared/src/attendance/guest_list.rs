@@ -4,14 +4,15 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::attendee_status::AttendeeStatus;
 use super::requests::ORGANISER_IS_USER_2;
 use crate::auth::{active_user_id, Caller};
-use crate::db::CachedStatements;
+use crate::db::{CachedStatements, FromRow};
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// One row of the guest list. Never a phone number or birth date.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Guest {
     /// Attendee (and ticket) id.
     pub attendee_id: Uuid,
@@ -22,7 +23,7 @@ pub struct Guest {
     /// Seats (2 with a plus-one).
     pub seats: i16,
     /// going, checked_in or cancelled.
-    pub status: String,
+    pub status: AttendeeStatus,
     /// Whether the seats were paid for.
     pub is_paid: bool,
     /// When the guest was checked in.
@@ -41,14 +42,17 @@ pub async fn guest_list(
     let event = client
         .query_opt(
             &format!(
-                "SELECT e.id, e.is_published, {ORGANISER_IS_USER_2} FROM event e WHERE {condition}"
+                "SELECT e.id, e.is_published, {ORGANISER_IS_USER_2} AS is_organiser FROM event e WHERE {condition}"
             ),
             &[&key, &caller_id],
         )
         .await?
         .ok_or_else(|| ApiError::not_found("The event"))?;
-    let (event_id, published, organiser): (i64, bool, bool) =
-        (event.get(0), event.get(1), event.get(2));
+    let (event_id, published, organiser): (i64, bool, bool) = (
+        event.get("id"),
+        event.get("is_published"),
+        event.get("is_organiser"),
+    );
     if !organiser {
         return Err(if published {
             ApiError::forbidden("Only the host or a co-host can see the guest list.")
@@ -58,7 +62,7 @@ pub async fn guest_list(
     }
     let rows = client
         .query(
-            "SELECT a.uuid, u.uuid, p.name, a.seats, a.status, a.is_paid, a.checked_in_at \
+            "SELECT a.uuid AS attendee_id, u.uuid AS user_id, p.name, a.seats, a.status, a.is_paid, a.checked_in_at \
              FROM event_attendee a JOIN auth_user u ON u.id = a.user_id LEFT JOIN user_profile p ON p.user_id = u.id \
              WHERE a.event_id = $1 ORDER BY a.created_at, a.id",
             &[&event_id],
@@ -66,16 +70,8 @@ pub async fn guest_list(
         .await?;
     Ok(rows
         .iter()
-        .map(|r| Guest {
-            attendee_id: r.get(0),
-            user_id: r.get(1),
-            name: r.get(2),
-            seats: r.get(3),
-            status: r.get(4),
-            is_paid: r.get(5),
-            checked_in_at: r.get(6),
-        })
-        .collect())
+        .map(Guest::try_from_row)
+        .collect::<Result<_, _>>()?)
 }
 
 /// The guest list as CSV (a maintained CSV writer, so names with commas or quotes stay intact),
@@ -101,7 +97,7 @@ pub fn guest_list_csv(guests: &[Guest]) -> Result<String, ApiError> {
                 guest.user_id.to_string(),
                 csv_cell(guest.name.as_deref().unwrap_or_default()),
                 guest.seats.to_string(),
-                csv_cell(&guest.status),
+                csv_cell(guest.status.as_str()),
                 guest.is_paid.to_string(),
                 guest
                     .checked_in_at

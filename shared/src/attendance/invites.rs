@@ -12,7 +12,8 @@ use tokio_postgres::Row;
 use uuid::Uuid;
 
 use super::ledger::{self, Admit};
-use super::requests::{check_joiner, commit_answering, decide, Outcome};
+use super::requests::{commit_answering, decide, Outcome};
+use super::rules::{check_joiner, JoinerFacts};
 use super::{USER_BY_UUID_1, USER_BY_UUID_2};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
@@ -62,14 +63,14 @@ pub async fn invite_by_id(
     Ok(client
         .query_one(
             &format!(
-                "SELECT {} FROM event_invite i JOIN event e ON e.id = i.event_id JOIN auth_user hu ON hu.id = i.invited_by \
+                "SELECT {} AS invite FROM event_invite i JOIN event e ON e.id = i.event_id JOIN auth_user hu ON hu.id = i.invited_by \
                  LEFT JOIN user_profile hp ON hp.user_id = hu.id LEFT JOIN auth_user iu ON iu.id = i.invited_user_id WHERE i.uuid = $1",
                 invite_json(link_base)
             ),
             &[&invite],
         )
         .await?
-        .get(0))
+        .get("invite"))
 }
 
 /// The caller's invites, newest first.
@@ -82,7 +83,7 @@ pub async fn mine(
     Ok(client
         .query(
             &format!(
-                "SELECT {} FROM event_invite i JOIN event e ON e.id = i.event_id JOIN auth_user hu ON hu.id = i.invited_by \
+                "SELECT {} AS invite FROM event_invite i JOIN event e ON e.id = i.event_id JOIN auth_user hu ON hu.id = i.invited_by \
                  LEFT JOIN user_profile hp ON hp.user_id = hu.id LEFT JOIN auth_user iu ON iu.id = i.invited_user_id \
                  WHERE i.invited_user_id = $1 ORDER BY i.created_at DESC, i.id DESC LIMIT $2",
                 invite_json(link_base)
@@ -91,7 +92,7 @@ pub async fn mine(
         )
         .await?
         .iter()
-        .map(|r| r.get(0))
+        .map(|r| r.get("invite"))
         .collect())
 }
 
@@ -110,8 +111,8 @@ pub async fn create(
     // the invitee with their role in the event: one round trip. The invitee is looked up
     // before the host is known to be the caller, but only read.
     let event_sql = format!(
-        "SELECT e.id, e.uuid, e.host_id, e.is_active AND e.starts_at > now(), \
-                EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = {USER_BY_UUID_2}) \
+        "SELECT e.id, e.uuid, e.host_id, e.is_active AND e.starts_at > now() AS is_open, \
+                EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = {USER_BY_UUID_2}) AS is_cohost \
          FROM event e WHERE {}",
         crate::events::repo::key_condition(key)
     );
@@ -121,7 +122,7 @@ pub async fn create(
         concat!(
             "SELECT u.id, EXISTS (SELECT 1 FROM event e WHERE e.id = (SELECT e.id FROM event e WHERE {}) AND ",
             organiser_is!("u.id"),
-            ") FROM auth_user u WHERE u.uuid = $2 AND u.is_active"
+            ") AS is_organiser FROM auth_user u WHERE u.uuid = $2 AND u.is_active"
         ),
         crate::events::repo::key_condition(key)
     );
@@ -144,8 +145,13 @@ pub async fn create(
     let row = rows[0]
         .first()
         .ok_or_else(|| ApiError::not_found("The event"))?;
-    let (event_id, event_uuid, host_id, open, cohost): (i64, Uuid, i64, bool, bool) =
-        (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+    let (event_id, event_uuid, host_id, open, cohost): (i64, Uuid, i64, bool, bool) = (
+        row.get("id"),
+        row.get("uuid"),
+        row.get("host_id"),
+        row.get("is_open"),
+        row.get("is_cohost"),
+    );
     if host_id != caller_id {
         return Err(if cohost {
             ApiError::forbidden("Only the host sends invites.")
@@ -173,7 +179,8 @@ pub async fn create(
             let invitee = invitee.ok_or_else(|| {
                 ApiError::validation(vec![FieldError::new("user_id", "is not a known user")])
             })?;
-            let (invitee, invitee_organises): (i64, bool) = (invitee.get(0), invitee.get(1));
+            let (invitee, invitee_organises): (i64, bool) =
+                (invitee.get("id"), invitee.get("is_organiser"));
             // The user is fine; their role in this event is what stands in the way.
             if invitee_organises {
                 return Err(ApiError::conflict(
@@ -307,7 +314,8 @@ pub async fn accept(
         &[(INVITEE_FACTS_SQL, &[&invite, &caller.user_id])],
     )
     .await?;
-    check_joiner(&event, &facts[0], seats)?;
+    let joiner: JoinerFacts = crate::db::first_row(&facts[0], "joiner facts")?;
+    check_joiner(&event, &joiner, seats)?;
     // The request, its decision, the invite's answer and the notice all go out with COMMIT.
     let request_uuid = Uuid::new_v4();
     let mut writes = Writes::new();

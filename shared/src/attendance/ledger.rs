@@ -394,11 +394,11 @@ pub async fn promote_waitlist(
     }
     for head in &waitlist[0] {
         let (request_id, seats, user_id, user_uuid, request_uuid): (i64, i16, i64, Uuid, Uuid) = (
-            head.get(0),
-            head.get(1),
-            head.get(2),
-            head.get(3),
-            head.get(4),
+            head.get("id"),
+            head.get("seats_requested"),
+            head.get("requester_id"),
+            head.get("requester_uuid"),
+            head.get("uuid"),
         );
         if i64::from(seats) > event.available {
             break;

@@ -23,9 +23,9 @@ pub(crate) const USER_BY_UUID_1: &str = "(SELECT id FROM auth_user WHERE uuid = 
 /// `USER_BY_UUID_1` for parameter `$2`.
 pub(crate) const USER_BY_UUID_2: &str = "(SELECT id FROM auth_user WHERE uuid = $2)";
 
-/// SQL reading what the joining checks need of the user with internal id `$user` and the event
-/// with id `$event` (SQL expressions): whether they organise it, their gender and whether they
-/// already go.
+/// SQL reading what the joining checks need (`rules::JoinerFacts`) of the user with internal id
+/// `$user` and the event with id `$event` (SQL expressions): whether they organise it, their
+/// gender and whether they already go.
 macro_rules! joiner_facts {
     ($event:literal, $user:literal) => {
         concat!(
@@ -33,13 +33,13 @@ macro_rules! joiner_facts {
             $event,
             " AND ",
             organiser_is!($user),
-            "), (SELECT gender FROM user_profile WHERE user_id = ",
+            ") AS is_organiser, (SELECT gender FROM user_profile WHERE user_id = ",
             $user,
-            "), EXISTS (SELECT 1 FROM event_attendee WHERE event_id = ",
+            ") AS gender, EXISTS (SELECT 1 FROM event_attendee WHERE event_id = ",
             $event,
             " AND user_id = ",
             $user,
-            " AND status <> 'cancelled')"
+            " AND status <> 'cancelled') AS is_attending"
         )
     };
 }
@@ -49,10 +49,12 @@ pub mod attendee_status;
 pub mod attendees;
 pub mod expiry;
 pub mod guest_list;
+pub mod hold_status;
 pub mod invite_status;
 pub mod invites;
 pub mod ledger;
 pub mod request_status;
 pub mod requests;
+pub mod rules;
 pub mod tickets;
 pub mod write_limits;

@@ -3,7 +3,6 @@
 //! request's JSON); answering and withdrawing are in `answers.rs`.
 
 use super::request_status::RequestStatus;
-use crate::error::ProblemCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -11,8 +10,8 @@ use super::ledger::{self, Admit, LockedEvent};
 use crate::audit::AuditEntry;
 use crate::auth::{active_user_id, Caller};
 use crate::cursor::{self, Page};
-use tokio_postgres::Row;
 
+use super::rules::{check_joiner, JoinerFacts};
 use crate::db::{CachedStatements, PipelinedTransaction, Writes};
 use crate::error::{ApiError, FieldError};
 use crate::http::ApiRequest;
@@ -41,13 +40,13 @@ pub async fn request_json(
     Ok(client
         .query_one(
             &format!(
-                "SELECT {REQUEST_JSON} FROM event_request r JOIN event e ON e.id = r.event_id \
+                "SELECT {REQUEST_JSON} AS request FROM event_request r JOIN event e ON e.id = r.event_id \
                  JOIN auth_user u ON u.id = r.requester_id LEFT JOIN user_profile p ON p.user_id = u.id WHERE r.uuid = $1"
             ),
             &[&request],
         )
         .await?
-        .get(0))
+        .get("request"))
 }
 
 /// The result of a write: the JSON answer and the outbox messages to publish after commit.
@@ -75,65 +74,6 @@ pub(crate) const ORGANISER_IS_ME: &str = organiser_is!("me.id");
 /// (`ledger::lock_event_then`), so it sees what the transactions it waited for committed.
 pub const JOINER_FACTS_SQL: &str = joiner_facts!("$1", "$2");
 
-/// The checks a person must pass to join (request or invite), on the locked event and the row
-/// of `JOINER_FACTS_SQL`: an open event, not their own, a stated and allowed gender, a legal
-/// seat count, not already going.
-pub fn check_joiner(event: &LockedEvent, facts: &[Row], seats: i16) -> Result<(), ApiError> {
-    if !event.is_open {
-        return Err(ApiError::conflict(
-            ProblemCode::EventClosed,
-            "This event is not open for joining.",
-        ));
-    }
-    let facts = facts
-        .first()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no joiner facts")))?;
-    let (organiser, gender, attending): (bool, Option<String>, bool) =
-        (facts.get(0), facts.get(1), facts.get(2));
-    if organiser {
-        return Err(ApiError::conflict(
-            ProblemCode::OrganiserCannotJoin,
-            "Hosts and co-hosts do not request to join their own event.",
-        ));
-    }
-    let max_seats = if event.allow_plus_one { 2 } else { 1 };
-    if !(1..=max_seats).contains(&seats) {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "seats_requested",
-            if event.allow_plus_one {
-                "must be 1 or 2"
-            } else {
-                "must be 1: this event allows no plus-one"
-            },
-        )]));
-    }
-    let Some(gender) = gender else {
-        return Err(ApiError::client(
-            http::StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemCode::ProfileIncomplete,
-            "Set your gender in your profile before joining events.",
-        )
-        .with_errors(vec![FieldError::new(
-            "gender",
-            "is required to join events",
-        )]));
-    };
-    if !event.allowed_genders.contains(&gender) {
-        return Err(ApiError::client(
-            http::StatusCode::FORBIDDEN,
-            ProblemCode::GenderNotAllowed,
-            "This event is not open to your gender.",
-        ));
-    }
-    if attending {
-        return Err(ApiError::conflict(
-            ProblemCode::AlreadyAttending,
-            "You are already going to this event.",
-        ));
-    }
-    Ok(())
-}
-
 /// The event `key` names, if `viewer` may see it (published, or theirs to organise), and whether
 /// `viewer` organises it: one round trip.
 async fn event_id_for(
@@ -152,18 +92,8 @@ async fn event_id_for(
         &[&key, &viewer],
     )
     .await?
-    .map(|r| (r.get(0), r.get(1)))
+    .map(|r| (r.get("id"), r.get("organiser")))
     .ok_or_else(|| ApiError::not_found("The event"))
-}
-
-/// What `decide` makes of a request for `seats` on the locked event: accepted when the seats
-/// are free, else waitlisted.
-pub(crate) fn decision(event: &LockedEvent, seats: i16) -> RequestStatus {
-    if i64::from(seats) <= event.available {
-        RequestStatus::Accepted
-    } else {
-        RequestStatus::Waitlisted
-    }
 }
 
 /// Decides a request now: seats for it (attendee or hold) or the waitlist, as writes added to
@@ -183,7 +113,7 @@ pub(crate) fn decide(
             crate::owned_params![event.id],
         );
     }
-    let status = decision(event, who.seats);
+    let status = super::rules::decision(event, who.seats);
     writes.push(
         "UPDATE event_request SET status = $2, responded_at = now() WHERE uuid = $1",
         crate::owned_params![request, status],
@@ -235,12 +165,12 @@ pub async fn create(
     )
     .await?
     .ok_or_else(|| ApiError::not_found("The event"))?;
-    let organiser: bool = facts[0].first().is_some_and(|row| row.get(0));
+    let joiner: JoinerFacts = crate::db::first_row(&facts[0], "joiner facts")?;
     // A draft is invisible to all but its organisers.
-    if !event.is_published && !organiser {
+    if !event.is_published && !joiner.is_organiser {
         return Err(ApiError::not_found("The event"));
     }
-    check_joiner(&event, &facts[0], seats)?;
+    check_joiner(&event, &joiner, seats)?;
     let counted = facts[1]
         .first()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no write count")))?;
@@ -257,7 +187,7 @@ pub async fn create(
     );
     let mut outbox = Vec::new();
     let status = if event.requires_approval {
-        let organisers: Vec<Uuid> = facts[2].iter().map(|r| r.get(0)).collect();
+        let organisers: Vec<Uuid> = facts[2].iter().map(|r| r.get("uuid")).collect();
         let notice = notify::message(
             "request_received",
             event.uuid,
@@ -347,7 +277,7 @@ pub async fn list_for_event(
     let rows = client
         .query(
             &format!(
-                "SELECT {REQUEST_JSON}, r.created_at, r.uuid FROM event_request r JOIN event e ON e.id = r.event_id \
+                "SELECT {REQUEST_JSON} AS item, r.created_at AS sort_time, r.uuid AS sort_uuid FROM event_request r JOIN event e ON e.id = r.event_id \
                  JOIN auth_user u ON u.id = r.requester_id LEFT JOIN user_profile p ON p.user_id = u.id \
                  WHERE r.event_id = $1 AND ($2::text IS NULL OR r.status = $2) \
                    AND ($3::timestamptz IS NULL OR (r.created_at, r.uuid) > ($3, $4::uuid)) \

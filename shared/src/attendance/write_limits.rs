@@ -39,7 +39,8 @@ impl WriteKind {
 pub fn count_sql(kind: WriteKind, user: &str) -> String {
     let (table, author) = kind.source();
     format!(
-        "SELECT count(*), ceil(extract(epoch FROM min(created_at) + interval '1 hour' - now()))::bigint \
+        "SELECT count(*) AS written, \
+                ceil(extract(epoch FROM min(created_at) + interval '1 hour' - now()))::bigint AS retry_after \
          FROM {table} WHERE {author} = {user} AND created_at > now() - interval '1 hour'"
     )
 }
@@ -50,7 +51,8 @@ pub fn judge(
     counted: &tokio_postgres::Row,
     per_hour: i64,
 ) -> Result<(), ApiError> {
-    let (count, retry_after): (i64, Option<i64>) = (counted.get(0), counted.get(1));
+    let (count, retry_after): (i64, Option<i64>) =
+        (counted.get("written"), counted.get("retry_after"));
     if count >= per_hour {
         let seconds = retry_after.unwrap_or(3600).clamp(1, 3600) as u64;
         return Err(ApiError::rate_limited(kind.code(), seconds));

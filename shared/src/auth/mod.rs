@@ -44,6 +44,6 @@ pub async fn active_user_id(
             &[&caller.user_id],
         )
         .await?
-        .map(|row| row.get(0))
+        .map(|row| row.get("id"))
         .ok_or_else(|| ApiError::unauthorized("This account is no longer active."))
 }

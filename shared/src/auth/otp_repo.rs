@@ -42,16 +42,16 @@ const THROTTLES_SQL: &str = "WITH number AS (SELECT created_at FROM user_phone_o
                   everyone AS (SELECT created_at FROM user_phone_otp WHERE created_at > now() - interval '1 hour') \
              SELECT \
                coalesce(extract(epoch FROM (SELECT max(created_at) FROM number) \
-                        + make_interval(secs => $3) - now())::float8, 0), \
-               (SELECT count(*) FROM number), \
+                        + make_interval(secs => $3) - now())::float8, 0) AS resend_wait, \
+               (SELECT count(*) FROM number) AS number_count, \
                coalesce(extract(epoch FROM (SELECT min(created_at) FROM number) \
-                        + interval '1 hour' - now())::float8, 0), \
-               (SELECT count(*) FROM by_ip), \
+                        + interval '1 hour' - now())::float8, 0) AS number_frees_in, \
+               (SELECT count(*) FROM by_ip) AS ip_count, \
                coalesce(extract(epoch FROM (SELECT min(created_at) FROM by_ip) \
-                        + interval '1 hour' - now())::float8, 0), \
-               (SELECT count(*) FROM everyone), \
+                        + interval '1 hour' - now())::float8, 0) AS ip_frees_in, \
+               (SELECT count(*) FROM everyone) AS all_count, \
                coalesce(extract(epoch FROM (SELECT min(created_at) FROM everyone) \
-                        + interval '1 hour' - now())::float8, 0)";
+                        + interval '1 hour' - now())::float8, 0) AS all_frees_in";
 
 /// For a new code: takes the number's lock (and the source IP's), reads every throttle and
 /// marks the number's live codes superseded, in that order, in one round trip (the caller
@@ -80,10 +80,10 @@ pub async fn lock_and_read_throttles(
         .first()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no throttle row")))?;
     Ok(Throttles {
-        resend_wait: row.get(0),
-        number: (row.get(1), row.get(2)),
-        ip: (row.get(3), row.get(4)),
-        all: (row.get(5), row.get(6)),
+        resend_wait: row.get("resend_wait"),
+        number: (row.get("number_count"), row.get("number_frees_in")),
+        ip: (row.get("ip_count"), row.get("ip_frees_in")),
+        all: (row.get("all_count"), row.get("all_frees_in")),
     })
 }
 
@@ -136,12 +136,12 @@ pub async fn lock_and_read_codes(
         .query_in_order(&[
             (LOCK_SQL, &[&LOCK_PHONE, &number]),
             (
-                "SELECT count(*) FILTER (WHERE phone_number = $1 AND had_live_code), \
+                "SELECT count(*) FILTER (WHERE phone_number = $1 AND had_live_code) AS number_count, \
                         coalesce(extract(epoch FROM min(created_at) FILTER (WHERE phone_number = $1 AND had_live_code) \
-                                 + interval '1 hour' - now())::float8, 0), \
-                        count(*) FILTER (WHERE request_ip = $2::inet), \
+                                 + interval '1 hour' - now())::float8, 0) AS number_frees_in, \
+                        count(*) FILTER (WHERE request_ip = $2::inet) AS ip_count, \
                         coalesce(extract(epoch FROM min(created_at) FILTER (WHERE request_ip = $2::inet) \
-                                 + interval '1 hour' - now())::float8, 0) \
+                                 + interval '1 hour' - now())::float8, 0) AS ip_frees_in \
                  FROM otp_verify_failure \
                  WHERE (phone_number = $1 OR ($2::inet IS NOT NULL AND request_ip = $2::inet)) \
                    AND created_at > now() - interval '1 hour'",
@@ -161,16 +161,19 @@ pub async fn lock_and_read_codes(
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no failure count")))?;
     let live = rows[2].first().map(|r| {
         (
-            r.get(0),
+            r.get("id"),
             HashedCode {
-                hash: r.get(1),
-                salt: r.get(2),
+                hash: r.get("otp_hash"),
+                salt: r.get("otp_salt"),
             },
         )
     });
     Ok(VerifyState {
-        number_failures: (failures.get(0), failures.get(1)),
-        ip_failures: (failures.get(2), failures.get(3)),
+        number_failures: (
+            failures.get("number_count"),
+            failures.get("number_frees_in"),
+        ),
+        ip_failures: (failures.get("ip_count"), failures.get("ip_frees_in")),
         live,
     })
 }
@@ -229,9 +232,9 @@ pub async fn login_account(
              profile AS ( \
                  INSERT INTO user_profile (user_id, phone_number, is_verified) \
                  SELECT id, $1, true FROM account) \
-             SELECT id, uuid, false FROM existing UNION ALL SELECT id, uuid, true FROM account",
+             SELECT id, uuid, false AS created FROM existing UNION ALL SELECT id, uuid, true FROM account",
             &[&phone.as_str()],
         )
         .await?;
-    Ok((row.get(0), row.get(1), row.get(2)))
+    Ok((row.get("id"), row.get("uuid"), row.get("created")))
 }

@@ -136,17 +136,27 @@ pub async fn rotate(
     let tx = PipelinedTransaction::begin(&client);
     let row = tx
         .query_opt(
-            "SELECT r.id, r.family_id, r.rotated_at IS NOT NULL, r.revoked_at IS NOT NULL, \
-                    r.expires_at <= now(), u.id, u.uuid, u.is_active \
+            "SELECT r.id AS token_id, r.family_id, r.rotated_at IS NOT NULL AS rotated, \
+                    r.revoked_at IS NOT NULL AS revoked, r.expires_at <= now() AS expired, \
+                    u.id AS user_id, u.uuid AS user_uuid, u.is_active \
              FROM refresh_token r JOIN auth_user u ON u.id = r.user_id \
              WHERE r.token_hash = $1 FOR UPDATE OF r",
             &[&token_hash(presented.expose_secret())],
         )
         .await?
         .ok_or_else(invalid)?;
-    let (token_id, family, rotated, revoked, expired): (i64, Uuid, bool, bool, bool) =
-        (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
-    let (user_id, user_uuid, active): (i64, Uuid, bool) = (row.get(5), row.get(6), row.get(7));
+    let (token_id, family, rotated, revoked, expired): (i64, Uuid, bool, bool, bool) = (
+        row.get("token_id"),
+        row.get("family_id"),
+        row.get("rotated"),
+        row.get("revoked"),
+        row.get("expired"),
+    );
+    let (user_id, user_uuid, active): (i64, Uuid, bool) = (
+        row.get("user_id"),
+        row.get("user_uuid"),
+        row.get("is_active"),
+    );
     if rotated && !revoked {
         // A spent token came back: someone holds a copy. Kill the whole session.
         tx.execute(
@@ -199,7 +209,7 @@ pub async fn logout(
             &[&token_hash(presented.expose_secret()), &caller],
         )
         .await?
-        .map(|row| row.get(0));
+        .map(|row| row.get("family_id"));
     if let Some(family) = family {
         let entry = family_audit(caller, family, "logout", request_id);
         crate::pipelined!(

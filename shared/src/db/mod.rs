@@ -20,9 +20,20 @@ use crate::error::ApiError;
 
 pub use deadpool_postgres::{Client, GenericClient};
 pub use iam::rds_auth_token;
+/// Rows are read into structs by column name: `#[derive(FromRow)]`, then `T::try_from_row(&row)`.
+pub use postgres_from_row::FromRow;
 pub use statements::{CachedStatements, Statement};
 pub use transaction::PipelinedTransaction;
 pub use writes::{OwnedParam, Writes};
+
+/// The first of `rows` read as a `T`, for a statement that always returns a row (`what` names
+/// it in the internal error when it did not).
+pub fn first_row<T: FromRow>(rows: &[tokio_postgres::Row], what: &str) -> Result<T, ApiError> {
+    let row = rows
+        .first()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("{what}: no row")))?;
+    Ok(T::try_from_row(row)?)
+}
 
 /// The pool type every function holds.
 pub type PgPool = Pool;

@@ -32,9 +32,9 @@ fn affected_sql(key: &str) -> String {
                  UNION SELECT user_id FROM event_attendee WHERE event_id = (SELECT id FROM target) \
                     AND status IN ('going', 'checked_in')) \
          SELECT ARRAY(SELECT u.uuid FROM auth_user u WHERE u.id IN (SELECT user_id FROM everyone WHERE user_id IS NOT NULL) \
-                      ORDER BY u.id), \
+                      ORDER BY u.id) AS affected_users, \
                 (SELECT count(*) FROM payment_order WHERE event_id = (SELECT id FROM target) \
-                    AND status IN ('paid', 'partially_refunded'))"
+                    AND status IN ('paid', 'partially_refunded')) AS refunds_queued"
     )
 }
 
@@ -82,7 +82,10 @@ pub async fn cancel(
         None => (None, Vec::new()),
     };
     let event = may_edit(event, false)?;
-    let (affected_users, refunds_queued): (Vec<Uuid>, i64) = (rows[0][0].get(0), rows[0][0].get(1));
+    let (affected_users, refunds_queued): (Vec<Uuid>, i64) = (
+        rows[0][0].get("affected_users"),
+        rows[0][0].get("refunds_queued"),
+    );
     let notice = notify::message(
         "event_cancelled",
         event.uuid,

@@ -57,7 +57,7 @@ pub async fn add(
     let row = row.ok_or_else(|| {
         ApiError::validation(vec![FieldError::new("user_id", "is not a known user")])
     })?;
-    let (user_id, name): (i64, Option<String>) = (row.get(0), row.get(1));
+    let (user_id, name): (i64, Option<String>) = (row.get("id"), row.get("name"));
     if user_id == caller_id {
         return Err(ApiError::validation(vec![FieldError::new(
             "user_id",

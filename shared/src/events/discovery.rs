@@ -223,7 +223,8 @@ pub fn feed_query(
     }
     let limit = arg(Box::new(filters.limit + 1));
     let sql = format!(
-        "SELECT {SUMMARY_JSON}, 'distance_km', round({distance}::numeric, 2)), e.starts_at, e.uuid {FROM_JOINS} \
+        "SELECT {SUMMARY_JSON}, 'distance_km', round({distance}::numeric, 2)) AS item, \
+                e.starts_at AS sort_time, e.uuid AS sort_uuid {FROM_JOINS} \
          WHERE {} ORDER BY e.starts_at, e.uuid LIMIT {limit}",
         conditions.join(" AND ")
     );
@@ -281,7 +282,7 @@ pub async fn mine(
         "AND $3::timestamptz IS NULL AND $4::uuid IS NULL".to_owned()
     };
     let sql = format!(
-        "SELECT {SUMMARY_JSON}), e.starts_at, e.uuid {FROM_JOINS} \
+        "SELECT {SUMMARY_JSON}) AS item, e.starts_at AS sort_time, e.uuid AS sort_uuid {FROM_JOINS} \
          WHERE {membership} AND {when} {keyset} ORDER BY e.starts_at {order}, e.uuid {order} LIMIT $2"
     );
     let (starts_at, uuid) = after.map_or((None, None), |(s, u)| (Some(s), Some(u)));

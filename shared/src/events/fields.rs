@@ -34,8 +34,8 @@ pub const REQUIRED_TO_CREATE: &[&str] = &[
 /// The time zone of events that name none.
 pub const DEFAULT_TIMEZONE: &str = "Asia/Kolkata";
 
-/// Every editable field of an event.
-#[derive(Debug, Clone, PartialEq)]
+/// Every editable field of an event (read by column name when the event is locked for editing).
+#[derive(Debug, Clone, PartialEq, crate::db::FromRow)]
 pub struct EventFields {
     /// 3–120 characters.
     pub title: String,

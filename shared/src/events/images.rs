@@ -44,11 +44,11 @@ async fn gallery(tx: &impl CachedStatements, event_id: i64) -> Result<Value, Api
     Ok(tx
         .query_one(
             "SELECT coalesce(jsonb_agg(jsonb_build_object('image_id', uuid, 'image_url', image_url, 'position', position) \
-                     ORDER BY position), '[]'::jsonb) FROM event_image WHERE event_id = $1",
+                     ORDER BY position), '[]'::jsonb) AS images FROM event_image WHERE event_id = $1",
             &[&event_id],
         )
         .await?
-        .get(0))
+        .get("images"))
 }
 
 fn gallery_audit<'a>(
@@ -81,11 +81,11 @@ pub async fn add(
     let (_, event) = crate::pipelined!(active_user_id(&tx, caller), editable(&tx, key, caller))?;
     let count: i64 = tx
         .query_one(
-            "SELECT count(*) FROM event_image WHERE event_id = $1",
+            "SELECT count(*) AS images FROM event_image WHERE event_id = $1",
             &[&event.id],
         )
         .await?
-        .get(0);
+        .get("images");
     if count >= MAX_IMAGES {
         return Err(ApiError::conflict(
             ProblemCode::GalleryFull,
@@ -110,7 +110,7 @@ pub async fn add(
         ),
         (
             "INSERT INTO event_image (event_id, image_url, position) VALUES ($1, $2, $3) \
-             RETURNING jsonb_build_object('image_id', uuid, 'image_url', image_url, 'position', position)",
+             RETURNING jsonb_build_object('image_id', uuid, 'image_url', image_url, 'position', position) AS image",
             &insert_params,
         ),
         (audit::INSERT_SQL, &audit_params),
@@ -121,7 +121,7 @@ pub async fn add(
             .map(|params| (crate::outbox::INSERT_SQL, &params[..])),
     );
     let written = tx.commit_after(&writes).await?;
-    Ok(written[1][0].get(0))
+    Ok(written[1][0].get("image"))
 }
 
 /// Reorders the gallery: `image_ids` must list every image exactly once.
@@ -142,7 +142,7 @@ pub async fn reorder(
         )
         .await?
         .iter()
-        .map(|r| r.get(0))
+        .map(|r| r.get("uuid"))
         .collect();
     let mut sorted_given = image_ids.to_vec();
     sorted_given.sort();
@@ -200,7 +200,7 @@ pub async fn remove(
         )
         .await?
         .ok_or_else(|| ApiError::not_found("The image"))?;
-    let position: i16 = removed.get(0);
+    let position: i16 = removed.get("position");
     let audited = gallery_audit(caller, event.uuid, "remove", request_id);
     tx.commit_after(&[
         (

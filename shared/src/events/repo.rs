@@ -1,6 +1,7 @@
 //! SQL of events: writes, the access check, and the JSON documents of detail and feed items
 //! (built in SQL so a read is one round trip).
 
+use crate::db::FromRow;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -11,19 +12,21 @@ use super::fields::EventFields;
 use crate::db::{CachedStatements, Statement};
 use crate::error::ApiError;
 
-/// The caller's relation to an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Created it.
-    Host,
-    /// Added by the host.
-    Cohost,
-    /// Anyone else.
-    Other,
-}
+crate::text_enum!(
+    /// The caller's relation to an event.
+    Role {
+        /// Created it.
+        Host => "host",
+        /// Added by the host.
+        Cohost => "cohost",
+        /// Anyone else.
+        Other => "other",
+    }
+);
 
-/// An event as a writer sees it, locked for the transaction.
-#[derive(Debug, Clone)]
+/// An event as a writer sees it, locked for the transaction (read by column name from
+/// `load_for_edit_then`'s SELECT).
+#[derive(Debug, Clone, FromRow)]
 pub struct EventForEdit {
     /// Internal id.
     pub id: i64,
@@ -38,6 +41,7 @@ pub struct EventForEdit {
     /// Started already?
     pub has_started: bool,
     /// Current field values.
+    #[from_row(flatten)]
     pub fields: EventFields,
 }
 
@@ -77,13 +81,14 @@ pub async fn load_for_edit_then(
         "SELECT e.id, e.uuid, \
                 CASE WHEN e.host_id = me.id THEN 'host' \
                      WHEN EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = me.id) THEN 'cohost' \
-                     ELSE 'other' END, \
-                e.is_published, e.is_active, e.starts_at <= now(), \
-                e.title, e.description, e.mood, v.uuid, e.venue_text, e.event_date, e.start_time, e.timezone, \
-                extract(epoch FROM e.duration)::bigint, e.capacity, e.is_paid, e.ticket_price, e.gst_percent, e.gstin, \
-                e.allowed_genders, e.allow_plus_one, e.cover_images, e.requires_approval, \
+                     ELSE 'other' END AS role, \
+                e.is_published, e.is_active, e.starts_at <= now() AS has_started, \
+                e.title, e.description, e.mood, v.uuid AS venue_id, e.venue_text, e.event_date, e.start_time, e.timezone, \
+                extract(epoch FROM e.duration)::bigint AS duration_secs, e.capacity, e.is_paid, e.ticket_price, e.gst_percent, e.gstin, \
+                ARRAY(SELECT jsonb_array_elements_text(e.allowed_genders)) AS allowed_genders, e.allow_plus_one, \
+                ARRAY(SELECT jsonb_array_elements_text(e.cover_images)) AS cover_images, e.requires_approval, \
                 ARRAY(SELECT i.slug FROM event_interest_map m JOIN event_interest i ON i.id = m.event_interest_id \
-                      WHERE m.event_id = e.id ORDER BY i.sort_order) \
+                      WHERE m.event_id = e.id ORDER BY i.sort_order) AS interests \
          FROM event e LEFT JOIN venue v ON v.id = e.venue_id \
          LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
          WHERE {condition} FOR NO KEY UPDATE OF e"
@@ -99,46 +104,10 @@ pub async fn load_for_edit_then(
     let Some(row) = rows[0].first() else {
         return Ok(None);
     };
-    let role = match row.get::<_, &str>(2) {
-        "host" => Role::Host,
-        "cohost" => Role::Cohost,
-        _ => Role::Other,
-    };
-    let is_published: bool = row.get(3);
-    if !is_published && role == Role::Other {
+    let event = EventForEdit::try_from_row(row)?;
+    if !event.is_published && event.role == Role::Other {
         return Ok(None);
     }
-    let genders: Value = row.get(20);
-    let covers: Value = row.get(22);
-    let event = EventForEdit {
-        id: row.get(0),
-        uuid: row.get(1),
-        role,
-        is_published,
-        is_active: row.get(4),
-        has_started: row.get(5),
-        fields: EventFields {
-            title: row.get(6),
-            description: row.get(7),
-            mood: row.get(8),
-            venue_id: row.get(9),
-            venue_text: row.get(10),
-            event_date: row.get(11),
-            start_time: row.get(12),
-            timezone: row.get(13),
-            duration_secs: row.get(14),
-            capacity: row.get(15),
-            is_paid: row.get(16),
-            ticket_price: row.get(17),
-            gst_percent: row.get(18),
-            gstin: row.get(19),
-            allowed_genders: serde_json::from_value(genders).unwrap_or_default(),
-            allow_plus_one: row.get(21),
-            cover_images: serde_json::from_value(covers).unwrap_or_default(),
-            requires_approval: row.get(23),
-            interests: row.get(24),
-        },
-    };
     rows.remove(0);
     Ok(Some((event, rows)))
 }
@@ -148,7 +117,7 @@ pub async fn venue_id(tx: &impl CachedStatements, venue: Uuid) -> Result<Option<
     Ok(tx
         .query_opt("SELECT id FROM venue WHERE uuid = $1", &[&venue])
         .await?
-        .map(|r| r.get(0)))
+        .map(|r| r.get("id")))
 }
 
 /// Internal ids of active interests for `slugs`, in the order given; unknown slugs give `None`.
@@ -166,8 +135,8 @@ pub async fn interest_ids(
         .iter()
         .map(|slug| {
             rows.iter()
-                .find(|r| r.get::<_, &str>(0) == slug)
-                .map(|r| r.get(1))
+                .find(|r| r.get::<_, &str>("slug") == slug)
+                .map(|r| r.get("id"))
         })
         .collect())
 }
@@ -222,7 +191,7 @@ pub async fn insert(
             ],
         )
         .await?;
-    Ok(row.map(|r| (r.get(0), r.get(1))))
+    Ok(row.map(|r| (r.get("id"), r.get("uuid"))))
 }
 
 /// Writes every editable field of an event.
@@ -296,22 +265,22 @@ pub async fn seats_taken(tx: &impl CachedStatements, event_id: i64) -> Result<i6
             "SELECT (SELECT coalesce(sum(seats), 0) FROM event_attendee \
                      WHERE event_id = $1 AND status IN ('going', 'checked_in')) \
                   + (SELECT coalesce(sum(seats), 0) FROM capacity_reservation \
-                     WHERE event_id = $1 AND status = 'held' AND expires_at > now())",
+                     WHERE event_id = $1 AND status = 'held' AND expires_at > now()) AS seats_taken",
             &[&event_id],
         )
         .await?;
-    Ok(row.get(0))
+    Ok(row.get("seats_taken"))
 }
 
 /// Whether any payment order exists for the event (its pricing is then fixed).
 pub async fn has_orders(tx: &impl CachedStatements, event_id: i64) -> Result<bool, ApiError> {
     Ok(tx
         .query_one(
-            "SELECT EXISTS (SELECT 1 FROM payment_order WHERE event_id = $1)",
+            "SELECT EXISTS (SELECT 1 FROM payment_order WHERE event_id = $1) AS has_orders",
             &[&event_id],
         )
         .await?
-        .get(0))
+        .get("has_orders"))
 }
 
 /// Public ids of everyone going (or checked in).
@@ -326,7 +295,7 @@ pub async fn going_user_ids(
             &[&event_id],
         )
         .await?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
+    Ok(rows.iter().map(|r| r.get("uuid")).collect())
 }
 
 /// Publishes (`$2` true) or unpublishes event `$1`.
@@ -388,7 +357,7 @@ pub async fn detail(
                 AND r.status IN ('pending', 'waitlisted', 'accepted') LIMIT 1), \
                (SELECT 'invited' FROM event_invite iv WHERE iv.event_id = e.id AND iv.invited_user_id = $2 \
                 AND iv.status = 'pending' AND (iv.expires_at IS NULL OR iv.expires_at > now()) LIMIT 1), \
-               'none')) \
+               'none')) AS detail \
          FROM target e JOIN auth_user hu ON hu.id = e.host_id LEFT JOIN user_profile hp ON hp.user_id = hu.id \
               LEFT JOIN venue v ON v.id = e.venue_id \
          WHERE e.is_published OR (SELECT r FROM role) IS NOT NULL"
@@ -396,5 +365,5 @@ pub async fn detail(
     Ok(client
         .query_opt(&sql, &[&key, &viewer_id])
         .await?
-        .map(|r| r.get(0)))
+        .map(|r| r.get("detail")))
 }

@@ -8,7 +8,7 @@ use crate::error::ApiError;
 pub async fn list_active(client: &impl CachedStatements) -> Result<Vec<Interest>, ApiError> {
     let rows = client
         .query(
-            "SELECT uuid, name, slug, icon FROM event_interest \
+            "SELECT uuid AS interest_id, name, slug, icon FROM event_interest \
              WHERE is_active ORDER BY sort_order, name",
             &[],
         )
@@ -16,10 +16,10 @@ pub async fn list_active(client: &impl CachedStatements) -> Result<Vec<Interest>
     Ok(rows
         .iter()
         .map(|row| Interest {
-            interest_id: row.get(0),
-            name: row.get(1),
-            slug: row.get(2),
-            icon: row.get(3),
+            interest_id: row.get("interest_id"),
+            name: row.get("name"),
+            slug: row.get("slug"),
+            icon: row.get("icon"),
         })
         .collect())
 }

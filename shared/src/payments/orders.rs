@@ -6,9 +6,10 @@ use uuid::Uuid;
 
 use super::amounts::Breakdown;
 use super::provider::OrderRequest;
+use crate::attendance::hold_status::HoldStatus;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, PipelinedTransaction};
+use crate::db::{CachedStatements, FromRow, PipelinedTransaction};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -36,11 +37,11 @@ pub async fn order_json(
 ) -> Result<Value, ApiError> {
     Ok(client
         .query_one(
-            &format!("SELECT {ORDER_JSON} {ORDER_FROM} WHERE o.uuid = $2"),
+            &format!("SELECT {ORDER_JSON} AS order_json {ORDER_FROM} WHERE o.uuid = $2"),
             &[&key_id, &order],
         )
         .await?
-        .get(0))
+        .get("order_json"))
 }
 
 /// An order of the caller's, or 404.
@@ -49,11 +50,11 @@ pub async fn get(state: &AppState, caller: &Caller, order: Uuid) -> Result<Value
     let user_id = active_user_id(&client, caller).await?;
     client
         .query_opt(
-            &format!("SELECT {ORDER_JSON} {ORDER_FROM} WHERE o.uuid = $2 AND o.user_id = $3"),
+            &format!("SELECT {ORDER_JSON} AS order_json {ORDER_FROM} WHERE o.uuid = $2 AND o.user_id = $3"),
             &[&state.config.payments.key_id, &order, &user_id],
         )
         .await?
-        .map(|r| r.get(0))
+        .map(|r| r.get("order_json"))
         .ok_or_else(|| ApiError::not_found("The order"))
 }
 
@@ -63,13 +64,28 @@ pub async fn mine(state: &AppState, caller: &Caller, limit: i64) -> Result<Vec<V
     let user_id = active_user_id(&client, caller).await?;
     Ok(client
         .query(
-            &format!("SELECT {ORDER_JSON} {ORDER_FROM} WHERE o.user_id = $2 ORDER BY o.created_at DESC, o.id DESC LIMIT $3"),
+            &format!("SELECT {ORDER_JSON} AS order_json {ORDER_FROM} WHERE o.user_id = $2 ORDER BY o.created_at DESC, o.id DESC LIMIT $3"),
             &[&state.config.payments.key_id, &user_id, &limit],
         )
         .await?
         .iter()
-        .map(|r| r.get(0))
+        .map(|r| r.get("order_json"))
         .collect())
+}
+
+/// The caller's hold, locked, with what its order costs.
+#[derive(FromRow)]
+struct HoldToPay {
+    hold_id: i64,
+    status: HoldStatus,
+    unexpired: bool,
+    seats: i16,
+    event_id: i64,
+    is_paid: bool,
+    ticket_price: rust_decimal::Decimal,
+    gst_percent: i16,
+    event_uuid: Uuid,
+    title: String,
 }
 
 /// Creates (or returns the live) order for a hold of the caller's: 201 when created, 200 when
@@ -89,8 +105,8 @@ pub async fn create(
         Ok(tx
             .query_in_order(&[
                 (
-                    "SELECT h.id, h.status = 'held' AND h.expires_at > now(), h.seats, e.id, e.is_paid, e.ticket_price, \
-                            e.gst_percent, e.uuid, e.title \
+                    "SELECT h.id AS hold_id, h.status, h.expires_at > now() AS unexpired, h.seats, e.id AS event_id, \
+                            e.is_paid, e.ticket_price, e.gst_percent, e.uuid AS event_uuid, e.title \
                      FROM capacity_reservation h JOIN event e ON e.id = h.event_id \
                      WHERE h.reservation_key = $1 AND h.user_id = (SELECT id FROM auth_user WHERE uuid = $2) \
                      FOR UPDATE OF h",
@@ -107,30 +123,28 @@ pub async fn create(
     let hold = rows[0]
         .first()
         .ok_or_else(|| ApiError::not_found("The seat hold"))?;
-    let (hold_id, live, seats, event_id, is_paid): (i64, bool, i16, i64, bool) = (
-        hold.get(0),
-        hold.get(1),
-        hold.get(2),
-        hold.get(3),
-        hold.get(4),
-    );
-    let (price, gst_percent, event_uuid, title): (rust_decimal::Decimal, i16, Uuid, String) =
-        (hold.get(5), hold.get(6), hold.get(7), hold.get(8));
+    let HoldToPay {
+        hold_id,
+        status,
+        unexpired,
+        seats,
+        event_id,
+        is_paid,
+        ticket_price: price,
+        gst_percent,
+        event_uuid,
+        title,
+    } = HoldToPay::try_from_row(hold)?;
     if !is_paid {
         return Err(ApiError::conflict(
             ProblemCode::EventNotPaid,
             "This event is free; there is nothing to pay.",
         ));
     }
-    if !live {
-        return Err(ApiError::conflict(
-            ProblemCode::HoldExpired,
-            "The seat hold has expired or was used; ask the host again.",
-        ));
-    }
+    status.payable(unexpired)?;
     if let Some(existing) = rows[1].first() {
         let body = tx
-            .commit_with(|db| order_json(db, &settings.key_id, existing.get(0)))
+            .commit_with(|db| order_json(db, &settings.key_id, existing.get("uuid")))
             .await?;
         return Ok((false, body));
     }

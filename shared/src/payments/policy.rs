@@ -12,54 +12,49 @@
 
 use rust_decimal::Decimal;
 
-/// Why money goes back: the `reason` of a refund and an order's `refund_reason`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefundReason {
-    /// The host refunded an order (an amount the host chose).
-    Host,
-    /// The host cancelled the event.
-    EventCancelled,
-    /// The host removed the guest.
-    AttendeeCancelled,
-    /// Paid after the hold lapsed with no seats left.
-    LatePayment,
-    /// Paid for an event that was cancelled, unpublished or had started.
-    EventClosed,
-    /// The buyer withdrew in time (or deleted the account).
-    GuestWithdrew,
-    /// A second payment captured on a paid order.
-    DuplicatePayment,
+crate::text_enum!(
+    /// Why money goes back: the `reason` of a refund and an order's `refund_reason`.
+    RefundReason {
+        /// The host refunded an order (an amount the host chose).
+        Host => "host",
+        /// The host cancelled the event.
+        EventCancelled => "event_cancelled",
+        /// The host removed the guest.
+        AttendeeCancelled => "attendee_cancelled",
+        /// Paid after the hold lapsed with no seats left.
+        LatePayment => "late_payment",
+        /// Paid for an event that was cancelled, unpublished or had started.
+        EventClosed => "event_closed",
+        /// The buyer withdrew in time (or deleted the account).
+        GuestWithdrew => "guest_withdrew",
+        /// A second payment captured on a paid order.
+        DuplicatePayment => "duplicate_payment",
+    }
+);
+
+crate::text_enum!(
+    /// Where a refund stands (`payment_refund.status`).
+    RefundStatus {
+        /// Opened, not yet confirmed by the provider.
+        Pending => "pending",
+        /// The provider paid it back.
+        Processed => "processed",
+        /// The provider refused it (money still owed; staff see it).
+        Failed => "failed",
+    }
+);
+
+impl RefundStatus {
+    /// The status a provider's word on a refund moves it to: its own words for the two ends,
+    /// anything else (`created`, `queued`, …) still pending.
+    pub fn from_provider(word: &str) -> Self {
+        Self::parse(word)
+            .filter(|status| *status != Self::Pending)
+            .unwrap_or(Self::Pending)
+    }
 }
 
 impl RefundReason {
-    /// The database's word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Host => "host",
-            Self::EventCancelled => "event_cancelled",
-            Self::AttendeeCancelled => "attendee_cancelled",
-            Self::LatePayment => "late_payment",
-            Self::EventClosed => "event_closed",
-            Self::GuestWithdrew => "guest_withdrew",
-            Self::DuplicatePayment => "duplicate_payment",
-        }
-    }
-
-    /// Parses the database's word.
-    pub fn parse(word: &str) -> Option<Self> {
-        [
-            Self::Host,
-            Self::EventCancelled,
-            Self::AttendeeCancelled,
-            Self::LatePayment,
-            Self::EventClosed,
-            Self::GuestWithdrew,
-            Self::DuplicatePayment,
-        ]
-        .into_iter()
-        .find(|reason| reason.as_str() == word)
-    }
-
     /// Whether the platform keeps its fee: only when the buyer chose to leave.
     pub fn keeps_fee(self) -> bool {
         self == Self::GuestWithdrew
@@ -118,6 +113,18 @@ pub fn refund_retry_after(attempts: i16) -> Option<std::time::Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_providers_word_ends_a_refund_only_when_it_names_an_end() {
+        assert_eq!(
+            RefundStatus::from_provider("processed"),
+            RefundStatus::Processed
+        );
+        assert_eq!(RefundStatus::from_provider("failed"), RefundStatus::Failed);
+        for word in ["pending", "created", "queued", ""] {
+            assert_eq!(RefundStatus::from_provider(word), RefundStatus::Pending);
+        }
+    }
 
     fn dec(text: &str) -> Decimal {
         text.parse().unwrap()

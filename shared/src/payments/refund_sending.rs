@@ -7,16 +7,16 @@ use rust_decimal::Decimal;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::policy;
+use super::policy::{self, RefundReason, RefundStatus};
 use crate::audit::AuditEntry;
-use crate::db::{CachedStatements, PipelinedTransaction};
+use crate::db::{CachedStatements, FromRow, PipelinedTransaction};
 use crate::error::ApiError;
 use crate::notify;
 use crate::outbox::OutboxMessage;
 use crate::state::AppState;
 
 /// A refund to send to the provider: what the call, its record and its notice need.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct PendingRefund {
     /// Public id (made here when the refund is opened).
     pub(super) uuid: Uuid,
@@ -27,7 +27,7 @@ pub struct PendingRefund {
     pub(super) event: Uuid,
     pub(super) buyer: Uuid,
     pub(super) order: Uuid,
-    pub(super) reason: String,
+    pub(super) reason: RefundReason,
     /// Calls to the provider that failed so far.
     pub(super) attempts: i16,
 }
@@ -72,11 +72,7 @@ pub(super) async fn send(
     // connection should wait on the network.
     match state.payments.refund(payment_id, paise, &refund.key).await {
         Ok((sent, response)) => {
-            let final_status = match sent.status.as_str() {
-                "failed" => "failed",
-                "processed" => "processed",
-                _ => "pending",
-            };
+            let final_status = RefundStatus::from_provider(&sent.status);
             let notice = notify::message(
                 "payment_refunded",
                 refund.event,
@@ -122,11 +118,11 @@ pub(super) async fn send(
             let attempts = refund.attempts.saturating_add(1);
             let retry = policy::refund_retry_after(attempts);
             let (status, action) = match retry {
-                Some(_) => ("pending", "refund_retry"),
-                None => ("failed", "refund_failed"),
+                Some(_) => (RefundStatus::Pending, "refund_retry"),
+                None => (RefundStatus::Failed, "refund_failed"),
             };
             let wait = retry.map_or(0.0, |wait| wait.as_secs_f64());
-            tracing::warn!(key = %refund.key, attempts, status, error = %error, "refund call failed");
+            tracing::warn!(key = %refund.key, attempts, %status, error = %error, "refund call failed");
             let audited = AuditEntry {
                 actor: None,
                 object_type: "payment_refund",
@@ -145,7 +141,7 @@ pub(super) async fn send(
                     (crate::audit::INSERT_SQL, &crate::audit::params(&audited)),
                 ])
                 .await?;
-            if status == "failed" {
+            if status == RefundStatus::Failed {
                 crate::metrics::emit("refund_failed");
             }
             Ok(Vec::new())
@@ -160,7 +156,7 @@ pub(super) async fn send(
 pub async fn record_provider_status(
     tx: &impl CachedStatements,
     provider_refund_id: &str,
-    status: &str,
+    status: RefundStatus,
 ) -> Result<(), ApiError> {
     tx.execute(
         "WITH changed AS (UPDATE payment_refund SET status = $2 \

@@ -23,7 +23,7 @@ use super::refund_sending::{send, PendingRefund};
 use crate::attendance::{ledger, organiser_is};
 use crate::audit::AuditEntry;
 use crate::auth::Caller;
-use crate::db::{CachedStatements, PipelinedTransaction, Statement, Writes};
+use crate::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
 use crate::error::{ApiError, FieldError};
 use crate::outbox::{OutboxMessage, Queue};
 use crate::state::AppState;
@@ -41,12 +41,28 @@ pub fn send_refunds_message() -> OutboxMessage {
     )
 }
 
-/// The columns `OpenedRefund::from_row` reads of an order `o` (event `e`, buyer `u`, attendee
-/// `a`, left-joined), before the refund exists: its reference, how many refunds it has, its
-/// payment, event, buyer and id, and the attendee's id, price paid and platform fee.
+/// The columns `RefundableOrder` reads of an order `o` (event `e`, buyer `u`, attendee `a`,
+/// left-joined), before the refund exists: its reference, how many refunds it has, its payment,
+/// event, buyer and id, and the attendee's id, price paid and platform fee.
 const ORDER_REFUND_COLUMNS: &str = "o.order_reference, \
-     (SELECT count(*) FROM payment_refund WHERE payment_order_id = o.id), o.provider_payment_id, e.uuid, u.uuid, o.uuid, \
-     a.id, a.price_paid, a.platform_fee";
+     (SELECT count(*) FROM payment_refund WHERE payment_order_id = o.id) AS refund_count, \
+     o.provider_payment_id AS payment_id, e.uuid AS event, u.uuid AS buyer, o.uuid AS order_uuid, \
+     a.id AS kept_attendee_id, a.price_paid, a.platform_fee";
+
+/// An order about to be refunded, as `ORDER_REFUND_COLUMNS` reads it.
+#[derive(FromRow)]
+struct RefundableOrder {
+    order_reference: String,
+    refund_count: i64,
+    payment_id: Option<String>,
+    event: Uuid,
+    buyer: Uuid,
+    order_uuid: Uuid,
+    /// The attendee whose kept amounts the refund lowers (none for a late payment).
+    kept_attendee_id: Option<i64>,
+    price_paid: Option<Decimal>,
+    platform_fee: Option<Decimal>,
+}
 
 /// A refund about to be opened on an order, with the attendee whose kept amounts it lowers.
 struct OpenedRefund {
@@ -56,30 +72,28 @@ struct OpenedRefund {
 }
 
 impl OpenedRefund {
-    /// The next refund of the order whose `ORDER_REFUND_COLUMNS` start at column `at` of `row`:
-    /// its key is the order's reference and its number (`EH-…-R2`), deterministic, so a retry
-    /// refunds once.
-    fn from_row(
-        row: &tokio_postgres::Row,
-        at: usize,
-        amount: Decimal,
-        reason: RefundReason,
-    ) -> Self {
-        let (reference, count): (String, i64) = (row.get(at), row.get(at + 1));
-        let attendee: Option<i64> = row.get(at + 6);
+    /// The next refund of `order`: its key is the order's reference and its number
+    /// (`EH-…-R2`), deterministic, so a retry refunds once.
+    fn of(order: RefundableOrder, amount: Decimal, reason: RefundReason) -> Self {
         Self {
             refund: PendingRefund {
                 uuid: Uuid::new_v4(),
-                key: format!("{reference}-R{}", count + 1),
+                key: format!("{}-R{}", order.order_reference, order.refund_count + 1),
                 amount,
-                payment_id: row.get(at + 2),
-                event: row.get(at + 3),
-                buyer: row.get(at + 4),
-                order: row.get(at + 5),
-                reason: reason.as_str().to_owned(),
+                payment_id: order.payment_id,
+                event: order.event,
+                buyer: order.buyer,
+                order: order.order_uuid,
+                reason,
                 attempts: 0,
             },
-            attendee: attendee.map(|id| (id, row.get(at + 7), row.get(at + 8))),
+            attendee: order.kept_attendee_id.map(|id| {
+                (
+                    id,
+                    order.price_paid.unwrap_or_default(),
+                    order.platform_fee.unwrap_or_default(),
+                )
+            }),
         }
     }
 
@@ -97,7 +111,7 @@ impl OpenedRefund {
             crate::owned_params![
                 order_id,
                 refund.amount,
-                refund.reason.clone(),
+                refund.reason,
                 requested_by,
                 refund.key.clone(),
                 refund.uuid
@@ -112,6 +126,36 @@ impl OpenedRefund {
             );
         }
     }
+}
+
+/// An order the host refunds, locked, with the caller's standing on its event.
+#[derive(FromRow)]
+struct HostRefund {
+    id: i64,
+    status: OrderStatus,
+    /// What is left to refund.
+    remaining: Decimal,
+    attendee_id: Option<i64>,
+    seats: i16,
+    is_organiser: bool,
+    is_host: Option<bool>,
+    #[from_row(flatten)]
+    order: RefundableOrder,
+}
+
+/// An order marked `refund_pending`, locked, with what it paid and why it is refunded.
+#[derive(FromRow)]
+struct DueRefund {
+    id: i64,
+    /// Ticket base and its GST.
+    ticket: Decimal,
+    /// Platform fee and its GST.
+    fee: Decimal,
+    refunded: Decimal,
+    /// The order's refund reason, or one derived from the event and attendance.
+    reason: String,
+    #[from_row(flatten)]
+    order: RefundableOrder,
 }
 
 /// The host refunds part or all of a paid order. A full refund also cancels the attendance
@@ -129,10 +173,10 @@ pub async fn refund_by_host(
     // round trip.
     let order_sql = format!(
         concat!(
-            "SELECT o.id, o.status, o.total_amount - o.amount_refunded, o.attendee_id, o.seats, \
+            "SELECT o.id, o.status, o.total_amount - o.amount_refunded AS remaining, o.attendee_id, o.seats, \
                     coalesce(",
             organiser_is!("me.id"),
-            ", false), e.host_id = me.id, {} \
+            ", false) AS is_organiser, e.host_id = me.id AS is_host, {} \
              FROM payment_order o JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
              LEFT JOIN event_attendee a ON a.id = o.attendee_id \
              LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
@@ -150,23 +194,16 @@ pub async fn refund_by_host(
     )
     .await?
     .ok_or_else(|| ApiError::not_found("The order"))?;
-    let (order_id, status, remaining, attendee, seats, organiser, host): (
-        i64,
-        OrderStatus,
-        Decimal,
-        Option<i64>,
-        i16,
-        bool,
-        Option<bool>,
-    ) = (
-        row.get(0),
-        row.get(1),
-        row.get(2),
-        row.get(3),
-        row.get(4),
-        row.get(5),
-        row.get(6),
-    );
+    let HostRefund {
+        id: order_id,
+        status,
+        remaining,
+        attendee_id: attendee,
+        seats,
+        is_organiser: organiser,
+        is_host: host,
+        order: refundable,
+    } = HostRefund::try_from_row(&row)?;
     if !organiser {
         return Err(ApiError::not_found("The order"));
     }
@@ -186,7 +223,7 @@ pub async fn refund_by_host(
             format!("must be more than 0.00 and at most {remaining}"),
         )]));
     }
-    let opened = OpenedRefund::from_row(&row, 7, amount, RefundReason::Host);
+    let opened = OpenedRefund::of(refundable, amount, RefundReason::Host);
     let mut writes = Writes::new();
     opened.open(&mut writes, order_id, Some(caller_id));
     let mut outbox = Vec::new();
@@ -235,10 +272,11 @@ pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
         .query_in_order(&[
             (
                 &format!(
-                    "SELECT o.id, o.base_amount + o.gst_amount, o.platform_fee + o.platform_fee_gst, o.amount_refunded, \
+                    "SELECT o.id, o.base_amount + o.gst_amount AS ticket, o.platform_fee + o.platform_fee_gst AS fee, \
+                            o.amount_refunded AS refunded, \
                             coalesce(o.refund_reason, \
                                 CASE WHEN NOT e.is_active THEN 'event_cancelled' \
-                                     WHEN o.attendee_id IS NULL THEN 'late_payment' ELSE 'attendee_cancelled' END), \
+                                     WHEN o.attendee_id IS NULL THEN 'late_payment' ELSE 'attendee_cancelled' END) AS reason, \
                             {ORDER_REFUND_COLUMNS} \
                      FROM payment_order o JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
                      LEFT JOIN event_attendee a ON a.id = o.attendee_id \
@@ -247,8 +285,9 @@ pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
                 &[],
             ),
             (
-                "SELECT r.uuid, r.idempotency_key, r.amount, coalesce(r.provider_payment_id, o.provider_payment_id), \
-                        e.uuid, u.uuid, o.uuid, r.reason, r.attempts \
+                "SELECT r.uuid, r.idempotency_key AS key, r.amount, \
+                        coalesce(r.provider_payment_id, o.provider_payment_id) AS payment_id, \
+                        e.uuid AS event, u.uuid AS buyer, o.uuid AS \"order\", r.reason, r.attempts \
                  FROM payment_refund r JOIN payment_order o ON o.id = r.payment_order_id \
                  JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
                  WHERE r.status = 'pending' AND r.provider_refund_id IS NULL AND r.next_attempt_at <= now() \
@@ -257,33 +296,29 @@ pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
             ),
         ])
         .await?;
-    let mut refunds: Vec<PendingRefund> = rows[1]
+    let mut refunds = rows[1]
         .iter()
-        .map(|row| PendingRefund {
-            uuid: row.get(0),
-            key: row.get(1),
-            amount: row.get(2),
-            payment_id: row.get(3),
-            event: row.get(4),
-            buyer: row.get(5),
-            order: row.get(6),
-            reason: row.get(7),
-            attempts: row.get(8),
-        })
-        .collect();
+        .map(PendingRefund::try_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     let mut writes = Writes::new();
     for row in &rows[0] {
-        let order_id: i64 = row.get(0);
+        let DueRefund {
+            id: order_id,
+            ticket,
+            fee,
+            refunded,
+            reason,
+            order,
+        } = DueRefund::try_from_row(row)?;
         let paid = policy::Paid {
-            ticket: row.get(1),
-            fee: row.get(2),
-            refunded: row.get(3),
+            ticket,
+            fee,
+            refunded,
         };
-        let reason_word: String = row.get(4);
-        let reason = RefundReason::parse(&reason_word).unwrap_or(RefundReason::EventCancelled);
+        let reason = RefundReason::parse(&reason).unwrap_or(RefundReason::EventCancelled);
         let amount = policy::amount_due(reason, paid);
         if amount > Decimal::ZERO {
-            let opened = OpenedRefund::from_row(row, 5, amount, reason);
+            let opened = OpenedRefund::of(order, amount, reason);
             opened.open(&mut writes, order_id, None);
             writes.push_audit(&AuditEntry {
                 actor: None,

@@ -4,6 +4,7 @@
 //! gathers writes, which go out with COMMIT.
 
 use super::order_status::OrderStatus;
+use crate::attendance::hold_status::HoldStatus;
 use crate::error::ProblemCode;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -63,8 +64,8 @@ pub(crate) struct LockedOrder {
     fee: Decimal,
     request_id: Option<i64>,
     pub(crate) provider_order_id: Option<String>,
-    /// The hold: its id, whether it is still held, whether unexpired.
-    pub(crate) hold: Option<(i64, bool, bool)>,
+    /// The hold: its id, status and whether it is unexpired.
+    pub(crate) hold: Option<(i64, HoldStatus, bool)>,
     /// The ticket of the attendee the order already became: attendee id and salt.
     ticket: Option<(Uuid, String)>,
     /// The order's reference (refund keys are made from it).
@@ -90,7 +91,7 @@ pub(crate) async fn lock_order(
          WHERE o.id = ({order_sql}) FOR UPDATE OF o"
     );
     let hold_sql = format!(
-        "SELECT id, status = 'held' AS held, expires_at > now() AS live FROM capacity_reservation \
+        "SELECT id, status, expires_at > now() AS unexpired FROM capacity_reservation \
          WHERE id = (SELECT reservation_id FROM payment_order WHERE id = ({order_sql})) FOR UPDATE"
     );
     let key_param = [key];
@@ -123,7 +124,7 @@ pub(crate) async fn lock_order(
         provider_order_id: row.get("provider_order_id"),
         hold: rows[1]
             .first()
-            .map(|hold| (hold.get("id"), hold.get("held"), hold.get("live"))),
+            .map(|hold| (hold.get("id"), hold.get("status"), hold.get("unexpired"))),
         ticket: attendee.zip(salt),
         reference: row.get("order_reference"),
     };
@@ -161,10 +162,12 @@ pub(crate) fn settle(
     // The hold, if it is still held (even just lapsed): consumed when the guest gets a seat, so
     // its seats pass on; closed when the money goes back instead. A hold is never left
     // consumed without the attendee it became.
-    let held = order.hold.and_then(|(hold, held, _)| held.then_some(hold));
+    let held = order
+        .hold
+        .and_then(|(hold, status, _)| (status == HoldStatus::Held).then_some(hold));
     let hold_live = order
         .hold
-        .is_some_and(|(_, held, unexpired)| held && unexpired);
+        .is_some_and(|(_, status, unexpired)| status.is_live(unexpired));
     if hold_live {
         event.available += i64::from(order.seats);
     }

@@ -5,6 +5,7 @@
 use crate::error::ProblemCode;
 use serde_json::{json, Value};
 
+use super::policy::RefundStatus;
 use super::settle::{lock_order, settle, LockedOrder};
 use super::signature;
 
@@ -126,9 +127,9 @@ pub async fn webhook(
             let refund = &payload["payload"]["refund"]["entity"];
             if let Some(refund_id) = refund["id"].as_str() {
                 let status = if event_type == "refund.processed" {
-                    "processed"
+                    RefundStatus::Processed
                 } else {
-                    "failed"
+                    RefundStatus::Failed
                 };
                 super::refund_sending::record_provider_status(&tx, refund_id, status).await?;
             }

@@ -57,9 +57,9 @@ const HOSTED_SQL: &str = concat!(
                 UNION SELECT invited_user_id FROM event_invite WHERE event_id = e.id AND status = 'pending' \
                 UNION SELECT user_id FROM capacity_reservation WHERE event_id = e.id AND status = 'held' \
                 UNION SELECT user_id FROM event_attendee WHERE event_id = e.id \
-                   AND status IN ('going', 'checked_in')) ORDER BY u.id), \
+                   AND status IN ('going', 'checked_in')) ORDER BY u.id) AS affected, \
             (SELECT count(*) FROM payment_order WHERE event_id = e.id \
-                AND status IN ('paid', 'partially_refunded')) \
+                AND status IN ('paid', 'partially_refunded')) AS paid_orders \
      FROM event e WHERE e.host_id = ",
     me!(),
     " AND e.is_active AND e.starts_at > now() ORDER BY e.id"
@@ -77,19 +77,19 @@ const OWN_SQL: &str = concat!(
     " AND status = 'going' \
                 UNION SELECT event_id FROM capacity_reservation WHERE user_id = ",
     me!(),
-    " AND status = 'held') ORDER BY e.id), \
+    " AND status = 'held') ORDER BY e.id) AS freed_events, \
             (SELECT count(*) FROM payment_order o JOIN event_attendee a ON a.id = o.attendee_id \
                 JOIN event e ON e.id = a.event_id \
              WHERE a.user_id = ",
     me!(),
     " AND a.status = 'going' AND o.status IN ('paid', 'partially_refunded') \
-               AND e.starts_at - now() >= make_interval(secs => $2)), \
+               AND e.starts_at - now() >= make_interval(secs => $2)) AS refunds, \
             (SELECT count(*) FROM event_request WHERE requester_id = ",
     me!(),
-    " AND status IN ('pending', 'waitlisted', 'accepted')), \
+    " AND status IN ('pending', 'waitlisted', 'accepted')) AS open_requests, \
             (SELECT count(*) FROM refresh_token WHERE user_id = ",
     me!(),
-    " AND revoked_at IS NULL)"
+    " AND revoked_at IS NULL) AS sessions"
 );
 
 /// Gives up the user's own seats (`$2` the refund cut-off in seconds): attendance cancelled
@@ -203,15 +203,23 @@ pub async fn delete_account(
     let own = rows[2]
         .first()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no row of the user's own seats")))?;
-    let (freed_events, own_refunds, open_requests, sessions): (Vec<Uuid>, i64, i64, i64) =
-        (own.get(0), own.get(1), own.get(2), own.get(3));
+    let (freed_events, own_refunds, open_requests, sessions): (Vec<Uuid>, i64, i64, i64) = (
+        own.get("freed_events"),
+        own.get("refunds"),
+        own.get("open_requests"),
+        own.get("sessions"),
+    );
 
     let mut writes = Writes::new();
     let mut outbox = Vec::new();
     let mut refunds = own_refunds;
     for hosted in &rows[1] {
-        let (event_id, event_uuid, affected, paid): (i64, Uuid, Vec<Uuid>, i64) =
-            (hosted.get(0), hosted.get(1), hosted.get(2), hosted.get(3));
+        let (event_id, event_uuid, affected, paid): (i64, Uuid, Vec<Uuid>, i64) = (
+            hosted.get("id"),
+            hosted.get("uuid"),
+            hosted.get("affected"),
+            hosted.get("paid_orders"),
+        );
         refunds += paid;
         let notice = crate::notify::message(
             "event_cancelled",

@@ -10,43 +10,43 @@ use crate::error::ApiError;
 use crate::interests::Interest;
 
 const PROFILE_SELECT: &str = "\
-    SELECT u.uuid, p.name, p.bio, p.location, p.phone_number, p.birth_date, p.gender, \
+    SELECT u.uuid AS user_id, p.name, p.bio, p.location, p.phone_number, p.birth_date, p.gender, \
            p.profile_pictures, p.is_verified, p.created_at, p.updated_at, \
            coalesce((SELECT json_agg(json_build_object('interest_id', i.uuid, 'name', i.name, \
                                                        'slug', i.slug, 'icon', i.icon) \
                                      ORDER BY i.sort_order, i.name) \
                      FROM user_profile_event_interests pi \
                      JOIN event_interest i ON i.id = pi.event_interest_id \
-                     WHERE pi.user_profile_id = p.id), '[]'::json) \
+                     WHERE pi.user_profile_id = p.id), '[]'::json) AS interests \
     FROM auth_user u JOIN user_profile p ON p.user_id = u.id \
     WHERE u.uuid = $1 AND u.is_active";
 
 fn own_profile(row: &Row) -> Result<OwnProfile, ApiError> {
-    let pictures: serde_json::Value = row.get(7);
+    let pictures: serde_json::Value = row.get("profile_pictures");
     let profile_pictures: Vec<String> =
         serde_json::from_value(pictures).map_err(anyhow::Error::from)?;
     let interests: Vec<Interest> =
-        serde_json::from_value(row.get(11)).map_err(anyhow::Error::from)?;
-    let name: Option<String> = row.get(1);
-    let birth_date: Option<chrono::NaiveDate> = row.get(5);
-    let gender: Option<String> = row.get(6);
+        serde_json::from_value(row.get("interests")).map_err(anyhow::Error::from)?;
+    let name: Option<String> = row.get("name");
+    let birth_date: Option<chrono::NaiveDate> = row.get("birth_date");
+    let gender: Option<String> = row.get("gender");
     Ok(OwnProfile {
-        user_id: row.get(0),
+        user_id: row.get("user_id"),
         is_complete: name.is_some()
             && gender.is_some()
             && birth_date.is_some()
             && !profile_pictures.is_empty(),
         name,
-        bio: row.get(2),
-        location: row.get(3),
-        phone_number: row.get(4),
+        bio: row.get("bio"),
+        location: row.get("location"),
+        phone_number: row.get("phone_number"),
         birth_date,
         gender,
         profile_pictures,
-        is_verified: row.get(8),
+        is_verified: row.get("is_verified"),
         interests,
-        created_at: row.get(9),
-        updated_at: row.get(10),
+        created_at: row.get("created_at"),
+        updated_at: row.get("updated_at"),
     })
 }
 
@@ -111,7 +111,7 @@ pub async fn interest_ids(
             &[&slugs],
         )
         .await?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    Ok(rows.iter().map(|r| (r.get("slug"), r.get("id"))).collect())
 }
 
 /// Replaces a user's interests.

@@ -77,12 +77,12 @@ pub async fn create(
                     &format!(
                         "INSERT INTO venue AS v (uuid, name, address, city, state, country, postal_code, latitude, longitude, created_by) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT id FROM auth_user WHERE uuid = $10)) \
-                         RETURNING {VENUE_JSON}"
+                         RETURNING {VENUE_JSON} AS venue"
                     ),
                     &[&venue_id, &name, &address, &city, &region, &country, &postal_code, &latitude, &longitude, &caller.user_id],
                 )
                 .await?
-                .get::<_, Value>(0))
+                .get::<_, Value>("venue"))
         },
         audit::record(&tx, &entry),
     )?;
@@ -163,7 +163,7 @@ pub async fn search(
     let rows = client
         .query(
             &format!(
-                "SELECT {VENUE_JSON} || jsonb_build_object('distance_km', round(d.km::numeric, 2)) FROM venue v \
+                "SELECT {VENUE_JSON} || jsonb_build_object('distance_km', round(d.km::numeric, 2)) AS venue FROM venue v \
                  CROSS JOIN LATERAL (SELECT CASE WHEN $2::float8 IS NULL THEN NULL ELSE \
                    6371 * 2 * asin(sqrt(power(sin(radians(v.latitude::float8 - $2) / 2), 2) \
                    + cos(radians($2)) * cos(radians(v.latitude::float8)) * power(sin(radians(v.longitude::float8 - $3) / 2), 2))) END AS km) d \
@@ -175,6 +175,6 @@ pub async fn search(
             &[&pattern, &lat, &lng, &dlat, &dlng, &radius, &limit],
         )
         .await?;
-    let items: Vec<Value> = rows.iter().map(|r| r.get(0)).collect();
+    let items: Vec<Value> = rows.iter().map(|r| r.get("venue")).collect();
     Ok(json!({ "items": items, "next_cursor": null }))
 }
