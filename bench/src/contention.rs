@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use shared::attendance::ledger;
+use shared::attendance::event_lock::EventLock;
 use shared::db::CachedStatements;
 
 use crate::stats::Summary;
@@ -137,9 +137,12 @@ async fn through_shared_ledger(
                 let begun = Instant::now();
                 let outcome: anyhow::Result<i64> = async {
                     let tx = client.transaction().await?;
-                    let event = ledger::lock_event(&tx, event_id)
+                    let event = EventLock::by_id(&event_id)
+                        .run(&tx)
                         .await
-                        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+                        .ok_or_else(|| anyhow::anyhow!("no contended event"))?
+                        .event;
                     if event.available > 0 {
                         tx.execute(HOLD_SQL, &[&event_id, &user]).await?;
                     } else {
@@ -252,17 +255,15 @@ fn tempdir() -> anyhow::Result<std::path::PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::attendance::event_lock::EVENT_BY_ID;
     use std::path::Path;
 
     /// The pgbench script's statements, as the code runs them (`$n` → pgbench variables).
     pub fn script_statements() -> [String; 4] {
         let event = |sql: &str| sql.replace("$1", ":event_id");
         [
-            event(ledger::LOCK_EVENT_SQL),
-            event(ledger::SEATS_TAKEN_SQL).replace(
-                "SELECT event_seats_taken(:event_id)",
-                "SELECT event_seats_taken(:event_id) AS taken",
-            ),
+            event(EVENT_BY_ID.lock),
+            event(EVENT_BY_ID.seats_taken),
             event(HOLD_SQL).replace("$2", ":user_id"),
             event(RELEASE_SQL),
         ]

@@ -9,70 +9,64 @@ use serde_json::json;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
+use super::event_lock::{EventLock, EventLookup};
 use super::ledger::{self, Admit, LockedEvent};
 use super::requests::{commit_answering, decide, Outcome};
 use super::rules::decision;
 use crate::audit::AuditEntry;
 use crate::auth::Caller;
-use crate::db::{CachedStatements, PipelinedTransaction, Writes};
+use crate::db::{CachedStatements, FromRow, PipelinedTransaction, Writes};
 use crate::error::ApiError;
 use crate::notify;
 use crate::state::AppState;
 
-/// A request locked for a transition, with the caller's relation to it.
+/// A request locked for a transition, with the caller's relation to it (`LOCK_REQUEST_SQL`).
+#[derive(FromRow)]
 struct LockedRequest {
     id: i64,
     uuid: Uuid,
     status: RequestStatus,
+    #[from_row(rename = "seats_requested")]
     seats: i16,
     requester_id: i64,
     requester_uuid: Uuid,
     caller_is_organiser: bool,
 }
 
-/// Locks the request's event, then the request: always event before request, the order every
-/// seat change uses, so two transactions never wait on each other in a cycle.
-/// Two round trips: the account check with the request's event, then the event's lock and
-/// ledger with the request's lock, in that order. Returns the caller's id too.
+/// The event of request `$1`.
+const REQUEST_EVENT: EventLookup =
+    crate::event_lookup!("(SELECT event_id FROM event_request WHERE uuid = $1)");
+
+/// Locks request `$1` (after its event) with whether user `$2` (public id) organises the event.
+const LOCK_REQUEST_SQL: &str = concat!(
+    "SELECT r.id, r.uuid, r.event_id, r.status, r.seats_requested, r.requester_id, \
+            u.uuid AS requester_uuid, \
+            EXISTS (SELECT 1 FROM event e WHERE e.id = r.event_id AND ",
+    organiser_is!("me.id"),
+    ") AS caller_is_organiser FROM event_request r JOIN auth_user u ON u.id = r.requester_id \
+     LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
+     WHERE r.uuid = $1 FOR UPDATE OF r"
+);
+
+/// Locks the request's event, then the request (the one lock order), with the account check:
+/// one round trip. Returns the caller's id too; 404 to anyone but the requester and the
+/// event's organisers.
 async fn lock_request(
     tx: &impl CachedStatements,
     request: Uuid,
     caller: &Caller,
 ) -> Result<(i64, LockedRequest, LockedEvent), ApiError> {
-    let (caller_id, event, row, _) = ledger::lock_row_of(
-        tx,
-        caller,
-        "SELECT event_id FROM event_request WHERE uuid = $1",
-        &request,
-        (
-            concat!(
-                "SELECT r.id, r.uuid, r.event_id, r.status, r.seats_requested, r.requester_id, \
-                        u.uuid AS requester_uuid, \
-                        EXISTS (SELECT 1 FROM event e WHERE e.id = r.event_id AND ",
-                organiser_is!("me.id"),
-                ") AS caller_is_organiser FROM event_request r JOIN auth_user u ON u.id = r.requester_id \
-                 LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
-                 WHERE r.uuid = $1 FOR UPDATE OF r"
-            ),
-            &[&request, &caller.user_id],
-        ),
-        &[],
-    )
-    .await?
-    .ok_or_else(|| ApiError::not_found("The request"))?;
-    let locked = LockedRequest {
-        id: row.get("id"),
-        uuid: row.get("uuid"),
-        status: row.get("status"),
-        seats: row.get("seats_requested"),
-        requester_id: row.get("requester_id"),
-        requester_uuid: row.get("requester_uuid"),
-        caller_is_organiser: row.get("caller_is_organiser"),
-    };
-    if !locked.caller_is_organiser && locked.requester_id != caller_id {
-        return Err(ApiError::not_found("The request"));
+    let (caller_id, locked) = EventLock::of(&REQUEST_EVENT, &request)
+        .then(&[(LOCK_REQUEST_SQL, &[&request, &caller.user_id])])
+        .run_for(tx, caller)
+        .await?;
+    let not_found = || ApiError::not_found("The request");
+    let locked = locked.ok_or_else(not_found)?;
+    let request: LockedRequest = locked.first(0)?.ok_or_else(not_found)?;
+    if !request.caller_is_organiser && request.requester_id != caller_id {
+        return Err(not_found());
     }
-    Ok((caller_id, locked, event))
+    Ok((caller_id, request, locked.event))
 }
 
 /// Withdraws request `$1`.

@@ -6,6 +6,7 @@ use crate::error::ProblemCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use super::event_lock::{EventLock, EventLookup};
 use super::ledger;
 use super::requests::{Outcome, ORGANISER_IS_ME};
 use super::tickets;
@@ -176,6 +177,23 @@ pub async fn check_in(
     )
 }
 
+/// The event of attendee `$1`.
+const ATTENDEE_EVENT: EventLookup =
+    crate::event_lookup!("(SELECT event_id FROM event_attendee WHERE uuid = $1)");
+
+/// Locks attendee `$1` (after its event) with whether the refund cut-off (`$2` seconds before
+/// the start) is still ahead and whether user `$3` (public id) organises the event.
+const LOCK_ATTENDEE_SQL: &str = concat!(
+    "SELECT a.id, a.user_id, a.status, a.seats, a.is_paid, \
+            e.starts_at - now() >= make_interval(secs => $2) AS before_cutoff, u.uuid AS guest, \
+            coalesce(",
+    organiser_is!("me.id"),
+    ", false) AS is_organiser \
+     FROM event_attendee a JOIN event e ON e.id = a.event_id JOIN auth_user u ON u.id = a.user_id \
+     LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $3) me ON true \
+     WHERE a.uuid = $1 FOR UPDATE OF a"
+);
+
 /// The attendee being cancelled, locked, with the caller's standing.
 #[derive(FromRow)]
 struct CancelledAttendee {
@@ -202,28 +220,12 @@ pub async fn cancel(
     let tx = PipelinedTransaction::begin(&client);
     let cutoff = state.config.attendance.refund_cutoff.as_secs_f64();
     // The account check, the event's lock and the attendee's: one round trip.
-    let (caller_id, event, row, _) = ledger::lock_row_of(
-        &tx,
-        caller,
-        "SELECT event_id FROM event_attendee WHERE uuid = $1",
-        &attendee,
-        (
-            concat!(
-                "SELECT a.id, a.user_id, a.status, a.seats, a.is_paid, \
-                        e.starts_at - now() >= make_interval(secs => $2) AS before_cutoff, u.uuid AS guest, \
-                        coalesce(",
-                organiser_is!("me.id"),
-                ", false) AS is_organiser \
-                 FROM event_attendee a JOIN event e ON e.id = a.event_id JOIN auth_user u ON u.id = a.user_id \
-                 LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $3) me ON true \
-                 WHERE a.uuid = $1 FOR UPDATE OF a"
-            ),
-            &[&attendee, &cutoff, &caller.user_id],
-        ),
-        &[],
-    )
-    .await?
-    .ok_or_else(|| ApiError::not_found("The attendee"))?;
+    let (caller_id, locked) = EventLock::of(&ATTENDEE_EVENT, &attendee)
+        .then(&[(LOCK_ATTENDEE_SQL, &[&attendee, &cutoff, &caller.user_id])])
+        .run_for(&tx, caller)
+        .await?;
+    let not_found = || ApiError::not_found("The attendee");
+    let locked = locked.ok_or_else(not_found)?;
     let CancelledAttendee {
         id: attendee_id,
         user_id,
@@ -233,7 +235,8 @@ pub async fn cancel(
         before_cutoff: refundable,
         guest,
         is_organiser: organiser,
-    } = CancelledAttendee::try_from_row(&row)?;
+    } = locked.first(0)?.ok_or_else(not_found)?;
+    let event = locked.event;
     let host_id = event.host_id;
     if caller_id != user_id && caller_id != host_id {
         return Err(if organiser {

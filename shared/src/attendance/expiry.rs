@@ -3,6 +3,7 @@
 //! told and the waitlist moves up. Every step is idempotent: a message processed twice expires
 //! once.
 
+use super::event_lock::{EventLock, EventLookup, Locked};
 use super::hold_status::HoldStatus;
 use std::time::Duration;
 
@@ -17,6 +18,9 @@ use crate::notify;
 use crate::outbox::{self, Queue};
 use crate::state::AppState;
 
+/// The event of the hold whose reservation key is `$1`.
+const HOLD_EVENT: EventLookup =
+    crate::event_lookup!("(SELECT event_id FROM capacity_reservation WHERE reservation_key = $1)");
 /// Expires one hold if it is still held and past its time; returns outbox messages.
 pub async fn expire_hold(
     state: &AppState,
@@ -24,12 +28,9 @@ pub async fn expire_hold(
 ) -> Result<Vec<crate::outbox::OutboxMessage>, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let Some(event) = ledger::lock_event_of(
-        &tx,
-        "SELECT event_id FROM capacity_reservation WHERE reservation_key = $1",
-        &reservation_key,
-    )
-    .await?
+    let Some(Locked { event, .. }) = EventLock::of(&HOLD_EVENT, &reservation_key)
+        .run(&tx)
+        .await?
     else {
         return Ok(Vec::new());
     };

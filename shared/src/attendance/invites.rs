@@ -8,16 +8,16 @@ use crate::error::ProblemCode;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use tokio_postgres::types::ToSql;
-use tokio_postgres::Row;
 use uuid::Uuid;
 
+use super::event_lock::{EventLock, EventLookup};
 use super::ledger::{self, Admit};
 use super::requests::{commit_answering, decide, Outcome};
 use super::rules::{check_joiner, JoinerFacts};
-use super::{USER_BY_UUID_1, USER_BY_UUID_2};
+use super::USER_BY_UUID_2;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, PipelinedTransaction, Statement, Writes};
+use crate::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
 use crate::error::{ApiError, FieldError};
 use crate::notify;
 use crate::state::AppState;
@@ -117,7 +117,6 @@ pub async fn create(
         crate::events::repo::key_condition(key)
     );
     let limit = super::write_limits::WriteKind::Invite;
-    let counted_sql = super::write_limits::count_sql(limit, USER_BY_UUID_1);
     let invitee_sql = format!(
         concat!(
             "SELECT u.id, EXISTS (SELECT 1 FROM event e WHERE e.id = (SELECT e.id FROM event e WHERE {}) AND ",
@@ -133,8 +132,10 @@ pub async fn create(
     let event_params: [&(dyn ToSql + Sync); 2] = [&key, &caller.user_id];
     let caller_param: [&(dyn ToSql + Sync); 1] = [&caller.user_id];
     let invitee_params: [&(dyn ToSql + Sync); 2] = [&key, &invitee_uuid];
-    let mut reads: Vec<Statement> =
-        vec![(&event_sql, &event_params), (&counted_sql, &caller_param)];
+    let mut reads: Vec<Statement> = vec![
+        (&event_sql, &event_params),
+        (limit.count_sql(), &caller_param),
+    ];
     if invitee_uuid.is_some() {
         reads.push((&invitee_sql, &invitee_params));
     }
@@ -165,9 +166,7 @@ pub async fn create(
             "This event is not open for joining.",
         ));
     }
-    let counted = rows[1]
-        .first()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no write count")))?;
+    let counted = crate::db::first_row(&rows[1], "write count")?;
     super::write_limits::judge(limit, counted, state.config.attendance.invites_per_hour)?;
     // The invite's id is made here, so the invite, its notice, its audit row, the answer and
     // COMMIT go out together.
@@ -240,61 +239,61 @@ pub async fn create(
     Ok(Outcome { body, outbox })
 }
 
+/// An invite locked for an answer (`LOCK_INVITE_SQL`).
+#[derive(FromRow)]
 struct LockedInvite {
     id: i64,
     uuid: Uuid,
     invite_type: InviteType,
     status: InviteStatus,
     lapsed: bool,
+    #[from_row(rename = "invited_user_id")]
     invitee: Option<i64>,
 }
 
-/// Locks the invite's event, then the invite: the one lock order (event first) that every seat
-/// change and the event's own cancel follow, so none of them can deadlock with another. One
-/// round trip: the account check, both locks and the reads in `after`. Returns the caller's id
-/// and the rows of `after` too.
-async fn lock_invite(
-    tx: &impl CachedStatements,
-    invite: Uuid,
-    caller: &Caller,
-    after: &[Statement<'_>],
-) -> Result<(i64, LockedInvite, ledger::LockedEvent, Vec<Vec<Row>>), ApiError> {
-    let (caller_id, event, row, after_rows) = ledger::lock_row_of(
-        tx,
-        caller,
-        "SELECT event_id FROM event_invite WHERE uuid = $1",
-        &invite,
-        (
-            "SELECT id, uuid, invite_type, status, coalesce(expires_at <= now(), false) AS lapsed, invited_user_id \
-             FROM event_invite WHERE uuid = $1 FOR UPDATE",
-            &[&invite],
-        ),
-        after,
-    )
-    .await?
-    .ok_or_else(|| ApiError::not_found("The invite"))?;
-    let locked = LockedInvite {
-        id: row.get("id"),
-        uuid: row.get("uuid"),
-        invite_type: row.get("invite_type"),
-        status: row.get("status"),
-        lapsed: row.get("lapsed"),
-        invitee: row.get("invited_user_id"),
-    };
-    // A direct invite is the invitee's alone; anyone holding a share link may use it.
-    if locked.invite_type == InviteType::Direct && locked.invitee != Some(caller_id) {
-        return Err(ApiError::not_found("The invite"));
-    }
-    locked.status.answerable(locked.lapsed)?;
-    Ok((caller_id, locked, event, after_rows))
-}
+/// The event of invite `$1`.
+const INVITE_EVENT: EventLookup =
+    crate::event_lookup!("(SELECT event_id FROM event_invite WHERE uuid = $1)");
 
-/// The joining facts (`JOINER_FACTS_SQL`) of caller `$2` (public id) for the event of invite
+/// Locks invite `$1` (after its event), with whether it has lapsed.
+const LOCK_INVITE_SQL: &str =
+    "SELECT id, uuid, invite_type, status, coalesce(expires_at <= now(), false) AS lapsed, invited_user_id \
+     FROM event_invite WHERE uuid = $1 FOR UPDATE";
+
+/// The joining facts (`rules::JoinerFacts`) of caller `$2` (public id) for the event of invite
 /// `$1`, read with the invite's locks.
 const INVITEE_FACTS_SQL: &str = joiner_facts!(
     "(SELECT event_id FROM event_invite WHERE uuid = $1)",
     "(SELECT id FROM auth_user WHERE uuid = $2)"
 );
+
+/// Locks the invite's event, then the invite: the one lock order (event first) that every seat
+/// change and the event's own cancel follow, so none of them can deadlock with another. One
+/// round trip: the account check, both locks and the caller's joining facts. 404 for a direct
+/// invite of someone else's; 409 for one no longer answerable.
+async fn lock_invite(
+    tx: &impl CachedStatements,
+    invite: Uuid,
+    caller: &Caller,
+) -> Result<(i64, LockedInvite, ledger::LockedEvent, JoinerFacts), ApiError> {
+    let (caller_id, locked) = EventLock::of(&INVITE_EVENT, &invite)
+        .then(&[
+            (LOCK_INVITE_SQL, &[&invite]),
+            (INVITEE_FACTS_SQL, &[&invite, &caller.user_id]),
+        ])
+        .run_for(tx, caller)
+        .await?;
+    let not_found = || ApiError::not_found("The invite");
+    let locked = locked.ok_or_else(not_found)?;
+    let invite: LockedInvite = locked.first(0)?.ok_or_else(not_found)?;
+    let joiner: JoinerFacts = locked.first(1)?.ok_or_else(not_found)?;
+    // A direct invite is the invitee's alone; anyone holding a share link may use it.
+    if invite.invite_type == InviteType::Direct && invite.invitee != Some(caller_id) {
+        return Err(not_found());
+    }
+    invite.status.answerable(invite.lapsed)?;
+    Ok((caller_id, invite, locked.event, joiner))
+}
 
 /// Accepts an invite: a request is recorded for the user and decided at once (seats, hold or
 /// waitlist), exactly as an accepted request.
@@ -307,14 +306,7 @@ pub async fn accept(
 ) -> Result<Outcome, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (caller_id, locked, mut event, facts) = lock_invite(
-        &tx,
-        invite,
-        caller,
-        &[(INVITEE_FACTS_SQL, &[&invite, &caller.user_id])],
-    )
-    .await?;
-    let joiner: JoinerFacts = crate::db::first_row(&facts[0], "joiner facts")?;
+    let (caller_id, locked, mut event, joiner) = lock_invite(&tx, invite, caller).await?;
     check_joiner(&event, &joiner, seats)?;
     // The request, its decision, the invite's answer and the notice all go out with COMMIT.
     let request_uuid = Uuid::new_v4();
@@ -372,7 +364,7 @@ pub async fn decline(
 ) -> Result<Value, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (_, locked, _event, _) = lock_invite(&tx, invite, caller, &[]).await?;
+    let (_, locked, _event, _) = lock_invite(&tx, invite, caller).await?;
     if locked.invite_type != InviteType::Direct {
         return Err(ApiError::conflict(
             ProblemCode::InvalidTransition,

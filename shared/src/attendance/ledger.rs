@@ -6,18 +6,14 @@
 //! run one after another, while other events are unaffected. The database trigger
 //! `event_capacity_guard` backs this up.
 
-use std::borrow::Cow;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde_json::{json, Value};
+use serde_json::json;
 use uuid::Uuid;
 
-use tokio_postgres::types::ToSql;
-use tokio_postgres::Row;
-
+use super::event_lock::{EventLock, Locked};
 use super::tickets;
-use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, Statement, Writes};
 use crate::error::ApiError;
 use crate::notify;
@@ -55,54 +51,6 @@ pub struct LockedEvent {
     pub available: i64,
 }
 
-/// Locks the event of the row `sql` finds (it selects that row's `event_id` by `$1`), before
-/// the row itself: event first is the one lock order. `None` when there is no such row. One
-/// round trip.
-pub async fn lock_event_of(
-    tx: &impl CachedStatements,
-    sql: &str,
-    key: &(dyn tokio_postgres::types::ToSql + Sync),
-) -> Result<Option<LockedEvent>, ApiError> {
-    Ok(lock_event_of_then(tx, sql, key, &[])
-        .await?
-        .map(|(event, _)| event))
-}
-
-/// `lock_event_of`, then the `next` statements (the row's own lock, reads), in order, in the
-/// same round trip; returns their rows too.
-pub async fn lock_event_of_then(
-    tx: &impl CachedStatements,
-    sql: &str,
-    key: &(dyn tokio_postgres::types::ToSql + Sync),
-    next: &[Statement<'_>],
-) -> Result<Option<(LockedEvent, Vec<Vec<Row>>)>, ApiError> {
-    lock_event_rows(tx, &[], EventKey::Of { sql, key }, next).await
-}
-
-/// How a seat change names the event it locks.
-#[derive(Clone, Copy)]
-enum EventKey<'a> {
-    /// By internal id.
-    Id(i64),
-    /// By a row hanging off it: `sql` selects that row's `event_id` by `$1` = `key`.
-    Of {
-        sql: &'a str,
-        key: &'a (dyn ToSql + Sync),
-    },
-}
-
-/// Locks event `$1` for the rest of the transaction and reads what the seat rules need
-/// (the seat-hold benchmark's pgbench script runs the same text).
-pub const LOCK_EVENT_SQL: &str =
-    "SELECT e.id, e.uuid, e.host_id, u.uuid AS host_uuid, e.capacity, e.is_paid, e.allow_plus_one, \
-            e.requires_approval, e.allowed_genders, \
-            e.is_published AND e.is_active AND e.starts_at > now() AS is_open, e.is_published, \
-            e.is_active \
-     FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = $1 FOR NO KEY UPDATE OF e";
-
-/// Seats taken on event `$1`: attendees going or checked in, and live holds.
-pub const SEATS_TAKEN_SQL: &str = "SELECT event_seats_taken($1)";
-
 impl LockedEvent {
     /// Why the event takes no more guests, when it does not: `cancelled`, `unpublished` or
     /// `started`.
@@ -117,137 +65,6 @@ impl LockedEvent {
             Some("started")
         }
     }
-}
-
-/// Locks an event row for the rest of the transaction and reads the ledger.
-pub async fn lock_event(
-    tx: &impl CachedStatements,
-    event_id: i64,
-) -> Result<LockedEvent, ApiError> {
-    Ok(lock_event_then(tx, event_id, &[]).await?.0)
-}
-
-/// For a row that hangs off an event (`event_sql` selects its `event_id` by `$1` = `key`): the
-/// account check, the event's lock and ledger (found through that row), then `row` (the row's
-/// own lock, which must come after) and `after` (reads that must see what the locks waited
-/// for), in order, in one round trip. Returns the caller's id, the event, the row and the rows
-/// of `after`; `None` when there is no such row.
-pub async fn lock_row_of(
-    tx: &impl CachedStatements,
-    caller: &Caller,
-    event_sql: &str,
-    key: &(dyn ToSql + Sync),
-    row: Statement<'_>,
-    after: &[Statement<'_>],
-) -> Result<Option<(i64, LockedEvent, Row, Vec<Vec<Row>>)>, ApiError> {
-    let mut next = vec![row];
-    next.extend_from_slice(after);
-    let Some((caller_id, event, mut rows)) =
-        lock_event_found_by(tx, caller, event_sql, key, &next).await?
-    else {
-        return Ok(None);
-    };
-    let after_rows = rows.split_off(1);
-    Ok(rows
-        .pop()
-        .and_then(|rows| rows.into_iter().next())
-        .map(|row| (caller_id, event, row, after_rows)))
-}
-
-/// For a change on the event `event_sql` finds (it selects an `event_id` by `$1` = `key`): the
-/// account check, the event's lock and ledger, then `next` (reads that must see what the lock
-/// waited for), in order, in one round trip. Returns the caller's id, the event and the rows of
-/// `next`; `None` when `event_sql` finds none.
-pub async fn lock_event_found_by(
-    tx: &impl CachedStatements,
-    caller: &Caller,
-    event_sql: &str,
-    key: &(dyn ToSql + Sync),
-    next: &[Statement<'_>],
-) -> Result<Option<(i64, LockedEvent, Vec<Vec<Row>>)>, ApiError> {
-    let (caller_id, locked) = crate::pipelined!(
-        active_user_id(tx, caller),
-        lock_event_rows(
-            tx,
-            &[],
-            EventKey::Of {
-                sql: event_sql,
-                key
-            },
-            next
-        )
-    )?;
-    Ok(locked.map(|(event, rows)| (caller_id, event, rows)))
-}
-
-/// `lock_event`, then the `next` statements (ones that must come after the event lock, such as
-/// locking one of its rows), in order, in one round trip; returns their rows too.
-pub async fn lock_event_then(
-    tx: &impl CachedStatements,
-    event_id: i64,
-    next: &[Statement<'_>],
-) -> Result<(LockedEvent, Vec<Vec<Row>>), ApiError> {
-    lock_event_rows(tx, &[], EventKey::Id(event_id), next)
-        .await?
-        .ok_or_else(|| ApiError::not_found("The event"))
-}
-
-/// `before` (writes of a transaction that already holds the lock), the event lock, its seat
-/// count and `next`, in order, in one round trip; `None` when there is no such event.
-async fn lock_event_rows(
-    tx: &impl CachedStatements,
-    before: &[Statement<'_>],
-    event: EventKey<'_>,
-    next: &[Statement<'_>],
-) -> Result<Option<(LockedEvent, Vec<Vec<Row>>)>, ApiError> {
-    // The count is a separate statement on purpose: it takes a fresh snapshot after the lock
-    // was granted, so it sees every seat change committed by the transaction we waited for.
-    // Sent in order with the lock, in one round trip.
-    let id_param;
-    let (lock_sql, taken_sql, param): (Cow<str>, Cow<str>, [&(dyn ToSql + Sync); 1]) = match event {
-        EventKey::Id(id) => {
-            id_param = id;
-            (LOCK_EVENT_SQL.into(), SEATS_TAKEN_SQL.into(), [&id_param])
-        }
-        // The event's id found through the row, inside each statement: no round trip of its own.
-        EventKey::Of { sql, key } => {
-            let by_row = format!("({sql})");
-            (
-                LOCK_EVENT_SQL.replace("$1", &by_row).into(),
-                SEATS_TAKEN_SQL.replace("$1", &by_row).into(),
-                [key],
-            )
-        }
-    };
-    let mut statements = before.to_vec();
-    statements.push((&*lock_sql, &param[..]));
-    statements.push((&*taken_sql, &param[..]));
-    statements.extend_from_slice(next);
-    let mut rows = tx.query_in_order(&statements).await?;
-    let mut rows = rows.split_off(before.len());
-    let next_rows = rows.split_off(2);
-    let (Some(row), Some(taken)) = (rows[0].first(), rows[1].first()) else {
-        return Ok(None);
-    };
-    let taken: i64 = taken.get("event_seats_taken");
-    let capacity: i32 = row.get("capacity");
-    let genders: Value = row.get("allowed_genders");
-    let event = LockedEvent {
-        id: row.get("id"),
-        uuid: row.get("uuid"),
-        host_id: row.get("host_id"),
-        host_uuid: row.get("host_uuid"),
-        capacity,
-        is_paid: row.get("is_paid"),
-        allow_plus_one: row.get("allow_plus_one"),
-        requires_approval: row.get("requires_approval"),
-        allowed_genders: serde_json::from_value(genders).unwrap_or_default(),
-        is_open: row.get("is_open"),
-        is_published: row.get("is_published"),
-        is_active: row.get("is_active"),
-        available: i64::from(capacity) - taken,
-    };
-    Ok(Some((event, next_rows)))
 }
 
 /// What admitting someone produced.
@@ -380,14 +197,15 @@ pub async fn promote_waitlist(
     freed: &[Statement<'_>],
     writes: &mut Writes,
 ) -> Result<Vec<OutboxMessage>, ApiError> {
-    let (mut event, waitlist) = lock_event_rows(
-        tx,
-        freed,
-        EventKey::Id(event_id),
-        &[(WAITLIST_HEAD_SQL, &[&event_id])],
-    )
-    .await?
-    .ok_or_else(|| ApiError::not_found("The event"))?;
+    let Locked {
+        mut event,
+        rows: waitlist,
+    } = EventLock::by_id(&event_id)
+        .after(freed)
+        .then(&[(WAITLIST_HEAD_SQL, &[&event_id])])
+        .run(tx)
+        .await?
+        .ok_or_else(|| ApiError::not_found("The event"))?;
     let mut messages = Vec::new();
     if !event.is_open {
         return Ok(messages);

@@ -16,18 +16,15 @@ macro_rules! organiser_is {
 }
 pub(crate) use organiser_is;
 
-/// The internal id of the user whose public id is `$1`, as an SQL expression (so a statement
+/// The internal id of the user whose public id is `$2`, as an SQL expression (so a statement
 /// can take the caller by public id and go out with the account check).
-pub(crate) const USER_BY_UUID_1: &str = "(SELECT id FROM auth_user WHERE uuid = $1)";
-
-/// `USER_BY_UUID_1` for parameter `$2`.
 pub(crate) const USER_BY_UUID_2: &str = "(SELECT id FROM auth_user WHERE uuid = $2)";
 
 /// SQL reading what the joining checks need (`rules::JoinerFacts`) of the user with internal id
 /// `$user` and the event with id `$event` (SQL expressions): whether they organise it, their
 /// gender and whether they already go.
 macro_rules! joiner_facts {
-    ($event:literal, $user:literal) => {
+    ($event:expr, $user:expr) => {
         concat!(
             "SELECT EXISTS (SELECT 1 FROM event e WHERE e.id = ",
             $event,
@@ -47,6 +44,7 @@ macro_rules! joiner_facts {
 pub mod answers;
 pub mod attendee_status;
 pub mod attendees;
+pub mod event_lock;
 pub mod expiry;
 pub mod guest_list;
 pub mod hold_status;

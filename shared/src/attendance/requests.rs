@@ -11,9 +11,12 @@ use crate::audit::AuditEntry;
 use crate::auth::{active_user_id, Caller};
 use crate::cursor::{self, Page};
 
+use super::event_lock::{EventLock, Locked, EVENT_BY_KEY};
 use super::rules::{check_joiner, JoinerFacts};
+use super::write_limits::{self, WriteKind};
 use crate::db::{CachedStatements, PipelinedTransaction, Writes};
 use crate::error::{ApiError, FieldError};
+use crate::events::repo::ByKey;
 use crate::http::ApiRequest;
 use crate::notify;
 use crate::outbox::OutboxMessage;
@@ -57,10 +60,35 @@ pub struct Outcome {
     pub outbox: Vec<OutboxMessage>,
 }
 
-/// Public ids of event `$1`'s host and co-hosts.
-const ORGANISERS_SQL: &str =
-    "SELECT u.uuid FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = $1 \
-     UNION SELECT u.uuid FROM event_cohost c JOIN auth_user u ON u.id = c.user_id WHERE c.event_id = $1";
+/// What creating a request reads after the event's lock (so it sees what the transactions
+/// the lock waited for committed), for one way of naming the event (`$1`, the path's key).
+struct JoinReads {
+    /// `rules::JoinerFacts` of the caller (`$2`, public id).
+    joiner_facts: &'static str,
+    /// Public ids of the event's host and co-hosts (whom to tell).
+    organisers: &'static str,
+}
+
+macro_rules! join_reads {
+    ($event:expr) => {
+        JoinReads {
+            joiner_facts: joiner_facts!($event, "(SELECT id FROM auth_user WHERE uuid = $2)"),
+            organisers: concat!(
+                "SELECT u.uuid FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = ",
+                $event,
+                " UNION SELECT u.uuid FROM event_cohost c JOIN auth_user u ON u.id = c.user_id \
+                 WHERE c.event_id = ",
+                $event
+            ),
+        }
+    };
+}
+
+/// `JoinReads` for each way the path names the event.
+const JOIN_READS: ByKey<JoinReads> = ByKey {
+    uuid: join_reads!(crate::event_id_by_uuid!()),
+    slug: join_reads!(crate::event_id_by_slug!()),
+};
 
 /// SQL that is true when user `$2` hosts or co-hosts the event row `e`.
 pub(crate) const ORGANISER_IS_USER_2: &str = organiser_is!("$2");
@@ -68,11 +96,6 @@ pub(crate) const ORGANISER_IS_USER_2: &str = organiser_is!("$2");
 /// SQL that is true when the user row `me` (joined by the query) hosts or co-hosts the event
 /// row `e`; `me` found by public id lets the account check go in the same round trip.
 pub(crate) const ORGANISER_IS_ME: &str = organiser_is!("me.id");
-
-/// What the joining checks need of user `$2` and event `$1`: whether they organise it, their
-/// gender and whether they already go. Sent right after the event lock
-/// (`ledger::lock_event_then`), so it sees what the transactions it waited for committed.
-pub const JOINER_FACTS_SQL: &str = joiner_facts!("$1", "$2");
 
 /// The event `key` names, if `viewer` may see it (published, or theirs to organise), and whether
 /// `viewer` organises it: one round trip.
@@ -141,40 +164,28 @@ pub async fn create(
     // The account check, the event's lock and ledger, then what the checks read of the caller
     // and whom to tell: one round trip. The event is found by its key inside each statement,
     // the caller by public id.
-    let event_sql = format!(
-        "SELECT e.id FROM event e WHERE {}",
-        crate::events::repo::key_condition(key)
-    );
-    let event_expr = format!("({event_sql})");
-    let facts_sql = JOINER_FACTS_SQL
-        .replace("$2", super::USER_BY_UUID_2)
-        .replace("$1", &event_expr);
-    let limit = super::write_limits::WriteKind::JoinRequest;
-    let counted_sql = super::write_limits::count_sql(limit, super::USER_BY_UUID_1);
-    let organisers_sql = ORGANISERS_SQL.replace("$1", &event_expr);
-    let (user_id, mut event, facts) = ledger::lock_event_found_by(
-        &tx,
-        caller,
-        &event_sql,
-        &key,
-        &[
-            (&facts_sql, &[&key, &caller.user_id]),
-            (&counted_sql, &[&caller.user_id]),
-            (&organisers_sql, &[&key]),
-        ],
-    )
-    .await?
-    .ok_or_else(|| ApiError::not_found("The event"))?;
+    let limit = WriteKind::JoinRequest;
+    let reads = JOIN_READS.of(key);
+    let (user_id, locked) = EventLock::of(EVENT_BY_KEY.of(key), &key)
+        .then(&[
+            (reads.joiner_facts, &[&key, &caller.user_id]),
+            (limit.count_sql(), &[&caller.user_id]),
+            (reads.organisers, &[&key]),
+        ])
+        .run_for(&tx, caller)
+        .await?;
+    let Locked {
+        mut event,
+        rows: facts,
+    } = locked.ok_or_else(|| ApiError::not_found("The event"))?;
     let joiner: JoinerFacts = crate::db::first_row(&facts[0], "joiner facts")?;
     // A draft is invisible to all but its organisers.
     if !event.is_published && !joiner.is_organiser {
         return Err(ApiError::not_found("The event"));
     }
     check_joiner(&event, &joiner, seats)?;
-    let counted = facts[1]
-        .first()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no write count")))?;
-    super::write_limits::judge(limit, counted, state.config.attendance.requests_per_hour)?;
+    let counted = crate::db::first_row(&facts[1], "write count")?;
+    write_limits::judge(limit, counted, state.config.attendance.requests_per_hour)?;
     // The id is made here, so the request and everything that names it go out with COMMIT.
     let request_uuid = Uuid::new_v4();
     let mut writes = Writes::new();

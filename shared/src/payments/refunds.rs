@@ -20,6 +20,7 @@ use tokio_postgres::types::ToSql;
 use super::orders::order_json;
 use super::policy::{self, RefundReason};
 use super::refund_sending::{send, PendingRefund};
+use crate::attendance::event_lock::{EventLock, EventLookup};
 use crate::attendance::{ledger, organiser_is};
 use crate::audit::AuditEntry;
 use crate::auth::Caller;
@@ -41,15 +42,19 @@ pub fn send_refunds_message() -> OutboxMessage {
     )
 }
 
-/// The columns `RefundableOrder` reads of an order `o` (event `e`, buyer `u`, attendee `a`,
+/// `order_refund_columns!()`: the columns `RefundableOrder` reads of an order `o` (event `e`, buyer `u`, attendee `a`,
 /// left-joined), before the refund exists: its reference, how many refunds it has, its payment,
 /// event, buyer and id, and the attendee's id, price paid and platform fee.
-const ORDER_REFUND_COLUMNS: &str = "o.order_reference, \
-     (SELECT count(*) FROM payment_refund WHERE payment_order_id = o.id) AS refund_count, \
-     o.provider_payment_id AS payment_id, e.uuid AS event, u.uuid AS buyer, o.uuid AS order_uuid, \
-     a.id AS kept_attendee_id, a.price_paid, a.platform_fee";
+macro_rules! order_refund_columns {
+    () => {
+        "o.order_reference, \
+         (SELECT count(*) FROM payment_refund WHERE payment_order_id = o.id) AS refund_count, \
+         o.provider_payment_id AS payment_id, e.uuid AS event, u.uuid AS buyer, o.uuid AS order_uuid, \
+         a.id AS kept_attendee_id, a.price_paid, a.platform_fee"
+    };
+}
 
-/// An order about to be refunded, as `ORDER_REFUND_COLUMNS` reads it.
+/// An order about to be refunded, as `order_refund_columns!` reads it.
 #[derive(FromRow)]
 struct RefundableOrder {
     order_reference: String,
@@ -128,6 +133,24 @@ impl OpenedRefund {
     }
 }
 
+/// The event of order `$1` (public id).
+const ORDER_EVENT: EventLookup =
+    crate::event_lookup!("(SELECT event_id FROM payment_order WHERE uuid = $1)");
+
+/// Locks order `$1` (after its event) for the host's refund, with whether user `$2` (public
+/// id) organises or hosts the event.
+const LOCK_ORDER_TO_REFUND_SQL: &str = concat!(
+    "SELECT o.id, o.status, o.total_amount - o.amount_refunded AS remaining, o.attendee_id, o.seats, \
+            coalesce(",
+    organiser_is!("me.id"),
+    ", false) AS is_organiser, e.host_id = me.id AS is_host, ",
+    order_refund_columns!(),
+    " FROM payment_order o JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
+     LEFT JOIN event_attendee a ON a.id = o.attendee_id \
+     LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
+     WHERE o.uuid = $1 FOR UPDATE OF o"
+);
+
 /// An order the host refunds, locked, with the caller's standing on its event.
 #[derive(FromRow)]
 struct HostRefund {
@@ -171,29 +194,13 @@ pub async fn refund_by_host(
     let tx = PipelinedTransaction::begin(&client);
     // The account check, the event's lock and the order's, with what the refund needs: one
     // round trip.
-    let order_sql = format!(
-        concat!(
-            "SELECT o.id, o.status, o.total_amount - o.amount_refunded AS remaining, o.attendee_id, o.seats, \
-                    coalesce(",
-            organiser_is!("me.id"),
-            ", false) AS is_organiser, e.host_id = me.id AS is_host, {} \
-             FROM payment_order o JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
-             LEFT JOIN event_attendee a ON a.id = o.attendee_id \
-             LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
-             WHERE o.uuid = $1 FOR UPDATE OF o"
-        ),
-        ORDER_REFUND_COLUMNS
-    );
-    let (caller_id, event, row, _) = ledger::lock_row_of(
-        &tx,
-        caller,
-        "SELECT event_id FROM payment_order WHERE uuid = $1",
-        &order,
-        (&order_sql, &[&order, &caller.user_id]),
-        &[],
-    )
-    .await?
-    .ok_or_else(|| ApiError::not_found("The order"))?;
+    let (caller_id, locked) = EventLock::of(&ORDER_EVENT, &order)
+        .then(&[(LOCK_ORDER_TO_REFUND_SQL, &[&order, &caller.user_id])])
+        .run_for(&tx, caller)
+        .await?;
+    let not_found = || ApiError::not_found("The order");
+    let locked = locked.ok_or_else(not_found)?;
+    let event = &locked.event;
     let HostRefund {
         id: order_id,
         status,
@@ -203,7 +210,7 @@ pub async fn refund_by_host(
         is_organiser: organiser,
         is_host: host,
         order: refundable,
-    } = HostRefund::try_from_row(&row)?;
+    } = locked.first(0)?.ok_or_else(not_found)?;
     if !organiser {
         return Err(ApiError::not_found("The order"));
     }
@@ -259,6 +266,20 @@ pub async fn refund_by_host(
     Ok((body, outbox))
 }
 
+/// The orders marked `refund_pending` (locked, skipping those another sweep holds), with what
+/// they paid and why they are refunded.
+const DUE_REFUNDS_SQL: &str = concat!(
+    "SELECT o.id, o.base_amount + o.gst_amount AS ticket, o.platform_fee + o.platform_fee_gst AS fee, \
+            o.amount_refunded AS refunded, \
+            coalesce(o.refund_reason, \
+                CASE WHEN NOT e.is_active THEN 'event_cancelled' \
+                     WHEN o.attendee_id IS NULL THEN 'late_payment' ELSE 'attendee_cancelled' END) AS reason, ",
+    order_refund_columns!(),
+    " FROM payment_order o JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
+     LEFT JOIN event_attendee a ON a.id = o.attendee_id \
+     WHERE o.status = 'refund_pending' ORDER BY o.id LIMIT 100 FOR UPDATE OF o SKIP LOCKED"
+);
+
 /// Refunds every order marked `refund_pending` as the fee policy says (`policy::amount_due`),
 /// and sends refunds that are due (new ones, and failed calls whose backoff has passed; a
 /// refund that keeps failing moves back in the line, so it never holds up the others), then
@@ -271,17 +292,7 @@ pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
     let rows = tx
         .query_in_order(&[
             (
-                &format!(
-                    "SELECT o.id, o.base_amount + o.gst_amount AS ticket, o.platform_fee + o.platform_fee_gst AS fee, \
-                            o.amount_refunded AS refunded, \
-                            coalesce(o.refund_reason, \
-                                CASE WHEN NOT e.is_active THEN 'event_cancelled' \
-                                     WHEN o.attendee_id IS NULL THEN 'late_payment' ELSE 'attendee_cancelled' END) AS reason, \
-                            {ORDER_REFUND_COLUMNS} \
-                     FROM payment_order o JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
-                     LEFT JOIN event_attendee a ON a.id = o.attendee_id \
-                     WHERE o.status = 'refund_pending' ORDER BY o.id LIMIT 100 FOR UPDATE OF o SKIP LOCKED"
-                ),
+                DUE_REFUNDS_SQL,
                 &[],
             ),
             (

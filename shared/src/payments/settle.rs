@@ -14,7 +14,8 @@ use uuid::Uuid;
 use super::orders::order_json;
 use super::policy::RefundReason;
 use super::signature;
-use crate::attendance::ledger::{self, LockedEvent};
+use crate::attendance::event_lock::{EventLock, EventLookup, Locked};
+use crate::attendance::ledger::LockedEvent;
 use crate::attendance::tickets;
 use crate::audit::AuditEntry;
 use crate::auth::{active_user_id, Caller};
@@ -72,36 +73,63 @@ pub(crate) struct LockedOrder {
     reference: String,
 }
 
-/// Locks the order `order_sql` finds (it selects the order's `id` by `$1` = `key`) for a
-/// payment: its event (lock and ledger), the order, then its hold, in that order (the one every
-/// seat change uses), in one round trip. `None` when there is no such order.
+/// The statements that lock an order found one way for a payment: its event (lock and
+/// ledger), the order, then its hold, in that order (the one every seat change uses). Made by
+/// `order_lookup!` from the SQL that selects the order's `id` by `$1`.
+pub(crate) struct OrderLookup {
+    event: EventLookup,
+    order: &'static str,
+    hold: &'static str,
+}
+
+macro_rules! order_lookup {
+    ($order_id:literal) => {
+        OrderLookup {
+            event: crate::event_lookup!(concat!(
+                "(SELECT event_id FROM payment_order WHERE id = (",
+                $order_id,
+                "))"
+            )),
+            order: concat!(
+                "SELECT o.id, o.uuid, o.status, o.provider_payment_id, o.user_id, u.uuid AS user_uuid, o.seats, \
+                        o.base_amount + o.gst_amount AS price_paid, o.platform_fee + o.platform_fee_gst AS fee, \
+                        h.request_id, o.provider_order_id, a.uuid AS attendee_uuid, t.secret_salt, o.order_reference \
+                 FROM payment_order o JOIN auth_user u ON u.id = o.user_id \
+                 LEFT JOIN capacity_reservation h ON h.id = o.reservation_id \
+                 LEFT JOIN event_attendee a ON a.id = o.attendee_id LEFT JOIN ticket_secret t ON t.attendee_id = a.id \
+                 WHERE o.id = (",
+                $order_id,
+                ") FOR UPDATE OF o"
+            ),
+            hold: concat!(
+                "SELECT id, status, expires_at > now() AS unexpired FROM capacity_reservation \
+                 WHERE id = (SELECT reservation_id FROM payment_order WHERE id = (",
+                $order_id,
+                ")) FOR UPDATE"
+            ),
+        }
+    };
+}
+
+/// The order by public id `$1` (the buyer's verify).
+pub(crate) const ORDER_BY_UUID: OrderLookup =
+    order_lookup!("SELECT id FROM payment_order WHERE uuid = $1");
+/// The order by the provider's order id `$1` (webhooks).
+pub(crate) const ORDER_BY_PROVIDER_ID: OrderLookup =
+    order_lookup!("SELECT id FROM payment_order WHERE provider_order_id = $1");
+
+/// Locks the order `lookup` finds by `key` for a payment, in one round trip. `None` when there
+/// is no such order.
 pub(crate) async fn lock_order(
     tx: &impl CachedStatements,
-    order_sql: &str,
+    lookup: &'static OrderLookup,
     key: &(dyn ToSql + Sync),
 ) -> Result<Option<(LockedEvent, LockedOrder)>, ApiError> {
-    let event_sql = format!("SELECT event_id FROM payment_order WHERE id = ({order_sql})");
-    let order_row_sql = format!(
-        "SELECT o.id, o.uuid, o.status, o.provider_payment_id, o.user_id, u.uuid AS user_uuid, o.seats, \
-                o.base_amount + o.gst_amount AS price_paid, o.platform_fee + o.platform_fee_gst AS fee, \
-                h.request_id, o.provider_order_id, a.uuid AS attendee_uuid, t.secret_salt, o.order_reference \
-         FROM payment_order o JOIN auth_user u ON u.id = o.user_id \
-         LEFT JOIN capacity_reservation h ON h.id = o.reservation_id \
-         LEFT JOIN event_attendee a ON a.id = o.attendee_id LEFT JOIN ticket_secret t ON t.attendee_id = a.id \
-         WHERE o.id = ({order_sql}) FOR UPDATE OF o"
-    );
-    let hold_sql = format!(
-        "SELECT id, status, expires_at > now() AS unexpired FROM capacity_reservation \
-         WHERE id = (SELECT reservation_id FROM payment_order WHERE id = ({order_sql})) FOR UPDATE"
-    );
     let key_param = [key];
-    let Some((event, rows)) = ledger::lock_event_of_then(
-        tx,
-        &event_sql,
-        key,
-        &[(&order_row_sql, &key_param), (&hold_sql, &key_param)],
-    )
-    .await?
+    let Some(Locked { event, rows }) = EventLock::of(&lookup.event, key)
+        .then(&[(lookup.order, &key_param), (lookup.hold, &key_param)])
+        .run(tx)
+        .await?
     else {
         return Ok(None);
     };
@@ -333,7 +361,7 @@ pub async fn verify(
     let tx = PipelinedTransaction::begin(&client);
     let (user_id, locked) = crate::pipelined!(
         active_user_id(&tx, caller),
-        lock_order(&tx, "SELECT id FROM payment_order WHERE uuid = $1", &order)
+        lock_order(&tx, &ORDER_BY_UUID, &order)
     )?;
     let (mut event, locked) = locked
         .filter(|(_, locked)| locked.user_id == user_id)

@@ -6,7 +6,7 @@ use crate::error::ProblemCode;
 use serde_json::{json, Value};
 
 use super::policy::RefundStatus;
-use super::settle::{lock_order, settle, LockedOrder};
+use super::settle::{lock_order, settle, LockedOrder, ORDER_BY_PROVIDER_ID};
 use super::signature;
 
 use crate::audit::AuditEntry;
@@ -22,9 +22,6 @@ pub struct Delivered {
     /// Outbox messages to publish.
     pub outbox: Vec<OutboxMessage>,
 }
-
-/// Finds an order by Razorpay's order id (`$1`).
-const ORDER_BY_PROVIDER_ID_SQL: &str = "SELECT id FROM payment_order WHERE provider_order_id = $1";
 
 /// Handles one delivery (see the module doc).
 pub async fn webhook(
@@ -93,7 +90,7 @@ pub async fn webhook(
         },
         async {
             match provider_order {
-                Some(order) => lock_order(&tx, ORDER_BY_PROVIDER_ID_SQL, &order).await,
+                Some(order) => lock_order(&tx, &ORDER_BY_PROVIDER_ID, &order).await,
                 None => Ok(None),
             }
         }
