@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers.
-.PHONY: dev test down migrate seed lint fmt package openapi fuzz stress bench deploy token-key superuser
+.PHONY: dev test down migrate seed lint fmt package openapi routes fuzz stress bench deploy token-key superuser
 
 ## make dev: install what is missing, start Postgres + moto, migrate, seed, serve on :9000
 dev:
@@ -28,6 +28,9 @@ token-key:
 ## make openapi: write openapi.json and docs/API.md from the code (commit them; make test fails when they are stale)
 openapi:
 	cargo run -q -p openapi
+
+## make routes: write the watch router in Cargo.toml and template.yaml's HttpApi events from the route table (same tool as make openapi)
+routes: openapi
 
 ## make stress: the race harness with 10 000 random concurrent operations, then the restart test
 stress:

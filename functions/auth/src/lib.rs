@@ -2,16 +2,16 @@
 
 mod handlers;
 
-use http::Method;
 use shared::http::Router;
 use shared::AppState;
 
-/// The route table of the auth function.
+/// The auth function's operations and their handlers; each route (method, path) is written
+/// once, in `shared::openapi::operations`.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(Method::POST, "/v1/auth/otp", handlers::request_code)
-        .route(Method::POST, "/v1/auth/otp/verify", handlers::verify_code)
-        .route(Method::POST, "/v1/auth/refresh", handlers::refresh)
-        .route(Method::POST, "/v1/auth/logout", handlers::logout)
-        .route(Method::GET, "/v1/openapi.json", handlers::openapi_document)
+        .operation("requestOtp", handlers::request_code)
+        .operation("verifyOtp", handlers::verify_code)
+        .operation("refreshTokens", handlers::refresh)
+        .operation("logout", handlers::logout)
+        .operation("getOpenApi", handlers::openapi_document)
 }

@@ -4,59 +4,27 @@ mod discover;
 mod manage;
 mod team;
 
-use http::Method;
 use shared::http::Router;
 use shared::AppState;
 
-/// The route table of the events function.
+/// The events function's operations and their handlers; each route (method, path) is written
+/// once, in `shared::openapi::operations`.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(Method::POST, "/v1/events", manage::create)
-        .route(Method::GET, "/v1/events", discover::feed)
-        .route(Method::GET, "/v1/events/{event_id}", manage::detail)
-        .route(Method::PATCH, "/v1/events/{event_id}", manage::update)
-        .route(
-            Method::POST,
-            "/v1/events/{event_id}/publish",
-            manage::publish,
-        )
-        .route(
-            Method::POST,
-            "/v1/events/{event_id}/unpublish",
-            manage::unpublish,
-        )
-        .route(Method::POST, "/v1/events/{event_id}/cancel", manage::cancel)
-        .route(
-            Method::POST,
-            "/v1/events/{event_id}/images",
-            team::add_image,
-        )
-        .route(
-            Method::PUT,
-            "/v1/events/{event_id}/images",
-            team::reorder_images,
-        )
-        .route(
-            Method::DELETE,
-            "/v1/events/{event_id}/images/{image_id}",
-            team::remove_image,
-        )
-        .route(
-            Method::GET,
-            "/v1/events/{event_id}/calendar.ics",
-            discover::calendar_file,
-        )
-        .route(
-            Method::POST,
-            "/v1/events/{event_id}/cohosts",
-            team::add_cohost,
-        )
-        .route(
-            Method::DELETE,
-            "/v1/events/{event_id}/cohosts/{user_id}",
-            team::remove_cohost,
-        )
-        .route(Method::GET, "/v1/me/events", discover::mine)
-        .route(Method::GET, "/v1/venues", team::search_venues)
-        .route(Method::POST, "/v1/venues", team::create_venue)
+        .operation("createEvent", manage::create)
+        .operation("discoverEvents", discover::feed)
+        .operation("getEvent", manage::detail)
+        .operation("updateEvent", manage::update)
+        .operation("publishEvent", manage::publish)
+        .operation("unpublishEvent", manage::unpublish)
+        .operation("cancelEvent", manage::cancel)
+        .operation("addEventImage", team::add_image)
+        .operation("reorderEventImages", team::reorder_images)
+        .operation("deleteEventImage", team::remove_image)
+        .operation("getEventCalendar", discover::calendar_file)
+        .operation("addCohost", team::add_cohost)
+        .operation("removeCohost", team::remove_cohost)
+        .operation("listMyEvents", discover::mine)
+        .operation("searchVenues", team::search_venues)
+        .operation("createVenue", team::create_venue)
 }

@@ -2,21 +2,18 @@
 
 use std::sync::Arc;
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 use shared::auth::authenticate;
 use shared::http::{json_response, no_content, ApiRequest, HandlerResult, Router};
 use shared::{inbox, AppState};
 
-/// The route table of the notifications function.
+/// The notifications function's operations and their handlers; each route (method, path) is written
+/// once, in `shared::openapi::operations`.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(Method::GET, "/v1/me/notifications", list)
-        .route(
-            Method::POST,
-            "/v1/me/notifications/{notification_id}/read",
-            read,
-        )
-        .route(Method::POST, "/v1/me/notifications/read-all", read_all)
+        .operation("listNotifications", list)
+        .operation("markNotificationRead", read)
+        .operation("markAllNotificationsRead", read_all)
 }
 
 /// `GET /v1/me/notifications?unread=true` → a page with `unread_count`.

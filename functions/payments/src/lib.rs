@@ -2,38 +2,18 @@
 
 mod handlers;
 
-use http::Method;
 use shared::http::Router;
 use shared::AppState;
 
-/// The route table of the payments function.
+/// The payments function's operations and their handlers; each route (method, path) is written
+/// once, in `shared::openapi::operations`.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(Method::POST, "/v1/payments/orders", handlers::create_order)
-        .route(
-            Method::GET,
-            "/v1/payments/orders/{order_id}",
-            handlers::get_order,
-        )
-        .route(Method::GET, "/v1/me/orders", handlers::my_orders)
-        .route(
-            Method::POST,
-            "/v1/payments/orders/{order_id}/verify",
-            handlers::verify,
-        )
-        .route(
-            Method::POST,
-            "/v1/payments/orders/{order_id}/refund",
-            handlers::refund,
-        )
-        .route(
-            Method::POST,
-            "/v1/payments/webhooks/razorpay",
-            handlers::webhook,
-        )
-        .route(
-            Method::POST,
-            "/v1/payments/sandbox/orders/{order_id}/pay",
-            handlers::sandbox_pay,
-        )
+        .operation("createOrder", handlers::create_order)
+        .operation("getOrder", handlers::get_order)
+        .operation("listMyOrders", handlers::my_orders)
+        .operation("verifyPayment", handlers::verify)
+        .operation("refundOrder", handlers::refund)
+        .operation("razorpayWebhook", handlers::webhook)
+        .operation("sandboxPay", handlers::sandbox_pay)
 }

@@ -3,18 +3,18 @@
 mod interests;
 mod me;
 
-use http::Method;
 use shared::http::Router;
 use shared::AppState;
 
-/// The route table of the profile function.
+/// The profile function's operations and their handlers; each route (method, path) is written
+/// once, in `shared::openapi::operations`.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(Method::GET, "/v1/me", me::get)
-        .route(Method::PATCH, "/v1/me", me::update)
-        .route(Method::DELETE, "/v1/me", me::delete)
-        .route(Method::PUT, "/v1/me/interests", me::set_interests)
-        .route(Method::GET, "/v1/users/{user_id}", me::public_profile)
-        .route(Method::GET, "/v1/interests", interests::list)
-        .route(Method::POST, "/v1/uploads", me::presign_upload)
+        .operation("getMe", me::get)
+        .operation("updateMe", me::update)
+        .operation("deleteMe", me::delete)
+        .operation("setMyInterests", me::set_interests)
+        .operation("getUser", me::public_profile)
+        .operation("listInterests", interests::list)
+        .operation("createUpload", me::presign_upload)
 }

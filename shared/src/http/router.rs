@@ -44,9 +44,22 @@ impl<S: Send + Sync + 'static> Router<S> {
         }
     }
 
-    /// Adds a route; panics on a malformed or conflicting template (a programming error caught
-    /// by the route-table tests).
-    pub fn route<F, Fut>(mut self, method: Method, path: &'static str, handler: F) -> Self
+    /// Serves the documented operation `operation_id` with `handler`: its method and path come
+    /// from the route table (`openapi::routes`), where every route is written once. Panics on
+    /// an unknown id (a programming error caught by the route tests).
+    pub fn operation<F, Fut>(self, operation_id: &str, handler: F) -> Self
+    where
+        F: Fn(Arc<S>, ApiRequest) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        let op = crate::openapi::routes::operation(operation_id);
+        let method = Method::from_bytes(op.method.as_bytes())
+            .unwrap_or_else(|e| panic!("{operation_id}: {e}"));
+        self.route(method, op.path, handler)
+    }
+
+    /// Adds a route; panics on a malformed or conflicting template.
+    fn route<F, Fut>(mut self, method: Method, path: &'static str, handler: F) -> Self
     where
         F: Fn(Arc<S>, ApiRequest) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = HandlerResult> + Send + 'static,

@@ -8,6 +8,7 @@ pub mod operations;
 
 pub use guide::guide_text;
 pub mod request_rules;
+pub mod routes;
 pub mod schemas;
 
 use serde_json::{json, Map, Value};

@@ -255,3 +255,25 @@ fn deployed_functions_take_real_payments_never_the_sandbox() {
         assert!(keys.contains(key), "{key} is in no secret");
     }
 }
+
+#[test]
+fn cargo_toml_and_template_yaml_carry_the_routes_the_route_table_writes() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    for (file, generate) in [
+        (
+            "Cargo.toml",
+            shared::openapi::routes::cargo_toml_with_routes as fn(&str) -> Result<String, String>,
+        ),
+        (
+            "template.yaml",
+            shared::openapi::routes::template_with_routes,
+        ),
+    ] {
+        let committed = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+        let written = generate(&committed).unwrap();
+        assert!(
+            written == committed,
+            "{file} is stale: run `make routes` and commit it"
+        );
+    }
+}

@@ -1,6 +1,19 @@
-//! `make openapi`: writes the OpenAPI document the code generates to `openapi.json` (or the
-//! path given), so the committed file, the TypeScript client and schemathesis share it, and the
-//! API guide written from the same route table to `docs/API.md`.
+//! `make openapi` / `make routes`: writes what the route table (`shared::openapi::operations`)
+//! determines: the OpenAPI document (`openapi.json`, or the path given), the API guide
+//! (`docs/API.md`), the `cargo lambda watch` router in `Cargo.toml` and the `HttpApi` events
+//! of `template.yaml`. The committed files must match (tests fail when they are stale).
+
+use shared::openapi::routes;
+
+fn rewrite(path: &str, generate: impl Fn(&str) -> Result<String, String>) -> std::io::Result<()> {
+    let text = std::fs::read_to_string(path)?;
+    let written = generate(&text).map_err(std::io::Error::other)?;
+    if written != text {
+        std::fs::write(path, written)?;
+        println!("wrote {path}");
+    }
+    Ok(())
+}
 
 fn main() -> std::io::Result<()> {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
@@ -13,5 +26,13 @@ fn main() -> std::io::Result<()> {
     std::fs::create_dir_all(format!("{root}/docs"))?;
     std::fs::write(&guide, shared::openapi::guide_text())?;
     println!("wrote {guide}");
+    rewrite(
+        &format!("{root}/Cargo.toml"),
+        routes::cargo_toml_with_routes,
+    )?;
+    rewrite(
+        &format!("{root}/template.yaml"),
+        routes::template_with_routes,
+    )?;
     Ok(())
 }
