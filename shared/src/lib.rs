@@ -26,12 +26,13 @@ pub mod outbox;
 pub mod payments;
 pub mod profiles;
 pub mod retention;
-pub mod sqs_batch;
+
 pub mod state;
 pub mod telemetry;
 pub mod tls;
 pub mod uploads;
 pub mod venues;
+pub mod worker;
 
 pub use config::Config;
 pub use error::ApiError;

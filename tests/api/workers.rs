@@ -7,7 +7,7 @@ use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use http::{Method, StatusCode};
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::{json, Value};
-use shared::sqs_batch::process_batch;
+use shared::worker::process_batch;
 
 use crate::attendance::{accept, post, request_join};
 use crate::events::{assert_counters_true, published_event};

@@ -1,17 +1,9 @@
-//! Lambda entry point of the notification worker: state built once, then the SQS loop.
-
-use lambda_runtime::{service_fn, LambdaEvent};
-use shared::AppState;
+//! Lambda entry point of the notification-worker worker: the shared worker runner (state built once,
+//! then the invocation loop).
 
 // An instance serves one invocation at a time: a current-thread runtime starts no worker
 // threads at init, a shorter cold start (make bench measures it).
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    shared::telemetry::init();
-    let state = AppState::load().await?;
-    let state = &state;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<_>| {
-        notification_worker::handle(state, event)
-    }))
-    .await
+    shared::worker::run(notification_worker::Notifications).await
 }

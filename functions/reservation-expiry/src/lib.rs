@@ -1,34 +1,36 @@
-//! The reservation-expiry worker: invoked by its SQS queue (one delayed message per seat hold)
-//! and by a one-minute schedule that sweeps what the queue missed.
+//! The reservation-expiry worker: invoked by its SQS queue (one delayed message per seat hold,
+//! plus refunds to send and uploads to keep) and by a one-minute schedule that sweeps what the
+//! queue missed.
 
-use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use lambda_runtime::LambdaEvent;
 use serde_json::{json, Value};
 use shared::attendance::expiry;
-use shared::sqs_batch::process_batch;
+use shared::worker::{self, Worker};
 use shared::AppState;
+
+/// The reservation-expiry queue's worker.
+pub struct Expiry;
+
+impl Worker for Expiry {
+    async fn on_message(&self, state: &AppState, body: Value) -> anyhow::Result<()> {
+        expiry::on_message(state, &body)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    async fn on_schedule(&self, state: &AppState) -> anyhow::Result<Value> {
+        let (expired, sent) = expiry::sweep(state)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        tracing::info!(expired, sent, "scheduled sweep");
+        Ok(json!({ "holds_expired": expired, "messages_sent": sent }))
+    }
+}
 
 /// Handles an SQS batch (`Records`: answers with the failed message ids) or a scheduled sweep.
 pub async fn handle(
     state: &AppState,
     event: LambdaEvent<Value>,
 ) -> Result<Value, lambda_runtime::Error> {
-    if event.payload.get("Records").is_some() {
-        let batch: SqsEvent = serde_json::from_value(event.payload)?;
-        let response = process_batch(batch, |message| expire(state, message)).await;
-        Ok(serde_json::to_value(response)?)
-    } else {
-        let (expired, sent) = expiry::sweep(state)
-            .await
-            .map_err(|e| lambda_runtime::Error::from(e.to_string()))?;
-        tracing::info!(expired, sent, "scheduled sweep");
-        Ok(json!({ "holds_expired": expired, "messages_sent": sent }))
-    }
-}
-
-async fn expire(state: &AppState, message: SqsMessage) -> anyhow::Result<()> {
-    let payload: Value = serde_json::from_str(message.body.as_deref().unwrap_or_default())?;
-    expiry::on_message(state, &payload)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))
+    worker::handle(&Expiry, state, event.payload).await
 }
