@@ -1,5 +1,14 @@
 //! Joining events without ever overbooking: requests, invites, seat holds, attendees, tickets
 //! and check-in, all through one capacity ledger.
+//!
+//! Rules (`rules.rs`, and each status enum's transitions): only an open event is joined, never
+//! by its own organisers, with one seat or two when plus-ones are allowed, by a person whose
+//! gender the event allows, and not twice. A decision admits while the seats are free, else
+//! waitlists; the waitlist is promoted first come first served whenever seats come free.
+//! Seats taken = attendees going or checked in + holds held and unexpired, so a lapsed hold
+//! stops counting at once. Every seat change locks the event first (`event_lock.rs`), then its
+//! own row: one lock order, so no two changes deadlock. A ticket is checked in once, by an
+//! organiser, at its own event. Requests and invites are rate-limited per user per hour.
 
 /// SQL that is true when the user whose internal id is the SQL expression `$user` (`"$2"`,
 /// `"me.id"`) hosts or co-hosts the event row `e`: the one organiser test every query uses.

@@ -1,4 +1,11 @@
-//! Authentication: access tokens and the signed-in caller.
+//! Authentication: phone login codes, access and refresh tokens, and the signed-in caller.
+//!
+//! Rules: a login code is six digits, lives five minutes, is kept only as a salted hash and is
+//! spent on first use; sending is throttled per number, per IP and in all (the SMS budget), and
+//! failed guesses per number and per IP. The first verified login creates the account. Access
+//! tokens are EdDSA, short-lived and signed by the auth function alone; a refresh token is
+//! single-use and rotates within its family, and presenting a spent one revokes the family. A
+//! deactivated or deleted account gets 401 even with an unexpired token (`active_user_id`).
 
 pub mod login;
 pub mod otp_code;

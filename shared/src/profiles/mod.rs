@@ -1,5 +1,11 @@
 //! Profiles: the caller's own (with phone and birth date), the public view of anyone else
 //! (never phone or birth date), updates, interests and account deletion.
+//!
+//! Rules: a profile is complete with a name, a gender, a birth date (18 or older) and a
+//! picture; joining an event needs at least the gender. Pictures are https URLs, and uploads
+//! only under the caller's own prefix. Deleting an account cancels its
+//! upcoming hosted events (guests told and refunded in full), ends its co-host roles, gives up
+//! its own seats (refunded per the fee policy), then anonymises the person; money records stay.
 
 pub mod deletion;
 pub mod patch;
