@@ -6,17 +6,13 @@
 use http::{Method, StatusCode};
 use serde_json::json;
 
-use crate::attendance::{accept, post, request_join, request_status};
+use crate::attendance::{accept, request_join, request_status};
 use crate::events::{add_cohost_sql, assert_counters_true, published_event};
 use crate::helpers::{assert_problem, spawn_app, TestApp, TestUser};
 use crate::payments::{hold, paid_order};
 
 async fn delete_account(app: &TestApp, user: &TestUser) {
-    let response = app
-        .request(Method::DELETE, "/v1/me")
-        .bearer(&user.access_token)
-        .send()
-        .await;
+    let response = app.call_as(user, Method::DELETE, "/v1/me").await;
     assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text);
 }
 
@@ -76,13 +72,13 @@ async fn a_host_who_deletes_the_account_cancels_their_events_and_refunds_the_gue
 
     // Nobody can join any more.
     let newcomer = app.quick_user("+919800000009", Some("male")).await;
-    let refused = post(
-        &app,
-        &newcomer,
-        &format!("/v1/events/{}/requests", held.event_id),
-        json!({"seats_requested": 1}),
-    )
-    .await;
+    let refused = app
+        .post_as(
+            &newcomer,
+            &format!("/v1/events/{}/requests", held.event_id),
+            json!({"seats_requested": 1}),
+        )
+        .await;
     assert!(
         refused.status == StatusCode::CONFLICT || refused.status == StatusCode::NOT_FOUND,
         "{}",
@@ -159,10 +155,6 @@ async fn a_guest_who_deletes_the_account_frees_their_seats_and_ends_their_roles(
     assert_counters_true(&app).await;
 
     // The deleted account is gone for good.
-    let me = app
-        .request(Method::GET, "/v1/me")
-        .bearer(&held.guest.access_token)
-        .send()
-        .await;
+    let me = app.get_as(&held.guest, "/v1/me").await;
     assert_problem(&me, StatusCode::UNAUTHORIZED, "unauthorized");
 }

@@ -13,7 +13,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use serde_json::{json, Value};
 
-use crate::attendance::{accept, post, request_join};
+use crate::attendance::join_accepted;
 use crate::events::{assert_counters_true, published_event};
 use crate::helpers::{spawn_app, TestApp};
 use crate::payments::{
@@ -73,7 +73,7 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_notification_kind_three_times_shuffled_is_written_and_texted_once() {
     let app = Arc::new(spawn_app().await);
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     let guests = [
         app.quick_user("+919800000002", Some("male")).await,
         app.quick_user("+919800000003", Some("female")).await,
@@ -141,7 +141,7 @@ async fn every_notification_kind_three_times_shuffled_is_written_and_texted_once
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn hold_expiry_messages_three_times_shuffled_expire_each_hold_once() {
     let app = Arc::new(spawn_app().await);
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     let event_id = published_event(
         &app,
         &host,
@@ -153,8 +153,7 @@ async fn hold_expiry_messages_three_times_shuffled_expire_each_hold_once() {
         let guest = app
             .quick_user(&format!("+91980000010{n}"), Some("male"))
             .await;
-        let request = request_join(&app, &guest, &event_id, 1).await;
-        accept(&app, &host, request.body["request_id"].as_str().unwrap()).await;
+        join_accepted(&app, &host, &guest, &event_id, 1).await;
     }
     let bodies: Vec<String> = app
         .db
@@ -292,13 +291,13 @@ async fn refund_webhooks_three_times_change_the_refund_once() {
     let app = spawn_app().await;
     let held = hold(&app, 5, 1).await;
     let order_id = paid_order(&app, &held).await;
-    let refund = post(
-        &app,
-        &held.host,
-        &format!("/v1/payments/orders/{order_id}/refund"),
-        json!({"amount": "100.00"}),
-    )
-    .await;
+    let refund = app
+        .post_as(
+            &held.host,
+            &format!("/v1/payments/orders/{order_id}/refund"),
+            json!({"amount": "100.00"}),
+        )
+        .await;
     assert_eq!(refund.status, StatusCode::OK, "{}", refund.text);
     assert_eq!(app.deliver_refund_messages().await, 1);
     // Razorpay answered "pending" at first (the sandbox answers "processed" at once).

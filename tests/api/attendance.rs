@@ -5,15 +5,8 @@ use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::events::{add_cohost_sql, assert_counters_true, published_event};
+use crate::fixtures::{party, Party};
 use crate::helpers::{assert_problem, spawn_app, TestApp, TestResponse, TestUser};
-
-pub async fn post(app: &TestApp, user: &TestUser, path: &str, body: Value) -> TestResponse {
-    app.request(Method::POST, path)
-        .bearer(&user.access_token)
-        .json(&body)
-        .send()
-        .await
-}
 
 pub async fn request_join(
     app: &TestApp,
@@ -21,8 +14,7 @@ pub async fn request_join(
     event_id: &str,
     seats: i64,
 ) -> TestResponse {
-    post(
-        app,
+    app.post_as(
         user,
         &format!("/v1/events/{event_id}/requests"),
         json!({"message": "Can I come?", "seats_requested": seats}),
@@ -31,13 +23,25 @@ pub async fn request_join(
 }
 
 pub async fn accept(app: &TestApp, host: &TestUser, request_id: &str) -> TestResponse {
-    post(
-        app,
+    app.post_as(
         host,
         &format!("/v1/requests/{request_id}/accept"),
         json!({"host_message": "Welcome!"}),
     )
     .await
+}
+
+/// `guest` asks for `seats` on `event_id` and `host` accepts; the host's answer.
+pub async fn join_accepted(
+    app: &TestApp,
+    host: &TestUser,
+    guest: &TestUser,
+    event_id: &str,
+    seats: i64,
+) -> TestResponse {
+    let asked = request_join(app, guest, event_id, seats).await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.text);
+    accept(app, host, asked.body["request_id"].as_str().unwrap()).await
 }
 
 pub fn id(response: &TestResponse, field: &str) -> String {
@@ -69,10 +73,12 @@ pub async fn seats_taken(app: &TestApp, event_id: &str) -> i64 {
 
 #[tokio::test]
 async fn a_free_request_accepted_becomes_an_attendee_with_a_ticket() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let guest = app.quick_user("+919800000002", Some("male")).await;
-    let event_id = published_event(&app, &host, json!({"capacity": 5})).await;
+    let Party {
+        app,
+        host,
+        guests: [guest],
+        event_id,
+    } = party(json!({"capacity": 5})).await;
 
     let requested = request_join(&app, &guest, &event_id, 2).await;
     assert_eq!(requested.status, StatusCode::CREATED, "{}", requested.text);
@@ -82,17 +88,9 @@ async fn a_free_request_accepted_becomes_an_attendee_with_a_ticket() {
         guest.user_id.to_string()
     );
     assert!(requested.body["requester"].get("phone_number").is_none());
-    let detail = app
-        .request(Method::GET, &format!("/v1/events/{event_id}"))
-        .bearer(&host.access_token)
-        .send()
-        .await;
+    let detail = app.get_as(&host, &format!("/v1/events/{event_id}")).await;
     assert_eq!(detail.body["requests_count"], 1);
-    let me = app
-        .request(Method::GET, &format!("/v1/events/{event_id}"))
-        .bearer(&guest.access_token)
-        .send()
-        .await;
+    let me = app.get_as(&guest, &format!("/v1/events/{event_id}")).await;
     assert_eq!(me.body["my_status"], "requested");
 
     let accepted = accept(&app, &host, &id(&requested, "request_id")).await;
@@ -100,19 +98,13 @@ async fn a_free_request_accepted_becomes_an_attendee_with_a_ticket() {
     assert_eq!(accepted.body["status"], "accepted");
     assert_eq!(accepted.body["host_message"], "Welcome!");
     let attendee_id = id(&accepted, "attendee_id");
-    let detail = app
-        .request(Method::GET, &format!("/v1/events/{event_id}"))
-        .bearer(&guest.access_token)
-        .send()
-        .await;
+    let detail = app.get_as(&guest, &format!("/v1/events/{event_id}")).await;
     assert_eq!(detail.body["my_status"], "going");
     assert_eq!(detail.body["going_count"], 2);
     assert_eq!(detail.body["requests_count"], 0);
     assert_eq!(detail.body["seats_left"], 3);
     let ticket = app
-        .request(Method::GET, &format!("/v1/tickets/{attendee_id}"))
-        .bearer(&guest.access_token)
-        .send()
+        .get_as(&guest, &format!("/v1/tickets/{attendee_id}"))
         .await;
     assert_eq!(ticket.status, StatusCode::OK);
     assert!(ticket.body["ticket_code"]
@@ -136,15 +128,12 @@ async fn a_free_request_accepted_becomes_an_attendee_with_a_ticket() {
 
 #[tokio::test]
 async fn a_paid_request_accepted_holds_seats_with_a_delayed_expiry_and_a_pay_now_notice() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let guest = app.quick_user("+919800000002", Some("male")).await;
-    let event_id = published_event(
-        &app,
-        &host,
-        json!({"capacity": 3, "is_paid": true, "ticket_price": "499.00"}),
-    )
-    .await;
+    let Party {
+        app,
+        host,
+        guests: [guest],
+        event_id,
+    } = party(json!({"capacity": 3, "is_paid": true, "ticket_price": "499.00"})).await;
     let requested = request_join(&app, &guest, &event_id, 2).await;
     let accepted = accept(&app, &host, &id(&requested, "request_id")).await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
@@ -163,11 +152,7 @@ async fn a_paid_request_accepted_holds_seats_with_a_delayed_expiry_and_a_pay_now
         Value::Null,
         "no attendee until paid"
     );
-    let detail = app
-        .request(Method::GET, &format!("/v1/events/{event_id}"))
-        .bearer(&guest.access_token)
-        .send()
-        .await;
+    let detail = app.get_as(&guest, &format!("/v1/events/{event_id}")).await;
     assert_eq!(detail.body["my_status"], "holding");
     assert_eq!(detail.body["seats_left"], 1);
     let expiry = app
@@ -198,7 +183,7 @@ async fn a_paid_request_accepted_holds_seats_with_a_delayed_expiry_and_a_pay_now
 #[tokio::test]
 async fn only_legal_transitions_happen_and_only_the_right_people_make_them() {
     let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     let cohost = app.quick_user("+919800000002", Some("female")).await;
     let guest = app.quick_user("+919800000003", Some("male")).await;
     let stranger = app.quick_user("+919800000004", Some("male")).await;
@@ -211,22 +196,22 @@ async fn only_legal_transitions_happen_and_only_the_right_people_make_them() {
     let path = |action: &str| format!("/v1/requests/{request_id}/{action}");
 
     assert_problem(
-        &post(&app, &stranger, &path("accept"), json!({})).await,
+        &app.post_as(&stranger, &path("accept"), json!({})).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     assert_problem(
-        &post(&app, &guest, &path("accept"), json!({})).await,
+        &app.post_as(&guest, &path("accept"), json!({})).await,
         StatusCode::FORBIDDEN,
         "forbidden",
     );
     assert_problem(
-        &post(&app, &stranger, &path("cancel"), json!({})).await,
+        &app.post_as(&stranger, &path("cancel"), json!({})).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     assert_problem(
-        &post(&app, &host, &path("cancel"), json!({})).await,
+        &app.post_as(&host, &path("cancel"), json!({})).await,
         StatusCode::FORBIDDEN,
         "forbidden",
     );
@@ -242,28 +227,26 @@ async fn only_legal_transitions_happen_and_only_the_right_people_make_them() {
     assert_eq!(list.status, StatusCode::OK, "{}", list.text);
     assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
     let forbidden = app
-        .request(Method::GET, &format!("/v1/events/{event_id}/requests"))
-        .bearer(&guest.access_token)
-        .send()
+        .get_as(&guest, &format!("/v1/events/{event_id}/requests"))
         .await;
     assert_problem(&forbidden, StatusCode::FORBIDDEN, "forbidden");
 
-    let declined = post(
-        &app,
-        &cohost,
-        &path("decline"),
-        json!({"host_message": "Sorry, full of friends"}),
-    )
-    .await;
+    let declined = app
+        .post_as(
+            &cohost,
+            &path("decline"),
+            json!({"host_message": "Sorry, full of friends"}),
+        )
+        .await;
     assert_eq!(declined.status, StatusCode::OK, "{}", declined.text);
     assert_eq!(declined.body["status"], "declined");
     for action in ["accept", "decline"] {
-        let again = post(&app, &host, &path(action), json!({})).await;
+        let again = app.post_as(&host, &path(action), json!({})).await;
         assert_problem(&again, StatusCode::CONFLICT, "invalid_transition");
         assert_eq!(again.body["current_status"], "declined");
     }
     assert_problem(
-        &post(&app, &guest, &path("cancel"), json!({})).await,
+        &app.post_as(&guest, &path("cancel"), json!({})).await,
         StatusCode::CONFLICT,
         "invalid_transition",
     );
@@ -273,13 +256,9 @@ async fn only_legal_transitions_happen_and_only_the_right_people_make_them() {
         &request_join(&app, &guest, &event_id, 1).await,
         "request_id",
     );
-    let cancelled = post(
-        &app,
-        &guest,
-        &format!("/v1/requests/{second}/cancel"),
-        json!({}),
-    )
-    .await;
+    let cancelled = app
+        .post_as(&guest, &format!("/v1/requests/{second}/cancel"), json!({}))
+        .await;
     assert_eq!(cancelled.body["status"], "cancelled");
     assert_problem(
         &accept(&app, &host, &second).await,
@@ -292,7 +271,7 @@ async fn only_legal_transitions_happen_and_only_the_right_people_make_them() {
 #[tokio::test]
 async fn who_may_request_gender_plus_one_and_duplicates() {
     let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     let no_gender = app.quick_user("+919800000002", None).await;
     let man = app.quick_user("+919800000003", Some("male")).await;
     let woman = app.quick_user("+919800000004", Some("female")).await;
@@ -350,13 +329,8 @@ async fn who_may_request_gender_plus_one_and_duplicates() {
         "not_found",
     );
     let cancelled = published_event(&app, &host, json!({"title": "Called off"})).await;
-    post(
-        &app,
-        &host,
-        &format!("/v1/events/{cancelled}/cancel"),
-        json!({}),
-    )
-    .await;
+    app.post_as(&host, &format!("/v1/events/{cancelled}/cancel"), json!({}))
+        .await;
     assert_problem(
         &request_join(&app, &woman, &cancelled, 1).await,
         StatusCode::CONFLICT,
@@ -367,10 +341,12 @@ async fn who_may_request_gender_plus_one_and_duplicates() {
 
 #[tokio::test]
 async fn without_approval_a_request_is_accepted_at_once() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let guest = app.quick_user("+919800000002", Some("male")).await;
-    let event_id = published_event(&app, &host, json!({"requires_approval": false})).await;
+    let Party {
+        app,
+        host: _,
+        guests: [guest],
+        event_id,
+    } = party(json!({"requires_approval": false})).await;
     let response = request_join(&app, &guest, &event_id, 1).await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
     assert_eq!(response.body["status"], "accepted");
@@ -380,12 +356,12 @@ async fn without_approval_a_request_is_accepted_at_once() {
 
 #[tokio::test]
 async fn the_waitlist_is_promoted_first_come_first_served_on_each_trigger() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let a = app.quick_user("+919800000002", Some("male")).await;
-    let b = app.quick_user("+919800000003", Some("male")).await;
-    let c = app.quick_user("+919800000004", Some("male")).await;
-    let event_id = published_event(&app, &host, json!({"capacity": 1})).await;
+    let Party {
+        app,
+        host,
+        guests: [a, b, c],
+        event_id,
+    } = party(json!({"capacity": 1})).await;
     let ra = id(&request_join(&app, &a, &event_id, 1).await, "request_id");
     let rb = id(&request_join(&app, &b, &event_id, 1).await, "request_id");
     let rc = id(&request_join(&app, &c, &event_id, 1).await, "request_id");
@@ -396,13 +372,13 @@ async fn the_waitlist_is_promoted_first_come_first_served_on_each_trigger() {
     assert_counters_true(&app).await;
 
     // Trigger 1: an attendee cancels → B (first in line) is promoted, C waits.
-    let cancel = post(
-        &app,
-        &a,
-        &format!("/v1/attendees/{}/cancel", id(&first, "attendee_id")),
-        json!({}),
-    )
-    .await;
+    let cancel = app
+        .post_as(
+            &a,
+            &format!("/v1/attendees/{}/cancel", id(&first, "attendee_id")),
+            json!({}),
+        )
+        .await;
     assert_eq!(cancel.status, StatusCode::OK, "{}", cancel.text);
     let status = |request: String| {
         let app = &app;
@@ -413,10 +389,12 @@ async fn the_waitlist_is_promoted_first_come_first_served_on_each_trigger() {
 
     // Trigger 2: capacity goes up → C is promoted.
     let patch = app
-        .request(Method::PATCH, &format!("/v1/events/{event_id}"))
-        .bearer(&host.access_token)
-        .json(&json!({"capacity": 2}))
-        .send()
+        .send_as(
+            &host,
+            Method::PATCH,
+            &format!("/v1/events/{event_id}"),
+            &json!({"capacity": 2}),
+        )
         .await;
     assert_eq!(patch.status, StatusCode::OK, "{}", patch.text);
     assert_eq!(status(rc).await, "accepted");
@@ -436,44 +414,34 @@ async fn the_waitlist_is_promoted_first_come_first_served_on_each_trigger() {
 
 #[tokio::test]
 async fn a_holder_cancelling_frees_the_hold_for_the_waitlist() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let a = app.quick_user("+919800000002", Some("male")).await;
-    let b = app.quick_user("+919800000003", Some("male")).await;
-    let event_id = published_event(
-        &app,
-        &host,
-        json!({"capacity": 1, "is_paid": true, "ticket_price": "100.00"}),
-    )
-    .await;
+    let Party {
+        app,
+        host,
+        guests: [a, b],
+        event_id,
+    } = party(json!({"capacity": 1, "is_paid": true, "ticket_price": "100.00"})).await;
     let ra = id(&request_join(&app, &a, &event_id, 1).await, "request_id");
     let rb = id(&request_join(&app, &b, &event_id, 1).await, "request_id");
     accept(&app, &host, &ra).await;
     assert_eq!(accept(&app, &host, &rb).await.body["status"], "waitlisted");
-    let cancelled = post(&app, &a, &format!("/v1/requests/{ra}/cancel"), json!({})).await;
+    let cancelled = app
+        .post_as(&a, &format!("/v1/requests/{ra}/cancel"), json!({}))
+        .await;
     assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
     assert_eq!(cancelled.body["hold"]["status"], "released");
-    let b_now = app
-        .request(Method::GET, "/v1/me/requests")
-        .bearer(&b.access_token)
-        .send()
-        .await;
+    let b_now = app.get_as(&b, "/v1/me/requests").await;
     assert_eq!(b_now.body["items"][0]["status"], "accepted");
     assert_eq!(b_now.body["items"][0]["hold"]["status"], "held");
 }
 
 #[tokio::test]
 async fn an_expired_hold_stops_counting_without_any_worker() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let a = app.quick_user("+919800000002", Some("male")).await;
-    let b = app.quick_user("+919800000003", Some("male")).await;
-    let event_id = published_event(
-        &app,
-        &host,
-        json!({"capacity": 1, "is_paid": true, "ticket_price": "100.00"}),
-    )
-    .await;
+    let Party {
+        app,
+        host,
+        guests: [a, b],
+        event_id,
+    } = party(json!({"capacity": 1, "is_paid": true, "ticket_price": "100.00"})).await;
     let ra = id(&request_join(&app, &a, &event_id, 1).await, "request_id");
     let rb = id(&request_join(&app, &b, &event_id, 1).await, "request_id");
     accept(&app, &host, &ra).await;
@@ -493,25 +461,24 @@ async fn an_expired_hold_stops_counting_without_any_worker() {
 #[tokio::test]
 async fn invites_direct_and_by_share_link() {
     let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let friend = app.quick_user("+919800000002", Some("male")).await;
+    let host = app.host().await;
+    let [friend] = app.guests().await;
     let other = app.quick_user("+919800000003", Some("female")).await;
     let third = app.quick_user("+919800000004", Some("male")).await;
     let event_id = published_event(&app, &host, json!({"capacity": 10})).await;
     let invites = format!("/v1/events/{event_id}/invites");
 
-    let direct = post(
-        &app,
-        &host,
-        &invites,
-        json!({"invite_type": "direct", "user_id": friend.user_id, "message": "Come!"}),
-    )
-    .await;
+    let direct = app
+        .post_as(
+            &host,
+            &invites,
+            json!({"invite_type": "direct", "user_id": friend.user_id, "message": "Come!"}),
+        )
+        .await;
     assert_eq!(direct.status, StatusCode::CREATED, "{}", direct.text);
     assert_eq!(direct.body["url"], Value::Null);
     assert_problem(
-        &post(
-            &app,
+        &app.post_as(
             &host,
             &invites,
             json!({"invite_type": "direct", "user_id": friend.user_id}),
@@ -520,36 +487,26 @@ async fn invites_direct_and_by_share_link() {
         StatusCode::CONFLICT,
         "already_invited",
     );
-    let unknown = post(
-        &app,
-        &host,
-        &invites,
-        json!({"invite_type": "direct", "user_id": uuid::Uuid::new_v4()}),
-    )
-    .await;
+    let unknown = app
+        .post_as(
+            &host,
+            &invites,
+            json!({"invite_type": "direct", "user_id": uuid::Uuid::new_v4()}),
+        )
+        .await;
     assert_eq!(unknown.body["errors"][0]["field"], "user_id");
     assert_problem(
-        &post(
-            &app,
-            &friend,
-            &invites,
-            json!({"invite_type": "share_link"}),
-        )
-        .await,
+        &app.post_as(&friend, &invites, json!({"invite_type": "share_link"}))
+            .await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
 
     let direct_id = id(&direct, "invite_id");
-    let mine = app
-        .request(Method::GET, "/v1/me/invites")
-        .bearer(&friend.access_token)
-        .send()
-        .await;
+    let mine = app.get_as(&friend, "/v1/me/invites").await;
     assert_eq!(mine.body["items"][0]["invite_id"], direct_id.as_str());
     assert_problem(
-        &post(
-            &app,
+        &app.post_as(
             &other,
             &format!("/v1/invites/{direct_id}/accept"),
             json!({}),
@@ -558,19 +515,18 @@ async fn invites_direct_and_by_share_link() {
         StatusCode::NOT_FOUND,
         "not_found",
     );
-    let accepted = post(
-        &app,
-        &friend,
-        &format!("/v1/invites/{direct_id}/accept"),
-        json!({}),
-    )
-    .await;
+    let accepted = app
+        .post_as(
+            &friend,
+            &format!("/v1/invites/{direct_id}/accept"),
+            json!({}),
+        )
+        .await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
     assert_eq!(accepted.body["status"], "accepted");
     assert!(accepted.body["attendee_id"].is_string());
     assert_problem(
-        &post(
-            &app,
+        &app.post_as(
             &friend,
             &format!("/v1/invites/{direct_id}/accept"),
             json!({}),
@@ -580,7 +536,9 @@ async fn invites_direct_and_by_share_link() {
         "invalid_transition",
     );
 
-    let link = post(&app, &host, &invites, json!({"invite_type": "share_link"})).await;
+    let link = app
+        .post_as(&host, &invites, json!({"invite_type": "share_link"}))
+        .await;
     assert_eq!(link.status, StatusCode::CREATED, "{}", link.text);
     let link_id = id(&link, "invite_id");
     assert_eq!(
@@ -588,59 +546,45 @@ async fn invites_direct_and_by_share_link() {
         format!("https://eventhost.app/i/{link_id}")
     );
     for user in [&other, &third] {
-        let used = post(
-            &app,
-            user,
-            &format!("/v1/invites/{link_id}/accept"),
-            json!({}),
-        )
-        .await;
+        let used = app
+            .post_as(user, &format!("/v1/invites/{link_id}/accept"), json!({}))
+            .await;
         assert_eq!(used.body["status"], "accepted", "{}", used.text);
     }
     assert_problem(
-        &post(
-            &app,
-            &other,
-            &format!("/v1/invites/{link_id}/accept"),
-            json!({}),
-        )
-        .await,
+        &app.post_as(&other, &format!("/v1/invites/{link_id}/accept"), json!({}))
+            .await,
         StatusCode::CONFLICT,
         "already_attending",
     );
 
-    let too_long = post(&app, &host, &invites, json!({"invite_type": "share_link", "expires_at": (chrono::Utc::now() + chrono::Duration::days(31)).to_rfc3339()})).await;
+    let too_long = app.post_as(&host, &invites, json!({"invite_type": "share_link", "expires_at": (chrono::Utc::now() + chrono::Duration::days(31)).to_rfc3339()})).await;
     assert_eq!(too_long.body["errors"][0]["field"], "expires_at");
-    let short = post(&app, &host, &invites, json!({"invite_type": "share_link", "expires_at": (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339()})).await;
+    let short = app.post_as(&host, &invites, json!({"invite_type": "share_link", "expires_at": (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339()})).await;
     let short_id = id(&short, "invite_id");
     app.db.execute("UPDATE event_invite SET expires_at = now() - interval '1 second', created_at = now() - interval '2 hours' WHERE uuid::text = $1", &[&short_id]).await.unwrap();
     let late = app.quick_user("+919800000005", Some("male")).await;
     assert_problem(
-        &post(
-            &app,
-            &late,
-            &format!("/v1/invites/{short_id}/accept"),
-            json!({}),
-        )
-        .await,
+        &app.post_as(&late, &format!("/v1/invites/{short_id}/accept"), json!({}))
+            .await,
         StatusCode::CONFLICT,
         "invite_expired",
     );
 
-    let declinable = post(
-        &app,
-        &host,
-        &invites,
-        json!({"invite_type": "direct", "user_id": late.user_id}),
-    )
-    .await;
-    let declined = post(
-        &app,
-        &late,
-        &format!("/v1/invites/{}/decline", id(&declinable, "invite_id")),
-        json!({}),
-    )
-    .await;
+    let declinable = app
+        .post_as(
+            &host,
+            &invites,
+            json!({"invite_type": "direct", "user_id": late.user_id}),
+        )
+        .await;
+    let declined = app
+        .post_as(
+            &late,
+            &format!("/v1/invites/{}/decline", id(&declinable, "invite_id")),
+            json!({}),
+        )
+        .await;
     assert_eq!(declined.body["status"], "declined");
     assert_eq!(seats_taken(&app, &event_id).await, 3);
     assert_counters_true(&app).await;
@@ -660,20 +604,19 @@ pub(crate) async fn going_guest(
 }
 
 pub(crate) async fn ticket_code(app: &TestApp, guest: &TestUser, attendee: &str) -> String {
-    let ticket = app
-        .request(Method::GET, &format!("/v1/tickets/{attendee}"))
-        .bearer(&guest.access_token)
-        .send()
-        .await;
+    let ticket = app.get_as(guest, &format!("/v1/tickets/{attendee}")).await;
     assert_eq!(ticket.status, StatusCode::OK, "{}", ticket.text);
     ticket.body["ticket_code"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
 async fn tickets_are_the_owners_refetchable_and_not_derivable_from_the_database() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let event_id = published_event(&app, &host, json!({})).await;
+    let Party {
+        app,
+        host,
+        guests: [],
+        event_id,
+    } = party(json!({})).await;
     let (guest, attendee) = going_guest(&app, &host, &event_id, "+919800000002").await;
     let code = ticket_code(&app, &guest, &attendee).await;
     assert_eq!(
@@ -683,11 +626,7 @@ async fn tickets_are_the_owners_refetchable_and_not_derivable_from_the_database(
     );
     let stranger = app.quick_user("+919800000003", Some("male")).await;
     for user in [&stranger, &host] {
-        let response = app
-            .request(Method::GET, &format!("/v1/tickets/{attendee}"))
-            .bearer(&user.access_token)
-            .send()
-            .await;
+        let response = app.get_as(user, &format!("/v1/tickets/{attendee}")).await;
         assert_problem(&response, StatusCode::NOT_FOUND, "not_found");
     }
     // Everything the database holds about the ticket does not make a code that works.
@@ -706,33 +645,33 @@ async fn tickets_are_the_owners_refetchable_and_not_derivable_from_the_database(
         uuid::Uuid::parse_str(&attendee).unwrap().simple(),
         b64.encode(&hash_bytes[..16])
     );
-    let response = post(
-        &app,
-        &host,
-        &format!("/v1/events/{event_id}/check-ins"),
-        json!({"ticket_code": forged}),
-    )
-    .await;
+    let response = app
+        .post_as(
+            &host,
+            &format!("/v1/events/{event_id}/check-ins"),
+            json!({"ticket_code": forged}),
+        )
+        .await;
     assert_problem(&response, StatusCode::NOT_FOUND, "ticket_not_found");
     let with_salt = format!(
         "EH1.{}.{}",
         uuid::Uuid::parse_str(&attendee).unwrap().simple(),
         salt
     );
-    let response = post(
-        &app,
-        &host,
-        &format!("/v1/events/{event_id}/check-ins"),
-        json!({"ticket_code": with_salt}),
-    )
-    .await;
+    let response = app
+        .post_as(
+            &host,
+            &format!("/v1/events/{event_id}/check-ins"),
+            json!({"ticket_code": with_salt}),
+        )
+        .await;
     assert_problem(&response, StatusCode::NOT_FOUND, "ticket_not_found");
 }
 
 #[tokio::test]
 async fn check_in_once_at_the_right_event_by_an_organiser() {
     let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     let cohost = app.quick_user("+919800000009", Some("female")).await;
     let event_id = published_event(&app, &host, json!({})).await;
     let other_event = published_event(&app, &host, json!({"title": "Another night"})).await;
@@ -744,7 +683,7 @@ async fn check_in_once_at_the_right_event_by_an_organiser() {
         let path = format!("/v1/events/{event}/check-ins");
         let user = user.clone();
         let app = &app;
-        async move { post(app, &user, &path, body).await }
+        async move { app.post_as(&user, &path, body).await }
     };
 
     assert_problem(
@@ -772,17 +711,12 @@ async fn check_in_once_at_the_right_event_by_an_organiser() {
     let second = check_in(&host, &event_id, &code).await;
     assert_problem(&second, StatusCode::CONFLICT, "already_checked_in");
     assert_eq!(second.body["checked_in_at"], first.body["checked_in_at"]);
-    let detail = app
-        .request(Method::GET, &format!("/v1/events/{event_id}"))
-        .bearer(&guest.access_token)
-        .send()
-        .await;
+    let detail = app.get_as(&guest, &format!("/v1/events/{event_id}")).await;
     assert_eq!(detail.body["my_status"], "checked_in");
 
     let (guest2, attendee2) = going_guest(&app, &host, &event_id, "+919800000003").await;
     let code2 = ticket_code(&app, &guest2, &attendee2).await;
-    post(
-        &app,
+    app.post_as(
         &guest2,
         &format!("/v1/attendees/{attendee2}/cancel"),
         json!({}),
@@ -798,14 +732,12 @@ async fn check_in_once_at_the_right_event_by_an_organiser() {
 
 #[tokio::test]
 async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allows() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let event_id = published_event(
-        &app,
-        &host,
-        json!({"capacity": 4, "is_paid": true, "ticket_price": "250.00"}),
-    )
-    .await;
+    let Party {
+        app,
+        host,
+        guests: [],
+        event_id,
+    } = party(json!({"capacity": 4, "is_paid": true, "ticket_price": "250.00"})).await;
     // Two paid attendees (as payments will create them), each with a paid order.
     let mut attendees = Vec::new();
     for phone in ["+919800000002", "+919800000003"] {
@@ -831,8 +763,7 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
     let stranger = app.quick_user("+919800000004", Some("male")).await;
     let (guest_a, attendee_a) = &attendees[0];
     assert_problem(
-        &post(
-            &app,
+        &app.post_as(
             &stranger,
             &format!("/v1/attendees/{attendee_a}/cancel"),
             json!({}),
@@ -841,13 +772,13 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
         StatusCode::NOT_FOUND,
         "not_found",
     );
-    let own = post(
-        &app,
-        guest_a,
-        &format!("/v1/attendees/{attendee_a}/cancel"),
-        json!({}),
-    )
-    .await;
+    let own = app
+        .post_as(
+            guest_a,
+            &format!("/v1/attendees/{attendee_a}/cancel"),
+            json!({}),
+        )
+        .await;
     assert_eq!(own.status, StatusCode::OK, "{}", own.text);
     assert_eq!(
         own.body["refund_queued"], true,
@@ -855,8 +786,7 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
     );
     assert_eq!(seats_taken(&app, &event_id).await, 2);
     assert_problem(
-        &post(
-            &app,
+        &app.post_as(
             guest_a,
             &format!("/v1/attendees/{attendee_a}/cancel"),
             json!({}),
@@ -869,13 +799,13 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
     // Inside the cutoff a guest gets nothing back, but the host cancelling always refunds.
     app.db.execute("UPDATE event SET event_date = (now() AT TIME ZONE timezone + interval '2 hours')::date, start_time = (now() AT TIME ZONE timezone + interval '2 hours')::time", &[]).await.unwrap();
     let (_, attendee_b) = &attendees[1];
-    let by_host = post(
-        &app,
-        &host,
-        &format!("/v1/attendees/{attendee_b}/cancel"),
-        json!({}),
-    )
-    .await;
+    let by_host = app
+        .post_as(
+            &host,
+            &format!("/v1/attendees/{attendee_b}/cancel"),
+            json!({}),
+        )
+        .await;
     assert_eq!(by_host.body["refund_queued"], true, "{}", by_host.text);
     let order_statuses = || async {
         app.db
@@ -920,8 +850,8 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
 #[tokio::test]
 async fn a_late_guest_cancellation_queues_no_refund() {
     let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let guest = app.quick_user("+919800000002", Some("male")).await;
+    let host = app.host().await;
+    let [guest] = app.guests().await;
     published_event(
         &app,
         &host,
@@ -944,13 +874,13 @@ async fn a_late_guest_cancellation_queues_no_refund() {
         .await
         .unwrap()
         .get(0);
-    let response = post(
-        &app,
-        &guest,
-        &format!("/v1/attendees/{attendee}/cancel"),
-        json!({}),
-    )
-    .await;
+    let response = app
+        .post_as(
+            &guest,
+            &format!("/v1/attendees/{attendee}/cancel"),
+            json!({}),
+        )
+        .await;
     assert_eq!(response.body["refund_queued"], false, "{}", response.text);
     let status: String = app
         .db
@@ -963,18 +893,19 @@ async fn a_late_guest_cancellation_queues_no_refund() {
 
 #[tokio::test]
 async fn the_guest_list_comes_as_json_or_csv_without_phone_numbers() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let event_id = published_event(&app, &host, json!({})).await;
+    let Party {
+        app,
+        host,
+        guests: [],
+        event_id,
+    } = party(json!({})).await;
     let (guest, _) = going_guest(&app, &host, &event_id, "+919800000002").await;
     app.db
         .execute("UPDATE user_profile SET name = 'Ravi, \"the\" Guest' WHERE user_id = (SELECT id FROM auth_user WHERE uuid = $1)", &[&guest.user_id])
         .await
         .unwrap();
     let json_list = app
-        .request(Method::GET, &format!("/v1/events/{event_id}/attendees"))
-        .bearer(&host.access_token)
-        .send()
+        .get_as(&host, &format!("/v1/events/{event_id}/attendees"))
         .await;
     assert_eq!(json_list.status, StatusCode::OK, "{}", json_list.text);
     assert_eq!(json_list.body["items"][0]["name"], "Ravi, \"the\" Guest");
@@ -1005,25 +936,21 @@ async fn the_guest_list_comes_as_json_or_csv_without_phone_numbers() {
         csv.text
     );
     let forbidden = app
-        .request(Method::GET, &format!("/v1/events/{event_id}/attendees"))
-        .bearer(&guest.access_token)
-        .send()
+        .get_as(&guest, &format!("/v1/events/{event_id}/attendees"))
         .await;
     assert_problem(&forbidden, StatusCode::FORBIDDEN, "forbidden");
-    let tickets = app
-        .request(Method::GET, "/v1/me/tickets")
-        .bearer(&guest.access_token)
-        .send()
-        .await;
+    let tickets = app.get_as(&guest, "/v1/me/tickets").await;
     assert_eq!(tickets.body["items"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn an_idempotency_key_replays_the_accept_and_refuses_another_body() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let guest = app.quick_user("+919800000002", Some("male")).await;
-    let event_id = published_event(&app, &host, json!({})).await;
+    let Party {
+        app,
+        host,
+        guests: [guest],
+        event_id,
+    } = party(json!({})).await;
     let request_id = id(
         &request_join(&app, &guest, &event_id, 1).await,
         "request_id",

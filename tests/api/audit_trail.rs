@@ -394,9 +394,7 @@ pub async fn walk_every_route(
     )
     .await;
     j.app
-        .request(Method::POST, &format!("{event_path}/publish"))
-        .bearer(&host.access_token)
-        .send()
+        .call_as(&host, Method::POST, &format!("{event_path}/publish"))
         .await;
     j.skip_setup_rows().await;
     j.call(

@@ -581,10 +581,11 @@ async fn logout_revokes_the_session_and_needs_the_owner() {
 
     // Someone else's token: nothing happens.
     let foreign = app
-        .request(Method::POST, "/v1/auth/logout")
-        .bearer(&other.access_token)
-        .json(&json!({ "refresh_token": user.refresh_token }))
-        .send()
+        .post_as(
+            &other,
+            "/v1/auth/logout",
+            json!({ "refresh_token": user.refresh_token }),
+        )
         .await;
     assert_eq!(foreign.status, StatusCode::NO_CONTENT);
     let still = app
@@ -601,10 +602,11 @@ async fn logout_revokes_the_session_and_needs_the_owner() {
     let current = still.body["refresh_token"].as_str().unwrap().to_owned();
 
     let response = app
-        .request(Method::POST, "/v1/auth/logout")
-        .bearer(&user.access_token)
-        .json(&json!({ "refresh_token": current }))
-        .send()
+        .post_as(
+            &user,
+            "/v1/auth/logout",
+            json!({ "refresh_token": current }),
+        )
         .await;
     assert_eq!(response.status, StatusCode::NO_CONTENT);
     let after = app
@@ -738,10 +740,7 @@ async fn an_empty_or_oversized_refresh_token_is_a_422_naming_it() {
     let user = app.login(PHONE).await;
     for token in [String::new(), "x".repeat(201)] {
         let logout = app
-            .request(Method::POST, "/v1/auth/logout")
-            .bearer(&user.access_token)
-            .json(&json!({ "refresh_token": token }))
-            .send()
+            .post_as(&user, "/v1/auth/logout", json!({ "refresh_token": token }))
             .await;
         assert_problem(
             &logout,

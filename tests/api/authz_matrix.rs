@@ -7,7 +7,7 @@ use http::{Method, StatusCode};
 use serde_json::{json, Value};
 use shared::openapi::operations::{Caller, OPERATIONS};
 
-use crate::attendance::{accept, post, request_join};
+use crate::attendance::{accept, join_accepted, request_join};
 use crate::events::published_event;
 use crate::helpers::{assert_problem, spawn_app, TestApp, TestResponse, TestUser};
 
@@ -45,8 +45,8 @@ async fn send_as(
 #[tokio::test]
 async fn every_signed_in_route_refuses_bad_callers_with_401() {
     let app = spawn_app().await;
-    let user = app.quick_user("+919800000001", Some("female")).await;
-    let gone = app.quick_user("+919800000002", Some("male")).await;
+    let user = app.host().await;
+    let [gone] = app.guests().await;
     app.db
         .execute(
             "UPDATE auth_user SET is_active = false, deactivated_at = now() WHERE uuid = $1",
@@ -116,8 +116,8 @@ struct World {
 
 /// A guest with a pending request, a ticket, an order and a notification of their own.
 async fn world(app: &TestApp) -> World {
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let guest = app.quick_user("+919800000002", Some("male")).await;
+    let host = app.host().await;
+    let [guest] = app.guests().await;
     app.db
         .execute(
             "UPDATE user_profile SET birth_date = '1993-07-14' \
@@ -137,15 +137,14 @@ async fn world(app: &TestApp) -> World {
         json!({"capacity": 5, "is_paid": true, "ticket_price": "300.00"}),
     )
     .await;
-    let asked = request_join(app, &guest, &paid, 1).await;
-    let held = accept(app, &host, asked.body["request_id"].as_str().unwrap()).await;
-    let order = post(
-        app,
-        &guest,
-        "/v1/payments/orders",
-        json!({"reservation_key": held.body["hold"]["reservation_key"]}),
-    )
-    .await;
+    let held = join_accepted(app, &host, &guest, &paid, 1).await;
+    let order = app
+        .post_as(
+            &guest,
+            "/v1/payments/orders",
+            json!({"reservation_key": held.body["hold"]["reservation_key"]}),
+        )
+        .await;
     assert_eq!(order.status, StatusCode::CREATED, "{}", order.text);
     let notification: uuid::Uuid = app
         .db

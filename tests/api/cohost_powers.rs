@@ -5,8 +5,9 @@
 use http::{Method, StatusCode};
 use serde_json::json;
 
-use crate::attendance::{going_guest, post, ticket_code};
+use crate::attendance::{going_guest, ticket_code};
 use crate::events::{add_cohost_sql, create_event, published_event, valid_event, with};
+use crate::fixtures::{party, Party};
 use crate::helpers::{assert_problem, problem_fields, spawn_app, TestApp, TestUser};
 
 async fn patch(
@@ -15,24 +16,23 @@ async fn patch(
     event_id: &str,
     body: serde_json::Value,
 ) -> crate::helpers::TestResponse {
-    app.request(Method::PATCH, &format!("/v1/events/{event_id}"))
-        .bearer(&user.access_token)
-        .json(&body)
-        .send()
-        .await
+    app.send_as(
+        user,
+        Method::PATCH,
+        &format!("/v1/events/{event_id}"),
+        &body,
+    )
+    .await
 }
 
 #[tokio::test]
 async fn a_cohost_cannot_change_price_paid_gst_capacity_or_approval_nor_cancel() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let cohost = app.quick_user("+919800000002", Some("male")).await;
-    let event_id = published_event(
-        &app,
-        &host,
-        json!({"is_paid": true, "ticket_price": "499.00", "gst_percent": 18, "gstin": "27AAPFU0939F1ZV"}),
-    )
-    .await;
+    let Party {
+        app,
+        host,
+        guests: [cohost],
+        event_id,
+    } = party(json!({"is_paid": true, "ticket_price": "499.00", "gst_percent": 18, "gstin": "27AAPFU0939F1ZV"})).await;
     add_cohost_sql(&app, &event_id, &cohost).await;
 
     let refused = patch(
@@ -80,13 +80,9 @@ async fn a_cohost_cannot_change_price_paid_gst_capacity_or_approval_nor_cancel()
     .await;
     assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.text);
 
-    let cancel = post(
-        &app,
-        &cohost,
-        &format!("/v1/events/{event_id}/cancel"),
-        json!({}),
-    )
-    .await;
+    let cancel = app
+        .post_as(&cohost, &format!("/v1/events/{event_id}/cancel"), json!({}))
+        .await;
     assert_problem(&cancel, StatusCode::FORBIDDEN, "forbidden");
 
     let by_host = patch(&app, &host, &event_id, json!({"capacity": 30})).await;
@@ -96,7 +92,7 @@ async fn a_cohost_cannot_change_price_paid_gst_capacity_or_approval_nor_cancel()
 #[tokio::test]
 async fn a_cohost_checks_guests_in_and_a_stranger_cannot_even_see_a_draft() {
     let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     let cohost = app.quick_user("+919800000003", Some("male")).await;
     let stranger = app.quick_user("+919800000004", Some("male")).await;
     let event_id = published_event(&app, &host, json!({})).await;
@@ -104,21 +100,21 @@ async fn a_cohost_checks_guests_in_and_a_stranger_cannot_even_see_a_draft() {
     let (guest, attendee) = going_guest(&app, &host, &event_id, "+919800000002").await;
     let code = ticket_code(&app, &guest, &attendee).await;
 
-    let by_stranger = post(
-        &app,
-        &stranger,
-        &format!("/v1/events/{event_id}/check-ins"),
-        json!({"ticket_code": code}),
-    )
-    .await;
+    let by_stranger = app
+        .post_as(
+            &stranger,
+            &format!("/v1/events/{event_id}/check-ins"),
+            json!({"ticket_code": code}),
+        )
+        .await;
     assert_problem(&by_stranger, StatusCode::FORBIDDEN, "forbidden");
-    let by_cohost = post(
-        &app,
-        &cohost,
-        &format!("/v1/events/{event_id}/check-ins"),
-        json!({"ticket_code": code}),
-    )
-    .await;
+    let by_cohost = app
+        .post_as(
+            &cohost,
+            &format!("/v1/events/{event_id}/check-ins"),
+            json!({"ticket_code": code}),
+        )
+        .await;
     assert_eq!(by_cohost.status, StatusCode::OK, "{}", by_cohost.text);
 
     let draft = create_event(
@@ -128,12 +124,12 @@ async fn a_cohost_checks_guests_in_and_a_stranger_cannot_even_see_a_draft() {
     )
     .await;
     let draft_id = draft.body["event_id"].as_str().unwrap();
-    let unseen = post(
-        &app,
-        &stranger,
-        &format!("/v1/events/{draft_id}/check-ins"),
-        json!({"ticket_code": code}),
-    )
-    .await;
+    let unseen = app
+        .post_as(
+            &stranger,
+            &format!("/v1/events/{draft_id}/check-ins"),
+            json!({"ticket_code": code}),
+        )
+        .await;
     assert_problem(&unseen, StatusCode::NOT_FOUND, "not_found");
 }

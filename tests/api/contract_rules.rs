@@ -6,7 +6,6 @@ use http::{Method, StatusCode};
 use serde_json::{json, Value};
 use shared::openapi::request_rules::REQUEST_BODIES;
 
-use crate::attendance::post;
 use crate::events::{create_event, published_event, valid_event, with};
 use crate::helpers::{assert_invalid, assert_problem, spawn_app};
 
@@ -95,11 +94,7 @@ async fn an_unknown_member_is_refused_and_named_on_every_kind_of_body() {
         assert_invalid(&response, &["nickname"]);
     }
     // Nothing was written by the refused PATCH.
-    let me = app
-        .request(Method::GET, "/v1/me")
-        .bearer(&user.access_token)
-        .send()
-        .await;
+    let me = app.get_as(&user, "/v1/me").await;
     assert!(me.body["name"].is_null(), "{}", me.text);
 }
 
@@ -115,18 +110,20 @@ async fn whole_floats_are_integers_as_json_schema_says() {
 
     let event_id = published_event(&app, &host, json!({})).await;
     let guest = app.login("+919876543211").await;
-    app.request(Method::PATCH, "/v1/me")
-        .bearer(&guest.access_token)
-        .json(&json!({"name": "Guest", "gender": "female", "birth_date": "1995-01-01"}))
-        .send()
-        .await;
-    let joined = post(
-        &app,
+    app.send_as(
         &guest,
-        &format!("/v1/events/{event_id}/requests"),
-        json!({"seats_requested": 2.0}),
+        Method::PATCH,
+        "/v1/me",
+        &json!({"name": "Guest", "gender": "female", "birth_date": "1995-01-01"}),
     )
     .await;
+    let joined = app
+        .post_as(
+            &guest,
+            &format!("/v1/events/{event_id}/requests"),
+            json!({"seats_requested": 2.0}),
+        )
+        .await;
     assert_eq!(joined.status, StatusCode::CREATED, "{}", joined.text);
     assert_eq!(joined.body["seats_requested"], 2);
 }
@@ -159,7 +156,7 @@ async fn a_venue_country_is_two_letters_exactly_as_sent() {
     let venue = |country: Value| {
         let mut body = json!({"name": "Hall", "latitude": 1.0, "longitude": 2.0});
         body["country"] = country;
-        post(&app, &user, "/v1/venues", body)
+        app.post_as(&user, "/v1/venues", body)
     };
     let lower = venue(json!("in")).await;
     assert_eq!(lower.status, StatusCode::CREATED, "{}", lower.text);
@@ -176,9 +173,7 @@ async fn an_empty_date_range_is_an_empty_page() {
     let host = app.login("+919876543210").await;
     published_event(&app, &host, json!({})).await;
     let response = app
-        .request(Method::GET, "/v1/events?from=2030-01-02&to=2030-01-01")
-        .bearer(&host.access_token)
-        .send()
+        .get_as(&host, "/v1/events?from=2030-01-02&to=2030-01-01")
         .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.text);
     assert_eq!(response.body["items"], json!([]));
@@ -205,30 +200,30 @@ async fn an_image_position_past_the_end_appends() {
     let host = app.login("+919876543210").await;
     let event_id = published_event(&app, &host, json!({})).await;
     let path = format!("/v1/events/{event_id}/images");
-    let first = post(
-        &app,
-        &host,
-        &path,
-        json!({"image_url": "https://cdn.example.com/1.jpg", "position": 40}),
-    )
-    .await;
+    let first = app
+        .post_as(
+            &host,
+            &path,
+            json!({"image_url": "https://cdn.example.com/1.jpg", "position": 40}),
+        )
+        .await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
     assert_eq!(first.body["position"], 0);
-    let second = post(
-        &app,
-        &host,
-        &path,
-        json!({"image_url": "https://cdn.example.com/2.jpg", "position": 100}),
-    )
-    .await;
+    let second = app
+        .post_as(
+            &host,
+            &path,
+            json!({"image_url": "https://cdn.example.com/2.jpg", "position": 100}),
+        )
+        .await;
     assert_eq!(second.body["position"], 1);
-    let negative = post(
-        &app,
-        &host,
-        &path,
-        json!({"image_url": "https://cdn.example.com/3.jpg", "position": -1}),
-    )
-    .await;
+    let negative = app
+        .post_as(
+            &host,
+            &path,
+            json!({"image_url": "https://cdn.example.com/3.jpg", "position": -1}),
+        )
+        .await;
     assert_invalid(&negative, &["position"]);
 }
 
@@ -238,21 +233,21 @@ async fn inviting_an_organiser_is_a_conflict_with_their_role_not_bad_input() {
     let host = app.login("+919876543210").await;
     let cohost = app.login("+919876543211").await;
     let event_id = published_event(&app, &host, json!({})).await;
-    let added = post(
-        &app,
-        &host,
-        &format!("/v1/events/{event_id}/cohosts"),
-        json!({"user_id": cohost.user_id}),
-    )
-    .await;
+    let added = app
+        .post_as(
+            &host,
+            &format!("/v1/events/{event_id}/cohosts"),
+            json!({"user_id": cohost.user_id}),
+        )
+        .await;
     assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
-    let invite = post(
-        &app,
-        &host,
-        &format!("/v1/events/{event_id}/invites"),
-        json!({"invite_type": "direct", "user_id": cohost.user_id}),
-    )
-    .await;
+    let invite = app
+        .post_as(
+            &host,
+            &format!("/v1/events/{event_id}/invites"),
+            json!({"invite_type": "direct", "user_id": cohost.user_id}),
+        )
+        .await;
     assert_problem(&invite, StatusCode::CONFLICT, "invitee_is_organiser");
 }
 
@@ -274,13 +269,9 @@ async fn a_draft_may_drop_its_venue_but_a_published_event_keeps_one() {
     let dropped = patch(draft_id.clone()).await;
     assert_eq!(dropped.status, StatusCode::OK, "{}", dropped.text);
     assert!(dropped.body["venue_text"].is_null() && dropped.body["venue"].is_null());
-    let publish = post(
-        &app,
-        &host,
-        &format!("/v1/events/{draft_id}/publish"),
-        json!({}),
-    )
-    .await;
+    let publish = app
+        .post_as(&host, &format!("/v1/events/{draft_id}/publish"), json!({}))
+        .await;
     assert_problem(
         &publish,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -291,9 +282,7 @@ async fn a_draft_may_drop_its_venue_but_a_published_event_keeps_one() {
     let refused = patch(published_id.clone()).await;
     assert_problem(&refused, StatusCode::CONFLICT, "venue_required");
     let detail = app
-        .request(Method::GET, &format!("/v1/events/{published_id}"))
-        .bearer(&host.access_token)
-        .send()
+        .get_as(&host, &format!("/v1/events/{published_id}"))
         .await;
     assert_eq!(detail.body["venue_text"], "Cubbon Park, Bengaluru");
 }

@@ -7,10 +7,7 @@ use crate::events::{add_cohost_sql, create_event, published_event, valid_event};
 use crate::helpers::{assert_problem, spawn_app, TestApp, TestUser};
 
 async fn get(app: &TestApp, user: &TestUser, path: &str) -> crate::helpers::TestResponse {
-    app.request(Method::GET, path)
-        .bearer(&user.access_token)
-        .send()
-        .await
+    app.get_as(user, path).await
 }
 
 fn titles(body: &Value) -> Vec<String> {
@@ -30,10 +27,11 @@ fn in_days(days: i64) -> String {
 
 async fn venue(app: &TestApp, user: &TestUser, name: &str, lat: f64, lng: f64) -> String {
     let response = app
-        .request(Method::POST, "/v1/venues")
-        .bearer(&user.access_token)
-        .json(&json!({"name": name, "city": "Bengaluru", "latitude": lat, "longitude": lng}))
-        .send()
+        .post_as(
+            user,
+            "/v1/venues",
+            json!({"name": name, "city": "Bengaluru", "latitude": lat, "longitude": lng}),
+        )
         .await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
     response.body["venue_id"].as_str().unwrap().to_owned()
@@ -59,10 +57,12 @@ async fn each_feed_filter_alone_and_combined() {
         json!({"title": "Cancelled Party", "mood": "party"}),
     )
     .await;
-    app.request(Method::POST, &format!("/v1/events/{cancelled}/cancel"))
-        .bearer(&host.access_token)
-        .send()
-        .await;
+    app.call_as(
+        &host,
+        Method::POST,
+        &format!("/v1/events/{cancelled}/cancel"),
+    )
+    .await;
     app.db.execute(
         "INSERT INTO event (host_id, title, slug, mood, venue_text, event_date, start_time, capacity, is_published, published_at) \
          SELECT host_id, 'Yesterday Gig', 'yesterday-gig', 'music', 'Somewhere', current_date - 1, '10:00', 5, true, now() FROM event LIMIT 1",
@@ -464,22 +464,20 @@ async fn only_the_host_manages_cohosts() {
     let detail = get(&app, &cohost, &format!("/v1/events/{event_id}")).await;
     assert_eq!(detail.body["my_status"], "cohost");
     let remove = app
-        .request(Method::DELETE, &format!("{path}/{}", cohost.user_id))
-        .bearer(&host.access_token)
-        .send()
+        .call_as(&host, Method::DELETE, &format!("{path}/{}", cohost.user_id))
         .await;
     assert_eq!(remove.status, StatusCode::NO_CONTENT);
     let again = app
-        .request(Method::DELETE, &format!("{path}/{}", cohost.user_id))
-        .bearer(&host.access_token)
-        .send()
+        .call_as(&host, Method::DELETE, &format!("{path}/{}", cohost.user_id))
         .await;
     assert_problem(&again, StatusCode::NOT_FOUND, "not_found");
     let patch = app
-        .request(Method::PATCH, &format!("/v1/events/{event_id}"))
-        .bearer(&cohost.access_token)
-        .json(&json!({"description": "still me?"}))
-        .send()
+        .send_as(
+            &cohost,
+            Method::PATCH,
+            &format!("/v1/events/{event_id}"),
+            &json!({"description": "still me?"}),
+        )
         .await;
     assert_problem(&patch, StatusCode::FORBIDDEN, "forbidden");
 }
@@ -494,20 +492,22 @@ async fn the_gallery_adds_reorders_and_removes_images() {
     let mut ids = Vec::new();
     for n in 0..3 {
         let response = app
-            .request(Method::POST, &path)
-            .bearer(&host.access_token)
-            .json(&json!({"image_url": format!("https://cdn.example.com/{n}.jpg")}))
-            .send()
+            .post_as(
+                &host,
+                &path,
+                json!({"image_url": format!("https://cdn.example.com/{n}.jpg")}),
+            )
             .await;
         assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
         assert_eq!(response.body["position"], n);
         ids.push(response.body["image_id"].as_str().unwrap().to_owned());
     }
     let first = app
-        .request(Method::POST, &path)
-        .bearer(&host.access_token)
-        .json(&json!({"image_url": "https://cdn.example.com/front.jpg", "position": 0}))
-        .send()
+        .post_as(
+            &host,
+            &path,
+            json!({"image_url": "https://cdn.example.com/front.jpg", "position": 0}),
+        )
         .await;
     assert_eq!(first.body["position"], 0);
     let front = first.body["image_id"].as_str().unwrap().to_owned();
@@ -519,10 +519,7 @@ async fn the_gallery_adds_reorders_and_removes_images() {
         ids[1].clone(),
     ];
     let reordered = app
-        .request(Method::PUT, &path)
-        .bearer(&host.access_token)
-        .json(&json!({"image_ids": order}))
-        .send()
+        .send_as(&host, Method::PUT, &path, &json!({"image_ids": order}))
         .await;
     assert_eq!(reordered.status, StatusCode::OK, "{}", reordered.text);
     let now: Vec<&str> = reordered.body["items"]
@@ -533,17 +530,16 @@ async fn the_gallery_adds_reorders_and_removes_images() {
         .collect();
     assert_eq!(now, order.iter().map(String::as_str).collect::<Vec<_>>());
     let partial = app
-        .request(Method::PUT, &path)
-        .bearer(&host.access_token)
-        .json(&json!({"image_ids": [ids[0]]}))
-        .send()
+        .send_as(&host, Method::PUT, &path, &json!({"image_ids": [ids[0]]}))
         .await;
     assert_problem(&partial, StatusCode::CONFLICT, "gallery_changed");
     let twice = app
-        .request(Method::PUT, &path)
-        .bearer(&host.access_token)
-        .json(&json!({"image_ids": [ids[0], ids[0]]}))
-        .send()
+        .send_as(
+            &host,
+            Method::PUT,
+            &path,
+            &json!({"image_ids": [ids[0], ids[0]]}),
+        )
         .await;
     assert_problem(
         &twice,
@@ -552,9 +548,7 @@ async fn the_gallery_adds_reorders_and_removes_images() {
     );
 
     let removed = app
-        .request(Method::DELETE, &format!("{path}/{front}"))
-        .bearer(&host.access_token)
-        .send()
+        .call_as(&host, Method::DELETE, &format!("{path}/{front}"))
         .await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT);
     let detail = get(&app, &host, &format!("/v1/events/{event_id}")).await;
@@ -567,17 +561,15 @@ async fn the_gallery_adds_reorders_and_removes_images() {
     assert_eq!(positions, vec![0, 1, 2], "no gap after removal");
 
     let foreign = app
-        .request(Method::POST, &path)
-        .bearer(&stranger.access_token)
-        .json(&json!({"image_url": "https://evil.example/x.jpg"}))
-        .send()
+        .post_as(
+            &stranger,
+            &path,
+            json!({"image_url": "https://evil.example/x.jpg"}),
+        )
         .await;
     assert_problem(&foreign, StatusCode::FORBIDDEN, "forbidden");
     let bad = app
-        .request(Method::POST, &path)
-        .bearer(&host.access_token)
-        .json(&json!({"image_url": "http://x/y.jpg"}))
-        .send()
+        .post_as(&host, &path, json!({"image_url": "http://x/y.jpg"}))
         .await;
     assert_eq!(bad.body["errors"][0]["field"], "image_url");
 }
@@ -587,10 +579,11 @@ async fn venues_are_created_with_checked_coordinates_and_found_by_name_and_dista
     let app = spawn_app().await;
     let user = app.login("+919876543210").await;
     let bad = app
-        .request(Method::POST, "/v1/venues")
-        .bearer(&user.access_token)
-        .json(&json!({"name": " ", "latitude": 91, "longitude": -181}))
-        .send()
+        .post_as(
+            &user,
+            "/v1/venues",
+            json!({"name": " ", "latitude": 91, "longitude": -181}),
+        )
         .await;
     assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     let fields: Vec<&str> = bad.body["errors"]

@@ -36,11 +36,7 @@ pub fn with(mut body: Value, changes: Value) -> Value {
 }
 
 pub async fn create_event(app: &TestApp, host: &TestUser, body: Value) -> TestResponse {
-    app.request(Method::POST, "/v1/events")
-        .bearer(&host.access_token)
-        .json(&body)
-        .send()
-        .await
+    app.send_as(host, Method::POST, "/v1/events", &body).await
 }
 
 /// Creates and publishes a valid event; returns its id.
@@ -104,11 +100,7 @@ async fn a_host_creates_a_draft_with_a_slug_and_sees_it() {
         .unwrap()
         .starts_with("sunday-picnic-"));
 
-    let by_slug = app
-        .request(Method::GET, "/v1/events/sunday-picnic")
-        .bearer(&host.access_token)
-        .send()
-        .await;
+    let by_slug = app.get_as(&host, "/v1/events/sunday-picnic").await;
     assert_eq!(by_slug.status, StatusCode::OK);
     assert_eq!(by_slug.body["event_id"], body["event_id"]);
     assert_counters_true(&app).await;
@@ -272,47 +264,31 @@ async fn drafts_are_invisible_to_everyone_but_the_host_and_cohosts() {
     add_cohost_sql(&app, event_id, &cohost).await;
 
     let path = format!("/v1/events/{event_id}");
-    let as_cohost = app
-        .request(Method::GET, &path)
-        .bearer(&cohost.access_token)
-        .send()
-        .await;
+    let as_cohost = app.get_as(&cohost, &path).await;
     assert_eq!(as_cohost.status, StatusCode::OK);
     assert_eq!(as_cohost.body["my_status"], "cohost");
-    let as_stranger = app
-        .request(Method::GET, &path)
-        .bearer(&stranger.access_token)
-        .send()
-        .await;
+    let as_stranger = app.get_as(&stranger, &path).await;
     assert_problem(&as_stranger, StatusCode::NOT_FOUND, "not_found");
     let patch = app
-        .request(Method::PATCH, &path)
-        .bearer(&stranger.access_token)
-        .json(&json!({"title": "Mine now"}))
-        .send()
+        .send_as(
+            &stranger,
+            Method::PATCH,
+            &path,
+            &json!({"title": "Mine now"}),
+        )
         .await;
     assert_problem(&patch, StatusCode::NOT_FOUND, "not_found");
     let anonymous = app.request(Method::GET, &path).send().await;
     assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
-    let unknown = app
-        .request(Method::GET, "/v1/events/no-such-event")
-        .bearer(&host.access_token)
-        .send()
-        .await;
+    let unknown = app.get_as(&host, "/v1/events/no-such-event").await;
     assert_problem(&unknown, StatusCode::NOT_FOUND, "not_found");
 
     let publish = app
-        .request(Method::POST, &format!("{path}/publish"))
-        .bearer(&host.access_token)
-        .send()
+        .call_as(&host, Method::POST, &format!("{path}/publish"))
         .await;
     assert_eq!(publish.status, StatusCode::OK, "{}", publish.text);
     assert_eq!(publish.body["status"], "published");
-    let now_visible = app
-        .request(Method::GET, &path)
-        .bearer(&stranger.access_token)
-        .send()
-        .await;
+    let now_visible = app.get_as(&stranger, &path).await;
     assert_eq!(now_visible.status, StatusCode::OK);
     assert_eq!(now_visible.body["my_status"], "none");
     assert_eq!(now_visible.body["gstin"], Value::Null);
@@ -359,17 +335,13 @@ async fn host_cohost_and_stranger_on_every_mutating_route() {
     for action in ["unpublish", "cancel", "publish"] {
         for user in [&stranger, &cohost] {
             let response = app
-                .request(Method::POST, &format!("{path}/{action}"))
-                .bearer(&user.access_token)
-                .send()
+                .call_as(user, Method::POST, &format!("{path}/{action}"))
                 .await;
             assert_problem(&response, StatusCode::FORBIDDEN, "forbidden");
         }
     }
     let unpublish = app
-        .request(Method::POST, &format!("{path}/unpublish"))
-        .bearer(&host.access_token)
-        .send()
+        .call_as(&host, Method::POST, &format!("{path}/unpublish"))
         .await;
     assert_eq!(unpublish.status, StatusCode::OK);
     assert_eq!(unpublish.body["status"], "draft");
@@ -417,18 +389,12 @@ async fn capacity_cannot_drop_below_the_seats_taken() {
         .unwrap();
     let path = format!("/v1/events/{event_id}");
     let response = app
-        .request(Method::PATCH, &path)
-        .bearer(&host.access_token)
-        .json(&json!({"capacity": 3}))
-        .send()
+        .send_as(&host, Method::PATCH, &path, &json!({"capacity": 3}))
         .await;
     assert_problem(&response, StatusCode::CONFLICT, "capacity_below_taken");
     assert_eq!(response.body["seats_taken"], 4);
     let ok = app
-        .request(Method::PATCH, &path)
-        .bearer(&host.access_token)
-        .json(&json!({"capacity": 4}))
-        .send()
+        .send_as(&host, Method::PATCH, &path, &json!({"capacity": 4}))
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
     assert_eq!(ok.body["capacity"], 4);
@@ -448,10 +414,12 @@ async fn pricing_is_locked_once_an_order_exists() {
     .await;
     let path = format!("/v1/events/{event_id}");
     let before_orders = app
-        .request(Method::PATCH, &path)
-        .bearer(&host.access_token)
-        .json(&json!({"ticket_price": "599.00"}))
-        .send()
+        .send_as(
+            &host,
+            Method::PATCH,
+            &path,
+            &json!({"ticket_price": "599.00"}),
+        )
         .await;
     assert_eq!(
         before_orders.status,
@@ -472,19 +440,16 @@ async fn pricing_is_locked_once_an_order_exists() {
         json!({"gst_percent": 5}),
         json!({"is_paid": false, "ticket_price": null, "gst_percent": 0}),
     ] {
-        let response = app
-            .request(Method::PATCH, &path)
-            .bearer(&host.access_token)
-            .json(&change)
-            .send()
-            .await;
+        let response = app.send_as(&host, Method::PATCH, &path, &change).await;
         assert_problem(&response, StatusCode::CONFLICT, "pricing_locked");
     }
     let title = app
-        .request(Method::PATCH, &path)
-        .bearer(&host.access_token)
-        .json(&json!({"title": "Jazz Night II"}))
-        .send()
+        .send_as(
+            &host,
+            Method::PATCH,
+            &path,
+            &json!({"title": "Jazz Night II"}),
+        )
         .await;
     assert_eq!(title.status, StatusCode::OK, "other fields stay editable");
     assert_eq!(title.body["ticket_price"], "599.00");
@@ -498,10 +463,12 @@ async fn a_new_date_or_venue_notifies_everyone_going_after_commit() {
     add_attendee_sql(&app, &event_id, "+919800000101", 1).await;
     let path = format!("/v1/events/{event_id}");
     let description_only = app
-        .request(Method::PATCH, &path)
-        .bearer(&host.access_token)
-        .json(&json!({"description": "More snacks"}))
-        .send()
+        .send_as(
+            &host,
+            Method::PATCH,
+            &path,
+            &json!({"description": "More snacks"}),
+        )
         .await;
     assert_eq!(description_only.status, StatusCode::OK);
     let messages: i64 = app
@@ -516,10 +483,12 @@ async fn a_new_date_or_venue_notifies_everyone_going_after_commit() {
         .date_naive()
         .to_string();
     let response = app
-        .request(Method::PATCH, &path)
-        .bearer(&host.access_token)
-        .json(&json!({"event_date": new_date, "venue_text": "Lalbagh"}))
-        .send()
+        .send_as(
+            &host,
+            Method::PATCH,
+            &path,
+            &json!({"event_date": new_date, "venue_text": "Lalbagh"}),
+        )
         .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.text);
     let payload: Value = app
@@ -547,9 +516,11 @@ async fn publishing_needs_a_venue_a_cover_and_a_future_date() {
     assert_eq!(response.status, StatusCode::CREATED);
     let event_id = response.body["event_id"].as_str().unwrap();
     let publish = app
-        .request(Method::POST, &format!("/v1/events/{event_id}/publish"))
-        .bearer(&host.access_token)
-        .send()
+        .call_as(
+            &host,
+            Method::POST,
+            &format!("/v1/events/{event_id}/publish"),
+        )
         .await;
     assert_problem(
         &publish,
@@ -600,9 +571,7 @@ async fn cancelling_cancels_everything_queues_refunds_and_notifies_everyone() {
         .unwrap();
     let path = format!("/v1/events/{event_id}");
     let response = app
-        .request(Method::POST, &format!("{path}/cancel"))
-        .bearer(&host.access_token)
-        .send()
+        .call_as(&host, Method::POST, &format!("{path}/cancel"))
         .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.text);
     assert_eq!(response.body["status"], "cancelled");
@@ -656,16 +625,11 @@ async fn cancelling_cancels_everything_queues_refunds_and_notifies_everyone() {
     assert_counters_true(&app).await;
 
     let again = app
-        .request(Method::POST, &format!("{path}/cancel"))
-        .bearer(&host.access_token)
-        .send()
+        .call_as(&host, Method::POST, &format!("{path}/cancel"))
         .await;
     assert_problem(&again, StatusCode::CONFLICT, "event_cancelled");
     let edit = app
-        .request(Method::PATCH, &path)
-        .bearer(&host.access_token)
-        .json(&json!({"title": "Back on"}))
-        .send()
+        .send_as(&host, Method::PATCH, &path, &json!({"title": "Back on"}))
         .await;
     assert_problem(&edit, StatusCode::CONFLICT, "event_cancelled");
 }
@@ -677,9 +641,11 @@ async fn an_event_with_guests_cannot_be_unpublished() {
     let event_id = published_event(&app, &host, json!({})).await;
     add_attendee_sql(&app, &event_id, "+919800000101", 1).await;
     let response = app
-        .request(Method::POST, &format!("/v1/events/{event_id}/unpublish"))
-        .bearer(&host.access_token)
-        .send()
+        .call_as(
+            &host,
+            Method::POST,
+            &format!("/v1/events/{event_id}/unpublish"),
+        )
         .await;
     assert_problem(&response, StatusCode::CONFLICT, "event_has_guests");
 }
@@ -695,10 +661,12 @@ async fn a_rolled_back_write_leaves_no_outbox_message() {
         .date_naive()
         .to_string();
     let response = app
-        .request(Method::PATCH, &format!("/v1/events/{event_id}"))
-        .bearer(&host.access_token)
-        .json(&json!({"event_date": new_date, "capacity": 1}))
-        .send()
+        .send_as(
+            &host,
+            Method::PATCH,
+            &format!("/v1/events/{event_id}"),
+            &json!({"event_date": new_date, "capacity": 1}),
+        )
         .await;
     assert_problem(&response, StatusCode::CONFLICT, "capacity_below_taken");
     let messages: i64 = app
@@ -740,9 +708,11 @@ async fn cancelling_a_paid_event_refunds_on_a_pool_of_one_connection() {
         .await
         .unwrap();
     let response = app
-        .request(Method::POST, &format!("/v1/events/{event_id}/cancel"))
-        .bearer(&host.access_token)
-        .send()
+        .call_as(
+            &host,
+            Method::POST,
+            &format!("/v1/events/{event_id}/cancel"),
+        )
         .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.text);
     // The worker sends the refund, on the same pool of one.

@@ -5,14 +5,16 @@ use http::{Method, StatusCode};
 use serde_json::json;
 
 use crate::attendance::going_guest;
-use crate::events::published_event;
-use crate::helpers::spawn_app;
+use crate::fixtures::{party, Party};
 
 #[tokio::test]
 async fn formula_cells_are_neutralised_and_the_file_starts_with_a_bom() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let event_id = published_event(&app, &host, json!({})).await;
+    let Party {
+        app,
+        host,
+        guests: [],
+        event_id,
+    } = party(json!({})).await;
     let names = [
         "=HYPERLINK(\"http://evil.example\",\"click\")",
         "+91 call me",

@@ -404,6 +404,39 @@ impl TestApp {
         self.request(Method::POST, uri).json(&body).send().await
     }
 
+    /// `method` on `uri` as `user`, without a body.
+    pub async fn call_as(&self, user: &TestUser, method: Method, uri: &str) -> TestResponse {
+        self.request(method, uri)
+            .bearer(&user.access_token)
+            .send()
+            .await
+    }
+
+    /// `method` on `uri` as `user`, with a JSON body.
+    pub async fn send_as(
+        &self,
+        user: &TestUser,
+        method: Method,
+        uri: &str,
+        body: &Value,
+    ) -> TestResponse {
+        self.request(method, uri)
+            .bearer(&user.access_token)
+            .json(body)
+            .send()
+            .await
+    }
+
+    /// GETs `uri` as `user`.
+    pub async fn get_as(&self, user: &TestUser, uri: &str) -> TestResponse {
+        self.call_as(user, Method::GET, uri).await
+    }
+
+    /// POSTs JSON to `uri` as `user`.
+    pub async fn post_as(&self, user: &TestUser, uri: &str, body: Value) -> TestResponse {
+        self.send_as(user, Method::POST, uri, &body).await
+    }
+
     /// Asks for a login code for `phone` and returns the code the SMS carried.
     pub async fn request_code(&self, phone: &str) -> String {
         let response = self

@@ -10,7 +10,7 @@ use crate::helpers::{assert_problem, problem_fields, spawn_app};
 #[tokio::test]
 async fn a_body_over_64_kib_is_413_before_it_is_parsed() {
     let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     let mut body = valid_event();
     body["description"] = Value::String("x".repeat(64 * 1024));
     let response = create_event(&app, &host, body).await;
@@ -24,7 +24,7 @@ async fn a_body_over_64_kib_is_413_before_it_is_parsed() {
 #[tokio::test]
 async fn deeply_nested_json_is_a_400_naming_the_body() {
     let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     let nested = format!("{}{}", "[".repeat(5_000), "]".repeat(5_000));
     let response = app
         .request(Method::POST, "/v1/events")
@@ -40,7 +40,7 @@ async fn deeply_nested_json_is_a_400_naming_the_body() {
 #[tokio::test]
 async fn huge_negative_and_fractional_numbers_are_422_naming_the_field() {
     let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     for capacity in [
         json!(1e300),
         json!(-5),
@@ -101,7 +101,7 @@ async fn huge_negative_and_fractional_numbers_are_422_naming_the_field() {
 #[tokio::test]
 async fn absurd_dates_and_times_are_422_naming_the_field() {
     let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     for date in [
         "0001-01-01",
         "9999-12-31",
@@ -137,9 +137,7 @@ async fn absurd_dates_and_times_are_422_naming_the_field() {
         assert_eq!(problem_fields(&response), vec!["start_time"], "{time}");
     }
     let feed = app
-        .request(Method::GET, "/v1/events?from=99999-01-01&to=0000-00-00")
-        .bearer(&host.access_token)
-        .send()
+        .get_as(&host, "/v1/events?from=99999-01-01&to=0000-00-00")
         .await;
     assert_problem(&feed, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(problem_fields(&feed), vec!["from", "to"]);
@@ -148,7 +146,7 @@ async fn absurd_dates_and_times_are_422_naming_the_field() {
 #[tokio::test]
 async fn sql_metacharacters_are_data_not_code() {
     let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     let title = "Robert'); DROP TABLE event;--";
     let created = create_event(&app, &host, with(valid_event(), json!({ "title": title }))).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
@@ -160,11 +158,7 @@ async fn sql_metacharacters_are_data_not_code() {
         "mood=party%27%3B--",
         "interest=%27%29%29%3B--",
     ] {
-        let response = app
-            .request(Method::GET, &format!("/v1/events?{query}"))
-            .bearer(&host.access_token)
-            .send()
-            .await;
+        let response = app.get_as(&host, &format!("/v1/events?{query}")).await;
         assert!(
             response.status.is_success() || response.status.is_client_error(),
             "{query}: {}",
@@ -184,7 +178,7 @@ async fn sql_metacharacters_are_data_not_code() {
 #[tokio::test]
 async fn an_idempotency_key_that_is_too_long_is_a_4xx_naming_the_header() {
     let app = spawn_app().await;
-    let guest = app.quick_user("+919800000001", Some("female")).await;
+    let guest = app.host().await;
     let response = app
         .request(Method::POST, "/v1/payments/orders")
         .bearer(&guest.access_token)

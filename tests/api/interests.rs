@@ -89,10 +89,12 @@ async fn an_events_interests_can_change_to_a_set_that_keeps_some_of_them() {
 
     // `outdoors` stays, `picnic` goes, `music` comes.
     let response = app
-        .request(Method::PATCH, &path)
-        .bearer(&host.access_token)
-        .json(&json!({ "interests": ["outdoors", "music"] }))
-        .send()
+        .send_as(
+            &host,
+            Method::PATCH,
+            &path,
+            &json!({ "interests": ["outdoors", "music"] }),
+        )
         .await;
 
     assert_eq!(response.status, StatusCode::OK, "{}", response.text);

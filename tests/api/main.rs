@@ -17,6 +17,7 @@ mod constraints;
 mod contract_rules;
 mod discovery;
 mod events;
+mod fixtures;
 mod guest_list_csv;
 mod http_input;
 mod interests;

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 use shared::payments::amounts::Breakdown;
 
-use crate::attendance::{accept, post, request_join};
+use crate::attendance::{accept, request_join};
 use crate::events::{assert_counters_true, published_event};
 use crate::helpers::{
     assert_problem, problem_fields, spawn_app, spawn_app_with, TestApp, TestResponse, TestUser,
@@ -33,8 +33,8 @@ pub(crate) struct Held {
 }
 
 pub(crate) async fn hold(app: &TestApp, capacity: i64, seats: i64) -> Held {
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let guest = app.quick_user("+919800000002", Some("male")).await;
+    let host = app.host().await;
+    let [guest] = app.guests().await;
     let event_id = published_event(
         app,
         &host,
@@ -97,8 +97,7 @@ pub(crate) async fn verify(
     payment_id: &str,
     signature: &str,
 ) -> TestResponse {
-    post(
-        app,
+    app.post_as(
         user,
         &format!("/v1/payments/orders/{order_id}/verify"),
         json!({"provider_payment_id": payment_id, "provider_signature": signature}),
@@ -261,13 +260,13 @@ async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
     .await;
     assert_problem(&stranger_order, StatusCode::NOT_FOUND, "not_found");
 
-    let paid = post(
-        &app,
-        &held.guest,
-        &format!("/v1/payments/sandbox/orders/{order_id}/pay"),
-        json!({}),
-    )
-    .await;
+    let paid = app
+        .post_as(
+            &held.guest,
+            &format!("/v1/payments/sandbox/orders/{order_id}/pay"),
+            json!({}),
+        )
+        .await;
     assert_eq!(paid.status, StatusCode::OK, "{}", paid.text);
     let provider_order = paid.body["razorpay_order_id"].as_str().unwrap();
     let payment_id = paid.body["razorpay_payment_id"].as_str().unwrap();
@@ -305,22 +304,14 @@ async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
         (true, "1177.64".into(), "23.55".into(), 2, "consumed".into())
     );
     let detail = app
-        .request(Method::GET, &format!("/v1/events/{}", held.event_id))
-        .bearer(&held.guest.access_token)
-        .send()
+        .get_as(&held.guest, &format!("/v1/events/{}", held.event_id))
         .await;
     assert_eq!(detail.body["my_status"], "going");
     assert_eq!(detail.body["going_count"], 2);
-    let mine = app
-        .request(Method::GET, "/v1/me/orders")
-        .bearer(&held.guest.access_token)
-        .send()
-        .await;
+    let mine = app.get_as(&held.guest, "/v1/me/orders").await;
     assert_eq!(mine.body["items"][0]["status"], "paid");
     let foreign = app
-        .request(Method::GET, &format!("/v1/payments/orders/{order_id}"))
-        .bearer(&held.host.access_token)
-        .send()
+        .get_as(&held.host, &format!("/v1/payments/orders/{order_id}"))
         .await;
     assert_problem(&foreign, StatusCode::NOT_FOUND, "not_found");
     assert_counters_true(&app).await;
@@ -491,9 +482,7 @@ async fn a_declined_payment_keeps_the_hold_and_a_retry_on_the_same_order_gets_th
         .get(0);
     assert_eq!(refunds, 0);
     let order = app
-        .request(Method::GET, &format!("/v1/payments/orders/{order_id}"))
-        .bearer(&held.guest.access_token)
-        .send()
+        .get_as(&held.guest, &format!("/v1/payments/orders/{order_id}"))
         .await;
     assert_eq!(order.body["status"], "paid", "{}", order.text);
     assert_counters_true(&app).await;
@@ -584,13 +573,13 @@ async fn a_late_payment_is_honoured_when_seats_are_free_and_refunded_when_not() 
 
 pub(crate) async fn paid_order(app: &TestApp, held: &Held) -> String {
     let (order_id, _) = open_order(app, held).await;
-    let paid = post(
-        app,
-        &held.guest,
-        &format!("/v1/payments/sandbox/orders/{order_id}/pay"),
-        json!({}),
-    )
-    .await;
+    let paid = app
+        .post_as(
+            &held.guest,
+            &format!("/v1/payments/sandbox/orders/{order_id}/pay"),
+            json!({}),
+        )
+        .await;
     let verified = verify(
         app,
         &held.guest,
@@ -610,31 +599,38 @@ async fn partial_refunds_never_exceed_the_total_and_a_full_one_frees_the_seats()
     let order_id = paid_order(&app, &held).await;
     let path = format!("/v1/payments/orders/{order_id}/refund");
     assert_problem(
-        &post(&app, &held.guest, &path, json!({})).await,
+        &app.post_as(&held.guest, &path, json!({})).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
-    let first = post(&app, &held.host, &path, json!({"amount": "100.00"})).await;
+    let first = app
+        .post_as(&held.host, &path, json!({"amount": "100.00"}))
+        .await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.text);
     assert_eq!(first.body["status"], "partially_refunded");
     assert_eq!(first.body["amounts"]["amount_refunded"], "100.00");
-    let too_much = post(&app, &held.host, &path, json!({"amount": "9999.00"})).await;
+    let too_much = app
+        .post_as(&held.host, &path, json!({"amount": "9999.00"}))
+        .await;
     assert_problem(
         &too_much,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     );
     assert_eq!(too_much.body["errors"][0]["field"], "amount");
-    let float = post(&app, &held.host, &path, json!({"amount": 10.5})).await;
+    let float = app
+        .post_as(&held.host, &path, json!({"amount": 10.5}))
+        .await;
     assert_eq!(float.body["errors"][0]["field"], "amount");
-    let rest = post(&app, &held.host, &path, json!({})).await;
+    let rest = app.post_as(&held.host, &path, json!({})).await;
     assert_eq!(rest.body["status"], "refunded");
     assert_eq!(
         rest.body["amounts"]["amount_refunded"],
         rest.body["amounts"]["total_amount"]
     );
     assert_problem(
-        &post(&app, &held.host, &path, json!({"amount": "1.00"})).await,
+        &app.post_as(&held.host, &path, json!({"amount": "1.00"}))
+            .await,
         StatusCode::CONFLICT,
         "invalid_transition",
     );
@@ -655,9 +651,7 @@ async fn partial_refunds_never_exceed_the_total_and_a_full_one_frees_the_seats()
         "{refunds:?}"
     );
     let detail = app
-        .request(Method::GET, &format!("/v1/events/{}", held.event_id))
-        .bearer(&held.host.access_token)
-        .send()
+        .get_as(&held.host, &format!("/v1/events/{}", held.event_id))
         .await;
     assert_eq!(
         detail.body["going_count"], 0,
@@ -714,13 +708,13 @@ async fn cancelling_an_event_refunds_its_paid_guests() {
     let app = spawn_app().await;
     let held = hold(&app, 5, 1).await;
     let order_id = paid_order(&app, &held).await;
-    let cancelled = post(
-        &app,
-        &held.host,
-        &format!("/v1/events/{}/cancel", held.event_id),
-        json!({}),
-    )
-    .await;
+    let cancelled = app
+        .post_as(
+            &held.host,
+            &format!("/v1/events/{}/cancel", held.event_id),
+            json!({}),
+        )
+        .await;
     assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
     assert_eq!(
         app.deliver_refund_messages().await,
@@ -752,14 +746,14 @@ async fn the_sandbox_route_exists_only_with_the_sandbox() {
         c.payments.provider = shared::config::PaymentProviderKind::Razorpay;
     })
     .await;
-    let user = app.quick_user("+919800000001", Some("female")).await;
-    let response = post(
-        &app,
-        &user,
-        &format!("/v1/payments/sandbox/orders/{}/pay", uuid::Uuid::new_v4()),
-        json!({}),
-    )
-    .await;
+    let user = app.host().await;
+    let response = app
+        .post_as(
+            &user,
+            &format!("/v1/payments/sandbox/orders/{}/pay", uuid::Uuid::new_v4()),
+            json!({}),
+        )
+        .await;
     assert_problem(&response, StatusCode::NOT_FOUND, "route_not_found");
 }
 
@@ -790,13 +784,13 @@ pub(crate) mod razorpay_stub {
         let signature = hmac_hex("rzp_secret", format!("order_RZP9|{payment_id}").as_bytes());
         let verified = verify(&app, &held.guest, &order_id, payment_id, &signature).await;
         assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
-        let refund = post(
-            &app,
-            &held.host,
-            &format!("/v1/payments/orders/{order_id}/refund"),
-            json!({}),
-        )
-        .await;
+        let refund = app
+            .post_as(
+                &held.host,
+                &format!("/v1/payments/orders/{order_id}/refund"),
+                json!({}),
+            )
+            .await;
         assert_eq!(refund.status, StatusCode::OK, "{}", refund.text);
         app
     }

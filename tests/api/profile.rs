@@ -7,18 +7,11 @@ use serde_json::{json, Value};
 use crate::helpers::{assert_problem, problem_fields, spawn_app, TestApp, TestResponse, TestUser};
 
 pub async fn patch_me(app: &TestApp, user: &TestUser, body: Value) -> TestResponse {
-    app.request(Method::PATCH, "/v1/me")
-        .bearer(&user.access_token)
-        .json(&body)
-        .send()
-        .await
+    app.send_as(user, Method::PATCH, "/v1/me", &body).await
 }
 
 async fn put_interests(app: &TestApp, user: &TestUser, body: Value) -> TestResponse {
-    app.request(Method::PUT, "/v1/me/interests")
-        .bearer(&user.access_token)
-        .json(&body)
-        .send()
+    app.send_as(user, Method::PUT, "/v1/me/interests", &body)
         .await
 }
 
@@ -36,11 +29,7 @@ fn interest_slugs(profile: &TestResponse) -> Vec<&str> {
 async fn a_new_user_sees_their_own_profile_with_phone_and_no_interests() {
     let app = spawn_app().await;
     let user = app.login("+919876543210").await;
-    let response = app
-        .request(Method::GET, "/v1/me")
-        .bearer(&user.access_token)
-        .send()
-        .await;
+    let response = app.get_as(&user, "/v1/me").await;
     assert_eq!(response.status, StatusCode::OK);
     let body = &response.body;
     assert_eq!(body["user_id"], user.user_id.to_string());
@@ -217,9 +206,7 @@ async fn the_public_profile_never_shows_phone_or_birth_date() {
     .await;
 
     let response = app
-        .request(Method::GET, &format!("/v1/users/{}", asha.user_id))
-        .bearer(&ravi.access_token)
-        .send()
+        .get_as(&ravi, &format!("/v1/users/{}", asha.user_id))
         .await;
     assert_eq!(response.status, StatusCode::OK);
     assert_eq!(response.body["name"], "Asha");
@@ -235,11 +222,7 @@ async fn the_public_profile_never_shows_phone_or_birth_date() {
         format!("/v1/users/{}", uuid::Uuid::new_v4()),
         "/v1/users/not-a-uuid".to_owned(),
     ] {
-        let response = app
-            .request(Method::GET, &path)
-            .bearer(&ravi.access_token)
-            .send()
-            .await;
+        let response = app.get_as(&ravi, &path).await;
         assert_problem(&response, StatusCode::NOT_FOUND, "not_found");
     }
     let anonymous = app
@@ -258,32 +241,29 @@ async fn one_user_cannot_change_another_users_profile() {
 
     // Every profile mutation acts on the token's user only; Ravi's token never touches Asha.
     patch_me(&app, &ravi, json!({"name": "Mallory"})).await;
-    app.request(Method::PUT, "/v1/me/interests")
-        .bearer(&ravi.access_token)
-        .json(&json!({"interests": ["music"]}))
-        .send()
-        .await;
+    app.send_as(
+        &ravi,
+        Method::PUT,
+        "/v1/me/interests",
+        &json!({"interests": ["music"]}),
+    )
+    .await;
     let forged_path = app
-        .request(Method::PATCH, &format!("/v1/users/{}", asha.user_id))
-        .bearer(&ravi.access_token)
-        .json(&json!({"name": "Mallory"}))
-        .send()
+        .send_as(
+            &ravi,
+            Method::PATCH,
+            &format!("/v1/users/{}", asha.user_id),
+            &json!({"name": "Mallory"}),
+        )
         .await;
     assert_problem(
         &forged_path,
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
     );
-    app.request(Method::DELETE, "/v1/me")
-        .bearer(&ravi.access_token)
-        .send()
-        .await;
+    app.call_as(&ravi, Method::DELETE, "/v1/me").await;
 
-    let me = app
-        .request(Method::GET, "/v1/me")
-        .bearer(&asha.access_token)
-        .send()
-        .await;
+    let me = app.get_as(&asha, "/v1/me").await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.body["name"], "Asha");
     assert_eq!(me.body["interests"], json!([]));
@@ -318,11 +298,7 @@ async fn deleting_the_account_frees_the_number_keeps_payments_and_ends_sessions(
         .await
         .unwrap();
 
-    let response = app
-        .request(Method::DELETE, "/v1/me")
-        .bearer(&user.access_token)
-        .send()
-        .await;
+    let response = app.call_as(&user, Method::DELETE, "/v1/me").await;
     assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text);
 
     let row = app
@@ -372,11 +348,7 @@ async fn deleting_the_account_frees_the_number_keeps_payments_and_ends_sessions(
     assert_eq!(audited, 1);
 
     // Old credentials are dead.
-    let me = app
-        .request(Method::GET, "/v1/me")
-        .bearer(&user.access_token)
-        .send()
-        .await;
+    let me = app.get_as(&user, "/v1/me").await;
     assert_problem(&me, StatusCode::UNAUTHORIZED, "unauthorized");
     let refresh = app
         .post(
@@ -386,9 +358,7 @@ async fn deleting_the_account_frees_the_number_keeps_payments_and_ends_sessions(
         .await;
     assert_problem(&refresh, StatusCode::UNAUTHORIZED, "invalid_refresh_token");
     let public = app
-        .request(Method::GET, &format!("/v1/users/{}", user.user_id))
-        .bearer(&host.access_token)
-        .send()
+        .get_as(&host, &format!("/v1/users/{}", user.user_id))
         .await;
     assert_eq!(public.status, StatusCode::NOT_FOUND);
 

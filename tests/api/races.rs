@@ -6,7 +6,7 @@ use std::sync::Arc;
 use http::{Method, StatusCode};
 use serde_json::json;
 
-use crate::attendance::{accept, request_join};
+use crate::attendance::{accept, join_accepted, request_join};
 use crate::events::{assert_counters_true, published_event};
 use crate::helpers::{spawn_app_with, TestApp, TestUser};
 
@@ -43,7 +43,7 @@ async fn taken(app: &TestApp) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_concurrent_accepts_on_ten_seats_take_exactly_ten() {
     let app = Arc::new(spawn_app_with(|c| patient_pool(c, 16)).await);
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     let event_id = published_event(
         &app,
         &host,
@@ -76,7 +76,7 @@ async fn two_hundred_concurrent_accepts_on_ten_seats_take_exactly_ten() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_accepts_cancels_and_expiries_keep_the_counters_true() {
     let app = Arc::new(spawn_app_with(|c| patient_pool(c, 12)).await);
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     let free = published_event(&app, &host, json!({"capacity": 6})).await;
     let crowd = crowd(&app, &free, 40).await;
     let mut tasks = Vec::new();
@@ -87,10 +87,7 @@ async fn concurrent_accepts_cancels_and_expiries_keep_the_counters_true() {
                 // The guest withdraws while the host may be accepting.
                 0 => {
                     let path = format!("/v1/requests/{request_id}/cancel");
-                    app.request(Method::POST, &path)
-                        .bearer(&guest.access_token)
-                        .send()
-                        .await;
+                    app.call_as(&guest, Method::POST, &path).await;
                     accept(&app, &host, &request_id).await;
                 }
                 // Accepted, then the guest cancels the attendance (promoting the waitlist).
@@ -98,10 +95,7 @@ async fn concurrent_accepts_cancels_and_expiries_keep_the_counters_true() {
                     let accepted = accept(&app, &host, &request_id).await;
                     if let Some(attendee) = accepted.body["attendee_id"].as_str() {
                         let path = format!("/v1/attendees/{attendee}/cancel");
-                        app.request(Method::POST, &path)
-                            .bearer(&guest.access_token)
-                            .send()
-                            .await;
+                        app.call_as(&guest, Method::POST, &path).await;
                     }
                 }
                 _ => {
@@ -167,17 +161,12 @@ async fn concurrent_accepts_cancels_and_expiries_keep_the_counters_true() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_scanners_checking_in_one_ticket_get_one_200_and_one_409() {
     let app = Arc::new(spawn_app_with(|c| patient_pool(c, 8)).await);
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     let event_id = published_event(&app, &host, json!({})).await;
-    let guest = app.quick_user("+919800000002", Some("male")).await;
-    let request = request_join(&app, &guest, &event_id, 1).await;
-    let accepted = accept(&app, &host, request.body["request_id"].as_str().unwrap()).await;
+    let [guest] = app.guests().await;
+    let accepted = join_accepted(&app, &host, &guest, &event_id, 1).await;
     let attendee = accepted.body["attendee_id"].as_str().unwrap();
-    let ticket = app
-        .request(Method::GET, &format!("/v1/tickets/{attendee}"))
-        .bearer(&guest.access_token)
-        .send()
-        .await;
+    let ticket = app.get_as(&guest, &format!("/v1/tickets/{attendee}")).await;
     let code = ticket.body["ticket_code"].as_str().unwrap().to_owned();
     for round in 0..5 {
         if round > 0 {
@@ -195,11 +184,12 @@ async fn two_scanners_checking_in_one_ticket_get_one_200_and_one_409() {
                     event_id.clone(),
                 );
                 tokio::spawn(async move {
-                    app.request(Method::POST, &format!("/v1/events/{event_id}/check-ins"))
-                        .bearer(&host.access_token)
-                        .json(&json!({"ticket_code": code}))
-                        .send()
-                        .await
+                    app.post_as(
+                        &host,
+                        &format!("/v1/events/{event_id}/check-ins"),
+                        json!({"ticket_code": code}),
+                    )
+                    .await
                 })
             })
             .collect();

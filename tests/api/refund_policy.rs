@@ -8,7 +8,6 @@ use serde_json::json;
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::attendance::post;
 use crate::helpers::{spawn_app, TestApp};
 use crate::payments::razorpay_stub::razorpay_app;
 use crate::payments::{hold, paid_order, webhook, Held};
@@ -59,13 +58,13 @@ async fn a_guest_who_withdraws_in_time_gets_the_ticket_and_gst_back_and_the_fee_
         "what was paid: ticket and GST, platform fee and its GST"
     );
     let attendee = attendee_id(&app).await;
-    let left = post(
-        &app,
-        &held.guest,
-        &format!("/v1/attendees/{attendee}/cancel"),
-        json!({}),
-    )
-    .await;
+    let left = app
+        .post_as(
+            &held.guest,
+            &format!("/v1/attendees/{attendee}/cancel"),
+            json!({}),
+        )
+        .await;
     assert_eq!(left.status, StatusCode::OK, "{}", left.text);
     app.deliver_refund_messages().await;
     assert_eq!(
@@ -85,13 +84,13 @@ async fn a_guest_who_withdraws_in_time_gets_the_ticket_and_gst_back_and_the_fee_
 async fn the_host_cancelling_gives_everything_back() {
     let app = spawn_app().await;
     let held = paid(&app).await;
-    let cancelled = post(
-        &app,
-        &held.host,
-        &format!("/v1/events/{}/cancel", held.event_id),
-        json!({}),
-    )
-    .await;
+    let cancelled = app
+        .post_as(
+            &held.host,
+            &format!("/v1/events/{}/cancel", held.event_id),
+            json!({}),
+        )
+        .await;
     assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
     app.deliver_refund_messages().await;
     assert_eq!(
@@ -124,7 +123,7 @@ async fn a_failing_refund_backs_off_and_never_holds_up_the_others() {
         .mount(&server)
         .await;
     let app = razorpay_app(&server).await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     crate::events::published_event(
         &app,
         &host,
@@ -218,8 +217,7 @@ async fn a_failed_refund_of_a_cancelled_attendance_never_puts_the_order_back_to_
     let app = spawn_app().await;
     let held = paid(&app).await;
     let attendee = attendee_id(&app).await;
-    post(
-        &app,
+    app.post_as(
         &held.host,
         &format!("/v1/attendees/{attendee}/cancel"),
         json!({}),

@@ -2,10 +2,9 @@
 //! buyer paid, and a second payment captured on an order that is already paid. The money goes
 //! back whole, the buyer is told, the audit row says why, and nothing happens twice.
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::attendance::post;
 use crate::events::assert_counters_true;
 use crate::helpers::TestApp;
 use crate::payments::{
@@ -72,13 +71,13 @@ async fn paying_for_an_event_the_host_cancelled_refunds_everything_and_seats_nob
     let app = crate::helpers::spawn_app().await;
     let held = hold(&app, 5, 1).await;
     let (order_id, provider_order) = open_order(&app, &held).await;
-    let cancelled = post(
-        &app,
-        &held.host,
-        &format!("/v1/events/{}/cancel", held.event_id),
-        json!({}),
-    )
-    .await;
+    let cancelled = app
+        .post_as(
+            &held.host,
+            &format!("/v1/events/{}/cancel", held.event_id),
+            json!({}),
+        )
+        .await;
     assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
 
     // The buyer's checkout completes anyway and the app verifies it.
@@ -231,9 +230,7 @@ async fn a_second_captured_payment_on_a_paid_order_is_refunded_once() {
     );
     assert_eq!(counts(&app).await, (1, 1, "paid".into()));
     let order = app
-        .request(Method::GET, &format!("/v1/payments/orders/{order_id}"))
-        .bearer(&held.guest.access_token)
-        .send()
+        .get_as(&held.guest, &format!("/v1/payments/orders/{order_id}"))
         .await;
     assert_eq!(order.body["status"], "paid");
 }

@@ -14,11 +14,7 @@ async fn ask_for_upload(
     user: &TestUser,
     body: Value,
 ) -> crate::helpers::TestResponse {
-    app.request(Method::POST, "/v1/uploads")
-        .bearer(&user.access_token)
-        .json(&body)
-        .send()
-        .await
+    app.send_as(user, Method::POST, "/v1/uploads", &body).await
 }
 
 async fn s3_client(app: &TestApp) -> aws_sdk_s3::Client {
@@ -198,11 +194,7 @@ async fn a_deleted_account_gets_no_upload_url() {
     })
     .await;
     let user = app.quick_user("+919876543210", None).await;
-    let deleted = app
-        .request(Method::DELETE, "/v1/me")
-        .bearer(&user.access_token)
-        .send()
-        .await;
+    let deleted = app.call_as(&user, Method::DELETE, "/v1/me").await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
     // The access token is still unexpired; the account is not active any more.
     let response = ask_for_upload(
@@ -313,19 +305,15 @@ async fn uploads_a_profile_or_event_takes_are_kept_and_the_others_keep_their_exp
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let event_id = created.str_at("/event_id");
     let added = app
-        .request(Method::POST, &format!("/v1/events/{event_id}/images"))
-        .bearer(&user.access_token)
-        .json(&json!({"image_url": url(&gallery)}))
-        .send()
+        .post_as(
+            &user,
+            &format!("/v1/events/{event_id}/images"),
+            json!({"image_url": url(&gallery)}),
+        )
         .await;
     assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
     // Changing the covers keeps only what is new: the old cover was kept already.
-    let updated = app
-        .request(Method::PATCH, &format!("/v1/events/{event_id}"))
-        .bearer(&user.access_token)
-        .json(&json!({"cover_images": [url(&cover), format!("{base}/users/{}/event_image/never-uploaded.png", user.user_id)]}))
-        .send()
-        .await;
+    let updated = app.send_as(&user, Method::PATCH, &format!("/v1/events/{event_id}"), &json!({"cover_images": [url(&cover), format!("{base}/users/{}/event_image/never-uploaded.png", user.user_id)]})).await;
     assert_eq!(updated.status, StatusCode::OK, "{}", updated.text);
 
     // Each write recorded its message with the change; none was published by the request.

@@ -12,10 +12,8 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn a_head_that_does_not_fit_holds_the_line_and_one_trigger_promotes_all_that_fit() {
     let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let first = app.quick_user("+919800000002", Some("male")).await;
-    let pair = app.quick_user("+919800000003", Some("male")).await;
-    let single = app.quick_user("+919800000004", Some("male")).await;
+    let host = app.host().await;
+    let [first, pair, single] = app.guests().await;
     let event_id =
         published_event(&app, &host, json!({"capacity": 1, "allow_plus_one": true})).await;
     let going = id(
@@ -41,10 +39,12 @@ async fn a_head_that_does_not_fit_holds_the_line_and_one_trigger_promotes_all_th
         let (app, host, event_id) = (&app, &host, &event_id);
         async move {
             let patch = app
-                .request(Method::PATCH, &format!("/v1/events/{event_id}"))
-                .bearer(&host.access_token)
-                .json(&json!({ "capacity": capacity }))
-                .send()
+                .send_as(
+                    host,
+                    Method::PATCH,
+                    &format!("/v1/events/{event_id}"),
+                    &json!({ "capacity": capacity }),
+                )
                 .await;
             assert_eq!(patch.status, StatusCode::OK, "{}", patch.text);
         }

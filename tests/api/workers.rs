@@ -4,13 +4,14 @@
 use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use http::{Method, StatusCode};
+use http::StatusCode;
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::{json, Value};
 use shared::worker::process_batch;
 
-use crate::attendance::{accept, post, request_join};
+use crate::attendance::{accept, join_accepted, request_join};
 use crate::events::{assert_counters_true, published_event};
+use crate::fixtures::{party, Party};
 use crate::helpers::{assert_problem, spawn_app};
 
 fn message(id: &str, body: &str) -> SqsMessage {
@@ -68,10 +69,12 @@ async fn queued(app: &crate::helpers::TestApp, queue: &str) -> Vec<(String, Stri
 
 #[tokio::test]
 async fn notifications_are_written_once_per_message_and_bad_messages_fail_alone() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let guest = app.quick_user("+919800000002", Some("male")).await;
-    let event_id = published_event(&app, &host, json!({})).await;
+    let Party {
+        app,
+        host,
+        guests: [guest],
+        event_id,
+    } = party(json!({})).await;
     request_join(&app, &guest, &event_id, 1).await;
     let messages = queued(&app, "notification").await;
     assert_eq!(messages.len(), 1, "request_received for the host");
@@ -102,11 +105,7 @@ async fn notifications_are_written_once_per_message_and_bad_messages_fail_alone(
     assert_eq!(rows[0].get::<_, uuid::Uuid>(0), host.user_id);
     assert_eq!(rows[0].get::<_, String>(1), "request_received");
 
-    let inbox = app
-        .request(Method::GET, "/v1/me/notifications")
-        .bearer(&host.access_token)
-        .send()
-        .await;
+    let inbox = app.get_as(&host, "/v1/me/notifications").await;
     assert_eq!(inbox.status, StatusCode::OK, "{}", inbox.text);
     assert_eq!(inbox.body["unread_count"], 1);
     assert_eq!(inbox.body["items"][0]["type"], "request_received");
@@ -118,19 +117,14 @@ async fn notifications_are_written_once_per_message_and_bad_messages_fail_alone(
         .as_str()
         .unwrap()
         .to_owned();
-    let others = app
-        .request(Method::GET, "/v1/me/notifications")
-        .bearer(&guest.access_token)
-        .send()
-        .await;
+    let others = app.get_as(&guest, "/v1/me/notifications").await;
     assert_eq!(
         others.body["items"],
         json!([]),
         "a user sees only their own"
     );
     assert_problem(
-        &post(
-            &app,
+        &app.post_as(
             &guest,
             &format!("/v1/me/notifications/{notification}/read"),
             json!({}),
@@ -139,23 +133,19 @@ async fn notifications_are_written_once_per_message_and_bad_messages_fail_alone(
         StatusCode::NOT_FOUND,
         "not_found",
     );
-    let read = post(
-        &app,
-        &host,
-        &format!("/v1/me/notifications/{notification}/read"),
-        json!({}),
-    )
-    .await;
-    assert_eq!(read.status, StatusCode::NO_CONTENT);
-    let unread = app
-        .request(Method::GET, "/v1/me/notifications?unread=true")
-        .bearer(&host.access_token)
-        .send()
+    let read = app
+        .post_as(
+            &host,
+            &format!("/v1/me/notifications/{notification}/read"),
+            json!({}),
+        )
         .await;
+    assert_eq!(read.status, StatusCode::NO_CONTENT);
+    let unread = app.get_as(&host, "/v1/me/notifications?unread=true").await;
     assert_eq!(unread.body["items"], json!([]));
     assert_eq!(unread.body["unread_count"], 0);
     assert_eq!(
-        post(&app, &host, "/v1/me/notifications/read-all", json!({}))
+        app.post_as(&host, "/v1/me/notifications/read-all", json!({}))
             .await
             .status,
         StatusCode::NO_CONTENT
@@ -164,16 +154,12 @@ async fn notifications_are_written_once_per_message_and_bad_messages_fail_alone(
 
 #[tokio::test]
 async fn hold_expiry_releases_once_promotes_the_waitlist_and_ignores_consumed_holds() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let a = app.quick_user("+919800000002", Some("male")).await;
-    let b = app.quick_user("+919800000003", Some("male")).await;
-    let event_id = published_event(
-        &app,
-        &host,
-        json!({"capacity": 1, "is_paid": true, "ticket_price": "100.00"}),
-    )
-    .await;
+    let Party {
+        app,
+        host,
+        guests: [a, b],
+        event_id,
+    } = party(json!({"capacity": 1, "is_paid": true, "ticket_price": "100.00"})).await;
     let ra = request_join(&app, &a, &event_id, 1).await;
     let rb = request_join(&app, &b, &event_id, 1).await;
     accept(&app, &host, ra.body["request_id"].as_str().unwrap()).await;
@@ -332,16 +318,15 @@ async fn the_sweep_republishes_what_failed_and_expires_what_the_queue_missed() {
     state.queue = publisher.clone();
     let state = Arc::new(state);
 
-    let host = app.quick_user("+919800000001", Some("female")).await;
+    let host = app.host().await;
     let event_id = published_event(
         &app,
         &host,
         json!({"capacity": 2, "is_paid": true, "ticket_price": "100.00"}),
     )
     .await;
-    let guest = app.quick_user("+919800000002", Some("male")).await;
-    let request = request_join(&app, &guest, &event_id, 1).await;
-    accept(&app, &host, request.body["request_id"].as_str().unwrap()).await;
+    let [guest] = app.guests().await;
+    join_accepted(&app, &host, &guest, &event_id, 1).await;
     // The app's own publisher has no queue configured, so nothing was sent after commit; this
     // publisher's first try fails too, and the failure is recorded on the message.
     let unsent = shared::outbox::unsent(&state.pool.get().await.unwrap(), -1.0, 1)
@@ -408,15 +393,12 @@ async fn the_sweep_republishes_what_failed_and_expires_what_the_queue_missed() {
 
 #[tokio::test]
 async fn the_pay_now_notice_also_goes_by_sms_once() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let guest = app.quick_user("+919800000002", Some("male")).await;
-    let event_id = published_event(
-        &app,
-        &host,
-        json!({"is_paid": true, "ticket_price": "100.00"}),
-    )
-    .await;
+    let Party {
+        app,
+        host,
+        guests: [guest],
+        event_id,
+    } = party(json!({"is_paid": true, "ticket_price": "100.00"})).await;
     let request = request_join(&app, &guest, &event_id, 1).await;
     accept(&app, &host, request.body["request_id"].as_str().unwrap()).await;
     let messages: Vec<SqsMessage> = queued(&app, "notification")
@@ -442,17 +424,13 @@ async fn the_pay_now_notice_also_goes_by_sms_once() {
     assert!(sent[0].1.contains("pay within 15 minutes"), "{}", sent[0].1);
 
     // A failing SMS fails the message: no row is kept, so the retry sends it.
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let guest = app.quick_user("+919800000002", Some("male")).await;
-    let event_id = published_event(
-        &app,
-        &host,
-        json!({"is_paid": true, "ticket_price": "100.00"}),
-    )
-    .await;
-    let request = request_join(&app, &guest, &event_id, 1).await;
-    accept(&app, &host, request.body["request_id"].as_str().unwrap()).await;
+    let Party {
+        app,
+        host,
+        guests: [guest],
+        event_id,
+    } = party(json!({"is_paid": true, "ticket_price": "100.00"})).await;
+    join_accepted(&app, &host, &guest, &event_id, 1).await;
     let hold_notice: Vec<SqsMessage> = queued(&app, "notification")
         .await
         .iter()
@@ -494,12 +472,13 @@ async fn the_pay_now_notice_also_goes_by_sms_once() {
 
 #[tokio::test]
 async fn reminders_go_out_24_hours_and_2_hours_before_once_each() {
-    let app = spawn_app().await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let guest = app.quick_user("+919800000002", Some("male")).await;
-    let event_id = published_event(&app, &host, json!({})).await;
-    let request = request_join(&app, &guest, &event_id, 1).await;
-    accept(&app, &host, request.body["request_id"].as_str().unwrap()).await;
+    let Party {
+        app,
+        host,
+        guests: [guest],
+        event_id,
+    } = party(json!({})).await;
+    join_accepted(&app, &host, &guest, &event_id, 1).await;
     let reminders = || async {
         app.db
             .query("SELECT payload->>'before' FROM outbox_message WHERE payload->>'kind' = 'event_reminder' ORDER BY id", &[])

@@ -4,15 +4,15 @@
 use http::StatusCode;
 use serde_json::json;
 
-use crate::attendance::{post, request_join};
+use crate::attendance::request_join;
 use crate::events::published_event;
 use crate::helpers::{assert_problem, spawn_app_with};
 
 #[tokio::test]
 async fn a_user_sending_too_many_join_requests_gets_429_until_the_hour_rolls() {
     let app = spawn_app_with(|config| config.attendance.requests_per_hour = 2).await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let guest = app.quick_user("+919800000002", Some("male")).await;
+    let host = app.host().await;
+    let [guest] = app.guests().await;
     let mut events = Vec::new();
     for _ in 0..3 {
         events.push(published_event(&app, &host, json!({"capacity": 5})).await);
@@ -57,26 +57,25 @@ async fn a_user_sending_too_many_join_requests_gets_429_until_the_hour_rolls() {
 #[tokio::test]
 async fn a_host_sending_too_many_invites_gets_429() {
     let app = spawn_app_with(|config| config.attendance.invites_per_hour = 1).await;
-    let host = app.quick_user("+919800000001", Some("female")).await;
-    let first = app.quick_user("+919800000002", Some("male")).await;
-    let second = app.quick_user("+919800000003", Some("male")).await;
+    let host = app.host().await;
+    let [first, second] = app.guests().await;
     let event_id = published_event(&app, &host, json!({"capacity": 5})).await;
     let path = format!("/v1/events/{event_id}/invites");
-    let invited = post(
-        &app,
-        &host,
-        &path,
-        json!({"invite_type": "direct", "user_id": first.user_id}),
-    )
-    .await;
+    let invited = app
+        .post_as(
+            &host,
+            &path,
+            json!({"invite_type": "direct", "user_id": first.user_id}),
+        )
+        .await;
     assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.text);
-    let refused = post(
-        &app,
-        &host,
-        &path,
-        json!({"invite_type": "direct", "user_id": second.user_id}),
-    )
-    .await;
+    let refused = app
+        .post_as(
+            &host,
+            &path,
+            json!({"invite_type": "direct", "user_id": second.user_id}),
+        )
+        .await;
     assert_problem(
         &refused,
         StatusCode::TOO_MANY_REQUESTS,

@@ -46,11 +46,7 @@ async fn a_handled_request_logs_one_json_line_with_its_request_id_route_and_stat
 async fn every_line_of_an_authenticated_request_names_the_request_and_the_user() {
     let app = crate::helpers::spawn_app().await;
     let user = app.login("+919876543210").await;
-    let response = app
-        .request(Method::GET, "/v1/me")
-        .bearer(&user.access_token)
-        .send()
-        .await;
+    let response = app.get_as(&user, "/v1/me").await;
     assert_eq!(response.status, http::StatusCode::OK);
     let logs = crate::helpers::captured_logs();
     let handled: Vec<serde_json::Value> = logs

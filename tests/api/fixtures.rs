@@ -1,0 +1,58 @@
+//! Fixture builders: the people and the event a test is about, in one line, so a test states
+//! only what it checks. `party(json!({...}))` spawns an app on a fresh database with a host (a
+//! woman), as many guests (men) as the pattern names, and a published event changed by the
+//! JSON; `attendance::join_accepted` walks a guest through joining.
+
+use serde_json::Value;
+
+use crate::events::published_event;
+use crate::helpers::{spawn_app, TestApp, TestUser};
+
+/// The host every builder makes.
+pub const HOST_PHONE: &str = "+919800000001";
+
+/// The phone of guest `n` (from 0): +919800000002, +919800000003, …
+pub fn guest_phone(n: usize) -> String {
+    format!("+9198000000{:02}", n + 2)
+}
+
+impl TestApp {
+    /// The usual host, a woman (the builders' events allow every gender).
+    pub async fn host(&self) -> TestUser {
+        self.quick_user(HOST_PHONE, Some("female")).await
+    }
+
+    /// `N` guests, men, with the phones of `guest_phone`.
+    pub async fn guests<const N: usize>(&self) -> [TestUser; N] {
+        let mut guests = Vec::with_capacity(N);
+        for n in 0..N {
+            guests.push(self.quick_user(&guest_phone(n), Some("male")).await);
+        }
+        guests
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("N guests were made"))
+    }
+}
+
+/// A published event with its host and `N` guests who have not asked to join yet.
+pub struct Party<const N: usize> {
+    pub app: TestApp,
+    pub host: TestUser,
+    pub guests: [TestUser; N],
+    pub event_id: String,
+}
+
+/// A fresh app with a party whose event is the valid event changed by `changes`.
+pub async fn party<const N: usize>(changes: Value) -> Party<N> {
+    let app = spawn_app().await;
+    let host = app.host().await;
+    let guests = app.guests::<N>().await;
+    let event_id = published_event(&app, &host, changes).await;
+    Party {
+        app,
+        host,
+        guests,
+        event_id,
+    }
+}
+
