@@ -40,26 +40,18 @@ async fn a_host_who_deletes_the_account_cancels_their_events_and_refunds_the_gue
         .await
         .unwrap();
     assert!(!event.get::<_, bool>(0), "the hosted event is cancelled");
-    let order_status: String = app
-        .db
-        .query_one("SELECT status FROM payment_order", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let order_status: String = app.value("SELECT status FROM payment_order", &[]).await;
     assert_eq!(
         order_status, "refund_pending",
         "the paid guest's order is refunding"
     );
     let notified: i64 = app
-        .db
-        .query_one(
+        .value(
             "SELECT count(*) FROM outbox_message WHERE payload->>'kind' = 'event_cancelled' \
              AND payload->'recipient_ids' ? $1",
             &[&held.guest.user_id.to_string()],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(notified, 1, "the guest is told");
     assert_eq!(app.deliver_refund_messages().await, 1);
     let refund: (String, String) = app
@@ -142,11 +134,8 @@ async fn a_guest_who_deletes_the_account_frees_their_seats_and_ends_their_roles(
     );
     app.deliver_refund_messages().await;
     let refund: String = app
-        .db
-        .query_one("SELECT amount::text FROM payment_refund", &[])
-        .await
-        .unwrap()
-        .get(0);
+        .value("SELECT amount::text FROM payment_refund", &[])
+        .await;
     assert_eq!(refund, "588.82", "the ticket and its GST; the fee is kept");
 
     // The freed seat goes to the waitlist once the worker takes the message.

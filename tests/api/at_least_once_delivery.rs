@@ -67,7 +67,7 @@ fn three_times_shuffled(bodies: &[String], seed: u64) -> Vec<SqsEvent> {
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
-    app.db.query_one(sql, &[]).await.unwrap().get(0)
+    app.value(sql, &[]).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -120,14 +120,11 @@ async fn every_notification_kind_three_times_shuffled_is_written_and_texted_once
     );
     for kind in NOTIFICATION_KINDS {
         let rows: i64 = app
-            .db
-            .query_one(
+            .value(
                 "SELECT count(*) FROM notification WHERE notification_type = $1",
                 &[kind],
             )
-            .await
-            .unwrap()
-            .get(0);
+            .await;
         assert_eq!(rows, 2, "{kind}: one row per recipient");
     }
     let sms_kinds = shared::inbox::SMS_KINDS.len() * guests.len();
@@ -156,17 +153,12 @@ async fn hold_expiry_messages_three_times_shuffled_expire_each_hold_once() {
         join_accepted(&app, &host, &guest, &event_id, 1).await;
     }
     let bodies: Vec<String> = app
-        .db
-        .query(
+        .column(
             "SELECT (payload || jsonb_build_object('message_id', uuid))::text FROM outbox_message \
              WHERE queue = 'reservation_expiry' ORDER BY id",
             &[],
         )
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
+        .await;
     assert_eq!(bodies.len(), 3, "one expiry message per hold");
     app.db
         .execute(
@@ -302,20 +294,14 @@ async fn refund_webhooks_three_times_change_the_refund_once() {
     assert_eq!(app.deliver_refund_messages().await, 1);
     // Razorpay answered "pending" at first (the sandbox answers "processed" at once).
     let provider_refund: String = app
-        .db
-        .query_one(
+        .value(
             "UPDATE payment_refund SET status = 'pending' RETURNING provider_refund_id",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     let refunded_before: String = app
-        .db
-        .query_one("SELECT amount_refunded::text FROM payment_order", &[])
-        .await
-        .unwrap()
-        .get(0);
+        .value("SELECT amount_refunded::text FROM payment_order", &[])
+        .await;
     assert_eq!(refunded_before, "100.00");
     let failed = json!({"event": "refund.failed", "payload": {"refund": {"entity": {"id": provider_refund, "status": "failed"}}}});
     for _ in 0..3 {
@@ -355,15 +341,8 @@ async fn refund_webhooks_three_times_change_the_refund_once() {
         ),
         "the refund failed once; the 100.00 stays owed to the buyer (staff settle it)"
     );
-    let audited: i64 = app
-        .db
-        .query_one(
-            "SELECT count(*) FROM audit_log WHERE object_type = 'payment_refund' AND action = 'refund_failed'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let audited: i64 = app.value("SELECT count(*) FROM audit_log WHERE object_type = 'payment_refund' AND action = 'refund_failed'",
+            &[]).await;
     assert_eq!(audited, 1, "one state change, one audit row");
 }
 

@@ -50,25 +50,19 @@ pub fn id(response: &TestResponse, field: &str) -> String {
 
 /// A request's status, read from the database.
 pub async fn request_status(app: &TestApp, request: &str) -> String {
-    app.db
-        .query_one(
-            "SELECT status FROM event_request WHERE uuid::text = $1",
-            &[&request],
-        )
-        .await
-        .unwrap()
-        .get(0)
+    app.value(
+        "SELECT status FROM event_request WHERE uuid::text = $1",
+        &[&request],
+    )
+    .await
 }
 
 pub async fn seats_taken(app: &TestApp, event_id: &str) -> i64 {
-    app.db
-        .query_one(
-            "SELECT event_seats_taken(id) FROM event WHERE uuid::text = $1",
-            &[&event_id],
-        )
-        .await
-        .unwrap()
-        .get(0)
+    app.value(
+        "SELECT event_seats_taken(id) FROM event WHERE uuid::text = $1",
+        &[&event_id],
+    )
+    .await
 }
 
 #[tokio::test]
@@ -113,16 +107,11 @@ async fn a_free_request_accepted_becomes_an_attendee_with_a_ticket() {
         .starts_with("EH1."));
     assert_counters_true(&app).await;
     let kinds: Vec<String> = app
-        .db
-        .query(
+        .column(
             "SELECT payload->>'kind' FROM outbox_message ORDER BY id",
             &[],
         )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .await;
     assert_eq!(kinds, vec!["request_received", "request_accepted"]);
 }
 
@@ -169,14 +158,11 @@ async fn a_paid_request_accepted_holds_seats_with_a_delayed_expiry_and_a_pay_now
     );
     assert_eq!(expiry.get::<_, i32>(1), 900);
     let notice: Value = app
-        .db
-        .query_one(
+        .value(
             "SELECT payload FROM outbox_message WHERE payload->>'kind' = 'hold_created'",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(notice["pay_within_minutes"], 15);
 }
 
@@ -399,14 +385,11 @@ async fn the_waitlist_is_promoted_first_come_first_served_on_each_trigger() {
     assert_eq!(patch.status, StatusCode::OK, "{}", patch.text);
     assert_eq!(status(rc).await, "accepted");
     let promoted: i64 = app
-        .db
-        .query_one(
+        .value(
             "SELECT count(*) FROM outbox_message WHERE payload->>'kind' = 'request_promoted'",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(promoted, 2);
     assert_eq!(seats_taken(&app, &event_id).await, 2);
     assert_counters_true(&app).await;
@@ -742,10 +725,7 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
     let mut attendees = Vec::new();
     for phone in ["+919800000002", "+919800000003"] {
         let guest = app.quick_user(phone, Some("male")).await;
-        let attendee: uuid::Uuid = app
-            .db
-            .query_one(
-                "WITH a AS (INSERT INTO event_attendee (event_id, user_id, seats, is_paid, price_paid) \
+        let attendee: uuid::Uuid = app.value("WITH a AS (INSERT INTO event_attendee (event_id, user_id, seats, is_paid, price_paid) \
                             SELECT e.id, u.id, 2, true, 500 FROM event e, auth_user u WHERE e.uuid::text = $1 AND u.uuid = $2 \
                             RETURNING id, uuid, event_id, user_id), \
                       o AS (INSERT INTO payment_order (order_reference, user_id, event_id, attendee_id, provider, seats, unit_price, \
@@ -753,11 +733,7 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
                             SELECT 'ORD-' || a.id, a.user_id, a.event_id, a.id, 'sandbox', 2, 250, 500, 500, 'paid', now(), 'pay_' || a.id FROM a), \
                       c AS (UPDATE event SET going_count = going_count + 2 WHERE uuid::text = $1) \
                  SELECT uuid FROM a",
-                &[&event_id, &guest.user_id],
-            )
-            .await
-            .unwrap()
-            .get(0);
+                &[&event_id, &guest.user_id]).await;
         attendees.push((guest, attendee));
     }
     let stranger = app.quick_user("+919800000004", Some("male")).await;
@@ -829,16 +805,11 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
     // The sandbox refunds them at once: each order refunded in full by one processed refund.
     assert_eq!(order_statuses().await, vec!["refunded", "refunded"]);
     let refunds: Vec<String> = app
-        .db
-        .query(
+        .column(
             "SELECT reason || ':' || status FROM payment_refund ORDER BY id",
             &[],
         )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .await;
     assert_eq!(
         refunds,
         vec!["guest_withdrew:processed", "attendee_cancelled:processed"],
@@ -858,10 +829,7 @@ async fn a_late_guest_cancellation_queues_no_refund() {
         json!({"is_paid": true, "ticket_price": "250.00"}),
     )
     .await;
-    let attendee: uuid::Uuid = app
-        .db
-        .query_one(
-            "WITH a AS (INSERT INTO event_attendee (event_id, user_id, is_paid, price_paid) \
+    let attendee: uuid::Uuid = app.value("WITH a AS (INSERT INTO event_attendee (event_id, user_id, is_paid, price_paid) \
                         SELECT e.id, u.id, true, 250 FROM event e, auth_user u WHERE u.uuid = $1 RETURNING id, uuid, user_id, event_id), \
                   o AS (INSERT INTO payment_order (order_reference, user_id, event_id, attendee_id, provider, seats, unit_price, base_amount, \
                                                    total_amount, status, paid_at) \
@@ -869,11 +837,7 @@ async fn a_late_guest_cancellation_queues_no_refund() {
                   c AS (UPDATE event SET going_count = 1, event_date = (now() AT TIME ZONE timezone + interval '3 hours')::date, \
                                          start_time = (now() AT TIME ZONE timezone + interval '3 hours')::time) \
              SELECT uuid FROM a",
-            &[&guest.user_id],
-        )
-        .await
-        .unwrap()
-        .get(0);
+            &[&guest.user_id]).await;
     let response = app
         .post_as(
             &guest,
@@ -882,12 +846,7 @@ async fn a_late_guest_cancellation_queues_no_refund() {
         )
         .await;
     assert_eq!(response.body["refund_queued"], false, "{}", response.text);
-    let status: String = app
-        .db
-        .query_one("SELECT status FROM payment_order", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let status: String = app.value("SELECT status FROM payment_order", &[]).await;
     assert_eq!(status, "paid");
 }
 
@@ -979,11 +938,6 @@ async fn an_idempotency_key_replays_the_accept_and_refuses_another_body() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "idempotency_key_reused",
     );
-    let attendees: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM event_attendee", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let attendees: i64 = app.value("SELECT count(*) FROM event_attendee", &[]).await;
     assert_eq!(attendees, 1);
 }

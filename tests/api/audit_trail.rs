@@ -43,11 +43,8 @@ impl Journey {
         self.mark_round_trips();
         self.last_audit_id = self
             .app
-            .db
-            .query_one("SELECT coalesce(max(id), 0) FROM audit_log", &[])
-            .await
-            .unwrap()
-            .get(0);
+            .value("SELECT coalesce(max(id), 0) FROM audit_log", &[])
+            .await;
     }
 
     /// Sends `request` as the operation `operation_id`, expects `status`, and checks that new
@@ -183,13 +180,8 @@ async fn every_mutating_route_leaves_an_audit_row_and_no_secret_anywhere() {
     // No secret in any audit payload or log line.
     let payloads: Vec<String> = j
         .app
-        .db
-        .query("SELECT payload::text FROM audit_log", &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .column("SELECT payload::text FROM audit_log", &[])
+        .await;
     let logs = captured_logs();
     for secret in &j.secrets {
         assert!(

@@ -78,14 +78,11 @@ async fn full_login_creates_the_account_and_its_profile_and_signs_in() {
     assert_eq!(row.get::<_, String>(2), PHONE);
     assert!(row.get::<_, bool>(3));
     let stored: i64 = app
-        .db
-        .query_one(
+        .value(
             "SELECT count(*) FROM refresh_token WHERE token_hash = sha256($1::text::bytea)",
             &[&refresh],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(stored, 1, "the refresh token is stored only as its SHA-256");
 
     let me = app
@@ -116,21 +113,13 @@ async fn five_wrong_codes_kill_the_code_even_for_the_right_one() {
     let response = verify(&app, PHONE, &code).await;
     assert_problem(&response, StatusCode::UNAUTHORIZED, "otp_invalid");
     let attempts: i16 = app
-        .db
-        .query_one(
+        .value(
             "SELECT attempts FROM user_phone_otp WHERE phone_number = $1",
             &[&PHONE],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(attempts, 5);
-    let users: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM auth_user", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let users: i64 = app.value("SELECT count(*) FROM auth_user", &[]).await;
     assert_eq!(users, 0);
 }
 
@@ -224,32 +213,17 @@ async fn codes_per_number_per_hour_are_capped() {
 async fn codes_per_source_ip_per_hour_are_capped() {
     let app = spawn_app_with(|c| c.otp.max_per_ip_per_hour = 2).await;
     for phone in ["+919876543211", "+919876543212"] {
-        let response = app
-            .request(Method::POST, "/v1/auth/otp")
-            .source_ip("203.0.113.9")
-            .json(&json!({ "phone_number": phone }))
-            .send()
-            .await;
+        let response = app.ask_code_from(phone, "203.0.113.9").await;
         assert_eq!(response.status, StatusCode::ACCEPTED);
     }
-    let response = app
-        .request(Method::POST, "/v1/auth/otp")
-        .source_ip("203.0.113.9")
-        .json(&json!({ "phone_number": "+919876543213" }))
-        .send()
-        .await;
+    let response = app.ask_code_from("+919876543213", "203.0.113.9").await;
     assert_problem(
         &response,
         StatusCode::TOO_MANY_REQUESTS,
         "otp_ip_rate_limited",
     );
     assert!(response.header("retry-after").is_some());
-    let other_ip = app
-        .request(Method::POST, "/v1/auth/otp")
-        .source_ip("203.0.113.10")
-        .json(&json!({ "phone_number": "+919876543213" }))
-        .send()
-        .await;
+    let other_ip = app.ask_code_from("+919876543213", "203.0.113.10").await;
     assert_eq!(other_ip.status, StatusCode::ACCEPTED, "the cap is per IP");
     assert_eq!(app.sms.count(), 3);
 }
@@ -274,20 +248,10 @@ async fn codes_go_only_to_the_calling_codes_served() {
 async fn the_hourly_sms_budget_caps_codes_to_every_number() {
     let app = spawn_app_with(|c| c.otp.sms_budget_per_hour = 2).await;
     for (i, phone) in ["+919876543211", "+919876543212"].iter().enumerate() {
-        let response = app
-            .request(Method::POST, "/v1/auth/otp")
-            .source_ip(&format!("203.0.113.{i}"))
-            .json(&json!({ "phone_number": phone }))
-            .send()
-            .await;
+        let response = app.ask_code_from(phone, &format!("203.0.113.{i}")).await;
         assert_eq!(response.status, StatusCode::ACCEPTED);
     }
-    let response = app
-        .request(Method::POST, "/v1/auth/otp")
-        .source_ip("203.0.113.50")
-        .json(&json!({ "phone_number": "+919876543213" }))
-        .send()
-        .await;
+    let response = app.ask_code_from("+919876543213", "203.0.113.50").await;
     assert_problem(
         &response,
         StatusCode::TOO_MANY_REQUESTS,
@@ -396,18 +360,8 @@ async fn known_and_unknown_numbers_get_the_same_answer() {
     let app = spawn_app().await;
     app.login(PHONE).await;
     app.age_codes(PHONE, 120).await;
-    let known = app
-        .request(Method::POST, "/v1/auth/otp")
-        .source_ip("203.0.113.1")
-        .json(&json!({ "phone_number": PHONE }))
-        .send()
-        .await;
-    let unknown = app
-        .request(Method::POST, "/v1/auth/otp")
-        .source_ip("203.0.113.2")
-        .json(&json!({ "phone_number": "+919876543219" }))
-        .send()
-        .await;
+    let known = app.ask_code_from(PHONE, "203.0.113.1").await;
+    let unknown = app.ask_code_from("+919876543219", "203.0.113.2").await;
     assert_eq!(known.status, unknown.status);
     assert_eq!(known.text, unknown.text);
 }
@@ -476,14 +430,11 @@ async fn an_sms_failure_is_503_and_the_unsent_code_is_retired() {
         "service_unavailable",
     );
     let live: i64 = app
-        .db
-        .query_one(
+        .value(
             "SELECT count(*) FROM user_phone_otp WHERE superseded_at IS NULL",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(live, 0);
 }
 
@@ -527,13 +478,8 @@ async fn refresh_rotates_and_reuse_of_a_rotated_token_revokes_the_family() {
         .await;
     assert_problem(&after, StatusCode::UNAUTHORIZED, "invalid_refresh_token");
     let reasons: Vec<String> = app
-        .db
-        .query("SELECT DISTINCT revoked_reason FROM refresh_token", &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .column("SELECT DISTINCT revoked_reason FROM refresh_token", &[])
+        .await;
     assert_eq!(reasons, vec!["reuse".to_owned()]);
 
     let garbage = app

@@ -147,15 +147,12 @@ async fn world(app: &TestApp) -> World {
         .await;
     assert_eq!(order.status, StatusCode::CREATED, "{}", order.text);
     let notification: uuid::Uuid = app
-        .db
-        .query_one(
+        .value(
             "INSERT INTO notification (recipient_id, notification_type, title) \
              SELECT id, 'system', 'Hello' FROM auth_user WHERE uuid = $1 RETURNING uuid",
             &[&guest.user_id],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     World {
         request_id: pending.body["request_id"].as_str().unwrap().to_owned(),
         attendee_id: accepted.body["attendee_id"].as_str().unwrap().to_owned(),
@@ -250,24 +247,14 @@ async fn no_response_about_another_user_carries_their_phone_or_birth_date() {
     let host_token = {
         // The host is the first user the world made.
         let host: uuid::Uuid = app
-            .db
-            .query_one("SELECT uuid FROM auth_user ORDER BY id LIMIT 1", &[])
-            .await
-            .unwrap()
-            .get(0);
+            .value("SELECT uuid FROM auth_user ORDER BY id LIMIT 1", &[])
+            .await;
         app.state
             .tokens
             .issue_access(host, chrono::Utc::now())
             .unwrap()
     };
-    let events: Vec<String> = app
-        .db
-        .query("SELECT uuid::text FROM event", &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let events: Vec<String> = app.column("SELECT uuid::text FROM event", &[]).await;
     let mut paths = vec![
         format!("/v1/users/{}", w.guest.user_id),
         "/v1/events".to_owned(),

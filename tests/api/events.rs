@@ -49,19 +49,10 @@ pub async fn published_event(app: &TestApp, host: &TestUser, changes: Value) -> 
 
 /// Asserts going_count and requests_count equal what they count.
 pub async fn assert_counters_true(app: &TestApp) {
-    let wrong: Vec<String> = app
-        .db
-        .query(
-            "SELECT e.slug FROM event e WHERE e.going_count <> (SELECT coalesce(sum(seats), 0) FROM event_attendee a \
+    let wrong: Vec<String> = app.column("SELECT e.slug FROM event e WHERE e.going_count <> (SELECT coalesce(sum(seats), 0) FROM event_attendee a \
                  WHERE a.event_id = e.id AND a.status IN ('going', 'checked_in')) \
                OR e.requests_count <> (SELECT count(*) FROM event_request r WHERE r.event_id = e.id AND r.status = 'pending')",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+            &[]).await;
     assert!(wrong.is_empty(), "counters out of step for {wrong:?}");
 }
 
@@ -123,12 +114,7 @@ async fn a_paid_event_keeps_its_price_exact() {
         response.body["gstin"], "27AAPFU0939F1ZV",
         "the host sees the GSTIN"
     );
-    let stored: String = app
-        .db
-        .query_one("SELECT ticket_price::text FROM event", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let stored: String = app.value("SELECT ticket_price::text FROM event", &[]).await;
     assert_eq!(stored, "499.00");
 }
 
@@ -244,12 +230,7 @@ async fn each_event_rule_names_its_field() {
             "venue_id"
         ]
     );
-    let count: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM event", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let count: i64 = app.value("SELECT count(*) FROM event", &[]).await;
     assert_eq!(count, 0, "nothing was written");
 }
 
@@ -346,16 +327,11 @@ async fn host_cohost_and_stranger_on_every_mutating_route() {
     assert_eq!(unpublish.status, StatusCode::OK);
     assert_eq!(unpublish.body["status"], "draft");
     let audit: Vec<String> = app
-        .db
-        .query(
+        .column(
             "SELECT action FROM audit_log WHERE object_type = 'event' ORDER BY id",
             &[],
         )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .await;
     assert_eq!(audit, vec!["create", "update", "update", "unpublish"]);
 }
 
@@ -471,12 +447,7 @@ async fn a_new_date_or_venue_notifies_everyone_going_after_commit() {
         )
         .await;
     assert_eq!(description_only.status, StatusCode::OK);
-    let messages: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM outbox_message", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let messages: i64 = app.value("SELECT count(*) FROM outbox_message", &[]).await;
     assert_eq!(messages, 0, "a description change notifies nobody");
 
     let new_date = (chrono::Utc::now() + chrono::Duration::days(20))
@@ -491,12 +462,7 @@ async fn a_new_date_or_venue_notifies_everyone_going_after_commit() {
         )
         .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.text);
-    let payload: Value = app
-        .db
-        .query_one("SELECT payload FROM outbox_message", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let payload: Value = app.value("SELECT payload FROM outbox_message", &[]).await;
     assert_eq!(payload["kind"], "event_changed");
     assert_eq!(payload["event_id"], event_id.as_str());
     assert_eq!(payload["changes"], json!(["event_date", "venue"]));
@@ -600,22 +566,14 @@ async fn cancelling_cancels_everything_queues_refunds_and_notifies_everyone() {
     );
     // The refund goes out when the worker gets the cancel's send_refunds message.
     assert_eq!(app.deliver_refund_messages().await, 1);
-    let order: String = app
-        .db
-        .query_one("SELECT status FROM payment_order", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let order: String = app.value("SELECT status FROM payment_order", &[]).await;
     assert_eq!(order, "refunded");
     let payload: Value = app
-        .db
-        .query_one(
+        .value(
             "SELECT payload FROM outbox_message WHERE queue = 'notification'",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(payload["kind"], "event_cancelled");
     assert_eq!(
         payload["recipient_ids"].as_array().unwrap().len(),
@@ -669,19 +627,9 @@ async fn a_rolled_back_write_leaves_no_outbox_message() {
         )
         .await;
     assert_problem(&response, StatusCode::CONFLICT, "capacity_below_taken");
-    let messages: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM outbox_message", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let messages: i64 = app.value("SELECT count(*) FROM outbox_message", &[]).await;
     assert_eq!(messages, 0);
-    let date: chrono::NaiveDate = app
-        .db
-        .query_one("SELECT event_date FROM event", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let date: chrono::NaiveDate = app.value("SELECT event_date FROM event", &[]).await;
     assert_ne!(date.to_string(), new_date);
 }
 

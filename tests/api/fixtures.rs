@@ -55,4 +55,3 @@ pub async fn party<const N: usize>(changes: Value) -> Party<N> {
         event_id,
     }
 }
-

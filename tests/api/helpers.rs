@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
+use tokio_postgres::types::{FromSql, ToSql};
 
 use http::{HeaderMap, Method, StatusCode};
 use lambda_http::aws_lambda_events::apigw::{
@@ -269,13 +270,33 @@ impl TestApp {
 impl TestApp {
     /// The first column of every row `sql` returns, as text (for asserting lists of states).
     pub async fn strings(&self, sql: &str) -> Vec<String> {
+        self.column(sql, &[]).await
+    }
+
+    /// The first column of every row `sql` returns with `params`.
+    pub async fn column<T>(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Vec<T>
+    where
+        T: for<'r> FromSql<'r>,
+    {
         self.db
-            .query(sql, &[])
+            .query(sql, params)
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
             .iter()
             .map(|row| row.get(0))
             .collect()
+    }
+
+    /// The one value `sql` returns with `params` (one row, first column).
+    pub async fn value<T>(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> T
+    where
+        T: for<'r> FromSql<'r>,
+    {
+        self.db
+            .query_one(sql, params)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .get(0)
     }
 
     /// Runs the one-minute sweep as its schedule would; fails the test when it errs.
@@ -435,6 +456,15 @@ impl TestApp {
     /// POSTs JSON to `uri` as `user`.
     pub async fn post_as(&self, user: &TestUser, uri: &str, body: Value) -> TestResponse {
         self.send_as(user, Method::POST, uri, &body).await
+    }
+
+    /// Asks for a login code for `phone` from the client address `ip`; the answer.
+    pub async fn ask_code_from(&self, phone: &str, ip: &str) -> TestResponse {
+        self.request(Method::POST, "/v1/auth/otp")
+            .source_ip(ip)
+            .json(&json!({ "phone_number": phone }))
+            .send()
+            .await
     }
 
     /// Asks for a login code for `phone` and returns the code the SMS carried.

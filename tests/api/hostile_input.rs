@@ -89,12 +89,7 @@ async fn huge_negative_and_fractional_numbers_are_422_naming_the_field() {
             response.text
         );
     }
-    let events: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM event", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let events: i64 = app.value("SELECT count(*) FROM event", &[]).await;
     assert_eq!(events, 0, "nothing was written");
 }
 
@@ -166,12 +161,7 @@ async fn sql_metacharacters_are_data_not_code() {
         );
         assert!(response.status != StatusCode::INTERNAL_SERVER_ERROR);
     }
-    let still_there: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM event", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let still_there: i64 = app.value("SELECT count(*) FROM event", &[]).await;
     assert_eq!(still_there, 1);
 }
 

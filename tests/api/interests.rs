@@ -28,11 +28,8 @@ async fn get_interests_returns_the_active_catalogue_in_order() {
         "inactive interests are hidden: {slugs:?}"
     );
     let expected: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM event_interest WHERE is_active", &[])
-        .await
-        .unwrap()
-        .get(0);
+        .value("SELECT count(*) FROM event_interest WHERE is_active", &[])
+        .await;
     assert_eq!(items.len() as i64, expected);
     let first = &items[0];
     assert!(first["interest_id"]

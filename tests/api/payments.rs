@@ -397,11 +397,8 @@ async fn webhooks_three_times_in_any_order_or_racing_verify_give_one_ticket() {
     assert_eq!(verified.body["settled"], "already_settled");
     assert_eq!(counts(&app).await, (1, 1, "paid".into()));
     let events: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM payment_webhook_event", &[])
-        .await
-        .unwrap()
-        .get(0);
+        .value("SELECT count(*) FROM payment_webhook_event", &[])
+        .await;
     assert_eq!(events, 2);
 
     let raw = serde_json::to_vec(&captured(&provider_order, payment_id)).unwrap();
@@ -449,21 +446,13 @@ async fn a_declined_payment_keeps_the_hold_and_a_retry_on_the_same_order_gets_th
         "nothing personal is kept: {stored}"
     );
     let delivery: String = app
-        .db
-        .query_one("SELECT payload::text FROM payment_webhook_event", &[])
-        .await
-        .unwrap()
-        .get(0);
+        .value("SELECT payload::text FROM payment_webhook_event", &[])
+        .await;
     assert!(
         delivery.contains("pay_F1") && !delivery.contains("buyer@example.com"),
         "the delivery's record keeps only what reconciliation needs: {delivery}"
     );
-    let audited: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM audit_log WHERE object_type = 'payment_order' AND action = 'payment_failed'", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let audited: i64 = app.value("SELECT count(*) FROM audit_log WHERE object_type = 'payment_order' AND action = 'payment_failed'", &[]).await;
     assert_eq!(audited, 1);
 
     // The second card works, within the hold: one ticket, no refund.
@@ -474,12 +463,7 @@ async fn a_declined_payment_keeps_the_hold_and_a_retry_on_the_same_order_gets_th
         StatusCode::OK
     );
     assert_eq!(counts(&app).await, (1, 1, "paid".into()));
-    let refunds: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM payment_refund", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let refunds: i64 = app.value("SELECT count(*) FROM payment_refund", &[]).await;
     assert_eq!(refunds, 0);
     let order = app
         .get_as(&held.guest, &format!("/v1/payments/orders/{order_id}"))
@@ -546,11 +530,8 @@ async fn a_late_payment_is_honoured_when_seats_are_free_and_refunded_when_not() 
         )
     );
     let seats: i64 = app
-        .db
-        .query_one("SELECT event_seats_taken(id) FROM event", &[])
-        .await
-        .unwrap()
-        .get(0);
+        .value("SELECT event_seats_taken(id) FROM event", &[])
+        .await;
     assert_eq!(seats, 1, "never oversold");
     let hold: (String, bool, bool) = {
         let row = app
@@ -635,16 +616,11 @@ async fn partial_refunds_never_exceed_the_total_and_a_full_one_frees_the_seats()
         "invalid_transition",
     );
     let refunds: Vec<String> = app
-        .db
-        .query(
+        .column(
             "SELECT idempotency_key FROM payment_refund ORDER BY id",
             &[],
         )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .await;
     assert_eq!(refunds.len(), 2);
     assert!(
         refunds[0].ends_with("-R1") && refunds[1].ends_with("-R2"),
@@ -694,12 +670,7 @@ async fn idempotent_order_creation_replays_and_refuses_another_body() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "idempotency_key_reused",
     );
-    let orders: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM payment_order", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let orders: i64 = app.value("SELECT count(*) FROM payment_order", &[]).await;
     assert_eq!(orders, 1);
 }
 
@@ -865,12 +836,7 @@ pub(crate) mod razorpay_stub {
         let app = refund_asked_for(&server, "pay_R1").await;
         // The worker makes the first call (it fails); the sweep's retry succeeds, once.
         assert_eq!(app.deliver_refund_messages().await, 1);
-        let pending: String = app
-            .db
-            .query_one("SELECT status FROM payment_refund", &[])
-            .await
-            .unwrap()
-            .get(0);
+        let pending: String = app.value("SELECT status FROM payment_refund", &[]).await;
         assert_eq!(
             pending, "pending",
             "the failed call leaves the refund for a retry"

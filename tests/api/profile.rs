@@ -95,12 +95,7 @@ async fn each_profile_validation_error_names_its_field() {
         vec!["name", "birth_date", "gender"],
         "all bad fields at once"
     );
-    let name: Option<String> = app
-        .db
-        .query_one("SELECT name FROM user_profile", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let name: Option<String> = app.value("SELECT name FROM user_profile", &[]).await;
     assert_eq!(name, None, "nothing was half-written");
 }
 
@@ -134,16 +129,11 @@ async fn a_valid_patch_updates_only_what_it_names_and_completes_the_profile() {
     assert_eq!(response.body["is_complete"], true);
 
     let payloads: Vec<Value> = app
-        .db
-        .query(
+        .column(
             "SELECT payload FROM audit_log WHERE action = 'update' ORDER BY id",
             &[],
         )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .await;
     assert_eq!(
         payloads[0],
         json!({"fields": ["name", "bio", "birth_date", "gender"]})
@@ -329,22 +319,14 @@ async fn deleting_the_account_frees_the_number_keeps_payments_and_ends_sessions(
         (row.get(0), row.get(1))
     };
     assert_eq!((status.as_str(), requests_count), ("cancelled", 0));
-    let orders: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM payment_order", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let orders: i64 = app.value("SELECT count(*) FROM payment_order", &[]).await;
     assert_eq!(orders, 1, "money records stay");
     let audited: i64 = app
-        .db
-        .query_one(
+        .value(
             "SELECT count(*) FROM audit_log WHERE action = 'deactivate'",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(audited, 1);
 
     // Old credentials are dead.

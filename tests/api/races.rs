@@ -33,11 +33,8 @@ async fn crowd(app: &TestApp, event_id: &str, count: usize) -> Vec<(TestUser, St
 }
 
 async fn taken(app: &TestApp) -> i64 {
-    app.db
-        .query_one("SELECT event_seats_taken(id) FROM event", &[])
+    app.value("SELECT event_seats_taken(id) FROM event", &[])
         .await
-        .unwrap()
-        .get(0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -148,12 +145,7 @@ async fn concurrent_accepts_cancels_and_expiries_keep_the_counters_true() {
         assert_eq!(task.await.unwrap().status, StatusCode::OK);
     }
     expirer.await.unwrap();
-    let live: i64 = app
-        .db
-        .query_one("SELECT coalesce(sum(seats), 0)::bigint FROM capacity_reservation r JOIN event e ON e.id = r.event_id WHERE e.title = 'Paid' AND r.status = 'held' AND r.expires_at > now()", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let live: i64 = app.value("SELECT coalesce(sum(seats), 0)::bigint FROM capacity_reservation r JOIN event e ON e.id = r.event_id WHERE e.title = 'Paid' AND r.status = 'held' AND r.expires_at > now()", &[]).await;
     assert!(live <= 3, "{live} live held seats on 3");
     assert_counters_true(&app).await;
 }

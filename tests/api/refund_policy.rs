@@ -15,11 +15,8 @@ use shared::payments::refunds::process_pending;
 
 /// The paid attendee's id (the only one).
 async fn attendee_id(app: &TestApp) -> String {
-    app.db
-        .query_one("SELECT uuid::text FROM event_attendee", &[])
+    app.value("SELECT uuid::text FROM event_attendee", &[])
         .await
-        .unwrap()
-        .get(0)
 }
 
 /// (order status, refund amounts as text, the attendee's price_paid and platform_fee).
@@ -149,14 +146,11 @@ async fn a_failing_refund_backs_off_and_never_holds_up_the_others() {
     process_pending(&app.state).await.unwrap();
 
     let good: String = app
-        .db
-        .query_one(
+        .value(
             "SELECT status FROM payment_refund WHERE idempotency_key = 'ORD-101-R1'",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(
         good, "processed",
         "the good refund went out past the failing ones"
@@ -191,14 +185,11 @@ async fn a_failing_refund_backs_off_and_never_holds_up_the_others() {
         .unwrap();
     process_pending(&app.state).await.unwrap();
     let failed: i64 = app
-        .db
-        .query_one(
+        .value(
             "SELECT count(*) FROM payment_refund WHERE status = 'failed'",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(failed, 100);
     let actions = refund_audit_actions(&app).await;
     assert_eq!(actions.iter().filter(|a| *a == "refund_retry").count(), 100);
@@ -226,14 +217,11 @@ async fn a_failed_refund_of_a_cancelled_attendance_never_puts_the_order_back_to_
     app.deliver_refund_messages().await;
     // Razorpay answered "pending" at first, then reports the refund failed.
     let provider_refund: String = app
-        .db
-        .query_one(
+        .value(
             "UPDATE payment_refund SET status = 'pending' RETURNING provider_refund_id",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     let failed = json!({"event": "refund.failed", "payload": {"refund": {"entity": {"id": provider_refund, "status": "failed"}}}});
     assert_eq!(
         webhook(&app, "evt_rf", &failed, None).await.status,

@@ -390,14 +390,7 @@ const INVARIANTS: &[(&str, &str)] = &[
 /// Every invariant the ledger promises, checked on the database itself.
 async fn assert_invariants(app: &TestApp) {
     for (broken, sql) in INVARIANTS {
-        let rows: Vec<String> = app
-            .db
-            .query(*sql, &[])
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| row.get(0))
-            .collect();
+        let rows: Vec<String> = app.column(sql, &[]).await;
         assert!(rows.is_empty(), "{broken}: {rows:?}");
     }
     assert_counters_true(app).await;

@@ -39,11 +39,8 @@ async fn a_hold_that_fails_to_expire_does_not_stop_the_next() {
         .await
         .unwrap();
     let broken: i64 = app
-        .db
-        .query_one("SELECT min(id) FROM capacity_reservation", &[])
-        .await
-        .unwrap()
-        .get(0);
+        .value("SELECT min(id) FROM capacity_reservation", &[])
+        .await;
     break_rows(&app, "capacity_reservation", &format!("OLD.id = {broken}")).await;
 
     app.sweep().await;

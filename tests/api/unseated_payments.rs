@@ -27,16 +27,11 @@ async fn order_and_refunds(app: &TestApp) -> (String, Option<String>, Vec<String
         .await
         .unwrap();
     let refunds = app
-        .db
-        .query(
+        .column(
             "SELECT reason || ':' || status || ':' || amount::text FROM payment_refund ORDER BY id",
             &[],
         )
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
+        .await;
     (order.get(0), order.get(1), refunds)
 }
 
@@ -55,15 +50,12 @@ async fn audited_why(app: &TestApp) -> Value {
 
 /// The payment_refunded notices written for the buyer.
 async fn refund_notices(app: &TestApp, held: &Held) -> i64 {
-    app.db
-        .query_one(
-            "SELECT count(*) FROM outbox_message WHERE payload->>'kind' = 'payment_refunded' \
+    app.value(
+        "SELECT count(*) FROM outbox_message WHERE payload->>'kind' = 'payment_refunded' \
              AND payload->'recipient_ids' ? $1",
-            &[&held.guest.user_id.to_string()],
-        )
-        .await
-        .unwrap()
-        .get(0)
+        &[&held.guest.user_id.to_string()],
+    )
+    .await
 }
 
 #[tokio::test]
@@ -125,11 +117,8 @@ async fn a_captured_webhook_for_an_unpublished_event_is_refunded_in_full() {
     assert_eq!(counts(&app).await, (0, 0, "refund_pending".into()));
     assert_eq!(audited_why(&app).await, "unpublished");
     let hold_status: String = app
-        .db
-        .query_one("SELECT status FROM capacity_reservation", &[])
-        .await
-        .unwrap()
-        .get(0);
+        .value("SELECT status FROM capacity_reservation", &[])
+        .await;
     assert_eq!(hold_status, "released", "the hold never became a seat");
     app.deliver_refund_messages().await;
     let (status, _, refunds) = order_and_refunds(&app).await;
@@ -169,11 +158,8 @@ async fn a_second_captured_payment_on_a_paid_order_is_refunded_once() {
     let held = hold(&app, 5, 1).await;
     let order_id = paid_order(&app, &held).await;
     let provider_order: String = app
-        .db
-        .query_one("SELECT provider_order_id FROM payment_order", &[])
-        .await
-        .unwrap()
-        .get(0);
+        .value("SELECT provider_order_id FROM payment_order", &[])
+        .await;
 
     // The buyer paid twice (two tabs): Razorpay captures the second payment too, says so by
     // webhook (twice, under two event ids) and the app verifies it as well.

@@ -205,14 +205,11 @@ async fn a_deleted_account_gets_no_upload_url() {
     .await;
     crate::helpers::assert_problem(&response, StatusCode::UNAUTHORIZED, "unauthorized");
     let audited: i64 = app
-        .db
-        .query_one(
+        .value(
             "SELECT count(*) FROM audit_log WHERE action = 'presign_upload'",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(audited, 0);
 }
 

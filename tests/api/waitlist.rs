@@ -61,15 +61,8 @@ async fn a_head_that_does_not_fit_holds_the_line_and_one_trigger_promotes_all_th
     assert_eq!(status(&app, &two_seats).await, "accepted");
     assert_eq!(status(&app, &one_seat).await, "accepted");
     assert_eq!(seats_taken(&app, &event_id).await, 4);
-    let promoted: i64 = app
-        .db
-        .query_one(
-            "SELECT count(*) FROM audit_log WHERE object_type = 'event_request' AND action = 'promote'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let promoted: i64 = app.value("SELECT count(*) FROM audit_log WHERE object_type = 'event_request' AND action = 'promote'",
+            &[]).await;
     assert_eq!(promoted, 2);
     assert_counters_true(&app).await;
 }

@@ -186,14 +186,11 @@ async fn hold_expiry_releases_once_promotes_the_waitlist_and_ignores_consumed_ho
         "one more delayed message for the rest of A's hold"
     );
     let held: String = app
-        .db
-        .query_one(
+        .value(
             "SELECT status FROM capacity_reservation ORDER BY id LIMIT 1",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(held, "held");
 
     // Due: the hold expires, the request expires, B is promoted; a second delivery changes nothing.
@@ -207,37 +204,26 @@ async fn hold_expiry_releases_once_promotes_the_waitlist_and_ignores_consumed_ho
         .unwrap();
     }
     let statuses: Vec<String> = app
-        .db
-        .query("SELECT status FROM capacity_reservation ORDER BY id", &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .column("SELECT status FROM capacity_reservation ORDER BY id", &[])
+        .await;
     assert_eq!(
         statuses,
         vec!["expired", "held"],
         "A's hold expired once, B now holds the seat"
     );
     let expired: i64 = app
-        .db
-        .query_one(
+        .value(
             "SELECT count(*) FROM audit_log WHERE action = 'expire'",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(expired, 1);
     let kinds: i64 = app
-        .db
-        .query_one(
+        .value(
             "SELECT count(*) FROM outbox_message WHERE payload->>'kind' = 'hold_expired'",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(kinds, 1);
 
     // A consumed hold: its expiry message does nothing.
@@ -250,14 +236,11 @@ async fn hold_expiry_releases_once_promotes_the_waitlist_and_ignores_consumed_ho
         .await
         .unwrap();
     let b_key: uuid::Uuid = app
-        .db
-        .query_one(
+        .value(
             "SELECT reservation_key FROM capacity_reservation WHERE status = 'consumed'",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     let (_, b_message) = queued(&app, "reservation_expiry")
         .await
         .into_iter()
@@ -270,13 +253,8 @@ async fn hold_expiry_releases_once_promotes_the_waitlist_and_ignores_consumed_ho
     .await
     .unwrap();
     let statuses: Vec<String> = app
-        .db
-        .query("SELECT status FROM capacity_reservation ORDER BY id", &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .column("SELECT status FROM capacity_reservation ORDER BY id", &[])
+        .await;
     assert_eq!(statuses, vec!["expired", "consumed"]);
     assert_counters_true(&app).await;
 }
@@ -372,14 +350,11 @@ async fn the_sweep_republishes_what_failed_and_expires_what_the_queue_missed() {
     .unwrap();
     assert_eq!(sweep["holds_expired"], 1);
     let unsent: i64 = app
-        .db
-        .query_one(
+        .value(
             "SELECT count(*) FROM outbox_message WHERE published_at IS NULL",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(unsent, 0, "everything committed was sent in the end");
     let bodies = publisher.sent.lock().unwrap().clone();
     assert!(
@@ -459,14 +434,11 @@ async fn the_pay_now_notice_also_goes_by_sms_once() {
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(app.sms.count(), 1);
     let rows: i64 = app
-        .db
-        .query_one(
+        .value(
             "SELECT count(*) FROM notification WHERE notification_type = 'hold_created'",
             &[],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!(rows, 1);
 }
 

@@ -29,12 +29,7 @@ async fn a_user_sending_too_many_join_requests_gets_429_until_the_hour_rolls() {
     );
     let retry_after: u64 = third.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=3600).contains(&retry_after), "{retry_after}");
-    let pending: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM event_request", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let pending: i64 = app.value("SELECT count(*) FROM event_request", &[]).await;
     assert_eq!(pending, 2, "the refused request wrote nothing");
 
     // Another user is not affected.

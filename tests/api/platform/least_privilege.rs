@@ -49,11 +49,7 @@ impl AppLogin {
 }
 
 async fn database_of(app: &TestApp) -> String {
-    app.db
-        .query_one("SELECT current_database()", &[])
-        .await
-        .unwrap()
-        .get(0)
+    app.value("SELECT current_database()", &[]).await
 }
 
 #[tokio::test]

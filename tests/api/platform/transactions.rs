@@ -10,14 +10,11 @@ const INSERT_CHESS: &str =
     "INSERT INTO event_interest (name, slug, sort_order) VALUES ('Chess', 'chess', 99)";
 
 async fn chess_rows(app: &TestApp) -> i64 {
-    app.db
-        .query_one(
-            "SELECT count(*) FROM event_interest WHERE slug = 'chess'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0)
+    app.value(
+        "SELECT count(*) FROM event_interest WHERE slug = 'chess'",
+        &[],
+    )
+    .await
 }
 
 /// Whether the pooled connection is outside any transaction that wrote.

@@ -13,11 +13,8 @@ async fn updated_at_moves_on_every_update() {
         .await
         .unwrap();
     let backdated: chrono::DateTime<chrono::Utc> = app
-        .db
-        .query_one("SELECT updated_at FROM auth_user WHERE uuid = $1", &[&user])
-        .await
-        .unwrap()
-        .get(0);
+        .value("SELECT updated_at FROM auth_user WHERE uuid = $1", &[&user])
+        .await;
     assert!(
         backdated > chrono::Utc::now() - chrono::Duration::minutes(1),
         "trigger overrides explicit values"
@@ -54,8 +51,7 @@ async fn updated_at_moves_on_every_update() {
 async fn every_table_with_updated_at_has_the_trigger() {
     let app = spawn_app().await;
     let missing: Vec<String> = app
-        .db
-        .query(
+        .column(
             "SELECT c.table_name::text FROM information_schema.columns c \
              WHERE c.table_schema = 'public' AND c.column_name = 'updated_at' \
                AND NOT EXISTS (SELECT 1 FROM pg_trigger t \
@@ -63,11 +59,7 @@ async fn every_table_with_updated_at_has_the_trigger() {
                                  AND t.tgfoid = 'set_updated_at'::regproc)",
             &[],
         )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .await;
     assert!(
         missing.is_empty(),
         "tables without the updated_at trigger: {missing:?}"
@@ -96,11 +88,6 @@ async fn audit_log_rejects_update_delete_and_truncate() {
             .unwrap_or_default();
         assert!(message.contains("append-only"), "{sql}: {message}");
     }
-    let count: i64 = app
-        .db
-        .query_one("SELECT count(*) FROM audit_log", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let count: i64 = app.value("SELECT count(*) FROM audit_log", &[]).await;
     assert_eq!(count, 1);
 }
