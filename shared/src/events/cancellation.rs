@@ -8,7 +8,8 @@ use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use super::repo;
-use super::service::{commit_with_detail, may_edit, Written};
+use super::rules::{may_change, HOST_CHANGE};
+use super::service::{commit_with_detail, Written};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::db::{PipelinedTransaction, Statement};
@@ -81,7 +82,7 @@ pub async fn cancel(
         Some((event, rows)) => (Some(event), rows),
         None => (None, Vec::new()),
     };
-    let event = may_edit(event, false)?;
+    let event = may_change(event, HOST_CHANGE)?;
     let (affected_users, refunds_queued): (Vec<Uuid>, i64) = (
         rows[0][0].get("affected_users"),
         rows[0][0].get("refunds_queued"),

@@ -1,11 +1,11 @@
 //! Co-hosts: the host adds or removes them; they may edit the event, see requests and the
 //! guest list, accept or decline, and check guests in.
 
-use crate::error::ProblemCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::repo::{self, Role};
+use super::repo;
+use super::rules::{may_change, MANAGE_COHOSTS};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, PipelinedTransaction};
@@ -17,19 +17,10 @@ async fn host_only(
     key: &str,
     caller: &Caller,
 ) -> Result<repo::EventForEdit, ApiError> {
-    let event = repo::load_for_edit(tx, key, caller.user_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("The event"))?;
-    if event.role != Role::Host {
-        return Err(ApiError::forbidden("Only the host manages co-hosts."));
-    }
-    if !event.is_active {
-        return Err(ApiError::conflict(
-            ProblemCode::EventCancelled,
-            "The event was cancelled.",
-        ));
-    }
-    Ok(event)
+    may_change(
+        repo::load_for_edit(tx, key, caller.user_id).await?,
+        MANAGE_COHOSTS,
+    )
 }
 
 /// Adds a co-host; 422 for an unknown user or the host themself, 409 when already one.

@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
-use super::repo::{self, Role};
+use super::repo;
+use super::rules::{may_change, CHANGE_GALLERY};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, PipelinedTransaction, Statement};
@@ -23,21 +24,10 @@ async fn editable(
     key: &str,
     caller: &Caller,
 ) -> Result<repo::EventForEdit, ApiError> {
-    let event = repo::load_for_edit(tx, key, caller.user_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("The event"))?;
-    if event.role == Role::Other {
-        return Err(ApiError::forbidden(
-            "Only the host or a co-host can change the gallery.",
-        ));
-    }
-    if !event.is_active {
-        return Err(ApiError::conflict(
-            ProblemCode::EventCancelled,
-            "The event was cancelled.",
-        ));
-    }
-    Ok(event)
+    may_change(
+        repo::load_for_edit(tx, key, caller.user_id).await?,
+        CHANGE_GALLERY,
+    )
 }
 
 async fn gallery(tx: &impl CachedStatements, event_id: i64) -> Result<Value, ApiError> {

@@ -14,6 +14,8 @@ pub mod cohosts;
 pub mod discovery;
 pub mod fields;
 pub mod images;
+pub mod key;
 pub mod publishing;
 pub mod repo;
+pub mod rules;
 pub mod service;

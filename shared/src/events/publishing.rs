@@ -5,6 +5,7 @@ use chrono::Utc;
 use serde_json::json;
 
 use super::repo;
+use super::rules::HOST_CHANGE;
 use super::service::{commit_with_detail, editable, Written};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
@@ -23,7 +24,7 @@ pub async fn set_published(
 ) -> Result<Written, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (caller_id, event) = editable(&tx, key, caller, false).await?;
+    let (caller_id, event) = editable(&tx, key, caller, HOST_CHANGE).await?;
     if publish {
         let missing = event.fields.missing_for_publish(Utc::now());
         if !missing.is_empty() {

@@ -9,6 +9,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
 use super::fields::EventFields;
+pub use super::key::{key_condition, ByKey};
 use crate::db::{CachedStatements, Statement};
 use crate::error::ApiError;
 
@@ -43,55 +44,6 @@ pub struct EventForEdit {
     /// Current field values.
     #[from_row(flatten)]
     pub fields: EventFields,
-}
-
-/// The SQL expression for the id of the event a path's `{event_id}` (`$1`, text) names by its
-/// public id; `event_id_by_slug!` when it names it by slug. Named statements that find the
-/// event by key come in these two forms (`ByKey`).
-#[macro_export]
-macro_rules! event_id_by_uuid {
-    () => {
-        "(SELECT e.id FROM event e WHERE e.uuid = $1::text::uuid)"
-    };
-}
-
-/// `event_id_by_uuid!` for a path's `{event_id}` that is a slug.
-#[macro_export]
-macro_rules! event_id_by_slug {
-    () => {
-        "(SELECT e.id FROM event e WHERE e.slug = $1::text)"
-    };
-}
-
-/// A named statement (or a set of them) in its two forms, for the two ways a path's
-/// `{event_id}` names an event.
-#[derive(Debug, Clone, Copy)]
-pub struct ByKey<T> {
-    /// Found by public id.
-    pub uuid: T,
-    /// Found by slug.
-    pub slug: T,
-}
-
-impl<T> ByKey<T> {
-    /// The form for `key`: by public id when it is one, else by slug.
-    pub fn of(&self, key: &str) -> &T {
-        if key.parse::<Uuid>().is_ok() {
-            &self.uuid
-        } else {
-            &self.slug
-        }
-    }
-}
-
-/// The WHERE condition finding event `e` by `$1`: its uuid, or else its slug (the path's
-/// `{event_id}` may be either).
-pub fn key_condition(key: &str) -> &'static str {
-    if key.parse::<Uuid>().is_ok() {
-        "e.uuid = $1::text::uuid"
-    } else {
-        "e.slug = $1::text"
-    }
 }
 
 /// Loads and locks an event by uuid or slug with the role in it of the caller (by public id, so
@@ -180,6 +132,37 @@ pub async fn interest_ids(
         .collect())
 }
 
+/// The editable fields as parameters, in the order `insert` ($3–$20) and `update` ($2–$19)
+/// write them: title, description, mood, venue, venue text, date, time, time zone, duration,
+/// capacity, paid, price, GST rate, GSTIN, genders, plus-one, covers, approval.
+fn field_params<'a>(
+    fields: &'a EventFields,
+    venue_id: &'a Option<i64>,
+    genders: &'a Value,
+    covers: &'a Value,
+) -> [&'a (dyn ToSql + Sync); 18] {
+    [
+        &fields.title,
+        &fields.description,
+        &fields.mood,
+        venue_id,
+        &fields.venue_text,
+        &fields.event_date,
+        &fields.start_time,
+        &fields.timezone,
+        &fields.duration_secs,
+        &fields.capacity,
+        &fields.is_paid,
+        &fields.ticket_price,
+        &fields.gst_percent,
+        &fields.gstin,
+        genders,
+        &fields.allow_plus_one,
+        covers,
+        &fields.requires_approval,
+    ]
+}
+
 /// Inserts an event under the first of `slugs` not taken (chosen in the statement, so a taken
 /// title costs no round trip); `None` when a concurrent insert took it meanwhile (the caller
 /// tries again).
@@ -194,6 +177,9 @@ pub async fn insert(
 ) -> Result<Option<(i64, Uuid)>, ApiError> {
     let genders = serde_json::to_value(&fields.allowed_genders).map_err(anyhow::Error::from)?;
     let covers = serde_json::to_value(&fields.cover_images).map_err(anyhow::Error::from)?;
+    let mut params: Vec<&(dyn ToSql + Sync)> = vec![&host_id, &slugs];
+    params.extend(field_params(fields, &venue_id, &genders, &covers));
+    params.push(&publish);
     let row = tx
         .query_opt(
             "INSERT INTO event (host_id, slug, title, description, mood, venue_id, venue_text, event_date, \
@@ -205,29 +191,7 @@ pub async fn insert(
                                   ($2::text[])[cardinality($2::text[])]), $3, $4, $5, $6, $7, $8, $9, $10, make_interval(secs => $11::bigint), $12, $13, $14, \
                      $15, $16, $17, $18, $19, $20, $21, CASE WHEN $21 THEN now() END) \
              ON CONFLICT (slug) DO NOTHING RETURNING id, uuid",
-            &[
-                &host_id,
-                &slugs,
-                &fields.title,
-                &fields.description,
-                &fields.mood,
-                &venue_id,
-                &fields.venue_text,
-                &fields.event_date,
-                &fields.start_time,
-                &fields.timezone,
-                &fields.duration_secs,
-                &fields.capacity,
-                &fields.is_paid,
-                &fields.ticket_price,
-                &fields.gst_percent,
-                &fields.gstin,
-                &genders,
-                &fields.allow_plus_one,
-                &covers,
-                &fields.requires_approval,
-                &publish,
-            ],
+            &params,
         )
         .await?;
     Ok(row.map(|r| (r.get("id"), r.get("uuid"))))
@@ -242,33 +206,15 @@ pub async fn update(
 ) -> Result<(), ApiError> {
     let genders = serde_json::to_value(&fields.allowed_genders).map_err(anyhow::Error::from)?;
     let covers = serde_json::to_value(&fields.cover_images).map_err(anyhow::Error::from)?;
+    let mut params: Vec<&(dyn ToSql + Sync)> = vec![&event_id];
+    params.extend(field_params(fields, &venue_id, &genders, &covers));
     tx.execute(
         "UPDATE event SET title = $2, description = $3, mood = $4, venue_id = $5, venue_text = $6, \
                 event_date = $7, start_time = $8, timezone = $9, duration = make_interval(secs => $10::bigint), \
                 capacity = $11, is_paid = $12, ticket_price = $13, gst_percent = $14, gstin = $15, \
                 allowed_genders = $16, allow_plus_one = $17, cover_images = $18, requires_approval = $19 \
          WHERE id = $1",
-        &[
-            &event_id,
-            &fields.title,
-            &fields.description,
-            &fields.mood,
-            &venue_id,
-            &fields.venue_text,
-            &fields.event_date,
-            &fields.start_time,
-            &fields.timezone,
-            &fields.duration_secs,
-            &fields.capacity,
-            &fields.is_paid,
-            &fields.ticket_price,
-            &fields.gst_percent,
-            &fields.gstin,
-            &genders,
-            &fields.allow_plus_one,
-            &covers,
-            &fields.requires_approval,
-        ],
+        &params,
     )
     .await?;
     Ok(())

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::fields::EventFields;
 use super::repo::{self, EventForEdit, Role};
+use super::rules::{may_change, Change, EDIT_DETAILS};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::db::{PipelinedTransaction, Statement};
@@ -161,56 +162,18 @@ pub async fn create(
     commit_with_detail(tx, &writes, event_uuid, host_id, Vec::new()).await
 }
 
-/// The caller's id and the event they may write (locked), checked in one round trip: 401 for
-/// an account no longer active, 404 when invisible, 403 when not allowed, 409 when cancelled or
-/// started.
+/// The caller's id and the event they may make `change` to (locked), checked in one round
+/// trip: 401 for an account no longer active, then `rules::may_change`.
 pub(super) async fn editable(
     tx: &impl crate::db::CachedStatements,
     key: &str,
     caller: &Caller,
-    allow_cohost: bool,
+    change: Change,
 ) -> Result<(i64, EventForEdit), ApiError> {
     let (caller_id, event) = crate::pipelined!(active_user_id(tx, caller), async {
         repo::load_for_edit(tx, key, caller.user_id).await
     })?;
-    Ok((caller_id, may_edit(event, allow_cohost)?))
-}
-
-/// The checks of `editable` on a loaded event: 404 when invisible, 403 when the caller may not
-/// write it, 409 when cancelled or started.
-pub(super) fn may_edit(
-    event: Option<EventForEdit>,
-    allow_cohost: bool,
-) -> Result<EventForEdit, ApiError> {
-    let event = event.ok_or_else(|| ApiError::not_found("The event"))?;
-    match event.role {
-        Role::Host => {}
-        Role::Cohost if allow_cohost => {}
-        Role::Cohost => return Err(ApiError::forbidden("Only the host can do this.")),
-        Role::Other => {
-            return Err(ApiError::forbidden(
-                "Only the host or a co-host can change this event.",
-            ))
-        }
-    }
-    ensure_active_and_upcoming(&event)?;
-    Ok(event)
-}
-
-fn ensure_active_and_upcoming(event: &EventForEdit) -> Result<(), ApiError> {
-    if !event.is_active {
-        return Err(ApiError::conflict(
-            ProblemCode::EventCancelled,
-            "The event was cancelled.",
-        ));
-    }
-    if event.has_started {
-        return Err(ApiError::conflict(
-            ProblemCode::EventStarted,
-            "The event has already started.",
-        ));
-    }
-    Ok(())
+    Ok((caller_id, may_change(event, change)?))
 }
 
 /// Applies a partial update by the host or a co-host, enforcing the rules on change:
@@ -225,7 +188,7 @@ pub async fn update(
 ) -> Result<Written, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (caller_id, event) = editable(&tx, key, caller, true).await?;
+    let (caller_id, event) = editable(&tx, key, caller, EDIT_DETAILS).await?;
     if reader.has("is_published") {
         reader.error("is_published", "use the publish and unpublish routes");
     }
