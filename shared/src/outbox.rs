@@ -99,7 +99,7 @@ impl OutboxMessage {
     }
 
     /// The body sent to SQS: the payload with its `message_id`.
-    fn body(&self) -> String {
+    pub(crate) fn body(&self) -> String {
         let mut body = self.payload.clone();
         if let Value::Object(members) = &mut body {
             members.insert("message_id".into(), Value::String(self.uuid.to_string()));

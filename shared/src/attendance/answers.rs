@@ -143,8 +143,7 @@ async fn respond(
             "UPDATE event_request SET host_message = coalesce($2, host_message), responded_by = $3 WHERE id = $1",
             crate::owned_params![locked.id, host_message, caller_id],
         )
-        .push_message(notice.as_ref());
-    let mut outbox: Vec<_> = notice.into_iter().collect();
+        .push_message(notice);
     if accept {
         let who = Admit {
             user_id: locked.requester_id,
@@ -153,7 +152,7 @@ async fn respond(
             request: Some(locked.uuid),
             invite_id: None,
         };
-        let (_, messages) = decide(
+        decide(
             state,
             &mut event,
             locked.uuid,
@@ -161,7 +160,6 @@ async fn respond(
             was_pending,
             &mut writes,
         )?;
-        outbox.extend(messages);
     } else {
         if was_pending {
             writes.push(
@@ -186,7 +184,7 @@ async fn respond(
         payload: json!({ "from": locked.status, "to": status }),
         request_id: Some(request_id),
     };
-    commit_answering(tx, writes, &audited, locked.uuid, outbox).await
+    commit_answering(tx, writes, &audited, locked.uuid).await
 }
 
 /// The requester withdraws a pending or waitlisted request, or an accepted one still holding
@@ -205,7 +203,6 @@ pub async fn cancel(
             "Only the requester can cancel a request.",
         ));
     }
-    let mut outbox = Vec::new();
     let mut writes = Writes::new();
     match locked.status.withdraw()? {
         Withdrawal::Unanswered { was_pending } => {
@@ -250,7 +247,7 @@ pub async fn cancel(
                 }
                 .into());
             }
-            outbox.extend(ledger::promote_waitlist(&tx, state, event.id, &[], &mut writes).await?);
+            ledger::promote_waitlist(&tx, state, event.id, &[], &mut writes).await?;
         }
     }
     let audited = AuditEntry {
@@ -261,5 +258,5 @@ pub async fn cancel(
         payload: json!({ "from": locked.status }),
         request_id: Some(request_id),
     };
-    commit_answering(tx, writes, &audited, locked.uuid, outbox).await
+    commit_answering(tx, writes, &audited, locked.uuid).await
 }

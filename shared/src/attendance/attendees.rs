@@ -274,7 +274,7 @@ pub async fn cancel(
         ));
     }
     let mut writes = Writes::new();
-    let mut outbox = ledger::promote_waitlist(&tx, state, event.id, &freed, &mut writes).await?;
+    ledger::promote_waitlist(&tx, state, event.id, &freed, &mut writes).await?;
     if caller_id != user_id {
         let notice = notify::message(
             "event_changed",
@@ -283,13 +283,10 @@ pub async fn cancel(
             &[guest],
             json!({ "changes": ["attendance_cancelled"] }),
         );
-        writes.push_message(notice.as_ref());
-        outbox.extend(notice);
+        writes.push_message(notice);
     }
     if refund {
-        let sending = crate::payments::refunds::send_refunds_message();
-        writes.push_message(Some(&sending));
-        outbox.push(sending);
+        writes.push_message(Some(crate::payments::refunds::send_refunds_message()));
     }
     writes.push_audit(&AuditEntry {
         actor: Some(caller.user_id),
@@ -302,7 +299,7 @@ pub async fn cancel(
     tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
     Ok(Outcome {
         body: json!({ "attendee_id": attendee, "status": "cancelled", "refund_queued": refund }),
-        outbox,
+        outbox: writes.into_messages(),
     })
 }
 

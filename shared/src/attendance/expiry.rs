@@ -72,8 +72,9 @@ pub async fn expire_hold(
     .into_iter()
     .collect();
     let mut promotions = crate::db::Writes::new();
-    outbox_ids.extend(ledger::promote_waitlist(&tx, state, event.id, &[], &mut promotions).await?);
+    ledger::promote_waitlist(&tx, state, event.id, &[], &mut promotions).await?;
     promotions.run(&tx).await?;
+    outbox_ids.extend(promotions.into_messages());
     let audited = AuditEntry {
         actor: None,
         object_type: "capacity_reservation",
@@ -172,9 +173,9 @@ pub async fn promote(
         return Ok(Vec::new());
     };
     let mut writes = crate::db::Writes::new();
-    let messages = ledger::promote_waitlist(&tx, state, row.get("id"), &[], &mut writes).await?;
+    ledger::promote_waitlist(&tx, state, row.get("id"), &[], &mut writes).await?;
     tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
-    Ok(messages)
+    Ok(writes.into_messages())
 }
 
 /// Queues the reminders due now — 24 hours and 2 hours before the start — each once per

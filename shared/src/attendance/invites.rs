@@ -172,7 +172,6 @@ pub async fn create(
     // COMMIT go out together.
     let invite_uuid = Uuid::new_v4();
     let mut writes = Writes::new();
-    let mut outbox = Vec::new();
     let kind = match invite {
         NewInvite::Direct { user_id, message } => {
             let invitee = invitee.ok_or_else(|| {
@@ -204,8 +203,7 @@ pub async fn create(
                      VALUES ($1, $2, $3, $4, 'direct', $5)",
                     crate::owned_params![invite_uuid, event_id, caller_id, invitee, message],
                 )
-                .push_message(notice.as_ref());
-            outbox.extend(notice);
+                .push_message(notice);
             "direct"
         }
         NewInvite::ShareLink { expires_at } => {
@@ -236,7 +234,10 @@ pub async fn create(
     let body = tx
         .commit_writes_with(&writes, |db| invite_by_id(db, link_base, invite_uuid))
         .await?;
-    Ok(Outcome { body, outbox })
+    Ok(Outcome {
+        body,
+        outbox: writes.into_messages(),
+    })
 }
 
 /// An invite locked for an answer (`LOCK_INVITE_SQL`).
@@ -323,7 +324,7 @@ pub async fn accept(
         request: Some(request_uuid),
         invite_id: Some(locked.id),
     };
-    let (status, mut outbox) = decide(state, &mut event, request_uuid, who, false, &mut writes)?;
+    let status = decide(state, &mut event, request_uuid, who, false, &mut writes)?;
     let kind = if status == RequestStatus::Accepted {
         "request_accepted"
     } else {
@@ -342,8 +343,7 @@ pub async fn accept(
         &[caller.user_id],
         json!({ "invite_id": locked.uuid }),
     );
-    writes.push_message(notice.as_ref());
-    outbox.extend(notice);
+    writes.push_message(notice);
     let audited = AuditEntry {
         actor: Some(caller.user_id),
         object_type: "event_invite",
@@ -352,7 +352,7 @@ pub async fn accept(
         payload: json!({ "seats": seats, "result": status }),
         request_id: Some(request_id),
     };
-    commit_answering(tx, writes, &audited, request_uuid, outbox).await
+    commit_answering(tx, writes, &audited, request_uuid).await
 }
 
 /// Declines a direct invite (a share link is simply not used).

@@ -102,13 +102,13 @@ pub struct Admit {
 /// Adds the writes that take seats on a locked event that has them to `writes`: an attendee
 /// with a ticket (free) or a hold with its delayed expiry message and a "pay within N minutes"
 /// notification (paid). Every id is made here, so nothing waits for the database: the writes
-/// go out with the caller's others. Returns the admission and the outbox messages to publish.
+/// go out with the caller's others, the messages among them.
 pub fn admit(
     state: &AppState,
     event: &mut LockedEvent,
     who: Admit,
     writes: &mut Writes,
-) -> Result<(Admission, Vec<OutboxMessage>), ApiError> {
+) -> Result<Admission, ApiError> {
     debug_assert!(i64::from(who.seats) <= event.available);
     event.available -= i64::from(who.seats);
     if !event.is_paid {
@@ -126,12 +126,9 @@ pub fn admit(
                 tickets::INSERT_FOR_ATTENDEE_SQL,
                 crate::owned_params![attendee_uuid, hash, salt],
             );
-        return Ok((
-            Admission::Attendee {
-                attendee_id: attendee_uuid,
-            },
-            Vec::new(),
-        ));
+        return Ok(Admission::Attendee {
+            attendee_id: attendee_uuid,
+        });
     }
     // Microseconds, as Postgres keeps them, so the hold's end reads back as sent.
     let reservation_key = Uuid::new_v4();
@@ -160,19 +157,14 @@ pub fn admit(
              VALUES ($1, $2, $3, $4, (SELECT id FROM event_request WHERE uuid = $5), $6, $7)",
             crate::owned_params![reservation_key, event.id, who.user_id, who.seats, who.request, who.invite_id, expires_at],
         )
-        .push_message(Some(&expiry))
-        .push_message(notice.as_ref());
-    let mut messages = vec![expiry];
-    messages.extend(notice);
+        .push_message(Some(expiry))
+        .push_message(notice);
     // Counted when gathered: every caller commits what it gathered.
     crate::metrics::emit("seats_held");
-    Ok((
-        Admission::Hold {
-            reservation_key,
-            expires_at,
-        },
-        messages,
-    ))
+    Ok(Admission::Hold {
+        reservation_key,
+        expires_at,
+    })
 }
 
 /// The head of event `$1`'s waitlist that fits in its free seats, first come first served:
@@ -188,15 +180,14 @@ const WAITLIST_HEAD_SQL: &str = "SELECT id, seats_requested, requester_id, reque
 
 /// Promotes waitlisted requests, first come first served, while the head of the line fits:
 /// runs the caller's seat-freeing writes `freed`, then locks the event and reads the head of
-/// its waitlist, in one round trip, and adds the promotions to `writes`. Returns the outbox
-/// messages to publish.
+/// its waitlist, in one round trip, and adds the promotions (with their messages) to `writes`.
 pub async fn promote_waitlist(
     tx: &impl CachedStatements,
     state: &AppState,
     event_id: i64,
     freed: &[Statement<'_>],
     writes: &mut Writes,
-) -> Result<Vec<OutboxMessage>, ApiError> {
+) -> Result<(), ApiError> {
     let Locked {
         mut event,
         rows: waitlist,
@@ -206,9 +197,8 @@ pub async fn promote_waitlist(
         .run(tx)
         .await?
         .ok_or_else(|| ApiError::not_found("The event"))?;
-    let mut messages = Vec::new();
     if !event.is_open {
-        return Ok(messages);
+        return Ok(());
     }
     for head in &waitlist[0] {
         let (request_id, seats, user_id, user_uuid, request_uuid): (i64, i16, i64, Uuid, Uuid) = (
@@ -221,7 +211,7 @@ pub async fn promote_waitlist(
         if i64::from(seats) > event.available {
             break;
         }
-        let (admission, admitted) = admit(
+        let admission = admit(
             state,
             &mut event,
             Admit {
@@ -233,7 +223,6 @@ pub async fn promote_waitlist(
             },
             writes,
         )?;
-        messages.extend(admitted);
         let notice = notify::message(
             "request_promoted",
             event.uuid,
@@ -254,8 +243,7 @@ pub async fn promote_waitlist(
                 payload: json!({ "seats": seats, "paid": matches!(admission, Admission::Hold { .. }) }),
                 request_id: None,
             })
-            .push_message(notice.as_ref());
-        messages.extend(notice);
+            .push_message(notice);
     }
-    Ok(messages)
+    Ok(())
 }

@@ -121,7 +121,7 @@ async fn event_id_for(
 
 /// Decides a request now: seats for it (attendee or hold) or the waitlist, as writes added to
 /// `writes`. The request row must be locked and the event locked; `was_pending` keeps
-/// `requests_count` true. Returns the new status and the outbox messages to publish.
+/// `requests_count` true. Returns the new status.
 pub(crate) fn decide(
     state: &AppState,
     event: &mut LockedEvent,
@@ -129,7 +129,7 @@ pub(crate) fn decide(
     who: Admit,
     was_pending: bool,
     writes: &mut Writes,
-) -> Result<(RequestStatus, Vec<OutboxMessage>), ApiError> {
+) -> Result<RequestStatus, ApiError> {
     if was_pending {
         writes.push(
             "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
@@ -142,11 +142,9 @@ pub(crate) fn decide(
         crate::owned_params![request, status],
     );
     if status == RequestStatus::Accepted {
-        let (_admission, messages) = ledger::admit(state, event, who, writes)?;
-        Ok((status, messages))
-    } else {
-        Ok((status, Vec::new()))
+        ledger::admit(state, event, who, writes)?;
     }
+    Ok(status)
 }
 
 /// `POST /v1/events/{event_id}/requests`: asks to join; accepted at once when the event needs no
@@ -196,7 +194,6 @@ pub async fn create(
          SELECT 1",
         crate::owned_params![event.id, user_id, message, seats, request_uuid],
     );
-    let mut outbox = Vec::new();
     let status = if event.requires_approval {
         let organisers: Vec<Uuid> = facts[2].iter().map(|r| r.get("uuid")).collect();
         let notice = notify::message(
@@ -206,8 +203,7 @@ pub async fn create(
             &organisers,
             json!({ "request_id": request_uuid, "seats": seats }),
         );
-        writes.push_message(notice.as_ref());
-        outbox.extend(notice);
+        writes.push_message(notice);
         RequestStatus::Pending
     } else {
         let who = Admit {
@@ -217,9 +213,7 @@ pub async fn create(
             request: Some(request_uuid),
             invite_id: None,
         };
-        let (status, messages) = decide(state, &mut event, request_uuid, who, true, &mut writes)?;
-        outbox.extend(messages);
-        status
+        decide(state, &mut event, request_uuid, who, true, &mut writes)?
     };
     let audited = AuditEntry {
         actor: Some(caller.user_id),
@@ -229,25 +223,27 @@ pub async fn create(
         payload: json!({ "event_id": event.uuid, "seats": seats, "status": status }),
         request_id: Some(request_id),
     };
-    let outcome = commit_answering(tx, writes, &audited, request_uuid, outbox).await?;
+    let outcome = commit_answering(tx, writes, &audited, request_uuid).await?;
     crate::metrics::emit("request_created");
     Ok(outcome)
 }
 
 /// Commits after the gathered `writes` and the change's audit row and answers with the
-/// request's JSON: one round trip.
+/// request's JSON (one round trip), with the messages to publish.
 pub(crate) async fn commit_answering(
     tx: PipelinedTransaction<'_>,
     mut writes: Writes,
     audited: &AuditEntry<'_>,
     request: Uuid,
-    outbox: Vec<OutboxMessage>,
 ) -> Result<Outcome, ApiError> {
     writes.push_audit(audited);
     let body = tx
         .commit_writes_with(&writes, |db| request_json(db, request))
         .await?;
-    Ok(Outcome { body, outbox })
+    Ok(Outcome {
+        body,
+        outbox: writes.into_messages(),
+    })
 }
 
 /// Host and co-hosts list an event's requests, oldest first, optionally by status.

@@ -12,10 +12,12 @@ use crate::outbox::{self, OutboxMessage};
 /// A parameter a gathered write owns.
 pub type OwnedParam = Box<dyn ToSql + Sync + Send>;
 
-/// Writes in the order they must run, each with its own parameters.
+/// Writes in the order they must run, each with its own parameters, and the outbox messages
+/// among them, kept to publish once the writes are committed.
 #[derive(Default)]
 pub struct Writes {
     statements: Vec<(&'static str, Vec<OwnedParam>)>,
+    messages: Vec<OutboxMessage>,
 }
 
 impl Writes {
@@ -45,10 +47,13 @@ impl Writes {
         )
     }
 
-    /// Adds an outbox message, when there is one (`notify::message` gives none for nobody).
-    pub fn push_message(&mut self, message: Option<&OutboxMessage>) -> &mut Self {
+    /// Adds an outbox message, when there is one (`notify::message` gives none for nobody): its
+    /// row goes out with the other writes, and the message is kept to publish after COMMIT
+    /// (`into_messages`). A message is recorded here and nowhere else.
+    pub fn push_message(&mut self, message: Option<OutboxMessage>) -> &mut Self {
         if let Some(message) = message {
             self.push(outbox::INSERT_SQL, message.owned_params());
+            self.messages.push(message);
         }
         self
     }
@@ -56,7 +61,13 @@ impl Writes {
     /// Adds every write of `other` after these.
     pub fn append(&mut self, mut other: Writes) -> &mut Self {
         self.statements.append(&mut other.statements);
+        self.messages.append(&mut other.messages);
         self
+    }
+
+    /// The outbox messages gathered, to publish once these writes are committed.
+    pub fn into_messages(self) -> Vec<OutboxMessage> {
+        self.messages
     }
 
     /// Whether none was gathered.
@@ -106,4 +117,39 @@ macro_rules! owned_params {
     ($($param:expr),* $(,)?) => {
         vec![$(Box::new($param) as $crate::db::OwnedParam),*]
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outbox::Queue;
+
+    fn message(kind: &str) -> OutboxMessage {
+        OutboxMessage::new(
+            Queue::Notification,
+            serde_json::json!({ "kind": kind }),
+            std::time::Duration::ZERO,
+        )
+    }
+
+    #[test]
+    fn a_message_is_written_and_kept_to_publish_once_and_none_is_nothing() {
+        let mut writes = Writes::new();
+        writes
+            .push_message(Some(message("first")))
+            .push_message(None);
+        let mut later = Writes::new();
+        later.push_message(Some(message("second")));
+        writes.append(later);
+        let params = writes.params();
+        let statements = writes.statements(&params);
+        assert_eq!(statements.len(), 2);
+        assert!(statements.iter().all(|(sql, _)| *sql == outbox::INSERT_SQL));
+        let kinds: Vec<_> = writes
+            .into_messages()
+            .iter()
+            .map(|m| serde_json::from_str::<serde_json::Value>(&m.body()).unwrap()["kind"].clone())
+            .collect();
+        assert_eq!(kinds, ["first", "second"]);
+    }
 }

@@ -272,11 +272,10 @@ pub async fn update(
     }
     if fields.capacity > before.capacity {
         let mut promotions = crate::db::Writes::new();
-        outbox_ids.extend(
-            crate::attendance::ledger::promote_waitlist(&tx, state, event.id, &[], &mut promotions)
-                .await?,
-        );
+        crate::attendance::ledger::promote_waitlist(&tx, state, event.id, &[], &mut promotions)
+            .await?;
         promotions.run(&tx).await?;
+        outbox_ids.extend(promotions.into_messages());
     }
     let audited = AuditEntry {
         actor: Some(caller.user_id),

@@ -233,7 +233,6 @@ pub async fn refund_by_host(
     let opened = OpenedRefund::of(refundable, amount, RefundReason::Host);
     let mut writes = Writes::new();
     opened.open(&mut writes, order_id, Some(caller_id));
-    let mut outbox = Vec::new();
     if let Some(attendee) = attendee.filter(|_| amount == remaining) {
         // A full refund ends the attendance: its seats come free in the round trip that reads
         // the waitlist.
@@ -245,7 +244,7 @@ pub async fn refund_by_host(
              UPDATE event SET going_count = going_count - $3::int WHERE id = $2 AND EXISTS (SELECT 1 FROM a)",
             &cancel_params,
         )];
-        outbox.extend(ledger::promote_waitlist(&tx, state, event.id, &freed, &mut writes).await?);
+        ledger::promote_waitlist(&tx, state, event.id, &freed, &mut writes).await?;
     }
     writes.push_audit(&AuditEntry {
         actor: Some(caller.user_id),
@@ -256,14 +255,12 @@ pub async fn refund_by_host(
         request_id: Some(request_id),
     });
     // The worker sends the refund once this commits; the answer shows the amount refunded.
-    let sending = send_refunds_message();
-    writes.push_message(Some(&sending));
-    outbox.push(sending);
+    writes.push_message(Some(send_refunds_message()));
     let key_id = &state.config.payments.key_id;
     let body = tx
         .commit_writes_with(&writes, |db| order_json(db, key_id, order))
         .await?;
-    Ok((body, outbox))
+    Ok((body, writes.into_messages()))
 }
 
 /// The orders marked `refund_pending` (locked, skipping those another sweep holds), with what

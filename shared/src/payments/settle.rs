@@ -159,9 +159,9 @@ pub(crate) async fn lock_order(
     Ok(Some((event, order)))
 }
 
-/// What settling gathered: the outcome, the outbox messages and, when it made one, the new
-/// ticket (attendee id and salt).
-pub(crate) type Settling = (Settled, Vec<OutboxMessage>, Option<(Uuid, String)>);
+/// What settling did: the outcome and, when it made one, the new ticket (attendee id and
+/// salt). Its writes and outbox messages are in the caller's `Writes`.
+pub(crate) type Settling = (Settled, Option<(Uuid, String)>);
 
 /// Settles a locked order for a captured payment: adds the writes to `writes` (the caller
 /// commits them). A payment that cannot be seated makes the order a full refund instead, and a
@@ -176,7 +176,7 @@ pub(crate) fn settle(
 ) -> Result<Settling, ApiError> {
     if let Some(existing) = &order.existing_payment {
         return Ok(if existing == payment_id {
-            (Settled::AlreadySettled, Vec::new(), None)
+            (Settled::AlreadySettled, None)
         } else {
             refund_duplicate(order, payment_id, provider_response, writes)
         });
@@ -240,9 +240,8 @@ pub(crate) fn settle(
                 }),
                 request_id: None,
             });
-        let sending = super::refunds::send_refunds_message();
-        writes.push_message(Some(&sending));
-        return Ok((Settled::RefundQueued, vec![sending], None));
+        writes.push_message(Some(super::refunds::send_refunds_message()));
+        return Ok((Settled::RefundQueued, None));
     }
     if let Some(hold) = held {
         writes.push(
@@ -288,7 +287,7 @@ pub(crate) fn settle(
                     provider_response = coalesce(provider_response, '{}'::jsonb) || $4 WHERE id = $1",
             crate::owned_params![order.id, payment_id.to_owned(), attendee, response],
         )
-        .push_message(notice.as_ref())
+        .push_message(notice)
         .push_audit(&AuditEntry {
             actor: Some(order.user_uuid),
             object_type: "payment_order",
@@ -298,11 +297,7 @@ pub(crate) fn settle(
             request_id: None,
         });
     crate::metrics::emit("payment_captured");
-    Ok((
-        Settled::Paid,
-        notice.into_iter().collect(),
-        Some((attendee, salt)),
-    ))
+    Ok((Settled::Paid, Some((attendee, salt))))
 }
 
 /// A second payment captured on an order another payment already paid: a refund of that
@@ -342,9 +337,8 @@ fn refund_duplicate(
             }),
             request_id: None,
         });
-    let sending = super::refunds::send_refunds_message();
-    writes.push_message(Some(&sending));
-    (Settled::DuplicateRefundQueued, vec![sending], None)
+    writes.push_message(Some(super::refunds::send_refunds_message()));
+    (Settled::DuplicateRefundQueued, None)
 }
 
 /// The app's verify call: checks the checkout signature (400 and no change when wrong), then
@@ -388,7 +382,7 @@ pub async fn verify(
         )]));
     }
     let mut writes = Writes::new();
-    let (settled, outbox, ticket) = settle(
+    let (settled, ticket) = settle(
         state,
         &mut event,
         &locked,
@@ -409,5 +403,5 @@ pub async fn verify(
         ));
     }
     body["settled"] = json!(settled.as_str());
-    Ok((body, outbox))
+    Ok((body, writes.into_messages()))
 }

@@ -111,7 +111,7 @@ pub async fn webhook(
                 payment.clone(),
                 &mut writes,
             ) {
-                Ok((_, outbox, _)) => delivered.outbox = outbox,
+                Ok(_) => {}
                 // Already paid by another payment or no longer payable: recorded, not retried.
                 Err(ApiError::Client(problem)) => {
                     tracing::warn!(code = %problem.code, "webhook payment not applied")
@@ -137,6 +137,7 @@ pub async fn webhook(
         _ => tracing::info!(event_type, "webhook event ignored"),
     }
     tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
+    delivered.outbox = writes.into_messages();
     Ok(delivered)
 }
 

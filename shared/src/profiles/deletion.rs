@@ -211,7 +211,6 @@ pub async fn delete_account(
     );
 
     let mut writes = Writes::new();
-    let mut outbox = Vec::new();
     let mut refunds = own_refunds;
     for hosted in &rows[1] {
         let (event_id, event_uuid, affected, paid): (i64, Uuid, Vec<Uuid>, i64) = (
@@ -233,7 +232,7 @@ pub async fn delete_account(
                 crate::events::cancellation::CANCEL_SQL,
                 crate::owned_params![event_id],
             )
-            .push_message(notice.as_ref())
+            .push_message(notice)
             .push_audit(&AuditEntry {
                 actor: Some(caller.user_id),
                 object_type: "event",
@@ -246,7 +245,6 @@ pub async fn delete_account(
                 }),
                 request_id: Some(request_id),
             });
-        outbox.extend(notice);
     }
     let fields: Vec<String> = crate::payments::webhook::RECONCILIATION_FIELDS
         .iter()
@@ -269,13 +267,10 @@ pub async fn delete_account(
             json!({ "kind": PROMOTE_WAITLIST, "event_id": event }),
             std::time::Duration::ZERO,
         );
-        writes.push_message(Some(&promote));
-        outbox.push(promote);
+        writes.push_message(Some(promote));
     }
     if refunds > 0 {
-        let sending = crate::payments::refunds::send_refunds_message();
-        writes.push_message(Some(&sending));
-        outbox.push(sending);
+        writes.push_message(Some(crate::payments::refunds::send_refunds_message()));
     }
     writes.push_audit(&AuditEntry {
         actor: Some(caller.user_id),
@@ -292,7 +287,7 @@ pub async fn delete_account(
         request_id: Some(request_id),
     });
     tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
-    Ok(outbox)
+    Ok(writes.into_messages())
 }
 
 /// The deactivation's audit payload.
