@@ -555,6 +555,7 @@ impl TestRequest<'_> {
             .expect("request builds")
             .with_request_context(RequestContext::ApiGatewayV2(context));
         let path = request.uri().path().to_owned();
+        let method = request.method().clone();
         let function = function_for(&path).unwrap_or("profile");
         let router = &routers()[function];
         let response = router
@@ -571,12 +572,14 @@ impl TestRequest<'_> {
             _ => Vec::new(),
         };
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        TestResponse {
+        let response = TestResponse {
             status: parts.status,
             headers: parts.headers,
             body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
             text,
-        }
+        };
+        crate::problems_seen::record(&method, &path, &response);
+        response
     }
 }
 

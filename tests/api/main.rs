@@ -24,6 +24,7 @@ mod interests;
 mod openapi;
 mod payments;
 mod problems;
+mod problems_seen;
 mod profile;
 mod races;
 mod refund_policy;
