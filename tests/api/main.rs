@@ -16,6 +16,7 @@ mod cohost_powers;
 mod constraints;
 mod contract_rules;
 mod discovery;
+mod documented_problems;
 mod events;
 mod fixtures;
 mod guest_list_csv;
