@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::attendance::{accept, request_join, request_status};
 use crate::events::{add_cohost_sql, assert_counters_true, published_event};
-use crate::helpers::{assert_problem, spawn_app, TestApp, TestUser};
+use crate::helpers::{spawn_app, TestApp, TestUser};
 use crate::payments::{hold, paid_order};
 
 async fn delete_account(app: &TestApp, user: &TestUser) {
@@ -145,5 +145,5 @@ async fn a_guest_who_deletes_the_account_frees_their_seats_and_ends_their_roles(
 
     // The deleted account is gone for good.
     let me = app.get_as(&held.guest, "/v1/me").await;
-    assert_problem(&me, StatusCode::UNAUTHORIZED, "unauthorized");
+    me.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
 }

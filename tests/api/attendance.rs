@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::events::{add_cohost_sql, assert_counters_true, published_event};
 use crate::fixtures::{party, Party};
-use crate::helpers::{assert_problem, spawn_app, TestApp, TestResponse, TestUser};
+use crate::helpers::{spawn_app, TestApp, TestResponse, TestUser};
 
 pub async fn request_join(
     app: &TestApp,
@@ -181,26 +181,18 @@ async fn only_legal_transitions_happen_and_only_the_right_people_make_them() {
     );
     let path = |action: &str| format!("/v1/requests/{request_id}/{action}");
 
-    assert_problem(
-        &app.post_as(&stranger, &path("accept"), json!({})).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    );
-    assert_problem(
-        &app.post_as(&guest, &path("accept"), json!({})).await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
-    );
-    assert_problem(
-        &app.post_as(&stranger, &path("cancel"), json!({})).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    );
-    assert_problem(
-        &app.post_as(&host, &path("cancel"), json!({})).await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
-    );
+    app.post_as(&stranger, &path("accept"), json!({}))
+        .await
+        .assert_problem(StatusCode::NOT_FOUND, "not_found");
+    app.post_as(&guest, &path("accept"), json!({}))
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "forbidden");
+    app.post_as(&stranger, &path("cancel"), json!({}))
+        .await
+        .assert_problem(StatusCode::NOT_FOUND, "not_found");
+    app.post_as(&host, &path("cancel"), json!({}))
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "forbidden");
 
     let list = app
         .request(
@@ -215,7 +207,7 @@ async fn only_legal_transitions_happen_and_only_the_right_people_make_them() {
     let forbidden = app
         .get_as(&guest, &format!("/v1/events/{event_id}/requests"))
         .await;
-    assert_problem(&forbidden, StatusCode::FORBIDDEN, "forbidden");
+    forbidden.assert_problem(StatusCode::FORBIDDEN, "forbidden");
 
     let declined = app
         .post_as(
@@ -228,14 +220,12 @@ async fn only_legal_transitions_happen_and_only_the_right_people_make_them() {
     assert_eq!(declined.body["status"], "declined");
     for action in ["accept", "decline"] {
         let again = app.post_as(&host, &path(action), json!({})).await;
-        assert_problem(&again, StatusCode::CONFLICT, "invalid_transition");
+        again.assert_problem(StatusCode::CONFLICT, "invalid_transition");
         assert_eq!(again.body["current_status"], "declined");
     }
-    assert_problem(
-        &app.post_as(&guest, &path("cancel"), json!({})).await,
-        StatusCode::CONFLICT,
-        "invalid_transition",
-    );
+    app.post_as(&guest, &path("cancel"), json!({}))
+        .await
+        .assert_problem(StatusCode::CONFLICT, "invalid_transition");
 
     // A new request may follow a declined one; cancel it, then it cannot be answered.
     let second = id(
@@ -246,11 +236,9 @@ async fn only_legal_transitions_happen_and_only_the_right_people_make_them() {
         .post_as(&guest, &format!("/v1/requests/{second}/cancel"), json!({}))
         .await;
     assert_eq!(cancelled.body["status"], "cancelled");
-    assert_problem(
-        &accept(&app, &host, &second).await,
-        StatusCode::CONFLICT,
-        "invalid_transition",
-    );
+    accept(&app, &host, &second)
+        .await
+        .assert_problem(StatusCode::CONFLICT, "invalid_transition");
     assert_counters_true(&app).await;
 }
 
@@ -269,59 +257,39 @@ async fn who_may_request_gender_plus_one_and_duplicates() {
     .await;
 
     let incomplete = request_join(&app, &no_gender, &women_only, 1).await;
-    assert_problem(
-        &incomplete,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "profile_incomplete",
-    );
+    incomplete.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "profile_incomplete");
     assert_eq!(incomplete.body["errors"][0]["field"], "gender");
-    assert_problem(
-        &request_join(&app, &man, &women_only, 1).await,
-        StatusCode::FORBIDDEN,
-        "gender_not_allowed",
-    );
+    request_join(&app, &man, &women_only, 1)
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "gender_not_allowed");
     let plus_one = request_join(&app, &woman, &women_only, 2).await;
-    assert_problem(
-        &plus_one,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    plus_one.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(plus_one.body["errors"][0]["field"], "seats_requested");
-    assert_problem(
-        &request_join(&app, &woman, &women_only, 3).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
-    assert_problem(
-        &request_join(&app, &host, &women_only, 1).await,
-        StatusCode::CONFLICT,
-        "organiser_cannot_join",
-    );
+    request_join(&app, &woman, &women_only, 3)
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    request_join(&app, &host, &women_only, 1)
+        .await
+        .assert_problem(StatusCode::CONFLICT, "organiser_cannot_join");
     assert_eq!(
         request_join(&app, &woman, &women_only, 1).await.status,
         StatusCode::CREATED
     );
-    assert_problem(
-        &request_join(&app, &woman, &women_only, 1).await,
-        StatusCode::CONFLICT,
-        "already_requested",
-    );
+    request_join(&app, &woman, &women_only, 1)
+        .await
+        .assert_problem(StatusCode::CONFLICT, "already_requested");
 
     let draft = crate::events::create_event(&app, &host, crate::events::valid_event()).await;
     let draft_id = draft.body["event_id"].as_str().unwrap();
-    assert_problem(
-        &request_join(&app, &woman, draft_id, 1).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    );
+    request_join(&app, &woman, draft_id, 1)
+        .await
+        .assert_problem(StatusCode::NOT_FOUND, "not_found");
     let cancelled = published_event(&app, &host, json!({"title": "Called off"})).await;
     app.post_as(&host, &format!("/v1/events/{cancelled}/cancel"), json!({}))
         .await;
-    assert_problem(
-        &request_join(&app, &woman, &cancelled, 1).await,
-        StatusCode::CONFLICT,
-        "event_closed",
-    );
+    request_join(&app, &woman, &cancelled, 1)
+        .await
+        .assert_problem(StatusCode::CONFLICT, "event_closed");
     assert_counters_true(&app).await;
 }
 
@@ -460,16 +428,13 @@ async fn invites_direct_and_by_share_link() {
         .await;
     assert_eq!(direct.status, StatusCode::CREATED, "{}", direct.text);
     assert_eq!(direct.body["url"], Value::Null);
-    assert_problem(
-        &app.post_as(
-            &host,
-            &invites,
-            json!({"invite_type": "direct", "user_id": friend.user_id}),
-        )
-        .await,
-        StatusCode::CONFLICT,
-        "already_invited",
-    );
+    app.post_as(
+        &host,
+        &invites,
+        json!({"invite_type": "direct", "user_id": friend.user_id}),
+    )
+    .await
+    .assert_problem(StatusCode::CONFLICT, "already_invited");
     let unknown = app
         .post_as(
             &host,
@@ -478,26 +443,20 @@ async fn invites_direct_and_by_share_link() {
         )
         .await;
     assert_eq!(unknown.body["errors"][0]["field"], "user_id");
-    assert_problem(
-        &app.post_as(&friend, &invites, json!({"invite_type": "share_link"}))
-            .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    );
+    app.post_as(&friend, &invites, json!({"invite_type": "share_link"}))
+        .await
+        .assert_problem(StatusCode::NOT_FOUND, "not_found");
 
     let direct_id = id(&direct, "invite_id");
     let mine = app.get_as(&friend, "/v1/me/invites").await;
     assert_eq!(mine.body["items"][0]["invite_id"], direct_id.as_str());
-    assert_problem(
-        &app.post_as(
-            &other,
-            &format!("/v1/invites/{direct_id}/accept"),
-            json!({}),
-        )
-        .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    );
+    app.post_as(
+        &other,
+        &format!("/v1/invites/{direct_id}/accept"),
+        json!({}),
+    )
+    .await
+    .assert_problem(StatusCode::NOT_FOUND, "not_found");
     let accepted = app
         .post_as(
             &friend,
@@ -508,16 +467,13 @@ async fn invites_direct_and_by_share_link() {
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
     assert_eq!(accepted.body["status"], "accepted");
     assert!(accepted.body["attendee_id"].is_string());
-    assert_problem(
-        &app.post_as(
-            &friend,
-            &format!("/v1/invites/{direct_id}/accept"),
-            json!({}),
-        )
-        .await,
-        StatusCode::CONFLICT,
-        "invalid_transition",
-    );
+    app.post_as(
+        &friend,
+        &format!("/v1/invites/{direct_id}/accept"),
+        json!({}),
+    )
+    .await
+    .assert_problem(StatusCode::CONFLICT, "invalid_transition");
 
     let link = app
         .post_as(&host, &invites, json!({"invite_type": "share_link"}))
@@ -534,12 +490,9 @@ async fn invites_direct_and_by_share_link() {
             .await;
         assert_eq!(used.body["status"], "accepted", "{}", used.text);
     }
-    assert_problem(
-        &app.post_as(&other, &format!("/v1/invites/{link_id}/accept"), json!({}))
-            .await,
-        StatusCode::CONFLICT,
-        "already_attending",
-    );
+    app.post_as(&other, &format!("/v1/invites/{link_id}/accept"), json!({}))
+        .await
+        .assert_problem(StatusCode::CONFLICT, "already_attending");
 
     let too_long = app.post_as(&host, &invites, json!({"invite_type": "share_link", "expires_at": (chrono::Utc::now() + chrono::Duration::days(31)).to_rfc3339()})).await;
     assert_eq!(too_long.body["errors"][0]["field"], "expires_at");
@@ -547,12 +500,9 @@ async fn invites_direct_and_by_share_link() {
     let short_id = id(&short, "invite_id");
     app.db.execute("UPDATE event_invite SET expires_at = now() - interval '1 second', created_at = now() - interval '2 hours' WHERE uuid::text = $1", &[&short_id]).await.unwrap();
     let late = app.quick_user("+919800000005", Some("male")).await;
-    assert_problem(
-        &app.post_as(&late, &format!("/v1/invites/{short_id}/accept"), json!({}))
-            .await,
-        StatusCode::CONFLICT,
-        "invite_expired",
-    );
+    app.post_as(&late, &format!("/v1/invites/{short_id}/accept"), json!({}))
+        .await
+        .assert_problem(StatusCode::CONFLICT, "invite_expired");
 
     let declinable = app
         .post_as(
@@ -610,7 +560,7 @@ async fn tickets_are_the_owners_refetchable_and_not_derivable_from_the_database(
     let stranger = app.quick_user("+919800000003", Some("male")).await;
     for user in [&stranger, &host] {
         let response = app.get_as(user, &format!("/v1/tickets/{attendee}")).await;
-        assert_problem(&response, StatusCode::NOT_FOUND, "not_found");
+        response.assert_problem(StatusCode::NOT_FOUND, "not_found");
     }
     // Everything the database holds about the ticket does not make a code that works.
     let row = app
@@ -635,7 +585,7 @@ async fn tickets_are_the_owners_refetchable_and_not_derivable_from_the_database(
             json!({"ticket_code": forged}),
         )
         .await;
-    assert_problem(&response, StatusCode::NOT_FOUND, "ticket_not_found");
+    response.assert_problem(StatusCode::NOT_FOUND, "ticket_not_found");
     let with_salt = format!(
         "EH1.{}.{}",
         uuid::Uuid::parse_str(&attendee).unwrap().simple(),
@@ -648,7 +598,7 @@ async fn tickets_are_the_owners_refetchable_and_not_derivable_from_the_database(
             json!({"ticket_code": with_salt}),
         )
         .await;
-    assert_problem(&response, StatusCode::NOT_FOUND, "ticket_not_found");
+    response.assert_problem(StatusCode::NOT_FOUND, "ticket_not_found");
 }
 
 #[tokio::test]
@@ -669,22 +619,14 @@ async fn check_in_once_at_the_right_event_by_an_organiser() {
         async move { app.post_as(&user, &path, body).await }
     };
 
-    assert_problem(
-        &check_in(&guest, &event_id, &code).await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
-    );
-    assert_problem(
-        &check_in(&host, &other_event, &code).await,
-        StatusCode::NOT_FOUND,
-        "ticket_not_found",
-    );
+    check_in(&guest, &event_id, &code)
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "forbidden");
+    check_in(&host, &other_event, &code)
+        .await
+        .assert_problem(StatusCode::NOT_FOUND, "ticket_not_found");
     let garbage = check_in(&host, &event_id, "hello").await;
-    assert_problem(
-        &garbage,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_ticket_code",
-    );
+    garbage.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_ticket_code");
     assert_eq!(garbage.body["errors"][0]["field"], "ticket_code");
 
     let first = check_in(&cohost, &event_id, &code).await;
@@ -692,7 +634,7 @@ async fn check_in_once_at_the_right_event_by_an_organiser() {
     assert_eq!(first.body["seats"], 1);
     assert_eq!(first.body["name"], "Guest 0002");
     let second = check_in(&host, &event_id, &code).await;
-    assert_problem(&second, StatusCode::CONFLICT, "already_checked_in");
+    second.assert_problem(StatusCode::CONFLICT, "already_checked_in");
     assert_eq!(second.body["checked_in_at"], first.body["checked_in_at"]);
     let detail = app.get_as(&guest, &format!("/v1/events/{event_id}")).await;
     assert_eq!(detail.body["my_status"], "checked_in");
@@ -705,11 +647,9 @@ async fn check_in_once_at_the_right_event_by_an_organiser() {
         json!({}),
     )
     .await;
-    assert_problem(
-        &check_in(&host, &event_id, &code2).await,
-        StatusCode::CONFLICT,
-        "ticket_cancelled",
-    );
+    check_in(&host, &event_id, &code2)
+        .await
+        .assert_problem(StatusCode::CONFLICT, "ticket_cancelled");
     assert_counters_true(&app).await;
 }
 
@@ -738,16 +678,13 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
     }
     let stranger = app.quick_user("+919800000004", Some("male")).await;
     let (guest_a, attendee_a) = &attendees[0];
-    assert_problem(
-        &app.post_as(
-            &stranger,
-            &format!("/v1/attendees/{attendee_a}/cancel"),
-            json!({}),
-        )
-        .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    );
+    app.post_as(
+        &stranger,
+        &format!("/v1/attendees/{attendee_a}/cancel"),
+        json!({}),
+    )
+    .await
+    .assert_problem(StatusCode::NOT_FOUND, "not_found");
     let own = app
         .post_as(
             guest_a,
@@ -761,16 +698,13 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
         "more than 24 h before the start: the ticket comes back (this order has no fee)"
     );
     assert_eq!(seats_taken(&app, &event_id).await, 2);
-    assert_problem(
-        &app.post_as(
-            guest_a,
-            &format!("/v1/attendees/{attendee_a}/cancel"),
-            json!({}),
-        )
-        .await,
-        StatusCode::CONFLICT,
-        "invalid_transition",
-    );
+    app.post_as(
+        guest_a,
+        &format!("/v1/attendees/{attendee_a}/cancel"),
+        json!({}),
+    )
+    .await
+    .assert_problem(StatusCode::CONFLICT, "invalid_transition");
 
     // Inside the cutoff a guest gets nothing back, but the host cancelling always refunds.
     app.db.execute("UPDATE event SET event_date = (now() AT TIME ZONE timezone + interval '2 hours')::date, start_time = (now() AT TIME ZONE timezone + interval '2 hours')::time", &[]).await.unwrap();
@@ -897,7 +831,7 @@ async fn the_guest_list_comes_as_json_or_csv_without_phone_numbers() {
     let forbidden = app
         .get_as(&guest, &format!("/v1/events/{event_id}/attendees"))
         .await;
-    assert_problem(&forbidden, StatusCode::FORBIDDEN, "forbidden");
+    forbidden.assert_problem(StatusCode::FORBIDDEN, "forbidden");
     let tickets = app.get_as(&guest, "/v1/me/tickets").await;
     assert_eq!(tickets.body["items"].as_array().unwrap().len(), 1);
 }
@@ -933,11 +867,7 @@ async fn an_idempotency_key_replays_the_accept_and_refuses_another_body() {
     assert_eq!(replay.header("idempotent-replayed"), Some("true"));
     assert_eq!(replay.body, first.body);
     let other = send(json!({"host_message": "different"})).send().await;
-    assert_problem(
-        &other,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "idempotency_key_reused",
-    );
+    other.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused");
     let attendees: i64 = app.value("SELECT count(*) FROM event_attendee", &[]).await;
     assert_eq!(attendees, 1);
 }

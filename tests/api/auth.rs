@@ -3,7 +3,7 @@
 use http::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{assert_problem, spawn_app, spawn_app_with};
+use crate::helpers::{spawn_app, spawn_app_with};
 
 const PHONE: &str = "+919876543210";
 
@@ -108,10 +108,10 @@ async fn five_wrong_codes_kill_the_code_even_for_the_right_one() {
     let code = app.request_code(PHONE).await;
     for _ in 0..5 {
         let response = verify(&app, PHONE, &wrong(&code)).await;
-        assert_problem(&response, StatusCode::UNAUTHORIZED, "otp_invalid");
+        response.assert_problem(StatusCode::UNAUTHORIZED, "otp_invalid");
     }
     let response = verify(&app, PHONE, &code).await;
-    assert_problem(&response, StatusCode::UNAUTHORIZED, "otp_invalid");
+    response.assert_problem(StatusCode::UNAUTHORIZED, "otp_invalid");
     let attempts: i16 = app
         .value(
             "SELECT attempts FROM user_phone_otp WHERE phone_number = $1",
@@ -142,7 +142,7 @@ async fn an_expired_code_fails() {
     let code = app.request_code(PHONE).await;
     app.age_codes(PHONE, 601).await;
     let response = verify(&app, PHONE, &code).await;
-    assert_problem(&response, StatusCode::UNAUTHORIZED, "otp_invalid");
+    response.assert_problem(StatusCode::UNAUTHORIZED, "otp_invalid");
 }
 
 #[tokio::test]
@@ -151,7 +151,7 @@ async fn a_used_code_cannot_be_used_again() {
     let code = app.request_code(PHONE).await;
     assert_eq!(verify(&app, PHONE, &code).await.status, StatusCode::OK);
     let response = verify(&app, PHONE, &code).await;
-    assert_problem(&response, StatusCode::UNAUTHORIZED, "otp_invalid");
+    response.assert_problem(StatusCode::UNAUTHORIZED, "otp_invalid");
 }
 
 #[tokio::test]
@@ -176,11 +176,7 @@ async fn a_second_code_too_soon_is_429_with_retry_after_and_no_sms() {
     let response = app
         .post("/v1/auth/otp", json!({ "phone_number": PHONE }))
         .await;
-    assert_problem(
-        &response,
-        StatusCode::TOO_MANY_REQUESTS,
-        "otp_resend_too_soon",
-    );
+    response.assert_problem(StatusCode::TOO_MANY_REQUESTS, "otp_resend_too_soon");
     let retry: u64 = response.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=30).contains(&retry), "retry-after {retry}");
     assert_eq!(app.sms.count(), 1);
@@ -196,11 +192,7 @@ async fn codes_per_number_per_hour_are_capped() {
     let response = app
         .post("/v1/auth/otp", json!({ "phone_number": PHONE }))
         .await;
-    assert_problem(
-        &response,
-        StatusCode::TOO_MANY_REQUESTS,
-        "otp_number_rate_limited",
-    );
+    response.assert_problem(StatusCode::TOO_MANY_REQUESTS, "otp_number_rate_limited");
     let retry: u64 = response.header("retry-after").unwrap().parse().unwrap();
     assert!(
         retry > 3000 && retry <= 3600,
@@ -217,11 +209,7 @@ async fn codes_per_source_ip_per_hour_are_capped() {
         assert_eq!(response.status, StatusCode::ACCEPTED);
     }
     let response = app.ask_code_from("+919876543213", "203.0.113.9").await;
-    assert_problem(
-        &response,
-        StatusCode::TOO_MANY_REQUESTS,
-        "otp_ip_rate_limited",
-    );
+    response.assert_problem(StatusCode::TOO_MANY_REQUESTS, "otp_ip_rate_limited");
     assert!(response.header("retry-after").is_some());
     let other_ip = app.ask_code_from("+919876543213", "203.0.113.10").await;
     assert_eq!(other_ip.status, StatusCode::ACCEPTED, "the cap is per IP");
@@ -252,11 +240,7 @@ async fn the_hourly_sms_budget_caps_codes_to_every_number() {
         assert_eq!(response.status, StatusCode::ACCEPTED);
     }
     let response = app.ask_code_from("+919876543213", "203.0.113.50").await;
-    assert_problem(
-        &response,
-        StatusCode::TOO_MANY_REQUESTS,
-        "otp_sms_budget_exhausted",
-    );
+    response.assert_problem(StatusCode::TOO_MANY_REQUESTS, "otp_sms_budget_exhausted");
     assert!(response.header("retry-after").is_some());
     assert_eq!(app.sms.count(), 2);
 }
@@ -280,11 +264,7 @@ async fn verification_has_a_per_ip_limit() {
         .json(&json!({ "phone_number": PHONE, "code": code }))
         .send()
         .await;
-    assert_problem(
-        &limited,
-        StatusCode::TOO_MANY_REQUESTS,
-        "otp_verify_ip_rate_limited",
-    );
+    limited.assert_problem(StatusCode::TOO_MANY_REQUESTS, "otp_verify_ip_rate_limited");
     assert!(limited.header("retry-after").is_some());
     let elsewhere = app
         .request(Method::POST, "/v1/auth/otp/verify")
@@ -306,7 +286,7 @@ async fn guessing_at_a_number_without_a_live_code_never_locks_its_owner_out() {
             .json(&json!({ "phone_number": PHONE, "code": "123456" }))
             .send()
             .await;
-        assert_problem(&response, StatusCode::UNAUTHORIZED, "otp_invalid");
+        response.assert_problem(StatusCode::UNAUTHORIZED, "otp_invalid");
     }
     let code = app.request_code(PHONE).await;
     assert_eq!(verify(&app, PHONE, &code).await.status, StatusCode::OK);
@@ -347,11 +327,7 @@ async fn failed_verifications_per_number_are_capped_across_codes() {
         StatusCode::UNAUTHORIZED
     );
     let response = verify(&app, PHONE, &second).await;
-    assert_problem(
-        &response,
-        StatusCode::TOO_MANY_REQUESTS,
-        "otp_verify_rate_limited",
-    );
+    response.assert_problem(StatusCode::TOO_MANY_REQUESTS, "otp_verify_rate_limited");
     assert!(response.header("retry-after").is_some());
 }
 
@@ -372,11 +348,7 @@ async fn bad_input_names_every_field() {
     let response = app
         .post("/v1/auth/otp", json!({ "phone_number": "98765 43210" }))
         .await;
-    assert_problem(
-        &response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    response.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(response.body["errors"][0]["field"], "phone_number");
 
     let response = app
@@ -385,11 +357,7 @@ async fn bad_input_names_every_field() {
             json!({ "phone_number": "+91", "code": "12ab" }),
         )
         .await;
-    assert_problem(
-        &response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    response.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     let fields: Vec<&str> = response.body["errors"]
         .as_array()
         .unwrap()
@@ -412,7 +380,7 @@ async fn bad_input_names_every_field() {
         .raw_body(b"{not json".to_vec())
         .send()
         .await;
-    assert_problem(&response, StatusCode::BAD_REQUEST, "malformed_request");
+    response.assert_problem(StatusCode::BAD_REQUEST, "malformed_request");
 }
 
 #[tokio::test]
@@ -424,11 +392,7 @@ async fn an_sms_failure_is_503_and_the_unsent_code_is_retired() {
     let response = app
         .post("/v1/auth/otp", json!({ "phone_number": PHONE }))
         .await;
-    assert_problem(
-        &response,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "service_unavailable",
-    );
+    response.assert_problem(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable");
     let live: i64 = app
         .value(
             "SELECT count(*) FROM user_phone_otp WHERE superseded_at IS NULL",
@@ -469,14 +433,14 @@ async fn refresh_rotates_and_reuse_of_a_rotated_token_revokes_the_family() {
             json!({ "refresh_token": user.refresh_token }),
         )
         .await;
-    assert_problem(&reuse, StatusCode::UNAUTHORIZED, "invalid_refresh_token");
+    reuse.assert_problem(StatusCode::UNAUTHORIZED, "invalid_refresh_token");
     let after = app
         .post(
             "/v1/auth/refresh",
             json!({ "refresh_token": second_refresh }),
         )
         .await;
-    assert_problem(&after, StatusCode::UNAUTHORIZED, "invalid_refresh_token");
+    after.assert_problem(StatusCode::UNAUTHORIZED, "invalid_refresh_token");
     let reasons: Vec<String> = app
         .column("SELECT DISTINCT revoked_reason FROM refresh_token", &[])
         .await;
@@ -488,7 +452,7 @@ async fn refresh_rotates_and_reuse_of_a_rotated_token_revokes_the_family() {
             json!({ "refresh_token": "not-a-token" }),
         )
         .await;
-    assert_problem(&garbage, StatusCode::UNAUTHORIZED, "invalid_refresh_token");
+    garbage.assert_problem(StatusCode::UNAUTHORIZED, "invalid_refresh_token");
 }
 
 #[tokio::test]
@@ -508,7 +472,7 @@ async fn an_expired_refresh_token_fails() {
             json!({ "refresh_token": user.refresh_token }),
         )
         .await;
-    assert_problem(&response, StatusCode::UNAUTHORIZED, "invalid_refresh_token");
+    response.assert_problem(StatusCode::UNAUTHORIZED, "invalid_refresh_token");
 }
 
 #[tokio::test]
@@ -523,7 +487,7 @@ async fn logout_revokes_the_session_and_needs_the_owner() {
             json!({ "refresh_token": user.refresh_token }),
         )
         .await;
-    assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
+    anonymous.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
 
     // Someone else's token: nothing happens.
     let foreign = app
@@ -558,7 +522,7 @@ async fn logout_revokes_the_session_and_needs_the_owner() {
     let after = app
         .post("/v1/auth/refresh", json!({ "refresh_token": current }))
         .await;
-    assert_problem(&after, StatusCode::UNAUTHORIZED, "invalid_refresh_token");
+    after.assert_problem(StatusCode::UNAUTHORIZED, "invalid_refresh_token");
 }
 
 #[tokio::test]
@@ -602,7 +566,7 @@ async fn forged_tokens_are_401_on_a_real_route() {
             .bearer(&token)
             .send()
             .await;
-        assert_problem(&response, StatusCode::UNAUTHORIZED, "unauthorized");
+        response.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
         assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{what}");
     }
 }
@@ -688,19 +652,11 @@ async fn an_empty_or_oversized_refresh_token_is_a_422_naming_it() {
         let logout = app
             .post_as(&user, "/v1/auth/logout", json!({ "refresh_token": token }))
             .await;
-        assert_problem(
-            &logout,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-        );
+        logout.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
         assert_eq!(logout.body["errors"][0]["field"], "refresh_token");
         let refresh = app
             .post("/v1/auth/refresh", json!({ "refresh_token": token }))
             .await;
-        assert_problem(
-            &refresh,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-        );
+        refresh.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     }
 }

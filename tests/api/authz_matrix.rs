@@ -9,7 +9,7 @@ use shared::openapi::operations::{Caller, OPERATIONS};
 
 use crate::attendance::{accept, join_accepted, request_join};
 use crate::events::published_event;
-use crate::helpers::{assert_problem, spawn_app, TestApp, TestResponse, TestUser};
+use crate::helpers::{spawn_app, TestApp, TestResponse, TestUser};
 
 /// The operation's path with every `{param}` replaced by a fresh random uuid.
 fn path_with_random_ids(path: &str) -> String {
@@ -83,11 +83,7 @@ async fn every_signed_in_route_refuses_bad_callers_with_401() {
             // empty one refused with 422, which reveals nothing) before the account is
             // looked up; anything else must be the 401.
             if who == "deactivated user" && response.status == StatusCode::UNPROCESSABLE_ENTITY {
-                assert_problem(
-                    &response,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "validation_failed",
-                );
+                response.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
                 checked += 1;
                 continue;
             }

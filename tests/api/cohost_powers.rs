@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::attendance::{going_guest, ticket_code};
 use crate::events::{add_cohost_sql, create_event, published_event, valid_event, with};
 use crate::fixtures::{party, Party};
-use crate::helpers::{assert_problem, problem_fields, spawn_app, TestApp, TestUser};
+use crate::helpers::{problem_fields, spawn_app, TestApp, TestUser};
 
 async fn patch(
     app: &TestApp,
@@ -43,7 +43,7 @@ async fn a_cohost_cannot_change_price_paid_gst_capacity_or_approval_nor_cancel()
                "gstin": null, "requires_approval": false, "title": "Cheaper now"}),
     )
     .await;
-    assert_problem(&refused, StatusCode::FORBIDDEN, "forbidden");
+    refused.assert_problem(StatusCode::FORBIDDEN, "forbidden");
     assert_eq!(
         problem_fields(&refused),
         vec![
@@ -83,7 +83,7 @@ async fn a_cohost_cannot_change_price_paid_gst_capacity_or_approval_nor_cancel()
     let cancel = app
         .post_as(&cohost, &format!("/v1/events/{event_id}/cancel"), json!({}))
         .await;
-    assert_problem(&cancel, StatusCode::FORBIDDEN, "forbidden");
+    cancel.assert_problem(StatusCode::FORBIDDEN, "forbidden");
 
     let by_host = patch(&app, &host, &event_id, json!({"capacity": 30})).await;
     assert_eq!(by_host.status, StatusCode::OK, "{}", by_host.text);
@@ -107,7 +107,7 @@ async fn a_cohost_checks_guests_in_and_a_stranger_cannot_even_see_a_draft() {
             json!({"ticket_code": code}),
         )
         .await;
-    assert_problem(&by_stranger, StatusCode::FORBIDDEN, "forbidden");
+    by_stranger.assert_problem(StatusCode::FORBIDDEN, "forbidden");
     let by_cohost = app
         .post_as(
             &cohost,
@@ -131,5 +131,5 @@ async fn a_cohost_checks_guests_in_and_a_stranger_cannot_even_see_a_draft() {
             json!({"ticket_code": code}),
         )
         .await;
-    assert_problem(&unseen, StatusCode::NOT_FOUND, "not_found");
+    unseen.assert_problem(StatusCode::NOT_FOUND, "not_found");
 }

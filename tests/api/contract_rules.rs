@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use shared::openapi::request_rules::REQUEST_BODIES;
 
 use crate::events::{create_event, published_event, valid_event, with};
-use crate::helpers::{assert_invalid, assert_problem, spawn_app};
+use crate::helpers::{assert_invalid, spawn_app};
 
 #[tokio::test]
 async fn the_interest_enum_is_the_catalogue() {
@@ -248,7 +248,7 @@ async fn inviting_an_organiser_is_a_conflict_with_their_role_not_bad_input() {
             json!({"invite_type": "direct", "user_id": cohost.user_id}),
         )
         .await;
-    assert_problem(&invite, StatusCode::CONFLICT, "invitee_is_organiser");
+    invite.assert_problem(StatusCode::CONFLICT, "invitee_is_organiser");
 }
 
 #[tokio::test]
@@ -272,15 +272,11 @@ async fn a_draft_may_drop_its_venue_but_a_published_event_keeps_one() {
     let publish = app
         .post_as(&host, &format!("/v1/events/{draft_id}/publish"), json!({}))
         .await;
-    assert_problem(
-        &publish,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "event_incomplete",
-    );
+    publish.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "event_incomplete");
 
     let published_id = published_event(&app, &host, json!({})).await;
     let refused = patch(published_id.clone()).await;
-    assert_problem(&refused, StatusCode::CONFLICT, "venue_required");
+    refused.assert_problem(StatusCode::CONFLICT, "venue_required");
     let detail = app
         .get_as(&host, &format!("/v1/events/{published_id}"))
         .await;

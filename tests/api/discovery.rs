@@ -4,7 +4,7 @@ use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::events::{add_cohost_sql, create_event, published_event, valid_event};
-use crate::helpers::{assert_problem, spawn_app, TestApp, TestUser};
+use crate::helpers::{spawn_app, TestApp, TestUser};
 
 async fn get(app: &TestApp, user: &TestUser, path: &str) -> crate::helpers::TestResponse {
     app.get_as(user, path).await
@@ -187,11 +187,7 @@ async fn bad_feed_parameters_are_each_named() {
     let app = spawn_app().await;
     let user = app.login("+919876543210").await;
     let response = get(&app, &user, "/v1/events?mood=rave&from=tomorrow&near=91,0&radius_km=500&is_paid=maybe&limit=0&cursor=zzz").await;
-    assert_problem(
-        &response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    response.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     let fields: Vec<&str> = response.body["errors"]
         .as_array()
         .unwrap()
@@ -215,7 +211,7 @@ async fn bad_feed_parameters_are_each_named() {
     let radius_alone = get(&app, &user, "/v1/events?radius_km=5").await;
     assert_eq!(radius_alone.status, StatusCode::OK, "{}", radius_alone.text);
     let anonymous = app.request(Method::GET, "/v1/events").send().await;
-    assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
+    anonymous.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
 }
 
 #[tokio::test]
@@ -414,7 +410,7 @@ async fn my_events_list_hosting_and_attending_upcoming_and_past() {
     let paged = get(&app, &host, "/v1/me/events?role=hosting&limit=1").await;
     assert!(paged.body["next_cursor"].is_string());
     let bad = get(&app, &host, "/v1/me/events?role=owner&when=someday").await;
-    assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    bad.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(bad.body["errors"].as_array().unwrap().len(), 2);
 }
 
@@ -431,35 +427,27 @@ async fn only_the_host_manages_cohosts() {
             .bearer(&user.access_token)
             .json(&json!({"user_id": target}))
     };
-    assert_problem(
-        &add(&stranger, cohost.user_id.to_string()).send().await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
-    );
+    add(&stranger, cohost.user_id.to_string())
+        .send()
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "forbidden");
     let added = add(&host, cohost.user_id.to_string()).send().await;
     assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
-    assert_problem(
-        &add(&host, cohost.user_id.to_string()).send().await,
-        StatusCode::CONFLICT,
-        "already_cohost",
-    );
-    assert_problem(
-        &add(&cohost, stranger.user_id.to_string()).send().await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
-    );
+    add(&host, cohost.user_id.to_string())
+        .send()
+        .await
+        .assert_problem(StatusCode::CONFLICT, "already_cohost");
+    add(&cohost, stranger.user_id.to_string())
+        .send()
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "forbidden");
     let unknown = add(&host, uuid::Uuid::new_v4().to_string()).send().await;
-    assert_problem(
-        &unknown,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    unknown.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(unknown.body["errors"][0]["field"], "user_id");
-    assert_problem(
-        &add(&host, host.user_id.to_string()).send().await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    add(&host, host.user_id.to_string())
+        .send()
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 
     let detail = get(&app, &cohost, &format!("/v1/events/{event_id}")).await;
     assert_eq!(detail.body["my_status"], "cohost");
@@ -470,7 +458,7 @@ async fn only_the_host_manages_cohosts() {
     let again = app
         .call_as(&host, Method::DELETE, &format!("{path}/{}", cohost.user_id))
         .await;
-    assert_problem(&again, StatusCode::NOT_FOUND, "not_found");
+    again.assert_problem(StatusCode::NOT_FOUND, "not_found");
     let patch = app
         .send_as(
             &cohost,
@@ -479,7 +467,7 @@ async fn only_the_host_manages_cohosts() {
             &json!({"description": "still me?"}),
         )
         .await;
-    assert_problem(&patch, StatusCode::FORBIDDEN, "forbidden");
+    patch.assert_problem(StatusCode::FORBIDDEN, "forbidden");
 }
 
 #[tokio::test]
@@ -532,7 +520,7 @@ async fn the_gallery_adds_reorders_and_removes_images() {
     let partial = app
         .send_as(&host, Method::PUT, &path, &json!({"image_ids": [ids[0]]}))
         .await;
-    assert_problem(&partial, StatusCode::CONFLICT, "gallery_changed");
+    partial.assert_problem(StatusCode::CONFLICT, "gallery_changed");
     let twice = app
         .send_as(
             &host,
@@ -541,11 +529,7 @@ async fn the_gallery_adds_reorders_and_removes_images() {
             &json!({"image_ids": [ids[0], ids[0]]}),
         )
         .await;
-    assert_problem(
-        &twice,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    twice.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 
     let removed = app
         .call_as(&host, Method::DELETE, &format!("{path}/{front}"))
@@ -567,7 +551,7 @@ async fn the_gallery_adds_reorders_and_removes_images() {
             json!({"image_url": "https://evil.example/x.jpg"}),
         )
         .await;
-    assert_problem(&foreign, StatusCode::FORBIDDEN, "forbidden");
+    foreign.assert_problem(StatusCode::FORBIDDEN, "forbidden");
     let bad = app
         .post_as(&host, &path, json!({"image_url": "http://x/y.jpg"}))
         .await;
@@ -585,7 +569,7 @@ async fn venues_are_created_with_checked_coordinates_and_found_by_name_and_dista
             json!({"name": " ", "latitude": 91, "longitude": -181}),
         )
         .await;
-    assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    bad.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     let fields: Vec<&str> = bad.body["errors"]
         .as_array()
         .unwrap()

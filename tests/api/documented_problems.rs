@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::events::add_cohost_sql;
 use crate::fixtures::{party, Party};
-use crate::helpers::{assert_problem, TestApp, TestResponse, TestUser};
+use crate::helpers::{TestApp, TestResponse, TestUser};
 
 /// An operation on an event: its id, its path on the event and a body otherwise valid.
 struct EventCall {
@@ -88,7 +88,7 @@ async fn expect(
     for (operation, status, code) in expected {
         let response = send(app, user, named(calls, operation)).await;
         assert_eq!(response.status, *status, "{operation}: {}", response.text);
-        assert_problem(&response, *status, code);
+        response.assert_problem(*status, code);
     }
 }
 
@@ -174,7 +174,7 @@ async fn only_an_organiser_answers_a_request_and_an_unknown_invite_is_404() {
             json!({}),
         )
         .await;
-    assert_problem(&declined, StatusCode::FORBIDDEN, "forbidden");
+    declined.assert_problem(StatusCode::FORBIDDEN, "forbidden");
     let unknown = app
         .call_as(
             &guest,
@@ -182,5 +182,5 @@ async fn only_an_organiser_answers_a_request_and_an_unknown_invite_is_404() {
             &format!("/v1/invites/{}/decline", Uuid::new_v4()),
         )
         .await;
-    assert_problem(&unknown, StatusCode::NOT_FOUND, "not_found");
+    unknown.assert_problem(StatusCode::NOT_FOUND, "not_found");
 }

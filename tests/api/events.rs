@@ -4,7 +4,7 @@
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, problem_fields, spawn_app, TestApp, TestResponse, TestUser};
+use crate::helpers::{problem_fields, spawn_app, TestApp, TestResponse, TestUser};
 
 /// A complete, valid event body (a future free picnic with a free-text venue).
 pub fn valid_event() -> Value {
@@ -206,11 +206,7 @@ async fn each_event_rule_names_its_field() {
     ];
     for (changes, field) in cases {
         let response = create_event(&app, &host, with(valid_event(), changes.clone())).await;
-        assert_problem(
-            &response,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-        );
+        response.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
         assert_eq!(
             problem_fields(&response),
             vec![field.to_owned()],
@@ -249,7 +245,7 @@ async fn drafts_are_invisible_to_everyone_but_the_host_and_cohosts() {
     assert_eq!(as_cohost.status, StatusCode::OK);
     assert_eq!(as_cohost.body["my_status"], "cohost");
     let as_stranger = app.get_as(&stranger, &path).await;
-    assert_problem(&as_stranger, StatusCode::NOT_FOUND, "not_found");
+    as_stranger.assert_problem(StatusCode::NOT_FOUND, "not_found");
     let patch = app
         .send_as(
             &stranger,
@@ -258,11 +254,11 @@ async fn drafts_are_invisible_to_everyone_but_the_host_and_cohosts() {
             &json!({"title": "Mine now"}),
         )
         .await;
-    assert_problem(&patch, StatusCode::NOT_FOUND, "not_found");
+    patch.assert_problem(StatusCode::NOT_FOUND, "not_found");
     let anonymous = app.request(Method::GET, &path).send().await;
-    assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
+    anonymous.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
     let unknown = app.get_as(&host, "/v1/events/no-such-event").await;
-    assert_problem(&unknown, StatusCode::NOT_FOUND, "not_found");
+    unknown.assert_problem(StatusCode::NOT_FOUND, "not_found");
 
     let publish = app
         .call_as(&host, Method::POST, &format!("{path}/publish"))
@@ -301,11 +297,10 @@ async fn host_cohost_and_stranger_on_every_mutating_route() {
             .bearer(&user.access_token)
             .json(&json!({"description": "Updated"}))
     };
-    assert_problem(
-        &patch(&stranger).send().await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
-    );
+    patch(&stranger)
+        .send()
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "forbidden");
     assert_eq!(
         patch(&cohost).send().await.status,
         StatusCode::OK,
@@ -318,7 +313,7 @@ async fn host_cohost_and_stranger_on_every_mutating_route() {
             let response = app
                 .call_as(user, Method::POST, &format!("{path}/{action}"))
                 .await;
-            assert_problem(&response, StatusCode::FORBIDDEN, "forbidden");
+            response.assert_problem(StatusCode::FORBIDDEN, "forbidden");
         }
     }
     let unpublish = app
@@ -367,7 +362,7 @@ async fn capacity_cannot_drop_below_the_seats_taken() {
     let response = app
         .send_as(&host, Method::PATCH, &path, &json!({"capacity": 3}))
         .await;
-    assert_problem(&response, StatusCode::CONFLICT, "capacity_below_taken");
+    response.assert_problem(StatusCode::CONFLICT, "capacity_below_taken");
     assert_eq!(response.body["seats_taken"], 4);
     let ok = app
         .send_as(&host, Method::PATCH, &path, &json!({"capacity": 4}))
@@ -417,7 +412,7 @@ async fn pricing_is_locked_once_an_order_exists() {
         json!({"is_paid": false, "ticket_price": null, "gst_percent": 0}),
     ] {
         let response = app.send_as(&host, Method::PATCH, &path, &change).await;
-        assert_problem(&response, StatusCode::CONFLICT, "pricing_locked");
+        response.assert_problem(StatusCode::CONFLICT, "pricing_locked");
     }
     let title = app
         .send_as(
@@ -488,11 +483,7 @@ async fn publishing_needs_a_venue_a_cover_and_a_future_date() {
             &format!("/v1/events/{event_id}/publish"),
         )
         .await;
-    assert_problem(
-        &publish,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "event_incomplete",
-    );
+    publish.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "event_incomplete");
     assert_eq!(problem_fields(&publish), vec!["cover_images"]);
 
     let immediate = create_event(
@@ -504,11 +495,7 @@ async fn publishing_needs_a_venue_a_cover_and_a_future_date() {
         ),
     )
     .await;
-    assert_problem(
-        &immediate,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    immediate.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(problem_fields(&immediate), vec!["cover_images"]);
 }
 
@@ -585,11 +572,11 @@ async fn cancelling_cancels_everything_queues_refunds_and_notifies_everyone() {
     let again = app
         .call_as(&host, Method::POST, &format!("{path}/cancel"))
         .await;
-    assert_problem(&again, StatusCode::CONFLICT, "event_cancelled");
+    again.assert_problem(StatusCode::CONFLICT, "event_cancelled");
     let edit = app
         .send_as(&host, Method::PATCH, &path, &json!({"title": "Back on"}))
         .await;
-    assert_problem(&edit, StatusCode::CONFLICT, "event_cancelled");
+    edit.assert_problem(StatusCode::CONFLICT, "event_cancelled");
 }
 
 #[tokio::test]
@@ -605,7 +592,7 @@ async fn an_event_with_guests_cannot_be_unpublished() {
             &format!("/v1/events/{event_id}/unpublish"),
         )
         .await;
-    assert_problem(&response, StatusCode::CONFLICT, "event_has_guests");
+    response.assert_problem(StatusCode::CONFLICT, "event_has_guests");
 }
 
 #[tokio::test]
@@ -626,7 +613,7 @@ async fn a_rolled_back_write_leaves_no_outbox_message() {
             &json!({"event_date": new_date, "capacity": 1}),
         )
         .await;
-    assert_problem(&response, StatusCode::CONFLICT, "capacity_below_taken");
+    response.assert_problem(StatusCode::CONFLICT, "capacity_below_taken");
     let messages: i64 = app.value("SELECT count(*) FROM outbox_message", &[]).await;
     assert_eq!(messages, 0);
     let date: chrono::NaiveDate = app.value("SELECT event_date FROM event", &[]).await;

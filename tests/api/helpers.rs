@@ -609,34 +609,32 @@ pub fn problem_fields(response: &TestResponse) -> Vec<String> {
 
 /// Asserts a 422 `validation_failed` naming exactly `fields`, in order.
 pub fn assert_invalid(response: &TestResponse, fields: &[&str]) {
-    assert_problem(
-        response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    response.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(problem_fields(response), fields, "{}", response.text);
 }
 
-/// Asserts a problem+json body of the given status and code, with the standard members.
-pub fn assert_problem(response: &TestResponse, status: StatusCode, code: &str) {
-    assert_eq!(response.status, status, "body: {}", response.text);
-    assert_eq!(
-        response.header("content-type"),
-        Some("application/problem+json")
-    );
-    let body = &response.body;
-    assert_eq!(body["status"], status.as_u16(), "body: {body}");
-    assert_eq!(body["code"], code, "body: {body}");
-    assert!(body["title"].is_string(), "title missing: {body}");
-    assert!(body["detail"].is_string(), "detail missing: {body}");
-    assert!(
-        body["type"].as_str().is_some_and(|t| t.ends_with(code)),
-        "type: {body}"
-    );
-    assert!(
-        body["request_id"].as_str().is_some_and(|r| !r.is_empty()),
-        "request_id: {body}"
-    );
+impl TestResponse {
+    /// Asserts this is a problem+json of `status` and `code`, with every member a problem has.
+    pub fn assert_problem(&self, status: StatusCode, code: &str) {
+        assert_eq!(self.status, status, "body: {}", self.text);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json")
+        );
+        let body = &self.body;
+        assert_eq!(body["status"], status.as_u16(), "body: {body}");
+        assert_eq!(body["code"], code, "body: {body}");
+        assert!(body["title"].is_string(), "title missing: {body}");
+        assert!(body["detail"].is_string(), "detail missing: {body}");
+        assert!(
+            body["type"].as_str().is_some_and(|t| t.ends_with(code)),
+            "type: {body}"
+        );
+        assert!(
+            body["request_id"].as_str().is_some_and(|r| !r.is_empty()),
+            "request_id: {body}"
+        );
+    }
 }
 
 impl TestApp {

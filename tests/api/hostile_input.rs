@@ -5,7 +5,7 @@ use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::events::{create_event, valid_event, with};
-use crate::helpers::{assert_problem, problem_fields, spawn_app};
+use crate::helpers::{problem_fields, spawn_app};
 
 #[tokio::test]
 async fn a_body_over_64_kib_is_413_before_it_is_parsed() {
@@ -14,11 +14,7 @@ async fn a_body_over_64_kib_is_413_before_it_is_parsed() {
     let mut body = valid_event();
     body["description"] = Value::String("x".repeat(64 * 1024));
     let response = create_event(&app, &host, body).await;
-    assert_problem(
-        &response,
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
-    );
+    response.assert_problem(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
 }
 
 #[tokio::test]
@@ -33,7 +29,7 @@ async fn deeply_nested_json_is_a_400_naming_the_body() {
         .raw_body(format!(r#"{{"title": {nested}}}"#).into_bytes())
         .send()
         .await;
-    assert_problem(&response, StatusCode::BAD_REQUEST, "malformed_request");
+    response.assert_problem(StatusCode::BAD_REQUEST, "malformed_request");
     assert_eq!(problem_fields(&response), vec!["body"]);
 }
 
@@ -56,11 +52,7 @@ async fn huge_negative_and_fractional_numbers_are_422_naming_the_field() {
             with(valid_event(), json!({ "capacity": capacity })),
         )
         .await;
-        assert_problem(
-            &response,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-        );
+        response.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
         assert_eq!(
             problem_fields(&response),
             vec!["capacity"],
@@ -134,7 +126,7 @@ async fn absurd_dates_and_times_are_422_naming_the_field() {
     let feed = app
         .get_as(&host, "/v1/events?from=99999-01-01&to=0000-00-00")
         .await;
-    assert_problem(&feed, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    feed.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(problem_fields(&feed), vec!["from", "to"]);
 }
 

@@ -172,11 +172,7 @@ async fn nul_characters_are_refused_with_the_field_named_never_a_500() {
     let app = crate::helpers::spawn_app().await;
     let user = app.login("+919876543210").await;
     let response = app.send_as(&user, Method::PATCH, "/v1/me", &serde_json::json!({"bio": "hello\u{0}world", "profile_pictures": ["https://a.example/x\u{0}.jpg"]})).await;
-    crate::helpers::assert_problem(
-        &response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    response.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     let mut fields: Vec<&str> = response.body["errors"]
         .as_array()
         .unwrap()
@@ -186,7 +182,7 @@ async fn nul_characters_are_refused_with_the_field_named_never_a_500() {
     fields.sort();
     assert_eq!(fields, vec!["bio", "profile_pictures[0]"]);
     let response = app.get_as(&user, "/v1/events?q=abc%00def").await;
-    crate::helpers::assert_problem(&response, StatusCode::BAD_REQUEST, "malformed_request");
+    response.assert_problem(StatusCode::BAD_REQUEST, "malformed_request");
     assert_eq!(response.body["errors"][0]["field"], "q");
 }
 

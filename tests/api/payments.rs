@@ -11,9 +11,7 @@ use shared::payments::amounts::Breakdown;
 
 use crate::attendance::{accept, request_join};
 use crate::events::{assert_counters_true, published_event};
-use crate::helpers::{
-    assert_problem, problem_fields, spawn_app, spawn_app_with, TestApp, TestResponse, TestUser,
-};
+use crate::helpers::{problem_fields, spawn_app, spawn_app_with, TestApp, TestResponse, TestUser};
 
 /// HMAC-SHA256 as hex, computed here independently of the code under test.
 pub(crate) fn hmac_hex(key: &str, message: &[u8]) -> String {
@@ -211,11 +209,7 @@ async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
         None,
     )
     .await;
-    assert_problem(
-        &priced_by_client,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    priced_by_client.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(
         problem_fields(&priced_by_client),
         vec!["amount", "total_amount"]
@@ -258,7 +252,7 @@ async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
         None,
     )
     .await;
-    assert_problem(&stranger_order, StatusCode::NOT_FOUND, "not_found");
+    stranger_order.assert_problem(StatusCode::NOT_FOUND, "not_found");
 
     let paid = app
         .post_as(
@@ -313,7 +307,7 @@ async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
     let foreign = app
         .get_as(&held.host, &format!("/v1/payments/orders/{order_id}"))
         .await;
-    assert_problem(&foreign, StatusCode::NOT_FOUND, "not_found");
+    foreign.assert_problem(StatusCode::NOT_FOUND, "not_found");
     assert_counters_true(&app).await;
 }
 
@@ -353,7 +347,7 @@ async fn one_changed_byte_in_signature_or_payment_id_is_400_and_changes_nothing(
     ];
     for (payment, signature) in cases {
         let response = verify(&app, &held.guest, order_id, &payment, &signature).await;
-        assert_problem(&response, StatusCode::BAD_REQUEST, "invalid_signature");
+        response.assert_problem(StatusCode::BAD_REQUEST, "invalid_signature");
     }
     assert_eq!(
         counts(&app).await,
@@ -411,7 +405,7 @@ async fn webhooks_three_times_in_any_order_or_racing_verify_give_one_ticket() {
         .raw_body(tampered)
         .send()
         .await;
-    assert_problem(&response, StatusCode::UNAUTHORIZED, "invalid_signature");
+    response.assert_problem(StatusCode::UNAUTHORIZED, "invalid_signature");
     assert_counters_true(&app).await;
 }
 
@@ -579,11 +573,9 @@ async fn partial_refunds_never_exceed_the_total_and_a_full_one_frees_the_seats()
     let held = hold(&app, 5, 1).await;
     let order_id = paid_order(&app, &held).await;
     let path = format!("/v1/payments/orders/{order_id}/refund");
-    assert_problem(
-        &app.post_as(&held.guest, &path, json!({})).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    );
+    app.post_as(&held.guest, &path, json!({}))
+        .await
+        .assert_problem(StatusCode::NOT_FOUND, "not_found");
     let first = app
         .post_as(&held.host, &path, json!({"amount": "100.00"}))
         .await;
@@ -593,11 +585,7 @@ async fn partial_refunds_never_exceed_the_total_and_a_full_one_frees_the_seats()
     let too_much = app
         .post_as(&held.host, &path, json!({"amount": "9999.00"}))
         .await;
-    assert_problem(
-        &too_much,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    too_much.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(too_much.body["errors"][0]["field"], "amount");
     let float = app
         .post_as(&held.host, &path, json!({"amount": 10.5}))
@@ -609,12 +597,9 @@ async fn partial_refunds_never_exceed_the_total_and_a_full_one_frees_the_seats()
         rest.body["amounts"]["amount_refunded"],
         rest.body["amounts"]["total_amount"]
     );
-    assert_problem(
-        &app.post_as(&held.host, &path, json!({"amount": "1.00"}))
-            .await,
-        StatusCode::CONFLICT,
-        "invalid_transition",
-    );
+    app.post_as(&held.host, &path, json!({"amount": "1.00"}))
+        .await
+        .assert_problem(StatusCode::CONFLICT, "invalid_transition");
     let refunds: Vec<String> = app
         .column(
             "SELECT idempotency_key FROM payment_refund ORDER BY id",
@@ -665,11 +650,7 @@ async fn idempotent_order_creation_replays_and_refuses_another_body() {
         Some("order-key-1"),
     )
     .await;
-    assert_problem(
-        &other,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "idempotency_key_reused",
-    );
+    other.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused");
     let orders: i64 = app.value("SELECT count(*) FROM payment_order", &[]).await;
     assert_eq!(orders, 1);
 }
@@ -725,7 +706,7 @@ async fn the_sandbox_route_exists_only_with_the_sandbox() {
             json!({}),
         )
         .await;
-    assert_problem(&response, StatusCode::NOT_FOUND, "route_not_found");
+    response.assert_problem(StatusCode::NOT_FOUND, "route_not_found");
 }
 
 pub(crate) mod razorpay_stub {

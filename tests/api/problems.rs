@@ -1,7 +1,7 @@
 use http::{Method, StatusCode};
 use shared::error::{ApiError, FieldError, ProblemCode};
 
-use crate::helpers::{assert_problem, insert_user, spawn_app};
+use crate::helpers::{insert_user, spawn_app};
 
 fn body_of(response: &lambda_http::Response<lambda_http::Body>) -> serde_json::Value {
     match response.body() {
@@ -19,28 +19,20 @@ async fn an_unknown_route_is_a_404_problem() {
         .request(Method::GET, "/v1/interests/nope/deeper")
         .send()
         .await;
-    assert_problem(&response, StatusCode::NOT_FOUND, "route_not_found");
+    response.assert_problem(StatusCode::NOT_FOUND, "route_not_found");
 }
 
 #[tokio::test]
 async fn a_wrong_method_is_a_405_problem_with_allow() {
     let app = spawn_app().await;
     let response = app.request(Method::DELETE, "/v1/interests").send().await;
-    assert_problem(
-        &response,
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-    );
+    response.assert_problem(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
     assert_eq!(response.header("allow"), Some("GET"));
 
     let response = app.request(Method::GET, "/v1/me").send().await;
-    assert_problem(&response, StatusCode::UNAUTHORIZED, "unauthorized");
+    response.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
     let response = app.request(Method::PUT, "/v1/me").send().await;
-    assert_problem(
-        &response,
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-    );
+    response.assert_problem(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
     assert_eq!(response.header("allow"), Some("GET, PATCH, DELETE"));
 }
 

@@ -4,7 +4,7 @@
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, problem_fields, spawn_app, TestApp, TestResponse, TestUser};
+use crate::helpers::{problem_fields, spawn_app, TestApp, TestResponse, TestUser};
 
 pub async fn patch_me(app: &TestApp, user: &TestUser, body: Value) -> TestResponse {
     app.send_as(user, Method::PATCH, "/v1/me", &body).await
@@ -73,11 +73,7 @@ async fn each_profile_validation_error_names_its_field() {
     ];
     for (body, field) in cases {
         let response = patch_me(&app, &user, body.clone()).await;
-        assert_problem(
-            &response,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-        );
+        response.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
         assert_eq!(
             problem_fields(&response),
             vec![field.to_owned()],
@@ -151,11 +147,7 @@ async fn interests_are_set_by_slug_and_unknown_slugs_are_named() {
         json!({"interests": ["music", "quidditch", "travel", "zorbing"]}),
     )
     .await;
-    assert_problem(
-        &response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    response.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(
         problem_fields(&response),
         vec!["interests[1]", "interests[3]"]
@@ -213,13 +205,13 @@ async fn the_public_profile_never_shows_phone_or_birth_date() {
         "/v1/users/not-a-uuid".to_owned(),
     ] {
         let response = app.get_as(&ravi, &path).await;
-        assert_problem(&response, StatusCode::NOT_FOUND, "not_found");
+        response.assert_problem(StatusCode::NOT_FOUND, "not_found");
     }
     let anonymous = app
         .request(Method::GET, &format!("/v1/users/{}", asha.user_id))
         .send()
         .await;
-    assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
+    anonymous.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
 }
 
 #[tokio::test]
@@ -246,11 +238,7 @@ async fn one_user_cannot_change_another_users_profile() {
             &json!({"name": "Mallory"}),
         )
         .await;
-    assert_problem(
-        &forged_path,
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-    );
+    forged_path.assert_problem(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
     app.call_as(&ravi, Method::DELETE, "/v1/me").await;
 
     let me = app.get_as(&asha, "/v1/me").await;
@@ -331,14 +319,14 @@ async fn deleting_the_account_frees_the_number_keeps_payments_and_ends_sessions(
 
     // Old credentials are dead.
     let me = app.get_as(&user, "/v1/me").await;
-    assert_problem(&me, StatusCode::UNAUTHORIZED, "unauthorized");
+    me.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
     let refresh = app
         .post(
             "/v1/auth/refresh",
             json!({ "refresh_token": user.refresh_token }),
         )
         .await;
-    assert_problem(&refresh, StatusCode::UNAUTHORIZED, "invalid_refresh_token");
+    refresh.assert_problem(StatusCode::UNAUTHORIZED, "invalid_refresh_token");
     let public = app
         .get_as(&host, &format!("/v1/users/{}", user.user_id))
         .await;

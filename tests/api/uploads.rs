@@ -5,7 +5,7 @@ use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::events::{create_event, valid_event, with};
-use crate::helpers::{assert_problem, problem_fields, TestApp, TestUser};
+use crate::helpers::{problem_fields, TestApp, TestUser};
 use crate::profile::patch_me;
 
 /// `POST /v1/uploads` with `body` as `user`.
@@ -132,11 +132,7 @@ async fn an_upload_form_is_presigned_under_the_callers_prefix_with_its_limits() 
         json!({"purpose": "avatar", "content_type": "application/pdf"}),
     )
     .await;
-    assert_problem(
-        &response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    response.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(problem_fields(&response), vec!["purpose", "content_type"]);
 }
 
@@ -180,11 +176,7 @@ async fn an_uploaded_image_is_read_back_from_its_public_url_and_the_profile_take
         json!({"profile_pictures": ["http://elsewhere.example/x.png"]}),
     )
     .await;
-    assert_problem(
-        &refused,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    refused.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 }
 
 #[tokio::test]
@@ -203,7 +195,7 @@ async fn a_deleted_account_gets_no_upload_url() {
         json!({"purpose": "profile_picture", "content_type": "image/jpeg"}),
     )
     .await;
-    crate::helpers::assert_problem(&response, StatusCode::UNAUTHORIZED, "unauthorized");
+    response.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
     let audited: i64 = app
         .value(
             "SELECT count(*) FROM audit_log WHERE action = 'presign_upload'",

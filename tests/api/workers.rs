@@ -12,7 +12,7 @@ use shared::worker::process_batch;
 use crate::attendance::{accept, join_accepted, request_join};
 use crate::events::{assert_counters_true, published_event};
 use crate::fixtures::{party, Party};
-use crate::helpers::{assert_problem, spawn_app};
+use crate::helpers::spawn_app;
 
 fn message(id: &str, body: &str) -> SqsMessage {
     let mut message = SqsMessage::default();
@@ -123,16 +123,13 @@ async fn notifications_are_written_once_per_message_and_bad_messages_fail_alone(
         json!([]),
         "a user sees only their own"
     );
-    assert_problem(
-        &app.post_as(
-            &guest,
-            &format!("/v1/me/notifications/{notification}/read"),
-            json!({}),
-        )
-        .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    );
+    app.post_as(
+        &guest,
+        &format!("/v1/me/notifications/{notification}/read"),
+        json!({}),
+    )
+    .await
+    .assert_problem(StatusCode::NOT_FOUND, "not_found");
     let read = app
         .post_as(
             &host,

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::attendance::request_join;
 use crate::events::published_event;
-use crate::helpers::{assert_problem, spawn_app_with};
+use crate::helpers::spawn_app_with;
 
 #[tokio::test]
 async fn a_user_sending_too_many_join_requests_gets_429_until_the_hour_rolls() {
@@ -22,11 +22,7 @@ async fn a_user_sending_too_many_join_requests_gets_429_until_the_hour_rolls() {
         assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
     }
     let third = request_join(&app, &guest, &events[2], 1).await;
-    assert_problem(
-        &third,
-        StatusCode::TOO_MANY_REQUESTS,
-        "request_rate_limited",
-    );
+    third.assert_problem(StatusCode::TOO_MANY_REQUESTS, "request_rate_limited");
     let retry_after: u64 = third.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=3600).contains(&retry_after), "{retry_after}");
     let pending: i64 = app.value("SELECT count(*) FROM event_request", &[]).await;
@@ -71,10 +67,6 @@ async fn a_host_sending_too_many_invites_gets_429() {
             json!({"invite_type": "direct", "user_id": second.user_id}),
         )
         .await;
-    assert_problem(
-        &refused,
-        StatusCode::TOO_MANY_REQUESTS,
-        "invite_rate_limited",
-    );
+    refused.assert_problem(StatusCode::TOO_MANY_REQUESTS, "invite_rate_limited");
     assert!(refused.header("retry-after").is_some());
 }

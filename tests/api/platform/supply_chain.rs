@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use http::{Method, StatusCode};
 
-use crate::helpers::{assert_problem, spawn_app};
+use crate::helpers::spawn_app;
 
 const DENY: &str = include_str!("../../../deny.toml");
 
@@ -24,7 +24,7 @@ async fn a_token_claiming_rsa_is_refused_and_no_rsa_key_exists_in_the_code() {
         .bearer(&forged)
         .send()
         .await;
-    assert_problem(&response, StatusCode::UNAUTHORIZED, "unauthorized");
+    response.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
 
     let token_code = include_str!("../../../shared/src/auth/token.rs");
     assert!(
