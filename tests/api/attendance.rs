@@ -871,3 +871,44 @@ async fn an_idempotency_key_replays_the_accept_and_refuses_another_body() {
     let attendees: i64 = app.value("SELECT count(*) FROM event_attendee", &[]).await;
     assert_eq!(attendees, 1);
 }
+
+#[tokio::test]
+async fn a_joining_body_names_every_bad_field_at_once() {
+    let Party {
+        app,
+        host,
+        guests: [guest],
+        event_id,
+    } = party(json!({})).await;
+    let asked = app
+        .post_as(
+            &guest,
+            &format!("/v1/events/{event_id}/requests"),
+            json!({"message": 5, "seats_requested": 3, "colour": "red"}),
+        )
+        .await;
+    crate::helpers::assert_invalid(&asked, &["message", "seats_requested", "colour"]);
+    let invite = app
+        .post_as(
+            &host,
+            &format!("/v1/events/{event_id}/invites"),
+            json!({"invite_type": "direct", "user_id": guest.user_id}),
+        )
+        .await;
+    let accepted = app
+        .post_as(
+            &guest,
+            &format!("/v1/invites/{}/accept", invite.str_at("/invite_id")),
+            json!({"seats_requested": 0, "note": "hi"}),
+        )
+        .await;
+    crate::helpers::assert_invalid(&accepted, &["seats_requested", "note"]);
+    let reply = app
+        .post_as(
+            &host,
+            &format!("/v1/requests/{}/accept", uuid::Uuid::new_v4()),
+            json!({"host_message": "x".repeat(501)}),
+        )
+        .await;
+    crate::helpers::assert_invalid(&reply, &["host_message"]);
+}

@@ -7,7 +7,8 @@ use shared::attendance::answers;
 use shared::attendance::invites::{self, NewInvite};
 use shared::attendance::requests::{self, Outcome};
 use shared::auth::authenticate;
-use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
+use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult, RequestBody, Text};
+use shared::openapi::schemas::{InviteAccept, JoinRequestCreate, RequestReply};
 use shared::{idempotency, ApiError, AppState};
 
 async fn answer(state: &AppState, status: StatusCode, outcome: Outcome) -> HandlerResult {
@@ -15,30 +16,16 @@ async fn answer(state: &AppState, status: StatusCode, outcome: Outcome) -> Handl
     json_response(status, &outcome.body)
 }
 
-fn seats(reader: &mut FieldReader, field: &str) -> i16 {
-    match reader.optional::<i64>(field) {
-        None => 1,
-        Some(n) if (1..=2).contains(&n) => n as i16,
-        Some(_) => {
-            reader.error(field, "must be 1 or 2");
-            1
-        }
-    }
-}
-
-/// `POST /v1/events/{event_id}/requests` `{message, seats_requested}` → 201 the request.
+/// `POST /v1/events/{event_id}/requests` `JoinRequestCreate` → 201 the request.
 pub async fn create_request(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    let mut reader = FieldReader::from_request(&req)?;
-    let message = reader.text("message", 0, 500).unwrap_or_default();
-    let seats = seats(&mut reader, "seats_requested");
-    reader.finish()?;
+    let body = JoinRequestCreate::from_request(&req)?;
     let outcome = requests::create(
         &state,
         &caller,
         req.path_param("event_id")?,
-        message,
-        seats,
+        body.message.and_then(Text::non_blank).unwrap_or_default(),
+        body.seats_requested.unwrap_or_default().0,
         &req.request_id,
     )
     .await?;
@@ -49,9 +36,9 @@ async fn respond(state: Arc<AppState>, req: ApiRequest, accept: bool) -> Handler
     let caller = authenticate(&state.tokens, &req)?;
     let request = req.path_uuid("request_id", "The request")?;
     idempotency::once(&state.pool, &caller, &req, || async {
-        let mut reader = FieldReader::from_request_or_empty(&req)?;
-        let host_message = reader.text("host_message", 0, 500);
-        reader.finish()?;
+        let host_message = RequestReply::from_request_or_empty(&req)?
+            .host_message
+            .and_then(Text::non_blank);
         let outcome = if accept {
             answers::accept(&state, &caller, request, host_message, &req.request_id).await?
         } else {
@@ -127,14 +114,15 @@ pub async fn create_invite(state: Arc<AppState>, req: ApiRequest) -> HandlerResu
     answer(&state, StatusCode::CREATED, outcome).await
 }
 
-/// `POST /v1/invites/{invite_id}/accept` `{seats_requested?}` (Idempotency-Key honoured).
+/// `POST /v1/invites/{invite_id}/accept` `InviteAccept` (Idempotency-Key honoured).
 pub async fn accept_invite(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
     let invite = req.path_uuid("invite_id", "The invite")?;
     idempotency::once(&state.pool, &caller, &req, || async {
-        let mut reader = FieldReader::from_request_or_empty(&req)?;
-        let seats = seats(&mut reader, "seats_requested");
-        reader.finish()?;
+        let seats = InviteAccept::from_request_or_empty(&req)?
+            .seats_requested
+            .unwrap_or_default()
+            .0;
         let outcome = invites::accept(&state, &caller, invite, seats, &req.request_id).await?;
         answer(&state, StatusCode::OK, outcome).await
     })

@@ -3,12 +3,14 @@
 
 pub mod body;
 pub mod request;
+pub mod request_body;
 pub mod response;
 pub mod router;
 pub mod serve;
 
 pub use body::{parse_json, FieldReader};
 pub use request::ApiRequest;
+pub use request_body::{RequestBody, Seats, Text};
 pub use response::{json_response, no_content, no_store_json_response};
 pub use router::{HandlerResult, Router};
 pub use serve::serve;

@@ -63,6 +63,7 @@ pub fn document() -> Value {
         JoinRequestCreate,
         JoinRequest,
         RequestReply,
+        InviteAccept,
         JoinRequestPage,
         InviteCreate,
         Inviter,

@@ -295,7 +295,7 @@ pub const OPERATIONS: &[OperationDoc] = &[
         SignedIn, query &[], body Some("InviteCreate"), idempotent false, Success::Json(201, "Invite"),
         problems [FORBIDDEN, NOT_FOUND, (409, &[P::AlreadyInvited, P::AlreadyAttending, P::EventClosed, P::InviteeIsOrganiser]), (429, &[P::InviteRateLimited])]),
     op!("attendance" "POST" "/v1/invites/{invite_id}/accept" "acceptInvite", "Accept an invite (like an accepted request).",
-        SignedIn, query &[], body None, idempotent true, Success::Json(200, "JoinRequest"),
+        SignedIn, query &[], body Some("InviteAccept"), idempotent true, Success::Json(200, "JoinRequest"),
         problems [NOT_FOUND, (403, &[P::GenderNotAllowed]),
                   (409, &[P::InvalidTransition, P::InviteExpired, P::AlreadyRequested, P::AlreadyAttending, P::EventClosed,
                           P::OrganiserCannotJoin, P::EventFull, P::IdempotencyInProgress]),

@@ -110,8 +110,6 @@ fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
             "position",
             json!({"minimum": 0, "maximum": MAX_POSITION}),
         ),
-        ("JoinRequestCreate", "message", text(0, 500)),
-        ("RequestReply", "host_message", text(0, 500)),
         ("InviteCreate", "message", text(0, 500)),
         (
             "CheckIn",
@@ -167,6 +165,7 @@ pub const REQUEST_BODIES: &[&str] = &[
     "CohostAdd",
     "JoinRequestCreate",
     "RequestReply",
+    "InviteAccept",
     "InviteCreate",
     "CheckIn",
     "OrderCreate",

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::http::{Seats, Text};
+
 /// An RFC 9457 problem: every error response of the API.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct Problem {
@@ -566,14 +568,14 @@ pub struct Requester {
     pub profile_picture: Option<String>,
 }
 
-/// `POST /v1/events/{event_id}/requests`.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct JoinRequestCreate {
-    /// A note to the host (≤ 500 characters).
-    pub message: Option<String>,
-    /// 1, or 2 with a plus-one where allowed.
-    #[schema(minimum = 1, maximum = 2)]
-    pub seats_requested: Option<i64>,
+crate::request_body! {
+    /// `POST /v1/events/{event_id}/requests`.
+    pub struct JoinRequestCreate {
+        /// A note to the host.
+        optional message: Option<Text<0, 500>>,
+        /// 1, or 2 with a plus-one where allowed (default 1).
+        optional seats_requested: Option<Seats>,
+    }
 }
 
 /// A request to join an event.
@@ -603,11 +605,20 @@ pub struct JoinRequest {
     pub responded_at: Option<String>,
 }
 
-/// `POST /v1/requests/{request_id}/accept|decline`.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct RequestReply {
-    /// A note to the requester.
-    pub host_message: Option<String>,
+crate::request_body! {
+    /// `POST /v1/invites/{invite_id}/accept`.
+    pub struct InviteAccept {
+        /// 1, or 2 with a plus-one where allowed (default 1).
+        optional seats_requested: Option<Seats>,
+    }
+}
+
+crate::request_body! {
+    /// `POST /v1/requests/{request_id}/accept|decline`.
+    pub struct RequestReply {
+        /// A note to the requester.
+        optional host_message: Option<Text<0, 500>>,
+    }
 }
 
 /// A page of requests.

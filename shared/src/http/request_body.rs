@@ -1,0 +1,206 @@
+//! Request bodies written once: `request_body!` declares the body's type, which openapi.json
+//! describes (utoipa, with each field type's own constraints) and which the handler reads
+//! (`RequestBody::from_request`) through `FieldReader`, so one 422 names every bad field and an
+//! unknown member is refused. A field's type carries its rules in both directions: `Text` and
+//! `Seats` validate when read and state the same bounds in their schema.
+
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
+
+use super::body::FieldReader;
+use super::request::ApiRequest;
+use crate::error::ApiError;
+use crate::openapi::request_rules::{text_pattern, visible_text_pattern};
+
+/// A request body declared with `request_body!`.
+pub trait RequestBody: Sized {
+    /// Reads the body's fields; `None` when one is bad (the reader holds the errors).
+    fn read(reader: &mut FieldReader) -> Option<Self>;
+
+    /// Reads the request's JSON object body: one 422 naming every bad or unknown field.
+    fn from_request(req: &ApiRequest) -> Result<Self, ApiError> {
+        Self::from_reader(FieldReader::from_request(req)?)
+    }
+
+    /// `from_request`, where an empty body reads as `{}` (every field optional).
+    fn from_request_or_empty(req: &ApiRequest) -> Result<Self, ApiError> {
+        Self::from_reader(FieldReader::from_request_or_empty(req)?)
+    }
+
+    /// Reads the fields, then refuses any other member.
+    fn from_reader(mut reader: FieldReader) -> Result<Self, ApiError> {
+        let body = Self::read(&mut reader);
+        reader.finish()?;
+        body.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a read body names its errors")))
+    }
+}
+
+/// Declares a request body: `required name: Type` and `optional name: Option<Type>` fields
+/// (absent or null meaning not given), each with its doc comment.
+#[macro_export]
+macro_rules! request_body {
+    ($(#[$meta:meta])* pub struct $name:ident {
+        $($(#[$field_meta:meta])* $presence:ident $field:ident: $ty:ty),* $(,)?
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, utoipa::ToSchema)]
+        pub struct $name {
+            $($(#[$field_meta])* #[schema(inline)] pub $field: $ty,)*
+        }
+
+        impl $crate::http::RequestBody for $name {
+            fn read(reader: &mut $crate::http::FieldReader) -> Option<Self> {
+                $(let $field = $crate::request_body!(@read $presence reader, $field, $ty);)*
+                Some(Self { $($field: $field?,)* })
+            }
+        }
+    };
+    (@read required $reader:ident, $field:ident, $ty:ty) => {
+        $reader.required::<$ty>(stringify!($field))
+    };
+    (@read optional $reader:ident, $field:ident, $ty:ty) => {
+        <$ty as $crate::http::request_body::OptionalField>::read_optional($reader, stringify!($field))
+    };
+}
+
+/// An optional field's type, `Option<T>`: absent or null is `Some(None)`; a bad value is `None`
+/// (its error recorded).
+pub trait OptionalField: Sized {
+    /// Reads the field `name`.
+    fn read_optional(reader: &mut FieldReader, name: &str) -> Option<Self>;
+}
+
+impl<T: serde::de::DeserializeOwned> OptionalField for Option<T> {
+    fn read_optional(reader: &mut FieldReader, name: &str) -> Option<Self> {
+        let value = reader.optional::<T>(name);
+        (!reader.has_errors_for(name)).then_some(value)
+    }
+}
+
+/// Text of `MIN` to `MAX` characters as sent (what JSON Schema's lengths count), kept trimmed;
+/// with `MIN > 0` it must have a visible character. No NUL (Postgres text cannot hold one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text<const MIN: usize, const MAX: usize>(String);
+
+impl<const MIN: usize, const MAX: usize> Text<MIN, MAX> {
+    /// The trimmed text, or `None` when it is blank.
+    pub fn non_blank(self) -> Option<String> {
+        (!self.0.is_empty()).then_some(self.0)
+    }
+
+    /// The trimmed text.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+
+    /// The rule: at most `MAX` characters, a visible one when `MIN > 0`, at least `MIN`.
+    fn check(raw: &str) -> Result<Self, String> {
+        let length = raw.chars().count();
+        let trimmed = raw.trim();
+        if length > MAX {
+            Err(format!("must be at most {MAX} characters"))
+        } else if MIN > 0 && trimmed.is_empty() {
+            Err("must not be blank".to_owned())
+        } else if length < MIN {
+            Err(format!("must be at least {MIN} characters"))
+        } else {
+            Ok(Self(trimmed.to_owned()))
+        }
+    }
+}
+
+impl<'de, const MIN: usize, const MAX: usize> Deserialize<'de> for Text<MIN, MAX> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Self::check(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<const MIN: usize, const MAX: usize> PartialSchema for Text<MIN, MAX> {
+    fn schema() -> RefOr<Schema> {
+        let pattern = if MIN > 0 {
+            visible_text_pattern()
+        } else {
+            text_pattern()
+        };
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(MIN))
+            .max_length(Some(MAX))
+            .pattern(Some(pattern))
+            .into()
+    }
+}
+
+impl<const MIN: usize, const MAX: usize> ToSchema for Text<MIN, MAX> {}
+
+/// Seats asked for: 1, or 2 with a plus-one (whether the event allows one is the joining rule's
+/// to say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seats(pub i16);
+
+impl Default for Seats {
+    fn default() -> Self {
+        Self(1)
+    }
+}
+
+impl fmt::Display for Seats {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<'de> Deserialize<'de> for Seats {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match i64::deserialize(deserializer)? {
+            n @ 1..=2 => Ok(Self(n as i16)),
+            _ => Err(serde::de::Error::custom("must be 1 or 2")),
+        }
+    }
+}
+
+impl PartialSchema for Seats {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(1))
+            .maximum(Some(2))
+            .into()
+    }
+}
+
+impl ToSchema for Seats {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_counts_what_is_sent_and_keeps_it_trimmed() {
+        assert_eq!(Text::<0, 5>::check("  ab ").unwrap().into_inner(), "ab");
+        assert_eq!(
+            Text::<0, 3>::check("abcd").unwrap_err(),
+            "must be at most 3 characters"
+        );
+        assert_eq!(Text::<1, 9>::check("   ").unwrap_err(), "must not be blank");
+        assert_eq!(
+            Text::<3, 9>::check("ab").unwrap_err(),
+            "must be at least 3 characters"
+        );
+        assert_eq!(Text::<0, 9>::check(" ").unwrap().non_blank(), None);
+    }
+
+    #[test]
+    fn seats_are_one_or_two() {
+        assert_eq!(serde_json::from_value::<Seats>(2.into()).unwrap(), Seats(2));
+        for bad in [0, 3, -1] {
+            let err = serde_json::from_value::<Seats>(bad.into()).unwrap_err();
+            assert_eq!(err.to_string(), "must be 1 or 2");
+        }
+    }
+}
