@@ -6,26 +6,17 @@ use http::StatusCode;
 use shared::auth::authenticate;
 use shared::domain::https_url::is_https_url;
 use shared::events::{cohosts, images};
-use shared::http::{json_response, no_content, ApiRequest, FieldReader, HandlerResult};
-use shared::{ApiError, AppState};
+use shared::http::{
+    json_response, no_content, ApiRequest, FieldReader, HandlerResult, RequestBody,
+};
+use shared::openapi::schemas::CohostAdd;
+use shared::AppState;
 use uuid::Uuid;
-
-fn uuid_field(reader: &mut FieldReader, name: &str) -> Option<Uuid> {
-    let raw: String = reader.required(name)?;
-    let parsed = raw.parse().ok();
-    if parsed.is_none() {
-        reader.error(name, "must be an id");
-    }
-    parsed
-}
 
 /// `POST /v1/events/{event_id}/cohosts` `{user_id}` → 201.
 pub async fn add_cohost(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    let mut reader = FieldReader::from_request(&req)?;
-    let user = uuid_field(&mut reader, "user_id");
-    reader.finish()?;
-    let user = user.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("user_id parsed")))?;
+    let user = CohostAdd::from_request(&req)?.user_id.0;
     let cohost = cohosts::add(
         &state,
         &caller,

@@ -9,7 +9,8 @@ use shared::auth::authenticate;
 use shared::config::PaymentProviderKind;
 use shared::db::CachedStatements;
 use shared::domain::money::parse_price;
-use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
+use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult, RequestBody};
+use shared::openapi::schemas::{OrderCreate, PaymentVerify};
 use shared::payments::{orders, refunds, settle, signature, webhook};
 use shared::{idempotency, ApiError, AppState};
 use uuid::Uuid;
@@ -19,16 +20,7 @@ use uuid::Uuid;
 pub async fn create_order(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
     idempotency::once(&state.pool, &caller, &req, || async {
-        let mut reader = FieldReader::from_request(&req)?;
-        let key: Option<String> = reader.required("reservation_key");
-        let key = key.as_deref().map(str::parse::<Uuid>);
-        if matches!(key, Some(Err(_))) {
-            reader.error("reservation_key", "must be the hold's reservation_key");
-        }
-        reader.finish()?;
-        let key = key
-            .and_then(Result::ok)
-            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("reservation_key parsed")))?;
+        let key = OrderCreate::from_request(&req)?.reservation_key.0;
         let (created, order) = orders::create(&state, &caller, key, &req.request_id).await?;
         json_response(
             if created {
@@ -64,16 +56,13 @@ pub async fn my_orders(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 pub async fn verify(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
     let order = req.path_uuid("order_id", "The order")?;
-    let mut reader = FieldReader::from_request(&req)?;
-    let payment_id: Option<String> = reader.required("provider_payment_id");
-    let signature_hex: Option<String> = reader.required("provider_signature");
-    reader.finish()?;
+    let paid = PaymentVerify::from_request(&req)?;
     let (body, ids) = settle::verify(
         &state,
         &caller,
         order,
-        &payment_id.unwrap_or_default(),
-        &signature_hex.unwrap_or_default(),
+        &paid.provider_payment_id.into_inner(),
+        &paid.provider_signature.into_inner(),
     )
     .await?;
     state.publish_outbox(&ids).await;

@@ -138,6 +138,32 @@ impl<const MIN: usize, const MAX: usize> PartialSchema for Text<MIN, MAX> {
 
 impl<const MIN: usize, const MAX: usize> ToSchema for Text<MIN, MAX> {}
 
+/// A public id in a body (a uuid); anything else is "must be an id".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicId(pub uuid::Uuid);
+
+impl<'de> Deserialize<'de> for PublicId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        raw.parse()
+            .map(Self)
+            .map_err(|_| serde::de::Error::custom("must be an id"))
+    }
+}
+
+impl PartialSchema for PublicId {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Uuid,
+            )))
+            .into()
+    }
+}
+
+impl ToSchema for PublicId {}
+
 /// Seats asked for: 1, or 2 with a plus-one (whether the event allows one is the joining rule's
 /// to say).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -116,8 +116,6 @@ fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
             "ticket_code",
             json!({"pattern": TICKET_CODE_PATTERN}),
         ),
-        ("PaymentVerify", "provider_payment_id", text(1, 100)),
-        ("PaymentVerify", "provider_signature", text(1, 200)),
         (
             "RefundRequest",
             "amount",
@@ -176,6 +174,9 @@ pub const REQUEST_BODIES: &[&str] = &[
 /// Applies the table to the component schemas (`EventWrite` becomes `EventCreate` and
 /// `EventUpdate`), then closes every request body and forbids NUL in its free text.
 pub fn apply(schemas: &mut Map<String, Value>) {
+    for schema in schemas.values_mut() {
+        inline_single_one_of(schema);
+    }
     split_event_write(schemas);
     for (schema, property, keywords) in property_rules() {
         let mut found = false;
@@ -208,6 +209,24 @@ pub fn query_schema(name: &str, mut schema: Value) -> Value {
     }
     forbid_nul(&mut schema);
     schema
+}
+
+/// utoipa wraps an inlined field type in a `oneOf` of one (`request_body!` fields); that is
+/// the type itself, so its keywords move up beside the field's description.
+fn inline_single_one_of(schema: &mut Value) {
+    if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for property in properties.values_mut() {
+            let single = property
+                .get("oneOf")
+                .and_then(Value::as_array)
+                .filter(|variants| variants.len() == 1)
+                .map(|variants| variants[0].clone());
+            if let (Some(variant), Some(members)) = (single, property.as_object_mut()) {
+                members.remove("oneOf");
+                merge(property, variant);
+            }
+        }
+    }
 }
 
 fn merge(target: &mut Value, keywords: Value) {

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::http::{Seats, Text};
+use crate::http::{PublicId, Seats, Text};
 
 /// An RFC 9457 problem: every error response of the API.
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -526,11 +526,12 @@ pub struct EventPage {
     pub next_cursor: Option<String>,
 }
 
-/// `POST /v1/events/{event_id}/cohosts`.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct CohostAdd {
-    /// The user to make co-host.
-    pub user_id: uuid::Uuid,
+crate::request_body! {
+    /// `POST /v1/events/{event_id}/cohosts`.
+    pub struct CohostAdd {
+        /// The user to make co-host.
+        required user_id: PublicId,
+    }
 }
 
 /// A co-host.
@@ -811,11 +812,12 @@ pub struct CheckedIn {
     pub checked_in_at: String,
 }
 
-/// `POST /v1/payments/orders`.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct OrderCreate {
-    /// The seat hold's key (from the accepted request).
-    pub reservation_key: uuid::Uuid,
+crate::request_body! {
+    /// `POST /v1/payments/orders`.
+    pub struct OrderCreate {
+        /// The seat hold's key (from the accepted request).
+        required reservation_key: PublicId,
+    }
 }
 
 /// The amount breakdown of an order (decimal strings).
@@ -904,15 +906,14 @@ pub struct OrderPage {
     pub next_cursor: Option<String>,
 }
 
-/// `POST /v1/payments/orders/{order_id}/verify`: what checkout returned.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct PaymentVerify {
-    /// razorpay_payment_id.
-    #[schema(min_length = 1, max_length = 100)]
-    pub provider_payment_id: String,
-    /// razorpay_signature.
-    #[schema(min_length = 1, max_length = 200)]
-    pub provider_signature: String,
+crate::request_body! {
+    /// `POST /v1/payments/orders/{order_id}/verify`: what checkout returned.
+    pub struct PaymentVerify {
+        /// razorpay_payment_id.
+        required provider_payment_id: Text<1, 100>,
+        /// razorpay_signature.
+        required provider_signature: Text<1, 200>,
+    }
 }
 
 /// `POST /v1/payments/orders/{order_id}/refund`.
