@@ -883,3 +883,26 @@ pub(crate) mod razorpay_stub {
         );
     }
 }
+
+#[tokio::test]
+async fn a_verify_body_outside_the_contracts_lengths_is_refused_naming_each_field() {
+    let app = spawn_app().await;
+    let buyer = app.host().await;
+    let response = app
+        .post_as(
+            &buyer,
+            &format!("/v1/payments/orders/{}/verify", uuid::Uuid::new_v4()),
+            json!({"provider_payment_id": "p".repeat(101), "provider_signature": "  "}),
+        )
+        .await;
+    crate::helpers::assert_invalid(&response, &["provider_payment_id", "provider_signature"]);
+    let order = app
+        .post_as(
+            &buyer,
+            "/v1/payments/orders",
+            json!({"reservation_key": "hold-1"}),
+        )
+        .await;
+    crate::helpers::assert_invalid(&order, &["reservation_key"]);
+    assert_eq!(order.body["errors"][0]["message"], "must be an id");
+}
