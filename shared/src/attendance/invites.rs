@@ -4,7 +4,6 @@
 
 use super::invite_status::{InviteStatus, InviteType};
 use super::request_status::RequestStatus;
-use crate::error::ProblemCode;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use tokio_postgres::types::ToSql;
@@ -18,7 +17,7 @@ use super::USER_BY_UUID_2;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, ProblemCode};
 use crate::notify;
 use crate::state::AppState;
 
@@ -142,7 +141,7 @@ pub async fn create(
     let (caller_id, rows) = crate::pipelined!(active_user_id(&tx, caller), async {
         Ok(tx.query_in_order(&reads).await?)
     })?;
-    let invitee = rows.get(2).and_then(|rows| rows.first());
+    let invitee = rows.get(INVITEE_READ).and_then(|rows| rows.first());
     let row = rows[0]
         .first()
         .ok_or_else(|| ApiError::not_found("The event"))?;
@@ -260,6 +259,9 @@ const INVITE_EVENT: EventLookup =
 const LOCK_INVITE_SQL: &str =
     "SELECT id, uuid, invite_type, status, coalesce(expires_at <= now(), false) AS lapsed, invited_user_id \
      FROM event_invite WHERE uuid = $1 FOR UPDATE";
+
+/// Where the invitee's read comes among `create`'s reads (sent only for a direct invite).
+const INVITEE_READ: usize = 2;
 
 /// The joining facts (`rules::JoinerFacts`) of caller `$2` (public id) for the event of invite
 /// `$1`, read with the invite's locks.

@@ -9,6 +9,7 @@
 //! ticket and its GST when the guest withdraws in time, nothing later.
 
 pub mod amounts;
+pub mod order_lock;
 pub mod order_status;
 pub mod orders;
 pub mod policy;

@@ -5,8 +5,9 @@
 use crate::error::ProblemCode;
 use serde_json::{json, Value};
 
+use super::order_lock::{lock_order, LockedOrder, ORDER_BY_PROVIDER_ID};
 use super::policy::RefundStatus;
-use super::settle::{lock_order, settle, LockedOrder, ORDER_BY_PROVIDER_ID};
+use super::settle::settle;
 use super::signature;
 
 use crate::audit::AuditEntry;
