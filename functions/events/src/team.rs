@@ -4,14 +4,12 @@ use std::sync::Arc;
 
 use http::StatusCode;
 use shared::auth::authenticate;
-use shared::domain::https_url::is_https_url;
 use shared::events::{cohosts, images};
 use shared::http::{
     json_response, no_content, ApiRequest, FieldReader, HandlerResult, RequestBody,
 };
-use shared::openapi::schemas::CohostAdd;
+use shared::openapi::schemas::{CohostAdd, EventImageAdd, EventImageOrder};
 use shared::AppState;
-use uuid::Uuid;
 
 /// `POST /v1/events/{event_id}/cohosts` `{user_id}` → 201.
 pub async fn add_cohost(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
@@ -46,28 +44,13 @@ pub async fn remove_cohost(state: Arc<AppState>, req: ApiRequest) -> HandlerResu
 /// `POST /v1/events/{event_id}/images` `{image_url, position?}` → 201 the image.
 pub async fn add_image(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    let mut reader = FieldReader::from_request(&req)?;
-    let url: Option<String> = reader.required("image_url");
-    if let Some(url) = &url {
-        reader.check(is_https_url(url), "image_url", "must be an https URL");
-    }
-    let position: Option<i64> = reader.optional("position");
-    if position.is_some_and(|p| !(0..=images::MAX_POSITION).contains(&p)) {
-        reader.error(
-            "position",
-            format!(
-                "must be from 0 to {} (past the end appends)",
-                images::MAX_POSITION
-            ),
-        );
-    }
-    reader.finish()?;
+    let body = EventImageAdd::from_request(&req)?;
     let image = images::add(
         &state,
         &caller,
         req.path_param("event_id")?,
-        &url.unwrap_or_default(),
-        position,
+        &body.image_url.0,
+        body.position.map(|position| position.0),
         &req.request_id,
     )
     .await?;
@@ -77,14 +60,12 @@ pub async fn add_image(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 /// `PUT /v1/events/{event_id}/images` `{image_ids: [...]}` → the gallery in its new order.
 pub async fn reorder_images(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    let mut reader = FieldReader::from_request(&req)?;
-    let ids: Option<Vec<Uuid>> = reader.required("image_ids");
-    reader.finish()?;
+    let ids = EventImageOrder::from_request(&req)?.image_ids;
     let images = images::reorder(
         &state,
         &caller,
         req.path_param("event_id")?,
-        &ids.unwrap_or_default(),
+        &ids,
         &req.request_id,
     )
     .await?;

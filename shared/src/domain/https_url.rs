@@ -20,6 +20,34 @@ pub fn is_https_url(url: &str) -> bool {
     url.len() <= HTTPS_URL_MAX_LENGTH && HTTPS_URL.is_match(url)
 }
 
+/// An https URL in a request body: read only when `is_https_url`, described by the same
+/// pattern and length.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpsUrl(pub String);
+
+impl<'de> serde::Deserialize<'de> for HttpsUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let url = String::deserialize(deserializer)?;
+        if is_https_url(&url) {
+            Ok(Self(url))
+        } else {
+            Err(serde::de::Error::custom("must be an https URL"))
+        }
+    }
+}
+
+impl utoipa::PartialSchema for HttpsUrl {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .max_length(Some(HTTPS_URL_MAX_LENGTH))
+            .pattern(Some(HTTPS_URL_PATTERN))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for HttpsUrl {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

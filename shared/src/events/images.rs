@@ -19,6 +19,33 @@ pub const MAX_IMAGES: i64 = 20;
 /// The largest `position` a client may ask for (anything past the end appends).
 pub const MAX_POSITION: i64 = 100;
 
+/// Where a new image goes: 0 to `MAX_POSITION` (past the end appends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position(pub i64);
+
+impl<'de> serde::Deserialize<'de> for Position {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match i64::deserialize(deserializer)? {
+            position @ 0..=MAX_POSITION => Ok(Self(position)),
+            _ => Err(serde::de::Error::custom(format!(
+                "must be from 0 to {MAX_POSITION} (past the end appends)"
+            ))),
+        }
+    }
+}
+
+impl utoipa::PartialSchema for Position {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .minimum(Some(0))
+            .maximum(Some(MAX_POSITION))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Position {}
+
 async fn editable(
     tx: &impl CachedStatements,
     key: &str,

@@ -17,7 +17,6 @@ use crate::attendance::tickets::TICKET_CODE_PATTERN;
 use crate::cursor::CURSOR_PATTERN;
 use crate::domain::https_url::{HTTPS_URL_MAX_LENGTH, HTTPS_URL_PATTERN};
 use crate::events::fields::{GST_RATES, MOODS, REQUIRED_TO_CREATE};
-use crate::events::images::MAX_POSITION;
 use crate::profiles::GENDERS;
 use crate::profiles::INTEREST_SLUGS;
 
@@ -103,12 +102,6 @@ fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
             "VenueCreate",
             "longitude",
             json!({"minimum": -180, "maximum": 180}),
-        ),
-        ("EventImageAdd", "image_url", https_url()),
-        (
-            "EventImageAdd",
-            "position",
-            json!({"minimum": 0, "maximum": MAX_POSITION}),
         ),
         ("InviteCreate", "message", text(0, 500)),
         (

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::https_url::HttpsUrl;
+use crate::events::images::Position;
 use crate::http::{PublicId, Seats, Text};
 
 /// An RFC 9457 problem: every error response of the API.
@@ -318,20 +320,22 @@ pub struct EventImage {
     pub position: i32,
 }
 
-/// `POST /v1/events/{event_id}/images`.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct EventImageAdd {
-    /// https URL (from `POST /v1/uploads`).
-    pub image_url: String,
-    /// Where to insert; the end when absent.
-    pub position: Option<i32>,
+crate::request_body! {
+    /// `POST /v1/events/{event_id}/images`.
+    pub struct EventImageAdd {
+        /// https URL (from `POST /v1/uploads`).
+        required image_url: HttpsUrl,
+        /// Where to insert; the end when absent.
+        optional position: Option<Position>,
+    }
 }
 
-/// `PUT /v1/events/{event_id}/images`: the new order.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct EventImageOrder {
-    /// Every image id of the event, in the new order.
-    pub image_ids: Vec<uuid::Uuid>,
+crate::request_body! {
+    /// `PUT /v1/events/{event_id}/images`: the new order.
+    pub struct EventImageOrder {
+        /// Every image id of the event, in the new order.
+        required image_ids: Vec<uuid::Uuid>,
+    }
 }
 
 /// An event's images.
