@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::aws::s3::{UploadRules, UploadSigner};
 use crate::config::Config;
 use crate::db::{CachedStatements, PgPool};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::outbox::{OutboxMessage, Queue};
 
 /// How long a presigned form accepts the upload.
@@ -26,16 +26,41 @@ pub const UPLOAD_URL_TTL: Duration = Duration::from_secs(900);
 /// The largest image accepted, in bytes (S3 refuses a larger body).
 pub const MAX_UPLOAD_BYTES: u64 = 10 * 1024 * 1024;
 
-/// Image types the app may upload, with their file extensions.
-pub const IMAGE_TYPES: &[(&str, &str)] = &[
-    ("image/jpeg", "jpg"),
-    ("image/png", "png"),
-    ("image/webp", "webp"),
-    ("image/heic", "heic"),
-];
+crate::text_enum! {
+    /// Image types the app may upload.
+    ImageType {
+        /// JPEG.
+        Jpeg => "image/jpeg",
+        /// PNG.
+        Png => "image/png",
+        /// WebP.
+        Webp => "image/webp",
+        /// HEIC (iPhone photos).
+        Heic => "image/heic",
+    }
+}
 
-/// What an upload is for (its key prefix).
-pub const PURPOSES: &[&str] = &["profile_picture", "event_image"];
+impl ImageType {
+    /// The stored file's extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Jpeg => "jpg",
+            Self::Png => "png",
+            Self::Webp => "webp",
+            Self::Heic => "heic",
+        }
+    }
+}
+
+crate::text_enum! {
+    /// What an upload is for (its key prefix).
+    UploadPurpose {
+        /// A picture on the uploader's profile.
+        ProfilePicture => "profile_picture",
+        /// An image of an event the uploader hosts.
+        EventImage => "event_image",
+    }
+}
 
 /// The tags every upload form gives its object: not attached yet. The bucket's lifecycle rule
 /// (template.yaml, `ExpireUnattachedUploads`) deletes objects with this tag.
@@ -127,45 +152,27 @@ pub struct PresignedUpload {
     pub key: String,
 }
 
-/// Validates purpose and content type (both named on failure) and presigns a POST under
-/// `users/<caller>/<purpose>/`.
+/// Presigns a POST under `users/<caller>/<purpose>/`.
 pub async fn presign(
     pool: &PgPool,
     signer: &dyn UploadSigner,
     config: &Config,
     caller: Uuid,
-    purpose: &str,
-    content_type: &str,
+    purpose: UploadPurpose,
+    content_type: ImageType,
     request_id: &str,
 ) -> Result<PresignedUpload, ApiError> {
-    let mut errors = Vec::new();
-    if !PURPOSES.contains(&purpose) {
-        errors.push(FieldError::new(
-            "purpose",
-            "must be profile_picture or event_image",
-        ));
-    }
-    let extension = IMAGE_TYPES
-        .iter()
-        .find(|(t, _)| *t == content_type)
-        .map(|(_, ext)| *ext);
-    if extension.is_none() {
-        errors.push(FieldError::new(
-            "content_type",
-            "must be image/jpeg, image/png, image/webp or image/heic",
-        ));
-    }
-    let Some(extension) = extension.filter(|_| errors.is_empty()) else {
-        return Err(ApiError::validation(errors));
-    };
     let bucket =
         Config::require(&config.uploads_bucket, "UPLOADS_BUCKET").map_err(anyhow::Error::from)?;
     let file_id = Uuid::new_v4();
-    let key = format!("users/{caller}/{purpose}/{file_id}.{extension}");
+    let key = format!(
+        "users/{caller}/{purpose}/{file_id}.{}",
+        content_type.extension()
+    );
     let form = signer
         .presign_post(UploadRules {
             key: &key,
-            content_type,
+            content_type: content_type.as_str(),
             max_bytes: MAX_UPLOAD_BYTES,
             expires_in: UPLOAD_URL_TTL,
             tagging: UNATTACHED_TAGGING,
@@ -186,7 +193,7 @@ pub async fn presign(
             &[
                 &caller,
                 &file_id.to_string(),
-                &json!({ "key": key, "content_type": content_type }),
+                &json!({ "key": key, "content_type": content_type.as_str() }),
                 &request_id,
             ],
         )

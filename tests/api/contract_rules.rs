@@ -98,6 +98,49 @@ async fn an_unknown_member_is_refused_and_named_on_every_kind_of_body() {
     assert!(me.body["name"].is_null(), "{}", me.text);
 }
 
+/// The typed bodies read every member before answering, so a member of the wrong JSON type
+/// never hides a rule broken by another: one 422 names them all, in the order the type declares them.
+#[tokio::test]
+async fn a_wrong_type_in_one_member_does_not_hide_a_broken_rule_in_another() {
+    let app = spawn_app().await;
+    let user = app.login("+919876543210").await;
+    let cases = [
+        (
+            Method::POST,
+            "/v1/auth/otp/verify",
+            json!({"phone_number": 5, "code": "12"}),
+            &["phone_number", "code"][..],
+        ),
+        (
+            Method::POST,
+            "/v1/venues",
+            json!({"name": " ", "latitude": "north", "longitude": 500, "country": "IND"}),
+            &["name", "country", "latitude", "longitude"][..],
+        ),
+        (
+            Method::POST,
+            "/v1/uploads",
+            json!({"purpose": 1, "content_type": "image/gif"}),
+            &["purpose", "content_type"][..],
+        ),
+        (
+            Method::PUT,
+            "/v1/me/interests",
+            json!({"interests": ["music", "not-an-interest"]}),
+            &["interests[1]"][..],
+        ),
+    ];
+    for (method, path, body, fields) in cases {
+        let response = app
+            .request(method.clone(), path)
+            .bearer(&user.access_token)
+            .json(&body)
+            .send()
+            .await;
+        assert_invalid(&response, fields);
+    }
+}
+
 #[tokio::test]
 async fn whole_floats_are_integers_as_json_schema_says() {
     let app = spawn_app().await;

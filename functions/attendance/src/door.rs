@@ -6,7 +6,8 @@ use http::{header, StatusCode};
 use lambda_http::{Body, Response};
 use shared::attendance::{attendees, guest_list};
 use shared::auth::authenticate;
-use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
+use shared::http::{json_response, ApiRequest, HandlerResult, RequestBody};
+use shared::openapi::schemas::CheckIn;
 use shared::{ApiError, AppState};
 
 /// `GET /v1/events/{event_id}/attendees`: JSON, or CSV with `Accept: text/csv`.
@@ -43,14 +44,12 @@ pub async fn ticket(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 /// `POST /v1/events/{event_id}/check-ins` `{ticket_code}` → 200 the guest; 409 on a second scan.
 pub async fn check_in(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    let mut reader = FieldReader::from_request(&req)?;
-    let code: Option<String> = reader.required("ticket_code");
-    reader.finish()?;
+    let body = CheckIn::from_request(&req)?;
     let guest = attendees::check_in(
         &state,
         &caller,
         req.path_param("event_id")?,
-        &code.unwrap_or_default(),
+        &body.ticket_code.0,
         &req.request_id,
     )
     .await?;

@@ -5,10 +5,8 @@ use std::sync::Arc;
 use http::StatusCode;
 use shared::auth::authenticate;
 use shared::events::{cohosts, images};
-use shared::http::{
-    json_response, no_content, ApiRequest, FieldReader, HandlerResult, RequestBody,
-};
-use shared::openapi::schemas::{CohostAdd, EventImageAdd, EventImageOrder};
+use shared::http::{json_response, no_content, ApiRequest, HandlerResult, RequestBody};
+use shared::openapi::schemas::{CohostAdd, EventImageAdd, EventImageOrder, VenueCreate};
 use shared::AppState;
 
 /// `POST /v1/events/{event_id}/cohosts` `{user_id}` → 201.
@@ -102,7 +100,7 @@ pub async fn create_venue(state: Arc<AppState>, req: ApiRequest) -> HandlerResul
     let venue = shared::venues::create(
         &state,
         &caller,
-        FieldReader::from_request(&req)?,
+        VenueCreate::from_request(&req)?,
         &req.request_id,
     )
     .await?;

@@ -8,9 +8,8 @@ use serde_json::json;
 use shared::auth::authenticate;
 use shared::config::PaymentProviderKind;
 use shared::db::CachedStatements;
-use shared::domain::money::parse_price;
-use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult, RequestBody};
-use shared::openapi::schemas::{OrderCreate, PaymentVerify};
+use shared::http::{json_response, ApiRequest, HandlerResult, RequestBody};
+use shared::openapi::schemas::{OrderCreate, PaymentVerify, RefundRequest};
 use shared::payments::{orders, refunds, settle, signature, webhook};
 use shared::{idempotency, ApiError, AppState};
 use uuid::Uuid;
@@ -74,22 +73,9 @@ pub async fn refund(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
     let order = req.path_uuid("order_id", "The order")?;
     idempotency::once(&state.pool, &caller, &req, || async {
-        let mut reader = FieldReader::from_request_or_empty(&req)?;
-        let amount = match reader.optional::<serde_json::Value>("amount") {
-            None => None,
-            Some(raw) => match parse_price(
-                &raw,
-                rust_decimal::Decimal::new(1, 2),
-                rust_decimal::Decimal::from(10_000_000),
-            ) {
-                Ok(amount) => Some(amount),
-                Err(message) => {
-                    reader.error("amount", message);
-                    None
-                }
-            },
-        };
-        reader.finish()?;
+        let amount = RefundRequest::from_request_or_empty(&req)?
+            .amount
+            .map(|amount| amount.0);
         let (body, ids) =
             refunds::refund_by_host(&state, &caller, order, amount, &req.request_id).await?;
         state.publish_outbox(&ids).await;

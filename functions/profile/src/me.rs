@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use http::StatusCode;
 use shared::auth::authenticate;
-use shared::http::{json_response, no_content, ApiRequest, FieldReader, HandlerResult};
+use shared::http::{
+    json_response, no_content, ApiRequest, FieldReader, HandlerResult, RequestBody,
+};
+use shared::openapi::schemas::{InterestsUpdate, UploadRequest};
 use shared::profiles::patch::ProfilePatch;
 use shared::profiles::{deletion, service};
 use shared::{uploads, ApiError, AppState};
@@ -48,16 +51,9 @@ pub async fn delete(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 /// `PUT /v1/me/interests` `{interests: [slug, ...]}` → the profile.
 pub async fn set_interests(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    let mut reader = FieldReader::from_request(&req)?;
-    let slugs: Option<Vec<String>> = reader.required("interests");
-    reader.finish()?;
-    let profile = service::set_interests(
-        &state.pool,
-        &caller,
-        &slugs.unwrap_or_default(),
-        &req.request_id,
-    )
-    .await?;
+    let body = InterestsUpdate::from_request(&req)?;
+    let profile =
+        service::set_interests(&state.pool, &caller, &body.interests.0, &req.request_id).await?;
     json_response(StatusCode::OK, &profile)
 }
 
@@ -74,10 +70,7 @@ pub async fn public_profile(state: Arc<AppState>, req: ApiRequest) -> HandlerRes
 /// `POST /v1/uploads` `{purpose, content_type}` → 201 a presigned PUT.
 pub async fn presign_upload(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    let mut reader = FieldReader::from_request(&req)?;
-    let purpose: Option<String> = reader.required("purpose");
-    let content_type: Option<String> = reader.required("content_type");
-    reader.finish()?;
+    let body = UploadRequest::from_request(&req)?;
     let signer = state
         .uploads
         .as_deref()
@@ -87,8 +80,8 @@ pub async fn presign_upload(state: Arc<AppState>, req: ApiRequest) -> HandlerRes
         signer,
         &state.config,
         caller.user_id,
-        &purpose.unwrap_or_default(),
-        &content_type.unwrap_or_default(),
+        body.purpose,
+        body.content_type,
         &req.request_id,
     )
     .await?;

@@ -20,6 +20,23 @@ const PREFIX: &str = "EH1";
 /// schema's `pattern`; the last character carries 2 bits, so it is one of A, Q, g, w).
 pub const TICKET_CODE_PATTERN: &str = r"^EH1\.[0-9a-f]{32}\.[A-Za-z0-9_-]{21}[AQgw]$";
 
+/// A code as scanned at the door, described by the pattern of an issued code. Reading it takes
+/// any text: whether it is a ticket is `parse`'s to say, answered with `invalid_ticket_code`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(transparent)]
+pub struct ScannedCode(pub String);
+
+impl utoipa::PartialSchema for ScannedCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(TICKET_CODE_PATTERN))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ScannedCode {}
+
 fn secret(key: &SecretString, attendee: Uuid, salt: &[u8]) -> [u8; 16] {
     let mut mac = Hmac::<Sha256>::new_from_slice(key.expose_secret().as_bytes())
         .expect("HMAC takes any key length");

@@ -44,6 +44,28 @@ macro_rules! text_enum {
             }
         }
 
+        // A request body reads the word; anything else is "must be one of …", every word listed.
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let word = String::deserialize(deserializer)?;
+                Self::parse(&word).ok_or_else(|| {
+                    let words: Vec<&str> = Self::ALL.iter().map(|value| value.as_str()).collect();
+                    serde::de::Error::custom(format!("must be one of {}", words.join(", ")))
+                })
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some(Self::ALL.iter().map(|value| value.as_str())))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+
         impl<'a> tokio_postgres::types::FromSql<'a> for $name {
             fn from_sql(
                 ty: &tokio_postgres::types::Type,

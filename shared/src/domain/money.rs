@@ -27,6 +27,37 @@ pub fn parse_price(raw: &serde_json::Value, min: Decimal, max: Decimal) -> Resul
     Ok(value.round_dp(2))
 }
 
+/// A decimal string with up to two places, from 0.01 to 10 000 000 (a refund).
+pub const REFUND_PATTERN: &str =
+    r"^0*([1-9][0-9]{0,6}(\.[0-9]{1,2})?|10000000(\.00?)?|0\.(0[1-9]|[1-9][0-9]?))$";
+
+/// An amount to refund, read by `parse_price` and described by `REFUND_PATTERN`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefundAmount(pub Decimal);
+
+impl<'de> serde::Deserialize<'de> for RefundAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = serde_json::Value::deserialize(deserializer)?;
+        parse_price(&raw, Decimal::new(1, 2), Decimal::from(10_000_000))
+            .map(Self)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl utoipa::PartialSchema for RefundAmount {
+    // `example` (singular) is what the derived schemas emit too; one spelling in openapi.json.
+    #[allow(deprecated)]
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(REFUND_PATTERN))
+            .example(Some("100.00".into()))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for RefundAmount {}
+
 /// `value × percent / 100`, rounded half-up to the paisa.
 pub fn percent_of(value: Decimal, percent: Decimal) -> Decimal {
     (value * percent / Decimal::ONE_HUNDRED)

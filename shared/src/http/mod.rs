@@ -10,7 +10,7 @@ pub mod serve;
 
 pub use body::{parse_json, FieldReader};
 pub use request::ApiRequest;
-pub use request_body::{PublicId, RequestBody, Seats, Text};
+pub use request_body::{PublicId, RequestBody, Seats, Secret, Text};
 pub use response::{json_response, no_content, no_store_json_response};
 pub use router::{HandlerResult, Router};
 pub use serve::serve;

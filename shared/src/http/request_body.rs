@@ -138,6 +138,39 @@ impl<const MIN: usize, const MAX: usize> PartialSchema for Text<MIN, MAX> {
 
 impl<const MIN: usize, const MAX: usize> ToSchema for Text<MIN, MAX> {}
 
+/// A secret of 1 to `MAX` characters (a refresh token), kept as sent and never shown.
+pub struct Secret<const MAX: usize>(secrecy::SecretString);
+
+impl<const MAX: usize> Secret<MAX> {
+    /// The secret.
+    pub fn into_inner(self) -> secrecy::SecretString {
+        self.0
+    }
+}
+
+impl<const MAX: usize> fmt::Debug for Secret<MAX> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl<'de, const MAX: usize> Deserialize<'de> for Secret<MAX> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        // The same bounds as Text<1, MAX>, without trimming: a secret is compared as sent.
+        Text::<1, MAX>::check(&raw).map_err(serde::de::Error::custom)?;
+        Ok(Self(raw.into()))
+    }
+}
+
+impl<const MAX: usize> PartialSchema for Secret<MAX> {
+    fn schema() -> RefOr<Schema> {
+        Text::<1, MAX>::schema()
+    }
+}
+
+impl<const MAX: usize> ToSchema for Secret<MAX> {}
+
 /// A public id in a body (a uuid); anything else is "must be an id".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PublicId(pub uuid::Uuid);
@@ -219,6 +252,22 @@ mod tests {
             "must be at least 3 characters"
         );
         assert_eq!(Text::<0, 9>::check(" ").unwrap().non_blank(), None);
+    }
+
+    #[test]
+    fn a_secret_is_kept_as_sent_within_its_bounds() {
+        let secret: Secret<5> = serde_json::from_value(" ab ".into()).unwrap();
+        assert_eq!(
+            secrecy::ExposeSecret::expose_secret(&secret.into_inner()),
+            " ab "
+        );
+        for (bad, message) in [
+            ("", "must not be blank"),
+            ("abcdef", "must be at most 5 characters"),
+        ] {
+            let err = serde_json::from_value::<Secret<5>>(bad.into()).unwrap_err();
+            assert_eq!(err.to_string(), message);
+        }
     }
 
     #[test]

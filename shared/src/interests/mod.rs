@@ -17,3 +17,41 @@ pub struct Interest {
     /// Icon name for the app.
     pub icon: Option<String>,
 }
+
+/// Interest slugs in a request body: `MIN` to `MAX` of them. Whether each names an interest is
+/// the catalogue's to say (an unknown one is named by its index); the schema lists the slugs.
+/// A list that must have one (an event's) may not repeat a slug; a profile's may (kept once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterestSlugs<const MIN: usize, const MAX: usize>(pub Vec<String>);
+
+impl<'de, const MIN: usize, const MAX: usize> Deserialize<'de> for InterestSlugs<MIN, MAX> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let slugs = Vec::<String>::deserialize(deserializer)?;
+        if slugs.len() > MAX {
+            Err(serde::de::Error::custom(format!("at most {MAX} interests")))
+        } else if slugs.len() < MIN {
+            Err(serde::de::Error::custom(format!(
+                "at least {MIN} interests"
+            )))
+        } else {
+            Ok(Self(slugs))
+        }
+    }
+}
+
+impl<const MIN: usize, const MAX: usize> utoipa::PartialSchema for InterestSlugs<MIN, MAX> {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+        let slug = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(crate::profiles::INTEREST_SLUGS.iter().copied()));
+        ArrayBuilder::new()
+            .items(slug)
+            .min_items(Some(MIN))
+            .max_items(Some(MAX))
+            .unique_items(MIN > 0)
+            .into()
+    }
+}
+
+impl<const MIN: usize, const MAX: usize> utoipa::ToSchema for InterestSlugs<MIN, MAX> {}

@@ -5,9 +5,16 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::attendance::tickets::ScannedCode;
+use crate::auth::otp_code::OtpCode;
 use crate::domain::https_url::HttpsUrl;
+use crate::domain::money::RefundAmount;
+use crate::domain::PhoneNumber;
 use crate::events::images::Position;
-use crate::http::{PublicId, Seats, Text};
+use crate::http::{PublicId, Seats, Secret, Text};
+use crate::interests::InterestSlugs;
+use crate::uploads::{ImageType, UploadPurpose};
+use crate::venues::place::{CountryCode, Degrees};
 
 /// An RFC 9457 problem: every error response of the API.
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -40,12 +47,12 @@ pub struct FieldProblem {
     pub message: String,
 }
 
-/// `POST /v1/auth/otp`.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct OtpRequest {
-    /// E.164 phone number (an Indian mobile number in this market).
-    #[schema(example = "+919876543210", pattern = r"^\+91[6-9][0-9]{9}$")]
-    pub phone_number: String,
+crate::request_body! {
+    /// `POST /v1/auth/otp`.
+    pub struct OtpRequest {
+        /// E.164 phone number (an Indian mobile number in this market).
+        required phone_number: PhoneNumber,
+    }
 }
 
 /// A login code was sent.
@@ -57,23 +64,22 @@ pub struct OtpSent {
     pub resend_after: i64,
 }
 
-/// `POST /v1/auth/otp/verify`.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct OtpVerify {
-    /// E.164 phone number (an Indian mobile number in this market).
-    #[schema(example = "+919876543210", pattern = r"^\+91[6-9][0-9]{9}$")]
-    pub phone_number: String,
-    /// The 6 digits from the SMS.
-    #[schema(example = "123456", pattern = "^[0-9]{6}$")]
-    pub code: String,
+crate::request_body! {
+    /// `POST /v1/auth/otp/verify`.
+    pub struct OtpVerify {
+        /// E.164 phone number (an Indian mobile number in this market).
+        required phone_number: PhoneNumber,
+        /// The 6 digits from the SMS.
+        required code: OtpCode,
+    }
 }
 
-/// A refresh token in a body.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct RefreshRequest {
-    /// The refresh token from login or the last refresh.
-    #[schema(min_length = 1, max_length = 200)]
-    pub refresh_token: String,
+crate::request_body! {
+    /// A refresh token in a body.
+    pub struct RefreshRequest {
+        /// The refresh token from login or the last refresh.
+        required refresh_token: Secret<200>,
+    }
 }
 
 /// An access/refresh token pair.
@@ -184,11 +190,12 @@ pub struct ProfileUpdate {
     pub profile_pictures: Option<Vec<String>>,
 }
 
-/// `PUT /v1/me/interests`.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct InterestsUpdate {
-    /// Interest slugs.
-    pub interests: Vec<String>,
+crate::request_body! {
+    /// `PUT /v1/me/interests`.
+    pub struct InterestsUpdate {
+        /// Interest slugs (a repeated one is kept once).
+        required interests: InterestSlugs<0, { crate::profiles::service::MAX_INTERESTS }>,
+    }
 }
 
 /// Another user's public profile: never a phone number or birth date.
@@ -212,18 +219,14 @@ pub struct PublicProfile {
     pub is_verified: bool,
 }
 
-/// `POST /v1/uploads`.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct UploadRequest {
-    /// profile_picture or event_image.
-    #[schema(
-        example = "profile_picture",
-        pattern = "^(profile_picture|event_image)$"
-    )]
-    pub purpose: String,
-    /// image/jpeg, image/png or image/webp.
-    #[schema(example = "image/jpeg", pattern = "^image/(jpeg|png|webp)$")]
-    pub content_type: String,
+crate::request_body! {
+    /// `POST /v1/uploads`.
+    pub struct UploadRequest {
+        /// What the image is for.
+        required purpose: UploadPurpose,
+        /// The image's type.
+        required content_type: ImageType,
+    }
 }
 
 /// A presigned upload form.
@@ -279,25 +282,26 @@ pub struct Venue {
     pub distance_km: Option<f64>,
 }
 
-/// `POST /v1/venues`.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct VenueCreate {
-    /// Name (2–120 characters).
-    pub name: String,
-    /// Street address.
-    pub address: Option<String>,
-    /// City.
-    pub city: Option<String>,
-    /// State.
-    pub state: Option<String>,
-    /// Country.
-    pub country: Option<String>,
-    /// Postal code.
-    pub postal_code: Option<String>,
-    /// Latitude (−90..90).
-    pub latitude: f64,
-    /// Longitude (−180..180).
-    pub longitude: f64,
+crate::request_body! {
+    /// `POST /v1/venues`.
+    pub struct VenueCreate {
+        /// The venue's name.
+        required name: Text<2, 120>,
+        /// Street address.
+        optional address: Option<Text<0, 300>>,
+        /// City.
+        optional city: Option<Text<0, 80>>,
+        /// State.
+        optional state: Option<Text<0, 80>>,
+        /// ISO 3166 alpha-2 country code (IN when absent).
+        optional country: Option<CountryCode>,
+        /// Postal code.
+        optional postal_code: Option<Text<0, 12>>,
+        /// Latitude in degrees.
+        required latitude: Degrees<90>,
+        /// Longitude in degrees.
+        required longitude: Degrees<180>,
+    }
 }
 
 /// A page of venues.
@@ -727,12 +731,12 @@ pub struct AttendeePage {
     pub next_cursor: Option<String>,
 }
 
-/// `POST /v1/events/{event_id}/check-ins`.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct CheckIn {
-    /// The code from the guest's QR.
-    #[schema(min_length = 1, max_length = 200)]
-    pub ticket_code: String,
+crate::request_body! {
+    /// `POST /v1/events/{event_id}/check-ins`.
+    pub struct CheckIn {
+        /// The code from the guest's QR.
+        required ticket_code: ScannedCode,
+    }
 }
 
 /// An attendee cancelled.
@@ -920,12 +924,12 @@ crate::request_body! {
     }
 }
 
-/// `POST /v1/payments/orders/{order_id}/refund`.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct RefundRequest {
-    /// Decimal string; the whole remainder when absent.
-    #[schema(example = "100.00")]
-    pub amount: Option<String>,
+crate::request_body! {
+    /// `POST /v1/payments/orders/{order_id}/refund`.
+    pub struct RefundRequest {
+        /// Decimal string; the whole remainder when absent.
+        optional amount: Option<RefundAmount>,
+    }
 }
 
 /// What Razorpay checkout returns, from the sandbox.

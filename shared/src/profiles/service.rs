@@ -88,12 +88,6 @@ pub async fn set_interests(
     slugs: &[String],
     request_id: &str,
 ) -> Result<OwnProfile, ApiError> {
-    if slugs.len() > MAX_INTERESTS {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "interests",
-            format!("at most {MAX_INTERESTS} interests"),
-        )]));
-    }
     let client = pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (user_id, found) =

@@ -1,7 +1,7 @@
 //! Venues: a shared catalogue of places, searched by name and distance.
 
-use rust_decimal::prelude::FromPrimitive;
-use rust_decimal::Decimal;
+pub mod place;
+
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -9,53 +9,28 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::error::{ApiError, FieldError};
-use crate::http::{ApiRequest, FieldReader};
+use crate::http::{ApiRequest, Text};
+use crate::openapi::schemas::VenueCreate;
 use crate::state::AppState;
 
 const VENUE_JSON: &str = "jsonb_build_object('venue_id', v.uuid, 'name', v.name, 'address', v.address, 'city', v.city, \
      'state', v.state, 'country', v.country, 'postal_code', v.postal_code, 'latitude', v.latitude, 'longitude', v.longitude)";
 
-fn coordinate(reader: &mut FieldReader, field: &str, limit: f64) -> Option<Decimal> {
-    let value: f64 = reader.required(field)?;
-    if !value.is_finite() || value.abs() > limit {
-        reader.error(field, format!("must be from -{limit} to {limit}"));
-        return None;
-    }
-    Decimal::from_f64(value).map(|d| d.round_dp(6))
-}
-
-/// Creates a venue; every bad field named.
+/// Creates a venue.
 pub async fn create(
     state: &AppState,
     caller: &Caller,
-    mut reader: FieldReader,
+    body: VenueCreate,
     request_id: &str,
 ) -> Result<Value, ApiError> {
-    let name = reader.text("name", 2, 120);
-    let address = reader.text("address", 0, 300).unwrap_or_default();
-    let city = reader.text("city", 0, 80).unwrap_or_default();
-    let region = reader.text("state", 0, 80).unwrap_or_default();
-    // Two letters exactly as sent (the schema's pattern); stored upper-case, India when absent.
-    let country = match reader.optional::<String>("country") {
-        None => "IN".to_owned(),
-        Some(code) if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()) => {
-            code.to_ascii_uppercase()
-        }
-        Some(_) => {
-            reader.error("country", "must be a two-letter ISO country code");
-            String::new()
-        }
-    };
-    let postal_code = reader.text("postal_code", 0, 12);
-    let latitude = coordinate(&mut reader, "latitude", 90.0);
-    let longitude = coordinate(&mut reader, "longitude", 180.0);
-    reader.finish()?;
-    let (name, latitude, longitude) = (
-        name.unwrap_or_default(),
-        latitude.unwrap_or_default(),
-        longitude.unwrap_or_default(),
-    );
-
+    let name = body.name.into_inner();
+    let address = body.address.and_then(Text::non_blank).unwrap_or_default();
+    let city = body.city.and_then(Text::non_blank).unwrap_or_default();
+    let region = body.state.and_then(Text::non_blank).unwrap_or_default();
+    // India when absent: the market this app serves.
+    let country = body.country.map_or_else(|| "IN".to_owned(), |code| code.0);
+    let postal_code = body.postal_code.and_then(Text::non_blank);
+    let (latitude, longitude) = (body.latitude.0, body.longitude.0);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     // The id is made here so the insert, its audit row and the account check go together in
