@@ -4,12 +4,12 @@ use std::sync::Arc;
 
 use http::StatusCode;
 use shared::attendance::answers;
-use shared::attendance::invites::{self, NewInvite};
+use shared::attendance::invites;
 use shared::attendance::requests::{self, Outcome};
 use shared::auth::authenticate;
-use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult, RequestBody, Text};
-use shared::openapi::schemas::{InviteAccept, JoinRequestCreate, RequestReply};
-use shared::{idempotency, ApiError, AppState};
+use shared::http::{json_response, ApiRequest, HandlerResult, RequestBody, Text};
+use shared::openapi::schemas::{InviteAccept, InviteCreate, JoinRequestCreate, RequestReply};
+use shared::{idempotency, AppState};
 
 async fn answer(state: &AppState, status: StatusCode, outcome: Outcome) -> HandlerResult {
     state.publish_outbox(&outcome.outbox).await;
@@ -71,38 +71,7 @@ pub async fn cancel_request(state: Arc<AppState>, req: ApiRequest) -> HandlerRes
 /// `{invite_type: share_link, expires_at}` → 201.
 pub async fn create_invite(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    let mut reader = FieldReader::from_request(&req)?;
-    let kind: Option<String> = reader.required("invite_type");
-    let invite = match kind.as_deref() {
-        Some("direct") => {
-            let user: Option<String> = reader.required("user_id");
-            let user_id = user.as_deref().and_then(|u| u.parse().ok());
-            if user.is_some() && user_id.is_none() {
-                reader.error("user_id", "must be a user's id");
-            }
-            let message = reader.text("message", 0, 500).unwrap_or_default();
-            user_id.map(|user_id| NewInvite::Direct { user_id, message })
-        }
-        Some("share_link") => {
-            let expires: Option<String> = reader.optional("expires_at");
-            let expires_at = match expires.as_deref().map(chrono::DateTime::parse_from_rfc3339) {
-                None => None,
-                Some(Ok(at)) => Some(at.with_timezone(&chrono::Utc)),
-                Some(Err(_)) => {
-                    reader.error("expires_at", "must be an RFC 3339 time");
-                    None
-                }
-            };
-            Some(NewInvite::ShareLink { expires_at })
-        }
-        Some(_) => {
-            reader.error("invite_type", "must be direct or share_link");
-            None
-        }
-        None => None,
-    };
-    reader.finish()?;
-    let invite = invite.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("invite parsed")))?;
+    let invite = InviteCreate::from_request(&req)?;
     let outcome = invites::create(
         &state,
         &caller,

@@ -26,7 +26,6 @@ pub async fn update(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
     let patch = ProfilePatch::parse(
         FieldReader::from_request(&req)?,
-        chrono::Utc::now().date_naive(),
         state.config.uploads_public_base_url.as_deref(),
     )?;
     let profile = service::update(

@@ -18,27 +18,29 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
 use crate::error::{ApiError, FieldError, ProblemCode};
+use crate::http::Text;
 use crate::notify;
+use crate::openapi::schemas::{DirectInvite, InviteCreate, ShareLinkInvite};
 use crate::state::AppState;
 
 /// Longest a share link may live.
 pub const MAX_LINK_DAYS: i64 = 30;
 
-/// What an invite is.
-#[derive(Debug, Clone)]
-pub enum NewInvite {
-    /// To one user, with a message.
-    Direct {
-        /// The invitee's public id.
-        user_id: Uuid,
-        /// A note from the host.
-        message: String,
-    },
-    /// A link anyone may use until `expires_at`.
-    ShareLink {
-        /// When the link stops working (default and maximum: 30 days).
-        expires_at: Option<DateTime<Utc>>,
-    },
+/// When a share link stops working: the time asked for, in the future and at most
+/// `MAX_LINK_DAYS` away, or `MAX_LINK_DAYS` from `now` when none is asked for.
+pub fn link_expiry(
+    asked: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, ApiError> {
+    let latest = now + Duration::days(MAX_LINK_DAYS);
+    match asked {
+        None => Ok(latest),
+        Some(at) if at > now && at <= latest => Ok(at),
+        Some(_) => Err(ApiError::validation(vec![FieldError::new(
+            "expires_at",
+            "must be in the future and at most 30 days away",
+        )])),
+    }
 }
 
 fn invite_json(link_base: &str) -> String {
@@ -100,7 +102,7 @@ pub async fn create(
     state: &AppState,
     caller: &Caller,
     key: &str,
-    invite: NewInvite,
+    invite: InviteCreate,
     request_id: &str,
 ) -> Result<Outcome, ApiError> {
     let link_base = &state.config.attendance.invite_link_base;
@@ -125,8 +127,8 @@ pub async fn create(
         crate::events::repo::key_condition(key)
     );
     let invitee_uuid = match &invite {
-        NewInvite::Direct { user_id, .. } => Some(*user_id),
-        NewInvite::ShareLink { .. } => None,
+        InviteCreate::Direct(direct) => Some(direct.user_id.0),
+        InviteCreate::ShareLink(_) => None,
     };
     let event_params: [&(dyn ToSql + Sync); 2] = [&key, &caller.user_id];
     let caller_param: [&(dyn ToSql + Sync); 1] = [&caller.user_id];
@@ -172,7 +174,8 @@ pub async fn create(
     let invite_uuid = Uuid::new_v4();
     let mut writes = Writes::new();
     let kind = match invite {
-        NewInvite::Direct { user_id, message } => {
+        InviteCreate::Direct(DirectInvite { user_id, message }) => {
+            let message = message.map(Text::into_inner).unwrap_or_default();
             let invitee = invitee.ok_or_else(|| {
                 ApiError::validation(vec![FieldError::new("user_id", "is not a known user")])
             })?;
@@ -193,7 +196,7 @@ pub async fn create(
                 "invite_received",
                 event_uuid,
                 Some(caller.user_id),
-                &[user_id],
+                &[user_id.0],
                 json!({ "message": message }),
             );
             writes
@@ -205,15 +208,8 @@ pub async fn create(
                 .push_message(notice);
             "direct"
         }
-        NewInvite::ShareLink { expires_at } => {
-            let now = Utc::now();
-            let expires_at = expires_at.unwrap_or(now + Duration::days(MAX_LINK_DAYS));
-            if expires_at <= now || expires_at > now + Duration::days(MAX_LINK_DAYS) {
-                return Err(ApiError::validation(vec![FieldError::new(
-                    "expires_at",
-                    "must be in the future and at most 30 days away",
-                )]));
-            }
+        InviteCreate::ShareLink(ShareLinkInvite { expires_at }) => {
+            let expires_at = link_expiry(expires_at.map(|at| at.0), Utc::now())?;
             writes.push(
                 "INSERT INTO event_invite (uuid, event_id, invited_by, invite_type, expires_at) \
                  VALUES ($1, $2, $3, 'share_link', $4)",
@@ -397,4 +393,20 @@ pub async fn decline(
         )
         .await?;
     Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_lives_30_days_unless_an_earlier_future_time_is_asked_for() {
+        let now = Utc::now();
+        assert_eq!(link_expiry(None, now).unwrap(), now + Duration::days(30));
+        let tomorrow = now + Duration::days(1);
+        assert_eq!(link_expiry(Some(tomorrow), now).unwrap(), tomorrow);
+        for refused in [now, now - Duration::hours(1), now + Duration::days(31)] {
+            assert!(link_expiry(Some(refused), now).is_err(), "{refused}");
+        }
+    }
 }

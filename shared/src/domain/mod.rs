@@ -6,5 +6,6 @@ pub mod https_url;
 pub mod money;
 pub mod phone;
 pub mod text;
+pub mod timestamp;
 
 pub use phone::PhoneNumber;

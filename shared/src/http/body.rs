@@ -192,10 +192,16 @@ impl FieldReader {
         if value.is_null() {
             return None;
         }
-        match serde_json::from_value(value) {
+        match serde_path_to_error::deserialize(value) {
             Ok(v) => Some(v),
             Err(e) => {
-                self.error(name, e.to_string());
+                // An element's or member's error names it: `profile_pictures[1]`, `a.b`.
+                let field = match e.path().to_string() {
+                    path if path == "." => name.to_owned(),
+                    path if path.starts_with('[') => format!("{name}{path}"),
+                    path => format!("{name}.{path}"),
+                };
+                self.error(&field, e.inner().to_string());
                 None
             }
         }
@@ -223,14 +229,28 @@ impl FieldReader {
         (!trimmed.is_empty()).then(|| trimmed.to_owned())
     }
 
+    /// Sets `names` aside unread: they are neither errors nor unknown members.
+    pub fn skip(&self, names: &[String]) {
+        names.iter().for_each(|name| self.ask(name));
+    }
+
+    /// A member as sent, without reading it (for a rule that needs more than the body).
+    pub fn peek(&self, name: &str) -> Option<&serde_json::Value> {
+        self.object.get(name)
+    }
+
     /// The names of every member of the body.
     pub fn keys(&self) -> Vec<String> {
         self.object.keys().cloned().collect()
     }
 
-    /// Whether an error was already recorded for `field`.
+    /// Whether an error was already recorded for `field` or anything inside it.
     pub fn has_errors_for(&self, field: &str) -> bool {
-        self.errors.iter().any(|e| e.field == field)
+        self.errors.iter().any(|e| {
+            e.field
+                .strip_prefix(field)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['[', '.']))
+        })
     }
 
     /// Records a field error.

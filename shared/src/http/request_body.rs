@@ -40,7 +40,9 @@ pub trait RequestBody: Sized {
 }
 
 /// Declares a request body: `required name: Type` and `optional name: Option<Type>` fields
-/// (absent or null meaning not given), each with its doc comment.
+/// (absent or null meaning not given), and for a PATCH `settable name: Option<Type>` (absent
+/// meaning unchanged, null refused) and `clearable name: Option<Option<Type>>` (absent meaning
+/// unchanged, null clearing), each with its doc comment.
 #[macro_export]
 macro_rules! request_body {
     ($(#[$meta:meta])* pub struct $name:ident {
@@ -65,6 +67,45 @@ macro_rules! request_body {
     (@read optional $reader:ident, $field:ident, $ty:ty) => {
         <$ty as $crate::http::request_body::OptionalField>::read_optional($reader, stringify!($field))
     };
+    (@read settable $reader:ident, $field:ident, $ty:ty) => {
+        <$ty as $crate::http::request_body::SettableField>::read_settable($reader, stringify!($field))
+    };
+    (@read clearable $reader:ident, $field:ident, $ty:ty) => {
+        <$ty as $crate::http::request_body::ClearableField>::read_clearable($reader, stringify!($field))
+    };
+}
+
+/// A PATCH field that may be changed but never removed, `Option<T>`: absent is `Some(None)`;
+/// null or a bad value is `None` (its error recorded).
+pub trait SettableField: Sized {
+    /// Reads the field `name`.
+    fn read_settable(reader: &mut FieldReader, name: &str) -> Option<Self>;
+}
+
+impl<T: serde::de::DeserializeOwned> SettableField for Option<T> {
+    fn read_settable(reader: &mut FieldReader, name: &str) -> Option<Self> {
+        if !reader.has(name) {
+            return Some(None);
+        }
+        reader.required::<T>(name).map(Some)
+    }
+}
+
+/// A PATCH field that may be changed or cleared, `Option<Option<T>>`: absent is `Some(None)`
+/// (unchanged), null is `Some(Some(None))` (cleared); a bad value is `None` (its error recorded).
+pub trait ClearableField: Sized {
+    /// Reads the field `name`.
+    fn read_clearable(reader: &mut FieldReader, name: &str) -> Option<Self>;
+}
+
+impl<T: serde::de::DeserializeOwned> ClearableField for Option<Option<T>> {
+    fn read_clearable(reader: &mut FieldReader, name: &str) -> Option<Self> {
+        if !reader.has(name) {
+            return Some(None);
+        }
+        let value = reader.optional::<T>(name);
+        (!reader.has_errors_for(name)).then_some(Some(value))
+    }
 }
 
 /// An optional field's type, `Option<T>`: absent or null is `Some(None)`; a bad value is `None`
@@ -79,6 +120,32 @@ impl<T: serde::de::DeserializeOwned> OptionalField for Option<T> {
         let value = reader.optional::<T>(name);
         (!reader.has_errors_for(name)).then_some(value)
     }
+}
+
+/// The member names of a `request_body!` type, from its schema (so a union of bodies can set
+/// aside the members of the variants it did not choose).
+pub fn property_names<T: PartialSchema>() -> Vec<String> {
+    match T::schema() {
+        RefOr::T(Schema::Object(object)) => object.properties.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A variant of a tagged union of bodies: `T`'s object schema with the required member `tag`
+/// holding only `word`.
+pub fn tagged<T: PartialSchema>(tag: &str, word: &str) -> RefOr<Schema> {
+    let RefOr::T(Schema::Object(mut object)) = T::schema() else {
+        panic!("a tagged variant is an object");
+    };
+    let tag_schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some([word]))
+        .build();
+    object
+        .properties
+        .insert(tag.to_owned(), RefOr::T(Schema::Object(tag_schema)));
+    object.required.push(tag.to_owned());
+    RefOr::T(Schema::Object(object))
 }
 
 /// Text of `MIN` to `MAX` characters as sent (what JSON Schema's lengths count), kept trimmed;

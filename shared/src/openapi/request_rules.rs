@@ -67,18 +67,7 @@ fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
     let interests = |max: usize, min: usize| json!({"minItems": min, "maxItems": max, "uniqueItems": min > 0, "items": one_of(INTEREST_SLUGS)});
     let timezones: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect();
     let genders = json!({"minItems": 1, "maxItems": GENDERS.len(), "uniqueItems": true, "items": one_of(GENDERS)});
-    let mut rules = vec![
-        ("ProfileUpdate", "name", text(1, 80)),
-        ("ProfileUpdate", "bio", text(0, 500)),
-        ("ProfileUpdate", "location", text(0, 120)),
-        ("ProfileUpdate", "gender", one_of(GENDERS)),
-        (
-            "ProfileUpdate",
-            "profile_pictures",
-            json!({"maxItems": 6, "items": https_url()}),
-        ),
-        ("InviteCreate", "message", text(0, 500)),
-    ];
+    let mut rules = Vec::new();
     for event in ["EventCreate", "EventUpdate"] {
         rules.extend([
             (event, "title", text(3, 120)),
@@ -171,6 +160,12 @@ pub fn query_schema(name: &str, mut schema: Value) -> Value {
 /// utoipa wraps an inlined field type in a `oneOf` of one (`request_body!` fields); that is
 /// the type itself, so its keywords move up beside the field's description.
 fn inline_single_one_of(schema: &mut Value) {
+    for object in objects(schema) {
+        inline_properties(object);
+    }
+}
+
+fn inline_properties(schema: &mut Value) {
     if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
         for property in properties.values_mut() {
             let single = property

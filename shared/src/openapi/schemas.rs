@@ -5,14 +5,20 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::attendance::invite_status::InviteType;
 use crate::attendance::tickets::ScannedCode;
 use crate::auth::otp_code::OtpCode;
 use crate::domain::https_url::HttpsUrl;
 use crate::domain::money::RefundAmount;
+use crate::domain::timestamp::Timestamp;
 use crate::domain::PhoneNumber;
 use crate::events::images::Position;
-use crate::http::{PublicId, Seats, Secret, Text};
+use crate::http::request_body::{property_names, tagged};
+use crate::http::{FieldReader, PublicId, RequestBody, Seats, Secret, Text};
 use crate::interests::InterestSlugs;
+use crate::profiles::birth_date::BirthDate;
+use crate::profiles::pictures::ProfilePictures;
+use crate::profiles::Gender;
 use crate::uploads::{ImageType, UploadPurpose};
 use crate::venues::place::{CountryCode, Degrees};
 
@@ -170,24 +176,23 @@ pub struct Profile {
     pub updated_at: String,
 }
 
-/// `PATCH /v1/me`: any subset; `null` clears.
-#[derive(Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ProfileUpdate {
-    /// Display name (1–80 characters; cannot be removed).
-    #[schema(nullable = false)]
-    pub name: Option<String>,
-    /// Short bio (≤ 500 characters).
-    pub bio: Option<String>,
-    /// Free-text location.
-    pub location: Option<String>,
-    /// Birth date (the user must be at least 18).
-    pub birth_date: Option<chrono::NaiveDate>,
-    /// One of male, female, non_binary, other.
-    #[schema(example = "female", pattern = "^(male|female|non_binary|other)$")]
-    pub gender: Option<String>,
-    /// https URLs (at most 6).
-    pub profile_pictures: Option<Vec<String>>,
+crate::request_body! {
+    /// `PATCH /v1/me`: any subset; `null` clears.
+    pub struct ProfileUpdate {
+        /// Display name (cannot be removed).
+        #[schema(nullable = false)]
+        settable name: Option<Text<1, 80>>,
+        /// Short bio.
+        clearable bio: Option<Option<Text<0, 500>>>,
+        /// Free-text location.
+        clearable location: Option<Option<Text<0, 120>>>,
+        /// Birth date (the user must be at least 18).
+        clearable birth_date: Option<Option<BirthDate>>,
+        /// The gender the profile states.
+        clearable gender: Option<Option<Gender>>,
+        /// Picture URLs, in order (`null` or `[]` removes them all).
+        clearable profile_pictures: Option<Option<ProfilePictures>>,
+    }
 }
 
 crate::request_body! {
@@ -639,24 +644,69 @@ pub struct JoinRequestPage {
     pub next_cursor: Option<String>,
 }
 
-/// `POST /v1/events/{event_id}/invites`: to one user, or a link to share.
-#[derive(Serialize, Deserialize, ToSchema)]
-#[serde(tag = "invite_type", rename_all = "snake_case")]
-pub enum InviteCreate {
+crate::request_body! {
     /// An invite to one user.
-    Direct {
+    pub struct DirectInvite {
         /// The invitee.
-        user_id: uuid::Uuid,
-        /// A note (≤ 500 characters).
-        message: Option<String>,
-    },
-    /// A link anyone with it may use.
-    ShareLink {
-        /// RFC 3339; the link stops working then (never when absent).
-        #[schema(format = DateTime)]
-        expires_at: Option<String>,
-    },
+        required user_id: PublicId,
+        /// A note.
+        optional message: Option<Text<0, 500>>,
+    }
 }
+
+crate::request_body! {
+    /// A link anyone with it may use.
+    pub struct ShareLinkInvite {
+        /// RFC 3339, in the future and at most 30 days away; the link stops working then
+        /// (30 days from now when absent).
+        optional expires_at: Option<Timestamp>,
+    }
+}
+
+/// `POST /v1/events/{event_id}/invites`: to one user, or a link to share, told apart by
+/// `invite_type` (`direct` or `share_link`).
+#[derive(Debug)]
+pub enum InviteCreate {
+    /// `invite_type: direct`.
+    Direct(DirectInvite),
+    /// `invite_type: share_link`.
+    ShareLink(ShareLinkInvite),
+}
+
+impl RequestBody for InviteCreate {
+    fn read(reader: &mut FieldReader) -> Option<Self> {
+        match reader.required::<InviteType>("invite_type") {
+            Some(InviteType::Direct) => DirectInvite::read(reader).map(Self::Direct),
+            Some(InviteType::ShareLink) => ShareLinkInvite::read(reader).map(Self::ShareLink),
+            None => {
+                // Without a kind the other members cannot be judged: name only invite_type.
+                reader.skip(&property_names::<DirectInvite>());
+                reader.skip(&property_names::<ShareLinkInvite>());
+                None
+            }
+        }
+    }
+}
+
+impl utoipa::PartialSchema for InviteCreate {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::OneOfBuilder::new()
+            .item(tagged::<DirectInvite>(
+                "invite_type",
+                InviteType::Direct.as_str(),
+            ))
+            .item(tagged::<ShareLinkInvite>(
+                "invite_type",
+                InviteType::ShareLink.as_str(),
+            ))
+            .description(Some(
+                "`POST /v1/events/{event_id}/invites`: to one user, or a link to share.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for InviteCreate {}
 
 /// Who invited.
 #[derive(Serialize, Deserialize, ToSchema)]

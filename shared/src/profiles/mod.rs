@@ -7,8 +7,10 @@
 //! upcoming hosted events (guests told and refunded in full), ends its co-host roles, gives up
 //! its own seats (refunded per the fee policy), then anonymises the person; money records stay.
 
+pub mod birth_date;
 pub mod deletion;
 pub mod patch;
+pub mod pictures;
 pub mod repo;
 pub mod service;
 
@@ -18,8 +20,27 @@ use uuid::Uuid;
 
 use crate::interests::Interest;
 
-/// Genders a profile may state; events allow a subset of these.
-pub const GENDERS: &[&str] = &["male", "female", "non_binary", "other"];
+crate::text_enum!(
+    /// The gender a profile states; an event allows a subset of these.
+    Gender {
+        /// Male.
+        Male => "male",
+        /// Female.
+        Female => "female",
+        /// Non-binary.
+        NonBinary => "non_binary",
+        /// Other.
+        Other => "other",
+    }
+);
+
+/// Genders a profile may state, as words (`Gender::ALL`).
+pub const GENDERS: &[&str] = &[
+    Gender::Male.as_str(),
+    Gender::Female.as_str(),
+    Gender::NonBinary.as_str(),
+    Gender::Other.as_str(),
+];
 /// Slugs of the interest catalogue as migrated (V2); the schema's `enum`, checked against the
 /// database by a test.
 pub const INTEREST_SLUGS: &[&str] = &[
