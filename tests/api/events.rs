@@ -176,7 +176,7 @@ async fn each_event_rule_names_its_field() {
             "gst_percent",
         ),
         (json!({"allowed_genders": []}), "allowed_genders"),
-        (json!({"allowed_genders": ["robot"]}), "allowed_genders"),
+        (json!({"allowed_genders": ["robot"]}), "allowed_genders[0]"),
         (
             json!({"allowed_genders": ["male", "male"]}),
             "allowed_genders",
@@ -213,6 +213,20 @@ async fn each_event_rule_names_its_field() {
             "for {changes}"
         );
     }
+    // A member of the wrong type does not hide the rules across the others.
+    let response = create_event(
+        &app,
+        &host,
+        with(
+            valid_event(),
+            json!({"title": 5, "capacity": "many", "is_paid": true, "ticket_price": "0.50"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        problem_fields(&response),
+        vec!["title", "capacity", "ticket_price"]
+    );
     let response = create_event(&app, &host, json!({})).await;
     assert_eq!(
         problem_fields(&response),

@@ -8,7 +8,8 @@ use serde_json::Value;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
-use super::fields::{DEFAULT_TIMEZONE, MOODS};
+use super::field_types::Mood;
+use super::fields::DEFAULT_TIMEZONE;
 use crate::cursor::{self, Page};
 use crate::db::CachedStatements;
 use crate::error::{ApiError, FieldError};
@@ -59,7 +60,7 @@ impl FeedFilters {
             errors.push(FieldError::new("interest", "at most 5 interests"));
         }
         if let Some(mood) = req.query_param("mood") {
-            if MOODS.contains(&mood) {
+            if Mood::parse(mood).is_some() {
                 filters.mood = Some(mood.to_owned());
             } else {
                 errors.push(FieldError::new("mood", "is not a mood"));

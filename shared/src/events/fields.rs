@@ -1,27 +1,19 @@
-//! An event's editable fields: parsed from a create or PATCH body onto the current values, then
-//! validated as a whole, so one 422 names every bad field and cross-field rules (paid ⇒ price,
-//! GST ⇒ GSTIN, exactly one venue kind) hold for the merged result.
+//! An event's editable fields: a create or PATCH body (`EventWrite`, each member parsed by its
+//! type) merged onto the current values, then judged as a whole, so one 422 names every bad
+//! field and the rules across fields (paid ⇒ price, GST ⇒ GSTIN, exactly one venue kind, a
+//! real start in the next two years) hold for the merged result.
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::domain::gstin::parse_gstin;
-use crate::domain::https_url::is_https_url;
-use crate::domain::money::parse_price;
-use crate::domain::text::parse_duration;
-use crate::http::FieldReader;
+use super::pricing::Pricing;
+use super::schedule::check_start;
+use crate::http::{FieldReader, Text};
+use crate::openapi::schemas::EventWrite;
 use crate::profiles::GENDERS;
 
-/// Moods an event may have.
-pub const MOODS: &[&str] = &[
-    "party", "picnic", "travel", "dinner", "sports", "music", "workshop", "other",
-];
-/// GST rates in force.
-pub const GST_RATES: &[i16] = &[0, 5, 12, 18, 28];
-/// How far ahead an event may be scheduled (a typo'd year should not publish an event in 2206).
-pub const MAX_LEAD_TIME: chrono::TimeDelta = chrono::TimeDelta::days(731);
 /// Fields a new event must have (the schema's `required` of `EventCreate`).
 pub const REQUIRED_TO_CREATE: &[&str] = &[
     "title",
@@ -130,105 +122,68 @@ impl EventFields {
             .map(|t| t.with_timezone(&Utc))
     }
 
-    /// Reads the body's fields onto `self`; `creating` makes the core fields required. Every
-    /// problem is recorded on `reader`; the merged result is checked against `now`.
-    pub fn read(&mut self, reader: &mut FieldReader, creating: bool, now: chrono::DateTime<Utc>) {
+    /// Reads the body onto `self`; `creating` makes the core fields required. Every problem is
+    /// recorded on `reader`; the merged result is judged against `now`. Returns the body's
+    /// `is_published`.
+    pub fn read(
+        &mut self,
+        reader: &mut FieldReader,
+        creating: bool,
+        now: chrono::DateTime<Utc>,
+    ) -> Option<bool> {
         for field in REQUIRED_TO_CREATE {
             if creating && !reader.has(field) {
                 reader.error(field, "is required");
             }
         }
-        if reader.has("title") {
-            self.title = reader.text("title", 3, 120).unwrap_or_default();
+        let body = EventWrite::read_partial(reader);
+        if let Some(title) = &body.title {
+            self.title = title.clone().into_inner();
         }
-        if reader.has("description") {
-            self.description = reader.text("description", 0, 5000).unwrap_or_default();
+        if let Some(description) = &body.description {
+            self.description = description
+                .clone()
+                .map(Text::into_inner)
+                .unwrap_or_default();
         }
-        if let Some(mood) = reader.optional::<String>("mood") {
-            reader.check(
-                MOODS.contains(&mood.as_str()),
-                "mood",
-                "must be one of party, picnic, travel, dinner, sports, music, workshop, other",
-            );
-            self.mood = mood;
+        if let Some(mood) = body.mood {
+            self.mood = mood.as_str().to_owned();
         }
-        self.read_venue(reader, creating);
-        self.read_schedule(reader, now);
-        if let Some(capacity) = reader.optional::<i64>("capacity") {
-            reader.check(
-                (1..=10_000).contains(&capacity),
-                "capacity",
-                "must be from 1 to 10000",
-            );
-            self.capacity = capacity.clamp(0, 10_000) as i32;
+        if let Some(capacity) = body.capacity {
+            self.capacity = capacity.0;
         }
-        self.read_pricing(reader);
-        if let Some(genders) = reader.optional::<Vec<String>>("allowed_genders") {
-            let mut unique = genders.clone();
-            unique.sort();
-            unique.dedup();
-            reader.check(
-                !genders.is_empty()
-                    && unique.len() == genders.len()
-                    && genders.iter().all(|g| GENDERS.contains(&g.as_str())),
-                "allowed_genders",
-                "must list one or more of male, female, non_binary, other, once each",
-            );
-            self.allowed_genders = genders;
+        if let Some(genders) = &body.allowed_genders {
+            self.allowed_genders = genders.0.clone();
         }
-        if let Some(plus_one) = reader.optional::<bool>("allow_plus_one") {
+        if let Some(plus_one) = body.allow_plus_one {
             self.allow_plus_one = plus_one;
         }
-        if let Some(requires_approval) = reader.optional::<bool>("requires_approval") {
+        if let Some(requires_approval) = body.requires_approval {
             self.requires_approval = requires_approval;
         }
-        if reader.has("cover_images") {
-            if let Some(images) = reader.optional::<Vec<serde_json::Value>>("cover_images") {
-                reader.check(
-                    (1..=3).contains(&images.len()),
-                    "cover_images",
-                    "must hold 1 to 3 images",
-                );
-                let mut urls = Vec::new();
-                for (i, image) in images.iter().enumerate() {
-                    match image.as_str() {
-                        Some(url) if is_https_url(url) => urls.push(url.to_owned()),
-                        _ => reader.error(&format!("cover_images[{i}]"), "must be an https URL"),
-                    }
-                }
-                self.cover_images = urls;
-            } else if !reader.has_errors_for("cover_images") {
-                self.cover_images = Vec::new();
-            }
+        if let Some(covers) = &body.cover_images {
+            self.cover_images = covers.clone().map(|covers| covers.0).unwrap_or_default();
         }
-        if let Some(interests) = reader.optional::<Vec<String>>("interests") {
-            reader.check(
-                (1..=5).contains(&interests.len()),
-                "interests",
-                "must list 1 to 5 interests",
-            );
-            self.interests = interests;
+        if let Some(interests) = &body.interests {
+            self.interests = interests.0.clone();
         }
-        let _: Option<bool> = reader.optional("is_published");
+        self.merge_venue(&body, reader, creating);
+        self.merge_schedule(&body, reader, now);
+        self.merge_pricing(&body, reader);
+        body.is_published
     }
 
-    fn read_venue(&mut self, reader: &mut FieldReader, creating: bool) {
+    fn merge_venue(&mut self, body: &EventWrite, reader: &mut FieldReader, creating: bool) {
         let sent_id = reader.has("venue_id");
         let sent_text = reader.has("venue_text");
-        if sent_id {
-            self.venue_id = match reader.optional::<String>("venue_id") {
-                Some(raw) => match raw.parse() {
-                    Ok(id) => Some(id),
-                    Err(_) => {
-                        reader.error("venue_id", "must be a venue's id");
-                        None
-                    }
-                },
-                None => None,
-            };
+        if let Some(venue) = body.venue_id {
+            self.venue_id = venue.map(|venue| venue.0);
         }
-        if sent_text {
-            self.venue_text = reader.text("venue_text", 0, 300);
+        if let Some(text) = &body.venue_text {
+            self.venue_text = text.clone().and_then(Text::non_blank);
+        }
+        if reader.has_errors_for("venue_id") || reader.has_errors_for("venue_text") {
+            return;
         }
         // Setting one kind of venue replaces the other.
         if sent_id && self.venue_id.is_some() && !sent_text {
@@ -239,121 +194,68 @@ impl EventFields {
         }
         if self.venue_id.is_some() && self.venue_text.is_some() {
             reader.error("venue_id", "give either venue_id or venue_text, not both");
-        } else if self.venue_id.is_none()
-            && self.venue_text.is_none()
-            && creating
-            && !reader.has_errors_for("venue_id")
-        {
+        } else if self.venue_id.is_none() && self.venue_text.is_none() && creating {
             // A draft may drop its venue on a PATCH (publishing needs one again); a published
             // event may not, which `service::update` answers as a conflict with its state.
             reader.error("venue_id", "give either venue_id or venue_text");
         }
     }
 
-    fn read_schedule(&mut self, reader: &mut FieldReader, now: chrono::DateTime<Utc>) {
-        let touched = ["event_date", "start_time", "timezone"]
-            .iter()
-            .any(|f| reader.has(f));
-        if let Some(raw) = reader.optional::<String>("event_date") {
-            match NaiveDate::parse_from_str(&raw, "%Y-%m-%d") {
-                Ok(date) => self.event_date = date,
-                Err(_) => reader.error("event_date", "must be a date as YYYY-MM-DD"),
-            }
+    fn merge_schedule(
+        &mut self,
+        body: &EventWrite,
+        reader: &mut FieldReader,
+        now: chrono::DateTime<Utc>,
+    ) {
+        const WHEN: [&str; 3] = ["event_date", "start_time", "timezone"];
+        if let Some(date) = body.event_date {
+            self.event_date = date.0;
         }
-        if let Some(raw) = reader.optional::<String>("start_time") {
-            match NaiveTime::parse_from_str(&raw, "%H:%M:%S")
-                .or_else(|_| NaiveTime::parse_from_str(&raw, "%H:%M"))
-            {
-                Ok(time) => self.start_time = time,
-                Err(_) => reader.error("start_time", "must be a time as HH:MM"),
-            }
+        if let Some(time) = body.start_time {
+            self.start_time = time.0;
         }
-        if let Some(timezone) = reader.optional::<String>("timezone") {
-            reader.check(
-                timezone.parse::<Tz>().is_ok(),
-                "timezone",
-                "must be an IANA time zone like Asia/Kolkata",
-            );
-            self.timezone = timezone;
+        if let Some(zone) = &body.timezone {
+            self.timezone = zone.0.clone();
         }
-        if let Some(raw) = reader.optional::<String>("duration") {
-            match parse_duration(&raw) {
-                Ok(secs) if (15 * 60..=14 * 86_400).contains(&secs) => self.duration_secs = secs,
-                Ok(_) => reader.error("duration", "must be from 15 minutes to 14 days"),
-                Err(message) => reader.error("duration", message),
-            }
+        if let Some(duration) = body.duration {
+            self.duration_secs = duration.0;
         }
-        let schedule_ok = !["event_date", "start_time", "timezone"]
-            .iter()
-            .any(|f| reader.has_errors_for(f));
-        if touched && schedule_ok {
-            match self.starts_at() {
-                Some(starts) if starts > now + MAX_LEAD_TIME => {
-                    reader.error("event_date", "the event must start within two years")
-                }
-                Some(starts) if starts > now => {}
-                Some(_) => reader.error("event_date", "the event must start in the future"),
-                None => reader.error(
-                    "start_time",
-                    "does not exist on that date in that time zone",
-                ),
+        let touched = WHEN.iter().any(|field| reader.has(field));
+        let well_formed = !WHEN.iter().any(|field| reader.has_errors_for(field));
+        if touched && well_formed {
+            if let Err(problem) = check_start(self.starts_at(), now) {
+                reader.error(&problem.field, problem.message);
             }
         }
     }
 
-    fn read_pricing(&mut self, reader: &mut FieldReader) {
-        if let Some(is_paid) = reader.optional::<bool>("is_paid") {
+    fn merge_pricing(&mut self, body: &EventWrite, reader: &mut FieldReader) {
+        if let Some(is_paid) = body.is_paid {
             self.is_paid = is_paid;
         }
-        if reader.has("ticket_price") {
-            let raw = reader.optional::<serde_json::Value>("ticket_price");
-            match raw {
-                None => self.ticket_price = Decimal::ZERO,
-                Some(raw) => match parse_price(&raw, Decimal::ZERO, Decimal::from(1_000_000)) {
-                    Ok(price) => self.ticket_price = price,
-                    Err(message) => reader.error("ticket_price", message),
-                },
-            }
-        } else if reader.has("is_paid") && !self.is_paid {
+        if let Some(price) = body.ticket_price {
+            self.ticket_price = price.map_or(Decimal::ZERO, |price| price.0);
+        } else if !reader.has("ticket_price") && body.is_paid == Some(false) {
             self.ticket_price = Decimal::ZERO;
         }
-        if let Some(gst) = reader.optional::<i64>("gst_percent") {
-            reader.check(
-                GST_RATES.iter().any(|r| i64::from(*r) == gst),
-                "gst_percent",
-                "must be one of 0, 5, 12, 18, 28",
-            );
-            self.gst_percent = gst.clamp(0, 28) as i16;
+        if let Some(rate) = body.gst_percent {
+            self.gst_percent = rate.0;
         }
-        if reader.has("gstin") {
-            self.gstin = match reader.optional::<String>("gstin") {
-                None => None,
-                Some(raw) => match parse_gstin(&raw) {
-                    Ok(gstin) => Some(gstin),
-                    Err(message) => {
-                        reader.error("gstin", message);
-                        None
-                    }
-                },
-            };
+        if let Some(gstin) = &body.gstin {
+            self.gstin = gstin.clone().map(|gstin| gstin.0);
         }
-        if reader.has_errors_for("ticket_price")
-            || reader.has_errors_for("gst_percent")
-            || reader.has_errors_for("gstin")
-        {
+        let pricing_fields = ["is_paid", "ticket_price", "gst_percent", "gstin"];
+        if pricing_fields.iter().any(|f| reader.has_errors_for(f)) {
             return;
         }
-        if self.is_paid && self.ticket_price < Decimal::ONE {
-            reader.error("ticket_price", "a paid event costs at least 1.00");
-        }
-        if !self.is_paid && self.ticket_price != Decimal::ZERO {
-            reader.error("ticket_price", "only paid events have a price");
-        }
-        if !self.is_paid && self.gst_percent > 0 {
-            reader.error("gst_percent", "only paid events carry GST");
-        }
-        if self.gst_percent > 0 && self.gstin.is_none() {
-            reader.error("gstin", "is required when GST applies");
+        let pricing = Pricing {
+            is_paid: self.is_paid,
+            ticket_price: self.ticket_price,
+            gst_percent: self.gst_percent,
+            gstin: self.gstin.as_deref(),
+        };
+        for problem in pricing.errors() {
+            reader.error(&problem.field, problem.message);
         }
     }
 

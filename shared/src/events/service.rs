@@ -99,8 +99,7 @@ pub async fn create(
 ) -> Result<Written, ApiError> {
     let now = Utc::now();
     let mut fields = EventFields::blank();
-    fields.read(&mut reader, true, now);
-    let publish: bool = reader.optional("is_published").unwrap_or(false);
+    let publish = fields.read(&mut reader, true, now).unwrap_or(false);
     if publish {
         for missing in fields.missing_for_publish(now) {
             if !reader.has_errors_for(&missing.field) {
@@ -194,7 +193,8 @@ pub async fn update(
     }
     let before = event.fields.clone();
     let mut fields = event.fields.clone();
-    fields.read(&mut reader, false, Utc::now());
+    // `is_published` was refused above: an update publishes through its own routes.
+    let _ = fields.read(&mut reader, false, Utc::now());
     // A co-host asking for a host-only change is refused before the values are judged: the
     // change is not theirs to make, valid or not.
     if event.role == Role::Cohost {

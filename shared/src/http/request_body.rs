@@ -42,7 +42,8 @@ pub trait RequestBody: Sized {
 /// Declares a request body: `required name: Type` and `optional name: Option<Type>` fields
 /// (absent or null meaning not given), and for a PATCH `settable name: Option<Type>` (absent
 /// meaning unchanged, null refused) and `clearable name: Option<Option<Type>>` (absent meaning
-/// unchanged, null clearing), each with its doc comment.
+/// unchanged, null clearing), each with its doc comment. A `pub partial struct` (no required
+/// fields) also gets `read_partial`, for bodies whose fields are judged together afterwards.
 #[macro_export]
 macro_rules! request_body {
     ($(#[$meta:meta])* pub struct $name:ident {
@@ -58,6 +59,24 @@ macro_rules! request_body {
             fn read(reader: &mut $crate::http::FieldReader) -> Option<Self> {
                 $(let $field = $crate::request_body!(@read $presence reader, $field, $ty);)*
                 Some(Self { $($field: $field?,)* })
+            }
+        }
+    };
+    ($(#[$meta:meta])* pub partial struct $name:ident {
+        $($(#[$field_meta:meta])* $presence:ident $field:ident: $ty:ty),* $(,)?
+    }) => {
+        $crate::request_body! {
+            $(#[$meta])* pub struct $name { $($(#[$field_meta])* $presence $field: $ty),* }
+        }
+
+        impl $name {
+            /// Every field that reads well; a bad one is left as not sent (its error is on the
+            /// reader), so the rules across fields can still judge the rest.
+            pub fn read_partial(reader: &mut $crate::http::FieldReader) -> Self {
+                Self {
+                    $($field: $crate::request_body!(@read $presence reader, $field, $ty)
+                        .unwrap_or_default(),)*
+                }
             }
         }
     };
@@ -120,6 +139,22 @@ impl<T: serde::de::DeserializeOwned> OptionalField for Option<T> {
         let value = reader.optional::<T>(name);
         (!reader.has_errors_for(name)).then_some(value)
     }
+}
+
+/// The schema of a JSON string a field type parses: its pattern or format, and an example.
+// `example` (singular) is what the derived schemas emit too; one spelling in openapi.json.
+#[allow(deprecated)]
+pub fn string_schema(
+    pattern: Option<&str>,
+    format: Option<utoipa::openapi::KnownFormat>,
+    example: Option<&str>,
+) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(pattern)
+        .format(format.map(utoipa::openapi::SchemaFormat::KnownFormat))
+        .example(example.map(Into::into))
+        .into()
 }
 
 /// The member names of a `request_body!` type, from its schema (so a union of bodies can set

@@ -27,14 +27,12 @@ pub struct InterestSlugs<const MIN: usize, const MAX: usize>(pub Vec<String>);
 impl<'de, const MIN: usize, const MAX: usize> Deserialize<'de> for InterestSlugs<MIN, MAX> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let slugs = Vec::<String>::deserialize(deserializer)?;
-        if slugs.len() > MAX {
-            Err(serde::de::Error::custom(format!("at most {MAX} interests")))
-        } else if slugs.len() < MIN {
-            Err(serde::de::Error::custom(format!(
-                "at least {MIN} interests"
-            )))
-        } else {
+        if (MIN..=MAX).contains(&slugs.len()) {
             Ok(Self(slugs))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "must list {MIN} to {MAX} interests"
+            )))
         }
     }
 }

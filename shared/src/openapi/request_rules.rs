@@ -1,11 +1,10 @@
-//! The request bodies exactly as the server reads them. The `ToSchema` types give names, types
-//! and descriptions; this table adds the rules (lengths, patterns, enums, bounds), so a body the
-//! document allows is a body the server accepts and a body it forbids is refused. Patterns,
-//! enums and shared bounds come from the constants the parsers use (cursor, https URL, ticket
-//! code, moods, genders, GST rates, interest slugs, image position); the text lengths and the
-//! capacity range are written here and in the parsers alike, and the contract fuzz
-//! (`positive_data_acceptance` and `negative_data_rejection`) checks both directions against
-//! the running stack.
+//! What the request bodies' types cannot say about themselves, applied to the document: each
+//! body refuses members it does not define and NUL in its free text; `EventWrite` becomes
+//! `EventCreate` (its core fields required) and `EventUpdate` (no `is_published`); a new event
+//! names exactly one kind of venue. Every other rule (lengths, patterns, enums, bounds) is stated
+//! by the field's own type, which the server also parses with, so a body the document allows is
+//! a body the server accepts; the contract fuzz (`positive_data_acceptance` and
+//! `negative_data_rejection`) checks both directions against the running stack.
 //!
 //! What JSON Schema cannot say is left to the server and listed in `scripts/fuzz_hooks.py`:
 //! dates relative to today (an event in the next two years, an adult's birth date), the GSTIN
@@ -14,10 +13,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::cursor::CURSOR_PATTERN;
-use crate::domain::https_url::{HTTPS_URL_MAX_LENGTH, HTTPS_URL_PATTERN};
-use crate::events::fields::{GST_RATES, MOODS, REQUIRED_TO_CREATE};
-use crate::profiles::GENDERS;
-use crate::profiles::INTEREST_SLUGS;
+use crate::events::fields::REQUIRED_TO_CREATE;
 
 /// Characters `str::trim` removes (Unicode White_Space), as a regex class body.
 const SPACE: &str = r"\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
@@ -30,67 +26,6 @@ pub fn text_pattern() -> String {
 /// Text without NUL and with at least one character that is not white space.
 pub fn visible_text_pattern() -> String {
     format!(r"^[^\u0000]*[^\u0000{SPACE}][^\u0000]*$")
-}
-
-fn text(min: usize, max: usize) -> Value {
-    let pattern = if min > 0 {
-        visible_text_pattern()
-    } else {
-        text_pattern()
-    };
-    json!({"minLength": min, "maxLength": max, "pattern": pattern})
-}
-
-fn https_url() -> Value {
-    json!({"type": "string", "maxLength": HTTPS_URL_MAX_LENGTH, "pattern": HTTPS_URL_PATTERN})
-}
-
-fn one_of(values: &[&str]) -> Value {
-    json!({"enum": values})
-}
-
-/// A decimal string with up to two places, from 0 to 1 000 000 (a ticket price).
-const PRICE_PATTERN: &str = r"^0*([0-9]{1,6}(\.[0-9]{1,2})?|1000000(\.00?)?)$";
-/// HH:MM or HH:MM:SS, 24-hour.
-const TIME_PATTERN: &str = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$";
-/// A GSTIN's shape (the check character is verified by the server).
-const GSTIN_PATTERN: &str = r"^(0[1-9]|[12][0-9]|3[0-8])[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$";
-/// An ISO 8601 duration of weeks, or of days, hours, minutes and seconds (at least one part).
-const DURATION_PATTERN: &str = concat!(
-    r"^P([0-9]{1,2}W|[0-9]{1,2}D(T([0-9]{1,3}H([0-9]{1,4}M)?([0-9]{1,5}S)?|[0-9]{1,4}M([0-9]{1,5}S)?|[0-9]{1,5}S))?",
-    r"|T([0-9]{1,3}H([0-9]{1,4}M)?([0-9]{1,5}S)?|[0-9]{1,4}M([0-9]{1,5}S)?|[0-9]{1,5}S))$"
-);
-
-/// (schema, property, keywords merged into the property's schema).
-fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
-    // A profile's list may repeat a slug (kept once); an event's may not.
-    let interests = |max: usize, min: usize| json!({"minItems": min, "maxItems": max, "uniqueItems": min > 0, "items": one_of(INTEREST_SLUGS)});
-    let timezones: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect();
-    let genders = json!({"minItems": 1, "maxItems": GENDERS.len(), "uniqueItems": true, "items": one_of(GENDERS)});
-    let mut rules = Vec::new();
-    for event in ["EventCreate", "EventUpdate"] {
-        rules.extend([
-            (event, "title", text(3, 120)),
-            (event, "description", text(0, 5000)),
-            (event, "mood", one_of(MOODS)),
-            (event, "venue_text", text(0, 300)),
-            (event, "start_time", json!({"pattern": TIME_PATTERN})),
-            (event, "timezone", json!({"enum": timezones.clone()})),
-            (event, "duration", json!({"pattern": DURATION_PATTERN})),
-            (event, "capacity", json!({"minimum": 1, "maximum": 10_000})),
-            (event, "ticket_price", json!({"pattern": PRICE_PATTERN})),
-            (event, "gst_percent", json!({"enum": GST_RATES})),
-            (event, "gstin", json!({"pattern": GSTIN_PATTERN})),
-            (event, "allowed_genders", genders.clone()),
-            (
-                event,
-                "cover_images",
-                json!({"minItems": 1, "maxItems": 3, "items": https_url()}),
-            ),
-            (event, "interests", interests(5, 1)),
-        ]);
-    }
-    rules
 }
 
 /// Request bodies: every one refuses members it does not define.
@@ -124,17 +59,6 @@ pub fn apply(schemas: &mut Map<String, Value>) {
         inline_single_one_of(schema);
     }
     split_event_write(schemas);
-    for (schema, property, keywords) in property_rules() {
-        let mut found = false;
-        for variant in objects(&mut schemas[schema]) {
-            if let Some(target) = variant["properties"].get_mut(property) {
-                merge(target, keywords.clone());
-                allow_null_in_enum(target);
-                found = true;
-            }
-        }
-        assert!(found, "{schema}.{property} is not a property");
-    }
     for name in REQUEST_BODIES {
         close(&mut schemas[*name]);
     }
@@ -192,19 +116,6 @@ fn merge(target: &mut Value, keywords: Value) {
                     target.insert(key, value);
                 }
             }
-        }
-    }
-}
-
-/// An `enum` holds for every type, so a nullable property's enum must list `null` too (the
-/// server reads `null` as "not given" or "clear").
-fn allow_null_in_enum(property: &mut Value) {
-    let nullable = property["type"]
-        .as_array()
-        .is_some_and(|types| types.iter().any(|t| t == "null"));
-    if let Some(values) = property.get_mut("enum").and_then(Value::as_array_mut) {
-        if nullable && !values.contains(&Value::Null) {
-            values.push(Value::Null);
         }
     }
 }
@@ -311,6 +222,8 @@ mod tests {
     use super::*;
     use crate::attendance::tickets::TICKET_CODE_PATTERN;
     use crate::domain::money::REFUND_PATTERN;
+    use crate::events::pricing::{GSTIN_PATTERN, PRICE_PATTERN};
+    use crate::events::schedule::DURATION_PATTERN;
 
     fn matches(pattern: &str, text: &str) -> bool {
         regex::Regex::new(pattern).unwrap().is_match(text)

@@ -12,7 +12,10 @@ use crate::domain::https_url::HttpsUrl;
 use crate::domain::money::RefundAmount;
 use crate::domain::timestamp::Timestamp;
 use crate::domain::PhoneNumber;
+use crate::events::field_types::{AllowedGenders, Capacity, CoverImages, Mood};
 use crate::events::images::Position;
+use crate::events::pricing::{GstRate, Gstin, TicketPrice};
+use crate::events::schedule::{EventDate, EventDuration, StartTime, TimeZoneName};
 use crate::http::request_body::{property_names, tagged};
 use crate::http::{FieldReader, PublicId, RequestBody, Seats, Secret, Text};
 use crate::interests::InterestSlugs;
@@ -363,55 +366,57 @@ pub struct InterestTag {
     pub slug: String,
 }
 
-/// `POST /v1/events` (create) and `PATCH /v1/events/{event_id}` (any subset).
-#[derive(Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EventWrite {
-    /// 3–120 characters (required to create).
-    #[schema(example = "Sunset picnic")]
-    pub title: Option<String>,
-    /// Up to 5 000 characters.
-    pub description: Option<String>,
-    /// party, picnic, travel, dinner, sports, music, workshop or other (required to create).
-    #[schema(example = "picnic")]
-    pub mood: Option<String>,
-    /// A venue from `/v1/venues`, or …
-    pub venue_id: Option<uuid::Uuid>,
-    /// … a free-text place.
-    pub venue_text: Option<String>,
-    /// Local date, in the future and within two years (required to create).
-    pub event_date: Option<chrono::NaiveDate>,
-    /// Local time, HH:MM (required to create).
-    #[schema(example = "18:30")]
-    pub start_time: Option<String>,
-    /// IANA zone; Asia/Kolkata when absent.
-    pub timezone: Option<String>,
-    /// ISO 8601 duration, e.g. PT3H.
-    #[schema(example = "PT3H")]
-    pub duration: Option<String>,
-    /// Seats, 1–10 000 (required to create).
-    pub capacity: Option<i64>,
-    /// Whether guests pay.
-    pub is_paid: Option<bool>,
-    /// Decimal string with two places, for paid events.
-    #[schema(example = "499.00")]
-    pub ticket_price: Option<String>,
-    /// 0, 5, 12, 18 or 28.
-    pub gst_percent: Option<i64>,
-    /// The host's GSTIN, required when GST applies.
-    pub gstin: Option<String>,
-    /// Genders allowed to join (all when empty).
-    pub allowed_genders: Option<Vec<String>>,
-    /// Whether a guest may bring one more.
-    pub allow_plus_one: Option<bool>,
-    /// https URLs.
-    pub cover_images: Option<Vec<String>>,
-    /// Interest slugs (required to create).
-    pub interests: Option<Vec<String>>,
-    /// Whether the host approves each request.
-    pub requires_approval: Option<bool>,
-    /// Publish at once (create only; afterwards use the publish and unpublish routes).
-    pub is_published: Option<bool>,
+crate::request_body! {
+    /// An event's fields as a create or an update sends them (`EventCreate` and `EventUpdate`
+    /// in the document, which differ in what is required).
+    pub partial struct EventWrite {
+        /// Title (required to create).
+        #[schema(nullable = false)]
+        settable title: Option<Text<3, 120>>,
+        /// Description.
+        clearable description: Option<Option<Text<0, 5000>>>,
+        /// The mood (required to create).
+        #[schema(nullable = false)]
+        settable mood: Option<Mood>,
+        /// A venue from `/v1/venues`, or …
+        clearable venue_id: Option<Option<PublicId>>,
+        /// … a free-text place.
+        clearable venue_text: Option<Option<Text<0, 300>>>,
+        /// Local date, in the future and within two years (required to create).
+        #[schema(nullable = false)]
+        settable event_date: Option<EventDate>,
+        /// Local time, HH:MM (required to create).
+        #[schema(nullable = false)]
+        settable start_time: Option<StartTime>,
+        /// IANA zone; Asia/Kolkata when absent.
+        optional timezone: Option<TimeZoneName>,
+        /// ISO 8601 duration, e.g. PT3H (15 minutes to 14 days; 3 hours when absent).
+        optional duration: Option<EventDuration>,
+        /// Seats (required to create).
+        #[schema(nullable = false)]
+        settable capacity: Option<Capacity>,
+        /// Whether guests pay.
+        optional is_paid: Option<bool>,
+        /// Decimal string with two places, for paid events.
+        clearable ticket_price: Option<Option<TicketPrice>>,
+        /// GST rate in percent.
+        optional gst_percent: Option<GstRate>,
+        /// The host's GSTIN, required when GST applies.
+        clearable gstin: Option<Option<Gstin>>,
+        /// Genders allowed to join (all when absent).
+        optional allowed_genders: Option<AllowedGenders>,
+        /// Whether a guest may bring one more.
+        optional allow_plus_one: Option<bool>,
+        /// https URLs.
+        clearable cover_images: Option<Option<CoverImages>>,
+        /// Interest slugs (required to create).
+        #[schema(nullable = false)]
+        settable interests: Option<InterestSlugs<1, 5>>,
+        /// Whether the host approves each request.
+        optional requires_approval: Option<bool>,
+        /// Publish at once (create only; afterwards use the publish and unpublish routes).
+        optional is_published: Option<bool>,
+    }
 }
 
 /// The full event, for a viewer.
