@@ -2,9 +2,9 @@
 //! keyset cursors.
 
 use http::{Method, StatusCode};
-use serde::Deserialize;
 use shared::cursor::{self, Page};
-use shared::http::{parse_json, ApiRequest, FieldReader};
+use shared::http::{ApiRequest, RequestBody};
+use shared::openapi::schemas::VenueCreate;
 
 fn request(body: &[u8], content_type: Option<&str>) -> ApiRequest {
     let mut builder = http::Request::builder()
@@ -20,14 +20,6 @@ fn request(body: &[u8], content_type: Option<&str>) -> ApiRequest {
     )
 }
 
-#[derive(Debug, Deserialize)]
-struct NewVenue {
-    #[allow(dead_code)]
-    name: String,
-    #[allow(dead_code)]
-    latitude: f64,
-}
-
 fn fields(err: &shared::ApiError) -> Vec<String> {
     match err {
         shared::ApiError::Client(p) => p.errors.iter().map(|e| e.field.clone()).collect(),
@@ -35,67 +27,65 @@ fn fields(err: &shared::ApiError) -> Vec<String> {
     }
 }
 
+fn venue(body: &[u8], content_type: Option<&str>) -> Result<VenueCreate, shared::ApiError> {
+    VenueCreate::from_request(&request(body, content_type))
+}
+
 #[test]
 fn malformed_json_is_400_naming_the_body() {
-    let err =
-        parse_json::<NewVenue>(&request(b"{\"name\": ", Some("application/json"))).unwrap_err();
+    let err = venue(b"{\"name\": ", Some("application/json")).unwrap_err();
     assert_eq!(err.status(), StatusCode::BAD_REQUEST);
     assert_eq!(fields(&err), vec!["body"]);
 
-    let err = parse_json::<NewVenue>(&request(b"", None)).unwrap_err();
+    let err = venue(b"", None).unwrap_err();
     assert_eq!(err.status(), StatusCode::BAD_REQUEST);
 
-    let err = parse_json::<NewVenue>(&request(b"[1, 2]", None)).unwrap_err();
+    let err = venue(b"[1, 2]", None).unwrap_err();
     assert_eq!(err.status(), StatusCode::BAD_REQUEST);
 }
 
 #[test]
 fn a_wrong_type_or_missing_field_is_422_naming_it() {
-    let err = parse_json::<NewVenue>(&request(br#"{"name": "Hall", "latitude": "north"}"#, None))
-        .unwrap_err();
+    let err = venue(
+        br#"{"name": "Hall", "latitude": "north", "longitude": 1}"#,
+        None,
+    )
+    .unwrap_err();
     assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&err), vec!["latitude"]);
 
-    let err = parse_json::<NewVenue>(&request(br#"{"name": "Hall"}"#, None)).unwrap_err();
+    let err = venue(br#"{"name": "Hall", "latitude": 1}"#, None).unwrap_err();
     assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&err), vec!["longitude"]);
 }
 
 #[test]
-fn the_field_reader_lists_every_bad_field_in_one_422() {
-    let req = request(
-        br#"{"name": 7, "capacity": 0, "latitude": 12.5}"#,
+fn one_422_lists_every_bad_missing_and_unknown_field() {
+    let err = venue(
+        br#"{"name": 7, "capacity": 0, "latitude": 12.5, "country": "IND"}"#,
         Some("application/json; charset=utf-8"),
-    );
-    let mut reader = FieldReader::from_request(&req).unwrap();
-    let name: Option<String> = reader.required("name");
-    let capacity: Option<i64> = reader.required("capacity");
-    if let Some(capacity) = capacity {
-        reader.check(
-            (1..=10_000).contains(&capacity),
-            "capacity",
-            "must be from 1 to 10000",
-        );
-    }
-    let _title: Option<String> = reader.required("title");
-    let latitude: Option<f64> = reader.optional("latitude");
-    assert_eq!(latitude, Some(12.5));
-    assert!(name.is_none());
-    let err = reader.finish().unwrap_err();
+    )
+    .unwrap_err();
     assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(fields(&err), vec!["name", "capacity", "title"]);
+    assert_eq!(
+        fields(&err),
+        vec!["name", "country", "longitude", "capacity"]
+    );
+    let read = venue(
+        br#"{"name": " Hall ", "latitude": 12.5, "longitude": 77}"#,
+        None,
+    )
+    .unwrap();
+    assert_eq!(read.name.into_inner(), "Hall");
 }
 
 #[test]
 fn oversized_bodies_are_413_and_other_media_types_415() {
     let big = vec![b' '; 64 * 1024 + 1];
-    let err = parse_json::<NewVenue>(&request(&big, None)).unwrap_err();
+    let err = venue(&big, None).unwrap_err();
     assert_eq!(err.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
-    let err = parse_json::<NewVenue>(&request(
-        b"name=Hall",
-        Some("application/x-www-form-urlencoded"),
-    ))
-    .unwrap_err();
+    let err = venue(b"name=Hall", Some("application/x-www-form-urlencoded")).unwrap_err();
     assert_eq!(err.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
 

@@ -1,5 +1,5 @@
 //! JSON request bodies. Malformed JSON is a 400; a well-formed body with bad fields is a 422
-//! listing every bad field (`FieldReader`) or the first one (`parse_json`, for small bodies).
+//! listing every bad field (`FieldReader`, which the `request_body!` types read through).
 
 use crate::error::ProblemCode;
 use std::cell::RefCell;
@@ -109,22 +109,6 @@ fn find_nul(value: &serde_json::Value, path: &str, found: &mut Vec<String>) {
     }
 }
 
-/// Deserialises the whole body into `T`; a type or missing-field error names the field (422).
-pub fn parse_json<T: DeserializeOwned>(req: &ApiRequest) -> Result<T, ApiError> {
-    let value = body_value(req)?;
-    if !value.is_object() {
-        return Err(ApiError::malformed(vec![FieldError::new(
-            "body",
-            "must be a JSON object",
-        )]));
-    }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." { "body".to_owned() } else { path };
-        ApiError::validation(vec![FieldError::new(field, e.into_inner().to_string())])
-    })
-}
-
 /// Reads a JSON object field by field and collects every problem, so one 422 lists them all.
 /// A member the handler never asked about is refused at `finish` (the schemas say
 /// `additionalProperties: false`), so a misspelt field is an error, not silently ignored.
@@ -207,28 +191,6 @@ impl FieldReader {
         }
     }
 
-    /// A text member: at most `max` characters as sent (what the schema's `maxLength` counts),
-    /// at least `min` when given, and at least one visible character when `min > 0`; stored
-    /// trimmed. `None` when absent, null or blank (and an error then if `min > 0`).
-    pub fn text(&mut self, name: &str, min: usize, max: usize) -> Option<String> {
-        let raw: Option<String> = if min > 0 {
-            self.required(name)
-        } else {
-            self.optional(name)
-        };
-        let raw = raw?;
-        let length = raw.chars().count();
-        let trimmed = raw.trim();
-        if length > max {
-            self.error(name, format!("must be at most {max} characters"));
-        } else if min > 0 && trimmed.is_empty() {
-            self.error(name, "must not be blank");
-        } else if length < min {
-            self.error(name, format!("must be at least {min} characters"));
-        }
-        (!trimmed.is_empty()).then(|| trimmed.to_owned())
-    }
-
     /// Sets `names` aside unread: they are neither errors nor unknown members.
     pub fn skip(&self, names: &[String]) {
         names.iter().for_each(|name| self.ask(name));
@@ -237,11 +199,6 @@ impl FieldReader {
     /// A member as sent, without reading it (for a rule that needs more than the body).
     pub fn peek(&self, name: &str) -> Option<&serde_json::Value> {
         self.object.get(name)
-    }
-
-    /// The names of every member of the body.
-    pub fn keys(&self) -> Vec<String> {
-        self.object.keys().cloned().collect()
     }
 
     /// Whether an error was already recorded for `field` or anything inside it.
@@ -257,13 +214,6 @@ impl FieldReader {
     pub fn error(&mut self, field: &str, message: impl Into<String>) {
         self.ask(field);
         self.errors.push(FieldError::new(field, message));
-    }
-
-    /// Records `message` for `field` unless `ok`.
-    pub fn check(&mut self, ok: bool, field: &str, message: &str) {
-        if !ok {
-            self.error(field, message);
-        }
     }
 
     /// Ends reading: `Ok` when no field was bad and none unknown, else one 422 naming all of them.

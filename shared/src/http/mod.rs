@@ -8,7 +8,7 @@ pub mod response;
 pub mod router;
 pub mod serve;
 
-pub use body::{parse_json, FieldReader};
+pub use body::FieldReader;
 pub use request::ApiRequest;
 pub use request_body::{PublicId, RequestBody, Seats, Secret, Text};
 pub use response::{json_response, no_content, no_store_json_response};
