@@ -28,10 +28,7 @@ pub struct ScannedCode(pub String);
 
 impl utoipa::PartialSchema for ScannedCode {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(TICKET_CODE_PATTERN))
-            .into()
+        crate::http::request_body::string_schema(Some(TICKET_CODE_PATTERN), None, None)
     }
 }
 

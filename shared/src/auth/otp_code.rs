@@ -43,32 +43,24 @@ impl std::fmt::Debug for OtpCode {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for OtpCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(deserializer)?;
-        if is_well_formed(&raw) {
-            Ok(Self(raw.into()))
+impl OtpCode {
+    /// Reads a code as sent: six digits.
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        if is_well_formed(raw) {
+            Ok(Self(raw.to_owned().into()))
         } else {
-            Err(serde::de::Error::custom(
-                "must be the 6 digits from the SMS",
-            ))
+            Err("must be the 6 digits from the SMS")
         }
     }
 }
 
-impl utoipa::PartialSchema for OtpCode {
-    // `example` (singular) is what the derived schemas emit too; one spelling in openapi.json.
-    #[allow(deprecated)]
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some("^[0-9]{6}$"))
-            .example(Some("123456".into()))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for OtpCode {}
+crate::string_field!(
+    OtpCode,
+    OtpCode::parse,
+    pattern: Some("^[0-9]{6}$"),
+    format: None,
+    example: Some("123456")
+);
 
 // OWASP's Argon2id minimum (19 MiB, 2 passes, 1 lane): enough to make a stolen table
 // expensive to brute-force without making a Lambda invocation slow.

@@ -2,6 +2,7 @@
 //! URLs. The rule is one regular expression, published as the schema's `pattern`, so what the
 //! OpenAPI document allows is exactly what the server accepts.
 
+use std::marker::PhantomData;
 use std::sync::LazyLock;
 
 /// An https URL: host labels, an optional port, path and query of URL-safe characters.
@@ -47,6 +48,49 @@ impl utoipa::PartialSchema for HttpsUrl {
 }
 
 impl utoipa::ToSchema for HttpsUrl {}
+
+impl From<HttpsUrl> for String {
+    fn from(url: HttpsUrl) -> Self {
+        url.0
+    }
+}
+
+/// `MIN` to `MAX` image URLs in order, each read as `U` (an `HttpsUrl`, or a type that also
+/// admits a laptop's stand-in) and described as an https URL; a bad one is named by its index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageUrls<U, const MIN: usize, const MAX: usize>(pub Vec<String>, PhantomData<U>);
+
+impl<'de, U, const MIN: usize, const MAX: usize> serde::Deserialize<'de> for ImageUrls<U, MIN, MAX>
+where
+    U: serde::Deserialize<'de> + Into<String>,
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let urls = Vec::<U>::deserialize(deserializer)?;
+        if !(MIN..=MAX).contains(&urls.len()) {
+            let message = match MIN {
+                0 => format!("must hold at most {MAX} images"),
+                _ => format!("must hold {MIN} to {MAX} images"),
+            };
+            return Err(serde::de::Error::custom(message));
+        }
+        Ok(Self(
+            urls.into_iter().map(Into::into).collect(),
+            PhantomData,
+        ))
+    }
+}
+
+impl<U, const MIN: usize, const MAX: usize> utoipa::PartialSchema for ImageUrls<U, MIN, MAX> {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(<HttpsUrl as utoipa::PartialSchema>::schema())
+            .min_items((MIN > 0).then_some(MIN))
+            .max_items(Some(MAX))
+            .into()
+    }
+}
+
+impl<U, const MIN: usize, const MAX: usize> utoipa::ToSchema for ImageUrls<U, MIN, MAX> {}
 
 #[cfg(test)]
 mod tests {

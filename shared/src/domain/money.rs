@@ -45,14 +45,8 @@ impl<'de> serde::Deserialize<'de> for RefundAmount {
 }
 
 impl utoipa::PartialSchema for RefundAmount {
-    // `example` (singular) is what the derived schemas emit too; one spelling in openapi.json.
-    #[allow(deprecated)]
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(REFUND_PATTERN))
-            .example(Some("100.00".into()))
-            .into()
+        crate::http::request_body::string_schema(Some(REFUND_PATTERN), None, Some("100.00"))
     }
 }
 

@@ -47,26 +47,13 @@ impl PhoneNumber {
 /// also reads other countries' numbers, which the login rules then refuse or allow).
 pub const PHONE_NUMBER_PATTERN: &str = r"^\+91[6-9][0-9]{9}$";
 
-impl<'de> serde::Deserialize<'de> for PhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(deserializer)?;
-        Self::parse(&raw).map_err(serde::de::Error::custom)
-    }
-}
-
-impl utoipa::PartialSchema for PhoneNumber {
-    // `example` (singular) is what the derived schemas emit too; one spelling in openapi.json.
-    #[allow(deprecated)]
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(PHONE_NUMBER_PATTERN))
-            .example(Some("+919876543210".into()))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for PhoneNumber {}
+crate::string_field!(
+    PhoneNumber,
+    PhoneNumber::parse,
+    pattern: Some(PHONE_NUMBER_PATTERN),
+    format: None,
+    example: Some("+919876543210")
+);
 
 // Phone numbers are personal data: Debug shows only the country code and the last two digits.
 impl fmt::Debug for PhoneNumber {

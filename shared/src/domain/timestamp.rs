@@ -1,8 +1,7 @@
 //! An instant sent in a body as RFC 3339 text (`2026-12-24T18:00:00+05:30`), kept in UTC.
 
 use chrono::{DateTime, Utc};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::openapi::{KnownFormat, RefOr, SchemaFormat};
+use utoipa::openapi::KnownFormat;
 
 /// An RFC 3339 instant; anything else is "must be an RFC 3339 time".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,23 +16,7 @@ impl Timestamp {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Timestamp {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(deserializer)?;
-        Self::parse(&raw).map_err(serde::de::Error::custom)
-    }
-}
-
-impl utoipa::PartialSchema for Timestamp {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for Timestamp {}
+crate::string_field!(Timestamp, Timestamp::parse, pattern: None, format: Some(KnownFormat::DateTime), example: None);
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
 use utoipa::PartialSchema;
 
-use crate::domain::https_url::HttpsUrl;
+use crate::domain::https_url::{HttpsUrl, ImageUrls};
 use crate::profiles::Gender;
 
 crate::text_enum!(
@@ -97,32 +97,7 @@ impl utoipa::ToSchema for AllowedGenders {}
 pub const MAX_COVERS: usize = 3;
 
 /// An event's cover images: 1 to 3 https URLs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CoverImages(pub Vec<String>);
-
-impl<'de> serde::Deserialize<'de> for CoverImages {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let urls = Vec::<HttpsUrl>::deserialize(deserializer)?;
-        if !(1..=MAX_COVERS).contains(&urls.len()) {
-            return Err(serde::de::Error::custom(format!(
-                "must hold 1 to {MAX_COVERS} images"
-            )));
-        }
-        Ok(Self(urls.into_iter().map(|url| url.0).collect()))
-    }
-}
-
-impl PartialSchema for CoverImages {
-    fn schema() -> RefOr<Schema> {
-        ArrayBuilder::new()
-            .items(HttpsUrl::schema())
-            .min_items(Some(1))
-            .max_items(Some(MAX_COVERS))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for CoverImages {}
+pub type CoverImages = ImageUrls<HttpsUrl, 1, MAX_COVERS>;
 
 #[cfg(test)]
 mod tests {

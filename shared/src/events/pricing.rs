@@ -70,22 +70,13 @@ impl utoipa::ToSchema for GstRate {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gstin(pub String);
 
-impl<'de> serde::Deserialize<'de> for Gstin {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(deserializer)?;
-        parse_gstin(&raw)
-            .map(Self)
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-impl utoipa::PartialSchema for Gstin {
-    fn schema() -> RefOr<Schema> {
-        string_schema(Some(GSTIN_PATTERN), None, None)
-    }
-}
-
-impl utoipa::ToSchema for Gstin {}
+crate::string_field!(
+    Gstin,
+    |raw| parse_gstin(raw).map(Gstin),
+    pattern: Some(GSTIN_PATTERN),
+    format: None,
+    example: None
+);
 
 /// An event's pricing once a body is merged onto it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,6 @@ use utoipa::openapi::{KnownFormat, RefOr};
 
 use crate::domain::text::parse_duration;
 use crate::error::FieldError;
-use crate::http::request_body::string_schema;
 
 /// How far ahead an event may be scheduled (a typo'd year should not publish an event in 2206).
 pub const MAX_LEAD_TIME: chrono::TimeDelta = chrono::TimeDelta::days(731);
@@ -22,20 +21,6 @@ pub const DURATION_PATTERN: &str = concat!(
 );
 /// The shortest and longest an event may last, in seconds.
 pub const DURATION_SECS: std::ops::RangeInclusive<i64> = 15 * 60..=14 * 86_400;
-
-/// Implements `Deserialize` for a newtype over a string, by `$parse`.
-macro_rules! parsed_from_text {
-    ($name:ident, $parse:expr) => {
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let raw = String::deserialize(deserializer)?;
-                $parse(raw.as_str()).map_err(serde::de::Error::custom)
-            }
-        }
-
-        impl utoipa::ToSchema for $name {}
-    };
-}
 
 /// The event's local date, `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,13 +35,7 @@ impl EventDate {
     }
 }
 
-parsed_from_text!(EventDate, EventDate::parse);
-
-impl utoipa::PartialSchema for EventDate {
-    fn schema() -> RefOr<Schema> {
-        string_schema(None, Some(KnownFormat::Date), None)
-    }
-}
+crate::string_field!(EventDate, EventDate::parse, pattern: None, format: Some(KnownFormat::Date), example: None);
 
 /// The local start time, `HH:MM` or `HH:MM:SS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,13 +51,7 @@ impl StartTime {
     }
 }
 
-parsed_from_text!(StartTime, StartTime::parse);
-
-impl utoipa::PartialSchema for StartTime {
-    fn schema() -> RefOr<Schema> {
-        string_schema(Some(TIME_PATTERN), None, Some("18:30"))
-    }
-}
+crate::string_field!(StartTime, StartTime::parse, pattern: Some(TIME_PATTERN), format: None, example: Some("18:30"));
 
 /// An IANA time zone name (`Asia/Kolkata`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,7 +66,7 @@ impl TimeZoneName {
     }
 }
 
-parsed_from_text!(TimeZoneName, TimeZoneName::parse);
+crate::string_field!(TimeZoneName, TimeZoneName::parse);
 
 impl utoipa::PartialSchema for TimeZoneName {
     fn schema() -> RefOr<Schema> {
@@ -118,13 +91,7 @@ impl EventDuration {
     }
 }
 
-parsed_from_text!(EventDuration, EventDuration::parse);
-
-impl utoipa::PartialSchema for EventDuration {
-    fn schema() -> RefOr<Schema> {
-        string_schema(Some(DURATION_PATTERN), None, Some("PT3H"))
-    }
-}
+crate::string_field!(EventDuration, EventDuration::parse, pattern: Some(DURATION_PATTERN), format: None, example: Some("PT3H"));
 
 /// Whether an event starting at `starts_at` (`None`: the local time does not exist that day
 /// in that zone) may be scheduled at `now`: in the future and within `MAX_LEAD_TIME`.

@@ -141,6 +141,32 @@ impl<T: serde::de::DeserializeOwned> OptionalField for Option<T> {
     }
 }
 
+/// A field type read from a JSON string: `Deserialize` by `$parse` (`&str` to `Result<Self, E>`,
+/// `E` the field's message) and, given `pattern`, `format` and `example` (each an `Option`), the
+/// string schema that says the same.
+#[macro_export]
+macro_rules! string_field {
+    ($name:ty, $parse:expr) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = <String as serde::Deserialize>::deserialize(deserializer)?;
+                $parse(raw.as_str()).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+    ($name:ty, $parse:expr, pattern: $pattern:expr, format: $format:expr, example: $example:expr) => {
+        $crate::string_field!($name, $parse);
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                $crate::http::request_body::string_schema($pattern, $format, $example)
+            }
+        }
+    };
+}
+
 /// The schema of a JSON string a field type parses: its pattern or format, and an example.
 // `example` (singular) is what the derived schemas emit too; one spelling in openapi.json.
 #[allow(deprecated)]

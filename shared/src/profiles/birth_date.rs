@@ -1,8 +1,7 @@
 //! A birth date in a profile: a real past date (`YYYY-MM-DD`) of someone at least 18.
 
 use chrono::{Datelike, NaiveDate, Utc};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::openapi::{KnownFormat, RefOr, SchemaFormat};
+use utoipa::openapi::KnownFormat;
 
 /// The youngest a user may be.
 pub const MIN_AGE: i32 = 18;
@@ -33,23 +32,13 @@ impl BirthDate {
 }
 
 // Read in a body as of today (UTC), the day the server checks it.
-impl<'de> serde::Deserialize<'de> for BirthDate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(deserializer)?;
-        Self::parse(&raw, Utc::now().date_naive()).map_err(serde::de::Error::custom)
-    }
-}
-
-impl utoipa::PartialSchema for BirthDate {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for BirthDate {}
+crate::string_field!(
+    BirthDate,
+    |raw| BirthDate::parse(raw, Utc::now().date_naive()),
+    pattern: None,
+    format: Some(KnownFormat::Date),
+    example: None
+);
 
 #[cfg(test)]
 mod tests {

@@ -4,11 +4,8 @@
 //! of bad picture with every other bad field.
 
 use serde_json::Value;
-use utoipa::openapi::schema::{ArrayBuilder, Schema};
-use utoipa::openapi::RefOr;
-use utoipa::PartialSchema;
 
-use crate::domain::https_url::{is_https_url, HttpsUrl, HTTPS_URL_MAX_LENGTH};
+use crate::domain::https_url::{is_https_url, ImageUrls, HTTPS_URL_MAX_LENGTH};
 use crate::http::FieldReader;
 
 /// The most pictures a profile shows.
@@ -32,33 +29,15 @@ impl<'de> serde::Deserialize<'de> for PictureUrl {
     }
 }
 
-/// A profile's pictures, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProfilePictures(pub Vec<String>);
-
-impl<'de> serde::Deserialize<'de> for ProfilePictures {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let urls = Vec::<PictureUrl>::deserialize(deserializer)?;
-        if urls.len() > MAX_PICTURES {
-            return Err(serde::de::Error::custom(format!(
-                "at most {MAX_PICTURES} pictures"
-            )));
-        }
-        Ok(Self(urls.into_iter().map(|url| url.0).collect()))
+impl From<PictureUrl> for String {
+    fn from(url: PictureUrl) -> Self {
+        url.0
     }
 }
 
-// The document promises https only: a plain-http upload URL is a laptop's stand-in.
-impl PartialSchema for ProfilePictures {
-    fn schema() -> RefOr<Schema> {
-        ArrayBuilder::new()
-            .items(HttpsUrl::schema())
-            .max_items(Some(MAX_PICTURES))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for ProfilePictures {}
+/// A profile's pictures, in order. (The document promises https only: a plain-http upload URL
+/// is a laptop's stand-in.)
+pub type ProfilePictures = ImageUrls<PictureUrl, 0, MAX_PICTURES>;
 
 /// Records "must be an https URL" for each plain-http picture that is not under `uploads_base`.
 pub fn refuse_foreign_http(reader: &mut FieldReader, uploads_base: Option<&str>) {

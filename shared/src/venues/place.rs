@@ -12,29 +12,24 @@ use utoipa::{PartialSchema, ToSchema};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountryCode(pub String);
 
-impl<'de> Deserialize<'de> for CountryCode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let code = String::deserialize(deserializer)?;
+impl CountryCode {
+    /// Two ASCII letters, upper-cased.
+    pub fn parse(code: &str) -> Result<Self, &'static str> {
         if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
             Ok(Self(code.to_ascii_uppercase()))
         } else {
-            Err(serde::de::Error::custom(
-                "must be a two-letter ISO country code",
-            ))
+            Err("must be a two-letter ISO country code")
         }
     }
 }
 
-impl PartialSchema for CountryCode {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .pattern(Some("^[A-Za-z]{2}$"))
-            .into()
-    }
-}
-
-impl ToSchema for CountryCode {}
+crate::string_field!(
+    CountryCode,
+    CountryCode::parse,
+    pattern: Some("^[A-Za-z]{2}$"),
+    format: None,
+    example: None
+);
 
 /// Degrees from `-LIMIT` to `LIMIT` (90 for a latitude, 180 for a longitude), kept to six
 /// places (about 10 cm).
