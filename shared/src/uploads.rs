@@ -136,11 +136,13 @@ pub async fn keep(signer: &dyn UploadSigner, payload: &serde_json::Value) -> any
 }
 
 /// The answer to an upload request.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Upload)]
 pub struct PresignedUpload {
     /// POST a multipart form here: every field of `fields`, then the image as `file`.
     pub upload_url: String,
     /// The form fields, signed (the key, the content type, the policy and its signature).
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
     pub fields: serde_json::Map<String, serde_json::Value>,
     /// The largest image S3 accepts, in bytes.
     pub max_bytes: u64,

@@ -3,16 +3,10 @@
 use std::sync::Arc;
 
 use http::StatusCode;
-use serde::Serialize;
 use shared::db::connection;
 use shared::http::{json_response, ApiRequest, HandlerResult};
-use shared::interests::{repo, Interest};
+use shared::interests::{repo, InterestList};
 use shared::AppState;
-
-#[derive(Serialize)]
-struct InterestList {
-    items: Vec<Interest>,
-}
 
 /// Lists the catalogue; it is small and fixed, so it is not paged.
 pub async fn list(state: Arc<AppState>, _req: ApiRequest) -> HandlerResult {

@@ -20,7 +20,8 @@ use crate::domain::PhoneNumber;
 use crate::error::ApiError;
 
 /// The answer to a code request; identical whether or not the number has an account.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = OtpSent)]
 pub struct CodeSent {
     /// Seconds the code stays valid.
     pub expires_in: u64,
@@ -145,16 +146,17 @@ pub async fn request_code(
 }
 
 /// The user a login signed in.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = LoginUser)]
 pub struct LoggedInUser {
     /// Public user id.
     pub user_id: Uuid,
-    /// Whether this login created the account.
+    /// Whether this login created the account (the app shows onboarding).
     pub is_new_user: bool,
 }
 
 /// A successful login: tokens plus the user.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Login {
     /// Access and refresh tokens.
     #[serde(flatten)]

@@ -19,7 +19,7 @@ use crate::db::{CachedStatements, PgPool, PipelinedTransaction};
 use crate::error::ApiError;
 
 /// What a login or a refresh returns.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenPair {
     /// The JWT for `Authorization: Bearer`.
     pub access_token: String,

@@ -15,7 +15,8 @@ use serde::Serialize;
 pub use constraints::constraint_violation;
 
 /// One bad field of a request: its JSON name (or query parameter) and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = FieldProblem)]
 pub struct FieldError {
     /// The field's name as the client sent it (`title`, `interests[2]`, `cursor`).
     pub field: String,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// One interest as the API shows it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Interest {
     /// Public id.
     pub interest_id: Uuid,
@@ -16,6 +16,13 @@ pub struct Interest {
     pub slug: String,
     /// Icon name for the app.
     pub icon: Option<String>,
+}
+
+/// The interest catalogue.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct InterestList {
+    /// Active interests, in display order.
+    pub items: Vec<Interest>,
 }
 
 /// Interest slugs in a request body: `MIN` to `MAX` of them. Whether each names an interest is

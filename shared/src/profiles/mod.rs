@@ -63,7 +63,8 @@ pub const INTEREST_SLUGS: &[&str] = &[
 ];
 
 /// The caller's own profile.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Profile)]
 pub struct OwnProfile {
     /// Public user id.
     pub user_id: Uuid,
@@ -73,12 +74,12 @@ pub struct OwnProfile {
     pub bio: Option<String>,
     /// Free-text location.
     pub location: Option<String>,
-    /// The login phone number (E.164).
+    /// The login phone number (E.164; only ever shown to its owner).
     pub phone_number: Option<String>,
-    /// Birth date.
+    /// Birth date (only ever shown to its owner).
     pub birth_date: Option<NaiveDate>,
-    /// One of `GENDERS`.
-    pub gender: Option<String>,
+    /// The gender the profile states.
+    pub gender: Option<Gender>,
     /// Up to six https image URLs.
     pub profile_pictures: Vec<String>,
     /// Whether the phone number was verified by OTP.
@@ -93,8 +94,8 @@ pub struct OwnProfile {
     pub updated_at: DateTime<Utc>,
 }
 
-/// What anyone signed in may see of another user.
-#[derive(Debug, Clone, Serialize)]
+/// What anyone signed in may see of another user: never a phone number or birth date.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicProfile {
     /// Public user id.
     pub user_id: Uuid,
@@ -104,8 +105,8 @@ pub struct PublicProfile {
     pub bio: Option<String>,
     /// Free-text location.
     pub location: Option<String>,
-    /// One of `GENDERS`.
-    pub gender: Option<String>,
+    /// The gender the profile states.
+    pub gender: Option<Gender>,
     /// Up to six https image URLs.
     pub profile_pictures: Vec<String>,
     /// Whether the phone number was verified.

@@ -29,7 +29,7 @@ fn own_profile(row: &Row) -> Result<OwnProfile, ApiError> {
         serde_json::from_value(row.get("interests")).map_err(anyhow::Error::from)?;
     let name: Option<String> = row.get("name");
     let birth_date: Option<chrono::NaiveDate> = row.get("birth_date");
-    let gender: Option<String> = row.get("gender");
+    let gender: Option<super::Gender> = row.get("gender");
     Ok(OwnProfile {
         user_id: row.get("user_id"),
         is_complete: name.is_some()

@@ -1,11 +1,12 @@
 //! Logging in: phone, SMS code, tokens.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 use crate::auth::otp_code::OtpCode;
 use crate::domain::PhoneNumber;
 use crate::http::Secret;
+
+// Answers built by the auth area, under their names in the document.
+pub use crate::auth::login::{CodeSent as OtpSent, LoggedInUser as LoginUser, Login};
+pub use crate::auth::refresh::TokenPair;
 
 crate::request_body! {
     /// `POST /v1/auth/otp`.
@@ -13,15 +14,6 @@ crate::request_body! {
         /// E.164 phone number (an Indian mobile number in this market).
         required phone_number: PhoneNumber,
     }
-}
-
-/// A login code was sent.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct OtpSent {
-    /// Seconds the code stays valid.
-    pub expires_in: i64,
-    /// Seconds before another code may be requested.
-    pub resend_after: i64,
 }
 
 crate::request_body! {
@@ -40,41 +32,4 @@ crate::request_body! {
         /// The refresh token from login or the last refresh.
         required refresh_token: Secret<200>,
     }
-}
-
-/// An access/refresh token pair.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct TokenPair {
-    /// Bearer token for `Authorization`.
-    pub access_token: String,
-    /// Single-use token to get the next pair.
-    pub refresh_token: String,
-    /// Always `Bearer`.
-    pub token_type: String,
-    /// Seconds the access token lives.
-    pub expires_in: i64,
-}
-
-/// Who logged in.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct LoginUser {
-    /// The user's id.
-    pub user_id: uuid::Uuid,
-    /// True on the first login (the app shows onboarding).
-    pub is_new_user: bool,
-}
-
-/// A successful login.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct Login {
-    /// Bearer token for `Authorization`.
-    pub access_token: String,
-    /// Single-use token to get the next pair.
-    pub refresh_token: String,
-    /// Always `Bearer`.
-    pub token_type: String,
-    /// Seconds the access token lives.
-    pub expires_in: i64,
-    /// Who logged in.
-    pub user: LoginUser,
 }

@@ -1,5 +1,8 @@
-//! The wire shapes of request and response bodies, as OpenAPI schemas. Most responses are
-//! built as JSON inside Postgres (one round trip), so these types exist for the document; the
+//! The wire shapes of request and response bodies, as OpenAPI schemas, one file per area.
+//! Request bodies are the types handlers parse (`request_body!`). An answer built in Rust (login,
+//! tokens, profiles, the interest catalogue, uploads, field errors) is the very type its area
+//! serialises, re-exported here under its name in the document. The other answers are built as
+//! JSON inside Postgres (one round trip), so their types exist for the document alone; the
 //! contract tests (schemathesis against the running stack) check that responses match them.
 
 mod attendance;

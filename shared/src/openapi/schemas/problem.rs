@@ -1,10 +1,13 @@
 //! The problem+json body every error response carries.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
+/// One bad field of a request (the error type's own schema).
+pub use crate::error::FieldError as FieldProblem;
+
 /// An RFC 9457 problem: every error response of the API.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct Problem {
     /// A URI naming the problem type.
     #[serde(rename = "type")]
@@ -23,13 +26,4 @@ pub struct Problem {
     pub request_id: String,
     /// Present and true when retrying the same request later may succeed (503).
     pub retryable: Option<bool>,
-}
-
-/// One bad field of a request.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct FieldProblem {
-    /// The field's name (a body member or query parameter).
-    pub field: String,
-    /// What is wrong with it.
-    pub message: String,
 }
