@@ -119,6 +119,7 @@ pub async fn issue(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::request_body::matches_pattern as matches;
 
     #[test]
     fn a_code_verifies_against_its_salt_and_hash_only_with_the_key() {
@@ -139,5 +140,22 @@ mod tests {
         ));
         assert!(!verify(&key, Uuid::new_v4(), &salt, &hash, &presented));
         assert!(parse("EH1.nope.x").is_none() && parse("garbage").is_none());
+    }
+
+    #[test]
+    fn issued_ticket_codes_match_the_pattern_and_parse() {
+        let key = secrecy::SecretString::from("ticket-key".to_owned());
+        for _ in 0..50 {
+            let attendee = uuid::Uuid::new_v4();
+            let code = code(&key, attendee, "c2FsdA");
+            assert!(matches(TICKET_CODE_PATTERN, &code), "{code}");
+            assert_eq!(parse(&code).map(|(a, _)| a), Some(attendee));
+        }
+        let shaped = format!(
+            "EH1.{}.AAAAAAAAAAAAAAAAAAAAAw",
+            uuid::Uuid::new_v4().simple()
+        );
+        assert!(matches(TICKET_CODE_PATTERN, &shaped));
+        assert!(parse(&shaped).is_some());
     }
 }

@@ -120,6 +120,7 @@ impl Pricing<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::request_body::matches_pattern as matches;
 
     fn fields(pricing: Pricing) -> Vec<String> {
         pricing.errors().into_iter().map(|e| e.field).collect()
@@ -171,5 +172,57 @@ mod tests {
             GstRate(18)
         );
         assert!(serde_json::from_value::<GstRate>(7.into()).is_err());
+    }
+
+    #[test]
+    fn price_patterns_agree_with_the_price_parser() {
+        use crate::domain::money::{parse_price, REFUND_PATTERN};
+        use serde_json::json;
+        let cases = [
+            "0",
+            "0.5",
+            "00.50",
+            "499",
+            "499.00",
+            "999999.99",
+            "1000000",
+            "1000000.00",
+            "1000000.01",
+            "1000001",
+            "10000000",
+            "10000000.00",
+            "10000000.01",
+            "0.00",
+            "0.01",
+            ".5",
+            "5.",
+            "1.234",
+            "",
+            "-1",
+            "1e3",
+            " 1",
+        ];
+        for case in cases {
+            let raw = json!(case);
+            assert_eq!(
+                matches(PRICE_PATTERN, case),
+                parse_price(&raw, Decimal::ZERO, Decimal::from(1_000_000)).is_ok(),
+                "price {case:?}"
+            );
+            assert_eq!(
+                matches(REFUND_PATTERN, case),
+                parse_price(&raw, Decimal::new(1, 2), Decimal::from(10_000_000)).is_ok(),
+                "refund {case:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_gstin_pattern_admits_every_real_gstin() {
+        for gstin in ["27AAPFU0939F1ZV", "29ABCDE1234F1ZW"] {
+            assert!(matches(GSTIN_PATTERN, gstin));
+            assert!(crate::domain::gstin::parse_gstin(gstin).is_ok());
+        }
+        assert!(!matches(GSTIN_PATTERN, "29abcde1234f1zw"));
     }
 }

@@ -116,6 +116,7 @@ pub fn check_start(starts_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::request_body::matches_pattern as matches;
 
     #[test]
     fn each_value_parses_alone() {
@@ -154,5 +155,21 @@ mod tests {
             "event_date"
         );
         assert_eq!(field(None), "start_time");
+    }
+
+    #[test]
+    fn every_duration_the_pattern_allows_parses() {
+        for duration in [
+            "PT3H", "P1DT2H", "PT90M", "P14D", "PT15M", "PT1H30M", "P2W", "PT59S",
+        ] {
+            assert!(matches(DURATION_PATTERN, duration), "{duration}");
+            assert!(
+                crate::domain::text::parse_duration(duration).is_ok(),
+                "{duration}"
+            );
+        }
+        for duration in ["P", "PT", "P1DT", "P1Y", "P1M", "PT3H "] {
+            assert!(!matches(DURATION_PATTERN, duration), "{duration}");
+        }
     }
 }

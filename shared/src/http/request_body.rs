@@ -363,6 +363,13 @@ impl PartialSchema for Seats {
 
 impl ToSchema for Seats {}
 
+/// Whether `text` matches a schema `pattern` (for the tests that keep each pattern and its
+/// parser in step).
+#[cfg(test)]
+pub(crate) fn matches_pattern(pattern: &str, text: &str) -> bool {
+    regex::Regex::new(pattern).unwrap().is_match(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -79,6 +79,7 @@ pub struct OwnProfile {
     /// Birth date (only ever shown to its owner).
     pub birth_date: Option<NaiveDate>,
     /// The gender the profile states.
+    #[schema(inline)]
     pub gender: Option<Gender>,
     /// Up to six https image URLs.
     pub profile_pictures: Vec<String>,
@@ -106,6 +107,7 @@ pub struct PublicProfile {
     /// Free-text location.
     pub location: Option<String>,
     /// The gender the profile states.
+    #[schema(inline)]
     pub gender: Option<Gender>,
     /// Up to six https image URLs.
     pub profile_pictures: Vec<String>,
