@@ -1,6 +1,9 @@
 use http::{Method, StatusCode};
 use shared::error::{ApiError, FieldError, ProblemCode};
 
+use serde_json::json;
+
+use crate::fixtures::party;
 use crate::helpers::{insert_user, spawn_app};
 
 fn body_of(response: &lambda_http::Response<lambda_http::Body>) -> serde_json::Value {
@@ -94,24 +97,27 @@ fn an_internal_error_never_returns_its_cause() {
 
 #[tokio::test]
 async fn a_known_unique_violation_maps_to_its_409_and_an_unknown_one_to_500() {
-    let app = spawn_app().await;
-    insert_user(&app.db, "+919000000003").await;
-    let client = app.state.pool.get().await.unwrap();
-
+    let party = party::<1>(json!({})).await;
+    let client = party.app.state.pool.get().await.unwrap();
+    let [guest] = &party.guests;
+    let make_cohost = "INSERT INTO event_cohost (event_id, user_id) \
+         SELECT e.id, u.id FROM event e, auth_user u WHERE e.uuid::text = $1 AND u.uuid = $2";
+    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&party.event_id, &guest.user_id];
+    client.execute(make_cohost, &params).await.unwrap();
     let err: ApiError = client
-        .execute(
-            "INSERT INTO auth_user (username) VALUES ('+919000000003')",
-            &[],
-        )
+        .execute(make_cohost, &params)
         .await
         .unwrap_err()
         .into();
     assert_eq!(err.status(), StatusCode::CONFLICT);
-    assert_eq!(err.code(), "username_taken");
+    assert_eq!(err.code(), "already_cohost");
 
+    // Two first logins of one number cannot race (the number is locked), so the username's
+    // constraint is not a client's to trip: were it ever violated, that is a bug, a 500.
+    insert_user(&party.app.db, "+919000000003").await;
     let err: ApiError = client
         .execute(
-            "INSERT INTO event_interest (name, slug) VALUES ('X', 'music')",
+            "INSERT INTO auth_user (username) VALUES ('+919000000003')",
             &[],
         )
         .await
@@ -122,4 +128,49 @@ async fn a_known_unique_violation_maps_to_its_409_and_an_unknown_one_to_500() {
         StatusCode::INTERNAL_SERVER_ERROR,
         "unlisted constraints are bugs"
     );
+}
+
+/// An operation whose only input is an id in its path cannot answer 422: an id that does not
+/// parse names nothing, so it is a 404, and the document does not promise a 422
+/// `validation_failed` it never sends.
+#[tokio::test]
+async fn an_id_that_does_not_parse_is_a_404_and_such_routes_document_no_422() {
+    use shared::openapi::operations::{Caller, OPERATIONS};
+    let app = spawn_app().await;
+    let user = app.login("+919876543210").await;
+    let document = shared::openapi::document();
+    let path_only = OPERATIONS.iter().filter(|op| {
+        op.caller == Caller::SignedIn
+            && op.path.contains('{')
+            && op.body.is_none()
+            && op.query.is_empty()
+            && !op.idempotent
+    });
+    let parameter = regex::Regex::new(r"\{[a-z_]+\}").unwrap();
+    let mut checked = 0;
+    for op in path_only {
+        let path = parameter.replace_all(op.path, "not-an-id");
+        let method: Method = op.method.parse().unwrap();
+        let response = app
+            .request(method.clone(), &path)
+            .bearer(&user.access_token)
+            .send()
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::NOT_FOUND,
+            "{} {path}",
+            op.method
+        );
+        let documented = &document["paths"][op.path][op.method.to_lowercase()]["responses"];
+        assert!(documented.get("404").is_some(), "{}", op.operation_id);
+        let unprocessable = documented["422"]["description"].as_str().unwrap_or("");
+        assert!(
+            !unprocessable.contains("validation_failed"),
+            "{}",
+            op.operation_id
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} such operations");
 }

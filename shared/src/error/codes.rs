@@ -19,8 +19,6 @@ pub enum ProblemCode {
     AlreadyRequested,
     /// `capacity_below_taken`
     CapacityBelowTaken,
-    /// `duplicate_interest`
-    DuplicateInterest,
     /// `event_cancelled`
     EventCancelled,
     /// `event_closed`
@@ -95,8 +93,6 @@ pub enum ProblemCode {
     PayloadTooLarge,
     /// `payment_already_recorded`
     PaymentAlreadyRecorded,
-    /// `phone_number_taken`
-    PhoneNumberTaken,
     /// `pricing_locked`
     PricingLocked,
     /// `profile_incomplete`
@@ -115,8 +111,6 @@ pub enum ProblemCode {
     Unauthorized,
     /// `unsupported_media_type`
     UnsupportedMediaType,
-    /// `username_taken`
-    UsernameTaken,
     /// `validation_failed`
     ValidationFailed,
     /// `venue_required`
@@ -132,7 +126,6 @@ impl ProblemCode {
         Self::AlreadyInvited,
         Self::AlreadyRequested,
         Self::CapacityBelowTaken,
-        Self::DuplicateInterest,
         Self::EventCancelled,
         Self::EventClosed,
         Self::EventFull,
@@ -170,7 +163,6 @@ impl ProblemCode {
         Self::OtpVerifyRateLimited,
         Self::PayloadTooLarge,
         Self::PaymentAlreadyRecorded,
-        Self::PhoneNumberTaken,
         Self::PricingLocked,
         Self::ProfileIncomplete,
         Self::RequestRateLimited,
@@ -180,7 +172,6 @@ impl ProblemCode {
         Self::TicketNotFound,
         Self::Unauthorized,
         Self::UnsupportedMediaType,
-        Self::UsernameTaken,
         Self::ValidationFailed,
         Self::VenueRequired,
     ];
@@ -194,7 +185,6 @@ impl ProblemCode {
             Self::AlreadyInvited => "already_invited",
             Self::AlreadyRequested => "already_requested",
             Self::CapacityBelowTaken => "capacity_below_taken",
-            Self::DuplicateInterest => "duplicate_interest",
             Self::EventCancelled => "event_cancelled",
             Self::EventClosed => "event_closed",
             Self::EventFull => "event_full",
@@ -232,7 +222,6 @@ impl ProblemCode {
             Self::OtpVerifyRateLimited => "otp_verify_rate_limited",
             Self::PayloadTooLarge => "payload_too_large",
             Self::PaymentAlreadyRecorded => "payment_already_recorded",
-            Self::PhoneNumberTaken => "phone_number_taken",
             Self::PricingLocked => "pricing_locked",
             Self::ProfileIncomplete => "profile_incomplete",
             Self::RequestRateLimited => "request_rate_limited",
@@ -242,7 +231,6 @@ impl ProblemCode {
             Self::TicketNotFound => "ticket_not_found",
             Self::Unauthorized => "unauthorized",
             Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::UsernameTaken => "username_taken",
             Self::ValidationFailed => "validation_failed",
             Self::VenueRequired => "venue_required",
         }

@@ -10,20 +10,6 @@ use super::{ApiError, FieldError};
 /// (constraint name, status, code, field, message) for every constraint a client may trip.
 const CONSTRAINT_ANSWERS: &[(&str, StatusCode, ProblemCode, &str, &str)] = &[
     (
-        "auth_user_username_key",
-        StatusCode::CONFLICT,
-        ProblemCode::UsernameTaken,
-        "username",
-        "This username is already taken.",
-    ),
-    (
-        "user_profile_phone_number_active_key",
-        StatusCode::CONFLICT,
-        ProblemCode::PhoneNumberTaken,
-        "phone_number",
-        "This phone number belongs to another account.",
-    ),
-    (
         "event_request_one_live_per_user",
         StatusCode::CONFLICT,
         ProblemCode::AlreadyRequested,
@@ -50,20 +36,6 @@ const CONSTRAINT_ANSWERS: &[(&str, StatusCode, ProblemCode, &str, &str)] = &[
         ProblemCode::AlreadyCohost,
         "user_id",
         "This user is already a co-host.",
-    ),
-    (
-        "user_profile_event_interests_pair_key",
-        StatusCode::CONFLICT,
-        ProblemCode::DuplicateInterest,
-        "interests",
-        "An interest is listed twice.",
-    ),
-    (
-        "event_interest_map_pair_key",
-        StatusCode::CONFLICT,
-        ProblemCode::DuplicateInterest,
-        "interests",
-        "An interest is listed twice.",
     ),
     (
         "payment_order_provider_payment_id_key",

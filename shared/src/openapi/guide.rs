@@ -28,8 +28,9 @@ under its stage or a custom domain.
   `shared::error::ProblemCode`), `detail`, `errors` (`[{field, message}]`, every bad field of
   a 400 or 422) and `request_id`; a 429 carries `Retry-After`; a 5xx never carries internal
   detail. Every route may also answer 400 `malformed_request`, 500 `internal_error` and 503
-  `service_unavailable`; a signed-in route 401 `unauthorized`; a route that takes input 422
-  `validation_failed`; a route with a body 413 `payload_too_large` and 415
+  `service_unavailable`; a signed-in route 401 `unauthorized`; a route that takes a body, a
+  query or an `Idempotency-Key` 422 `validation_failed` (an id in the path that does not parse
+  is a 404: it names nothing); a route with a body 413 `payload_too_large` and 415
   `unsupported_media_type`. The tables list each route's own codes besides these.
 - Lists take `?limit=` (default 20, at most 100) and `?cursor=` (opaque); they answer
   `{\"items\": [...], \"next_cursor\"}`.

@@ -255,8 +255,9 @@ pub fn problem_statuses(op: &OperationDoc) -> std::collections::BTreeMap<u16, Ve
             }
         }
     };
-    let takes_input =
-        op.body.is_some() || !op.query.is_empty() || op.path.contains('{') || op.idempotent;
+    // A path id that does not parse names no resource (404), so only a body, a query or an
+    // Idempotency-Key can be invalid (422).
+    let takes_input = op.body.is_some() || !op.query.is_empty() || op.idempotent;
     // Any request may be malformed: a NUL in the path or query, or an unreadable body.
     add(400, &[P::MalformedRequest]);
     if op.body.is_some() || op.caller == Caller::Razorpay {
