@@ -41,6 +41,9 @@ bash scripts/fuzz.sh http://127.0.0.1:9100 "${FUZZ_EXAMPLES:-10}"
 bash scripts/e2e-stack.sh stop
 say "TypeScript client: generate from openapi.json and type-check (tsc --noEmit)"
 bash scripts/ts-client.sh
-# The integration binary runs last, so the run closes on its summary.
-say "cargo test: integration tests (each on a fresh database)"
-cargo test -p api-tests --test api -- --test-threads "${TEST_THREADS:-4}"
+say "cargo test: integration tests (each on a fresh database), logging the problems they get"
+codes_log="$LOCAL/problem-codes.log"
+rm -f "$codes_log"
+PROBLEM_CODES_LOG="$codes_log" cargo test -p api-tests --test api -- --test-threads "${TEST_THREADS:-4}"
+say "documented = sent: every problem code an operation documents is provoked by a test (or listed why not)"
+"$VENV/bin/python" "$ROOT/scripts/problem_coverage.py" "$ROOT/openapi.json" "$codes_log" "$ROOT/tests/problem_codes_unreached.txt"

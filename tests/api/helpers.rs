@@ -458,6 +458,11 @@ impl TestApp {
         self.send_as(user, Method::POST, uri, &body).await
     }
 
+    /// PATCHes JSON to `uri` as `user`.
+    pub async fn patch_as(&self, user: &TestUser, uri: &str, body: Value) -> TestResponse {
+        self.send_as(user, Method::PATCH, uri, &body).await
+    }
+
     /// Asks for a login code for `phone` from the client address `ip`; the answer.
     pub async fn ask_code_from(&self, phone: &str, ip: &str) -> TestResponse {
         self.request(Method::POST, "/v1/auth/otp")

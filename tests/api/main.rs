@@ -30,6 +30,7 @@ mod profile;
 mod races;
 mod refund_policy;
 mod refund_races;
+mod refusals;
 mod retention;
 mod sms;
 mod stress;

@@ -2,6 +2,7 @@ use http::{Method, StatusCode};
 use shared::error::{ApiError, FieldError, ProblemCode};
 
 use serde_json::json;
+use uuid::Uuid;
 
 use crate::fixtures::party;
 use crate::helpers::{insert_user, spawn_app};
@@ -173,4 +174,84 @@ async fn an_id_that_does_not_parse_is_a_404_and_such_routes_document_no_422() {
         checked += 1;
     }
     assert!(checked >= 10, "only {checked} such operations");
+}
+
+/// The route's path with each `{parameter}` replaced by a fresh id.
+fn with_fresh_ids(path: &str) -> String {
+    regex::Regex::new(r"\{[a-z_]+\}")
+        .unwrap()
+        .replace_all(path, |_: &regex::Captures| Uuid::new_v4().to_string())
+        .into_owned()
+}
+
+/// Every idempotent route answers a key still running with 409 `idempotency_in_progress` and a
+/// key used with another request with 422 `idempotency_key_reused`, before anything else.
+#[tokio::test]
+async fn every_idempotent_route_refuses_a_running_key_and_a_reused_one() {
+    use sha2::{Digest, Sha256};
+    use shared::openapi::operations::OPERATIONS;
+    let app = spawn_app().await;
+    let user = app.login("+919876543210").await;
+    let user_id: i64 = app
+        .value("SELECT id FROM auth_user WHERE uuid = $1", &[&user.user_id])
+        .await;
+    let idempotent: Vec<_> = OPERATIONS.iter().filter(|op| op.idempotent).collect();
+    assert!(idempotent.len() >= 4);
+    for op in idempotent {
+        let path = with_fresh_ids(op.path);
+        // What the server hashes: method, path and body (empty here), NUL-separated.
+        let running_hash = Sha256::digest(format!("{}\0{path}\0", op.method)).to_vec();
+        let stored = |key: &str, hash: Vec<u8>, status: Option<i16>| {
+            let (key, path) = (key.to_owned(), path.clone());
+            let db = &app.db;
+            async move {
+                db.execute(
+                    "INSERT INTO idempotency_key (user_id, idempotency_key, route, request_hash, response_status, response_body) \
+                     VALUES ($1, $2, $3, $4, $5, CASE WHEN $5::smallint IS NULL THEN NULL ELSE '{}' END)",
+                    &[&user_id, &key, &path, &hash, &status],
+                )
+                .await
+                .unwrap();
+            }
+        };
+        let key = |name: &str| format!("{}-{name}", op.operation_id);
+        stored(&key("running"), running_hash, None).await;
+        stored(&key("reused"), vec![0; 32], Some(200)).await;
+        let method: Method = op.method.parse().unwrap();
+        let send = |name: &str| {
+            app.request(method.clone(), &path)
+                .bearer(&user.access_token)
+                .header("idempotency-key", &key(name))
+                .send()
+        };
+        send("running")
+            .await
+            .assert_problem(StatusCode::CONFLICT, "idempotency_in_progress");
+        send("reused")
+            .await
+            .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused");
+    }
+}
+
+/// Every list answers a `limit` out of range with 422 `validation_failed` naming it.
+#[tokio::test]
+async fn every_list_refuses_a_limit_out_of_range() {
+    use shared::openapi::operations::{Caller, OPERATIONS};
+    let party = party::<0>(json!({})).await;
+    let (app, host) = (&party.app, &party.host);
+    let lists: Vec<_> = OPERATIONS
+        .iter()
+        .filter(|op| op.caller == Caller::SignedIn && op.query.iter().any(|q| q.name == "limit"))
+        .collect();
+    assert!(lists.len() >= 6);
+    for op in lists {
+        // The host's own event, so a list on an event reaches its query.
+        let path = op.path.replace("{event_id}", &party.event_id);
+        let response = app
+            .request(Method::GET, &format!("{}?limit=0", with_fresh_ids(&path)))
+            .bearer(&host.access_token)
+            .send()
+            .await;
+        crate::helpers::assert_invalid(&response, &["limit"]);
+    }
 }

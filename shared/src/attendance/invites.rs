@@ -43,6 +43,25 @@ pub fn link_expiry(
     }
 }
 
+/// Whether a user may be invited directly: not an organiser of the event (409
+/// `invitee_is_organiser`) and not already going (409 `already_attending`).
+pub fn needs_invite(organises: bool, attending: bool) -> Result<(), ApiError> {
+    let (code, detail, message) = match (organises, attending) {
+        (true, _) => (
+            ProblemCode::InviteeIsOrganiser,
+            "The host and co-hosts need no invite.",
+            "organisers need no invite",
+        ),
+        (false, true) => (
+            ProblemCode::AlreadyAttending,
+            "This user is already going to this event.",
+            "is already going",
+        ),
+        (false, false) => return Ok(()),
+    };
+    Err(ApiError::conflict(code, detail).with_errors(vec![FieldError::new("user_id", message)]))
+}
+
 fn invite_json(link_base: &str) -> String {
     format!(
         "jsonb_build_object('invite_id', i.uuid, 'event_id', e.uuid, 'event_title', e.title, 'invite_type', i.invite_type, \
@@ -120,11 +139,14 @@ pub async fn create(
     let limit = super::write_limits::WriteKind::Invite;
     let invitee_sql = format!(
         concat!(
-            "SELECT u.id, EXISTS (SELECT 1 FROM event e WHERE e.id = (SELECT e.id FROM event e WHERE {}) AND ",
+            "SELECT u.id, EXISTS (SELECT 1 FROM event e WHERE e.id = (SELECT e.id FROM event e WHERE {key}) AND ",
             organiser_is!("u.id"),
-            ") AS is_organiser FROM auth_user u WHERE u.uuid = $2 AND u.is_active"
+            ") AS is_organiser, \
+             EXISTS (SELECT 1 FROM event_attendee a WHERE a.event_id = (SELECT e.id FROM event e WHERE {key}) \
+                     AND a.user_id = u.id AND a.status IN ('going', 'checked_in')) AS is_attending \
+             FROM auth_user u WHERE u.uuid = $2 AND u.is_active"
         ),
-        crate::events::repo::key_condition(key)
+        key = crate::events::repo::key_condition(key)
     );
     let invitee_uuid = match &invite {
         InviteCreate::Direct(direct) => Some(direct.user_id.0),
@@ -179,19 +201,9 @@ pub async fn create(
             let invitee = invitee.ok_or_else(|| {
                 ApiError::validation(vec![FieldError::new("user_id", "is not a known user")])
             })?;
-            let (invitee, invitee_organises): (i64, bool) =
-                (invitee.get("id"), invitee.get("is_organiser"));
-            // The user is fine; their role in this event is what stands in the way.
-            if invitee_organises {
-                return Err(ApiError::conflict(
-                    ProblemCode::InviteeIsOrganiser,
-                    "The host and co-hosts need no invite.",
-                )
-                .with_errors(vec![FieldError::new(
-                    "user_id",
-                    "organisers need no invite",
-                )]));
-            }
+            // The user is fine; their place in this event is what stands in the way.
+            needs_invite(invitee.get("is_organiser"), invitee.get("is_attending"))?;
+            let invitee: i64 = invitee.get("id");
             let notice = notify::message(
                 "invite_received",
                 event_uuid,
@@ -398,6 +410,23 @@ pub async fn decline(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_someone_neither_organising_nor_going_needs_an_invite() {
+        assert!(needs_invite(false, false).is_ok());
+        assert_eq!(
+            needs_invite(true, false).unwrap_err().code(),
+            "invitee_is_organiser"
+        );
+        assert_eq!(
+            needs_invite(true, true).unwrap_err().code(),
+            "invitee_is_organiser"
+        );
+        assert_eq!(
+            needs_invite(false, true).unwrap_err().code(),
+            "already_attending"
+        );
+    }
 
     #[test]
     fn a_link_lives_30_days_unless_an_earlier_future_time_is_asked_for() {

@@ -322,7 +322,7 @@ pub const OPERATIONS: &[OperationDoc] = &[
         SignedIn, query NEWEST, body None, idempotent false, Success::Json(200, "OrderPage"), problems []),
     op!("payments" "POST" "/v1/payments/orders/{order_id}/verify" "verifyPayment", "Confirm checkout's payment: paid + ticket.",
         SignedIn, query &[], body Some("PaymentVerify"), idempotent false, Success::Json(200, "Order"),
-        problems [NOT_FOUND, (400, &[P::InvalidSignature]), (409, &[P::InvalidTransition, P::HoldExpired, P::OrderNotReady, P::PaymentAlreadyRecorded])]),
+        problems [NOT_FOUND, (400, &[P::InvalidSignature]), (409, &[P::InvalidTransition, P::OrderNotReady, P::PaymentAlreadyRecorded])]),
     op!("payments" "POST" "/v1/payments/orders/{order_id}/refund" "refundOrder", "Refund in full or in part (host).",
         SignedIn, query &[], body Some("RefundRequest"), idempotent true, Success::Json(200, "Order"),
         problems [FORBIDDEN, NOT_FOUND, (409, &[P::InvalidTransition, P::IdempotencyInProgress]), KEY_REUSED]),
