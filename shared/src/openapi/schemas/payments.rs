@@ -47,8 +47,9 @@ pub struct Checkout {
     pub provider: String,
     /// The provider's public key id.
     pub key_id: String,
-    /// The provider's order id.
-    pub provider_order_id: String,
+    /// The provider's order id; null while another request for the same hold is still making
+    /// it with the provider (ask again: the same order comes back, with its id).
+    pub provider_order_id: Option<String>,
     /// The total in paise.
     pub amount_paise: i64,
     /// ISO 4217.
