@@ -62,6 +62,17 @@ pub const INTEREST_SLUGS: &[&str] = &[
     "wellness",
 ];
 
+/// Whether a profile has what the app asks before joining: a name, a gender, a birth date and
+/// at least one picture (joining itself checks only the gender: `attendance::rules`).
+pub fn is_complete(
+    name: Option<&str>,
+    gender: Option<Gender>,
+    birth_date: Option<NaiveDate>,
+    pictures: &[String],
+) -> bool {
+    name.is_some() && gender.is_some() && birth_date.is_some() && !pictures.is_empty()
+}
+
 /// The caller's own profile.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[schema(as = Profile)]
@@ -85,7 +96,8 @@ pub struct OwnProfile {
     pub profile_pictures: Vec<String>,
     /// Whether the phone number was verified by OTP.
     pub is_verified: bool,
-    /// Name, gender, birth date and at least one picture are set: the profile can join events.
+    /// Name, gender, birth date and at least one picture are set (what the app asks for
+    /// before joining; joining itself needs the gender).
     pub is_complete: bool,
     /// Interests followed.
     pub interests: Vec<Interest>,
@@ -129,5 +141,31 @@ impl From<OwnProfile> for PublicProfile {
             is_verified: own.is_verified,
             interests: own.interests,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_is_complete_with_a_name_gender_birth_date_and_picture() {
+        let born = NaiveDate::from_ymd_opt(1995, 5, 5);
+        let pictures = ["https://cdn.example.com/me.jpg".to_owned()];
+        assert!(is_complete(
+            Some("Asha"),
+            Some(Gender::Female),
+            born,
+            &pictures
+        ));
+        assert!(!is_complete(None, Some(Gender::Female), born, &pictures));
+        assert!(!is_complete(Some("Asha"), None, born, &pictures));
+        assert!(!is_complete(
+            Some("Asha"),
+            Some(Gender::Female),
+            None,
+            &pictures
+        ));
+        assert!(!is_complete(Some("Asha"), Some(Gender::Female), born, &[]));
     }
 }

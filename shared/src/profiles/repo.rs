@@ -32,10 +32,7 @@ fn own_profile(row: &Row) -> Result<OwnProfile, ApiError> {
     let gender: Option<super::Gender> = row.get("gender");
     Ok(OwnProfile {
         user_id: row.get("user_id"),
-        is_complete: name.is_some()
-            && gender.is_some()
-            && birth_date.is_some()
-            && !profile_pictures.is_empty(),
+        is_complete: super::is_complete(name.as_deref(), gender, birth_date, &profile_pictures),
         name,
         bio: row.get("bio"),
         location: row.get("location"),
