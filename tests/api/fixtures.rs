@@ -55,3 +55,15 @@ pub async fn party<const N: usize>(changes: Value) -> Party<N> {
         event_id,
     }
 }
+
+/// Puts the start of every event an hour in the past.
+pub async fn start_every_event(app: &TestApp) {
+    app.db
+        .execute(
+            "UPDATE event SET event_date = (now() AT TIME ZONE timezone - interval '1 hour')::date, \
+                              start_time = (now() AT TIME ZONE timezone - interval '1 hour')::time",
+            &[],
+        )
+        .await
+        .unwrap();
+}

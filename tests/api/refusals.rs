@@ -7,7 +7,7 @@ use http::StatusCode;
 use serde_json::json;
 
 use crate::events::add_cohost_sql;
-use crate::fixtures::party;
+use crate::fixtures::{party, start_every_event};
 use crate::helpers::{TestApp, TestResponse, TestUser};
 
 /// The host makes a share link to `event_id`; `guest` accepts it.
@@ -28,18 +28,6 @@ async fn accept_a_link(
     let invite = link.str_at("/invite_id");
     app.post_as(guest, &format!("/v1/invites/{invite}/accept"), json!({}))
         .await
-}
-
-/// Puts the start of every event an hour in the past.
-async fn start_every_event(app: &TestApp) {
-    app.db
-        .execute(
-            "UPDATE event SET event_date = (now() AT TIME ZONE timezone - interval '1 hour')::date, \
-                              start_time = (now() AT TIME ZONE timezone - interval '1 hour')::time",
-            &[],
-        )
-        .await
-        .unwrap();
 }
 
 #[tokio::test]

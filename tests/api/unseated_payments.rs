@@ -132,14 +132,7 @@ async fn a_payment_after_the_event_started_is_refunded_not_seated() {
     let app = crate::helpers::spawn_app().await;
     let held = hold(&app, 5, 1).await;
     let (_, provider_order) = open_order(&app, &held).await;
-    app.db
-        .execute(
-            "UPDATE event SET event_date = (now() AT TIME ZONE timezone - interval '1 hour')::date, \
-                              start_time = (now() AT TIME ZONE timezone - interval '1 hour')::time",
-            &[],
-        )
-        .await
-        .unwrap();
+    crate::fixtures::start_every_event(&app).await;
     let response = webhook(&app, "evt_s1", &captured(&provider_order, "pay_S1"), None).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.text);
     assert_eq!(counts(&app).await, (0, 0, "refund_pending".into()));
