@@ -2,9 +2,9 @@
 //! behaves exactly like an accepted request for the accepting user: same checks, same capacity
 //! rules, same waitlist.
 
-use super::invite_status::{InviteStatus, InviteType};
+use super::invite_status::{link_expiry, needs_invite, InviteStatus, InviteType};
 use super::request_status::RequestStatus;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Utc;
 use serde_json::{json, Value};
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
@@ -22,45 +22,6 @@ use crate::http::Text;
 use crate::notify;
 use crate::openapi::schemas::{DirectInvite, InviteCreate, ShareLinkInvite};
 use crate::state::AppState;
-
-/// Longest a share link may live.
-pub const MAX_LINK_DAYS: i64 = 30;
-
-/// When a share link stops working: the time asked for, in the future and at most
-/// `MAX_LINK_DAYS` away, or `MAX_LINK_DAYS` from `now` when none is asked for.
-pub fn link_expiry(
-    asked: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> Result<DateTime<Utc>, ApiError> {
-    let latest = now + Duration::days(MAX_LINK_DAYS);
-    match asked {
-        None => Ok(latest),
-        Some(at) if at > now && at <= latest => Ok(at),
-        Some(_) => Err(ApiError::validation(vec![FieldError::new(
-            "expires_at",
-            "must be in the future and at most 30 days away",
-        )])),
-    }
-}
-
-/// Whether a user may be invited directly: not an organiser of the event (409
-/// `invitee_is_organiser`) and not already going (409 `already_attending`).
-pub fn needs_invite(organises: bool, attending: bool) -> Result<(), ApiError> {
-    let (code, detail, message) = match (organises, attending) {
-        (true, _) => (
-            ProblemCode::InviteeIsOrganiser,
-            "The host and co-hosts need no invite.",
-            "organisers need no invite",
-        ),
-        (false, true) => (
-            ProblemCode::AlreadyAttending,
-            "This user is already going to this event.",
-            "is already going",
-        ),
-        (false, false) => return Ok(()),
-    };
-    Err(ApiError::conflict(code, detail).with_errors(vec![FieldError::new("user_id", message)]))
-}
 
 fn invite_json(link_base: &str) -> String {
     format!(
@@ -405,37 +366,4 @@ pub async fn decline(
         )
         .await?;
     Ok(body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_someone_neither_organising_nor_going_needs_an_invite() {
-        assert!(needs_invite(false, false).is_ok());
-        assert_eq!(
-            needs_invite(true, false).unwrap_err().code(),
-            "invitee_is_organiser"
-        );
-        assert_eq!(
-            needs_invite(true, true).unwrap_err().code(),
-            "invitee_is_organiser"
-        );
-        assert_eq!(
-            needs_invite(false, true).unwrap_err().code(),
-            "already_attending"
-        );
-    }
-
-    #[test]
-    fn a_link_lives_30_days_unless_an_earlier_future_time_is_asked_for() {
-        let now = Utc::now();
-        assert_eq!(link_expiry(None, now).unwrap(), now + Duration::days(30));
-        let tomorrow = now + Duration::days(1);
-        assert_eq!(link_expiry(Some(tomorrow), now).unwrap(), tomorrow);
-        for refused in [now, now - Duration::hours(1), now + Duration::days(31)] {
-            assert!(link_expiry(Some(refused), now).is_err(), "{refused}");
-        }
-    }
 }

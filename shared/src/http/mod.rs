@@ -2,6 +2,7 @@
 //! answer 400/422 naming each bad field, responses, and the route dispatcher.
 
 pub mod body;
+pub mod field_types;
 pub mod request;
 pub mod request_body;
 pub mod response;
@@ -9,8 +10,9 @@ pub mod router;
 pub mod serve;
 
 pub use body::FieldReader;
+pub use field_types::{PublicId, Seats, Secret, Text};
 pub use request::ApiRequest;
-pub use request_body::{PublicId, RequestBody, Seats, Secret, Text};
+pub use request_body::RequestBody;
 pub use response::{json_response, no_content, no_store_json_response};
 pub use router::{HandlerResult, Router};
 pub use serve::serve;
