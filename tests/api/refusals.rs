@@ -10,13 +10,8 @@ use crate::events::add_cohost_sql;
 use crate::fixtures::{party, start_every_event};
 use crate::helpers::{TestApp, TestResponse, TestUser};
 
-/// The host makes a share link to `event_id`; `guest` accepts it.
-async fn accept_a_link(
-    app: &TestApp,
-    host: &TestUser,
-    guest: &TestUser,
-    event_id: &str,
-) -> TestResponse {
+/// A share link the host makes to `event_id`: its invite id.
+async fn share_link(app: &TestApp, host: &TestUser, event_id: &str) -> String {
     let link = app
         .post_as(
             host,
@@ -25,9 +20,24 @@ async fn accept_a_link(
         )
         .await;
     assert_eq!(link.status, StatusCode::CREATED, "{}", link.text);
-    let invite = link.str_at("/invite_id");
+    link.str_at("/invite_id")
+}
+
+/// `guest` accepts invite `invite`.
+async fn accept_invite(app: &TestApp, guest: &TestUser, invite: &str) -> TestResponse {
     app.post_as(guest, &format!("/v1/invites/{invite}/accept"), json!({}))
         .await
+}
+
+/// The host makes a share link to `event_id`; `guest` accepts it.
+async fn accept_a_link(
+    app: &TestApp,
+    host: &TestUser,
+    guest: &TestUser,
+    event_id: &str,
+) -> TestResponse {
+    let invite = share_link(app, host, event_id).await;
+    accept_invite(app, guest, &invite).await
 }
 
 #[tokio::test]
@@ -59,22 +69,9 @@ async fn a_cohost_cannot_accept_a_link_to_their_own_event() {
 #[tokio::test]
 async fn a_link_accepted_after_the_start_finds_the_event_closed() {
     let party = party::<1>(json!({})).await;
-    let link = party
-        .app
-        .post_as(
-            &party.host,
-            &format!("/v1/events/{}/invites", party.event_id),
-            json!({"invite_type": "share_link"}),
-        )
-        .await;
+    let invite = share_link(&party.app, &party.host, &party.event_id).await;
     start_every_event(&party.app).await;
-    party
-        .app
-        .post_as(
-            &party.guests[0],
-            &format!("/v1/invites/{}/accept", link.str_at("/invite_id")),
-            json!({}),
-        )
+    accept_invite(&party.app, &party.guests[0], &invite)
         .await
         .assert_problem(StatusCode::CONFLICT, "event_closed");
 }

@@ -137,14 +137,15 @@ impl EventFields {
             }
         }
         let body = EventWrite::read_partial(reader);
-        if let Some(title) = &body.title {
-            self.title = title.clone().into_inner();
+        // The rules across fields judge the merged values first; the rest then moves in.
+        self.merge_venue(&body, reader, creating);
+        self.merge_schedule(&body, reader, now);
+        self.merge_pricing(&body, reader);
+        if let Some(title) = body.title {
+            self.title = title.into_inner();
         }
-        if let Some(description) = &body.description {
-            self.description = description
-                .clone()
-                .map(Text::into_inner)
-                .unwrap_or_default();
+        if let Some(description) = body.description {
+            self.description = description.map(Text::into_inner).unwrap_or_default();
         }
         if let Some(mood) = body.mood {
             self.mood = mood.as_str().to_owned();
@@ -152,8 +153,8 @@ impl EventFields {
         if let Some(capacity) = body.capacity {
             self.capacity = capacity.0;
         }
-        if let Some(genders) = &body.allowed_genders {
-            self.allowed_genders = genders.0.clone();
+        if let Some(genders) = body.allowed_genders {
+            self.allowed_genders = genders.0;
         }
         if let Some(plus_one) = body.allow_plus_one {
             self.allow_plus_one = plus_one;
@@ -161,15 +162,12 @@ impl EventFields {
         if let Some(requires_approval) = body.requires_approval {
             self.requires_approval = requires_approval;
         }
-        if let Some(covers) = &body.cover_images {
-            self.cover_images = covers.clone().map(|covers| covers.0).unwrap_or_default();
+        if let Some(covers) = body.cover_images {
+            self.cover_images = covers.map(|covers| covers.0).unwrap_or_default();
         }
-        if let Some(interests) = &body.interests {
-            self.interests = interests.0.clone();
+        if let Some(interests) = body.interests {
+            self.interests = interests.0;
         }
-        self.merge_venue(&body, reader, creating);
-        self.merge_schedule(&body, reader, now);
-        self.merge_pricing(&body, reader);
         body.is_published
     }
 
