@@ -39,7 +39,9 @@ fn body_text(body: &Body) -> String {
     }
 }
 
-/// Runs `operation` at most once per (caller, key); without the header it simply runs.
+/// Runs `operation` at most once per (caller, key); without the header it simply runs. The
+/// operation gets the caller back: found active by the claim when there was one, so the
+/// account is checked once per request either way.
 pub async fn once<F, Fut>(
     pool: &PgPool,
     caller: &Caller,
@@ -47,11 +49,11 @@ pub async fn once<F, Fut>(
     operation: F,
 ) -> HandlerResult
 where
-    F: FnOnce() -> Fut,
+    F: FnOnce(Caller) -> Fut,
     Fut: Future<Output = HandlerResult>,
 {
     let Some(key) = req.header("idempotency-key").map(str::trim) else {
-        return operation().await;
+        return operation(*caller).await;
     };
     if key.is_empty() || key.len() > 255 {
         return Err(ApiError::validation(vec![FieldError::new(
@@ -114,7 +116,7 @@ where
     // request, and concurrent requests holding one each while waiting for a second would
     // starve the pool (found by the race harness). Checkout is free with fast recycling.
     drop(client);
-    let outcome = operation().await;
+    let outcome = operation(caller.found_active(user_id)).await;
     let client = pool.get().await?;
     match outcome {
         Ok(response) => {

@@ -145,6 +145,17 @@ const NOTIFICATION_JSON: &str = "jsonb_build_object('notification_id', n.uuid, '
      'sender', CASE WHEN s.id IS NULL THEN NULL ELSE jsonb_build_object('user_id', s.uuid, 'name', sp.name) END, \
      'is_read', n.is_read, 'read_at', rfc3339(n.read_at), 'created_at', rfc3339(n.created_at))";
 
+/// A page of user `$1`'s notifications (unread only when `$2`), newest first, before the cursor
+/// (`$3`, `$4`), at most `$5`, each row with the count of unread ones.
+const INBOX_PAGE: &str = const_format::concatcp!(
+    "SELECT ", NOTIFICATION_JSON, " AS item, n.created_at AS sort_time, n.uuid AS sort_uuid, \
+            (SELECT count(*) FROM notification WHERE recipient_id = $1 AND NOT is_read) AS unread \
+     FROM notification n LEFT JOIN auth_user s ON s.id = n.sender_id LEFT JOIN user_profile sp ON sp.user_id = s.id \
+     WHERE n.recipient_id = $1 AND (NOT $2 OR NOT n.is_read) \
+       AND ($3::timestamptz IS NULL OR (n.created_at, n.uuid) < ($3, $4::uuid)) \
+     ORDER BY n.created_at DESC, n.uuid DESC LIMIT $5"
+);
+
 /// The caller's notifications, newest first, with the unread count.
 pub async fn list(state: &AppState, caller: &Caller, req: &ApiRequest) -> Result<Value, ApiError> {
     let mut errors = Vec::new();
@@ -165,15 +176,14 @@ pub async fn list(state: &AppState, caller: &Caller, req: &ApiRequest) -> Result
     let (after_time, after_uuid) = after.unzip();
     let rows = client
         .query(
-            &format!(
-                "SELECT {NOTIFICATION_JSON} AS item, n.created_at AS sort_time, n.uuid AS sort_uuid, \
-                        (SELECT count(*) FROM notification WHERE recipient_id = $1 AND NOT is_read) AS unread \
-                 FROM notification n LEFT JOIN auth_user s ON s.id = n.sender_id LEFT JOIN user_profile sp ON sp.user_id = s.id \
-                 WHERE n.recipient_id = $1 AND (NOT $2 OR NOT n.is_read) \
-                   AND ($3::timestamptz IS NULL OR (n.created_at, n.uuid) < ($3, $4::uuid)) \
-                 ORDER BY n.created_at DESC, n.uuid DESC LIMIT $5"
-            ),
-            &[&user_id, &unread_only, &after_time, &after_uuid, &(limit + 1)],
+            INBOX_PAGE,
+            &[
+                &user_id,
+                &unread_only,
+                &after_time,
+                &after_uuid,
+                &(limit + 1),
+            ],
         )
         .await?;
     let unread: i64 = match rows.first() {

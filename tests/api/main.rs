@@ -17,6 +17,7 @@ mod constraints;
 mod contract_rules;
 mod discovery;
 mod documented_problems;
+mod event_keys;
 mod events;
 mod fixtures;
 mod guest_list_csv;

@@ -35,16 +35,17 @@ pub async fn create_request(state: Arc<AppState>, req: ApiRequest) -> HandlerRes
 async fn respond(state: Arc<AppState>, req: ApiRequest, accept: bool) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
     let request = req.path_uuid("request_id", "The request")?;
-    idempotency::once(&state.pool, &caller, &req, || async {
-        let host_message = RequestReply::from_request_or_empty(&req)?
+    let (state, req) = (&state, &req);
+    idempotency::once(&state.pool, &caller, req, |caller| async move {
+        let host_message = RequestReply::from_request_or_empty(req)?
             .host_message
             .and_then(Text::non_blank);
         let outcome = if accept {
-            answers::accept(&state, &caller, request, host_message, &req.request_id).await?
+            answers::accept(state, &caller, request, host_message, &req.request_id).await?
         } else {
-            answers::decline(&state, &caller, request, host_message, &req.request_id).await?
+            answers::decline(state, &caller, request, host_message, &req.request_id).await?
         };
-        answer(&state, StatusCode::OK, outcome).await
+        answer(state, StatusCode::OK, outcome).await
     })
     .await
 }
@@ -87,13 +88,14 @@ pub async fn create_invite(state: Arc<AppState>, req: ApiRequest) -> HandlerResu
 pub async fn accept_invite(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
     let invite = req.path_uuid("invite_id", "The invite")?;
-    idempotency::once(&state.pool, &caller, &req, || async {
-        let seats = InviteAccept::from_request_or_empty(&req)?
+    let (state, req) = (&state, &req);
+    idempotency::once(&state.pool, &caller, req, |caller| async move {
+        let seats = InviteAccept::from_request_or_empty(req)?
             .seats_requested
             .unwrap_or_default()
             .0;
-        let outcome = invites::accept(&state, &caller, invite, seats, &req.request_id).await?;
-        answer(&state, StatusCode::OK, outcome).await
+        let outcome = invites::accept(state, &caller, invite, seats, &req.request_id).await?;
+        answer(state, StatusCode::OK, outcome).await
     })
     .await
 }

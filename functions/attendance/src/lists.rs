@@ -4,10 +4,8 @@
 use std::sync::Arc;
 
 use http::StatusCode;
-use shared::attendance::requests::REQUEST_JSON;
 use shared::attendance::{attendees, invites, requests};
 use shared::auth::{active_user_id, authenticate};
-use shared::db::CachedStatements;
 use shared::http::{json_response, ApiRequest, HandlerResult};
 use shared::AppState;
 
@@ -24,17 +22,7 @@ pub async fn my_requests(state: Arc<AppState>, req: ApiRequest) -> HandlerResult
     let limit = req.page_limit()?;
     let client = state.pool.get().await?;
     let user_id = active_user_id(&client, &caller).await?;
-    let rows = client
-        .query(
-            &format!(
-                "SELECT {REQUEST_JSON} AS request FROM event_request r JOIN event e ON e.id = r.event_id \
-                 JOIN auth_user u ON u.id = r.requester_id LEFT JOIN user_profile p ON p.user_id = u.id \
-                 WHERE r.requester_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT $2"
-            ),
-            &[&user_id, &limit],
-        )
-        .await?;
-    let items: Vec<serde_json::Value> = rows.iter().map(|r| r.get("request")).collect();
+    let items = requests::of_user(&client, user_id, limit).await?;
     json_response(
         StatusCode::OK,
         &serde_json::json!({ "items": items, "next_cursor": null }),

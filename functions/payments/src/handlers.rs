@@ -18,9 +18,10 @@ use uuid::Uuid;
 /// Any other member (an amount, say) is refused: the server computes every figure.
 pub async fn create_order(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
-    idempotency::once(&state.pool, &caller, &req, || async {
-        let key = OrderCreate::from_request(&req)?.reservation_key.0;
-        let (created, order) = orders::create(&state, &caller, key, &req.request_id).await?;
+    let (state, req) = (&state, &req);
+    idempotency::once(&state.pool, &caller, req, |caller| async move {
+        let key = OrderCreate::from_request(req)?.reservation_key.0;
+        let (created, order) = orders::create(state, &caller, key, &req.request_id).await?;
         json_response(
             if created {
                 StatusCode::CREATED
@@ -72,12 +73,13 @@ pub async fn verify(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 pub async fn refund(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
     let order = req.path_uuid("order_id", "The order")?;
-    idempotency::once(&state.pool, &caller, &req, || async {
-        let amount = RefundRequest::from_request_or_empty(&req)?
+    let (state, req) = (&state, &req);
+    idempotency::once(&state.pool, &caller, req, |caller| async move {
+        let amount = RefundRequest::from_request_or_empty(req)?
             .amount
             .map(|amount| amount.0);
         let (body, ids) =
-            refunds::refund_by_host(&state, &caller, order, amount, &req.request_id).await?;
+            refunds::refund_by_host(state, &caller, order, amount, &req.request_id).await?;
         state.publish_outbox(&ids).await;
         json_response(StatusCode::OK, &body)
     })

@@ -14,9 +14,11 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
 use crate::error::{ApiError, FieldError};
+use crate::events::key::{EVENT_ID_OF_KEY_1, EVENT_IS_KEY_1};
 use crate::notify;
 use crate::payments::policy::RefundReason;
 use crate::state::AppState;
+use const_format::concatcp;
 use tokio_postgres::types::ToSql;
 
 /// The ticket of an attendee, for its owner only (404 for anyone else).
@@ -47,6 +49,26 @@ pub async fn ticket(state: &AppState, caller: &Caller, attendee: Uuid) -> Result
     }))
 }
 
+/// The event the path's `{event_id}` (`$1`) names, with whether the caller (`$2`, public id)
+/// organises it: who may check guests in.
+const CHECK_IN_EVENT: &str = concatcp!(
+    "SELECT e.id, e.uuid, ",
+    ORGANISER_IS_ME,
+    " AS organiser, e.is_published \
+     FROM event e CROSS JOIN (SELECT id FROM auth_user WHERE uuid = $2) me WHERE ",
+    EVENT_IS_KEY_1
+);
+
+/// Attendee `$2` (public id) of the event the path's `{event_id}` (`$1`) names, with their
+/// ticket's secret, locked for the check-in.
+const CHECK_IN_GUEST: &str = concatcp!(
+    "SELECT a.id, a.status, rfc3339(a.checked_in_at) AS checked_in_at, a.seats, p.name, \
+            t.secret_salt, t.secret_hash, u.uuid AS guest_uuid \
+     FROM event_attendee a JOIN ticket_secret t ON t.attendee_id = a.id JOIN auth_user u ON u.id = a.user_id \
+     LEFT JOIN user_profile p ON p.user_id = u.id \
+     WHERE a.uuid = $2 AND a.event_id = ", EVENT_ID_OF_KEY_1, " FOR UPDATE OF a, t"
+);
+
 /// Checks a guest in by ticket code at the door (host or co-host). Exactly one of two
 /// simultaneous scans wins: the attendee row is locked.
 pub async fn check_in(
@@ -66,36 +88,16 @@ pub async fn check_in(
     };
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let condition = crate::events::repo::key_condition(key);
     // The account check, the event with the caller's role in it and the ticket's attendee
     // (locked) go out together: one round trip. A caller who may not check in rolls back.
     let (caller_id, event, guest_row) = crate::pipelined!(
         active_user_id(&tx, caller),
         async {
             Ok(tx
-                .query_opt(
-                    &format!(
-                        "SELECT e.id, e.uuid, {ORGANISER_IS_ME} AS organiser, e.is_published \
-                         FROM event e CROSS JOIN (SELECT id FROM auth_user WHERE uuid = $2) me WHERE {condition}"
-                    ),
-                    &[&key, &caller.user_id],
-                )
+                .query_opt(CHECK_IN_EVENT, &[&key, &caller.user_id])
                 .await?)
         },
-        async {
-            Ok(tx
-                .query_opt(
-                    &format!(
-                        "SELECT a.id, a.status, rfc3339(a.checked_in_at) AS checked_in_at, a.seats, p.name, \
-                                t.secret_salt, t.secret_hash, u.uuid AS guest_uuid \
-                         FROM event_attendee a JOIN ticket_secret t ON t.attendee_id = a.id JOIN auth_user u ON u.id = a.user_id \
-                         LEFT JOIN user_profile p ON p.user_id = u.id \
-                         WHERE a.uuid = $2 AND a.event_id = (SELECT e.id FROM event e WHERE {condition}) FOR UPDATE OF a, t"
-                    ),
-                    &[&key, &attendee],
-                )
-                .await?)
-        }
+        async { Ok(tx.query_opt(CHECK_IN_GUEST, &[&key, &attendee],).await?) }
     )?;
     let event = event.ok_or_else(|| ApiError::not_found("The event"))?;
     let (event_uuid, organiser, published): (Uuid, bool, bool) = (

@@ -14,7 +14,6 @@ use super::ledger::LockedEvent;
 use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, FromRow, Statement};
 use crate::error::ApiError;
-use crate::events::repo::ByKey;
 
 /// The two statements that lock an event found one way and count its seats (`$1` is the key
 /// they find it by). Made by `event_lookup!`.
@@ -28,13 +27,13 @@ pub struct EventLookup {
     pub seats_taken: &'static str,
 }
 
-/// `EventLookup` for the event whose id the SQL expression `$event_id` (a string literal, such
+/// `EventLookup` for the event whose id the SQL expression `$event_id` (a constant string, such
 /// as `"$1"` or `"(SELECT event_id FROM event_request WHERE uuid = $1)"`) yields.
 #[macro_export]
 macro_rules! event_lookup {
     ($event_id:expr) => {
         $crate::attendance::event_lock::EventLookup {
-            lock: concat!(
+            lock: const_format::concatcp!(
                 "SELECT e.id, e.uuid, e.host_id, u.uuid AS host_uuid, e.capacity, e.is_paid, \
                         e.allow_plus_one, e.requires_approval, e.allowed_genders, \
                         e.is_published AND e.is_active AND e.starts_at > now() AS is_open, \
@@ -43,7 +42,11 @@ macro_rules! event_lookup {
                 $event_id,
                 " FOR NO KEY UPDATE OF e"
             ),
-            seats_taken: concat!("SELECT event_seats_taken(", $event_id, ") AS seats_taken"),
+            seats_taken: const_format::concatcp!(
+                "SELECT event_seats_taken(",
+                $event_id,
+                ") AS seats_taken"
+            ),
         }
     };
 }
@@ -51,10 +54,7 @@ macro_rules! event_lookup {
 /// The event by internal id `$1` (the seat-hold benchmark's pgbench script runs the same text).
 pub const EVENT_BY_ID: EventLookup = event_lookup!("$1");
 /// The event a path's `{event_id}` (`$1`, text) names, by public id or by slug.
-pub const EVENT_BY_KEY: ByKey<EventLookup> = ByKey {
-    uuid: event_lookup!(crate::event_id_by_uuid!()),
-    slug: event_lookup!(crate::event_id_by_slug!()),
-};
+pub const EVENT_BY_KEY: EventLookup = event_lookup!(crate::events::key::EVENT_ID_OF_KEY_1);
 
 /// The locked event's row as `EventLookup::lock` reads it.
 #[derive(FromRow)]

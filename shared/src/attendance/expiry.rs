@@ -178,6 +178,24 @@ pub async fn promote(
     Ok(writes.into_messages())
 }
 
+/// Marks the 24-hour reminder sent for every attendee going to an event that starts within
+/// 2–24 hours and returns them per event.
+const REMINDERS_24H_DUE: &str = "\
+    WITH due AS (UPDATE event_attendee a SET reminder_24h_sent_at = now() FROM event e \
+                 WHERE e.id = a.event_id AND a.status = 'going' AND e.is_active AND a.reminder_24h_sent_at IS NULL \
+                   AND e.starts_at > now() + interval '2 hours' AND e.starts_at <= now() + interval '24 hours' \
+                 RETURNING e.uuid AS event_uuid, a.user_id) \
+    SELECT d.event_uuid, array_agg(u.uuid) AS recipients FROM due d JOIN auth_user u ON u.id = d.user_id GROUP BY d.event_uuid";
+
+/// Marks the 2-hour reminder sent for every attendee going to an event that starts within 2
+/// hours and returns them per event.
+const REMINDERS_2H_DUE: &str = "\
+    WITH due AS (UPDATE event_attendee a SET reminder_2h_sent_at = now() FROM event e \
+                 WHERE e.id = a.event_id AND a.status = 'going' AND e.is_active AND a.reminder_2h_sent_at IS NULL \
+                   AND e.starts_at > now() AND e.starts_at <= now() + interval '2 hours' \
+                 RETURNING e.uuid AS event_uuid, a.user_id) \
+    SELECT d.event_uuid, array_agg(u.uuid) AS recipients FROM due d JOIN auth_user u ON u.id = d.user_id GROUP BY d.event_uuid";
+
 /// Queues the reminders due now — 24 hours and 2 hours before the start — each once per
 /// attendee (a flag per reminder is set in the same transaction). Returns outbox messages.
 pub async fn queue_reminders(
@@ -186,24 +204,22 @@ pub async fn queue_reminders(
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let mut ids = Vec::new();
-    for (column, label, window) in [
-        ("reminder_24h_sent_at", "24h", "e.starts_at > now() + interval '2 hours' AND e.starts_at <= now() + interval '24 hours'"),
-        ("reminder_2h_sent_at", "2h", "e.starts_at > now() AND e.starts_at <= now() + interval '2 hours'"),
-    ] {
-        let rows = tx
-            .query(
-                &format!(
-                    "WITH due AS (UPDATE event_attendee a SET {column} = now() FROM event e \
-                                  WHERE e.id = a.event_id AND a.status = 'going' AND e.is_active AND a.{column} IS NULL AND {window} \
-                                  RETURNING e.uuid AS event_uuid, a.user_id) \
-                     SELECT d.event_uuid, array_agg(u.uuid) AS recipients FROM due d JOIN auth_user u ON u.id = d.user_id GROUP BY d.event_uuid"
-                ),
-                &[],
-            )
-            .await?;
+    for (statement, label) in [(REMINDERS_24H_DUE, "24h"), (REMINDERS_2H_DUE, "2h")] {
+        let rows = tx.query(statement, &[]).await?;
         for row in rows {
-            let (event, recipients): (Uuid, Vec<Uuid>) = (row.get("event_uuid"), row.get("recipients"));
-            ids.extend(notify::queue(&tx, "event_reminder", event, None, &recipients, json!({ "before": label })).await?);
+            let (event, recipients): (Uuid, Vec<Uuid>) =
+                (row.get("event_uuid"), row.get("recipients"));
+            ids.extend(
+                notify::queue(
+                    &tx,
+                    "event_reminder",
+                    event,
+                    None,
+                    &recipients,
+                    json!({ "before": label }),
+                )
+                .await?,
+            );
         }
     }
     tx.commit().await?;

@@ -9,7 +9,9 @@ use super::requests::ORGANISER_IS_USER_2;
 use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, FromRow};
 use crate::error::ApiError;
+use crate::events::key::EVENT_IS_KEY_1;
 use crate::state::AppState;
+use const_format::concatcp;
 
 /// One row of the guest list. Never a phone number or birth date.
 #[derive(Debug, Clone, Serialize, FromRow)]
@@ -30,6 +32,14 @@ pub struct Guest {
     pub checked_in_at: Option<DateTime<Utc>>,
 }
 
+/// The event the path's `{event_id}` (`$1`) names, with whether user `$2` organises it.
+const GUEST_LIST_EVENT: &str = concatcp!(
+    "SELECT e.id, e.is_published, ",
+    ORGANISER_IS_USER_2,
+    " AS is_organiser FROM event e WHERE ",
+    EVENT_IS_KEY_1
+);
+
 /// The guest list of an event for its host or co-hosts, in the order guests joined.
 pub async fn guest_list(
     state: &AppState,
@@ -38,14 +48,8 @@ pub async fn guest_list(
 ) -> Result<Vec<Guest>, ApiError> {
     let client = state.pool.get().await?;
     let caller_id = active_user_id(&client, caller).await?;
-    let condition = crate::events::repo::key_condition(key);
     let event = client
-        .query_opt(
-            &format!(
-                "SELECT e.id, e.is_published, {ORGANISER_IS_USER_2} AS is_organiser FROM event e WHERE {condition}"
-            ),
-            &[&key, &caller_id],
-        )
+        .query_opt(GUEST_LIST_EVENT, &[&key, &caller_id])
         .await?
         .ok_or_else(|| ApiError::not_found("The event"))?;
     let (event_id, published, organiser): (i64, bool, bool) = (

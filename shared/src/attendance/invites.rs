@@ -18,22 +18,45 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
 use crate::error::{ApiError, FieldError, ProblemCode};
+use crate::events::key::{EVENT_ID_OF_KEY_1, EVENT_IS_KEY_1};
 use crate::http::Text;
 use crate::notify;
 use crate::openapi::schemas::{DirectInvite, InviteCreate, ShareLinkInvite};
 use crate::state::AppState;
+use const_format::concatcp;
 
-fn invite_json(link_base: &str) -> String {
-    format!(
-        "jsonb_build_object('invite_id', i.uuid, 'event_id', e.uuid, 'event_title', e.title, 'invite_type', i.invite_type, \
-           'status', CASE WHEN i.status = 'pending' AND i.expires_at <= now() THEN 'expired' ELSE i.status END, \
-           'message', i.message, 'expires_at', rfc3339(i.expires_at), 'created_at', rfc3339(i.created_at), \
-           'invited_by', jsonb_build_object('user_id', hu.uuid, 'name', hp.name), \
-           'invited_user_id', iu.uuid, \
-           'url', CASE WHEN i.invite_type = 'share_link' THEN '{}/' || i.uuid END)",
-        link_base.trim_end_matches('/').replace('\'', "''")
-    )
-}
+/// The JSON of invite `i` (`e` its event, `hu`/`hp` who invited, `iu` whom); a share link's
+/// `url` is under the link base `$1`.
+const INVITE_JSON: &str = "\
+    jsonb_build_object('invite_id', i.uuid, 'event_id', e.uuid, 'event_title', e.title, 'invite_type', i.invite_type, \
+      'status', CASE WHEN i.status = 'pending' AND i.expires_at <= now() THEN 'expired' ELSE i.status END, \
+      'message', i.message, 'expires_at', rfc3339(i.expires_at), 'created_at', rfc3339(i.created_at), \
+      'invited_by', jsonb_build_object('user_id', hu.uuid, 'name', hp.name), \
+      'invited_user_id', iu.uuid, \
+      'url', CASE WHEN i.invite_type = 'share_link' THEN rtrim($1::text, '/') || '/' || i.uuid END)";
+
+/// What an invite's JSON joins (`INVITE_JSON`'s aliases).
+const INVITE_FROM: &str = "FROM event_invite i JOIN event e ON e.id = i.event_id \
+     JOIN auth_user hu ON hu.id = i.invited_by LEFT JOIN user_profile hp ON hp.user_id = hu.id \
+     LEFT JOIN auth_user iu ON iu.id = i.invited_user_id";
+
+/// One invite's JSON by public id (`$2`), links under `$1`.
+const INVITE_BY_ID: &str = concatcp!(
+    "SELECT ",
+    INVITE_JSON,
+    " AS invite ",
+    INVITE_FROM,
+    " WHERE i.uuid = $2"
+);
+
+/// User `$2`'s invites, newest first, at most `$3`, links under `$1`.
+const INVITES_OF_USER: &str = concatcp!(
+    "SELECT ",
+    INVITE_JSON,
+    " AS invite ",
+    INVITE_FROM,
+    " WHERE i.invited_user_id = $2 ORDER BY i.created_at DESC, i.id DESC LIMIT $3"
+);
 
 /// The JSON of one invite.
 pub async fn invite_by_id(
@@ -42,14 +65,7 @@ pub async fn invite_by_id(
     invite: Uuid,
 ) -> Result<Value, ApiError> {
     Ok(client
-        .query_one(
-            &format!(
-                "SELECT {} AS invite FROM event_invite i JOIN event e ON e.id = i.event_id JOIN auth_user hu ON hu.id = i.invited_by \
-                 LEFT JOIN user_profile hp ON hp.user_id = hu.id LEFT JOIN auth_user iu ON iu.id = i.invited_user_id WHERE i.uuid = $1",
-                invite_json(link_base)
-            ),
-            &[&invite],
-        )
+        .query_one(INVITE_BY_ID, &[&link_base, &invite])
         .await?
         .get("invite"))
 }
@@ -62,20 +78,39 @@ pub async fn mine(
     limit: i64,
 ) -> Result<Vec<Value>, ApiError> {
     Ok(client
-        .query(
-            &format!(
-                "SELECT {} AS invite FROM event_invite i JOIN event e ON e.id = i.event_id JOIN auth_user hu ON hu.id = i.invited_by \
-                 LEFT JOIN user_profile hp ON hp.user_id = hu.id LEFT JOIN auth_user iu ON iu.id = i.invited_user_id \
-                 WHERE i.invited_user_id = $1 ORDER BY i.created_at DESC, i.id DESC LIMIT $2",
-                invite_json(link_base)
-            ),
-            &[&user_id, &limit],
-        )
+        .query(INVITES_OF_USER, &[&link_base, &user_id, &limit])
         .await?
         .iter()
         .map(|r| r.get("invite"))
         .collect())
 }
+
+/// The event the path's `{event_id}` (`$1`) names, as creating an invite needs it, and whether
+/// the caller (`$2`, public id) co-hosts it.
+const INVITING_EVENT: &str = concatcp!(
+    "SELECT e.id, e.uuid, e.host_id, e.is_active AND e.starts_at > now() AS is_open, \
+            EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = ",
+    USER_BY_UUID_2,
+    ") AS is_cohost FROM event e WHERE ",
+    EVENT_IS_KEY_1,
+);
+
+/// SQL that is true when the user row `u` hosts or co-hosts the event row `e`.
+const ORGANISER_IS_U: &str = organiser_is!("u.id");
+
+/// The active user a direct invite names (`$2`, public id), with whether they organise or
+/// already attend the event the path's `{event_id}` (`$1`) names.
+const INVITEE: &str = concatcp!(
+    "SELECT u.id, EXISTS (SELECT 1 FROM event e WHERE e.id = ",
+    EVENT_ID_OF_KEY_1,
+    " AND ",
+    ORGANISER_IS_U,
+    ") AS is_organiser, \
+     EXISTS (SELECT 1 FROM event_attendee a WHERE a.event_id = ",
+    EVENT_ID_OF_KEY_1,
+    " AND a.user_id = u.id AND a.status IN ('going', 'checked_in')) AS is_attending \
+     FROM auth_user u WHERE u.uuid = $2 AND u.is_active",
+);
 
 /// The host invites someone (direct) or makes a share link.
 pub async fn create(
@@ -91,24 +126,7 @@ pub async fn create(
     // The account check, the event, the caller's invites this hour and (for a direct invite)
     // the invitee with their role in the event: one round trip. The invitee is looked up
     // before the host is known to be the caller, but only read.
-    let event_sql = format!(
-        "SELECT e.id, e.uuid, e.host_id, e.is_active AND e.starts_at > now() AS is_open, \
-                EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = {USER_BY_UUID_2}) AS is_cohost \
-         FROM event e WHERE {}",
-        crate::events::repo::key_condition(key)
-    );
     let limit = super::write_limits::WriteKind::Invite;
-    let invitee_sql = format!(
-        concat!(
-            "SELECT u.id, EXISTS (SELECT 1 FROM event e WHERE e.id = (SELECT e.id FROM event e WHERE {key}) AND ",
-            organiser_is!("u.id"),
-            ") AS is_organiser, \
-             EXISTS (SELECT 1 FROM event_attendee a WHERE a.event_id = (SELECT e.id FROM event e WHERE {key}) \
-                     AND a.user_id = u.id AND a.status IN ('going', 'checked_in')) AS is_attending \
-             FROM auth_user u WHERE u.uuid = $2 AND u.is_active"
-        ),
-        key = crate::events::repo::key_condition(key)
-    );
     let invitee_uuid = match &invite {
         InviteCreate::Direct(direct) => Some(direct.user_id.0),
         InviteCreate::ShareLink(_) => None,
@@ -117,11 +135,11 @@ pub async fn create(
     let caller_param: [&(dyn ToSql + Sync); 1] = [&caller.user_id];
     let invitee_params: [&(dyn ToSql + Sync); 2] = [&key, &invitee_uuid];
     let mut reads: Vec<Statement> = vec![
-        (&event_sql, &event_params),
+        (INVITING_EVENT, &event_params),
         (limit.count_sql(), &caller_param),
     ];
     if invitee_uuid.is_some() {
-        reads.push((&invitee_sql, &invitee_params));
+        reads.push((INVITEE, &invitee_params));
     }
     let (caller_id, rows) = crate::pipelined!(active_user_id(&tx, caller), async {
         Ok(tx.query_in_order(&reads).await?)

@@ -34,12 +34,14 @@ pub(crate) const USER_BY_UUID_2: &str = "(SELECT id FROM auth_user WHERE uuid = 
 /// gender and whether they already go.
 macro_rules! joiner_facts {
     ($event:expr, $user:expr) => {
-        concat!(
+        const_format::concatcp!(
             "SELECT EXISTS (SELECT 1 FROM event e WHERE e.id = ",
             $event,
-            " AND ",
-            organiser_is!($user),
-            ") AS is_organiser, (SELECT gender FROM user_profile WHERE user_id = ",
+            " AND (e.host_id = ",
+            $user,
+            " OR EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = ",
+            $user,
+            "))) AS is_organiser, (SELECT gender FROM user_profile WHERE user_id = ",
             $user,
             ") AS gender, EXISTS (SELECT 1 FROM event_attendee WHERE event_id = ",
             $event,

@@ -14,13 +14,15 @@ use crate::cursor::{self, Page};
 use super::event_lock::{EventLock, Locked, EVENT_BY_KEY};
 use super::rules::{check_joiner, JoinerFacts};
 use super::write_limits::{self, WriteKind};
+use super::USER_BY_UUID_2;
 use crate::db::{CachedStatements, PipelinedTransaction, Writes};
 use crate::error::{ApiError, FieldError};
-use crate::events::repo::ByKey;
+use crate::events::key::{EVENT_ID_OF_KEY_1, EVENT_IS_KEY_1};
 use crate::http::ApiRequest;
 use crate::notify;
 use crate::outbox::OutboxMessage;
 use crate::state::AppState;
+use const_format::concatcp;
 
 /// The JSON of a request (`r` request, `e` event, `u`/`p` requester).
 pub const REQUEST_JSON: &str = "\
@@ -35,21 +37,63 @@ pub const REQUEST_JSON: &str = "\
                FROM capacity_reservation h WHERE h.request_id = r.id ORDER BY h.id DESC LIMIT 1), \
       'attendee_id', (SELECT a.uuid FROM event_attendee a WHERE a.request_id = r.id AND a.status <> 'cancelled' LIMIT 1))";
 
+/// What a request's JSON joins (`REQUEST_JSON`'s aliases).
+const REQUEST_FROM: &str = "FROM event_request r JOIN event e ON e.id = r.event_id \
+     JOIN auth_user u ON u.id = r.requester_id LEFT JOIN user_profile p ON p.user_id = u.id";
+
+/// One request's JSON by public id (`$1`).
+const REQUEST_BY_ID: &str = concatcp!(
+    "SELECT ",
+    REQUEST_JSON,
+    " AS request ",
+    REQUEST_FROM,
+    " WHERE r.uuid = $1"
+);
+
+/// A page of event `$1`'s requests, optionally of status `$2`, oldest first, after the cursor
+/// (`$3`, `$4`), at most `$5`.
+const REQUESTS_OF_EVENT: &str = concatcp!(
+    "SELECT ",
+    REQUEST_JSON,
+    " AS item, r.created_at AS sort_time, r.uuid AS sort_uuid ",
+    REQUEST_FROM,
+    " WHERE r.event_id = $1 AND ($2::text IS NULL OR r.status = $2) \
+       AND ($3::timestamptz IS NULL OR (r.created_at, r.uuid) > ($3, $4::uuid)) \
+     ORDER BY r.created_at, r.uuid LIMIT $5"
+);
+
+/// User `$1`'s requests, newest first, at most `$2`.
+const REQUESTS_OF_USER: &str = concatcp!(
+    "SELECT ",
+    REQUEST_JSON,
+    " AS request ",
+    REQUEST_FROM,
+    " WHERE r.requester_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT $2"
+);
+
 /// Loads a request's JSON by its public id.
 pub async fn request_json(
     client: &impl CachedStatements,
     request: Uuid,
 ) -> Result<Value, ApiError> {
     Ok(client
-        .query_one(
-            &format!(
-                "SELECT {REQUEST_JSON} AS request FROM event_request r JOIN event e ON e.id = r.event_id \
-                 JOIN auth_user u ON u.id = r.requester_id LEFT JOIN user_profile p ON p.user_id = u.id WHERE r.uuid = $1"
-            ),
-            &[&request],
-        )
+        .query_one(REQUEST_BY_ID, &[&request])
         .await?
         .get("request"))
+}
+
+/// The caller's requests (internal id), newest first, at most `limit`.
+pub async fn of_user(
+    client: &impl CachedStatements,
+    user_id: i64,
+    limit: i64,
+) -> Result<Vec<Value>, ApiError> {
+    Ok(client
+        .query(REQUESTS_OF_USER, &[&user_id, &limit])
+        .await?
+        .iter()
+        .map(|row| row.get("request"))
+        .collect())
 }
 
 /// The result of a write: the JSON answer and the outbox messages to publish after commit.
@@ -60,35 +104,18 @@ pub struct Outcome {
     pub outbox: Vec<OutboxMessage>,
 }
 
-/// What creating a request reads after the event's lock (so it sees what the transactions
-/// the lock waited for committed), for one way of naming the event (`$1`, the path's key).
-struct JoinReads {
-    /// `rules::JoinerFacts` of the caller (`$2`, public id).
-    joiner_facts: &'static str,
-    /// Public ids of the event's host and co-hosts (whom to tell).
-    organisers: &'static str,
-}
+/// `rules::JoinerFacts` of the caller (`$2`, public id) for the event the path's `{event_id}`
+/// (`$1`) names; read after the event's lock, so it sees what the lock waited for.
+const JOINER_FACTS: &str = joiner_facts!(EVENT_ID_OF_KEY_1, USER_BY_UUID_2);
 
-macro_rules! join_reads {
-    ($event:expr) => {
-        JoinReads {
-            joiner_facts: joiner_facts!($event, "(SELECT id FROM auth_user WHERE uuid = $2)"),
-            organisers: concat!(
-                "SELECT u.uuid FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = ",
-                $event,
-                " UNION SELECT u.uuid FROM event_cohost c JOIN auth_user u ON u.id = c.user_id \
-                 WHERE c.event_id = ",
-                $event
-            ),
-        }
-    };
-}
-
-/// `JoinReads` for each way the path names the event.
-const JOIN_READS: ByKey<JoinReads> = ByKey {
-    uuid: join_reads!(crate::event_id_by_uuid!()),
-    slug: join_reads!(crate::event_id_by_slug!()),
-};
+/// Public ids of the host and co-hosts (whom to tell) of the event the path's `{event_id}`
+/// (`$1`) names.
+const ORGANISERS: &str = concatcp!(
+    "SELECT u.uuid FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = ",
+    EVENT_ID_OF_KEY_1,
+    " UNION SELECT u.uuid FROM event_cohost c JOIN auth_user u ON u.id = c.user_id WHERE c.event_id = ",
+    EVENT_ID_OF_KEY_1
+);
 
 /// SQL that is true when user `$2` hosts or co-hosts the event row `e`.
 pub(crate) const ORGANISER_IS_USER_2: &str = organiser_is!("$2");
@@ -97,6 +124,19 @@ pub(crate) const ORGANISER_IS_USER_2: &str = organiser_is!("$2");
 /// row `e`; `me` found by public id lets the account check go in the same round trip.
 pub(crate) const ORGANISER_IS_ME: &str = organiser_is!("me.id");
 
+/// The event the path's `{event_id}` (`$1`) names, if viewer `$2` (public id) may see it
+/// (published, or theirs to organise), and whether they organise it.
+const EVENT_FOR_VIEWER: &str = concatcp!(
+    "SELECT e.id, o.organiser FROM event e \
+     CROSS JOIN (SELECT id FROM auth_user WHERE uuid = $2) me \
+     CROSS JOIN LATERAL (SELECT ",
+    ORGANISER_IS_ME,
+    " AS organiser) o \
+     WHERE ",
+    EVENT_IS_KEY_1,
+    " AND (e.is_published OR o.organiser)"
+);
+
 /// The event `key` names, if `viewer` may see it (published, or theirs to organise), and whether
 /// `viewer` organises it: one round trip.
 async fn event_id_for(
@@ -104,19 +144,10 @@ async fn event_id_for(
     key: &str,
     viewer: Uuid,
 ) -> Result<(i64, bool), ApiError> {
-    let condition = crate::events::repo::key_condition(key);
-    tx.query_opt(
-        &format!(
-            "SELECT e.id, o.organiser FROM event e \
-             CROSS JOIN (SELECT id FROM auth_user WHERE uuid = $2) me \
-             CROSS JOIN LATERAL (SELECT {ORGANISER_IS_ME} AS organiser) o \
-             WHERE {condition} AND (e.is_published OR o.organiser)"
-        ),
-        &[&key, &viewer],
-    )
-    .await?
-    .map(|r| (r.get("id"), r.get("organiser")))
-    .ok_or_else(|| ApiError::not_found("The event"))
+    tx.query_opt(EVENT_FOR_VIEWER, &[&key, &viewer])
+        .await?
+        .map(|r| (r.get("id"), r.get("organiser")))
+        .ok_or_else(|| ApiError::not_found("The event"))
 }
 
 /// Decides a request now: seats for it (attendee or hold) or the waitlist, as writes added to
@@ -163,12 +194,11 @@ pub async fn create(
     // and whom to tell: one round trip. The event is found by its key inside each statement,
     // the caller by public id.
     let limit = WriteKind::JoinRequest;
-    let reads = JOIN_READS.of(key);
-    let (user_id, locked) = EventLock::of(EVENT_BY_KEY.of(key), &key)
+    let (user_id, locked) = EventLock::of(&EVENT_BY_KEY, &key)
         .then(&[
-            (reads.joiner_facts, &[&key, &caller.user_id]),
+            (JOINER_FACTS, &[&key, &caller.user_id]),
             (limit.count_sql(), &[&caller.user_id]),
-            (reads.organisers, &[&key]),
+            (ORGANISERS, &[&key]),
         ])
         .run_for(&tx, caller)
         .await?;
@@ -283,13 +313,7 @@ pub async fn list_for_event(
     let (after_time, after_uuid) = after.unzip();
     let rows = client
         .query(
-            &format!(
-                "SELECT {REQUEST_JSON} AS item, r.created_at AS sort_time, r.uuid AS sort_uuid FROM event_request r JOIN event e ON e.id = r.event_id \
-                 JOIN auth_user u ON u.id = r.requester_id LEFT JOIN user_profile p ON p.user_id = u.id \
-                 WHERE r.event_id = $1 AND ($2::text IS NULL OR r.status = $2) \
-                   AND ($3::timestamptz IS NULL OR (r.created_at, r.uuid) > ($3, $4::uuid)) \
-                 ORDER BY r.created_at, r.uuid LIMIT $5"
-            ),
+            REQUESTS_OF_EVENT,
             &[&event_id, &status, &after_time, &after_uuid, &(limit + 1)],
         )
         .await?;

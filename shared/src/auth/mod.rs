@@ -25,6 +25,19 @@ use crate::http::ApiRequest;
 pub struct Caller {
     /// The user's public uuid (`sub`).
     pub user_id: uuid::Uuid,
+    /// The internal id, once this request has found the account active (an idempotency claim
+    /// does, beside the claim): the operation after it need not ask again.
+    active_id: Option<i64>,
+}
+
+impl Caller {
+    /// The same caller, whose account this request found active under internal id `id`.
+    pub(crate) fn found_active(self, id: i64) -> Self {
+        Self {
+            active_id: Some(id),
+            ..self
+        }
+    }
 }
 
 /// Verifies the request's bearer token; 401 when missing, malformed, expired or not ours.
@@ -36,20 +49,25 @@ pub fn authenticate(keys: &TokenKeys, req: &ApiRequest) -> Result<Caller, ApiErr
     tracing::Span::current().record("user_id", tracing::field::display(claims.sub));
     Ok(Caller {
         user_id: claims.sub,
+        active_id: None,
     })
 }
 
+/// The account check: the internal id of user `$1` (public id) while the account is active.
+pub const ACCOUNT_CHECK_SQL: &str = "SELECT id FROM auth_user WHERE uuid = $1 AND is_active";
+
 /// The caller's internal id, if the account is still active; a deleted or deactivated account
-/// gets 401 even with an unexpired token.
+/// gets 401 even with an unexpired token. Asked once per request: a caller this request already
+/// found active (`Caller::found_active`) costs no statement.
 pub async fn active_user_id(
     client: &impl CachedStatements,
     caller: &Caller,
 ) -> Result<i64, ApiError> {
+    if let Some(id) = caller.active_id {
+        return Ok(id);
+    }
     client
-        .query_opt(
-            "SELECT id FROM auth_user WHERE uuid = $1 AND is_active",
-            &[&caller.user_id],
-        )
+        .query_opt(ACCOUNT_CHECK_SQL, &[&caller.user_id])
         .await?
         .map(|row| row.get("id"))
         .ok_or_else(|| ApiError::unauthorized("This account is no longer active."))

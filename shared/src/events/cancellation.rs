@@ -7,6 +7,7 @@ use serde_json::json;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
+use super::key::EVENT_IS_KEY_1;
 use super::repo;
 use super::rules::{may_change, HOST_CHANGE};
 use super::service::{commit_with_detail, Written};
@@ -17,14 +18,12 @@ use crate::error::ApiError;
 use crate::notify;
 use crate::state::AppState;
 
-/// Who cancelling event `e` (found by `$1`, as `repo::key_condition`) affects, read behind the
+/// Who cancelling the event the path's `{event_id}` (`$1`) names affects, read behind the
 /// event's lock: everyone with a live request, pending invite, hold or attendance, and how
 /// many paid orders it refunds. Every change to those takes the event's lock first, so the
 /// cancel later in the transaction touches exactly these.
-fn affected_sql(key: &str) -> String {
-    let condition = repo::key_condition(key);
-    format!(
-        "WITH target AS (SELECT e.id FROM event e WHERE {condition}), \
+const AFFECTED_SQL: &str = const_format::concatcp!(
+    "WITH target AS (SELECT e.id FROM event e WHERE ", EVENT_IS_KEY_1, "), \
               everyone AS ( \
                  SELECT requester_id AS user_id FROM event_request WHERE event_id = (SELECT id FROM target) \
                     AND status IN ('pending', 'waitlisted', 'accepted') \
@@ -35,9 +34,8 @@ fn affected_sql(key: &str) -> String {
          SELECT ARRAY(SELECT u.uuid FROM auth_user u WHERE u.id IN (SELECT user_id FROM everyone WHERE user_id IS NOT NULL) \
                       ORDER BY u.id) AS affected_users, \
                 (SELECT count(*) FROM payment_order WHERE event_id = (SELECT id FROM target) \
-                    AND status IN ('paid', 'partially_refunded')) AS refunds_queued"
-    )
-}
+                    AND status IN ('paid', 'partially_refunded')) AS refunds_queued",
+);
 
 /// Cancels event `$1` and everything hanging on it: requests cancelled, pending invites
 /// revoked, holds released, attendance cancelled, paid orders marked for refund, unpaid ones
@@ -71,9 +69,8 @@ pub async fn cancel(
 ) -> Result<Written, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let affected = affected_sql(key);
     let key_param: [&(dyn ToSql + Sync); 1] = [&key];
-    let after: [Statement; 1] = [(&affected, &key_param)];
+    let after: [Statement; 1] = [(AFFECTED_SQL, &key_param)];
     let (caller_id, loaded) = crate::pipelined!(
         active_user_id(&tx, caller),
         repo::load_for_edit_then(&tx, key, caller.user_id, &after)

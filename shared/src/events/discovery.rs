@@ -255,6 +255,50 @@ pub enum MyRole {
     Attending,
 }
 
+/// SQL that is true when user `$1` hosts or co-hosts event `e`.
+const HOSTED_BY_1: &str = crate::attendance::organiser_is!("$1");
+
+/// SQL that is true when user `$1` goes to (or went to) event `e`.
+const ATTENDED_BY_1: &str =
+    "EXISTS (SELECT 1 FROM event_attendee a WHERE a.event_id = e.id AND a.user_id = $1 \
+     AND a.status IN ('going', 'checked_in'))";
+
+/// A page of user `$1`'s events (`$membership`), upcoming soonest first or past latest first,
+/// after the cursor (`$3`, `$4`, both NULL on the first page), at most `$2`.
+macro_rules! my_events {
+    ($membership:expr, upcoming) => {
+        const_format::concatcp!(
+            "SELECT ",
+            SUMMARY_JSON,
+            ") AS item, e.starts_at AS sort_time, e.uuid AS sort_uuid ",
+            FROM_JOINS,
+            " WHERE ",
+            $membership,
+            " AND e.starts_at > now() \
+               AND ($3::timestamptz IS NULL OR (e.starts_at, e.uuid) > ($3, $4::uuid)) \
+             ORDER BY e.starts_at ASC, e.uuid ASC LIMIT $2"
+        )
+    };
+    ($membership:expr, past) => {
+        const_format::concatcp!(
+            "SELECT ",
+            SUMMARY_JSON,
+            ") AS item, e.starts_at AS sort_time, e.uuid AS sort_uuid ",
+            FROM_JOINS,
+            " WHERE ",
+            $membership,
+            " AND e.starts_at <= now() \
+               AND ($3::timestamptz IS NULL OR (e.starts_at, e.uuid) < ($3, $4::uuid)) \
+             ORDER BY e.starts_at DESC, e.uuid DESC LIMIT $2"
+        )
+    };
+}
+
+const HOSTING_UPCOMING: &str = my_events!(HOSTED_BY_1, upcoming);
+const HOSTED_PAST: &str = my_events!(HOSTED_BY_1, past);
+const ATTENDING_UPCOMING: &str = my_events!(ATTENDED_BY_1, upcoming);
+const ATTENDED_PAST: &str = my_events!(ATTENDED_BY_1, past);
+
 /// One page of the caller's events: upcoming soonest first, past latest first.
 pub async fn mine(
     client: &impl CachedStatements,
@@ -268,27 +312,15 @@ pub async fn mine(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    let membership = match role {
-        MyRole::Hosting => crate::attendance::organiser_is!("$1"),
-        MyRole::Attending => "EXISTS (SELECT 1 FROM event_attendee a WHERE a.event_id = e.id AND a.user_id = $1 AND a.status IN ('going', 'checked_in'))",
+    let sql = match (role, upcoming) {
+        (MyRole::Hosting, true) => HOSTING_UPCOMING,
+        (MyRole::Hosting, false) => HOSTED_PAST,
+        (MyRole::Attending, true) => ATTENDING_UPCOMING,
+        (MyRole::Attending, false) => ATTENDED_PAST,
     };
-    let (when, order, cmp) = if upcoming {
-        ("e.starts_at > now()", "ASC", ">")
-    } else {
-        ("e.starts_at <= now()", "DESC", "<")
-    };
-    let keyset = if after.is_some() {
-        format!("AND (e.starts_at, e.uuid) {cmp} ($3, $4)")
-    } else {
-        "AND $3::timestamptz IS NULL AND $4::uuid IS NULL".to_owned()
-    };
-    let sql = format!(
-        "SELECT {SUMMARY_JSON}) AS item, e.starts_at AS sort_time, e.uuid AS sort_uuid {FROM_JOINS} \
-         WHERE {membership} AND {when} {keyset} ORDER BY e.starts_at {order}, e.uuid {order} LIMIT $2"
-    );
     let (starts_at, uuid) = after.map_or((None, None), |(s, u)| (Some(s), Some(u)));
     let rows = client
-        .query(&sql, &[&user_id, &(limit + 1), &starts_at, &uuid])
+        .query(sql, &[&user_id, &(limit + 1), &starts_at, &uuid])
         .await?;
     Ok(cursor::json_page(&rows, limit))
 }

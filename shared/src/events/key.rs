@@ -1,53 +1,10 @@
-//! How a path's `{event_id}` names an event: by public id or by slug. Statements that find the
-//! event by key come in the two forms (`ByKey`), chosen per request.
+//! How a path's `{event_id}` names an event: by public id or by slug. One statement serves
+//! both: the database splits the key (`event_key_uuid`, `event_key_slug`, migration V19) and
+//! probes the index the key's shape calls for, so no statement comes in two forms.
 
-use uuid::Uuid;
+/// SQL that is true when event row `e` is the one the path's `{event_id}` (`$1`, text) names.
+pub const EVENT_IS_KEY_1: &str = "(e.uuid = event_key_uuid($1) OR e.slug = event_key_slug($1))";
 
-/// The SQL expression for the id of the event a path's `{event_id}` (`$1`, text) names by its
-/// public id; `event_id_by_slug!` when it names it by slug. Named statements that find the
-/// event by key come in these two forms (`ByKey`).
-#[macro_export]
-macro_rules! event_id_by_uuid {
-    () => {
-        "(SELECT e.id FROM event e WHERE e.uuid = $1::text::uuid)"
-    };
-}
-
-/// `event_id_by_uuid!` for a path's `{event_id}` that is a slug.
-#[macro_export]
-macro_rules! event_id_by_slug {
-    () => {
-        "(SELECT e.id FROM event e WHERE e.slug = $1::text)"
-    };
-}
-
-/// A named statement (or a set of them) in its two forms, for the two ways a path's
-/// `{event_id}` names an event.
-#[derive(Debug, Clone, Copy)]
-pub struct ByKey<T> {
-    /// Found by public id.
-    pub uuid: T,
-    /// Found by slug.
-    pub slug: T,
-}
-
-impl<T> ByKey<T> {
-    /// The form for `key`: by public id when it is one, else by slug.
-    pub fn of(&self, key: &str) -> &T {
-        if key.parse::<Uuid>().is_ok() {
-            &self.uuid
-        } else {
-            &self.slug
-        }
-    }
-}
-
-/// The WHERE condition finding event `e` by `$1`: its uuid, or else its slug (the path's
-/// `{event_id}` may be either).
-pub fn key_condition(key: &str) -> &'static str {
-    if key.parse::<Uuid>().is_ok() {
-        "e.uuid = $1::text::uuid"
-    } else {
-        "e.slug = $1::text"
-    }
-}
+/// SQL for the internal id of the event the path's `{event_id}` (`$1`, text) names.
+pub const EVENT_ID_OF_KEY_1: &str =
+    const_format::concatcp!("(SELECT e.id FROM event e WHERE ", EVENT_IS_KEY_1, ")");

@@ -9,9 +9,10 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
 use super::fields::EventFields;
-pub use super::key::{key_condition, ByKey};
+use super::key::EVENT_IS_KEY_1;
 use crate::db::{CachedStatements, Statement};
 use crate::error::ApiError;
+use const_format::concatcp;
 
 crate::text_enum!(
     /// The caller's relation to an event.
@@ -59,6 +60,25 @@ pub async fn load_for_edit(
         .map(|(event, _)| event))
 }
 
+/// The event the path's `{event_id}` (`$1`) names, locked for an edit, with the caller's (`$2`)
+/// role in it: `EventForEdit`.
+const EVENT_FOR_EDIT: &str = concatcp!(
+        "SELECT e.id, e.uuid, \
+            CASE WHEN e.host_id = me.id THEN 'host' \
+                 WHEN EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = me.id) THEN 'cohost' \
+                 ELSE 'other' END AS role, \
+            e.is_published, e.is_active, e.starts_at <= now() AS has_started, \
+            e.title, e.description, e.mood, v.uuid AS venue_id, e.venue_text, e.event_date, e.start_time, e.timezone, \
+            extract(epoch FROM e.duration)::bigint AS duration_secs, e.capacity, e.is_paid, e.ticket_price, e.gst_percent, e.gstin, \
+            ARRAY(SELECT jsonb_array_elements_text(e.allowed_genders)) AS allowed_genders, e.allow_plus_one, \
+            ARRAY(SELECT jsonb_array_elements_text(e.cover_images)) AS cover_images, e.requires_approval, \
+            ARRAY(SELECT i.slug FROM event_interest_map m JOIN event_interest i ON i.id = m.event_interest_id \
+                  WHERE m.event_id = e.id ORDER BY i.sort_order) AS interests \
+     FROM event e LEFT JOIN venue v ON v.id = e.venue_id \
+     LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
+     WHERE ", EVENT_IS_KEY_1, " FOR NO KEY UPDATE OF e",
+);
+
 /// `load_for_edit`, then the statements `after` in the same round trip, run in order once the
 /// event is locked (so what they read cannot change before COMMIT); their rows come back too.
 pub async fn load_for_edit_then(
@@ -67,28 +87,11 @@ pub async fn load_for_edit_then(
     caller: Uuid,
     after: &[Statement<'_>],
 ) -> Result<Option<(EventForEdit, Vec<Vec<Row>>)>, ApiError> {
-    let condition = key_condition(key);
-    let sql = format!(
-        "SELECT e.id, e.uuid, \
-                CASE WHEN e.host_id = me.id THEN 'host' \
-                     WHEN EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = me.id) THEN 'cohost' \
-                     ELSE 'other' END AS role, \
-                e.is_published, e.is_active, e.starts_at <= now() AS has_started, \
-                e.title, e.description, e.mood, v.uuid AS venue_id, e.venue_text, e.event_date, e.start_time, e.timezone, \
-                extract(epoch FROM e.duration)::bigint AS duration_secs, e.capacity, e.is_paid, e.ticket_price, e.gst_percent, e.gstin, \
-                ARRAY(SELECT jsonb_array_elements_text(e.allowed_genders)) AS allowed_genders, e.allow_plus_one, \
-                ARRAY(SELECT jsonb_array_elements_text(e.cover_images)) AS cover_images, e.requires_approval, \
-                ARRAY(SELECT i.slug FROM event_interest_map m JOIN event_interest i ON i.id = m.event_interest_id \
-                      WHERE m.event_id = e.id ORDER BY i.sort_order) AS interests \
-         FROM event e LEFT JOIN venue v ON v.id = e.venue_id \
-         LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
-         WHERE {condition} FOR NO KEY UPDATE OF e"
-    );
     let params: [&(dyn ToSql + Sync); 2] = [&key, &caller];
     let mut rows = if after.is_empty() {
-        vec![tx.query(&sql, &params).await?]
+        vec![tx.query(EVENT_FOR_EDIT, &params).await?]
     } else {
-        let mut statements: Vec<Statement> = vec![(&sql, &params)];
+        let mut statements: Vec<Statement> = vec![(EVENT_FOR_EDIT, &params)];
         statements.extend_from_slice(after);
         tx.query_in_order(&statements).await?
     };
@@ -314,6 +317,34 @@ pub const DETAIL_JSON: &str = "\
       'going_count', e.going_count, 'requests_count', e.requests_count, \
       'created_at', rfc3339(e.created_at), 'updated_at', rfc3339(e.updated_at))";
 
+/// The detail (`DETAIL_JSON` and what only a detail shows) of the event the path's `{event_id}`
+/// (`$1`) names, as viewer `$2` (internal id) may see it.
+const EVENT_DETAIL: &str = concatcp!(
+        "WITH target AS (SELECT e.* FROM event e WHERE ", EVENT_IS_KEY_1, "), \
+          role AS (SELECT CASE WHEN t.host_id = $2 THEN 'host' \
+                               WHEN EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = t.id AND c.user_id = $2) THEN 'cohost' \
+                          END AS r FROM target t) \
+     SELECT ", DETAIL_JSON, " || jsonb_build_object( \
+       'images', (SELECT coalesce(jsonb_agg(jsonb_build_object('image_id', im.uuid, 'image_url', im.image_url, \
+                  'position', im.position) ORDER BY im.position), '[]'::jsonb) FROM event_image im WHERE im.event_id = e.id), \
+       'gstin', CASE WHEN (SELECT r FROM role) IS NOT NULL THEN e.gstin END, \
+       'seats_left', greatest(e.capacity - e.going_count - (SELECT coalesce(sum(h.seats), 0) FROM capacity_reservation h \
+                      WHERE h.event_id = e.id AND h.status = 'held' AND h.expires_at > now()), 0), \
+       'my_status', coalesce((SELECT r FROM role), \
+           (SELECT CASE a.status WHEN 'checked_in' THEN 'checked_in' ELSE 'going' END FROM event_attendee a \
+            WHERE a.event_id = e.id AND a.user_id = $2 AND a.status IN ('going', 'checked_in')), \
+           (SELECT 'holding' FROM capacity_reservation h WHERE h.event_id = e.id AND h.user_id = $2 \
+            AND h.status = 'held' AND h.expires_at > now() LIMIT 1), \
+           (SELECT 'requested' FROM event_request r WHERE r.event_id = e.id AND r.requester_id = $2 \
+            AND r.status IN ('pending', 'waitlisted', 'accepted') LIMIT 1), \
+           (SELECT 'invited' FROM event_invite iv WHERE iv.event_id = e.id AND iv.invited_user_id = $2 \
+            AND iv.status = 'pending' AND (iv.expires_at IS NULL OR iv.expires_at > now()) LIMIT 1), \
+           'none')) AS detail \
+     FROM target e JOIN auth_user hu ON hu.id = e.host_id LEFT JOIN user_profile hp ON hp.user_id = hu.id \
+          LEFT JOIN venue v ON v.id = e.venue_id \
+     WHERE e.is_published OR (SELECT r FROM role) IS NOT NULL",
+);
+
 /// The JSON detail of an event for a viewer, or `None` when absent or invisible to them
 /// (drafts are the host's and co-hosts' only).
 pub async fn detail(
@@ -321,34 +352,8 @@ pub async fn detail(
     key: &str,
     viewer_id: i64,
 ) -> Result<Option<Value>, ApiError> {
-    let condition = key_condition(key);
-    let sql = format!(
-        "WITH target AS (SELECT e.* FROM event e WHERE {condition}), \
-              role AS (SELECT CASE WHEN t.host_id = $2 THEN 'host' \
-                                   WHEN EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = t.id AND c.user_id = $2) THEN 'cohost' \
-                              END AS r FROM target t) \
-         SELECT {DETAIL_JSON} || jsonb_build_object( \
-           'images', (SELECT coalesce(jsonb_agg(jsonb_build_object('image_id', im.uuid, 'image_url', im.image_url, \
-                      'position', im.position) ORDER BY im.position), '[]'::jsonb) FROM event_image im WHERE im.event_id = e.id), \
-           'gstin', CASE WHEN (SELECT r FROM role) IS NOT NULL THEN e.gstin END, \
-           'seats_left', greatest(e.capacity - e.going_count - (SELECT coalesce(sum(h.seats), 0) FROM capacity_reservation h \
-                          WHERE h.event_id = e.id AND h.status = 'held' AND h.expires_at > now()), 0), \
-           'my_status', coalesce((SELECT r FROM role), \
-               (SELECT CASE a.status WHEN 'checked_in' THEN 'checked_in' ELSE 'going' END FROM event_attendee a \
-                WHERE a.event_id = e.id AND a.user_id = $2 AND a.status IN ('going', 'checked_in')), \
-               (SELECT 'holding' FROM capacity_reservation h WHERE h.event_id = e.id AND h.user_id = $2 \
-                AND h.status = 'held' AND h.expires_at > now() LIMIT 1), \
-               (SELECT 'requested' FROM event_request r WHERE r.event_id = e.id AND r.requester_id = $2 \
-                AND r.status IN ('pending', 'waitlisted', 'accepted') LIMIT 1), \
-               (SELECT 'invited' FROM event_invite iv WHERE iv.event_id = e.id AND iv.invited_user_id = $2 \
-                AND iv.status = 'pending' AND (iv.expires_at IS NULL OR iv.expires_at > now()) LIMIT 1), \
-               'none')) AS detail \
-         FROM target e JOIN auth_user hu ON hu.id = e.host_id LEFT JOIN user_profile hp ON hp.user_id = hu.id \
-              LEFT JOIN venue v ON v.id = e.venue_id \
-         WHERE e.is_published OR (SELECT r FROM role) IS NOT NULL"
-    );
     Ok(client
-        .query_opt(&sql, &[&key, &viewer_id])
+        .query_opt(EVENT_DETAIL, &[&key, &viewer_id])
         .await?
         .map(|r| r.get("detail")))
 }

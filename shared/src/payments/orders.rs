@@ -29,6 +29,33 @@ pub const ORDER_JSON: &str = "\
 const ORDER_FROM: &str = "FROM payment_order o JOIN event e ON e.id = o.event_id \
      LEFT JOIN capacity_reservation h ON h.id = o.reservation_id LEFT JOIN event_attendee a ON a.id = o.attendee_id";
 
+/// One order's JSON by public id (`$2`); `$1` is the payment provider's key id.
+const ORDER_BY_ID: &str = const_format::concatcp!(
+    "SELECT ",
+    ORDER_JSON,
+    " AS order_json ",
+    ORDER_FROM,
+    " WHERE o.uuid = $2"
+);
+
+/// Order `$2`'s JSON if user `$3` placed it; `$1` is the payment provider's key id.
+const ORDER_OF_USER: &str = const_format::concatcp!(
+    "SELECT ",
+    ORDER_JSON,
+    " AS order_json ",
+    ORDER_FROM,
+    " WHERE o.uuid = $2 AND o.user_id = $3"
+);
+
+/// User `$2`'s orders, newest first, at most `$3`; `$1` is the payment provider's key id.
+const ORDERS_OF_USER: &str = const_format::concatcp!(
+    "SELECT ",
+    ORDER_JSON,
+    " AS order_json ",
+    ORDER_FROM,
+    " WHERE o.user_id = $2 ORDER BY o.created_at DESC, o.id DESC LIMIT $3"
+);
+
 /// One order's JSON by public id.
 pub async fn order_json(
     client: &impl CachedStatements,
@@ -36,10 +63,7 @@ pub async fn order_json(
     order: Uuid,
 ) -> Result<Value, ApiError> {
     Ok(client
-        .query_one(
-            &format!("SELECT {ORDER_JSON} AS order_json {ORDER_FROM} WHERE o.uuid = $2"),
-            &[&key_id, &order],
-        )
+        .query_one(ORDER_BY_ID, &[&key_id, &order])
         .await?
         .get("order_json"))
 }
@@ -50,7 +74,7 @@ pub async fn get(state: &AppState, caller: &Caller, order: Uuid) -> Result<Value
     let user_id = active_user_id(&client, caller).await?;
     client
         .query_opt(
-            &format!("SELECT {ORDER_JSON} AS order_json {ORDER_FROM} WHERE o.uuid = $2 AND o.user_id = $3"),
+            ORDER_OF_USER,
             &[&state.config.payments.key_id, &order, &user_id],
         )
         .await?
@@ -64,7 +88,7 @@ pub async fn mine(state: &AppState, caller: &Caller, limit: i64) -> Result<Vec<V
     let user_id = active_user_id(&client, caller).await?;
     Ok(client
         .query(
-            &format!("SELECT {ORDER_JSON} AS order_json {ORDER_FROM} WHERE o.user_id = $2 ORDER BY o.created_at DESC, o.id DESC LIMIT $3"),
+            ORDERS_OF_USER,
             &[&state.config.payments.key_id, &user_id, &limit],
         )
         .await?

@@ -9,8 +9,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use crate::audit_trail::walk_every_route;
+use crate::events::published_event;
 use crate::helpers::{admin_url, connect, create_empty_database, test_config, TestApp};
 use crate::platform::wire_counter::RoundTripCounter;
+use http::{Method, StatusCode};
+use serde_json::json;
 
 /// The most round trips a route may take (issue 10's goal): the account check, locks and
 /// reads in one (BEGIN queued ahead of them, rows found through each other inside the
@@ -20,8 +23,8 @@ use crate::platform::wire_counter::RoundTripCounter;
 /// to the provider from the reservation-expiry worker, never inside a route.
 const BUDGET: u64 = 3;
 
-#[tokio::test]
-async fn every_route_stays_within_its_round_trip_budget() {
+/// A fresh app whose one pooled connection goes through a round-trip counter.
+async fn app_behind_counter() -> (TestApp, Arc<RoundTripCounter>) {
     let database = create_empty_database().await;
     let mut db = connect(&database).await;
     shared::migrations::run(&mut db)
@@ -39,7 +42,12 @@ async fn every_route_stays_within_its_round_trip_budget() {
         counter.port()
     )
     .into();
-    let app = TestApp::from_config(config, db);
+    (TestApp::from_config(config, db), counter)
+}
+
+#[tokio::test]
+async fn every_route_stays_within_its_round_trip_budget() {
+    let (app, counter) = app_behind_counter().await;
     let warm_up = walk_every_route(app, Some(counter.clone()), 1).await;
     let journey = walk_every_route(warm_up.app, Some(counter), 2).await;
 
@@ -69,9 +77,49 @@ async fn every_route_stays_within_its_round_trip_budget() {
         "routes over {BUDGET} round trips (ROUND_TRIP_TRACE=1 prints each flight):\n{}",
         over.join("\n")
     );
+    // However many steps a route takes, it asks whether the account is active once.
+    let checked_twice: Vec<String> = journey
+        .round_trips
+        .iter()
+        .filter(|(_, used)| used.account_checks > 1)
+        .map(|(operation, used)| format!("{operation}: {} account checks", used.account_checks))
+        .collect();
+    assert!(checked_twice.is_empty(), "{}", checked_twice.join("\n"));
     assert!(
         most.len() > 40,
         "the journey called only {} routes",
         most.len()
     );
+}
+
+#[tokio::test]
+async fn a_request_with_an_idempotency_key_checks_the_account_once() {
+    let (app, counter) = app_behind_counter().await;
+    let host = app.host().await;
+    let [guest] = app.guests::<1>().await;
+    let event_id = published_event(&app, &host, json!({"requires_approval": true})).await;
+    let asked = app
+        .post_as(
+            &guest,
+            &format!("/v1/events/{event_id}/requests"),
+            json!({"seats_requested": 1}),
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.text);
+
+    let before = counter.count();
+    let accepted = app
+        .request(
+            Method::POST,
+            &format!("/v1/requests/{}/accept", asked.str_at("/request_id")),
+        )
+        .bearer(&host.access_token)
+        .header("Idempotency-Key", "accept-once")
+        .json(&json!({}))
+        .send()
+        .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+    assert_eq!(accepted.header("idempotent-replayed"), Some("false"));
+    // The key's claim found the account active; the acceptance did not ask again.
+    assert_eq!((counter.count() - before).account_checks, 1);
 }

@@ -25,6 +25,7 @@ pub struct RoundTripCounter {
 struct Counts {
     executions: AtomicU64,
     preparations: AtomicU64,
+    account_checks: AtomicU64,
 }
 
 /// Round trips of some stretch of work.
@@ -34,6 +35,9 @@ pub struct RoundTrips {
     pub executions: u64,
     /// Round trips that only prepare statements: paid once per statement on each connection.
     pub preparations: u64,
+    /// Runs of the account check (`shared::auth::ACCOUNT_CHECK_SQL`): not a round trip, but
+    /// work a request should ask of the database once.
+    pub account_checks: u64,
 }
 
 impl std::ops::Sub for RoundTrips {
@@ -42,6 +46,7 @@ impl std::ops::Sub for RoundTrips {
         RoundTrips {
             executions: self.executions - earlier.executions,
             preparations: self.preparations - earlier.preparations,
+            account_checks: self.account_checks - earlier.account_checks,
         }
     }
 }
@@ -54,10 +59,14 @@ impl RoundTripCounter {
         let port = wire_proxy::start(upstream, move || {
             let counts = counted.clone();
             let mut tally = Tally::default();
+            let mut account_check = AccountCheckWatch::default();
             let mut trace = std::env::var_os("ROUND_TRIP_TRACE").map(|_| FlightTrace::default());
             Box::new(move |sender: Sender, kind: u8, body: &[u8]| {
                 if let Some(trace) = trace.as_mut() {
                     trace.see(sender, kind, body);
+                }
+                if account_check.binds(sender, kind, body) {
+                    counts.account_checks.fetch_add(1, Ordering::SeqCst);
                 }
                 let seen = tally.see(sender, kind);
                 counts
@@ -83,6 +92,34 @@ impl RoundTripCounter {
         RoundTrips {
             executions: self.counts.executions.load(Ordering::SeqCst),
             preparations: self.counts.preparations.load(Ordering::SeqCst),
+            account_checks: self.counts.account_checks.load(Ordering::SeqCst),
+        }
+    }
+}
+
+/// One connection's names of the account check's prepared statements (Parse names them).
+#[derive(Default)]
+struct AccountCheckWatch {
+    names: std::collections::HashSet<Vec<u8>>,
+}
+
+impl AccountCheckWatch {
+    /// Whether this message runs the account check (a Bind of a statement prepared with it).
+    fn binds(&mut self, sender: Sender, kind: u8, body: &[u8]) -> bool {
+        let mut fields = body.split(|b| *b == 0);
+        match (sender, kind) {
+            (Sender::Client, b'P') => {
+                let name = fields.next().unwrap_or_default();
+                if fields.next() == Some(shared::auth::ACCOUNT_CHECK_SQL.as_bytes()) {
+                    self.names.insert(name.to_vec());
+                }
+                false
+            }
+            (Sender::Client, b'B') => {
+                let _portal = fields.next();
+                fields.next().is_some_and(|name| self.names.contains(name))
+            }
+            _ => false,
         }
     }
 }
@@ -210,6 +247,7 @@ mod tests {
         let expected = RoundTrips {
             executions: 3,
             preparations: 1,
+            account_checks: 0,
         };
         assert_eq!(walked, expected);
     }
@@ -235,6 +273,7 @@ mod tests {
         let expected = RoundTrips {
             executions: 2,
             preparations: 0,
+            account_checks: 0,
         };
         assert_eq!(walked, expected);
     }
