@@ -319,21 +319,11 @@ async fn refund_webhooks_three_times_change_the_refund_once() {
             StatusCode::OK
         );
     }
-    let row = app
-        .db
-        .query_one(
-            "SELECT (SELECT status FROM payment_refund), (SELECT amount_refunded::text FROM payment_order), \
+    let row: (String, String, String) = app.row("SELECT (SELECT status FROM payment_refund), (SELECT amount_refunded::text FROM payment_order), \
                     (SELECT status FROM payment_order)",
-            &[],
-        )
-        .await
-        .unwrap();
+            &[]).await;
     assert_eq!(
-        (
-            row.get::<_, String>(0),
-            row.get::<_, String>(1),
-            row.get::<_, String>(2)
-        ),
+        row,
         (
             "failed".into(),
             "100.00".into(),

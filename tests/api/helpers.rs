@@ -287,6 +287,16 @@ impl TestApp {
             .collect()
     }
 
+    /// The one row `sql` returns with `params`, as a tuple of its columns in order.
+    pub async fn row<T: RowTuple>(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> T {
+        let row = self
+            .db
+            .query_one(sql, params)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        T::from_row(&row)
+    }
+
     /// The one value `sql` returns with `params` (one row, first column).
     pub async fn value<T>(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> T
     where
@@ -681,3 +691,27 @@ pub async fn insert_user(db: &tokio_postgres::Client, phone: &str) -> Uuid {
         .expect("inserting a user");
     row.get(0)
 }
+
+/// A row's columns, in order, as a tuple (`TestApp::row`).
+pub trait RowTuple {
+    fn from_row(row: &tokio_postgres::Row) -> Self;
+}
+
+macro_rules! row_tuple {
+    ($($column:ident $at:tt),+) => {
+        impl<$($column),+> RowTuple for ($($column,)+)
+        where
+            $($column: for<'r> FromSql<'r>,)+
+        {
+            fn from_row(row: &tokio_postgres::Row) -> Self {
+                ($(row.get::<_, $column>($at),)+)
+            }
+        }
+    };
+}
+
+row_tuple!(A 0, B 1);
+row_tuple!(A 0, B 1, C 2);
+row_tuple!(A 0, B 1, C 2, D 3);
+row_tuple!(A 0, B 1, C 2, D 3, E 4);
+row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);

@@ -282,19 +282,9 @@ async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
         .unwrap()
         .starts_with("EH1."));
     let attendee = verified.body["attendee_id"].as_str().unwrap();
-    let row = app
-        .db
-        .query_one("SELECT a.is_paid, a.price_paid::text, a.platform_fee::text, a.seats, h.status FROM event_attendee a JOIN capacity_reservation h ON h.id = a.reservation_id WHERE a.uuid::text = $1", &[&attendee])
-        .await
-        .unwrap();
+    let row: (bool, String, String, i16, String) = app.row("SELECT a.is_paid, a.price_paid::text, a.platform_fee::text, a.seats, h.status FROM event_attendee a JOIN capacity_reservation h ON h.id = a.reservation_id WHERE a.uuid::text = $1", &[&attendee]).await;
     assert_eq!(
-        (
-            row.get::<_, bool>(0),
-            row.get::<_, String>(1),
-            row.get::<_, String>(2),
-            row.get::<_, i16>(3),
-            row.get::<_, String>(4)
-        ),
+        row,
         (true, "1177.64".into(), "23.55".into(), 2, "consumed".into())
     );
     let detail = app
@@ -419,21 +409,14 @@ async fn a_declined_payment_keeps_the_hold_and_a_retry_on_the_same_order_gets_th
         webhook(&app, "evt_f", &failed, None).await.status,
         StatusCode::OK
     );
-    let row = app
-        .db
-        .query_one(
-            "SELECT (SELECT status FROM payment_order), (SELECT status FROM capacity_reservation), \
+    let (order, hold, stored): (String, String, String) = app.row("SELECT (SELECT status FROM payment_order), (SELECT status FROM capacity_reservation), \
                     (SELECT provider_response::text FROM payment_order)",
-            &[],
-        )
-        .await
-        .unwrap();
+            &[]).await;
     assert_eq!(
-        (row.get::<_, String>(0), row.get::<_, String>(1)),
-        ("created".into(), "held".into()),
+        (order.as_str(), hold.as_str()),
+        ("created", "held"),
         "Razorpay lets the buyer try again on the same order: the seat stays held"
     );
-    let stored: String = row.get(2);
     assert!(stored.contains("BAD_REQUEST_ERROR"), "{stored}");
     assert!(
         !stored.contains("buyer@example.com") && !stored.contains("9800000002"),
@@ -504,18 +487,9 @@ async fn a_late_payment_is_honoured_when_seats_are_free_and_refunded_when_not() 
         1,
         "the worker is asked to refund"
     );
-    let row = app
-        .db
-        .query_one("SELECT o.status, o.amount_refunded = o.total_amount, r.status, r.reason FROM payment_order o JOIN payment_refund r ON r.payment_order_id = o.id WHERE o.uuid::text = $1", &[&order_id])
-        .await
-        .unwrap();
+    let row: (String, bool, String, String) = app.row("SELECT o.status, o.amount_refunded = o.total_amount, r.status, r.reason FROM payment_order o JOIN payment_refund r ON r.payment_order_id = o.id WHERE o.uuid::text = $1", &[&order_id]).await;
     assert_eq!(
-        (
-            row.get::<_, String>(0),
-            row.get::<_, bool>(1),
-            row.get::<_, String>(2),
-            row.get::<_, String>(3)
-        ),
+        row,
         (
             "refunded".into(),
             true,
@@ -673,17 +647,9 @@ async fn cancelling_an_event_refunds_its_paid_guests() {
         1,
         "the worker is asked to refund"
     );
-    let row = app
-        .db
-        .query_one("SELECT o.status, r.status, r.reason FROM payment_order o JOIN payment_refund r ON r.payment_order_id = o.id WHERE o.uuid::text = $1", &[&order_id])
-        .await
-        .unwrap();
+    let row: (String, String, String) = app.row("SELECT o.status, r.status, r.reason FROM payment_order o JOIN payment_refund r ON r.payment_order_id = o.id WHERE o.uuid::text = $1", &[&order_id]).await;
     assert_eq!(
-        (
-            row.get::<_, String>(0),
-            row.get::<_, String>(1),
-            row.get::<_, String>(2)
-        ),
+        row,
         (
             "refunded".into(),
             "processed".into(),
@@ -848,19 +814,16 @@ pub(crate) mod razorpay_stub {
         shared::payments::refunds::process_pending(&app.state)
             .await
             .unwrap();
-        let row = app
-            .db
-            .query_one(
+        let (status, refund_id, key): (String, String, String) = app
+            .row(
                 "SELECT status, provider_refund_id, idempotency_key FROM payment_refund",
                 &[],
             )
-            .await
-            .unwrap();
+            .await;
         assert_eq!(
-            (row.get::<_, String>(0), row.get::<_, String>(1)),
-            ("processed".into(), "rfnd_R1".into())
+            (status.as_str(), refund_id.as_str()),
+            ("processed", "rfnd_R1")
         );
-        let key: String = row.get(2);
         let refund_calls: Vec<String> = server
             .received_requests()
             .await

@@ -279,25 +279,10 @@ async fn deleting_the_account_frees_the_number_keeps_payments_and_ends_sessions(
     let response = app.call_as(&user, Method::DELETE, "/v1/me").await;
     assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text);
 
-    let row = app
-        .db
-        .query_one(
-            "SELECT u.is_active, u.username <> $2, p.phone_number IS NULL, p.name IS NULL, p.birth_date IS NULL \
+    let row: (bool, bool, bool, bool, bool) = app.row("SELECT u.is_active, u.username <> $2, p.phone_number IS NULL, p.name IS NULL, p.birth_date IS NULL \
              FROM auth_user u JOIN user_profile p ON p.user_id = u.id WHERE u.uuid = $1",
-            &[&user.user_id, &user.phone],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        (
-            row.get::<_, bool>(0),
-            row.get::<_, bool>(1),
-            row.get::<_, bool>(2),
-            row.get::<_, bool>(3),
-            row.get::<_, bool>(4)
-        ),
-        (false, true, true, true, true)
-    );
+            &[&user.user_id, &user.phone]).await;
+    assert_eq!(row, (false, true, true, true, true));
     let (status, requests_count): (String, i32) = {
         let row = app
             .db

@@ -227,23 +227,16 @@ async fn a_failed_refund_of_a_cancelled_attendance_never_puts_the_order_back_to_
         webhook(&app, "evt_rf", &failed, None).await.status,
         StatusCode::OK
     );
-    let row = app
-        .db
-        .query_one(
+    let row: (String, String, String, String) = app
+        .row(
             "SELECT o.status, o.amount_refunded::text, r.status, a.status \
              FROM payment_order o JOIN payment_refund r ON r.payment_order_id = o.id \
              JOIN event_attendee a ON a.id = o.attendee_id",
             &[],
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
-        (
-            row.get::<_, String>(0),
-            row.get::<_, String>(1),
-            row.get::<_, String>(2),
-            row.get::<_, String>(3)
-        ),
+        row,
         (
             "refunded".into(),
             "600.60".into(),

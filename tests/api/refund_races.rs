@@ -43,22 +43,12 @@ async fn two_senders_of_one_refund_record_it_and_notify_its_buyer_once() {
         .count();
     assert_eq!(provider_calls, 2, "both senders called the provider");
 
-    let row = app
-        .db
-        .query_one(
-            "SELECT status, provider_refund_id, \
+    let row: (String, String, i64) = app.row("SELECT status, provider_refund_id, \
                     (SELECT count(*) FROM outbox_message WHERE payload->>'kind' = 'payment_refunded') \
              FROM payment_refund",
-            &[],
-        )
-        .await
-        .unwrap();
+            &[]).await;
     assert_eq!(
-        (
-            row.get::<_, String>(0),
-            row.get::<_, String>(1),
-            row.get::<_, i64>(2)
-        ),
+        row,
         ("processed".into(), "rfnd_R7".into(), 1),
         "recorded once, one notice for the buyer"
     );

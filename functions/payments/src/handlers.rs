@@ -7,7 +7,6 @@ use http::StatusCode;
 use serde_json::json;
 use shared::auth::authenticate;
 use shared::config::PaymentProviderKind;
-use shared::db::CachedStatements;
 use shared::http::{json_response, ApiRequest, HandlerResult, RequestBody};
 use shared::openapi::schemas::{OrderCreate, PaymentVerify, RefundRequest};
 use shared::payments::{orders, refunds, settle, signature, webhook};
@@ -111,13 +110,8 @@ pub async fn sandbox_pay(state: Arc<AppState>, req: ApiRequest) -> HandlerResult
     }
     let order = req.path_uuid("order_id", "The order")?;
     let client = state.pool.get().await?;
-    let provider_order: String = client
-        .query_opt(
-            "SELECT provider_order_id FROM payment_order WHERE uuid = $1 AND status = 'created' AND provider_order_id IS NOT NULL",
-            &[&order],
-        )
+    let provider_order = orders::awaiting_payment(&client, order)
         .await?
-        .map(|r| r.get("provider_order_id"))
         .ok_or_else(|| ApiError::not_found("The order"))?;
     let payment_id = format!("pay_{}", &Uuid::new_v4().simple().to_string()[..14]);
     let signature = signature::payment_signature(

@@ -68,6 +68,22 @@ pub async fn order_json(
         .get("order_json"))
 }
 
+/// The provider's order id of order `order` while it awaits payment (the sandbox checkout pays
+/// only such an order).
+pub async fn awaiting_payment(
+    client: &impl CachedStatements,
+    order: Uuid,
+) -> Result<Option<String>, ApiError> {
+    Ok(client
+        .query_opt(
+            "SELECT provider_order_id FROM payment_order \
+             WHERE uuid = $1 AND status = 'created' AND provider_order_id IS NOT NULL",
+            &[&order],
+        )
+        .await?
+        .map(|row| row.get("provider_order_id")))
+}
+
 /// An order of the caller's, or 404.
 pub async fn get(state: &AppState, caller: &Caller, order: Uuid) -> Result<Value, ApiError> {
     let client = state.pool.get().await?;
