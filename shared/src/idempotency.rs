@@ -9,8 +9,8 @@ use http::{header, HeaderValue, StatusCode};
 use lambda_http::{Body, Response};
 use sha2::{Digest, Sha256};
 
-use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, PgPool};
+use crate::auth::{active_user_id, Actor};
+use crate::db::CachedStatements;
 use crate::error::{ApiError, FieldError};
 use crate::http::{ApiRequest, HandlerResult};
 
@@ -40,20 +40,15 @@ fn body_text(body: &Body) -> String {
 }
 
 /// Runs `operation` at most once per (caller, key); without the header it simply runs. The
-/// operation gets the caller back: found active by the claim when there was one, so the
-/// account is checked once per request either way.
-pub async fn once<F, Fut>(
-    pool: &PgPool,
-    caller: &Caller,
-    req: &ApiRequest,
-    operation: F,
-) -> HandlerResult
+/// operation gets the actor back, found active by the claim when there was one, so the account
+/// is checked once per request either way.
+pub async fn once<'a, F, Fut>(actor: Actor<'a>, req: &ApiRequest, operation: F) -> HandlerResult
 where
-    F: FnOnce(Caller) -> Fut,
+    F: FnOnce(Actor<'a>) -> Fut,
     Fut: Future<Output = HandlerResult>,
 {
     let Some(key) = req.header("idempotency-key").map(str::trim) else {
-        return operation(*caller).await;
+        return operation(actor).await;
     };
     if key.is_empty() || key.len() > 255 {
         return Err(ApiError::validation(vec![FieldError::new(
@@ -62,6 +57,7 @@ where
         )]));
     }
     let hash = request_hash(req);
+    let (pool, caller) = (&actor.state.pool, &actor.caller);
     let client = pool.get().await?;
     // The account check and the claim go out together; for an account that is no longer
     // active the claim finds no user and inserts nothing.
@@ -116,7 +112,7 @@ where
     // request, and concurrent requests holding one each while waiting for a second would
     // starve the pool (found by the race harness). Checkout is free with fast recycling.
     drop(client);
-    let outcome = operation(caller.found_active(user_id)).await;
+    let outcome = operation(actor.found_active(user_id)).await;
     let client = pool.get().await?;
     match outcome {
         Ok(response) => {

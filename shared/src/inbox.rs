@@ -1,6 +1,7 @@
 //! The in-app inbox: notification rows written by notification-worker from queue messages
 //! (idempotently), and read by their recipient.
 
+use crate::auth::Actor;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -202,12 +203,8 @@ pub async fn list(state: &AppState, caller: &Caller, req: &ApiRequest) -> Result
 }
 
 /// Marks one of the caller's notifications read (404 for anyone else's).
-pub async fn mark_read(
-    state: &AppState,
-    caller: &Caller,
-    notification: Uuid,
-    request_id: &str,
-) -> Result<(), ApiError> {
+pub async fn mark_read(actor: &Actor<'_>, notification: Uuid) -> Result<(), ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     // One round trip: the account check, the mark and its audit row go together; a failed
@@ -251,11 +248,8 @@ async fn record_read(
 }
 
 /// Marks all of the caller's notifications read.
-pub async fn mark_all_read(
-    state: &AppState,
-    caller: &Caller,
-    request_id: &str,
-) -> Result<(), ApiError> {
+pub async fn mark_all_read(actor: &Actor<'_>) -> Result<(), ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (_, marked) = crate::pipelined!(active_user_id(&tx, caller), async {

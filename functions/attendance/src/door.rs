@@ -5,7 +5,7 @@ use std::sync::Arc;
 use http::{header, StatusCode};
 use lambda_http::{Body, Response};
 use shared::attendance::{attendees, guest_list};
-use shared::auth::authenticate;
+use shared::auth::{authenticate, Actor};
 use shared::http::{json_response, ApiRequest, HandlerResult, RequestBody};
 use shared::openapi::schemas::CheckIn;
 use shared::{ApiError, AppState};
@@ -43,24 +43,18 @@ pub async fn ticket(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 
 /// `POST /v1/events/{event_id}/check-ins` `{ticket_code}` → 200 the guest; 409 on a second scan.
 pub async fn check_in(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
+    let actor = Actor::authenticate(&state, &req)?;
     let body = CheckIn::from_request(&req)?;
-    let guest = attendees::check_in(
-        &state,
-        &caller,
-        req.path_param("event_id")?,
-        &body.ticket_code.0,
-        &req.request_id,
-    )
-    .await?;
+    let guest =
+        attendees::check_in(&actor, req.path_param("event_id")?, &body.ticket_code.0).await?;
     json_response(StatusCode::OK, &guest)
 }
 
 /// `POST /v1/attendees/{attendee_id}/cancel` by the attendee or the host.
 pub async fn cancel_attendance(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
+    let actor = Actor::authenticate(&state, &req)?;
     let attendee = req.path_uuid("attendee_id", "The attendee")?;
-    let outcome = attendees::cancel(&state, &caller, attendee, &req.request_id).await?;
+    let outcome = attendees::cancel(&actor, attendee).await?;
     state.publish_outbox(&outcome.outbox).await;
     json_response(StatusCode::OK, &outcome.body)
 }

@@ -6,7 +6,7 @@ use http::StatusCode;
 use shared::attendance::answers;
 use shared::attendance::invites;
 use shared::attendance::requests::{self, Outcome};
-use shared::auth::authenticate;
+use shared::auth::Actor;
 use shared::http::{json_response, ApiRequest, HandlerResult, RequestBody, Text};
 use shared::openapi::schemas::{InviteAccept, InviteCreate, JoinRequestCreate, RequestReply};
 use shared::{idempotency, AppState};
@@ -18,32 +18,30 @@ async fn answer(state: &AppState, status: StatusCode, outcome: Outcome) -> Handl
 
 /// `POST /v1/events/{event_id}/requests` `JoinRequestCreate` → 201 the request.
 pub async fn create_request(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
+    let actor = Actor::authenticate(&state, &req)?;
     let body = JoinRequestCreate::from_request(&req)?;
     let outcome = requests::create(
-        &state,
-        &caller,
+        &actor,
         req.path_param("event_id")?,
         body.message.and_then(Text::non_blank).unwrap_or_default(),
         body.seats_requested.unwrap_or_default().0,
-        &req.request_id,
     )
     .await?;
     answer(&state, StatusCode::CREATED, outcome).await
 }
 
 async fn respond(state: Arc<AppState>, req: ApiRequest, accept: bool) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
+    let actor = Actor::authenticate(&state, &req)?;
     let request = req.path_uuid("request_id", "The request")?;
     let (state, req) = (&state, &req);
-    idempotency::once(&state.pool, &caller, req, |caller| async move {
+    idempotency::once(actor, req, |actor| async move {
         let host_message = RequestReply::from_request_or_empty(req)?
             .host_message
             .and_then(Text::non_blank);
         let outcome = if accept {
-            answers::accept(state, &caller, request, host_message, &req.request_id).await?
+            answers::accept(&actor, request, host_message).await?
         } else {
-            answers::decline(state, &caller, request, host_message, &req.request_id).await?
+            answers::decline(&actor, request, host_message).await?
         };
         answer(state, StatusCode::OK, outcome).await
     })
@@ -62,39 +60,32 @@ pub async fn decline_request(state: Arc<AppState>, req: ApiRequest) -> HandlerRe
 
 /// `POST /v1/requests/{request_id}/cancel` by the requester.
 pub async fn cancel_request(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
+    let actor = Actor::authenticate(&state, &req)?;
     let request = req.path_uuid("request_id", "The request")?;
-    let outcome = answers::cancel(&state, &caller, request, &req.request_id).await?;
+    let outcome = answers::cancel(&actor, request).await?;
     answer(&state, StatusCode::OK, outcome).await
 }
 
 /// `POST /v1/events/{event_id}/invites`: `{invite_type: direct, user_id, message}` or
 /// `{invite_type: share_link, expires_at}` → 201.
 pub async fn create_invite(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
+    let actor = Actor::authenticate(&state, &req)?;
     let invite = InviteCreate::from_request(&req)?;
-    let outcome = invites::create(
-        &state,
-        &caller,
-        req.path_param("event_id")?,
-        invite,
-        &req.request_id,
-    )
-    .await?;
+    let outcome = invites::create(&actor, req.path_param("event_id")?, invite).await?;
     answer(&state, StatusCode::CREATED, outcome).await
 }
 
 /// `POST /v1/invites/{invite_id}/accept` `InviteAccept` (Idempotency-Key honoured).
 pub async fn accept_invite(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
+    let actor = Actor::authenticate(&state, &req)?;
     let invite = req.path_uuid("invite_id", "The invite")?;
     let (state, req) = (&state, &req);
-    idempotency::once(&state.pool, &caller, req, |caller| async move {
+    idempotency::once(actor, req, |actor| async move {
         let seats = InviteAccept::from_request_or_empty(req)?
             .seats_requested
             .unwrap_or_default()
             .0;
-        let outcome = invites::accept(state, &caller, invite, seats, &req.request_id).await?;
+        let outcome = invites::accept(&actor, invite, seats).await?;
         answer(state, StatusCode::OK, outcome).await
     })
     .await
@@ -102,10 +93,7 @@ pub async fn accept_invite(state: Arc<AppState>, req: ApiRequest) -> HandlerResu
 
 /// `POST /v1/invites/{invite_id}/decline` by the invitee.
 pub async fn decline_invite(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
+    let actor = Actor::authenticate(&state, &req)?;
     let invite = req.path_uuid("invite_id", "The invite")?;
-    json_response(
-        StatusCode::OK,
-        &invites::decline(&state, &caller, invite, &req.request_id).await?,
-    )
+    json_response(StatusCode::OK, &invites::decline(&actor, invite).await?)
 }

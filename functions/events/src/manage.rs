@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use http::StatusCode;
-use shared::auth::authenticate;
+use shared::auth::{authenticate, Actor};
 use shared::events::publishing;
 use shared::events::service::{self, Written};
 use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
@@ -17,14 +17,8 @@ async fn answer(state: &AppState, status: StatusCode, written: Written) -> Handl
 
 /// `POST /v1/events` → 201 the event (a draft unless `is_published`).
 pub async fn create(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
-    let written = service::create(
-        &state,
-        &caller,
-        FieldReader::from_request(&req)?,
-        &req.request_id,
-    )
-    .await?;
+    let actor = Actor::authenticate(&state, &req)?;
+    let written = service::create(&actor, FieldReader::from_request(&req)?).await?;
     answer(&state, StatusCode::CREATED, written).await
 }
 
@@ -37,56 +31,29 @@ pub async fn detail(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 
 /// `PATCH /v1/events/{event_id}` by the host or a co-host.
 pub async fn update(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
+    let actor = Actor::authenticate(&state, &req)?;
     let reader = FieldReader::from_request(&req)?;
-    let written = service::update(
-        &state,
-        &caller,
-        req.path_param("event_id")?,
-        reader,
-        &req.request_id,
-    )
-    .await?;
+    let written = service::update(&actor, req.path_param("event_id")?, reader).await?;
     answer(&state, StatusCode::OK, written).await
 }
 
 /// `POST /v1/events/{event_id}/publish` by the host.
 pub async fn publish(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
-    let written = publishing::set_published(
-        &state,
-        &caller,
-        req.path_param("event_id")?,
-        true,
-        &req.request_id,
-    )
-    .await?;
+    let actor = Actor::authenticate(&state, &req)?;
+    let written = publishing::set_published(&actor, req.path_param("event_id")?, true).await?;
     answer(&state, StatusCode::OK, written).await
 }
 
 /// `POST /v1/events/{event_id}/unpublish` by the host (only while nobody is going).
 pub async fn unpublish(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
-    let written = publishing::set_published(
-        &state,
-        &caller,
-        req.path_param("event_id")?,
-        false,
-        &req.request_id,
-    )
-    .await?;
+    let actor = Actor::authenticate(&state, &req)?;
+    let written = publishing::set_published(&actor, req.path_param("event_id")?, false).await?;
     answer(&state, StatusCode::OK, written).await
 }
 
 /// `POST /v1/events/{event_id}/cancel` by the host: everyone is told, paid guests refunded.
 pub async fn cancel(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
-    let written = shared::events::cancellation::cancel(
-        &state,
-        &caller,
-        req.path_param("event_id")?,
-        &req.request_id,
-    )
-    .await?;
+    let actor = Actor::authenticate(&state, &req)?;
+    let written = shared::events::cancellation::cancel(&actor, req.path_param("event_id")?).await?;
     answer(&state, StatusCode::OK, written).await
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use http::StatusCode;
-use shared::auth::authenticate;
+use shared::auth::{authenticate, Actor};
 use shared::http::{json_response, no_content, ApiRequest, HandlerResult, Router};
 use shared::{inbox, AppState};
 
@@ -24,15 +24,15 @@ async fn list(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 
 /// `POST /v1/me/notifications/{notification_id}/read` → 204.
 async fn read(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
+    let actor = Actor::authenticate(&state, &req)?;
     let notification = req.path_uuid("notification_id", "The notification")?;
-    inbox::mark_read(&state, &caller, notification, &req.request_id).await?;
+    inbox::mark_read(&actor, notification).await?;
     no_content()
 }
 
 /// `POST /v1/me/notifications/read-all` → 204.
 async fn read_all(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
-    inbox::mark_all_read(&state, &caller, &req.request_id).await?;
+    let actor = Actor::authenticate(&state, &req)?;
+    inbox::mark_all_read(&actor).await?;
     no_content()
 }

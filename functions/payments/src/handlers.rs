@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use http::StatusCode;
 use serde_json::json;
-use shared::auth::authenticate;
+use shared::auth::{authenticate, Actor};
 use shared::config::PaymentProviderKind;
 use shared::http::{json_response, ApiRequest, HandlerResult, RequestBody};
 use shared::openapi::schemas::{OrderCreate, PaymentVerify, RefundRequest};
@@ -16,11 +16,11 @@ use uuid::Uuid;
 /// `POST /v1/payments/orders` `{reservation_key}` → 201 (200 when the hold's order exists).
 /// Any other member (an amount, say) is refused: the server computes every figure.
 pub async fn create_order(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
-    let (state, req) = (&state, &req);
-    idempotency::once(&state.pool, &caller, req, |caller| async move {
+    let actor = Actor::authenticate(&state, &req)?;
+    let req = &req;
+    idempotency::once(actor, req, |actor| async move {
         let key = OrderCreate::from_request(req)?.reservation_key.0;
-        let (created, order) = orders::create(state, &caller, key, &req.request_id).await?;
+        let (created, order) = orders::create(&actor, key).await?;
         json_response(
             if created {
                 StatusCode::CREATED
@@ -70,15 +70,14 @@ pub async fn verify(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 
 /// `POST /v1/payments/orders/{order_id}/refund` `{amount?}` by the host: full or partial.
 pub async fn refund(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
+    let actor = Actor::authenticate(&state, &req)?;
     let order = req.path_uuid("order_id", "The order")?;
     let (state, req) = (&state, &req);
-    idempotency::once(&state.pool, &caller, req, |caller| async move {
+    idempotency::once(actor, req, |actor| async move {
         let amount = RefundRequest::from_request_or_empty(req)?
             .amount
             .map(|amount| amount.0);
-        let (body, ids) =
-            refunds::refund_by_host(state, &caller, order, amount, &req.request_id).await?;
+        let (body, ids) = refunds::refund_by_host(&actor, order, amount).await?;
         state.publish_outbox(&ids).await;
         json_response(StatusCode::OK, &body)
     })

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use http::StatusCode;
-use shared::auth::authenticate;
+use shared::auth::{authenticate, Actor};
 use shared::http::{
     json_response, no_content, ApiRequest, FieldReader, HandlerResult, RequestBody,
 };
@@ -41,8 +41,8 @@ pub async fn update(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 
 /// `DELETE /v1/me`: deactivate and anonymise the account.
 pub async fn delete(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
-    let caller = authenticate(&state.tokens, &req)?;
-    let outbox = deletion::delete_account(&state, &caller, &req.request_id).await?;
+    let actor = Actor::authenticate(&state, &req)?;
+    let outbox = deletion::delete_account(&actor).await?;
     state.publish_outbox(&outbox).await;
     no_content()
 }

@@ -4,6 +4,7 @@
 //! (still holding, unpaid) → cancelled.
 
 use super::request_status::{IllegalMove, RequestStatus, Withdrawal};
+use crate::auth::Actor;
 use crate::error::ProblemCode;
 use serde_json::json;
 use tokio_postgres::types::ToSql;
@@ -18,7 +19,6 @@ use crate::auth::Caller;
 use crate::db::{CachedStatements, FromRow, PipelinedTransaction, Writes};
 use crate::error::ApiError;
 use crate::notify;
-use crate::state::AppState;
 
 /// A request locked for a transition, with the caller's relation to it (`LOCK_REQUEST_SQL`).
 #[derive(FromRow)]
@@ -74,34 +74,31 @@ const CANCEL_SQL: &str = "UPDATE event_request SET status = 'cancelled' WHERE id
 
 /// Host or co-host accepts (or, without seats, waitlists) a pending or waitlisted request.
 pub async fn accept(
-    state: &AppState,
-    caller: &Caller,
+    actor: &Actor<'_>,
     request: Uuid,
     host_message: Option<String>,
-    request_id: &str,
 ) -> Result<Outcome, ApiError> {
-    respond(state, caller, request, host_message, true, request_id).await
+    let (_state, _caller, _request_id) = (actor.state, &actor.caller, actor.request_id);
+    respond(actor, request, host_message, true).await
 }
 
 /// Host or co-host declines a pending or waitlisted request.
 pub async fn decline(
-    state: &AppState,
-    caller: &Caller,
+    actor: &Actor<'_>,
     request: Uuid,
     host_message: Option<String>,
-    request_id: &str,
 ) -> Result<Outcome, ApiError> {
-    respond(state, caller, request, host_message, false, request_id).await
+    let (_state, _caller, _request_id) = (actor.state, &actor.caller, actor.request_id);
+    respond(actor, request, host_message, false).await
 }
 
 async fn respond(
-    state: &AppState,
-    caller: &Caller,
+    actor: &Actor<'_>,
     request: Uuid,
     host_message: Option<String>,
     accept: bool,
-    request_id: &str,
 ) -> Result<Outcome, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (caller_id, locked, mut event) = lock_request(&tx, request, caller).await?;
@@ -189,12 +186,8 @@ async fn respond(
 
 /// The requester withdraws a pending or waitlisted request, or an accepted one still holding
 /// unpaid seats (the hold is released and the waitlist moves up).
-pub async fn cancel(
-    state: &AppState,
-    caller: &Caller,
-    request: Uuid,
-    request_id: &str,
-) -> Result<Outcome, ApiError> {
+pub async fn cancel(actor: &Actor<'_>, request: Uuid) -> Result<Outcome, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (caller_id, locked, event) = lock_request(&tx, request, caller).await?;

@@ -2,6 +2,7 @@
 //! attendance (the guest list is in `guest_list`).
 
 use super::attendee_status::AttendeeStatus;
+use crate::auth::Actor;
 use crate::error::ProblemCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -71,13 +72,8 @@ const CHECK_IN_GUEST: &str = concatcp!(
 
 /// Checks a guest in by ticket code at the door (host or co-host). Exactly one of two
 /// simultaneous scans wins: the attendee row is locked.
-pub async fn check_in(
-    state: &AppState,
-    caller: &Caller,
-    key: &str,
-    code: &str,
-    request_id: &str,
-) -> Result<Value, ApiError> {
+pub async fn check_in(actor: &Actor<'_>, key: &str, code: &str) -> Result<Value, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let Some((attendee, presented)) = tickets::parse(code) else {
         return Err(ApiError::client(
             http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -212,12 +208,8 @@ struct CancelledAttendee {
 
 /// Cancels attendance (the attendee, or the host): seats freed, the waitlist promoted, and for a
 /// paid ticket the refund the policy allows is queued (the reservation-expiry worker sends it).
-pub async fn cancel(
-    state: &AppState,
-    caller: &Caller,
-    attendee: Uuid,
-    request_id: &str,
-) -> Result<Outcome, ApiError> {
+pub async fn cancel(actor: &Actor<'_>, attendee: Uuid) -> Result<Outcome, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let cutoff = state.config.attendance.refund_cutoff.as_secs_f64();

@@ -4,6 +4,7 @@
 
 use super::invite_status::{link_expiry, needs_invite, InviteStatus, InviteType};
 use super::request_status::RequestStatus;
+use crate::auth::Actor;
 use chrono::Utc;
 use serde_json::{json, Value};
 use tokio_postgres::types::ToSql;
@@ -22,7 +23,6 @@ use crate::events::key::{EVENT_ID_OF_KEY_1, EVENT_IS_KEY_1};
 use crate::http::Text;
 use crate::notify;
 use crate::openapi::schemas::{DirectInvite, InviteCreate, ShareLinkInvite};
-use crate::state::AppState;
 use const_format::concatcp;
 
 /// The JSON of invite `i` (`e` its event, `hu`/`hp` who invited, `iu` whom); a share link's
@@ -114,12 +114,11 @@ const INVITEE: &str = concatcp!(
 
 /// The host invites someone (direct) or makes a share link.
 pub async fn create(
-    state: &AppState,
-    caller: &Caller,
+    actor: &Actor<'_>,
     key: &str,
     invite: InviteCreate,
-    request_id: &str,
 ) -> Result<Outcome, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let link_base = &state.config.attendance.invite_link_base;
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
@@ -287,13 +286,8 @@ async fn lock_invite(
 
 /// Accepts an invite: a request is recorded for the user and decided at once (seats, hold or
 /// waitlist), exactly as an accepted request.
-pub async fn accept(
-    state: &AppState,
-    caller: &Caller,
-    invite: Uuid,
-    seats: i16,
-    request_id: &str,
-) -> Result<Outcome, ApiError> {
+pub async fn accept(actor: &Actor<'_>, invite: Uuid, seats: i16) -> Result<Outcome, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (caller_id, locked, mut event, joiner) = lock_invite(&tx, invite, caller).await?;
@@ -345,12 +339,8 @@ pub async fn accept(
 }
 
 /// Declines a direct invite (a share link is simply not used).
-pub async fn decline(
-    state: &AppState,
-    caller: &Caller,
-    invite: Uuid,
-    request_id: &str,
-) -> Result<Value, ApiError> {
+pub async fn decline(actor: &Actor<'_>, invite: Uuid) -> Result<Value, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (_, locked, _event, _) = lock_invite(&tx, invite, caller).await?;

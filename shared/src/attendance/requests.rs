@@ -3,6 +3,7 @@
 //! request's JSON); answering and withdrawing are in `answers.rs`.
 
 use super::request_status::RequestStatus;
+use crate::auth::Actor;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -181,13 +182,12 @@ pub(crate) fn decide(
 /// `POST /v1/events/{event_id}/requests`: asks to join; accepted at once when the event needs no
 /// approval.
 pub async fn create(
-    state: &AppState,
-    caller: &Caller,
+    actor: &Actor<'_>,
     key: &str,
     message: String,
     seats: i16,
-    request_id: &str,
 ) -> Result<Outcome, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     // The account check, the event's lock and ledger, then what the checks read of the caller

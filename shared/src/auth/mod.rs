@@ -32,7 +32,7 @@ pub struct Caller {
 
 impl Caller {
     /// The same caller, whose account this request found active under internal id `id`.
-    pub(crate) fn found_active(self, id: i64) -> Self {
+    fn found_active(self, id: i64) -> Self {
         Self {
             active_id: Some(id),
             ..self
@@ -51,6 +51,37 @@ pub fn authenticate(keys: &TokenKeys, req: &ApiRequest) -> Result<Caller, ApiErr
         user_id: claims.sub,
         active_id: None,
     })
+}
+
+/// Who acts, and in which request: what every state change needs to find the database, check
+/// the caller and name both in its audit row.
+#[derive(Clone, Copy)]
+pub struct Actor<'a> {
+    /// The function's state (pool, clients, configuration).
+    pub state: &'a crate::AppState,
+    /// The signed-in caller.
+    pub caller: Caller,
+    /// The request's id, for the audit row.
+    pub request_id: &'a str,
+}
+
+impl<'a> Actor<'a> {
+    /// The caller the request's bearer token proves (401 otherwise), acting in that request.
+    pub fn authenticate(state: &'a crate::AppState, req: &'a ApiRequest) -> Result<Self, ApiError> {
+        Ok(Self {
+            state,
+            caller: authenticate(&state.tokens, req)?,
+            request_id: &req.request_id,
+        })
+    }
+
+    /// The same actor, whose account this request found active under internal id `id`.
+    pub(crate) fn found_active(self, id: i64) -> Self {
+        Self {
+            caller: self.caller.found_active(id),
+            ..self
+        }
+    }
 }
 
 /// The account check: the internal id of user `$1` (public id) while the account is active.

@@ -3,6 +3,7 @@
 //! affected is told. Three round trips: the checks with the event's lock and who is affected;
 //! the cancel with its notice, audit row, the detail and COMMIT; the outbox mark.
 
+use crate::auth::Actor;
 use serde_json::json;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
@@ -12,11 +13,10 @@ use super::repo;
 use super::rules::{may_change, HOST_CHANGE};
 use super::service::{commit_with_detail, Written};
 use crate::audit::{self, AuditEntry};
-use crate::auth::{active_user_id, Caller};
+use crate::auth::active_user_id;
 use crate::db::{PipelinedTransaction, Statement};
 use crate::error::ApiError;
 use crate::notify;
-use crate::state::AppState;
 
 /// Who cancelling the event the path's `{event_id}` (`$1`) names affects, read behind the
 /// event's lock: everyone with a live request, pending invite, hold or attendance, and how
@@ -61,12 +61,8 @@ pub(crate) const CANCEL_SQL: &str = "WITH requests AS ( \
 
 /// Cancels an event (host only) and answers its detail; the notice, and a `send_refunds`
 /// message when paid orders were marked, go to the outbox in the same COMMIT.
-pub async fn cancel(
-    state: &AppState,
-    caller: &Caller,
-    key: &str,
-    request_id: &str,
-) -> Result<Written, ApiError> {
+pub async fn cancel(actor: &Actor<'_>, key: &str) -> Result<Written, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let key_param: [&(dyn ToSql + Sync); 1] = [&key];

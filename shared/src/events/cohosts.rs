@@ -1,6 +1,7 @@
 //! Co-hosts: the host adds or removes them; they may edit the event, see requests and the
 //! guest list, accept or decline, and check guests in.
 
+use crate::auth::Actor;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -10,7 +11,6 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::error::{ApiError, FieldError};
-use crate::state::AppState;
 
 async fn host_only(
     tx: &impl CachedStatements,
@@ -24,13 +24,8 @@ async fn host_only(
 }
 
 /// Adds a co-host; 422 for an unknown user or the host themself, 409 when already one.
-pub async fn add(
-    state: &AppState,
-    caller: &Caller,
-    key: &str,
-    user: Uuid,
-    request_id: &str,
-) -> Result<Value, ApiError> {
+pub async fn add(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<Value, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (caller_id, event, row) = crate::pipelined!(
@@ -79,13 +74,8 @@ pub async fn add(
 }
 
 /// Removes a co-host; 404 when the user is not one.
-pub async fn remove(
-    state: &AppState,
-    caller: &Caller,
-    key: &str,
-    user: Uuid,
-    request_id: &str,
-) -> Result<(), ApiError> {
+pub async fn remove(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<(), ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (_, event) = crate::pipelined!(active_user_id(&tx, caller), host_only(&tx, key, caller))?;

@@ -263,10 +263,10 @@ const ATTENDED_BY_1: &str =
     "EXISTS (SELECT 1 FROM event_attendee a WHERE a.event_id = e.id AND a.user_id = $1 \
      AND a.status IN ('going', 'checked_in'))";
 
-/// A page of user `$1`'s events (`$membership`), upcoming soonest first or past latest first,
-/// after the cursor (`$3`, `$4`, both NULL on the first page), at most `$2`.
+/// A page of user `$1`'s events (`$membership`) that start `$when`, in `$order` by start, after
+/// the cursor (`$3`, `$4`, both NULL on the first page; `$after` is `>` or `<`), at most `$2`.
 macro_rules! my_events {
-    ($membership:expr, upcoming) => {
+    ($membership:expr, $when:literal, $after:literal, $order:literal) => {
         const_format::concatcp!(
             "SELECT ",
             SUMMARY_JSON,
@@ -274,30 +274,24 @@ macro_rules! my_events {
             FROM_JOINS,
             " WHERE ",
             $membership,
-            " AND e.starts_at > now() \
-               AND ($3::timestamptz IS NULL OR (e.starts_at, e.uuid) > ($3, $4::uuid)) \
-             ORDER BY e.starts_at ASC, e.uuid ASC LIMIT $2"
-        )
-    };
-    ($membership:expr, past) => {
-        const_format::concatcp!(
-            "SELECT ",
-            SUMMARY_JSON,
-            ") AS item, e.starts_at AS sort_time, e.uuid AS sort_uuid ",
-            FROM_JOINS,
-            " WHERE ",
-            $membership,
-            " AND e.starts_at <= now() \
-               AND ($3::timestamptz IS NULL OR (e.starts_at, e.uuid) < ($3, $4::uuid)) \
-             ORDER BY e.starts_at DESC, e.uuid DESC LIMIT $2"
+            " AND e.starts_at ",
+            $when,
+            " AND ($3::timestamptz IS NULL OR (e.starts_at, e.uuid) ",
+            $after,
+            " ($3, $4::uuid)) \
+             ORDER BY e.starts_at ",
+            $order,
+            ", e.uuid ",
+            $order,
+            " LIMIT $2"
         )
     };
 }
 
-const HOSTING_UPCOMING: &str = my_events!(HOSTED_BY_1, upcoming);
-const HOSTED_PAST: &str = my_events!(HOSTED_BY_1, past);
-const ATTENDING_UPCOMING: &str = my_events!(ATTENDED_BY_1, upcoming);
-const ATTENDED_PAST: &str = my_events!(ATTENDED_BY_1, past);
+const HOSTING_UPCOMING: &str = my_events!(HOSTED_BY_1, "> now()", ">", "ASC");
+const HOSTED_PAST: &str = my_events!(HOSTED_BY_1, "<= now()", "<", "DESC");
+const ATTENDING_UPCOMING: &str = my_events!(ATTENDED_BY_1, "> now()", ">", "ASC");
+const ATTENDED_PAST: &str = my_events!(ATTENDED_BY_1, "<= now()", "<", "DESC");
 
 /// One page of the caller's events: upcoming soonest first, past latest first.
 pub async fn mine(

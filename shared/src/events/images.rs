@@ -1,6 +1,7 @@
 //! The gallery of an event: add at a position, remove, reorder. Positions stay 0..n-1; the
 //! unique (event, position) constraint is checked at commit, so shifting rows never collides.
 
+use crate::auth::Actor;
 use crate::error::ProblemCode;
 use serde_json::{json, Value};
 use tokio_postgres::types::ToSql;
@@ -12,7 +13,6 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, PipelinedTransaction, Statement};
 use crate::error::{ApiError, FieldError};
-use crate::state::AppState;
 
 /// Most images in a gallery.
 pub const MAX_IMAGES: i64 = 20;
@@ -86,13 +86,12 @@ fn gallery_audit<'a>(
 
 /// Adds an image at `position` (the end when absent), shifting later ones; returns the image.
 pub async fn add(
-    state: &AppState,
-    caller: &Caller,
+    actor: &Actor<'_>,
     key: &str,
     image_url: &str,
     position: Option<i64>,
-    request_id: &str,
 ) -> Result<Value, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (_, event) = crate::pipelined!(active_user_id(&tx, caller), editable(&tx, key, caller))?;
@@ -142,13 +141,8 @@ pub async fn add(
 }
 
 /// Reorders the gallery: `image_ids` must list every image exactly once.
-pub async fn reorder(
-    state: &AppState,
-    caller: &Caller,
-    key: &str,
-    image_ids: &[Uuid],
-    request_id: &str,
-) -> Result<Value, ApiError> {
+pub async fn reorder(actor: &Actor<'_>, key: &str, image_ids: &[Uuid]) -> Result<Value, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (_, event) = crate::pipelined!(active_user_id(&tx, caller), editable(&tx, key, caller))?;
@@ -200,13 +194,8 @@ pub async fn reorder(
 }
 
 /// Removes an image and closes the gap.
-pub async fn remove(
-    state: &AppState,
-    caller: &Caller,
-    key: &str,
-    image: Uuid,
-    request_id: &str,
-) -> Result<(), ApiError> {
+pub async fn remove(actor: &Actor<'_>, key: &str, image: Uuid) -> Result<(), ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (_, event) = crate::pipelined!(active_user_id(&tx, caller), editable(&tx, key, caller))?;

@@ -1,6 +1,7 @@
 //! Publishing and unpublishing an event: publishing needs every field a guest sees, and an
 //! event with guests is cancelled, never unpublished.
 
+use crate::auth::Actor;
 use chrono::Utc;
 use serde_json::json;
 
@@ -8,20 +9,17 @@ use super::repo;
 use super::rules::HOST_CHANGE;
 use super::service::{commit_with_detail, editable, Written};
 use crate::audit::{self, AuditEntry};
-use crate::auth::Caller;
 use crate::db::{PipelinedTransaction, Statement};
 use crate::error::ProblemCode;
-use crate::state::AppState;
 use crate::ApiError;
 
 /// Publishes (`true`) or unpublishes (`false`) an event; host only.
 pub async fn set_published(
-    state: &AppState,
-    caller: &Caller,
+    actor: &Actor<'_>,
     key: &str,
     publish: bool,
-    request_id: &str,
 ) -> Result<Written, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (caller_id, event) = editable(&tx, key, caller, HOST_CHANGE).await?;

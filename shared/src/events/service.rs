@@ -1,6 +1,7 @@
 //! Event rules: create, update, publish, unpublish, cancel. Each is one transaction with its
 //! audit row and outbox messages; the messages are published after commit.
 
+use crate::auth::Actor;
 use crate::error::ProblemCode;
 use chrono::Utc;
 use serde_json::{json, Value};
@@ -91,12 +92,8 @@ fn slug_candidates(title: &str) -> [String; 2] {
 }
 
 /// Creates an event (a draft unless `is_published`) hosted by the caller.
-pub async fn create(
-    state: &AppState,
-    caller: &Caller,
-    mut reader: FieldReader,
-    request_id: &str,
-) -> Result<Written, ApiError> {
+pub async fn create(actor: &Actor<'_>, mut reader: FieldReader) -> Result<Written, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let now = Utc::now();
     let mut fields = EventFields::blank();
     let publish = fields.read(&mut reader, true, now).unwrap_or(false);
@@ -179,12 +176,11 @@ pub(super) async fn editable(
 /// capacity ≥ seats taken, pricing fixed once an order exists, guests told of a new date,
 /// time or venue.
 pub async fn update(
-    state: &AppState,
-    caller: &Caller,
+    actor: &Actor<'_>,
     key: &str,
     mut reader: FieldReader,
-    request_id: &str,
 ) -> Result<Written, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (caller_id, event) = editable(&tx, key, caller, EDIT_DETAILS).await?;

@@ -1,5 +1,6 @@
 //! Payment orders: created from a seat hold with the server's own amounts, shown to their owner.
 
+use crate::auth::Actor;
 use crate::error::ProblemCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -130,12 +131,8 @@ struct HoldToPay {
 
 /// Creates (or returns the live) order for a hold of the caller's: 201 when created, 200 when
 /// it already existed. Amounts come from the event, never from the client.
-pub async fn create(
-    state: &AppState,
-    caller: &Caller,
-    reservation_key: Uuid,
-    request_id: &str,
-) -> Result<(bool, Value), ApiError> {
+pub async fn create(actor: &Actor<'_>, reservation_key: Uuid) -> Result<(bool, Value), ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let settings = &state.config.payments;
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);

@@ -9,6 +9,7 @@
 //! so stays within three database round trips and never waits on the provider.
 
 use super::order_status::OrderStatus;
+use crate::auth::Actor;
 use crate::error::ProblemCode;
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -23,7 +24,6 @@ use super::refund_sending::{send, PendingRefund};
 use crate::attendance::event_lock::{EventLock, EventLookup};
 use crate::attendance::{ledger, organiser_is};
 use crate::audit::AuditEntry;
-use crate::auth::Caller;
 use crate::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
 use crate::error::{ApiError, FieldError};
 use crate::outbox::{OutboxMessage, Queue};
@@ -184,12 +184,11 @@ struct DueRefund {
 /// The host refunds part or all of a paid order. A full refund also cancels the attendance
 /// (seats freed, waitlist promoted). The refund goes to the provider once committed.
 pub async fn refund_by_host(
-    state: &AppState,
-    caller: &Caller,
+    actor: &Actor<'_>,
     order: Uuid,
     amount: Option<Decimal>,
-    request_id: &str,
 ) -> Result<(Value, Vec<OutboxMessage>), ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     // The account check, the event's lock and the order's, with what the refund needs: one

@@ -11,17 +11,17 @@
 //! One transaction, three round trips: the account check with the events' locks and what the
 //! change affects; every write with its notices, audit rows and COMMIT; the outbox.
 
+use crate::auth::Actor;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::audit::AuditEntry;
-use crate::auth::{active_user_id, Caller};
+use crate::auth::active_user_id;
 use tokio_postgres::types::ToSql;
 
 use crate::db::{CachedStatements, PipelinedTransaction, Writes};
 use crate::error::ApiError;
 use crate::outbox::{OutboxMessage, Queue};
-use crate::state::AppState;
 
 /// The user (`$1`, public id) as an internal id, inside each statement.
 macro_rules! me {
@@ -180,11 +180,8 @@ const ANONYMISE_SQL: &str = concat!(
 pub const PROMOTE_WAITLIST: &str = "promote_waitlist";
 
 /// Deletes the caller's account (see the module doc). Returns the outbox messages to publish.
-pub async fn delete_account(
-    state: &AppState,
-    caller: &Caller,
-    request_id: &str,
-) -> Result<Vec<OutboxMessage>, ApiError> {
+pub async fn delete_account(actor: &Actor<'_>) -> Result<Vec<OutboxMessage>, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let cutoff = state.config.attendance.refund_cutoff.as_secs_f64();

@@ -2,6 +2,7 @@
 
 pub mod place;
 
+use crate::auth::Actor;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -39,12 +40,8 @@ const SEARCH_VENUES: &str = const_format::concatcp!(
 );
 
 /// Creates a venue.
-pub async fn create(
-    state: &AppState,
-    caller: &Caller,
-    body: VenueCreate,
-    request_id: &str,
-) -> Result<Value, ApiError> {
+pub async fn create(actor: &Actor<'_>, body: VenueCreate) -> Result<Value, ApiError> {
+    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let name = body.name.into_inner();
     let address = body.address.and_then(Text::non_blank).unwrap_or_default();
     let city = body.city.and_then(Text::non_blank).unwrap_or_default();
