@@ -12,8 +12,9 @@ use crate::helpers::{spawn_app, TestApp, TestUser};
 use crate::payments::{hold, paid_order};
 
 async fn delete_account(app: &TestApp, user: &TestUser) {
-    let response = app.call_as(user, Method::DELETE, "/v1/me").await;
-    assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text);
+    app.call_as(user, Method::DELETE, "/v1/me")
+        .await
+        .expect_status(StatusCode::NO_CONTENT);
 }
 
 #[tokio::test]

@@ -39,8 +39,9 @@ pub async fn join_accepted(
     event_id: &str,
     seats: i64,
 ) -> TestResponse {
-    let asked = request_join(app, guest, event_id, seats).await;
-    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.text);
+    let asked = request_join(app, guest, event_id, seats)
+        .await
+        .expect_status(StatusCode::CREATED);
     accept(app, host, asked.body["request_id"].as_str().unwrap()).await
 }
 
@@ -74,8 +75,9 @@ async fn a_free_request_accepted_becomes_an_attendee_with_a_ticket() {
         event_id,
     } = party(json!({"capacity": 5})).await;
 
-    let requested = request_join(&app, &guest, &event_id, 2).await;
-    assert_eq!(requested.status, StatusCode::CREATED, "{}", requested.text);
+    let requested = request_join(&app, &guest, &event_id, 2)
+        .await
+        .expect_status(StatusCode::CREATED);
     assert_eq!(requested.body["status"], "pending");
     assert_eq!(
         requested.body["requester"]["user_id"],
@@ -87,8 +89,9 @@ async fn a_free_request_accepted_becomes_an_attendee_with_a_ticket() {
     let me = app.get_as(&guest, &format!("/v1/events/{event_id}")).await;
     assert_eq!(me.body["my_status"], "requested");
 
-    let accepted = accept(&app, &host, &id(&requested, "request_id")).await;
-    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+    let accepted = accept(&app, &host, &id(&requested, "request_id"))
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(accepted.body["status"], "accepted");
     assert_eq!(accepted.body["host_message"], "Welcome!");
     let attendee_id = id(&accepted, "attendee_id");
@@ -124,8 +127,9 @@ async fn a_paid_request_accepted_holds_seats_with_a_delayed_expiry_and_a_pay_now
         event_id,
     } = party(json!({"capacity": 3, "is_paid": true, "ticket_price": "499.00"})).await;
     let requested = request_join(&app, &guest, &event_id, 2).await;
-    let accepted = accept(&app, &host, &id(&requested, "request_id")).await;
-    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+    let accepted = accept(&app, &host, &id(&requested, "request_id"))
+        .await
+        .expect_status(StatusCode::OK);
     let hold = &accepted.body["hold"];
     assert_eq!(hold["status"], "held");
     assert_eq!(hold["seats"], 2);
@@ -201,8 +205,8 @@ async fn only_legal_transitions_happen_and_only_the_right_people_make_them() {
         )
         .bearer(&cohost.access_token)
         .send()
-        .await;
-    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
     let forbidden = app
         .get_as(&guest, &format!("/v1/events/{event_id}/requests"))
@@ -215,8 +219,8 @@ async fn only_legal_transitions_happen_and_only_the_right_people_make_them() {
             &path("decline"),
             json!({"host_message": "Sorry, full of friends"}),
         )
-        .await;
-    assert_eq!(declined.status, StatusCode::OK, "{}", declined.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(declined.body["status"], "declined");
     for action in ["accept", "decline"] {
         let again = app.post_as(&host, &path(action), json!({})).await;
@@ -301,8 +305,9 @@ async fn without_approval_a_request_is_accepted_at_once() {
         guests: [guest],
         event_id,
     } = party(json!({"requires_approval": false})).await;
-    let response = request_join(&app, &guest, &event_id, 1).await;
-    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    let response = request_join(&app, &guest, &event_id, 1)
+        .await
+        .expect_status(StatusCode::CREATED);
     assert_eq!(response.body["status"], "accepted");
     assert!(response.body["attendee_id"].is_string());
     assert_counters_true(&app).await;
@@ -326,14 +331,13 @@ async fn the_waitlist_is_promoted_first_come_first_served_on_each_trigger() {
     assert_counters_true(&app).await;
 
     // Trigger 1: an attendee cancels → B (first in line) is promoted, C waits.
-    let cancel = app
-        .post_as(
-            &a,
-            &format!("/v1/attendees/{}/cancel", id(&first, "attendee_id")),
-            json!({}),
-        )
-        .await;
-    assert_eq!(cancel.status, StatusCode::OK, "{}", cancel.text);
+    app.post_as(
+        &a,
+        &format!("/v1/attendees/{}/cancel", id(&first, "attendee_id")),
+        json!({}),
+    )
+    .await
+    .expect_status(StatusCode::OK);
     let status = |request: String| {
         let app = &app;
         async move { request_status(app, &request).await }
@@ -342,15 +346,14 @@ async fn the_waitlist_is_promoted_first_come_first_served_on_each_trigger() {
     assert_eq!(status(rc.clone()).await, "waitlisted");
 
     // Trigger 2: capacity goes up → C is promoted.
-    let patch = app
-        .send_as(
-            &host,
-            Method::PATCH,
-            &format!("/v1/events/{event_id}"),
-            &json!({"capacity": 2}),
-        )
-        .await;
-    assert_eq!(patch.status, StatusCode::OK, "{}", patch.text);
+    app.send_as(
+        &host,
+        Method::PATCH,
+        &format!("/v1/events/{event_id}"),
+        &json!({"capacity": 2}),
+    )
+    .await
+    .expect_status(StatusCode::OK);
     assert_eq!(status(rc).await, "accepted");
     let promoted: i64 = app
         .value(
@@ -377,8 +380,8 @@ async fn a_holder_cancelling_frees_the_hold_for_the_waitlist() {
     assert_eq!(accept(&app, &host, &rb).await.body["status"], "waitlisted");
     let cancelled = app
         .post_as(&a, &format!("/v1/requests/{ra}/cancel"), json!({}))
-        .await;
-    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(cancelled.body["hold"]["status"], "released");
     let b_now = app.get_as(&b, "/v1/me/requests").await;
     assert_eq!(b_now.body["items"][0]["status"], "accepted");
@@ -425,8 +428,8 @@ async fn invites_direct_and_by_share_link() {
             &invites,
             json!({"invite_type": "direct", "user_id": friend.user_id, "message": "Come!"}),
         )
-        .await;
-    assert_eq!(direct.status, StatusCode::CREATED, "{}", direct.text);
+        .await
+        .expect_status(StatusCode::CREATED);
     assert_eq!(direct.body["url"], Value::Null);
     app.post_as(
         &host,
@@ -463,8 +466,8 @@ async fn invites_direct_and_by_share_link() {
             &format!("/v1/invites/{direct_id}/accept"),
             json!({}),
         )
-        .await;
-    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(accepted.body["status"], "accepted");
     assert!(accepted.body["attendee_id"].is_string());
     app.post_as(
@@ -477,8 +480,8 @@ async fn invites_direct_and_by_share_link() {
 
     let link = app
         .post_as(&host, &invites, json!({"invite_type": "share_link"}))
-        .await;
-    assert_eq!(link.status, StatusCode::CREATED, "{}", link.text);
+        .await
+        .expect_status(StatusCode::CREATED);
     let link_id = id(&link, "invite_id");
     assert_eq!(
         link.body["url"],
@@ -537,8 +540,10 @@ pub(crate) async fn going_guest(
 }
 
 pub(crate) async fn ticket_code(app: &TestApp, guest: &TestUser, attendee: &str) -> String {
-    let ticket = app.get_as(guest, &format!("/v1/tickets/{attendee}")).await;
-    assert_eq!(ticket.status, StatusCode::OK, "{}", ticket.text);
+    let ticket = app
+        .get_as(guest, &format!("/v1/tickets/{attendee}"))
+        .await
+        .expect_status(StatusCode::OK);
     ticket.body["ticket_code"].as_str().unwrap().to_owned()
 }
 
@@ -629,8 +634,9 @@ async fn check_in_once_at_the_right_event_by_an_organiser() {
     garbage.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_ticket_code");
     assert_eq!(garbage.body["errors"][0]["field"], "ticket_code");
 
-    let first = check_in(&cohost, &event_id, &code).await;
-    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    let first = check_in(&cohost, &event_id, &code)
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(first.body["seats"], 1);
     assert_eq!(first.body["name"], "Guest 0002");
     let second = check_in(&host, &event_id, &code).await;
@@ -691,8 +697,8 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
             &format!("/v1/attendees/{attendee_a}/cancel"),
             json!({}),
         )
-        .await;
-    assert_eq!(own.status, StatusCode::OK, "{}", own.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(
         own.body["refund_queued"], true,
         "more than 24 h before the start: the ticket comes back (this order has no fee)"
@@ -799,8 +805,8 @@ async fn the_guest_list_comes_as_json_or_csv_without_phone_numbers() {
         .unwrap();
     let json_list = app
         .get_as(&host, &format!("/v1/events/{event_id}/attendees"))
-        .await;
-    assert_eq!(json_list.status, StatusCode::OK, "{}", json_list.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(json_list.body["items"][0]["name"], "Ravi, \"the\" Guest");
     assert!(!json_list.text.contains("9800000002"));
     let csv = app
@@ -854,8 +860,10 @@ async fn an_idempotency_key_replays_the_accept_and_refuses_another_body() {
             .header("idempotency-key", "accept-1")
             .json(&body)
     };
-    let first = send(json!({"host_message": "hi"})).send().await;
-    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    let first = send(json!({"host_message": "hi"}))
+        .send()
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(first.header("idempotent-replayed"), Some("false"));
     let replay = send(json!({"host_message": "hi"})).send().await;
     assert_eq!(

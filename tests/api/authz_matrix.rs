@@ -140,8 +140,8 @@ async fn world(app: &TestApp) -> World {
             "/v1/payments/orders",
             json!({"reservation_key": held.body["hold"]["reservation_key"]}),
         )
-        .await;
-    assert_eq!(order.status, StatusCode::CREATED, "{}", order.text);
+        .await
+        .expect_status(StatusCode::CREATED);
     let notification: uuid::Uuid = app
         .value(
             "INSERT INTO notification (recipient_id, notification_type, title) \

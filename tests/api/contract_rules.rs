@@ -179,8 +179,9 @@ async fn a_wrong_type_in_one_member_does_not_hide_a_broken_rule_in_another() {
 async fn whole_floats_are_integers_as_json_schema_says() {
     let app = spawn_app().await;
     let host = app.login("+919876543210").await;
-    let created = create_event(&app, &host, with(valid_event(), json!({"capacity": 12.0}))).await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let created = create_event(&app, &host, with(valid_event(), json!({"capacity": 12.0})))
+        .await
+        .expect_status(StatusCode::CREATED);
     assert_eq!(created.body["capacity"], 12);
     let fraction = create_event(&app, &host, with(valid_event(), json!({"capacity": 12.5}))).await;
     assert_invalid(&fraction, &["capacity"]);
@@ -200,8 +201,8 @@ async fn whole_floats_are_integers_as_json_schema_says() {
             &format!("/v1/events/{event_id}/requests"),
             json!({"seats_requested": 2.0}),
         )
-        .await;
-    assert_eq!(joined.status, StatusCode::CREATED, "{}", joined.text);
+        .await
+        .expect_status(StatusCode::CREATED);
     assert_eq!(joined.body["seats_requested"], 2);
 }
 
@@ -220,8 +221,9 @@ async fn text_length_is_counted_as_sent_and_blank_is_not_text() {
     assert_invalid(&long, &["name"]);
     let blank = patch(json!({"name": " \u{3000} "})).await;
     assert_invalid(&blank, &["name"]);
-    let padded = patch(json!({"name": "  Asha  ", "bio": "   "})).await;
-    assert_eq!(padded.status, StatusCode::OK, "{}", padded.text);
+    let padded = patch(json!({"name": "  Asha  ", "bio": "   "}))
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(padded.body["name"], "Asha");
     assert!(padded.body["bio"].is_null());
 }
@@ -235,8 +237,7 @@ async fn a_venue_country_is_two_letters_exactly_as_sent() {
         body["country"] = country;
         app.post_as(&user, "/v1/venues", body)
     };
-    let lower = venue(json!("in")).await;
-    assert_eq!(lower.status, StatusCode::CREATED, "{}", lower.text);
+    let lower = venue(json!("in")).await.expect_status(StatusCode::CREATED);
     assert_eq!(lower.body["country"], "IN");
     for bad in [json!(""), json!("ß"), json!("IND"), json!(" I")] {
         let response = venue(bad.clone()).await;
@@ -251,8 +252,8 @@ async fn an_empty_date_range_is_an_empty_page() {
     published_event(&app, &host, json!({})).await;
     let response = app
         .get_as(&host, "/v1/events?from=2030-01-02&to=2030-01-01")
-        .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(response.body["items"], json!([]));
 }
 
@@ -267,8 +268,9 @@ async fn a_query_parameter_given_twice_is_refused_unless_it_repeats() {
     };
     let twice = get("/v1/me/orders?limit=5&limit=6").await;
     assert_invalid(&twice, &["limit"]);
-    let interests = get("/v1/events?interest=music&interest=art").await;
-    assert_eq!(interests.status, StatusCode::OK, "{}", interests.text);
+    get("/v1/events?interest=music&interest=art")
+        .await
+        .expect_status(StatusCode::OK);
 }
 
 #[tokio::test]
@@ -283,8 +285,8 @@ async fn an_image_position_past_the_end_appends() {
             &path,
             json!({"image_url": "https://cdn.example.com/1.jpg", "position": 40}),
         )
-        .await;
-    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+        .await
+        .expect_status(StatusCode::CREATED);
     assert_eq!(first.body["position"], 0);
     let second = app
         .post_as(
@@ -310,14 +312,13 @@ async fn inviting_an_organiser_is_a_conflict_with_their_role_not_bad_input() {
     let host = app.login("+919876543210").await;
     let cohost = app.login("+919876543211").await;
     let event_id = published_event(&app, &host, json!({})).await;
-    let added = app
-        .post_as(
-            &host,
-            &format!("/v1/events/{event_id}/cohosts"),
-            json!({"user_id": cohost.user_id}),
-        )
-        .await;
-    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    app.post_as(
+        &host,
+        &format!("/v1/events/{event_id}/cohosts"),
+        json!({"user_id": cohost.user_id}),
+    )
+    .await
+    .expect_status(StatusCode::CREATED);
     let invite = app
         .post_as(
             &host,
@@ -340,11 +341,11 @@ async fn a_draft_may_drop_its_venue_but_a_published_event_keeps_one() {
             .json(&json!({"venue_id": null, "venue_text": ""}))
             .send()
     };
-    let draft = create_event(&app, &host, valid_event()).await;
-    assert_eq!(draft.status, StatusCode::CREATED, "{}", draft.text);
+    let draft = create_event(&app, &host, valid_event())
+        .await
+        .expect_status(StatusCode::CREATED);
     let draft_id = draft.str_at("/event_id");
-    let dropped = patch(draft_id.clone()).await;
-    assert_eq!(dropped.status, StatusCode::OK, "{}", dropped.text);
+    let dropped = patch(draft_id.clone()).await.expect_status(StatusCode::OK);
     assert!(dropped.body["venue_text"].is_null() && dropped.body["venue"].is_null());
     let publish = app
         .post_as(&host, &format!("/v1/events/{draft_id}/publish"), json!({}))

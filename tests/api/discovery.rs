@@ -32,8 +32,8 @@ async fn venue(app: &TestApp, user: &TestUser, name: &str, lat: f64, lng: f64) -
             "/v1/venues",
             json!({"name": name, "city": "Bengaluru", "latitude": lat, "longitude": lng}),
         )
-        .await;
-    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+        .await
+        .expect_status(StatusCode::CREATED);
     response.body["venue_id"].as_str().unwrap().to_owned()
 }
 
@@ -69,8 +69,9 @@ async fn each_feed_filter_alone_and_combined() {
         &[],
     ).await.unwrap();
 
-    let all = get(&app, &guest, "/v1/events").await;
-    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    let all = get(&app, &guest, "/v1/events")
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(
         titles(&all.body),
         vec!["Jazz at the Park", "Palace Picnic", "Paid Dinner"],
@@ -208,8 +209,9 @@ async fn bad_feed_parameters_are_each_named() {
     );
     // Each value is valid on its own, so neither combination is an error: a radius without
     // `near` has nothing to measure from, and `to` before `from` is an empty range.
-    let radius_alone = get(&app, &user, "/v1/events?radius_km=5").await;
-    assert_eq!(radius_alone.status, StatusCode::OK, "{}", radius_alone.text);
+    get(&app, &user, "/v1/events?radius_km=5")
+        .await
+        .expect_status(StatusCode::OK);
     let anonymous = app.request(Method::GET, "/v1/events").send().await;
     anonymous.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
 }
@@ -234,8 +236,7 @@ async fn pages_have_no_duplicates_or_gaps_while_rows_are_inserted() {
             Some(c) => format!("/v1/events?limit=4&cursor={c}"),
             None => "/v1/events?limit=4".to_owned(),
         };
-        let page = get(&app, &host, &path).await;
-        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        let page = get(&app, &host, &path).await.expect_status(StatusCode::OK);
         seen.extend(titles(&page.body));
         page_number += 1;
         if page_number == 1 {
@@ -431,8 +432,10 @@ async fn only_the_host_manages_cohosts() {
         .send()
         .await
         .assert_problem(StatusCode::FORBIDDEN, "forbidden");
-    let added = add(&host, cohost.user_id.to_string()).send().await;
-    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    add(&host, cohost.user_id.to_string())
+        .send()
+        .await
+        .expect_status(StatusCode::CREATED);
     add(&host, cohost.user_id.to_string())
         .send()
         .await
@@ -485,8 +488,8 @@ async fn the_gallery_adds_reorders_and_removes_images() {
                 &path,
                 json!({"image_url": format!("https://cdn.example.com/{n}.jpg")}),
             )
-            .await;
-        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+            .await
+            .expect_status(StatusCode::CREATED);
         assert_eq!(response.body["position"], n);
         ids.push(response.body["image_id"].as_str().unwrap().to_owned());
     }
@@ -508,8 +511,8 @@ async fn the_gallery_adds_reorders_and_removes_images() {
     ];
     let reordered = app
         .send_as(&host, Method::PUT, &path, &json!({"image_ids": order}))
-        .await;
-    assert_eq!(reordered.status, StatusCode::OK, "{}", reordered.text);
+        .await
+        .expect_status(StatusCode::OK);
     let now: Vec<&str> = reordered.body["items"]
         .as_array()
         .unwrap()

@@ -45,20 +45,19 @@ async fn seat_changes_and_host_tools_take_the_slug() {
             &format!("/v1/events/{slug}/requests"),
             json!({"seats_requested": 1}),
         )
-        .await;
-    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.text);
+        .await
+        .expect_status(StatusCode::CREATED);
     assert_eq!(asked.str_at("/event_id"), party.event_id);
 
     let requests = app
         .get_as(host, &format!("/v1/events/{slug}/requests"))
-        .await;
-    assert_eq!(requests.status, StatusCode::OK, "{}", requests.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(requests.body["items"].as_array().unwrap().len(), 1);
 
-    let guests = app
-        .get_as(host, &format!("/v1/events/{slug}/attendees"))
-        .await;
-    assert_eq!(guests.status, StatusCode::OK, "{}", guests.text);
+    app.get_as(host, &format!("/v1/events/{slug}/attendees"))
+        .await
+        .expect_status(StatusCode::OK);
 
     let link = app
         .post_as(
@@ -66,14 +65,14 @@ async fn seat_changes_and_host_tools_take_the_slug() {
             &format!("/v1/events/{slug}/invites"),
             json!({"invite_type": "share_link"}),
         )
-        .await;
-    assert_eq!(link.status, StatusCode::CREATED, "{}", link.text);
+        .await
+        .expect_status(StatusCode::CREATED);
     assert_eq!(link.str_at("/event_id"), party.event_id);
 
     let cancelled = app
         .post_as(host, &format!("/v1/events/{slug}/cancel"), json!({}))
-        .await;
-    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(cancelled.str_at("/status"), "cancelled");
 }
 

@@ -42,8 +42,9 @@ pub async fn create_event(app: &TestApp, host: &TestUser, body: Value) -> TestRe
 /// Creates and publishes a valid event; returns its id.
 pub async fn published_event(app: &TestApp, host: &TestUser, changes: Value) -> String {
     let body = with(with(valid_event(), json!({"is_published": true})), changes);
-    let response = create_event(app, host, body).await;
-    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    let response = create_event(app, host, body)
+        .await
+        .expect_status(StatusCode::CREATED);
     response.body["event_id"].as_str().unwrap().to_owned()
 }
 
@@ -60,8 +61,9 @@ pub async fn assert_counters_true(app: &TestApp) {
 async fn a_host_creates_a_draft_with_a_slug_and_sees_it() {
     let app = spawn_app().await;
     let host = app.login("+919876543210").await;
-    let response = create_event(&app, &host, valid_event()).await;
-    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    let response = create_event(&app, &host, valid_event())
+        .await
+        .expect_status(StatusCode::CREATED);
     let body = &response.body;
     assert_eq!(body["status"], "draft");
     assert_eq!(body["slug"], "sunday-picnic");
@@ -106,8 +108,7 @@ async fn a_paid_event_keeps_its_price_exact() {
         &host,
         with(valid_event(), json!({"is_paid": true, "ticket_price": "499.00", "gst_percent": 18, "gstin": "27AAPFU0939F1ZV"})),
     )
-    .await;
-    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    .await.expect_status(StatusCode::CREATED);
     assert_eq!(response.body["ticket_price"], "499.00");
     assert_eq!(response.body["gst_percent"], 18);
     assert_eq!(
@@ -276,8 +277,8 @@ async fn drafts_are_invisible_to_everyone_but_the_host_and_cohosts() {
 
     let publish = app
         .call_as(&host, Method::POST, &format!("{path}/publish"))
-        .await;
-    assert_eq!(publish.status, StatusCode::OK, "{}", publish.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(publish.body["status"], "published");
     let now_visible = app.get_as(&stranger, &path).await;
     assert_eq!(now_visible.status, StatusCode::OK);
@@ -380,8 +381,8 @@ async fn capacity_cannot_drop_below_the_seats_taken() {
     assert_eq!(response.body["seats_taken"], 4);
     let ok = app
         .send_as(&host, Method::PATCH, &path, &json!({"capacity": 4}))
-        .await;
-    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(ok.body["capacity"], 4);
     assert_eq!(ok.body["seats_left"], 0);
     assert_counters_true(&app).await;
@@ -462,15 +463,14 @@ async fn a_new_date_or_venue_notifies_everyone_going_after_commit() {
     let new_date = (chrono::Utc::now() + chrono::Duration::days(20))
         .date_naive()
         .to_string();
-    let response = app
-        .send_as(
-            &host,
-            Method::PATCH,
-            &path,
-            &json!({"event_date": new_date, "venue_text": "Lalbagh"}),
-        )
-        .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    app.send_as(
+        &host,
+        Method::PATCH,
+        &path,
+        &json!({"event_date": new_date, "venue_text": "Lalbagh"}),
+    )
+    .await
+    .expect_status(StatusCode::OK);
     let payload: Value = app.value("SELECT payload FROM outbox_message", &[]).await;
     assert_eq!(payload["kind"], "event_changed");
     assert_eq!(payload["event_id"], event_id.as_str());
@@ -539,8 +539,8 @@ async fn cancelling_cancels_everything_queues_refunds_and_notifies_everyone() {
     let path = format!("/v1/events/{event_id}");
     let response = app
         .call_as(&host, Method::POST, &format!("{path}/cancel"))
-        .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(response.body["status"], "cancelled");
     assert_eq!(response.body["going_count"], 0);
 
@@ -656,14 +656,13 @@ async fn cancelling_a_paid_event_refunds_on_a_pool_of_one_connection() {
         )
         .await
         .unwrap();
-    let response = app
-        .call_as(
-            &host,
-            Method::POST,
-            &format!("/v1/events/{event_id}/cancel"),
-        )
-        .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    app.call_as(
+        &host,
+        Method::POST,
+        &format!("/v1/events/{event_id}/cancel"),
+    )
+    .await
+    .expect_status(StatusCode::OK);
     // The worker sends the refund, on the same pool of one.
     assert_eq!(app.deliver_refund_messages().await, 1);
     let row = app

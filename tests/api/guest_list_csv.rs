@@ -39,8 +39,8 @@ async fn formula_cells_are_neutralised_and_the_file_starts_with_a_bom() {
         .bearer(&host.access_token)
         .header("accept", "text/csv")
         .send()
-        .await;
-    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+        .await
+        .expect_status(StatusCode::OK);
     let text = csv
         .text
         .strip_prefix('\u{feff}')

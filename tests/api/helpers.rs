@@ -484,10 +484,9 @@ impl TestApp {
 
     /// Asks for a login code for `phone` and returns the code the SMS carried.
     pub async fn request_code(&self, phone: &str) -> String {
-        let response = self
-            .post("/v1/auth/otp", json!({ "phone_number": phone }))
-            .await;
-        assert_eq!(response.status, StatusCode::ACCEPTED, "{}", response.text);
+        self.post("/v1/auth/otp", json!({ "phone_number": phone }))
+            .await
+            .expect_status(StatusCode::ACCEPTED);
         self.sms
             .last_code(phone)
             .expect("an SMS with a code was sent")
@@ -501,8 +500,8 @@ impl TestApp {
                 "/v1/auth/otp/verify",
                 json!({ "phone_number": phone, "code": code }),
             )
-            .await;
-        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+            .await
+            .expect_status(StatusCode::OK);
         TestUser {
             user_id: response.body["user"]["user_id"]
                 .as_str()
@@ -629,6 +628,13 @@ pub fn assert_invalid(response: &TestResponse, fields: &[&str]) {
 }
 
 impl TestResponse {
+    /// Asserts the answer's status (showing its body when it differs) and hands the answer on.
+    #[track_caller]
+    pub fn expect_status(self, status: StatusCode) -> Self {
+        assert_eq!(self.status, status, "{}", self.text);
+        self
+    }
+
     /// Asserts this is a problem+json of `status` and `code`, with every member a problem has.
     pub fn assert_problem(&self, status: StatusCode, code: &str) {
         assert_eq!(self.status, status, "body: {}", self.text);

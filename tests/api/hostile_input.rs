@@ -135,8 +135,9 @@ async fn sql_metacharacters_are_data_not_code() {
     let app = spawn_app().await;
     let host = app.host().await;
     let title = "Robert'); DROP TABLE event;--";
-    let created = create_event(&app, &host, with(valid_event(), json!({ "title": title }))).await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let created = create_event(&app, &host, with(valid_event(), json!({ "title": title })))
+        .await
+        .expect_status(StatusCode::CREATED);
     assert_eq!(created.body["title"], title);
     for query in [
         "q=%27%20OR%201%3D1--",

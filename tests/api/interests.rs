@@ -80,8 +80,9 @@ async fn an_unreachable_database_answers_503_problem_without_internals() {
 async fn an_events_interests_can_change_to_a_set_that_keeps_some_of_them() {
     let app = spawn_app().await;
     let host = app.login("+919876543210").await;
-    let created = create_event(&app, &host, valid_event()).await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let created = create_event(&app, &host, valid_event())
+        .await
+        .expect_status(StatusCode::CREATED);
     let path = format!("/v1/events/{}", created.str_at("/event_id"));
 
     // `outdoors` stays, `picnic` goes, `music` comes.

@@ -77,8 +77,8 @@ pub(crate) async fn open_order(app: &TestApp, held: &Held) -> (String, String) {
         json!({"reservation_key": held.reservation_key}),
         None,
     )
-    .await;
-    assert_eq!(order.status, StatusCode::CREATED, "{}", order.text);
+    .await
+    .expect_status(StatusCode::CREATED);
     (
         order.body["order_id"].as_str().unwrap().to_owned(),
         order.body["checkout"]["provider_order_id"]
@@ -220,8 +220,8 @@ async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
         json!({"reservation_key": held.reservation_key}),
         None,
     )
-    .await;
-    assert_eq!(order.status, StatusCode::CREATED, "{}", order.text);
+    .await
+    .expect_status(StatusCode::CREATED);
     let amounts = &order.body["amounts"];
     assert_eq!(amounts["base_amount"], "998.00");
     assert_eq!(amounts["gst_amount"], "179.64");
@@ -260,8 +260,8 @@ async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
             &format!("/v1/payments/sandbox/orders/{order_id}/pay"),
             json!({}),
         )
-        .await;
-    assert_eq!(paid.status, StatusCode::OK, "{}", paid.text);
+        .await
+        .expect_status(StatusCode::OK);
     let provider_order = paid.body["razorpay_order_id"].as_str().unwrap();
     let payment_id = paid.body["razorpay_payment_id"].as_str().unwrap();
     let signature = paid.body["razorpay_signature"].as_str().unwrap();
@@ -274,8 +274,9 @@ async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
         "Razorpay's formula"
     );
 
-    let verified = verify(&app, &held.guest, &order_id, payment_id, signature).await;
-    assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
+    let verified = verify(&app, &held.guest, &order_id, payment_id, signature)
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(verified.body["status"], "paid");
     assert!(verified.body["ticket_code"]
         .as_str()
@@ -376,8 +377,9 @@ async fn webhooks_three_times_in_any_order_or_racing_verify_give_one_ticket() {
         SANDBOX_SECRET,
         format!("{provider_order}|{payment_id}").as_bytes(),
     );
-    let verified = verify(&app, &held.guest, &order_id, payment_id, &signature).await;
-    assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
+    let verified = verify(&app, &held.guest, &order_id, payment_id, &signature)
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(verified.body["settled"], "already_settled");
     assert_eq!(counts(&app).await, (1, 1, "paid".into()));
     let events: i64 = app
@@ -479,8 +481,9 @@ async fn a_late_payment_is_honoured_when_seats_are_free_and_refunded_when_not() 
         SANDBOX_SECRET,
         format!("{provider_order}|pay_LATE2").as_bytes(),
     );
-    let refunded = verify(&app, &held.guest, &order_id, "pay_LATE2", &signature).await;
-    assert_eq!(refunded.status, StatusCode::OK, "{}", refunded.text);
+    let refunded = verify(&app, &held.guest, &order_id, "pay_LATE2", &signature)
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(refunded.body["settled"], "refund_queued");
     assert_eq!(
         app.deliver_refund_messages().await,
@@ -529,15 +532,15 @@ pub(crate) async fn paid_order(app: &TestApp, held: &Held) -> String {
             json!({}),
         )
         .await;
-    let verified = verify(
+    verify(
         app,
         &held.guest,
         &order_id,
         paid.body["razorpay_payment_id"].as_str().unwrap(),
         paid.body["razorpay_signature"].as_str().unwrap(),
     )
-    .await;
-    assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
+    .await
+    .expect_status(StatusCode::OK);
     order_id
 }
 
@@ -552,8 +555,8 @@ async fn partial_refunds_never_exceed_the_total_and_a_full_one_frees_the_seats()
         .assert_problem(StatusCode::NOT_FOUND, "not_found");
     let first = app
         .post_as(&held.host, &path, json!({"amount": "100.00"}))
-        .await;
-    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(first.body["status"], "partially_refunded");
     assert_eq!(first.body["amounts"]["amount_refunded"], "100.00");
     let too_much = app
@@ -634,14 +637,13 @@ async fn cancelling_an_event_refunds_its_paid_guests() {
     let app = spawn_app().await;
     let held = hold(&app, 5, 1).await;
     let order_id = paid_order(&app, &held).await;
-    let cancelled = app
-        .post_as(
-            &held.host,
-            &format!("/v1/events/{}/cancel", held.event_id),
-            json!({}),
-        )
-        .await;
-    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
+    app.post_as(
+        &held.host,
+        &format!("/v1/events/{}/cancel", held.event_id),
+        json!({}),
+    )
+    .await
+    .expect_status(StatusCode::OK);
     assert_eq!(
         app.deliver_refund_messages().await,
         1,
@@ -700,16 +702,16 @@ pub(crate) mod razorpay_stub {
         .await;
         let order_id = order.body["order_id"].as_str().unwrap().to_owned();
         let signature = hmac_hex("rzp_secret", format!("order_RZP9|{payment_id}").as_bytes());
-        let verified = verify(&app, &held.guest, &order_id, payment_id, &signature).await;
-        assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
-        let refund = app
-            .post_as(
-                &held.host,
-                &format!("/v1/payments/orders/{order_id}/refund"),
-                json!({}),
-            )
-            .await;
-        assert_eq!(refund.status, StatusCode::OK, "{}", refund.text);
+        verify(&app, &held.guest, &order_id, payment_id, &signature)
+            .await
+            .expect_status(StatusCode::OK);
+        app.post_as(
+            &held.host,
+            &format!("/v1/payments/orders/{order_id}/refund"),
+            json!({}),
+        )
+        .await
+        .expect_status(StatusCode::OK);
         app
     }
 
@@ -747,8 +749,8 @@ pub(crate) mod razorpay_stub {
             json!({"reservation_key": held.reservation_key}),
             None,
         )
-        .await;
-        assert_eq!(order.status, StatusCode::CREATED, "{}", order.text);
+        .await
+        .expect_status(StatusCode::CREATED);
         assert_eq!(order.body["checkout"]["provider_order_id"], "order_RZP123");
         assert_eq!(order.body["checkout"]["key_id"], "rzp_test_KEY");
         let requests = server.received_requests().await.unwrap();

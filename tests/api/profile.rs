@@ -104,8 +104,7 @@ async fn a_valid_patch_updates_only_what_it_names_and_completes_the_profile() {
         &user,
         json!({"name": "  Asha  ", "bio": "Jazz lover", "birth_date": "1995-04-01", "gender": "female"}),
     )
-    .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    .await.expect_status(StatusCode::OK);
     assert_eq!(response.body["name"], "Asha");
     assert_eq!(response.body["is_complete"], false, "no picture yet");
 
@@ -158,8 +157,8 @@ async fn interests_are_set_by_slug_and_unknown_slugs_are_named() {
         &user,
         json!({"interests": ["travel", "music", "music"]}),
     )
-    .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    .await
+    .expect_status(StatusCode::OK);
     let slugs = interest_slugs(&response);
     assert_eq!(
         slugs,
@@ -276,8 +275,9 @@ async fn deleting_the_account_frees_the_number_keeps_payments_and_ends_sessions(
         .await
         .unwrap();
 
-    let response = app.call_as(&user, Method::DELETE, "/v1/me").await;
-    assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text);
+    app.call_as(&user, Method::DELETE, "/v1/me")
+        .await
+        .expect_status(StatusCode::NO_CONTENT);
 
     let row: (bool, bool, bool, bool, bool) = app.row("SELECT u.is_active, u.username <> $2, p.phone_number IS NULL, p.name IS NULL, p.birth_date IS NULL \
              FROM auth_user u JOIN user_profile p ON p.user_id = u.id WHERE u.uuid = $1",
@@ -325,8 +325,8 @@ async fn deleting_the_account_frees_the_number_keeps_payments_and_ends_sessions(
             "/v1/auth/otp/verify",
             json!({ "phone_number": user.phone, "code": code }),
         )
-        .await;
-    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(again.body["user"]["is_new_user"], true);
     assert_ne!(again.body["user"]["user_id"], user.user_id.to_string());
 }

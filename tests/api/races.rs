@@ -24,8 +24,9 @@ async fn crowd(app: &TestApp, event_id: &str, count: usize) -> Vec<(TestUser, St
         let guest = app
             .quick_user(&format!("+91970000{n:04}"), Some("male"))
             .await;
-        let response = request_join(app, &guest, event_id, 1).await;
-        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+        let response = request_join(app, &guest, event_id, 1)
+            .await
+            .expect_status(StatusCode::CREATED);
         let request_id = response.body["request_id"].as_str().unwrap().to_owned();
         crowd.push((guest, request_id));
     }

@@ -18,8 +18,8 @@ async fn share_link(app: &TestApp, host: &TestUser, event_id: &str) -> String {
             &format!("/v1/events/{event_id}/invites"),
             json!({"invite_type": "share_link"}),
         )
-        .await;
-    assert_eq!(link.status, StatusCode::CREATED, "{}", link.text);
+        .await
+        .expect_status(StatusCode::CREATED);
     link.str_at("/invite_id")
 }
 
@@ -91,8 +91,9 @@ async fn a_request_accepted_after_the_start_finds_the_event_closed() {
 async fn inviting_a_guest_who_is_already_going_is_a_conflict() {
     let party = party::<1>(json!({"requires_approval": false})).await;
     let [guest] = &party.guests;
-    let joined = crate::attendance::request_join(&party.app, guest, &party.event_id, 1).await;
-    assert_eq!(joined.status, StatusCode::CREATED, "{}", joined.text);
+    crate::attendance::request_join(&party.app, guest, &party.event_id, 1)
+        .await
+        .expect_status(StatusCode::CREATED);
     party
         .app
         .post_as(
@@ -117,8 +118,11 @@ async fn an_invite_declined_once_cannot_be_declined_again() {
         )
         .await;
     let decline = format!("/v1/invites/{}/decline", invite.str_at("/invite_id"));
-    let first = party.app.post_as(guest, &decline, json!({})).await;
-    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    party
+        .app
+        .post_as(guest, &decline, json!({}))
+        .await
+        .expect_status(StatusCode::OK);
     party
         .app
         .post_as(guest, &decline, json!({}))
@@ -131,15 +135,15 @@ async fn a_gallery_holds_twenty_images() {
     let party = party::<0>(json!({})).await;
     let images = format!("/v1/events/{}/images", party.event_id);
     for n in 0..shared::events::images::MAX_IMAGES {
-        let added = party
+        party
             .app
             .post_as(
                 &party.host,
                 &images,
                 json!({"image_url": format!("https://img.example/{n}.jpg")}),
             )
-            .await;
-        assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+            .await
+            .expect_status(StatusCode::CREATED);
     }
     party
         .app
@@ -200,15 +204,15 @@ async fn an_order_for_a_hold_on_an_event_made_free_is_refused() {
         crate::attendance::join_accepted(&party.app, &party.host, guest, &party.event_id, 1).await;
     assert_eq!(held.status, StatusCode::OK, "{}", held.text);
     let reservation_key = held.str_at("/hold/reservation_key");
-    let made_free = party
+    party
         .app
         .patch_as(
             &party.host,
             &format!("/v1/events/{}", party.event_id),
             json!({"is_paid": false}),
         )
-        .await;
-    assert_eq!(made_free.status, StatusCode::OK, "{}", made_free.text);
+        .await
+        .expect_status(StatusCode::OK);
     party
         .app
         .post_as(

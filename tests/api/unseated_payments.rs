@@ -63,14 +63,13 @@ async fn paying_for_an_event_the_host_cancelled_refunds_everything_and_seats_nob
     let app = crate::helpers::spawn_app().await;
     let held = hold(&app, 5, 1).await;
     let (order_id, provider_order) = open_order(&app, &held).await;
-    let cancelled = app
-        .post_as(
-            &held.host,
-            &format!("/v1/events/{}/cancel", held.event_id),
-            json!({}),
-        )
-        .await;
-    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
+    app.post_as(
+        &held.host,
+        &format!("/v1/events/{}/cancel", held.event_id),
+        json!({}),
+    )
+    .await
+    .expect_status(StatusCode::OK);
 
     // The buyer's checkout completes anyway and the app verifies it.
     let verified = verify(
@@ -80,8 +79,8 @@ async fn paying_for_an_event_the_host_cancelled_refunds_everything_and_seats_nob
         "pay_LATE1",
         &signed(&provider_order, "pay_LATE1"),
     )
-    .await;
-    assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
+    .await
+    .expect_status(StatusCode::OK);
     assert_eq!(verified.body["settled"], "refund_queued");
     assert!(verified.body.get("ticket_code").is_none());
     assert_eq!(counts(&app).await, (0, 0, "refund_pending".into()));
@@ -112,8 +111,9 @@ async fn a_captured_webhook_for_an_unpublished_event_is_refunded_in_full() {
         .execute("UPDATE event SET is_published = false", &[])
         .await
         .unwrap();
-    let response = webhook(&app, "evt_u1", &captured(&provider_order, "pay_U1"), None).await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    webhook(&app, "evt_u1", &captured(&provider_order, "pay_U1"), None)
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(counts(&app).await, (0, 0, "refund_pending".into()));
     assert_eq!(audited_why(&app).await, "unpublished");
     let hold_status: String = app
@@ -133,8 +133,9 @@ async fn a_payment_after_the_event_started_is_refunded_not_seated() {
     let held = hold(&app, 5, 1).await;
     let (_, provider_order) = open_order(&app, &held).await;
     crate::fixtures::start_every_event(&app).await;
-    let response = webhook(&app, "evt_s1", &captured(&provider_order, "pay_S1"), None).await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    webhook(&app, "evt_s1", &captured(&provider_order, "pay_S1"), None)
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(counts(&app).await, (0, 0, "refund_pending".into()));
     assert_eq!(audited_why(&app).await, "started");
     app.deliver_refund_messages().await;
@@ -157,14 +158,14 @@ async fn a_second_captured_payment_on_a_paid_order_is_refunded_once() {
     // The buyer paid twice (two tabs): Razorpay captures the second payment too, says so by
     // webhook (twice, under two event ids) and the app verifies it as well.
     for event_id in ["evt_d1", "evt_d2"] {
-        let response = webhook(
+        webhook(
             &app,
             event_id,
             &captured(&provider_order, "pay_TWICE"),
             None,
         )
-        .await;
-        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        .await
+        .expect_status(StatusCode::OK);
     }
     let verified = verify(
         &app,
@@ -173,8 +174,8 @@ async fn a_second_captured_payment_on_a_paid_order_is_refunded_once() {
         "pay_TWICE",
         &signed(&provider_order, "pay_TWICE"),
     )
-    .await;
-    assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
+    .await
+    .expect_status(StatusCode::OK);
     assert_eq!(verified.body["settled"], "duplicate_refund_queued");
     assert!(
         verified.body["ticket_code"].is_string(),

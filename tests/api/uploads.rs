@@ -94,8 +94,8 @@ async fn an_upload_form_is_presigned_under_the_callers_prefix_with_its_limits() 
         &user,
         json!({"purpose": "profile_picture", "content_type": "image/jpeg"}),
     )
-    .await;
-    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    .await
+    .expect_status(StatusCode::CREATED);
     let key = response.body["key"].as_str().unwrap();
     assert!(
         key.starts_with(&format!("users/{}/profile_picture/", user.user_id)),
@@ -166,8 +166,9 @@ async fn an_uploaded_image_is_read_back_from_its_public_url_and_the_profile_take
     );
     assert_eq!(served.bytes().await.unwrap().as_ref(), &image[..]);
 
-    let patched = patch_me(&app, &user, json!({"profile_pictures": [public_url]})).await;
-    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    let patched = patch_me(&app, &user, json!({"profile_pictures": [public_url]}))
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(patched.body["profile_pictures"], json!([public_url]));
     // Plain http anywhere else is still refused.
     let refused = patch_me(
@@ -186,8 +187,9 @@ async fn a_deleted_account_gets_no_upload_url() {
     })
     .await;
     let user = app.quick_user("+919876543210", None).await;
-    let deleted = app.call_as(&user, Method::DELETE, "/v1/me").await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    app.call_as(&user, Method::DELETE, "/v1/me")
+        .await
+        .expect_status(StatusCode::NO_CONTENT);
     // The access token is still unexpired; the account is not active any more.
     let response = ask_for_upload(
         &app,
@@ -212,8 +214,8 @@ async fn upload(app: &TestApp, user: &TestUser, purpose: &str, bytes: &[u8]) -> 
         user,
         json!({"purpose": purpose, "content_type": "image/png"}),
     )
-    .await;
-    assert_eq!(upload.status, StatusCode::CREATED, "{}", upload.text);
+    .await
+    .expect_status(StatusCode::CREATED);
     let (content_type, body) = upload_form(
         upload.body["fields"].as_object().unwrap(),
         "image/png",
@@ -280,8 +282,9 @@ async fn uploads_a_profile_or_event_takes_are_kept_and_the_others_keep_their_exp
     let url = |upload: &Value| upload["public_url"].as_str().unwrap().to_owned();
     let key = |upload: &Value| upload["key"].as_str().unwrap().to_owned();
 
-    let patched = patch_me(&app, &user, json!({"profile_pictures": [url(&picture)]})).await;
-    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    patch_me(&app, &user, json!({"profile_pictures": [url(&picture)]}))
+        .await
+        .expect_status(StatusCode::OK);
     let created = create_event(
         &app,
         &user,
@@ -290,20 +293,18 @@ async fn uploads_a_profile_or_event_takes_are_kept_and_the_others_keep_their_exp
             json!({"cover_images": [url(&cover), "https://elsewhere.example/x.jpg"]}),
         ),
     )
-    .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    .await
+    .expect_status(StatusCode::CREATED);
     let event_id = created.str_at("/event_id");
-    let added = app
-        .post_as(
-            &user,
-            &format!("/v1/events/{event_id}/images"),
-            json!({"image_url": url(&gallery)}),
-        )
-        .await;
-    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    app.post_as(
+        &user,
+        &format!("/v1/events/{event_id}/images"),
+        json!({"image_url": url(&gallery)}),
+    )
+    .await
+    .expect_status(StatusCode::CREATED);
     // Changing the covers keeps only what is new: the old cover was kept already.
-    let updated = app.send_as(&user, Method::PATCH, &format!("/v1/events/{event_id}"), &json!({"cover_images": [url(&cover), format!("{base}/users/{}/event_image/never-uploaded.png", user.user_id)]})).await;
-    assert_eq!(updated.status, StatusCode::OK, "{}", updated.text);
+    app.send_as(&user, Method::PATCH, &format!("/v1/events/{event_id}"), &json!({"cover_images": [url(&cover), format!("{base}/users/{}/event_image/never-uploaded.png", user.user_id)]})).await.expect_status(StatusCode::OK);
 
     // Each write recorded its message with the change; none was published by the request.
     let messages = app

@@ -105,8 +105,10 @@ async fn notifications_are_written_once_per_message_and_bad_messages_fail_alone(
     assert_eq!(rows[0].get::<_, uuid::Uuid>(0), host.user_id);
     assert_eq!(rows[0].get::<_, String>(1), "request_received");
 
-    let inbox = app.get_as(&host, "/v1/me/notifications").await;
-    assert_eq!(inbox.status, StatusCode::OK, "{}", inbox.text);
+    let inbox = app
+        .get_as(&host, "/v1/me/notifications")
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(inbox.body["unread_count"], 1);
     assert_eq!(inbox.body["items"][0]["type"], "request_received");
     assert_eq!(

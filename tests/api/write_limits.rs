@@ -18,8 +18,9 @@ async fn a_user_sending_too_many_join_requests_gets_429_until_the_hour_rolls() {
         events.push(published_event(&app, &host, json!({"capacity": 5})).await);
     }
     for event_id in &events[..2] {
-        let response = request_join(&app, &guest, event_id, 1).await;
-        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+        request_join(&app, &guest, event_id, 1)
+            .await
+            .expect_status(StatusCode::CREATED);
     }
     let third = request_join(&app, &guest, &events[2], 1).await;
     third.assert_problem(StatusCode::TOO_MANY_REQUESTS, "request_rate_limited");
@@ -30,8 +31,9 @@ async fn a_user_sending_too_many_join_requests_gets_429_until_the_hour_rolls() {
 
     // Another user is not affected.
     let other = app.quick_user("+919800000003", Some("female")).await;
-    let response = request_join(&app, &other, &events[2], 1).await;
-    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    request_join(&app, &other, &events[2], 1)
+        .await
+        .expect_status(StatusCode::CREATED);
 
     // An hour later the window has room again.
     app.db
@@ -41,8 +43,9 @@ async fn a_user_sending_too_many_join_requests_gets_429_until_the_hour_rolls() {
         )
         .await
         .unwrap();
-    let later = request_join(&app, &guest, &events[2], 1).await;
-    assert_eq!(later.status, StatusCode::CREATED, "{}", later.text);
+    request_join(&app, &guest, &events[2], 1)
+        .await
+        .expect_status(StatusCode::CREATED);
 }
 
 #[tokio::test]
@@ -52,14 +55,13 @@ async fn a_host_sending_too_many_invites_gets_429() {
     let [first, second] = app.guests().await;
     let event_id = published_event(&app, &host, json!({"capacity": 5})).await;
     let path = format!("/v1/events/{event_id}/invites");
-    let invited = app
-        .post_as(
-            &host,
-            &path,
-            json!({"invite_type": "direct", "user_id": first.user_id}),
-        )
-        .await;
-    assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.text);
+    app.post_as(
+        &host,
+        &path,
+        json!({"invite_type": "direct", "user_id": first.user_id}),
+    )
+    .await
+    .expect_status(StatusCode::CREATED);
     let refused = app
         .post_as(
             &host,

@@ -66,8 +66,9 @@ async fn the_app_role_runs_the_app_but_cannot_rewrite_history_or_change_the_sche
     let host = app.login("+919800000001").await;
     let event_id = published_event(&app, &host, json!({})).await;
     let [guest] = app.guests().await;
-    let requested = crate::attendance::request_join(&app, &guest, &event_id, 1).await;
-    assert_eq!(requested.status, StatusCode::CREATED, "{}", requested.text);
+    crate::attendance::request_join(&app, &guest, &event_id, 1)
+        .await
+        .expect_status(StatusCode::CREATED);
 
     let db = login.connect(&database).await;
     let audited: i64 = db

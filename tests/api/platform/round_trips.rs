@@ -104,8 +104,8 @@ async fn a_request_with_an_idempotency_key_checks_the_account_once() {
             &format!("/v1/events/{event_id}/requests"),
             json!({"seats_requested": 1}),
         )
-        .await;
-    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.text);
+        .await
+        .expect_status(StatusCode::CREATED);
 
     let before = counter.count();
     let accepted = app
@@ -117,8 +117,8 @@ async fn a_request_with_an_idempotency_key_checks_the_account_once() {
         .header("Idempotency-Key", "accept-once")
         .json(&json!({}))
         .send()
-        .await;
-    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(accepted.header("idempotent-replayed"), Some("false"));
     // The key's claim found the account active; the acceptance did not ask again.
     assert_eq!((counter.count() - before).account_checks, 1);
