@@ -2,7 +2,10 @@
 
 use crate::auth::Actor;
 use crate::error::ProblemCode;
-use serde_json::{json, Value};
+use crate::openapi::schemas::Order;
+use serde_json::json;
+use tokio_postgres::types::Json;
+use tokio_postgres::Row;
 use uuid::Uuid;
 
 use super::amounts::Breakdown;
@@ -57,16 +60,19 @@ const ORDERS_OF_USER: &str = const_format::concatcp!(
     " WHERE o.user_id = $2 ORDER BY o.created_at DESC, o.id DESC LIMIT $3"
 );
 
-/// One order's JSON by public id.
-pub async fn order_json(
+/// An order read from its row's `order_json` column.
+fn order_of(row: &Row) -> Result<Order, ApiError> {
+    let Json(order) = row.try_get("order_json").map_err(anyhow::Error::from)?;
+    Ok(order)
+}
+
+/// One order by public id.
+pub async fn order_by_id(
     client: &impl CachedStatements,
     key_id: &str,
     order: Uuid,
-) -> Result<Value, ApiError> {
-    Ok(client
-        .query_one(ORDER_BY_ID, &[&key_id, &order])
-        .await?
-        .get("order_json"))
+) -> Result<Order, ApiError> {
+    order_of(&client.query_one(ORDER_BY_ID, &[&key_id, &order]).await?)
 }
 
 /// The provider's order id of order `order` while it awaits payment (the sandbox checkout pays
@@ -86,32 +92,32 @@ pub async fn awaiting_payment(
 }
 
 /// An order of the caller's, or 404.
-pub async fn get(state: &AppState, caller: &Caller, order: Uuid) -> Result<Value, ApiError> {
+pub async fn get(state: &AppState, caller: &Caller, order: Uuid) -> Result<Order, ApiError> {
     let client = state.pool.get().await?;
     let user_id = active_user_id(&client, caller).await?;
-    client
+    let row = client
         .query_opt(
             ORDER_OF_USER,
             &[&state.config.payments.key_id, &order, &user_id],
         )
         .await?
-        .map(|r| r.get("order_json"))
-        .ok_or_else(|| ApiError::not_found("The order"))
+        .ok_or_else(|| ApiError::not_found("The order"))?;
+    order_of(&row)
 }
 
 /// The caller's orders, newest first.
-pub async fn mine(state: &AppState, caller: &Caller, limit: i64) -> Result<Vec<Value>, ApiError> {
+pub async fn mine(state: &AppState, caller: &Caller, limit: i64) -> Result<Vec<Order>, ApiError> {
     let client = state.pool.get().await?;
     let user_id = active_user_id(&client, caller).await?;
-    Ok(client
+    client
         .query(
             ORDERS_OF_USER,
             &[&state.config.payments.key_id, &user_id, &limit],
         )
         .await?
         .iter()
-        .map(|r| r.get("order_json"))
-        .collect())
+        .map(order_of)
+        .collect()
 }
 
 /// The caller's hold, locked, with what its order costs.
@@ -131,7 +137,7 @@ struct HoldToPay {
 
 /// Creates (or returns the live) order for a hold of the caller's: 201 when created, 200 when
 /// it already existed. Amounts come from the event, never from the client.
-pub async fn create(actor: &Actor<'_>, reservation_key: Uuid) -> Result<(bool, Value), ApiError> {
+pub async fn create(actor: &Actor<'_>, reservation_key: Uuid) -> Result<(bool, Order), ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let settings = &state.config.payments;
     let client = state.pool.get().await?;
@@ -181,7 +187,7 @@ pub async fn create(actor: &Actor<'_>, reservation_key: Uuid) -> Result<(bool, V
     status.payable(unexpired)?;
     if let Some(existing) = rows[1].first() {
         let body = tx
-            .commit_with(|db| order_json(db, &settings.key_id, existing.get("uuid")))
+            .commit_with(|db| order_by_id(db, &settings.key_id, existing.get("uuid")))
             .await?;
         return Ok((false, body));
     }
@@ -250,7 +256,7 @@ pub async fn create(actor: &Actor<'_>, reservation_key: Uuid) -> Result<(bool, V
                             .await?,
                     )
                 },
-                order_json(&client, &settings.key_id, order_uuid)
+                order_by_id(&client, &settings.key_id, order_uuid)
             )?;
             Ok((true, body))
         }

@@ -11,14 +11,14 @@
 use super::order_status::OrderStatus;
 use crate::auth::Actor;
 use crate::error::ProblemCode;
+use crate::openapi::schemas::Order;
 use rust_decimal::Decimal;
 use serde_json::json;
 use uuid::Uuid;
 
-use serde_json::Value;
 use tokio_postgres::types::ToSql;
 
-use super::orders::order_json;
+use super::orders::order_by_id;
 use super::policy::{self, RefundReason};
 use super::refund_sending::{send, PendingRefund};
 use crate::attendance::event_lock::{EventLock, EventLookup};
@@ -187,7 +187,7 @@ pub async fn refund_by_host(
     actor: &Actor<'_>,
     order: Uuid,
     amount: Option<Decimal>,
-) -> Result<(Value, Vec<OutboxMessage>), ApiError> {
+) -> Result<(Order, Vec<OutboxMessage>), ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
@@ -257,7 +257,7 @@ pub async fn refund_by_host(
     writes.push_message(Some(send_refunds_message()));
     let key_id = &state.config.payments.key_id;
     let body = tx
-        .commit_writes_with(&writes, |db| order_json(db, key_id, order))
+        .commit_writes_with(&writes, |db| order_by_id(db, key_id, order))
         .await?;
     Ok((body, writes.into_messages()))
 }

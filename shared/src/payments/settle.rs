@@ -5,11 +5,12 @@
 
 use crate::attendance::hold_status::HoldStatus;
 use crate::error::ProblemCode;
+use crate::openapi::schemas::Order;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::order_lock::{lock_order, LockedOrder, ORDER_BY_UUID};
-use super::orders::order_json;
+use super::orders::order_by_id;
 use super::policy::RefundReason;
 use super::signature;
 use crate::attendance::ledger::LockedEvent;
@@ -240,7 +241,7 @@ pub async fn verify(
     order: Uuid,
     payment_id: &str,
     signature_hex: &str,
-) -> Result<(Value, Vec<OutboxMessage>), ApiError> {
+) -> Result<(Order, Vec<OutboxMessage>), ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (user_id, locked) = crate::pipelined!(
@@ -282,16 +283,16 @@ pub async fn verify(
     )?;
     let mut body = tx
         .commit_writes_with(&writes, |db| {
-            order_json(db, &state.config.payments.key_id, order)
+            order_by_id(db, &state.config.payments.key_id, order)
         })
         .await?;
     if let Some((attendee, salt)) = ticket.or(locked.ticket) {
-        body["ticket_code"] = json!(tickets::code(
+        body.ticket_code = Some(tickets::code(
             &state.config.attendance.ticket_key,
             attendee,
-            &salt
+            &salt,
         ));
     }
-    body["settled"] = json!(settled.as_str());
+    body.settled = Some(settled.as_str().to_owned());
     Ok((body, writes.into_messages()))
 }

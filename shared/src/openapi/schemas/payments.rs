@@ -19,6 +19,7 @@ crate::request_body! {
 
 /// The amount breakdown of an order (decimal strings).
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct OrderAmounts {
     /// ISO 4217.
     pub currency: String,
@@ -42,6 +43,7 @@ pub struct OrderAmounts {
 
 /// What the app hands to the provider's checkout.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Checkout {
     /// razorpay or sandbox.
     pub provider: String,
@@ -58,8 +60,10 @@ pub struct Checkout {
     pub receipt: String,
 }
 
-/// A payment order.
+/// A payment order: read from the row's JSON (`payments::orders::ORDER_JSON`, which must name
+/// exactly these members) and sent as this type.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Order {
     /// The order's id.
     pub order_id: uuid::Uuid,
@@ -88,10 +92,12 @@ pub struct Order {
     /// RFC 3339.
     pub created_at: String,
     /// The ticket code (verify only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_code: Option<String>,
     /// How the payment settled (verify only): `paid`, `already_settled`, `refund_queued` (it
     /// could not be seated: refunded in full) or `duplicate_refund_queued` (a second payment on
     /// a paid order: that payment is refunded whole, the ticket stands).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settled: Option<String>,
 }
 
