@@ -78,16 +78,23 @@ pub fn window(req: &ApiRequest, errors: &mut Vec<FieldError>) -> (i64, Option<Ti
     (limit, after)
 }
 
-/// A page of JSON items from rows fetched with `limit + 1` whose columns are named `item` (the
-/// JSON), `sort_time` and `sort_uuid` (the keyset the next cursor continues from).
-pub fn json_page(rows: &[tokio_postgres::Row], limit: i64) -> Page<serde_json::Value> {
-    let keyed: Vec<(serde_json::Value, TimeKey)> = rows
+/// A page of items from rows fetched with `limit + 1` whose columns are named `item` (the
+/// item's JSON, read into its answer type), `sort_time` and `sort_uuid` (the keyset the next
+/// cursor continues from).
+pub fn json_page<T: serde::de::DeserializeOwned>(
+    rows: &[tokio_postgres::Row],
+    limit: i64,
+) -> Result<Page<T>, crate::ApiError> {
+    let keyed = rows
         .iter()
-        .map(|r| (r.get("item"), (r.get("sort_time"), r.get("sort_uuid"))))
-        .collect();
+        .map(|r| {
+            let item: T = crate::db::json_column(r, "item")?;
+            Ok((item, (r.get("sort_time"), r.get("sort_uuid"))))
+        })
+        .collect::<Result<Vec<(T, TimeKey)>, crate::ApiError>>()?;
     let page = Page::from_rows(keyed, limit, |(_, key)| *key);
-    Page {
+    Ok(Page {
         items: page.items.into_iter().map(|(item, _)| item).collect(),
         next_cursor: page.next_cursor,
-    }
+    })
 }

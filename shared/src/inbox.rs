@@ -2,6 +2,7 @@
 //! (idempotently), and read by their recipient.
 
 use crate::auth::Actor;
+use crate::openapi::schemas::NotificationPage;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -158,7 +159,11 @@ const INBOX_PAGE: &str = const_format::concatcp!(
 );
 
 /// The caller's notifications, newest first, with the unread count.
-pub async fn list(state: &AppState, caller: &Caller, req: &ApiRequest) -> Result<Value, ApiError> {
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    req: &ApiRequest,
+) -> Result<NotificationPage, ApiError> {
     let mut errors = Vec::new();
     let unread_only = match req.query_param("unread") {
         None | Some("false") => false,
@@ -197,9 +202,12 @@ pub async fn list(state: &AppState, caller: &Caller, req: &ApiRequest) -> Result
             .await?
             .get("unread"),
     };
-    let page = cursor::json_page(&rows, limit);
-    let items = page.items;
-    Ok(json!({ "items": items, "next_cursor": page.next_cursor, "unread_count": unread }))
+    let page = cursor::json_page(&rows, limit)?;
+    Ok(NotificationPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+        unread_count: unread,
+    })
 }
 
 /// Marks one of the caller's notifications read (404 for anyone else's).

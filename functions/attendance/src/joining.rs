@@ -11,7 +11,11 @@ use shared::http::{json_response, ApiRequest, HandlerResult, RequestBody, Text};
 use shared::openapi::schemas::{InviteAccept, InviteCreate, JoinRequestCreate, RequestReply};
 use shared::{idempotency, AppState};
 
-async fn answer(state: &AppState, status: StatusCode, outcome: Outcome) -> HandlerResult {
+async fn answer<T: serde::Serialize>(
+    state: &AppState,
+    status: StatusCode,
+    outcome: Outcome<T>,
+) -> HandlerResult {
     state.publish_outbox(&outcome.outbox).await;
     json_response(status, &outcome.body)
 }

@@ -6,6 +6,7 @@
 use super::request_status::{IllegalMove, RequestStatus, Withdrawal};
 use crate::auth::Actor;
 use crate::error::ProblemCode;
+use crate::openapi::schemas::JoinRequest;
 use serde_json::json;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
@@ -77,7 +78,7 @@ pub async fn accept(
     actor: &Actor<'_>,
     request: Uuid,
     host_message: Option<String>,
-) -> Result<Outcome, ApiError> {
+) -> Result<Outcome<JoinRequest>, ApiError> {
     let (_state, _caller, _request_id) = (actor.state, &actor.caller, actor.request_id);
     respond(actor, request, host_message, true).await
 }
@@ -87,7 +88,7 @@ pub async fn decline(
     actor: &Actor<'_>,
     request: Uuid,
     host_message: Option<String>,
-) -> Result<Outcome, ApiError> {
+) -> Result<Outcome<JoinRequest>, ApiError> {
     let (_state, _caller, _request_id) = (actor.state, &actor.caller, actor.request_id);
     respond(actor, request, host_message, false).await
 }
@@ -97,7 +98,7 @@ async fn respond(
     request: Uuid,
     host_message: Option<String>,
     accept: bool,
-) -> Result<Outcome, ApiError> {
+) -> Result<Outcome<JoinRequest>, ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
@@ -186,7 +187,7 @@ async fn respond(
 
 /// The requester withdraws a pending or waitlisted request, or an accepted one still holding
 /// unpaid seats (the hold is released and the waitlist moves up).
-pub async fn cancel(actor: &Actor<'_>, request: Uuid) -> Result<Outcome, ApiError> {
+pub async fn cancel(actor: &Actor<'_>, request: Uuid) -> Result<Outcome<JoinRequest>, ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);

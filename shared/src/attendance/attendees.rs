@@ -4,6 +4,7 @@
 use super::attendee_status::AttendeeStatus;
 use crate::auth::Actor;
 use crate::error::ProblemCode;
+use crate::openapi::schemas::AttendeeCancelled;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -208,7 +209,10 @@ struct CancelledAttendee {
 
 /// Cancels attendance (the attendee, or the host): seats freed, the waitlist promoted, and for a
 /// paid ticket the refund the policy allows is queued (the reservation-expiry worker sends it).
-pub async fn cancel(actor: &Actor<'_>, attendee: Uuid) -> Result<Outcome, ApiError> {
+pub async fn cancel(
+    actor: &Actor<'_>,
+    attendee: Uuid,
+) -> Result<Outcome<AttendeeCancelled>, ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
@@ -292,7 +296,11 @@ pub async fn cancel(actor: &Actor<'_>, attendee: Uuid) -> Result<Outcome, ApiErr
     });
     tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
     Ok(Outcome {
-        body: json!({ "attendee_id": attendee, "status": "cancelled", "refund_queued": refund }),
+        body: AttendeeCancelled {
+            attendee_id: attendee,
+            status: AttendeeStatus::Cancelled.as_str().to_owned(),
+            refund_queued: refund,
+        },
         outbox: writes.into_messages(),
     })
 }

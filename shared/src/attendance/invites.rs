@@ -22,7 +22,7 @@ use crate::error::{ApiError, FieldError, ProblemCode};
 use crate::events::key::{EVENT_ID_OF_KEY_1, EVENT_IS_KEY_1};
 use crate::http::Text;
 use crate::notify;
-use crate::openapi::schemas::{DirectInvite, InviteCreate, ShareLinkInvite};
+use crate::openapi::schemas::{DirectInvite, Invite, InviteCreate, JoinRequest, ShareLinkInvite};
 use const_format::concatcp;
 
 /// The JSON of invite `i` (`e` its event, `hu`/`hp` who invited, `iu` whom); a share link's
@@ -63,11 +63,13 @@ pub async fn invite_by_id(
     client: &impl CachedStatements,
     link_base: &str,
     invite: Uuid,
-) -> Result<Value, ApiError> {
-    Ok(client
-        .query_one(INVITE_BY_ID, &[&link_base, &invite])
-        .await?
-        .get("invite"))
+) -> Result<Invite, ApiError> {
+    crate::db::json_column(
+        &client
+            .query_one(INVITE_BY_ID, &[&link_base, &invite])
+            .await?,
+        "invite",
+    )
 }
 
 /// The caller's invites, newest first.
@@ -117,7 +119,7 @@ pub async fn create(
     actor: &Actor<'_>,
     key: &str,
     invite: InviteCreate,
-) -> Result<Outcome, ApiError> {
+) -> Result<Outcome<Invite>, ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let link_base = &state.config.attendance.invite_link_base;
     let client = state.pool.get().await?;
@@ -286,7 +288,11 @@ async fn lock_invite(
 
 /// Accepts an invite: a request is recorded for the user and decided at once (seats, hold or
 /// waitlist), exactly as an accepted request.
-pub async fn accept(actor: &Actor<'_>, invite: Uuid, seats: i16) -> Result<Outcome, ApiError> {
+pub async fn accept(
+    actor: &Actor<'_>,
+    invite: Uuid,
+    seats: i16,
+) -> Result<Outcome<JoinRequest>, ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
@@ -339,7 +345,7 @@ pub async fn accept(actor: &Actor<'_>, invite: Uuid, seats: i16) -> Result<Outco
 }
 
 /// Declines a direct invite (a share link is simply not used).
-pub async fn decline(actor: &Actor<'_>, invite: Uuid) -> Result<Value, ApiError> {
+pub async fn decline(actor: &Actor<'_>, invite: Uuid) -> Result<Invite, ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);

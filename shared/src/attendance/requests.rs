@@ -4,7 +4,8 @@
 
 use super::request_status::RequestStatus;
 use crate::auth::Actor;
-use serde_json::{json, Value};
+use crate::openapi::schemas::JoinRequest;
+use serde_json::json;
 use uuid::Uuid;
 
 use super::ledger::{self, Admit, LockedEvent};
@@ -76,11 +77,11 @@ const REQUESTS_OF_USER: &str = concatcp!(
 pub async fn request_json(
     client: &impl CachedStatements,
     request: Uuid,
-) -> Result<Value, ApiError> {
-    Ok(client
-        .query_one(REQUEST_BY_ID, &[&request])
-        .await?
-        .get("request"))
+) -> Result<JoinRequest, ApiError> {
+    crate::db::json_column(
+        &client.query_one(REQUEST_BY_ID, &[&request]).await?,
+        "request",
+    )
 }
 
 /// The caller's requests (internal id), newest first, at most `limit`.
@@ -88,19 +89,19 @@ pub async fn of_user(
     client: &impl CachedStatements,
     user_id: i64,
     limit: i64,
-) -> Result<Vec<Value>, ApiError> {
-    Ok(client
+) -> Result<Vec<JoinRequest>, ApiError> {
+    client
         .query(REQUESTS_OF_USER, &[&user_id, &limit])
         .await?
         .iter()
-        .map(|row| row.get("request"))
-        .collect())
+        .map(|row| crate::db::json_column(row, "request"))
+        .collect()
 }
 
-/// The result of a write: the JSON answer and the outbox messages to publish after commit.
-pub struct Outcome {
+/// The result of a write: the answer and the outbox messages to publish after commit.
+pub struct Outcome<T> {
     /// The answer body.
-    pub body: Value,
+    pub body: T,
     /// Outbox messages to publish.
     pub outbox: Vec<OutboxMessage>,
 }
@@ -186,7 +187,7 @@ pub async fn create(
     key: &str,
     message: String,
     seats: i16,
-) -> Result<Outcome, ApiError> {
+) -> Result<Outcome<JoinRequest>, ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
@@ -265,7 +266,7 @@ pub(crate) async fn commit_answering(
     mut writes: Writes,
     audited: &AuditEntry<'_>,
     request: Uuid,
-) -> Result<Outcome, ApiError> {
+) -> Result<Outcome<JoinRequest>, ApiError> {
     writes.push_audit(audited);
     let body = tx
         .commit_writes_with(&writes, |db| request_json(db, request))
@@ -282,7 +283,7 @@ pub async fn list_for_event(
     caller: &Caller,
     key: &str,
     req: &ApiRequest,
-) -> Result<Page<Value>, ApiError> {
+) -> Result<Page<JoinRequest>, ApiError> {
     const STATUSES: &[&str] = &[
         "pending",
         "accepted",
@@ -317,5 +318,5 @@ pub async fn list_for_event(
             &[&event_id, &status, &after_time, &after_uuid, &(limit + 1)],
         )
         .await?;
-    Ok(cursor::json_page(&rows, limit))
+    cursor::json_page(&rows, limit)
 }

@@ -35,6 +35,18 @@ pub fn first_row<T: FromRow>(rows: &[tokio_postgres::Row], what: &str) -> Result
     Ok(T::try_from_row(row)?)
 }
 
+/// A JSON column read into the answer type it documents (`#[serde(deny_unknown_fields)]` on
+/// the type makes a member the SQL adds and the type lacks an error, not a silent drop).
+pub fn json_column<T: serde::de::DeserializeOwned>(
+    row: &tokio_postgres::Row,
+    column: &str,
+) -> Result<T, ApiError> {
+    let tokio_postgres::types::Json(value) = row
+        .try_get(column)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading {column}: {e}")))?;
+    Ok(value)
+}
+
 /// The pool type every function holds.
 pub type PgPool = Pool;
 

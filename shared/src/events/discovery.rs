@@ -2,9 +2,9 @@
 //! only the conditions asked for (so the planner sees plain, index-friendly predicates), and
 //! keyset pages on (starts_at, uuid).
 
+use crate::openapi::schemas::EventCard;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use serde_json::Value;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
@@ -236,14 +236,14 @@ pub fn feed_query(
 pub async fn feed(
     client: &impl CachedStatements,
     filters: &FeedFilters,
-) -> Result<Page<Value>, ApiError> {
+) -> Result<Page<EventCard>, ApiError> {
     let (sql, params) = feed_query(filters, Utc::now());
     let refs: Vec<&(dyn ToSql + Sync)> = params
         .iter()
         .map(|p| p.as_ref() as &(dyn ToSql + Sync))
         .collect();
     let rows = client.query(&sql, &refs).await?;
-    Ok(cursor::json_page(&rows, filters.limit))
+    cursor::json_page(&rows, filters.limit)
 }
 
 /// Which of the caller's events to list.
@@ -300,7 +300,7 @@ pub async fn mine(
     role: MyRole,
     upcoming: bool,
     req: &ApiRequest,
-) -> Result<Page<Value>, ApiError> {
+) -> Result<Page<EventCard>, ApiError> {
     let mut errors = Vec::new();
     let (limit, after) = cursor::window(req, &mut errors);
     if !errors.is_empty() {
@@ -316,5 +316,5 @@ pub async fn mine(
     let rows = client
         .query(sql, &[&user_id, &(limit + 1), &starts_at, &uuid])
         .await?;
-    Ok(cursor::json_page(&rows, limit))
+    cursor::json_page(&rows, limit)
 }

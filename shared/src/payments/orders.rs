@@ -4,7 +4,6 @@ use crate::auth::Actor;
 use crate::error::ProblemCode;
 use crate::openapi::schemas::Order;
 use serde_json::json;
-use tokio_postgres::types::Json;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
@@ -62,8 +61,7 @@ const ORDERS_OF_USER: &str = const_format::concatcp!(
 
 /// An order read from its row's `order_json` column.
 fn order_of(row: &Row) -> Result<Order, ApiError> {
-    let Json(order) = row.try_get("order_json").map_err(anyhow::Error::from)?;
-    Ok(order)
+    crate::db::json_column(row, "order_json")
 }
 
 /// One order by public id.

@@ -14,6 +14,7 @@ use super::*;
 
 /// A seat hold waiting for payment.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SeatHold {
     /// Pass to `POST /v1/payments/orders`.
     pub reservation_key: String,
@@ -27,6 +28,7 @@ pub struct SeatHold {
 
 /// The requester as the host sees them.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Requester {
     /// The user's id.
     pub user_id: uuid::Uuid,
@@ -50,6 +52,7 @@ crate::request_body! {
 
 /// A request to join an event.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct JoinRequest {
     /// The request's id.
     pub request_id: uuid::Uuid,
@@ -163,6 +166,7 @@ impl ToSchema for InviteCreate {}
 
 /// Who invited.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Inviter {
     /// The user's id.
     pub user_id: uuid::Uuid,
@@ -172,6 +176,7 @@ pub struct Inviter {
 
 /// An invite.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Invite {
     /// The invite's id.
     pub invite_id: uuid::Uuid,
@@ -205,6 +210,7 @@ page_of!(
 
 /// A guest on the guest list.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Attendee {
     /// The attendee's id.
     pub attendee_id: uuid::Uuid,
@@ -238,6 +244,7 @@ crate::request_body! {
 
 /// An attendee cancelled.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AttendeeCancelled {
     /// The attendee.
     pub attendee_id: uuid::Uuid,
@@ -249,6 +256,7 @@ pub struct AttendeeCancelled {
 
 /// A ticket in the caller's list.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TicketSummary {
     /// The attendee id (fetch the code with `/v1/tickets/{attendee_id}`).
     pub attendee_id: uuid::Uuid,
@@ -276,6 +284,7 @@ page_of!(
 
 /// A ticket with its secret code (for the QR).
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Ticket {
     /// The attendee.
     pub attendee_id: uuid::Uuid,
@@ -299,6 +308,7 @@ pub struct Ticket {
 
 /// The checked-in guest.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CheckedIn {
     /// The attendee.
     pub attendee_id: uuid::Uuid,

@@ -17,6 +17,7 @@ use super::*;
 
 /// The host (or a co-host) as others see them.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PersonSummary {
     /// The user's id.
     pub user_id: uuid::Uuid,
@@ -28,6 +29,7 @@ pub struct PersonSummary {
 
 /// A venue.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Venue {
     /// The venue's id.
     pub venue_id: uuid::Uuid,
@@ -81,6 +83,7 @@ page_of!(
 
 /// An event's image.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EventImage {
     /// The image's id.
     pub image_id: uuid::Uuid,
@@ -110,6 +113,7 @@ crate::request_body! {
 
 /// An event's images.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EventImageList {
     /// In display order.
     pub items: Vec<EventImage>,
@@ -117,6 +121,7 @@ pub struct EventImageList {
 
 /// An interest as a feed card shows it.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct InterestTag {
     /// Display name.
     pub name: String,
@@ -179,6 +184,7 @@ crate::request_body! {
 
 /// The full event, for a viewer.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EventDetail {
     /// The event's id.
     pub event_id: uuid::Uuid,
@@ -250,6 +256,7 @@ pub struct EventDetail {
 
 /// An event as a feed card.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EventCard {
     /// The event's id.
     pub event_id: uuid::Uuid,
@@ -309,6 +316,7 @@ crate::request_body! {
 
 /// A co-host.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Cohost {
     /// The user's id.
     pub user_id: uuid::Uuid,

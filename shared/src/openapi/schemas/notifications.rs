@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 /// Who caused a notification.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NotificationSender {
     /// The user's id.
     pub user_id: uuid::Uuid,
@@ -14,6 +15,7 @@ pub struct NotificationSender {
 
 /// An in-app notification.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Notification {
     /// The notification's id.
     pub notification_id: uuid::Uuid,
@@ -40,6 +42,7 @@ pub struct Notification {
 
 /// A page of notifications.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NotificationPage {
     /// This page.
     pub items: Vec<Notification>,

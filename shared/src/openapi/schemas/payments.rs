@@ -127,6 +127,7 @@ crate::request_body! {
 
 /// What Razorpay checkout returns, from the sandbox.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SandboxPayment {
     /// The provider's order id.
     pub razorpay_order_id: String,
@@ -138,6 +139,7 @@ pub struct SandboxPayment {
 
 /// A webhook was taken.
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct WebhookAck {
     /// ok.
     pub status: String,
