@@ -55,13 +55,12 @@ pub async fn mine(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 pub async fn calendar_file(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
     let detail = service::detail(&state, &caller, req.path_param("event_id")?).await?;
-    let slug = detail["slug"].as_str().unwrap_or("event").to_owned();
     Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "text/calendar; charset=utf-8")
         .header(
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{slug}.ics\""),
+            format!("attachment; filename=\"{}.ics\"", detail.slug),
         )
         .body(Body::from(calendar::ics(&detail)))
         .map_err(|e| ApiError::Internal(e.into()))

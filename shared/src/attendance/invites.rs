@@ -6,7 +6,7 @@ use super::invite_status::{link_expiry, needs_invite, InviteStatus, InviteType};
 use super::request_status::RequestStatus;
 use crate::auth::Actor;
 use chrono::Utc;
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
@@ -78,13 +78,13 @@ pub async fn mine(
     link_base: &str,
     user_id: i64,
     limit: i64,
-) -> Result<Vec<Value>, ApiError> {
-    Ok(client
+) -> Result<Vec<Invite>, ApiError> {
+    client
         .query(INVITES_OF_USER, &[&link_base, &user_id, &limit])
         .await?
         .iter()
-        .map(|r| r.get("invite"))
-        .collect())
+        .map(|row| crate::db::json_column(row, "invite"))
+        .collect()
 }
 
 /// The event the path's `{event_id}` (`$1`) names, as creating an invite needs it, and whether

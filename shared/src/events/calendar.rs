@@ -2,44 +2,37 @@
 
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
-use serde_json::Value;
 
-/// Renders an event detail (as `repo::detail` returns it) as a one-event calendar.
-pub fn ics(detail: &Value) -> String {
-    let parse = |field: &str| {
-        detail[field]
-            .as_str()
-            .and_then(|s| s.parse::<DateTime<Utc>>().ok())
-    };
-    let starts = parse("starts_at").unwrap_or_else(Utc::now);
-    let ends = parse("ends_at").unwrap_or(starts);
-    let location = match (&detail["venue"], detail["venue_text"].as_str()) {
-        (Value::Object(venue), _) => format!(
-            "{}, {}, {}",
-            venue.get("name").and_then(Value::as_str).unwrap_or(""),
-            venue.get("address").and_then(Value::as_str).unwrap_or(""),
-            venue.get("city").and_then(Value::as_str).unwrap_or("")
-        ),
-        (_, Some(text)) => text.to_owned(),
-        _ => String::new(),
+use crate::openapi::schemas::EventDetail;
+
+/// Renders an event's detail as a one-event calendar.
+pub fn ics(detail: &EventDetail) -> String {
+    let parse = |at: &str| at.parse::<DateTime<Utc>>().ok();
+    let starts = parse(&detail.starts_at).unwrap_or_else(Utc::now);
+    let ends = parse(&detail.ends_at).unwrap_or(starts);
+    let location = match (&detail.venue, &detail.venue_text) {
+        (Some(venue), _) => [
+            Some(&venue.name),
+            venue.address.as_ref(),
+            venue.city.as_ref(),
+        ]
+        .map(|part| part.map_or("", String::as_str))
+        .join(", "),
+        (None, Some(text)) => text.clone(),
+        (None, None) => String::new(),
     };
     let mut event = Event::new();
     event
-        .uid(&format!(
-            "{}@eventhost",
-            detail["event_id"].as_str().unwrap_or_default()
-        ))
-        .summary(detail["title"].as_str().unwrap_or_default())
-        .description(detail["description"].as_str().unwrap_or_default())
+        .uid(&format!("{}@eventhost", detail.event_id))
+        .summary(&detail.title)
+        .description(detail.description.as_deref().unwrap_or_default())
         .location(&location)
         .starts(starts)
         .ends(ends);
-    if detail["status"] == "cancelled" {
+    if detail.status == "cancelled" {
         event.add_property("STATUS", "CANCELLED");
     }
     let mut calendar = Calendar::new();
-    calendar
-        .name(detail["title"].as_str().unwrap_or_default())
-        .push(event.done());
+    calendar.name(&detail.title).push(event.done());
     calendar.done().to_string()
 }

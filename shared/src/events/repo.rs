@@ -2,6 +2,7 @@
 //! (built in SQL so a read is one round trip).
 
 use crate::db::FromRow;
+use crate::openapi::schemas::EventDetail;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -351,9 +352,10 @@ pub async fn detail(
     client: &impl CachedStatements,
     key: &str,
     viewer_id: i64,
-) -> Result<Option<Value>, ApiError> {
-    Ok(client
+) -> Result<Option<EventDetail>, ApiError> {
+    client
         .query_opt(EVENT_DETAIL, &[&key, &viewer_id])
         .await?
-        .map(|r| r.get("detail")))
+        .map(|row| crate::db::json_column(&row, "detail"))
+        .transpose()
 }

@@ -3,8 +3,9 @@
 
 use crate::auth::Actor;
 use crate::error::ProblemCode;
+use crate::openapi::schemas::EventDetail;
 use chrono::Utc;
-use serde_json::{json, Value};
+use serde_json::json;
 use uuid::Uuid;
 
 use super::fields::EventFields;
@@ -22,7 +23,7 @@ use crate::state::AppState;
 /// What a write returns: the event's detail and the outbox messages to publish.
 pub struct Written {
     /// The event as the caller now sees it.
-    pub detail: Value,
+    pub detail: EventDetail,
     /// Outbox ids to publish after commit.
     pub outbox: Vec<crate::outbox::OutboxMessage>,
 }
@@ -331,7 +332,7 @@ fn reader_fields(before: &EventFields, after: &EventFields) -> Vec<&'static str>
 }
 
 /// An event's detail for a signed-in viewer.
-pub async fn detail(state: &AppState, caller: &Caller, key: &str) -> Result<Value, ApiError> {
+pub async fn detail(state: &AppState, caller: &Caller, key: &str) -> Result<EventDetail, ApiError> {
     let client = state.pool.get().await?;
     let viewer = active_user_id(&client, caller).await?;
     repo::detail(&client, key, viewer)
