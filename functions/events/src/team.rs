@@ -6,7 +6,9 @@ use http::StatusCode;
 use shared::auth::{authenticate, Actor};
 use shared::events::{cohosts, images};
 use shared::http::{json_response, no_content, ApiRequest, HandlerResult, RequestBody};
-use shared::openapi::schemas::{CohostAdd, EventImageAdd, EventImageOrder, VenueCreate};
+use shared::openapi::schemas::{
+    CohostAdd, EventImageAdd, EventImageList, EventImageOrder, VenueCreate,
+};
 use shared::AppState;
 
 /// `POST /v1/events/{event_id}/cohosts` `{user_id}` → 201.
@@ -44,7 +46,7 @@ pub async fn reorder_images(state: Arc<AppState>, req: ApiRequest) -> HandlerRes
     let actor = Actor::authenticate(&state, &req)?;
     let ids = EventImageOrder::from_request(&req)?.image_ids;
     let images = images::reorder(&actor, req.path_param("event_id")?, &ids).await?;
-    json_response(StatusCode::OK, &serde_json::json!({ "items": images }))
+    json_response(StatusCode::OK, &EventImageList { items: images })
 }
 
 /// `DELETE /v1/events/{event_id}/images/{image_id}` → 204.

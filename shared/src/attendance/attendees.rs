@@ -4,8 +4,8 @@
 use super::attendee_status::AttendeeStatus;
 use crate::auth::Actor;
 use crate::error::ProblemCode;
-use crate::openapi::schemas::AttendeeCancelled;
-use serde_json::{json, Value};
+use crate::openapi::schemas::{AttendeeCancelled, CheckedIn, Ticket, TicketSummary};
+use serde_json::json;
 use uuid::Uuid;
 
 use super::event_lock::{EventLock, EventLookup};
@@ -23,8 +23,22 @@ use crate::state::AppState;
 use const_format::concatcp;
 use tokio_postgres::types::ToSql;
 
+/// A ticket's row, as `ticket` reads it.
+#[derive(FromRow)]
+struct TicketRow {
+    attendee_id: Uuid,
+    event_id: Uuid,
+    event_title: String,
+    starts_at: String,
+    seats: i16,
+    status: AttendeeStatus,
+    secret_salt: String,
+    is_redeemed: bool,
+    redeemed_at: Option<String>,
+}
+
 /// The ticket of an attendee, for its owner only (404 for anyone else).
-pub async fn ticket(state: &AppState, caller: &Caller, attendee: Uuid) -> Result<Value, ApiError> {
+pub async fn ticket(state: &AppState, caller: &Caller, attendee: Uuid) -> Result<Ticket, ApiError> {
     let client = state.pool.get().await?;
     let caller_id = active_user_id(&client, caller).await?;
     let row = client
@@ -37,18 +51,22 @@ pub async fn ticket(state: &AppState, caller: &Caller, attendee: Uuid) -> Result
         )
         .await?
         .ok_or_else(|| ApiError::not_found("The ticket"))?;
-    let salt: String = row.get("secret_salt");
-    Ok(json!({
-        "attendee_id": row.get::<_, Uuid>("attendee_id"),
-        "event_id": row.get::<_, Uuid>("event_id"),
-        "event_title": row.get::<_, String>("event_title"),
-        "starts_at": row.get::<_, String>("starts_at"),
-        "seats": row.get::<_, i16>("seats"),
-        "status": row.get::<_, AttendeeStatus>("status"),
-        "ticket_code": tickets::code(&state.config.attendance.ticket_key, attendee, &salt),
-        "is_redeemed": row.get::<_, bool>("is_redeemed"),
-        "redeemed_at": row.get::<_, Option<String>>("redeemed_at"),
-    }))
+    let row = TicketRow::try_from_row(&row)?;
+    Ok(Ticket {
+        attendee_id: row.attendee_id,
+        event_id: row.event_id,
+        event_title: row.event_title,
+        starts_at: row.starts_at,
+        seats: row.seats.into(),
+        status: row.status.as_str().to_owned(),
+        ticket_code: tickets::code(
+            &state.config.attendance.ticket_key,
+            attendee,
+            &row.secret_salt,
+        ),
+        is_redeemed: row.is_redeemed,
+        redeemed_at: row.redeemed_at,
+    })
 }
 
 /// The event the path's `{event_id}` (`$1`) names, with whether the caller (`$2`, public id)
@@ -73,7 +91,7 @@ const CHECK_IN_GUEST: &str = concatcp!(
 
 /// Checks a guest in by ticket code at the door (host or co-host). Exactly one of two
 /// simultaneous scans wins: the attendee row is locked.
-pub async fn check_in(actor: &Actor<'_>, key: &str, code: &str) -> Result<Value, ApiError> {
+pub async fn check_in(actor: &Actor<'_>, key: &str, code: &str) -> Result<CheckedIn, ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let Some((attendee, presented)) = tickets::parse(code) else {
         return Err(ApiError::client(
@@ -171,9 +189,14 @@ pub async fn check_in(actor: &Actor<'_>, key: &str, code: &str) -> Result<Value,
     )?;
     tx.commit().await?;
     crate::metrics::emit("check_in");
-    Ok(
-        json!({ "attendee_id": attendee, "user_id": guest, "name": name, "seats": seats, "status": "checked_in", "checked_in_at": checked_in_at }),
-    )
+    Ok(CheckedIn {
+        attendee_id: attendee,
+        user_id: guest,
+        name,
+        seats: seats.into(),
+        status: AttendeeStatus::CheckedIn.as_str().to_owned(),
+        checked_in_at,
+    })
 }
 
 /// The event of attendee `$1`.
@@ -310,8 +333,8 @@ pub async fn my_tickets(
     client: &impl CachedStatements,
     user_id: i64,
     limit: i64,
-) -> Result<Vec<Value>, ApiError> {
-    Ok(client
+) -> Result<Vec<TicketSummary>, ApiError> {
+    client
         .query(
             "SELECT jsonb_build_object('attendee_id', a.uuid, 'event_id', e.uuid, 'event_title', e.title, \
                     'starts_at', rfc3339(e.starts_at), 'seats', a.seats, 'status', a.status, 'is_paid', a.is_paid, \
@@ -323,6 +346,6 @@ pub async fn my_tickets(
         )
         .await?
         .iter()
-        .map(|r| r.get("ticket"))
-        .collect())
+        .map(|row| crate::db::json_column(row, "ticket"))
+        .collect()
 }

@@ -2,7 +2,8 @@
 //! guest list, accept or decline, and check guests in.
 
 use crate::auth::Actor;
-use serde_json::{json, Value};
+use crate::openapi::schemas::Cohost;
+use serde_json::json;
 use uuid::Uuid;
 
 use super::repo;
@@ -24,7 +25,7 @@ async fn host_only(
 }
 
 /// Adds a co-host; 422 for an unknown user or the host themself, 409 when already one.
-pub async fn add(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<Value, ApiError> {
+pub async fn add(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<Cohost, ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
@@ -70,7 +71,10 @@ pub async fn add(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<Value, ApiE
         audit::record(&tx, &entry),
     )?;
     tx.commit().await?;
-    Ok(json!({ "user_id": user, "name": name }))
+    Ok(Cohost {
+        user_id: user,
+        name,
+    })
 }
 
 /// Removes a co-host; 404 when the user is not one.

@@ -3,7 +3,8 @@
 
 use crate::auth::Actor;
 use crate::error::ProblemCode;
-use serde_json::{json, Value};
+use crate::openapi::schemas::EventImage;
+use serde_json::json;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
@@ -57,15 +58,16 @@ async fn editable(
     )
 }
 
-async fn gallery(tx: &impl CachedStatements, event_id: i64) -> Result<Value, ApiError> {
-    Ok(tx
-        .query_one(
+async fn gallery(tx: &impl CachedStatements, event_id: i64) -> Result<Vec<EventImage>, ApiError> {
+    crate::db::json_column(
+        &tx.query_one(
             "SELECT coalesce(jsonb_agg(jsonb_build_object('image_id', uuid, 'image_url', image_url, 'position', position) \
                      ORDER BY position), '[]'::jsonb) AS images FROM event_image WHERE event_id = $1",
             &[&event_id],
         )
-        .await?
-        .get("images"))
+        .await?,
+        "images",
+    )
 }
 
 fn gallery_audit<'a>(
@@ -90,7 +92,7 @@ pub async fn add(
     key: &str,
     image_url: &str,
     position: Option<i64>,
-) -> Result<Value, ApiError> {
+) -> Result<EventImage, ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
@@ -137,11 +139,15 @@ pub async fn add(
             .map(|params| (crate::outbox::INSERT_SQL, &params[..])),
     );
     let written = tx.commit_after(&writes).await?;
-    Ok(written[1][0].get("image"))
+    crate::db::json_column(&written[1][0], "image")
 }
 
 /// Reorders the gallery: `image_ids` must list every image exactly once.
-pub async fn reorder(actor: &Actor<'_>, key: &str, image_ids: &[Uuid]) -> Result<Value, ApiError> {
+pub async fn reorder(
+    actor: &Actor<'_>,
+    key: &str,
+    image_ids: &[Uuid],
+) -> Result<Vec<EventImage>, ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);

@@ -3,7 +3,8 @@
 pub mod place;
 
 use crate::auth::Actor;
-use serde_json::{json, Value};
+use crate::openapi::schemas::{Venue, VenuePage};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry};
@@ -40,7 +41,7 @@ const SEARCH_VENUES: &str = const_format::concatcp!(
 );
 
 /// Creates a venue.
-pub async fn create(actor: &Actor<'_>, body: VenueCreate) -> Result<Value, ApiError> {
+pub async fn create(actor: &Actor<'_>, body: VenueCreate) -> Result<Venue, ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let name = body.name.into_inner();
     let address = body.address.and_then(Text::non_blank).unwrap_or_default();
@@ -66,7 +67,7 @@ pub async fn create(actor: &Actor<'_>, body: VenueCreate) -> Result<Value, ApiEr
     let (_, venue, ()) = crate::pipelined!(
         active_user_id(&tx, caller),
         async {
-            Ok(tx
+            let row = tx
                 .query_one(
                     INSERT_VENUE,
                     &[
@@ -82,8 +83,8 @@ pub async fn create(actor: &Actor<'_>, body: VenueCreate) -> Result<Value, ApiEr
                         &caller.user_id,
                     ],
                 )
-                .await?
-                .get::<_, Value>("venue"))
+                .await?;
+            crate::db::json_column::<Venue>(&row, "venue")
         },
         audit::record(&tx, &entry),
     )?;
@@ -97,7 +98,7 @@ pub async fn search(
     state: &AppState,
     caller: &Caller,
     req: &ApiRequest,
-) -> Result<Value, ApiError> {
+) -> Result<VenuePage, ApiError> {
     let mut errors = Vec::new();
     if req
         .query_param("q")
@@ -167,6 +168,11 @@ pub async fn search(
             &[&pattern, &lat, &lng, &dlat, &dlng, &radius, &limit],
         )
         .await?;
-    let items: Vec<Value> = rows.iter().map(|r| r.get("venue")).collect();
-    Ok(json!({ "items": items, "next_cursor": null }))
+    Ok(VenuePage {
+        items: rows
+            .iter()
+            .map(|row| crate::db::json_column(row, "venue"))
+            .collect::<Result<_, _>>()?,
+        next_cursor: None,
+    })
 }

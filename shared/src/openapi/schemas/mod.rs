@@ -26,6 +26,7 @@ macro_rules! page_of {
     ($(#[$meta:meta])* $name:ident, $item:ty) => {
         $(#[$meta])*
         #[derive(serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(deny_unknown_fields)]
         pub struct $name {
             /// This page.
             pub items: Vec<$item>,
