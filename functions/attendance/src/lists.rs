@@ -7,6 +7,7 @@ use http::StatusCode;
 use shared::attendance::{attendees, invites, requests};
 use shared::auth::{active_user_id, authenticate};
 use shared::http::{json_response, ApiRequest, HandlerResult};
+use shared::openapi::schemas::{InvitePage, JoinRequestPage, TicketPage};
 use shared::AppState;
 
 /// `GET /v1/events/{event_id}/requests?status=` for the host and co-hosts.
@@ -25,7 +26,10 @@ pub async fn my_requests(state: Arc<AppState>, req: ApiRequest) -> HandlerResult
     let items = requests::of_user(&client, user_id, limit).await?;
     json_response(
         StatusCode::OK,
-        &serde_json::json!({ "items": items, "next_cursor": null }),
+        &JoinRequestPage {
+            items,
+            next_cursor: None,
+        },
     )
 }
 
@@ -44,7 +48,10 @@ pub async fn my_invites(state: Arc<AppState>, req: ApiRequest) -> HandlerResult 
     .await?;
     json_response(
         StatusCode::OK,
-        &serde_json::json!({ "items": items, "next_cursor": null }),
+        &InvitePage {
+            items,
+            next_cursor: None,
+        },
     )
 }
 
@@ -57,6 +64,9 @@ pub async fn my_tickets(state: Arc<AppState>, req: ApiRequest) -> HandlerResult 
     let items = attendees::my_tickets(&client, user_id, limit).await?;
     json_response(
         StatusCode::OK,
-        &serde_json::json!({ "items": items, "next_cursor": null }),
+        &TicketPage {
+            items,
+            next_cursor: None,
+        },
     )
 }

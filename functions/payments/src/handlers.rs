@@ -4,11 +4,12 @@ use shared::error::ProblemCode;
 use std::sync::Arc;
 
 use http::StatusCode;
-use serde_json::json;
 use shared::auth::{authenticate, Actor};
 use shared::config::PaymentProviderKind;
 use shared::http::{json_response, ApiRequest, HandlerResult, RequestBody};
-use shared::openapi::schemas::{OrderCreate, PaymentVerify, RefundRequest};
+use shared::openapi::schemas::{
+    OrderCreate, OrderPage, PaymentVerify, RefundRequest, SandboxPayment, WebhookAck,
+};
 use shared::payments::{orders, refunds, settle, signature, webhook};
 use shared::{idempotency, ApiError, AppState};
 use uuid::Uuid;
@@ -46,7 +47,10 @@ pub async fn my_orders(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let items = orders::mine(&state, &caller, req.page_limit()?).await?;
     json_response(
         StatusCode::OK,
-        &json!({ "items": items, "next_cursor": null }),
+        &OrderPage {
+            items,
+            next_cursor: None,
+        },
     )
 }
 
@@ -94,7 +98,12 @@ pub async fn webhook(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     )
     .await?;
     state.publish_outbox(&delivered.outbox).await;
-    json_response(StatusCode::OK, &json!({ "status": "ok" }))
+    json_response(
+        StatusCode::OK,
+        &WebhookAck {
+            status: "ok".into(),
+        },
+    )
 }
 
 /// `POST /v1/payments/sandbox/orders/{order_id}/pay`: what Razorpay checkout would return — a
@@ -120,6 +129,10 @@ pub async fn sandbox_pay(state: Arc<AppState>, req: ApiRequest) -> HandlerResult
     );
     json_response(
         StatusCode::OK,
-        &json!({ "razorpay_payment_id": payment_id, "razorpay_order_id": provider_order, "razorpay_signature": signature }),
+        &SandboxPayment {
+            razorpay_order_id: provider_order,
+            razorpay_payment_id: payment_id,
+            razorpay_signature: signature,
+        },
     )
 }
