@@ -185,16 +185,16 @@ async fn only_legal_transitions_happen_and_only_the_right_people_make_them() {
     );
     let path = |action: &str| format!("/v1/requests/{request_id}/{action}");
 
-    app.post_as(&stranger, &path("accept"), json!({}))
+    app.act_as(&stranger, &path("accept"))
         .await
         .assert_problem(StatusCode::NOT_FOUND, "not_found");
-    app.post_as(&guest, &path("accept"), json!({}))
+    app.act_as(&guest, &path("accept"))
         .await
         .assert_problem(StatusCode::FORBIDDEN, "forbidden");
-    app.post_as(&stranger, &path("cancel"), json!({}))
+    app.act_as(&stranger, &path("cancel"))
         .await
         .assert_problem(StatusCode::NOT_FOUND, "not_found");
-    app.post_as(&host, &path("cancel"), json!({}))
+    app.act_as(&host, &path("cancel"))
         .await
         .assert_problem(StatusCode::FORBIDDEN, "forbidden");
 
@@ -223,11 +223,11 @@ async fn only_legal_transitions_happen_and_only_the_right_people_make_them() {
         .expect_status(StatusCode::OK);
     assert_eq!(declined.body["status"], "declined");
     for action in ["accept", "decline"] {
-        let again = app.post_as(&host, &path(action), json!({})).await;
+        let again = app.act_as(&host, &path(action)).await;
         again.assert_problem(StatusCode::CONFLICT, "invalid_transition");
         assert_eq!(again.body["current_status"], "declined");
     }
-    app.post_as(&guest, &path("cancel"), json!({}))
+    app.act_as(&guest, &path("cancel"))
         .await
         .assert_problem(StatusCode::CONFLICT, "invalid_transition");
 
@@ -237,7 +237,7 @@ async fn only_legal_transitions_happen_and_only_the_right_people_make_them() {
         "request_id",
     );
     let cancelled = app
-        .post_as(&guest, &format!("/v1/requests/{second}/cancel"), json!({}))
+        .act_as(&guest, &format!("/v1/requests/{second}/cancel"))
         .await;
     assert_eq!(cancelled.body["status"], "cancelled");
     accept(&app, &host, &second)
@@ -289,7 +289,7 @@ async fn who_may_request_gender_plus_one_and_duplicates() {
         .await
         .assert_problem(StatusCode::NOT_FOUND, "not_found");
     let cancelled = published_event(&app, &host, json!({"title": "Called off"})).await;
-    app.post_as(&host, &format!("/v1/events/{cancelled}/cancel"), json!({}))
+    app.act_as(&host, &format!("/v1/events/{cancelled}/cancel"))
         .await;
     request_join(&app, &woman, &cancelled, 1)
         .await
@@ -331,10 +331,9 @@ async fn the_waitlist_is_promoted_first_come_first_served_on_each_trigger() {
     assert_counters_true(&app).await;
 
     // Trigger 1: an attendee cancels → B (first in line) is promoted, C waits.
-    app.post_as(
+    app.act_as(
         &a,
         &format!("/v1/attendees/{}/cancel", id(&first, "attendee_id")),
-        json!({}),
     )
     .await
     .expect_status(StatusCode::OK);
@@ -379,7 +378,7 @@ async fn a_holder_cancelling_frees_the_hold_for_the_waitlist() {
     accept(&app, &host, &ra).await;
     assert_eq!(accept(&app, &host, &rb).await.body["status"], "waitlisted");
     let cancelled = app
-        .post_as(&a, &format!("/v1/requests/{ra}/cancel"), json!({}))
+        .act_as(&a, &format!("/v1/requests/{ra}/cancel"))
         .await
         .expect_status(StatusCode::OK);
     assert_eq!(cancelled.body["hold"]["status"], "released");
@@ -453,30 +452,18 @@ async fn invites_direct_and_by_share_link() {
     let direct_id = id(&direct, "invite_id");
     let mine = app.get_as(&friend, "/v1/me/invites").await;
     assert_eq!(mine.body["items"][0]["invite_id"], direct_id.as_str());
-    app.post_as(
-        &other,
-        &format!("/v1/invites/{direct_id}/accept"),
-        json!({}),
-    )
-    .await
-    .assert_problem(StatusCode::NOT_FOUND, "not_found");
+    app.act_as(&other, &format!("/v1/invites/{direct_id}/accept"))
+        .await
+        .assert_problem(StatusCode::NOT_FOUND, "not_found");
     let accepted = app
-        .post_as(
-            &friend,
-            &format!("/v1/invites/{direct_id}/accept"),
-            json!({}),
-        )
+        .act_as(&friend, &format!("/v1/invites/{direct_id}/accept"))
         .await
         .expect_status(StatusCode::OK);
     assert_eq!(accepted.body["status"], "accepted");
     assert!(accepted.body["attendee_id"].is_string());
-    app.post_as(
-        &friend,
-        &format!("/v1/invites/{direct_id}/accept"),
-        json!({}),
-    )
-    .await
-    .assert_problem(StatusCode::CONFLICT, "invalid_transition");
+    app.act_as(&friend, &format!("/v1/invites/{direct_id}/accept"))
+        .await
+        .assert_problem(StatusCode::CONFLICT, "invalid_transition");
 
     let link = app
         .post_as(&host, &invites, json!({"invite_type": "share_link"}))
@@ -489,11 +476,11 @@ async fn invites_direct_and_by_share_link() {
     );
     for user in [&other, &third] {
         let used = app
-            .post_as(user, &format!("/v1/invites/{link_id}/accept"), json!({}))
+            .act_as(user, &format!("/v1/invites/{link_id}/accept"))
             .await;
         assert_eq!(used.body["status"], "accepted", "{}", used.text);
     }
-    app.post_as(&other, &format!("/v1/invites/{link_id}/accept"), json!({}))
+    app.act_as(&other, &format!("/v1/invites/{link_id}/accept"))
         .await
         .assert_problem(StatusCode::CONFLICT, "already_attending");
 
@@ -503,7 +490,7 @@ async fn invites_direct_and_by_share_link() {
     let short_id = id(&short, "invite_id");
     app.db.execute("UPDATE event_invite SET expires_at = now() - interval '1 second', created_at = now() - interval '2 hours' WHERE uuid::text = $1", &[&short_id]).await.unwrap();
     let late = app.quick_user("+919800000005", Some("male")).await;
-    app.post_as(&late, &format!("/v1/invites/{short_id}/accept"), json!({}))
+    app.act_as(&late, &format!("/v1/invites/{short_id}/accept"))
         .await
         .assert_problem(StatusCode::CONFLICT, "invite_expired");
 
@@ -515,10 +502,9 @@ async fn invites_direct_and_by_share_link() {
         )
         .await;
     let declined = app
-        .post_as(
+        .act_as(
             &late,
             &format!("/v1/invites/{}/decline", id(&declinable, "invite_id")),
-            json!({}),
         )
         .await;
     assert_eq!(declined.body["status"], "declined");
@@ -647,12 +633,8 @@ async fn check_in_once_at_the_right_event_by_an_organiser() {
 
     let (guest2, attendee2) = going_guest(&app, &host, &event_id, "+919800000003").await;
     let code2 = ticket_code(&app, &guest2, &attendee2).await;
-    app.post_as(
-        &guest2,
-        &format!("/v1/attendees/{attendee2}/cancel"),
-        json!({}),
-    )
-    .await;
+    app.act_as(&guest2, &format!("/v1/attendees/{attendee2}/cancel"))
+        .await;
     check_in(&host, &event_id, &code2)
         .await
         .assert_problem(StatusCode::CONFLICT, "ticket_cancelled");
@@ -684,19 +666,11 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
     }
     let stranger = app.quick_user("+919800000004", Some("male")).await;
     let (guest_a, attendee_a) = &attendees[0];
-    app.post_as(
-        &stranger,
-        &format!("/v1/attendees/{attendee_a}/cancel"),
-        json!({}),
-    )
-    .await
-    .assert_problem(StatusCode::NOT_FOUND, "not_found");
+    app.act_as(&stranger, &format!("/v1/attendees/{attendee_a}/cancel"))
+        .await
+        .assert_problem(StatusCode::NOT_FOUND, "not_found");
     let own = app
-        .post_as(
-            guest_a,
-            &format!("/v1/attendees/{attendee_a}/cancel"),
-            json!({}),
-        )
+        .act_as(guest_a, &format!("/v1/attendees/{attendee_a}/cancel"))
         .await
         .expect_status(StatusCode::OK);
     assert_eq!(
@@ -704,23 +678,15 @@ async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allo
         "more than 24 h before the start: the ticket comes back (this order has no fee)"
     );
     assert_eq!(seats_taken(&app, &event_id).await, 2);
-    app.post_as(
-        guest_a,
-        &format!("/v1/attendees/{attendee_a}/cancel"),
-        json!({}),
-    )
-    .await
-    .assert_problem(StatusCode::CONFLICT, "invalid_transition");
+    app.act_as(guest_a, &format!("/v1/attendees/{attendee_a}/cancel"))
+        .await
+        .assert_problem(StatusCode::CONFLICT, "invalid_transition");
 
     // Inside the cutoff a guest gets nothing back, but the host cancelling always refunds.
     app.db.execute("UPDATE event SET event_date = (now() AT TIME ZONE timezone + interval '2 hours')::date, start_time = (now() AT TIME ZONE timezone + interval '2 hours')::time", &[]).await.unwrap();
     let (_, attendee_b) = &attendees[1];
     let by_host = app
-        .post_as(
-            &host,
-            &format!("/v1/attendees/{attendee_b}/cancel"),
-            json!({}),
-        )
+        .act_as(&host, &format!("/v1/attendees/{attendee_b}/cancel"))
         .await;
     assert_eq!(by_host.body["refund_queued"], true, "{}", by_host.text);
     let order_statuses = || async {
@@ -779,11 +745,7 @@ async fn a_late_guest_cancellation_queues_no_refund() {
              SELECT uuid FROM a",
             &[&guest.user_id]).await;
     let response = app
-        .post_as(
-            &guest,
-            &format!("/v1/attendees/{attendee}/cancel"),
-            json!({}),
-        )
+        .act_as(&guest, &format!("/v1/attendees/{attendee}/cancel"))
         .await;
     assert_eq!(response.body["refund_queued"], false, "{}", response.text);
     let status: String = app.value("SELECT status FROM payment_order", &[]).await;

@@ -169,10 +169,9 @@ async fn only_an_organiser_answers_a_request_and_an_unknown_invite_is_404() {
     } = party(json!({})).await;
     let asked = crate::attendance::request_join(&app, &guest, &event_id, 1).await;
     let declined = app
-        .post_as(
+        .act_as(
             &guest,
             &format!("/v1/requests/{}/decline", asked.str_at("/request_id")),
-            json!({}),
         )
         .await;
     declined.assert_problem(StatusCode::FORBIDDEN, "forbidden");

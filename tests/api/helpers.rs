@@ -468,6 +468,11 @@ impl TestApp {
         self.send_as(user, Method::POST, uri, &body).await
     }
 
+    /// POSTs an action with an empty JSON body (`…/cancel`, `…/accept`, `…/publish`) as `user`.
+    pub async fn act_as(&self, user: &TestUser, uri: &str) -> TestResponse {
+        self.send_as(user, Method::POST, uri, &json!({})).await
+    }
+
     /// PATCHes JSON to `uri` as `user`.
     pub async fn patch_as(&self, user: &TestUser, uri: &str, body: Value) -> TestResponse {
         self.send_as(user, Method::PATCH, uri, &body).await

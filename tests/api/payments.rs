@@ -255,10 +255,9 @@ async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
     stranger_order.assert_problem(StatusCode::NOT_FOUND, "not_found");
 
     let paid = app
-        .post_as(
+        .act_as(
             &held.guest,
             &format!("/v1/payments/sandbox/orders/{order_id}/pay"),
-            json!({}),
         )
         .await
         .expect_status(StatusCode::OK);
@@ -526,10 +525,9 @@ async fn a_late_payment_is_honoured_when_seats_are_free_and_refunded_when_not() 
 pub(crate) async fn paid_order(app: &TestApp, held: &Held) -> String {
     let (order_id, _) = open_order(app, held).await;
     let paid = app
-        .post_as(
+        .act_as(
             &held.guest,
             &format!("/v1/payments/sandbox/orders/{order_id}/pay"),
-            json!({}),
         )
         .await;
     verify(
@@ -550,7 +548,7 @@ async fn partial_refunds_never_exceed_the_total_and_a_full_one_frees_the_seats()
     let held = hold(&app, 5, 1).await;
     let order_id = paid_order(&app, &held).await;
     let path = format!("/v1/payments/orders/{order_id}/refund");
-    app.post_as(&held.guest, &path, json!({}))
+    app.act_as(&held.guest, &path)
         .await
         .assert_problem(StatusCode::NOT_FOUND, "not_found");
     let first = app
@@ -568,7 +566,7 @@ async fn partial_refunds_never_exceed_the_total_and_a_full_one_frees_the_seats()
         .post_as(&held.host, &path, json!({"amount": 10.5}))
         .await;
     assert_eq!(float.body["errors"][0]["field"], "amount");
-    let rest = app.post_as(&held.host, &path, json!({})).await;
+    let rest = app.act_as(&held.host, &path).await;
     assert_eq!(rest.body["status"], "refunded");
     assert_eq!(
         rest.body["amounts"]["amount_refunded"],
@@ -637,13 +635,9 @@ async fn cancelling_an_event_refunds_its_paid_guests() {
     let app = spawn_app().await;
     let held = hold(&app, 5, 1).await;
     let order_id = paid_order(&app, &held).await;
-    app.post_as(
-        &held.host,
-        &format!("/v1/events/{}/cancel", held.event_id),
-        json!({}),
-    )
-    .await
-    .expect_status(StatusCode::OK);
+    app.act_as(&held.host, &format!("/v1/events/{}/cancel", held.event_id))
+        .await
+        .expect_status(StatusCode::OK);
     assert_eq!(
         app.deliver_refund_messages().await,
         1,
@@ -668,10 +662,9 @@ async fn the_sandbox_route_exists_only_with_the_sandbox() {
     .await;
     let user = app.host().await;
     let response = app
-        .post_as(
+        .act_as(
             &user,
             &format!("/v1/payments/sandbox/orders/{}/pay", uuid::Uuid::new_v4()),
-            json!({}),
         )
         .await;
     response.assert_problem(StatusCode::NOT_FOUND, "route_not_found");
@@ -705,10 +698,9 @@ pub(crate) mod razorpay_stub {
         verify(&app, &held.guest, &order_id, payment_id, &signature)
             .await
             .expect_status(StatusCode::OK);
-        app.post_as(
+        app.act_as(
             &held.host,
             &format!("/v1/payments/orders/{order_id}/refund"),
-            json!({}),
         )
         .await
         .expect_status(StatusCode::OK);

@@ -55,13 +55,9 @@ async fn a_guest_who_withdraws_in_time_gets_the_ticket_and_gst_back_and_the_fee_
         "what was paid: ticket and GST, platform fee and its GST"
     );
     let attendee = attendee_id(&app).await;
-    app.post_as(
-        &held.guest,
-        &format!("/v1/attendees/{attendee}/cancel"),
-        json!({}),
-    )
-    .await
-    .expect_status(StatusCode::OK);
+    app.act_as(&held.guest, &format!("/v1/attendees/{attendee}/cancel"))
+        .await
+        .expect_status(StatusCode::OK);
     app.deliver_refund_messages().await;
     assert_eq!(
         money(&app).await,
@@ -80,13 +76,9 @@ async fn a_guest_who_withdraws_in_time_gets_the_ticket_and_gst_back_and_the_fee_
 async fn the_host_cancelling_gives_everything_back() {
     let app = spawn_app().await;
     let held = paid(&app).await;
-    app.post_as(
-        &held.host,
-        &format!("/v1/events/{}/cancel", held.event_id),
-        json!({}),
-    )
-    .await
-    .expect_status(StatusCode::OK);
+    app.act_as(&held.host, &format!("/v1/events/{}/cancel", held.event_id))
+        .await
+        .expect_status(StatusCode::OK);
     app.deliver_refund_messages().await;
     assert_eq!(
         money(&app).await,
@@ -206,12 +198,8 @@ async fn a_failed_refund_of_a_cancelled_attendance_never_puts_the_order_back_to_
     let app = spawn_app().await;
     let held = paid(&app).await;
     let attendee = attendee_id(&app).await;
-    app.post_as(
-        &held.host,
-        &format!("/v1/attendees/{attendee}/cancel"),
-        json!({}),
-    )
-    .await;
+    app.act_as(&held.host, &format!("/v1/attendees/{attendee}/cancel"))
+        .await;
     app.deliver_refund_messages().await;
     // Razorpay answered "pending" at first, then reports the refund failed.
     let provider_refund: String = app

@@ -25,7 +25,7 @@ async fn share_link(app: &TestApp, host: &TestUser, event_id: &str) -> String {
 
 /// `guest` accepts invite `invite`.
 async fn accept_invite(app: &TestApp, guest: &TestUser, invite: &str) -> TestResponse {
-    app.post_as(guest, &format!("/v1/invites/{invite}/accept"), json!({}))
+    app.act_as(guest, &format!("/v1/invites/{invite}/accept"))
         .await
 }
 
@@ -120,12 +120,12 @@ async fn an_invite_declined_once_cannot_be_declined_again() {
     let decline = format!("/v1/invites/{}/decline", invite.str_at("/invite_id"));
     party
         .app
-        .post_as(guest, &decline, json!({}))
+        .act_as(guest, &decline)
         .await
         .expect_status(StatusCode::OK);
     party
         .app
-        .post_as(guest, &decline, json!({}))
+        .act_as(guest, &decline)
         .await
         .assert_problem(StatusCode::CONFLICT, "invalid_transition");
 }
@@ -231,13 +231,9 @@ async fn only_the_host_refunds_an_order() {
     let order_id = crate::payments::paid_order(&app, &held).await;
     let cohost = app.quick_user("+919800000090", Some("female")).await;
     add_cohost_sql(&app, &held.event_id, &cohost).await;
-    app.post_as(
-        &cohost,
-        &format!("/v1/payments/orders/{order_id}/refund"),
-        json!({}),
-    )
-    .await
-    .assert_problem(StatusCode::FORBIDDEN, "forbidden");
+    app.act_as(&cohost, &format!("/v1/payments/orders/{order_id}/refund"))
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "forbidden");
 }
 
 #[tokio::test]
@@ -261,10 +257,9 @@ async fn the_sandbox_pays_no_order_that_does_not_exist() {
     let order = uuid::Uuid::new_v4();
     party
         .app
-        .post_as(
+        .act_as(
             &party.guests[0],
             &format!("/v1/payments/sandbox/orders/{order}/pay"),
-            json!({}),
         )
         .await
         .assert_problem(StatusCode::NOT_FOUND, "not_found");

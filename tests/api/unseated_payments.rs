@@ -3,7 +3,7 @@
 //! back whole, the buyer is told, the audit row says why, and nothing happens twice.
 
 use http::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::events::assert_counters_true;
 use crate::helpers::TestApp;
@@ -63,13 +63,9 @@ async fn paying_for_an_event_the_host_cancelled_refunds_everything_and_seats_nob
     let app = crate::helpers::spawn_app().await;
     let held = hold(&app, 5, 1).await;
     let (order_id, provider_order) = open_order(&app, &held).await;
-    app.post_as(
-        &held.host,
-        &format!("/v1/events/{}/cancel", held.event_id),
-        json!({}),
-    )
-    .await
-    .expect_status(StatusCode::OK);
+    app.act_as(&held.host, &format!("/v1/events/{}/cancel", held.event_id))
+        .await
+        .expect_status(StatusCode::OK);
 
     // The buyer's checkout completes anyway and the app verifies it.
     let verified = verify(

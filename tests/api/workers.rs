@@ -125,26 +125,18 @@ async fn notifications_are_written_once_per_message_and_bad_messages_fail_alone(
         json!([]),
         "a user sees only their own"
     );
-    app.post_as(
-        &guest,
-        &format!("/v1/me/notifications/{notification}/read"),
-        json!({}),
-    )
-    .await
-    .assert_problem(StatusCode::NOT_FOUND, "not_found");
+    app.act_as(&guest, &format!("/v1/me/notifications/{notification}/read"))
+        .await
+        .assert_problem(StatusCode::NOT_FOUND, "not_found");
     let read = app
-        .post_as(
-            &host,
-            &format!("/v1/me/notifications/{notification}/read"),
-            json!({}),
-        )
+        .act_as(&host, &format!("/v1/me/notifications/{notification}/read"))
         .await;
     assert_eq!(read.status, StatusCode::NO_CONTENT);
     let unread = app.get_as(&host, "/v1/me/notifications?unread=true").await;
     assert_eq!(unread.body["items"], json!([]));
     assert_eq!(unread.body["unread_count"], 0);
     assert_eq!(
-        app.post_as(&host, "/v1/me/notifications/read-all", json!({}))
+        app.act_as(&host, "/v1/me/notifications/read-all")
             .await
             .status,
         StatusCode::NO_CONTENT
