@@ -6,32 +6,19 @@ use crate::openapi::schemas::Cohost;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::repo;
-use super::rules::{may_change, MANAGE_COHOSTS};
+use super::rules::MANAGE_COHOSTS;
+use super::service::editable;
 use crate::audit::{self, AuditEntry};
-use crate::auth::{active_user_id, Caller};
 use crate::db::{CachedStatements, PipelinedTransaction};
 use crate::error::{ApiError, FieldError};
-
-async fn host_only(
-    tx: &impl CachedStatements,
-    key: &str,
-    caller: &Caller,
-) -> Result<repo::EventForEdit, ApiError> {
-    may_change(
-        repo::load_for_edit(tx, key, caller.user_id).await?,
-        MANAGE_COHOSTS,
-    )
-}
 
 /// Adds a co-host; 422 for an unknown user or the host themself, 409 when already one.
 pub async fn add(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<Cohost, ApiError> {
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (caller_id, event, row) = crate::pipelined!(
-        active_user_id(&tx, caller),
-        host_only(&tx, key, caller),
+    let ((caller_id, event), row) = crate::pipelined!(
+        editable(&tx, key, caller, MANAGE_COHOSTS),
         async {
             Ok(tx
             .query_opt(
@@ -82,7 +69,7 @@ pub async fn remove(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<(), ApiE
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (_, event) = crate::pipelined!(active_user_id(&tx, caller), host_only(&tx, key, caller))?;
+    let (_, event) = editable(&tx, key, caller, MANAGE_COHOSTS).await?;
     let entry = AuditEntry {
         actor: Some(caller.user_id),
         object_type: "event",

@@ -8,10 +8,10 @@ use serde_json::json;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
-use super::repo;
-use super::rules::{may_change, CHANGE_GALLERY};
+use super::rules::CHANGE_GALLERY;
+use super::service::editable;
 use crate::audit::{self, AuditEntry};
-use crate::auth::{active_user_id, Caller};
+use crate::auth::Caller;
 use crate::db::{CachedStatements, PipelinedTransaction, Statement};
 use crate::error::{ApiError, FieldError};
 
@@ -46,17 +46,6 @@ impl utoipa::PartialSchema for Position {
 }
 
 impl utoipa::ToSchema for Position {}
-
-async fn editable(
-    tx: &impl CachedStatements,
-    key: &str,
-    caller: &Caller,
-) -> Result<repo::EventForEdit, ApiError> {
-    may_change(
-        repo::load_for_edit(tx, key, caller.user_id).await?,
-        CHANGE_GALLERY,
-    )
-}
 
 async fn gallery(tx: &impl CachedStatements, event_id: i64) -> Result<Vec<EventImage>, ApiError> {
     crate::db::json_column(
@@ -96,7 +85,7 @@ pub async fn add(
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (_, event) = crate::pipelined!(active_user_id(&tx, caller), editable(&tx, key, caller))?;
+    let (_, event) = editable(&tx, key, caller, CHANGE_GALLERY).await?;
     let count: i64 = tx
         .query_one(
             "SELECT count(*) AS images FROM event_image WHERE event_id = $1",
@@ -151,7 +140,7 @@ pub async fn reorder(
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (_, event) = crate::pipelined!(active_user_id(&tx, caller), editable(&tx, key, caller))?;
+    let (_, event) = editable(&tx, key, caller, CHANGE_GALLERY).await?;
     let current: Vec<Uuid> = tx
         .query(
             "SELECT uuid FROM event_image WHERE event_id = $1",
@@ -204,7 +193,7 @@ pub async fn remove(actor: &Actor<'_>, key: &str, image: Uuid) -> Result<(), Api
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (_, event) = crate::pipelined!(active_user_id(&tx, caller), editable(&tx, key, caller))?;
+    let (_, event) = editable(&tx, key, caller, CHANGE_GALLERY).await?;
     let removed = tx
         .query_opt(
             "DELETE FROM event_image WHERE event_id = $1 AND uuid = $2 RETURNING position",
