@@ -5,6 +5,7 @@
 use http::StatusCode;
 use serde_json::json;
 
+use crate::attendance::request_join;
 use crate::events::published_event;
 use crate::fixtures::party;
 
@@ -39,12 +40,7 @@ async fn seat_changes_and_host_tools_take_the_slug() {
         .await
         .str_at("/slug");
 
-    let asked = app
-        .post_as(
-            guest,
-            &format!("/v1/events/{slug}/requests"),
-            json!({"seats_requested": 1}),
-        )
+    let asked = request_join(app, guest, &slug, 1)
         .await
         .expect_status(StatusCode::CREATED);
     assert_eq!(asked.str_at("/event_id"), party.event_id);

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use crate::attendance::request_join;
 use crate::audit_trail::walk_every_route;
 use crate::events::published_event;
 use crate::helpers::{admin_url, connect, create_empty_database, test_config, TestApp};
@@ -98,12 +99,7 @@ async fn a_request_with_an_idempotency_key_checks_the_account_once() {
     let host = app.host().await;
     let [guest] = app.guests::<1>().await;
     let event_id = published_event(&app, &host, json!({"requires_approval": true})).await;
-    let asked = app
-        .post_as(
-            &guest,
-            &format!("/v1/events/{event_id}/requests"),
-            json!({"seats_requested": 1}),
-        )
+    let asked = request_join(&app, &guest, &event_id, 1)
         .await
         .expect_status(StatusCode::CREATED);
 
