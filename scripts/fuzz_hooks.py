@@ -9,7 +9,7 @@
 
 2. Rules JSON Schema cannot state. The document states every rule it can (lengths, patterns,
    enums, bounds, closed objects: each field's type in shared/src, and
-   shared/src/openapi/request_rules.rs for what types cannot say). A few depend on
+   shared/src/contract/request_rules.rs for what types cannot say). A few depend on
    today's date, on other fields or on data that must exist. For schema-valid (positive) cases
    only, `before_call` moves such a value into the range the server documents, so
    `positive_data_acceptance` tests the rest of the body instead of stopping at that rule:

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use shared::attendance::event_lock::EventLock;
-use shared::db::CachedStatements;
+use shared::platform::db::CachedStatements;
 
 use crate::stats::Summary;
 
@@ -108,19 +108,19 @@ async fn through_shared_ledger(
     clients: usize,
     duration: Duration,
 ) -> anyhow::Result<Run> {
-    let settings = shared::config::DatabaseSettings {
+    let settings = shared::platform::config::DatabaseSettings {
         url: url.to_owned().into(),
         pool_size: clients,
-        tls: shared::config::DatabaseTls::Disable,
+        tls: shared::platform::config::DatabaseTls::Disable,
         ca_bundle: None,
         iam_auth: false,
         connect_timeout: Duration::from_secs(10),
     };
-    let aws = shared::config::AwsSettings {
+    let aws = shared::platform::config::AwsSettings {
         region: None,
         endpoint_url: None,
     };
-    let pool = shared::db::build_pool(&settings, &aws)?;
+    let pool = shared::platform::db::build_pool(&settings, &aws)?;
     let deadline = Instant::now() + duration;
     let event_id = arena.event_id;
     let users = (arena.first_user, arena.last_user);

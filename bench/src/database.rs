@@ -38,7 +38,7 @@ pub async fn fresh(admin_url: &str) -> anyhow::Result<String> {
     }
     let url = url_for(admin_url, BENCH_DATABASE);
     let mut client = connect(&url).await?;
-    shared::migrations::run(&mut client).await?;
+    shared::platform::migrations::run(&mut client).await?;
     Ok(url)
 }
 /// The database name at the end of `url`.

@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use serde_json::{json, Value};
-use shared::http::Router;
+use shared::platform::http::Router;
 use shared::AppState;
 
 use crate::capture::{Captured, RawParam, Recorder};

@@ -1,12 +1,16 @@
 //! The audit trail: one append-only `audit_log` row per mutation, written with the caller's
 //! transaction so that a rolled-back change leaves no audit row and a committed one always has one.
+//!
+//! Rules: a row names who acted (none for the system), the object, the action and the request
+//! that caused it; its payload never holds a secret (a login code, a token, a ticket code). The
+//! table refuses updates and deletes (a trigger), so the trail cannot be rewritten.
 
 use serde_json::Value;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
-use crate::db::CachedStatements;
-use crate::error::ApiError;
+use crate::platform::db::CachedStatements;
+use crate::platform::error::ApiError;
 
 /// What happened, to what, by whom. `payload` must never hold a secret (OTP, token, ticket code).
 #[derive(Debug, Clone)]

@@ -1,39 +1,36 @@
-//! Everything the Lambda functions share: configuration, the Postgres pool, the error type,
-//! HTTP plumbing, authentication, SQL repositories and AWS adapters. Functions stay thin;
-//! the rules live here and know nothing of Lambda beyond the request/response types.
+//! Everything the Lambda functions share, in three layers. Functions stay thin: they parse the
+//! contract's types, call an area and render its answer.
+//!
+//! - `platform`: db (pool, one transaction API), http, aws, config, error, telemetry, the outbox
+//!   and the workers' runner. Knows no area's rules.
+//! - the areas: `auth`, `profiles`, `interests`, `events`, `venues`, `attendance`, `payments`,
+//!   `notifications`, `uploads`, `audit`, `retention`. Each opens with a doc of its rules; its
+//!   rules are pure functions over typed values, its SQL named statements.
+//! - `contract`: the request and response types, the route table, the problem codes and the
+//!   OpenAPI document built from them.
+//!
+//! `domain` holds the values that parse themselves (phone numbers, money, GSTIN, text, URLs),
+//! used by the contract and the areas alike.
 
 #![warn(missing_docs)]
+
+pub mod platform;
+
+pub mod contract;
+pub mod domain;
 
 pub mod attendance;
 pub mod audit;
 pub mod auth;
-pub mod aws;
-pub mod config;
-pub mod cursor;
-pub mod db;
-pub mod domain;
-pub mod error;
 pub mod events;
-pub mod http;
-pub mod idempotency;
-pub mod inbox;
 pub mod interests;
-pub mod metrics;
-pub mod migrations;
-pub mod notify;
-pub mod openapi;
-pub mod outbox;
+pub mod notifications;
 pub mod payments;
 pub mod profiles;
 pub mod retention;
-
-pub mod state;
-pub mod telemetry;
-pub mod tls;
 pub mod uploads;
 pub mod venues;
-pub mod worker;
 
-pub use config::Config;
-pub use error::ApiError;
-pub use state::AppState;
+pub use platform::config::Config;
+pub use platform::error::ApiError;
+pub use platform::state::AppState;

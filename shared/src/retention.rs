@@ -5,8 +5,8 @@
 //! throttles look back one hour) and failed verifications (after 7 days). The one-minute sweep deletes a bounded batch of each, oldest first,
 //! so no sweep runs long and a backlog drains over a few minutes.
 
-use crate::db::CachedStatements;
-use crate::error::ApiError;
+use crate::platform::db::CachedStatements;
+use crate::platform::error::ApiError;
 
 /// Rows deleted per table per sweep at most.
 pub const BATCH: i64 = 1000;

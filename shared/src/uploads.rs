@@ -14,11 +14,11 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::aws::s3::{UploadRules, UploadSigner};
-use crate::config::Config;
-use crate::db::{CachedStatements, PgPool};
-use crate::error::ApiError;
-use crate::outbox::{OutboxMessage, Queue};
+use crate::platform::aws::s3::{UploadRules, UploadSigner};
+use crate::platform::config::Config;
+use crate::platform::db::{CachedStatements, PgPool};
+use crate::platform::error::ApiError;
+use crate::platform::outbox::{OutboxMessage, Queue};
 
 /// How long a presigned form accepts the upload.
 pub const UPLOAD_URL_TTL: Duration = Duration::from_secs(900);

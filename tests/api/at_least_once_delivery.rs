@@ -20,7 +20,7 @@ use crate::payments::{
     captured, counts, hmac_hex, hold, open_order, paid_order, verify, webhook, SANDBOX_SECRET,
 };
 
-/// Every notification kind the inbox knows (shared::inbox::wording).
+/// Every notification kind the inbox knows (shared::notifications::inbox::wording).
 const NOTIFICATION_KINDS: &[&str] = &[
     "request_received",
     "request_accepted",
@@ -127,7 +127,7 @@ async fn every_notification_kind_three_times_shuffled_is_written_and_texted_once
             .await;
         assert_eq!(rows, 2, "{kind}: one row per recipient");
     }
-    let sms_kinds = shared::inbox::SMS_KINDS.len() * guests.len();
+    let sms_kinds = shared::notifications::inbox::SMS_KINDS.len() * guests.len();
     assert_eq!(
         app.sms.count(),
         sms_kinds,

@@ -9,7 +9,7 @@ use hmac::{Hmac, Mac};
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
 use sha2::Sha256;
-use shared::openapi::operations::OPERATIONS;
+use shared::contract::operations::OPERATIONS;
 use uuid::Uuid;
 
 use crate::events::{valid_event, with};
@@ -168,8 +168,8 @@ impl Journey {
 
 /// The method and success status the route table documents for `operation_id`.
 fn documented_success(operation_id: &str) -> (Method, StatusCode) {
-    use shared::openapi::operations::Success;
-    let operation = shared::openapi::operations::OPERATIONS
+    use shared::contract::operations::Success;
+    let operation = shared::contract::operations::OPERATIONS
         .iter()
         .find(|operation| operation.operation_id == operation_id)
         .unwrap_or_else(|| panic!("{operation_id} is not in the route table"));

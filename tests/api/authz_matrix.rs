@@ -5,7 +5,7 @@
 
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
-use shared::openapi::operations::{Caller, OPERATIONS};
+use shared::contract::operations::{Caller, OPERATIONS};
 
 use crate::attendance::{accept, join_accepted, request_join};
 use crate::events::published_event;

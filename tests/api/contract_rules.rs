@@ -4,7 +4,7 @@
 
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
-use shared::openapi::request_rules::REQUEST_BODIES;
+use shared::contract::request_rules::REQUEST_BODIES;
 
 use crate::events::{create_event, published_event, valid_event, with};
 use crate::helpers::{assert_invalid, spawn_app};
@@ -32,7 +32,7 @@ async fn the_interest_enum_is_the_catalogue() {
 
 #[test]
 fn every_request_body_is_closed_in_the_document() {
-    let document = shared::openapi::document();
+    let document = shared::contract::document();
     for name in REQUEST_BODIES {
         let schema = &document["components"]["schemas"][name];
         let objects: Vec<&Value> = if let Some(variants) = schema["oneOf"].as_array() {

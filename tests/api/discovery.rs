@@ -300,7 +300,7 @@ async fn the_feed_query_is_index_driven_on_a_large_table() {
             .body(lambda_http::Body::Empty)
             .unwrap();
         let filters = shared::events::discovery::FeedFilters::parse(
-            &shared::http::ApiRequest::from_lambda(request),
+            &shared::platform::http::ApiRequest::from_lambda(request),
         )
         .unwrap();
         let (sql, params) = shared::events::discovery::feed_query(&filters, chrono::Utc::now());

@@ -63,7 +63,7 @@ fn event_calls(event: &str, image: Uuid, user: Uuid) -> Vec<EventCall> {
 }
 
 async fn send(app: &TestApp, user: &TestUser, event_call: &EventCall) -> TestResponse {
-    let op = shared::openapi::routes::operation(event_call.operation);
+    let op = shared::contract::routes::operation(event_call.operation);
     let method: Method = op.method.parse().unwrap();
     match &event_call.body {
         Some(body) => app.send_as(user, method, &event_call.path, body).await,

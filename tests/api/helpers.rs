@@ -13,11 +13,11 @@ use lambda_http::aws_lambda_events::apigw::{
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, RequestExt};
 use serde_json::{json, Value};
-use shared::aws::sns::{SmsPurpose, SmsSender};
-use shared::aws::BoxFuture;
-use shared::config::Config;
 use shared::domain::PhoneNumber;
-use shared::http::{ApiRequest, Router};
+use shared::platform::aws::sns::{SmsPurpose, SmsSender};
+use shared::platform::aws::BoxFuture;
+use shared::platform::config::Config;
+use shared::platform::http::{ApiRequest, Router};
 use shared::AppState;
 use uuid::Uuid;
 
@@ -78,8 +78,8 @@ fn log_buffer() -> &'static Arc<Mutex<Vec<u8>>> {
     BUFFER.get_or_init(|| {
         let buffer = Arc::new(Mutex::new(Vec::new()));
         let writer = LogWriter(buffer.clone());
-        tracing::subscriber::set_global_default(shared::telemetry::subscriber(
-            shared::telemetry::LogFormat::Json,
+        tracing::subscriber::set_global_default(shared::platform::telemetry::subscriber(
+            shared::platform::telemetry::LogFormat::Json,
             "debug",
             writer,
         ))
@@ -200,7 +200,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     capture_logs();
     let database = create_empty_database().await;
     let mut db = connect(&database).await;
-    shared::migrations::run(&mut db)
+    shared::platform::migrations::run(&mut db)
         .await
         .expect("migrations apply");
     let mut config = test_config(&database);

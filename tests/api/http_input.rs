@@ -2,9 +2,9 @@
 //! keyset cursors.
 
 use http::{Method, StatusCode};
-use shared::cursor::{self, Page};
-use shared::http::{ApiRequest, RequestBody};
-use shared::openapi::schemas::VenueCreate;
+use shared::contract::schemas::VenueCreate;
+use shared::platform::cursor::{self, Page};
+use shared::platform::http::{ApiRequest, RequestBody};
 
 fn request(body: &[u8], content_type: Option<&str>) -> ApiRequest {
     let mut builder = http::Request::builder()

@@ -59,7 +59,10 @@ async fn an_unreachable_database_answers_503_problem_without_internals() {
         .body(lambda_http::Body::Empty)
         .unwrap();
     let response = profile::router()
-        .dispatch(state, shared::http::ApiRequest::from_lambda(request))
+        .dispatch(
+            state,
+            shared::platform::http::ApiRequest::from_lambda(request),
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(response.headers()["retry-after"], "1");

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use http::{Method, StatusCode};
-use shared::openapi::operations::OPERATIONS;
+use shared::contract::operations::OPERATIONS;
 
 use crate::helpers::{routers, spawn_app};
 
@@ -14,7 +14,7 @@ fn the_committed_openapi_json_is_what_the_code_generates() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi.json"))
             .expect("openapi.json exists (make openapi writes it)");
     assert!(
-        committed == shared::openapi::document_text(),
+        committed == shared::contract::document_text(),
         "openapi.json is stale: run `make openapi` and commit it"
     );
 }
@@ -24,7 +24,7 @@ fn the_committed_api_guide_is_what_the_code_generates() {
     let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/API.md"))
         .expect("docs/API.md exists (make openapi writes it)");
     assert!(
-        committed == shared::openapi::guide_text(),
+        committed == shared::contract::guide_text(),
         "docs/API.md is stale: run `make openapi` and commit it"
     );
 }
@@ -62,7 +62,7 @@ async fn the_document_is_served_to_anyone() {
     let app = spawn_app().await;
     let response = app.request(Method::GET, "/v1/openapi.json").send().await;
     assert_eq!(response.status, StatusCode::OK);
-    assert_eq!(response.body, shared::openapi::document());
+    assert_eq!(response.body, shared::contract::document());
     assert!(response.body["openapi"]
         .as_str()
         .unwrap()
@@ -103,13 +103,13 @@ fn codes_used_in_source() -> std::collections::BTreeSet<String> {
 
 #[test]
 fn every_problem_code_is_both_sent_by_the_code_and_documented_on_an_operation() {
-    use shared::error::ProblemCode;
+    use shared::platform::error::ProblemCode;
     let used = codes_used_in_source();
     let documented: std::collections::BTreeSet<ProblemCode> =
-        shared::openapi::operations::OPERATIONS
+        shared::contract::operations::OPERATIONS
             .iter()
             .flat_map(|op| {
-                shared::openapi::problem_statuses(op)
+                shared::contract::problem_statuses(op)
                     .into_values()
                     .flatten()
             })

@@ -657,7 +657,7 @@ async fn cancelling_an_event_refunds_its_paid_guests() {
 #[tokio::test]
 async fn the_sandbox_route_exists_only_with_the_sandbox() {
     let app = spawn_app_with(|c| {
-        c.payments.provider = shared::config::PaymentProviderKind::Razorpay;
+        c.payments.provider = shared::platform::config::PaymentProviderKind::Razorpay;
     })
     .await;
     let user = app.host().await;
@@ -710,7 +710,7 @@ pub(crate) mod razorpay_stub {
     pub(crate) async fn razorpay_app(server: &MockServer) -> TestApp {
         let base = server.uri();
         spawn_app_with(move |c| {
-            c.payments.provider = shared::config::PaymentProviderKind::Razorpay;
+            c.payments.provider = shared::platform::config::PaymentProviderKind::Razorpay;
             c.payments.base_url = base;
             c.payments.key_id = "rzp_test_KEY".into();
             c.payments.key_secret = "rzp_secret".to_owned().into();

@@ -1,5 +1,5 @@
 use http::{Method, StatusCode};
-use shared::error::{ApiError, FieldError, ProblemCode};
+use shared::platform::error::{ApiError, FieldError, ProblemCode};
 
 use serde_json::json;
 use uuid::Uuid;
@@ -136,10 +136,10 @@ async fn a_known_unique_violation_maps_to_its_409_and_an_unknown_one_to_500() {
 /// `validation_failed` it never sends.
 #[tokio::test]
 async fn an_id_that_does_not_parse_is_a_404_and_such_routes_document_no_422() {
-    use shared::openapi::operations::{Caller, OPERATIONS};
+    use shared::contract::operations::{Caller, OPERATIONS};
     let app = spawn_app().await;
     let user = app.login("+919876543210").await;
-    let document = shared::openapi::document();
+    let document = shared::contract::document();
     let path_only = OPERATIONS.iter().filter(|op| {
         op.caller == Caller::SignedIn
             && op.path.contains('{')
@@ -193,7 +193,7 @@ fn with_fresh_ids(path: &str) -> String {
 #[tokio::test]
 async fn every_idempotent_route_refuses_a_running_key_and_a_reused_one() {
     use sha2::{Digest, Sha256};
-    use shared::openapi::operations::OPERATIONS;
+    use shared::contract::operations::OPERATIONS;
     let app = spawn_app().await;
     let user = app.login("+919876543210").await;
     let user_id: i64 = app
@@ -240,7 +240,7 @@ async fn every_idempotent_route_refuses_a_running_key_and_a_reused_one() {
 /// Every list answers a `limit` out of range with 422 `validation_failed` naming it.
 #[tokio::test]
 async fn every_list_refuses_a_limit_out_of_range() {
-    use shared::openapi::operations::{Caller, OPERATIONS};
+    use shared::contract::operations::{Caller, OPERATIONS};
     let party = party::<0>(json!({})).await;
     let (app, host) = (&party.app, &party.host);
     let lists: Vec<_> = OPERATIONS

@@ -1,6 +1,6 @@
 //! What each operation really sends is what it documents: every response the tests get goes
 //! through `record`, and a problem whose code the operation does not document
-//! (`shared::openapi::problem_statuses`) fails the test that got it, whichever test that is;
+//! (`shared::contract::problem_statuses`) fails the test that got it, whichever test that is;
 //! so does a JSON answer that its documented response schema does not accept (most answers
 //! are built as JSON inside Postgres, so this is what keeps the SQL and the Rust type that
 //! describes it in step, in every state the tests reach).
@@ -11,7 +11,7 @@ use std::io::Write;
 use std::sync::OnceLock;
 
 use http::Method;
-use shared::openapi::operations::{OperationDoc, Success, OPERATIONS};
+use shared::contract::operations::{OperationDoc, Success, OPERATIONS};
 
 use crate::helpers::TestResponse;
 
@@ -44,7 +44,7 @@ fn schema_validator(name: &str) -> &'static jsonschema::Validator {
         std::sync::Mutex<std::collections::HashMap<String, &'static jsonschema::Validator>>;
     static VALIDATORS: OnceLock<Validators> = OnceLock::new();
     static DOCUMENT: OnceLock<serde_json::Value> = OnceLock::new();
-    let document = DOCUMENT.get_or_init(shared::openapi::document);
+    let document = DOCUMENT.get_or_init(shared::contract::document);
     let mut validators = VALIDATORS.get_or_init(Default::default).lock().unwrap();
     validators.entry(name.to_owned()).or_insert_with(|| {
         let schema = serde_json::json!({
@@ -95,13 +95,13 @@ pub fn record(method: &Method, path: &str, response: &TestResponse) {
     let Some(code) = response.body["code"].as_str() else {
         return;
     };
-    let documented = shared::openapi::problem_statuses(op);
+    let documented = shared::contract::problem_statuses(op);
     let status = response.status.as_u16();
     assert!(
         documented
             .get(&status)
             .is_some_and(|codes| codes.iter().any(|c| c.as_str() == code)),
-        "{} answered {status} {code}, which its documentation does not list (shared/src/openapi/operations.rs)",
+        "{} answered {status} {code}, which its documentation does not list (shared/src/contract/operations.rs)",
         op.operation_id
     );
     if let Ok(log) = std::env::var("PROBLEM_CODES_LOG") {

@@ -13,7 +13,7 @@ use crate::helpers::{spawn_app_with, TestApp, TestUser};
 /// A pool of `size` whose callers wait as long as it takes: hundreds of tasks queue on one
 /// event's row lock, and on a busy 2-core machine the last can wait longer than the 5 s after
 /// which a real caller would rather get a 503. These tests are about outcomes, not latency.
-fn patient_pool(config: &mut shared::config::Config, size: usize) {
+fn patient_pool(config: &mut shared::platform::config::Config, size: usize) {
     config.database.pool_size = size;
     config.database.connect_timeout = std::time::Duration::from_secs(120);
 }

@@ -1,9 +1,9 @@
 //! SMS through SNS (moto locally), with the attributes Indian carriers need: Transactional, the
 //! sender id and the DLT entity and template ids from configuration.
 
-use shared::aws::sns::{SmsPurpose, SmsSender, SnsSmsSender};
-use shared::config::SmsSettings;
 use shared::domain::PhoneNumber;
+use shared::platform::aws::sns::{SmsPurpose, SmsSender, SnsSmsSender};
+use shared::platform::config::SmsSettings;
 
 use crate::helpers::{aws_endpoint, test_config};
 

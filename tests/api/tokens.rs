@@ -6,7 +6,7 @@ use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::json;
 use shared::auth::token_keys::{parse_signing_key, parse_verify_keys};
 use shared::auth::{authenticate, AccessClaims, TokenKeys};
-use shared::http::ApiRequest;
+use shared::platform::http::ApiRequest;
 use uuid::Uuid;
 
 use crate::helpers::{test_config, TEST_SIGNING_KEY};
@@ -126,7 +126,7 @@ fn the_verifier_rejects_a_wrong_key_a_wrong_algorithm_and_tampering() {
 }
 
 /// Token settings of a function that verifies with `verify_keys` and signs with `signing`.
-fn settings(signing: Option<&str>, verify_keys: &str) -> shared::config::TokenSettings {
+fn settings(signing: Option<&str>, verify_keys: &str) -> shared::platform::config::TokenSettings {
     let mut tokens = test_config("unused").tokens;
     tokens.signing_key = signing.map(|key| parse_signing_key(key).unwrap());
     tokens.verify_keys = parse_verify_keys(verify_keys).unwrap();

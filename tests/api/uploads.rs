@@ -19,9 +19,11 @@ async fn ask_for_upload(
 
 async fn s3_client(app: &TestApp) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&shared::aws::sdk_config(&app.state.config.aws).await)
-            .force_path_style(true)
-            .build(),
+        aws_sdk_s3::config::Builder::from(
+            &shared::platform::aws::sdk_config(&app.state.config.aws).await,
+        )
+        .force_path_style(true)
+        .build(),
     )
 }
 

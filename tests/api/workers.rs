@@ -7,7 +7,7 @@ use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use http::StatusCode;
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::{json, Value};
-use shared::worker::process_batch;
+use shared::platform::worker::process_batch;
 
 use crate::attendance::{accept, join_accepted, request_join};
 use crate::events::{assert_counters_true, published_event};
@@ -256,13 +256,13 @@ struct FlakyPublisher {
     sent: std::sync::Mutex<Vec<String>>,
 }
 
-impl shared::aws::sqs::QueuePublisher for FlakyPublisher {
+impl shared::platform::aws::sqs::QueuePublisher for FlakyPublisher {
     fn publish<'a>(
         &'a self,
         _queue_url: &'a str,
         body: &'a str,
         _delay: std::time::Duration,
-    ) -> shared::aws::BoxFuture<'a, anyhow::Result<String>> {
+    ) -> shared::platform::aws::BoxFuture<'a, anyhow::Result<String>> {
         Box::pin(async move {
             if self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
                 anyhow::bail!("SQS is having a moment");
@@ -298,7 +298,7 @@ async fn the_sweep_republishes_what_failed_and_expires_what_the_queue_missed() {
     join_accepted(&app, &host, &guest, &event_id, 1).await;
     // The app's own publisher has no queue configured, so nothing was sent after commit; this
     // publisher's first try fails too, and the failure is recorded on the message.
-    let unsent = shared::outbox::unsent(&state.pool.get().await.unwrap(), -1.0, 1)
+    let unsent = shared::platform::outbox::unsent(&state.pool.get().await.unwrap(), -1.0, 1)
         .await
         .unwrap();
     let attempts = |id: uuid::Uuid| {
@@ -315,7 +315,7 @@ async fn the_sweep_republishes_what_failed_and_expires_what_the_queue_missed() {
         }
     };
     let before = attempts(unsent[0].uuid).await;
-    let sent = shared::outbox::publish(
+    let sent = shared::platform::outbox::publish(
         &state.pool,
         state.queue.as_ref(),
         &state.config.queues,

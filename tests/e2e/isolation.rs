@@ -32,11 +32,11 @@ async fn the_test_stack_shares_no_queue_or_bucket_with_make_dev() {
     }
     assert_eq!(e2e["LOCAL_QUEUE_PREFIX"], "eventhost-e2e-");
     // Both stacks' queues exist side by side in moto.
-    let aws = shared::config::AwsSettings {
+    let aws = shared::platform::config::AwsSettings {
         region: Some("ap-south-1".into()),
         endpoint_url: Some(crate::moto_url()),
     };
-    let config = aws_sdk_sqs::config::Builder::from(&shared::aws::sdk_config(&aws).await)
+    let config = aws_sdk_sqs::config::Builder::from(&shared::platform::aws::sdk_config(&aws).await)
         .credentials_provider(aws_sdk_sqs::config::Credentials::new(
             "test", "test", None, None, "moto",
         ))

@@ -6,8 +6,8 @@ use http::{header, StatusCode};
 use lambda_http::{Body, Response};
 use shared::attendance::{attendees, guest_list};
 use shared::auth::{authenticate, Actor};
-use shared::http::{json_response, ApiRequest, HandlerResult, RequestBody};
-use shared::openapi::schemas::CheckIn;
+use shared::contract::schemas::CheckIn;
+use shared::platform::http::{json_response, ApiRequest, HandlerResult, RequestBody};
 use shared::{ApiError, AppState};
 
 /// `GET /v1/events/{event_id}/attendees`: JSON, or CSV with `Accept: text/csv`.

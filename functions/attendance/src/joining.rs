@@ -7,9 +7,10 @@ use shared::attendance::answers;
 use shared::attendance::invites;
 use shared::attendance::requests::{self, Outcome};
 use shared::auth::Actor;
-use shared::http::{json_response, ApiRequest, HandlerResult, RequestBody, Text};
-use shared::openapi::schemas::{InviteAccept, InviteCreate, JoinRequestCreate, RequestReply};
-use shared::{idempotency, AppState};
+use shared::contract::schemas::{InviteAccept, InviteCreate, JoinRequestCreate, RequestReply};
+use shared::platform::http::{json_response, ApiRequest, HandlerResult, RequestBody, Text};
+use shared::platform::idempotency;
+use shared::AppState;
 
 async fn answer<T: serde::Serialize>(
     state: &AppState,

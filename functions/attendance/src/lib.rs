@@ -4,11 +4,11 @@ mod door;
 mod joining;
 mod lists;
 
-use shared::http::Router;
+use shared::platform::http::Router;
 use shared::AppState;
 
 /// The attendance function's operations and their handlers; each route (method, path) is written
-/// once, in `shared::openapi::operations`.
+/// once, in `shared::contract::operations`.
 pub fn router() -> Router<AppState> {
     Router::new()
         .operation("requestToJoin", joining::create_request)

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use http::StatusCode;
 use shared::attendance::{attendees, invites, requests};
 use shared::auth::{active_user_id, authenticate};
-use shared::http::{json_response, ApiRequest, HandlerResult};
-use shared::openapi::schemas::{InvitePage, JoinRequestPage, TicketPage};
+use shared::contract::schemas::{InvitePage, JoinRequestPage, TicketPage};
+use shared::platform::http::{json_response, ApiRequest, HandlerResult};
 use shared::AppState;
 
 /// `GET /v1/events/{event_id}/requests?status=` for the host and co-hosts.

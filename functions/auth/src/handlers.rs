@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use http::StatusCode;
 use shared::auth::{authenticate, login, refresh};
-use shared::http::{
+use shared::contract::schemas::{OtpRequest, OtpVerify, RefreshRequest};
+use shared::platform::http::{
     json_response, no_content, no_store_json_response, ApiRequest, HandlerResult, RequestBody,
 };
-use shared::openapi::schemas::{OtpRequest, OtpVerify, RefreshRequest};
 use shared::AppState;
 
 /// `POST /v1/auth/otp` `{phone_number}` → 202 `{expires_in, resend_after}`.
@@ -75,6 +75,6 @@ pub async fn openapi_document(_state: Arc<AppState>, _req: ApiRequest) -> Handle
     static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
     json_response(
         StatusCode::OK,
-        DOCUMENT.get_or_init(shared::openapi::document),
+        DOCUMENT.get_or_init(shared::contract::document),
     )
 }

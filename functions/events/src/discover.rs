@@ -5,10 +5,10 @@ use std::sync::Arc;
 use http::{header, StatusCode};
 use lambda_http::{Body, Response};
 use shared::auth::{active_user_id, authenticate};
-use shared::error::FieldError;
 use shared::events::discovery::{self, FeedFilters, MyRole};
 use shared::events::{calendar, service};
-use shared::http::{json_response, ApiRequest, HandlerResult};
+use shared::platform::error::FieldError;
+use shared::platform::http::{json_response, ApiRequest, HandlerResult};
 use shared::{ApiError, AppState};
 
 /// `GET /v1/events`: the discovery feed.

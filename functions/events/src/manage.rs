@@ -7,7 +7,7 @@ use http::StatusCode;
 use shared::auth::{authenticate, Actor};
 use shared::events::publishing;
 use shared::events::service::{self, Written};
-use shared::http::{json_response, ApiRequest, FieldReader, HandlerResult};
+use shared::platform::http::{json_response, ApiRequest, FieldReader, HandlerResult};
 use shared::AppState;
 
 async fn answer(state: &AppState, status: StatusCode, written: Written) -> HandlerResult {

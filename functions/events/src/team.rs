@@ -4,11 +4,11 @@ use std::sync::Arc;
 
 use http::StatusCode;
 use shared::auth::{authenticate, Actor};
-use shared::events::{cohosts, images};
-use shared::http::{json_response, no_content, ApiRequest, HandlerResult, RequestBody};
-use shared::openapi::schemas::{
+use shared::contract::schemas::{
     CohostAdd, EventImageAdd, EventImageList, EventImageOrder, VenueCreate,
 };
+use shared::events::{cohosts, images};
+use shared::platform::http::{json_response, no_content, ApiRequest, HandlerResult, RequestBody};
 use shared::AppState;
 
 /// `POST /v1/events/{event_id}/cohosts` `{user_id}` → 201.

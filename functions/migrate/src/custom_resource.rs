@@ -7,7 +7,7 @@
 
 use anyhow::Context;
 use serde_json::{json, Value};
-use shared::config::Config;
+use shared::platform::config::Config;
 
 /// Whether `event` is a CloudFormation custom-resource request (not a plain invoke).
 pub fn is_custom_resource(event: &Value) -> bool {
@@ -59,7 +59,9 @@ pub async fn handle(
         .as_str()
         .context("the request has no ResponseURL")?;
     let http = reqwest::Client::builder()
-        .use_preconfigured_tls(shared::tls::client_config(shared::tls::mozilla_roots())?)
+        .use_preconfigured_tls(shared::platform::tls::client_config(
+            shared::platform::tls::mozilla_roots(),
+        )?)
         .timeout(std::time::Duration::from_secs(30))
         .build()
         .context("building the HTTP client")?;

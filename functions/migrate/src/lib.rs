@@ -6,14 +6,14 @@ pub mod custom_resource;
 use anyhow::Context;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
-use shared::config::{AwsSettings, Config};
+use shared::platform::config::{AwsSettings, Config};
 
 /// A pool of one connection with the configured settings (TLS, IAM): this function does one
 /// thing at a time.
-fn one_connection_pool(config: &Config) -> anyhow::Result<shared::db::PgPool> {
+fn one_connection_pool(config: &Config) -> anyhow::Result<shared::platform::db::PgPool> {
     let mut settings = config.database.clone();
     settings.pool_size = 1;
-    shared::db::build_pool(&settings, &config.aws)
+    shared::platform::db::build_pool(&settings, &config.aws)
 }
 
 /// The login the functions connect as, made a member of the app role after migrating.
@@ -36,7 +36,7 @@ impl AppLogin {
         owner_url: Option<&str>,
     ) -> anyhow::Result<Option<Self>> {
         if let Some(arn) = secret_arn {
-            let mut values = shared::aws::secrets::fetch_secret_values(aws, arn).await?;
+            let mut values = shared::platform::aws::secrets::fetch_secret_values(aws, arn).await?;
             let user = values
                 .remove("username")
                 .context("the app login secret has no username")?;
@@ -96,11 +96,15 @@ pub async fn migrate_when_reachable(
             Err(err) => return Err(err.into()),
         }
     };
-    let applied = shared::migrations::run(&mut client).await?;
+    let applied = shared::platform::migrations::run(&mut client).await?;
     tracing::info!(?applied, "migrations applied");
     if let Some(login) = app_login {
-        shared::migrations::ensure_app_login(&client, &login.user, login.password.expose_secret())
-            .await?;
+        shared::platform::migrations::ensure_app_login(
+            &client,
+            &login.user,
+            login.password.expose_secret(),
+        )
+        .await?;
         tracing::info!(user = %login.user, "the functions' login is in the app role");
     }
     Ok(json!({ "applied": applied, "app_login": app_login.map(|login| &login.user) }))

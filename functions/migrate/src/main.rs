@@ -5,8 +5,8 @@ use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    shared::telemetry::init();
-    let mut config = shared::aws::secrets::load_config().await?;
+    shared::platform::telemetry::init();
+    let mut config = shared::platform::aws::secrets::load_config().await?;
     // Migrations run as the schema's owner (MIGRATE_DATABASE_URL); the functions' DATABASE_URL
     // (or, in AWS, the proxy's secret for it) names their login, made a member of the app role.
     let owner = std::env::var("MIGRATE_DATABASE_URL").ok();

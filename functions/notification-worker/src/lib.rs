@@ -6,8 +6,9 @@
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_runtime::LambdaEvent;
 use serde_json::Value;
-use shared::worker::{handle_batch, Worker};
-use shared::{inbox, AppState};
+use shared::notifications::inbox;
+use shared::platform::worker::{handle_batch, Worker};
+use shared::AppState;
 
 /// The notification queue's worker.
 pub struct Notifications;

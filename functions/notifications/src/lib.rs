@@ -4,11 +4,12 @@ use std::sync::Arc;
 
 use http::StatusCode;
 use shared::auth::{authenticate, Actor};
-use shared::http::{json_response, no_content, ApiRequest, HandlerResult, Router};
-use shared::{inbox, AppState};
+use shared::notifications::inbox;
+use shared::platform::http::{json_response, no_content, ApiRequest, HandlerResult, Router};
+use shared::AppState;
 
 /// The notifications function's operations and their handlers; each route (method, path) is written
-/// once, in `shared::openapi::operations`.
+/// once, in `shared::contract::operations`.
 pub fn router() -> Router<AppState> {
     Router::new()
         .operation("listNotifications", list)

@@ -1,17 +1,18 @@
 //! Handlers: parse, authenticate, call `shared::payments`, publish what was queued, render.
 
-use shared::error::ProblemCode;
+use shared::platform::error::ProblemCode;
 use std::sync::Arc;
 
 use http::StatusCode;
 use shared::auth::{authenticate, Actor};
-use shared::config::PaymentProviderKind;
-use shared::http::{json_response, ApiRequest, HandlerResult, RequestBody};
-use shared::openapi::schemas::{
+use shared::contract::schemas::{
     OrderCreate, OrderPage, PaymentVerify, RefundRequest, SandboxPayment, WebhookAck,
 };
 use shared::payments::{orders, refunds, settle, signature, webhook};
-use shared::{idempotency, ApiError, AppState};
+use shared::platform::config::PaymentProviderKind;
+use shared::platform::http::{json_response, ApiRequest, HandlerResult, RequestBody};
+use shared::platform::idempotency;
+use shared::{ApiError, AppState};
 use uuid::Uuid;
 
 /// `POST /v1/payments/orders` `{reservation_key}` → 201 (200 when the hold's order exists).

@@ -2,11 +2,11 @@
 
 mod handlers;
 
-use shared::http::Router;
+use shared::platform::http::Router;
 use shared::AppState;
 
 /// The payments function's operations and their handlers; each route (method, path) is written
-/// once, in `shared::openapi::operations`.
+/// once, in `shared::contract::operations`.
 pub fn router() -> Router<AppState> {
     Router::new()
         .operation("createOrder", handlers::create_order)

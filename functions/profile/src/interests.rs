@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use http::StatusCode;
-use shared::db::connection;
-use shared::http::{json_response, ApiRequest, HandlerResult};
 use shared::interests::{repo, InterestList};
+use shared::platform::db::connection;
+use shared::platform::http::{json_response, ApiRequest, HandlerResult};
 use shared::AppState;
 
 /// Lists the catalogue; it is small and fixed, so it is not paged.

@@ -3,11 +3,11 @@
 mod interests;
 mod me;
 
-use shared::http::Router;
+use shared::platform::http::Router;
 use shared::AppState;
 
 /// The profile function's operations and their handlers; each route (method, path) is written
-/// once, in `shared::openapi::operations`.
+/// once, in `shared::contract::operations`.
 pub fn router() -> Router<AppState> {
     Router::new()
         .operation("getMe", me::get)

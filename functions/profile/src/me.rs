@@ -4,13 +4,14 @@ use std::sync::Arc;
 
 use http::StatusCode;
 use shared::auth::{authenticate, Actor};
-use shared::http::{
+use shared::contract::schemas::{InterestsUpdate, UploadRequest};
+use shared::platform::http::{
     json_response, no_content, ApiRequest, FieldReader, HandlerResult, RequestBody,
 };
-use shared::openapi::schemas::{InterestsUpdate, UploadRequest};
 use shared::profiles::patch::ProfilePatch;
 use shared::profiles::{deletion, service};
-use shared::{uploads, ApiError, AppState};
+use shared::uploads;
+use shared::{ApiError, AppState};
 
 /// `GET /v1/me`.
 pub async fn get(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {

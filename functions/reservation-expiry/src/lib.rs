@@ -5,7 +5,7 @@
 use lambda_runtime::LambdaEvent;
 use serde_json::{json, Value};
 use shared::attendance::expiry;
-use shared::worker::{self, Worker};
+use shared::platform::worker::{self, Worker};
 use shared::AppState;
 
 /// The reservation-expiry queue's worker.

@@ -5,8 +5,8 @@
 
 use super::request_status::{IllegalMove, RequestStatus, Withdrawal};
 use crate::auth::Actor;
-use crate::error::ProblemCode;
-use crate::openapi::schemas::JoinRequest;
+use crate::contract::schemas::JoinRequest;
+use crate::platform::error::ProblemCode;
 use serde_json::json;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
@@ -17,9 +17,9 @@ use super::requests::{commit_answering, decide, Outcome};
 use super::rules::decision;
 use crate::audit::AuditEntry;
 use crate::auth::Caller;
-use crate::db::{CachedStatements, FromRow, PipelinedTransaction, Writes};
-use crate::error::ApiError;
-use crate::notify;
+use crate::notifications::notify;
+use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction, Writes};
+use crate::platform::error::ApiError;
 
 /// A request locked for a transition, with the caller's relation to it (`LOCK_REQUEST_SQL`).
 #[derive(FromRow)]
@@ -79,7 +79,6 @@ pub async fn accept(
     request: Uuid,
     host_message: Option<String>,
 ) -> Result<Outcome<JoinRequest>, ApiError> {
-    let (_state, _caller, _request_id) = (actor.state, &actor.caller, actor.request_id);
     respond(actor, request, host_message, true).await
 }
 
@@ -89,7 +88,6 @@ pub async fn decline(
     request: Uuid,
     host_message: Option<String>,
 ) -> Result<Outcome<JoinRequest>, ApiError> {
-    let (_state, _caller, _request_id) = (actor.state, &actor.caller, actor.request_id);
     respond(actor, request, host_message, false).await
 }
 

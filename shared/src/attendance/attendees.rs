@@ -3,8 +3,8 @@
 
 use super::attendee_status::AttendeeStatus;
 use crate::auth::Actor;
-use crate::error::ProblemCode;
-use crate::openapi::schemas::{AttendeeCancelled, CheckedIn, Ticket, TicketSummary};
+use crate::contract::schemas::{AttendeeCancelled, CheckedIn, Ticket, TicketSummary};
+use crate::platform::error::ProblemCode;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -14,12 +14,12 @@ use super::requests::{Outcome, ORGANISER_IS_ME};
 use super::tickets;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
-use crate::error::{ApiError, FieldError};
 use crate::events::key::{EVENT_ID_OF_KEY_1, EVENT_IS_KEY_1};
-use crate::notify;
+use crate::notifications::notify;
 use crate::payments::policy::RefundReason;
-use crate::state::AppState;
+use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
+use crate::platform::error::{ApiError, FieldError};
+use crate::platform::state::AppState;
 use const_format::concatcp;
 use tokio_postgres::types::ToSql;
 
@@ -188,7 +188,7 @@ pub async fn check_in(actor: &Actor<'_>, key: &str, code: &str) -> Result<Checke
         audit::record(&tx, &entry),
     )?;
     tx.commit().await?;
-    crate::metrics::emit("check_in");
+    crate::platform::metrics::emit("check_in");
     Ok(CheckedIn {
         attendee_id: attendee,
         user_id: guest,
@@ -346,6 +346,6 @@ pub async fn my_tickets(
         )
         .await?
         .iter()
-        .map(|row| crate::db::json_column(row, "ticket"))
+        .map(|row| crate::platform::db::json_column(row, "ticket"))
         .collect()
 }

@@ -12,8 +12,8 @@ use tokio_postgres::Row;
 
 use super::ledger::LockedEvent;
 use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, FromRow, Statement};
-use crate::error::ApiError;
+use crate::platform::db::{CachedStatements, FromRow, Statement};
+use crate::platform::error::ApiError;
 
 /// The two statements that lock an event found one way and count its seats (`$1` is the key
 /// they find it by). Made by `event_lookup!`.

@@ -12,11 +12,11 @@ use uuid::Uuid;
 
 use super::ledger;
 use crate::audit::{self, AuditEntry};
-use crate::db::{CachedStatements, PipelinedTransaction};
-use crate::error::ApiError;
-use crate::notify;
-use crate::outbox::{self, Queue};
-use crate::state::AppState;
+use crate::notifications::notify;
+use crate::platform::db::{CachedStatements, PipelinedTransaction};
+use crate::platform::error::ApiError;
+use crate::platform::outbox::{self, Queue};
+use crate::platform::state::AppState;
 
 /// The event of the hold whose reservation key is `$1`.
 const HOLD_EVENT: EventLookup =
@@ -25,7 +25,7 @@ const HOLD_EVENT: EventLookup =
 pub async fn expire_hold(
     state: &AppState,
     reservation_key: Uuid,
-) -> Result<Vec<crate::outbox::OutboxMessage>, ApiError> {
+) -> Result<Vec<crate::platform::outbox::OutboxMessage>, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let Some(Locked { event, .. }) = EventLock::of(&HOLD_EVENT, &reservation_key)
@@ -60,7 +60,7 @@ pub async fn expire_hold(
         )
         .await?;
     }
-    let mut outbox_ids: Vec<crate::outbox::OutboxMessage> = notify::queue(
+    let mut outbox_ids: Vec<crate::platform::outbox::OutboxMessage> = notify::queue(
         &tx,
         "hold_expired",
         event.uuid,
@@ -71,7 +71,7 @@ pub async fn expire_hold(
     .await?
     .into_iter()
     .collect();
-    let mut promotions = crate::db::Writes::new();
+    let mut promotions = crate::platform::db::Writes::new();
     ledger::promote_waitlist(&tx, state, event.id, &[], &mut promotions).await?;
     promotions.run(&tx).await?;
     outbox_ids.extend(promotions.into_messages());
@@ -85,7 +85,7 @@ pub async fn expire_hold(
     };
     tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
         .await?;
-    crate::metrics::emit("hold_expired");
+    crate::platform::metrics::emit("hold_expired");
     Ok(outbox_ids)
 }
 
@@ -163,7 +163,7 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
 pub async fn promote(
     state: &AppState,
     event: Uuid,
-) -> Result<Vec<crate::outbox::OutboxMessage>, ApiError> {
+) -> Result<Vec<crate::platform::outbox::OutboxMessage>, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let Some(row) = tx
@@ -172,7 +172,7 @@ pub async fn promote(
     else {
         return Ok(Vec::new());
     };
-    let mut writes = crate::db::Writes::new();
+    let mut writes = crate::platform::db::Writes::new();
     ledger::promote_waitlist(&tx, state, row.get("id"), &[], &mut writes).await?;
     tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
     Ok(writes.into_messages())
@@ -200,7 +200,7 @@ const REMINDERS_2H_DUE: &str = "\
 /// attendee (a flag per reminder is set in the same transaction). Returns outbox messages.
 pub async fn queue_reminders(
     state: &AppState,
-) -> Result<Vec<crate::outbox::OutboxMessage>, ApiError> {
+) -> Result<Vec<crate::platform::outbox::OutboxMessage>, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let mut ids = Vec::new();

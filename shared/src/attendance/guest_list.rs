@@ -7,10 +7,10 @@ use uuid::Uuid;
 use super::attendee_status::AttendeeStatus;
 use super::requests::ORGANISER_IS_USER_2;
 use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, FromRow};
-use crate::error::ApiError;
 use crate::events::key::EVENT_IS_KEY_1;
-use crate::state::AppState;
+use crate::platform::db::{CachedStatements, FromRow};
+use crate::platform::error::ApiError;
+use crate::platform::state::AppState;
 use const_format::concatcp;
 
 /// One row of the guest list. Never a phone number or birth date.

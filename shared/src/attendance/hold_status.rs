@@ -1,7 +1,7 @@
 //! The states of a seat hold (`capacity_reservation.status`, migration V4's check) and what a
 //! hold still does: it keeps seats only while held and unexpired, and only such a hold is paid.
 
-use crate::error::{ApiError, ProblemCode};
+use crate::platform::error::{ApiError, ProblemCode};
 
 crate::text_enum!(
     /// Where a seat hold stands.

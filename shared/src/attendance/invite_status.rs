@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
-use crate::error::{ApiError, FieldError, ProblemCode};
+use crate::platform::error::{ApiError, FieldError, ProblemCode};
 
 crate::text_enum!(
     /// Who an invite is for.

@@ -17,12 +17,12 @@ use super::rules::{check_joiner, JoinerFacts};
 use super::USER_BY_UUID_2;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
-use crate::error::{ApiError, FieldError, ProblemCode};
+use crate::contract::schemas::{DirectInvite, Invite, InviteCreate, JoinRequest, ShareLinkInvite};
 use crate::events::key::{EVENT_ID_OF_KEY_1, EVENT_IS_KEY_1};
-use crate::http::Text;
-use crate::notify;
-use crate::openapi::schemas::{DirectInvite, Invite, InviteCreate, JoinRequest, ShareLinkInvite};
+use crate::notifications::notify;
+use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
+use crate::platform::error::{ApiError, FieldError, ProblemCode};
+use crate::platform::http::Text;
 use const_format::concatcp;
 
 /// The JSON of invite `i` (`e` its event, `hu`/`hp` who invited, `iu` whom); a share link's
@@ -64,7 +64,7 @@ pub async fn invite_by_id(
     link_base: &str,
     invite: Uuid,
 ) -> Result<Invite, ApiError> {
-    crate::db::json_column(
+    crate::platform::db::json_column(
         &client
             .query_one(INVITE_BY_ID, &[&link_base, &invite])
             .await?,
@@ -83,7 +83,7 @@ pub async fn mine(
         .query(INVITES_OF_USER, &[&link_base, &user_id, &limit])
         .await?
         .iter()
-        .map(|row| crate::db::json_column(row, "invite"))
+        .map(|row| crate::platform::db::json_column(row, "invite"))
         .collect()
 }
 
@@ -169,7 +169,7 @@ pub async fn create(
             "This event is not open for joining.",
         ));
     }
-    let counted = crate::db::first_row(&rows[1], "write count")?;
+    let counted = crate::platform::db::first_row(&rows[1], "write count")?;
     super::write_limits::judge(limit, counted, state.config.attendance.invites_per_hour)?;
     // The invite's id is made here, so the invite, its notice, its audit row, the answer and
     // COMMIT go out together.

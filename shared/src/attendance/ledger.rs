@@ -14,11 +14,11 @@ use uuid::Uuid;
 
 use super::event_lock::{EventLock, Locked};
 use super::tickets;
-use crate::db::{CachedStatements, Statement, Writes};
-use crate::error::ApiError;
-use crate::notify;
-use crate::outbox::{OutboxMessage, Queue};
-use crate::state::AppState;
+use crate::notifications::notify;
+use crate::platform::db::{CachedStatements, Statement, Writes};
+use crate::platform::error::ApiError;
+use crate::platform::outbox::{OutboxMessage, Queue};
+use crate::platform::state::AppState;
 
 /// An event locked for a seat change, with what the rules need.
 #[derive(Debug, Clone)]
@@ -160,7 +160,7 @@ pub fn admit(
         .push_message(Some(expiry))
         .push_message(notice);
     // Counted when gathered: every caller commits what it gathered.
-    crate::metrics::emit("seats_held");
+    crate::platform::metrics::emit("seats_held");
     Ok(Admission::Hold {
         reservation_key,
         expires_at,

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::error::{ApiError, ProblemCode};
+use crate::platform::error::{ApiError, ProblemCode};
 
 crate::text_enum!(
     /// Where a join request stands.

@@ -4,26 +4,26 @@
 
 use super::request_status::RequestStatus;
 use crate::auth::Actor;
-use crate::openapi::schemas::JoinRequest;
+use crate::contract::schemas::JoinRequest;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::ledger::{self, Admit, LockedEvent};
 use crate::audit::AuditEntry;
 use crate::auth::{active_user_id, Caller};
-use crate::cursor::{self, Page};
+use crate::platform::cursor::{self, Page};
 
 use super::event_lock::{EventLock, Locked, EVENT_BY_KEY};
 use super::rules::{check_joiner, JoinerFacts};
 use super::write_limits::{self, WriteKind};
 use super::USER_BY_UUID_2;
-use crate::db::{CachedStatements, PipelinedTransaction, Writes};
-use crate::error::{ApiError, FieldError};
 use crate::events::key::{EVENT_ID_OF_KEY_1, EVENT_IS_KEY_1};
-use crate::http::ApiRequest;
-use crate::notify;
-use crate::outbox::OutboxMessage;
-use crate::state::AppState;
+use crate::notifications::notify;
+use crate::platform::db::{CachedStatements, PipelinedTransaction, Writes};
+use crate::platform::error::{ApiError, FieldError};
+use crate::platform::http::ApiRequest;
+use crate::platform::outbox::OutboxMessage;
+use crate::platform::state::AppState;
 use const_format::concatcp;
 
 /// The JSON of a request (`r` request, `e` event, `u`/`p` requester).
@@ -78,7 +78,7 @@ pub async fn request_json(
     client: &impl CachedStatements,
     request: Uuid,
 ) -> Result<JoinRequest, ApiError> {
-    crate::db::json_column(
+    crate::platform::db::json_column(
         &client.query_one(REQUEST_BY_ID, &[&request]).await?,
         "request",
     )
@@ -94,7 +94,7 @@ pub async fn of_user(
         .query(REQUESTS_OF_USER, &[&user_id, &limit])
         .await?
         .iter()
-        .map(|row| crate::db::json_column(row, "request"))
+        .map(|row| crate::platform::db::json_column(row, "request"))
         .collect()
 }
 
@@ -207,13 +207,13 @@ pub async fn create(
         mut event,
         rows: facts,
     } = locked.ok_or_else(|| ApiError::not_found("The event"))?;
-    let joiner: JoinerFacts = crate::db::first_row(&facts[0], "joiner facts")?;
+    let joiner: JoinerFacts = crate::platform::db::first_row(&facts[0], "joiner facts")?;
     // A draft is invisible to all but its organisers.
     if !event.is_published && !joiner.is_organiser {
         return Err(ApiError::not_found("The event"));
     }
     check_joiner(&event, &joiner, seats)?;
-    let counted = crate::db::first_row(&facts[1], "write count")?;
+    let counted = crate::platform::db::first_row(&facts[1], "write count")?;
     write_limits::judge(limit, counted, state.config.attendance.requests_per_hour)?;
     // The id is made here, so the request and everything that names it go out with COMMIT.
     let request_uuid = Uuid::new_v4();
@@ -255,7 +255,7 @@ pub async fn create(
         request_id: Some(request_id),
     };
     let outcome = commit_answering(tx, writes, &audited, request_uuid).await?;
-    crate::metrics::emit("request_created");
+    crate::platform::metrics::emit("request_created");
     Ok(outcome)
 }
 

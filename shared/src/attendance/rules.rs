@@ -2,8 +2,8 @@
 //! what a decision admits. The SQL that reads their inputs is in `requests.rs` and `invites.rs`
 //! (`joiner_facts!`); the seat ledger that applies a decision is `ledger.rs`.
 
-use crate::db::FromRow;
-use crate::error::{ApiError, FieldError, ProblemCode};
+use crate::platform::db::FromRow;
+use crate::platform::error::{ApiError, FieldError, ProblemCode};
 
 use super::ledger::LockedEvent;
 use super::request_status::RequestStatus;

@@ -12,8 +12,8 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-use crate::db::CachedStatements;
-use crate::error::ApiError;
+use crate::platform::db::CachedStatements;
+use crate::platform::error::ApiError;
 
 const PREFIX: &str = "EH1";
 /// What an issued code looks like: `EH1.<attendee uuid, 32 hex>.<16 bytes, base64url>` (the
@@ -28,7 +28,7 @@ pub struct ScannedCode(pub String);
 
 impl utoipa::PartialSchema for ScannedCode {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        crate::http::request_body::string_schema(Some(TICKET_CODE_PATTERN), None, None)
+        crate::platform::http::request_body::string_schema(Some(TICKET_CODE_PATTERN), None, None)
     }
 }
 
@@ -119,7 +119,7 @@ pub async fn issue(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::request_body::matches_pattern as matches;
+    use crate::platform::http::request_body::matches_pattern as matches;
 
     #[test]
     fn a_code_verifies_against_its_salt_and_hash_only_with_the_key() {

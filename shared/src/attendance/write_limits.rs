@@ -2,9 +2,9 @@
 //! over a rolling hour. Beyond the limit the caller gets 429 with `Retry-After` (when the
 //! oldest write of the window leaves it).
 
-use crate::db::FromRow;
-use crate::error::ApiError;
-use crate::error::ProblemCode;
+use crate::platform::db::FromRow;
+use crate::platform::error::ApiError;
+use crate::platform::error::ProblemCode;
 
 /// What is being limited: the table, its author column and the problem code.
 #[derive(Debug, Clone, Copy)]

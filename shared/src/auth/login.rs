@@ -1,6 +1,6 @@
 //! Phone login (NIST SP 800-63B out-of-band codes): request a code by SMS, then verify it.
 
-use crate::error::ProblemCode;
+use crate::platform::error::ProblemCode;
 use std::net::IpAddr;
 
 use secrecy::SecretString;
@@ -13,11 +13,11 @@ use super::otp_repo as repo;
 use super::refresh::{self, TokenPair};
 use super::TokenKeys;
 use crate::audit::{self, AuditEntry};
-use crate::aws::sns::{SmsPurpose, SmsSender};
-use crate::config::{OtpSettings, TokenSettings};
-use crate::db::{PgPool, PipelinedTransaction};
 use crate::domain::PhoneNumber;
-use crate::error::ApiError;
+use crate::platform::aws::sns::{SmsPurpose, SmsSender};
+use crate::platform::config::{OtpSettings, TokenSettings};
+use crate::platform::db::{PgPool, PipelinedTransaction};
+use crate::platform::error::ApiError;
 
 /// The answer to a code request; identical whether or not the number has an account.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -46,18 +46,20 @@ pub async fn request_code(
         .allowed_calling_codes
         .contains(&phone.country_code())
     {
-        return Err(ApiError::validation(vec![crate::error::FieldError::new(
-            "phone_number",
-            format!(
-                "login codes go to numbers with calling code {} only",
-                settings
-                    .allowed_calling_codes
-                    .iter()
-                    .map(|code| format!("+{code}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+        return Err(ApiError::validation(vec![
+            crate::platform::error::FieldError::new(
+                "phone_number",
+                format!(
+                    "login codes go to numbers with calling code {} only",
+                    settings
+                        .allowed_calling_codes
+                        .iter()
+                        .map(|code| format!("+{code}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             ),
-        )]));
+        ]));
     }
     let code = otp_code::generate();
     let client = pool.get().await?;
@@ -87,7 +89,7 @@ pub async fn request_code(
             budget = settings.sms_budget_per_hour,
             "the hourly SMS budget is spent: login codes are refused"
         );
-        crate::metrics::emit("otp_sms_budget_exhausted");
+        crate::platform::metrics::emit("otp_sms_budget_exhausted");
         return Err(ApiError::rate_limited(
             ProblemCode::OtpSmsBudgetExhausted,
             wait_secs(throttles.all.1),
@@ -95,7 +97,7 @@ pub async fn request_code(
     }
     // The alarm watches this count: one a code sent at 80 % of the budget or more.
     if (throttles.all.0 + 1) * 5 >= settings.sms_budget_per_hour * 4 {
-        crate::metrics::emit("otp_sms_budget_80_percent");
+        crate::platform::metrics::emit("otp_sms_budget_80_percent");
     }
     // Hashed only once no throttle refuses (Argon2 is the costly part of a request).
     let hashed = otp_code::hash(&code).await?;
@@ -138,7 +140,7 @@ pub async fn request_code(
         repo::retire(&client, code_id).await?;
         return Err(ApiError::Unavailable(err.context("sending the login code")));
     }
-    crate::metrics::emit("otp_sent");
+    crate::platform::metrics::emit("otp_sent");
     Ok(CodeSent {
         expires_in: settings.ttl.as_secs(),
         resend_after: settings.resend_after.as_secs(),

@@ -16,9 +16,9 @@ pub mod token_keys;
 
 pub use token::{AccessClaims, TokenKeys};
 
-use crate::db::CachedStatements;
-use crate::error::ApiError;
-use crate::http::ApiRequest;
+use crate::platform::db::CachedStatements;
+use crate::platform::error::ApiError;
+use crate::platform::http::ApiRequest;
 
 /// The signed-in caller, as proven by a valid access token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,9 +7,9 @@ use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use super::otp_code::HashedCode;
-use crate::db::CachedStatements;
 use crate::domain::PhoneNumber;
-use crate::error::ApiError;
+use crate::platform::db::CachedStatements;
+use crate::platform::error::ApiError;
 
 // Namespaces of the two-key advisory locks, so a phone lock never collides with an IP lock.
 const LOCK_PHONE: i32 = 1;

@@ -2,7 +2,7 @@
 //! its SHA-256 stored). Refresh rotates; a rotated token presented again revokes its whole
 //! family (RFC 9700 §4.14.2); logout revokes.
 
-use crate::error::ProblemCode;
+use crate::platform::error::ProblemCode;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Utc;
@@ -15,8 +15,8 @@ use uuid::Uuid;
 
 use super::TokenKeys;
 use crate::audit::{self, AuditEntry};
-use crate::db::{CachedStatements, PgPool, PipelinedTransaction};
-use crate::error::ApiError;
+use crate::platform::db::{CachedStatements, PgPool, PipelinedTransaction};
+use crate::platform::error::ApiError;
 
 /// What a login or a refresh returns.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

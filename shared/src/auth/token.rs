@@ -13,8 +13,8 @@ use jsonwebtoken::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::config::TokenSettings;
-use crate::error::ApiError;
+use crate::platform::config::TokenSettings;
+use crate::platform::error::ApiError;
 
 /// The `typ` claim of an access token; refresh tokens are opaque, never JWTs.
 pub const ACCESS_TOKEN_TYPE: &str = "access";

@@ -46,7 +46,11 @@ impl<'de> serde::Deserialize<'de> for RefundAmount {
 
 impl utoipa::PartialSchema for RefundAmount {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        crate::http::request_body::string_schema(Some(REFUND_PATTERN), None, Some("100.00"))
+        crate::platform::http::request_body::string_schema(
+            Some(REFUND_PATTERN),
+            None,
+            Some("100.00"),
+        )
     }
 }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 
-use crate::openapi::schemas::EventDetail;
+use crate::contract::schemas::EventDetail;
 
 /// Renders an event's detail as a one-event calendar.
 pub fn ics(detail: &EventDetail) -> String {

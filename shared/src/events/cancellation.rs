@@ -14,9 +14,9 @@ use super::rules::{may_change, HOST_CHANGE};
 use super::service::{commit_with_detail, Written};
 use crate::audit::{self, AuditEntry};
 use crate::auth::active_user_id;
-use crate::db::{PipelinedTransaction, Statement};
-use crate::error::ApiError;
-use crate::notify;
+use crate::notifications::notify;
+use crate::platform::db::{PipelinedTransaction, Statement};
+use crate::platform::error::ApiError;
 
 /// Who cancelling the event the path's `{event_id}` (`$1`) names affects, read behind the
 /// event's lock: everyone with a live request, pending invite, hold or attendance, and how
@@ -102,7 +102,7 @@ pub async fn cancel(actor: &Actor<'_>, key: &str) -> Result<Written, ApiError> {
     let audit_params = audit::params(&audited);
     let mut writes: Vec<Statement> = vec![(CANCEL_SQL, &event_param)];
     for params in &message_params {
-        writes.push((crate::outbox::INSERT_SQL, params));
+        writes.push((crate::platform::outbox::INSERT_SQL, params));
     }
     writes.push((audit::INSERT_SQL, &audit_params));
     commit_with_detail(tx, &writes, event.uuid, caller_id, messages.clone()).await

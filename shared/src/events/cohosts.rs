@@ -2,15 +2,15 @@
 //! guest list, accept or decline, and check guests in.
 
 use crate::auth::Actor;
-use crate::openapi::schemas::Cohost;
+use crate::contract::schemas::Cohost;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::rules::MANAGE_COHOSTS;
 use super::service::editable;
 use crate::audit::{self, AuditEntry};
-use crate::db::{CachedStatements, PipelinedTransaction};
-use crate::error::{ApiError, FieldError};
+use crate::platform::db::{CachedStatements, PipelinedTransaction};
+use crate::platform::error::{ApiError, FieldError};
 
 /// Adds a co-host; 422 for an unknown user or the host themself, 409 when already one.
 pub async fn add(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<Cohost, ApiError> {

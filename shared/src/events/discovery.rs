@@ -2,7 +2,7 @@
 //! only the conditions asked for (so the planner sees plain, index-friendly predicates), and
 //! keyset pages on (starts_at, uuid).
 
-use crate::openapi::schemas::EventCard;
+use crate::contract::schemas::EventCard;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use tokio_postgres::types::ToSql;
@@ -10,10 +10,10 @@ use uuid::Uuid;
 
 use super::field_types::Mood;
 use super::fields::DEFAULT_TIMEZONE;
-use crate::cursor::{self, Page};
-use crate::db::CachedStatements;
-use crate::error::{ApiError, FieldError};
-use crate::http::ApiRequest;
+use crate::platform::cursor::{self, Page};
+use crate::platform::db::CachedStatements;
+use crate::platform::error::{ApiError, FieldError};
+use crate::platform::http::ApiRequest;
 
 /// Kilometres per degree of latitude.
 const KM_PER_DEGREE: f64 = 111.045;

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::pricing::Pricing;
 use super::schedule::check_start;
-use crate::http::{FieldReader, Text};
-use crate::openapi::schemas::EventWrite;
+use crate::contract::schemas::EventWrite;
+use crate::platform::http::{FieldReader, Text};
 use crate::profiles::GENDERS;
 
 /// Fields a new event must have (the schema's `required` of `EventCreate`).
@@ -27,7 +27,7 @@ pub const REQUIRED_TO_CREATE: &[&str] = &[
 pub const DEFAULT_TIMEZONE: &str = "Asia/Kolkata";
 
 /// Every editable field of an event (read by column name when the event is locked for editing).
-#[derive(Debug, Clone, PartialEq, crate::db::FromRow)]
+#[derive(Debug, Clone, PartialEq, crate::platform::db::FromRow)]
 pub struct EventFields {
     /// 3–120 characters.
     pub title: String,
@@ -258,8 +258,11 @@ impl EventFields {
     }
 
     /// What publishing still needs, as field errors (venue, a cover, a future start).
-    pub fn missing_for_publish(&self, now: chrono::DateTime<Utc>) -> Vec<crate::error::FieldError> {
-        use crate::error::FieldError;
+    pub fn missing_for_publish(
+        &self,
+        now: chrono::DateTime<Utc>,
+    ) -> Vec<crate::platform::error::FieldError> {
+        use crate::platform::error::FieldError;
         let mut missing = Vec::new();
         if self.venue_id.is_none() && self.venue_text.is_none() {
             missing.push(FieldError::new("venue_id", "a venue is needed to publish"));

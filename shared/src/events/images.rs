@@ -2,8 +2,8 @@
 //! unique (event, position) constraint is checked at commit, so shifting rows never collides.
 
 use crate::auth::Actor;
-use crate::error::ProblemCode;
-use crate::openapi::schemas::EventImage;
+use crate::contract::schemas::EventImage;
+use crate::platform::error::ProblemCode;
 use serde_json::json;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
@@ -12,8 +12,8 @@ use super::rules::CHANGE_GALLERY;
 use super::service::editable;
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
-use crate::db::{CachedStatements, PipelinedTransaction, Statement};
-use crate::error::{ApiError, FieldError};
+use crate::platform::db::{CachedStatements, PipelinedTransaction, Statement};
+use crate::platform::error::{ApiError, FieldError};
 
 /// Most images in a gallery.
 pub const MAX_IMAGES: i64 = 20;
@@ -48,7 +48,7 @@ impl utoipa::PartialSchema for Position {
 impl utoipa::ToSchema for Position {}
 
 async fn gallery(tx: &impl CachedStatements, event_id: i64) -> Result<Vec<EventImage>, ApiError> {
-    crate::db::json_column(
+    crate::platform::db::json_column(
         &tx.query_one(
             "SELECT coalesce(jsonb_agg(jsonb_build_object('image_id', uuid, 'image_url', image_url, 'position', position) \
                      ORDER BY position), '[]'::jsonb) AS images FROM event_image WHERE event_id = $1",
@@ -125,10 +125,10 @@ pub async fn add(
     writes.extend(
         keep_params
             .as_ref()
-            .map(|params| (crate::outbox::INSERT_SQL, &params[..])),
+            .map(|params| (crate::platform::outbox::INSERT_SQL, &params[..])),
     );
     let written = tx.commit_after(&writes).await?;
-    crate::db::json_column(&written[1][0], "image")
+    crate::platform::db::json_column(&written[1][0], "image")
 }
 
 /// Reorders the gallery: `image_ids` must list every image exactly once.

@@ -8,8 +8,8 @@ use utoipa::openapi::RefOr;
 
 use crate::domain::gstin::parse_gstin;
 use crate::domain::money::parse_price;
-use crate::error::FieldError;
-use crate::http::request_body::string_schema;
+use crate::platform::error::FieldError;
+use crate::platform::http::request_body::string_schema;
 
 /// GST rates in force, in percent.
 pub const GST_RATES: &[i16] = &[0, 5, 12, 18, 28];
@@ -120,7 +120,7 @@ impl Pricing<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::request_body::matches_pattern as matches;
+    use crate::platform::http::request_body::matches_pattern as matches;
 
     fn fields(pricing: Pricing) -> Vec<String> {
         pricing.errors().into_iter().map(|e| e.field).collect()

@@ -9,8 +9,8 @@ use super::repo;
 use super::rules::HOST_CHANGE;
 use super::service::{commit_with_detail, editable, Written};
 use crate::audit::{self, AuditEntry};
-use crate::db::{PipelinedTransaction, Statement};
-use crate::error::ProblemCode;
+use crate::platform::db::{PipelinedTransaction, Statement};
+use crate::platform::error::ProblemCode;
 use crate::ApiError;
 
 /// Publishes (`true`) or unpublishes (`false`) an event; host only.

@@ -1,8 +1,8 @@
 //! SQL of events: writes, the access check, and the JSON documents of detail and feed items
 //! (built in SQL so a read is one round trip).
 
-use crate::db::FromRow;
-use crate::openapi::schemas::EventDetail;
+use crate::contract::schemas::EventDetail;
+use crate::platform::db::FromRow;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -11,8 +11,8 @@ use tokio_postgres::Row;
 
 use super::fields::EventFields;
 use super::key::EVENT_IS_KEY_1;
-use crate::db::{CachedStatements, Statement};
-use crate::error::ApiError;
+use crate::platform::db::{CachedStatements, Statement};
+use crate::platform::error::ApiError;
 use const_format::concatcp;
 
 crate::text_enum!(
@@ -356,6 +356,6 @@ pub async fn detail(
     client
         .query_opt(EVENT_DETAIL, &[&key, &viewer_id])
         .await?
-        .map(|row| crate::db::json_column(&row, "detail"))
+        .map(|row| crate::platform::db::json_column(&row, "detail"))
         .transpose()
 }

@@ -3,7 +3,7 @@
 //! round trip, then ask `may_change`.
 
 use super::repo::{EventForEdit, Role};
-use crate::error::{ApiError, ProblemCode};
+use crate::platform::error::{ApiError, ProblemCode};
 
 /// Who may make a change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

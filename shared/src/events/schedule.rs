@@ -8,7 +8,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::{KnownFormat, RefOr};
 
 use crate::domain::text::parse_duration;
-use crate::error::FieldError;
+use crate::platform::error::FieldError;
 
 /// How far ahead an event may be scheduled (a typo'd year should not publish an event in 2206).
 pub const MAX_LEAD_TIME: chrono::TimeDelta = chrono::TimeDelta::days(731);
@@ -116,7 +116,7 @@ pub fn check_start(starts_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::request_body::matches_pattern as matches;
+    use crate::platform::http::request_body::matches_pattern as matches;
 
     #[test]
     fn each_value_parses_alone() {

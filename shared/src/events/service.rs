@@ -2,8 +2,8 @@
 //! audit row and outbox messages; the messages are published after commit.
 
 use crate::auth::Actor;
-use crate::error::ProblemCode;
-use crate::openapi::schemas::EventDetail;
+use crate::contract::schemas::EventDetail;
+use crate::platform::error::ProblemCode;
 use chrono::Utc;
 use serde_json::json;
 use uuid::Uuid;
@@ -13,19 +13,19 @@ use super::repo::{self, EventForEdit, Role};
 use super::rules::{may_change, Change, EDIT_DETAILS};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::{PipelinedTransaction, Statement};
 use crate::domain::text::slugify;
-use crate::error::{ApiError, FieldError};
-use crate::http::FieldReader;
-use crate::notify;
-use crate::state::AppState;
+use crate::notifications::notify;
+use crate::platform::db::{PipelinedTransaction, Statement};
+use crate::platform::error::{ApiError, FieldError};
+use crate::platform::http::FieldReader;
+use crate::platform::state::AppState;
 
 /// What a write returns: the event's detail and the outbox messages to publish.
 pub struct Written {
     /// The event as the caller now sees it.
     pub detail: EventDetail,
     /// Outbox ids to publish after commit.
-    pub outbox: Vec<crate::outbox::OutboxMessage>,
+    pub outbox: Vec<crate::platform::outbox::OutboxMessage>,
 }
 
 /// The tail of every event write: the last `writes` in order, the detail as `viewer` then sees
@@ -35,7 +35,7 @@ pub(super) async fn commit_with_detail(
     writes: &[Statement<'_>],
     event: Uuid,
     viewer: i64,
-    outbox: Vec<crate::outbox::OutboxMessage>,
+    outbox: Vec<crate::platform::outbox::OutboxMessage>,
 ) -> Result<Written, ApiError> {
     let key = event.to_string();
     let detail = tx
@@ -46,7 +46,7 @@ pub(super) async fn commit_with_detail(
 }
 
 async fn resolve_venue(
-    tx: &impl crate::db::CachedStatements,
+    tx: &impl crate::platform::db::CachedStatements,
     fields: &EventFields,
 ) -> Result<Option<i64>, ApiError> {
     match fields.venue_id {
@@ -58,7 +58,7 @@ async fn resolve_venue(
 }
 
 async fn resolve_interests(
-    tx: &impl crate::db::CachedStatements,
+    tx: &impl crate::platform::db::CachedStatements,
     slugs: &[String],
 ) -> Result<Vec<i64>, ApiError> {
     let found = repo::interest_ids(tx, slugs).await?;
@@ -154,7 +154,7 @@ pub async fn create(actor: &Actor<'_>, mut reader: FieldReader) -> Result<Writte
     writes.extend(
         keep_params
             .as_ref()
-            .map(|p| (crate::outbox::INSERT_SQL, &p[..])),
+            .map(|p| (crate::platform::outbox::INSERT_SQL, &p[..])),
     );
     commit_with_detail(tx, &writes, event_uuid, host_id, Vec::new()).await
 }
@@ -162,7 +162,7 @@ pub async fn create(actor: &Actor<'_>, mut reader: FieldReader) -> Result<Writte
 /// The caller's id and the event they may make `change` to (locked), checked in one round
 /// trip: 401 for an account no longer active, then `rules::may_change`.
 pub(super) async fn editable(
-    tx: &impl crate::db::CachedStatements,
+    tx: &impl crate::platform::db::CachedStatements,
     key: &str,
     caller: &Caller,
     change: Change,
@@ -268,7 +268,7 @@ pub async fn update(
         );
     }
     if fields.capacity > before.capacity {
-        let mut promotions = crate::db::Writes::new();
+        let mut promotions = crate::platform::db::Writes::new();
         crate::attendance::ledger::promote_waitlist(&tx, state, event.id, &[], &mut promotions)
             .await?;
         promotions.run(&tx).await?;
@@ -297,7 +297,7 @@ pub async fn update(
     writes.extend(
         keep_params
             .as_ref()
-            .map(|p| (crate::outbox::INSERT_SQL, &p[..])),
+            .map(|p| (crate::platform::outbox::INSERT_SQL, &p[..])),
     );
     commit_with_detail(tx, &writes, event.uuid, caller_id, outbox_ids).await
 }

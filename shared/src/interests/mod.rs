@@ -1,4 +1,8 @@
 //! The interest catalogue (Music, Travel, ...) that profiles and events are tagged with.
+//!
+//! Rules: only active interests are listed, in display order, and only they may be chosen. A
+//! profile names up to twenty (a repeated slug is kept once); an event's list, when given, one
+//! to five, none twice. An unknown slug is refused by its index (`interests[2]`).
 
 pub mod repo;
 

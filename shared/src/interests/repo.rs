@@ -1,8 +1,8 @@
 //! SQL for the interest catalogue.
 
 use super::Interest;
-use crate::db::CachedStatements;
-use crate::error::ApiError;
+use crate::platform::db::CachedStatements;
+use crate::platform::error::ApiError;
 
 /// Every active interest, in catalogue order.
 pub async fn list_active(client: &impl CachedStatements) -> Result<Vec<Interest>, ApiError> {

@@ -9,8 +9,8 @@ use super::order_status::OrderStatus;
 use crate::attendance::event_lock::{EventLock, EventLookup, Locked};
 use crate::attendance::hold_status::HoldStatus;
 use crate::attendance::ledger::LockedEvent;
-use crate::db::CachedStatements;
-use crate::error::ApiError;
+use crate::platform::db::CachedStatements;
+use crate::platform::error::ApiError;
 
 /// An order locked for a payment, with its hold and the ticket it already has.
 pub(crate) struct LockedOrder {

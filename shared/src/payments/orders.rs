@@ -1,8 +1,8 @@
 //! Payment orders: created from a seat hold with the server's own amounts, shown to their owner.
 
 use crate::auth::Actor;
-use crate::error::ProblemCode;
-use crate::openapi::schemas::Order;
+use crate::contract::schemas::Order;
+use crate::platform::error::ProblemCode;
 use serde_json::json;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -12,9 +12,9 @@ use super::provider::OrderRequest;
 use crate::attendance::hold_status::HoldStatus;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, FromRow, PipelinedTransaction};
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction};
+use crate::platform::error::ApiError;
+use crate::platform::state::AppState;
 
 /// The JSON of an order (`$1` is the provider key id the app's checkout needs).
 pub const ORDER_JSON: &str = "\
@@ -61,7 +61,7 @@ const ORDERS_OF_USER: &str = const_format::concatcp!(
 
 /// An order read from its row's `order_json` column.
 fn order_of(row: &Row) -> Result<Order, ApiError> {
-    crate::db::json_column(row, "order_json")
+    crate::platform::db::json_column(row, "order_json")
 }
 
 /// One order by public id.

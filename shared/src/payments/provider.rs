@@ -11,8 +11,8 @@ use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::aws::BoxFuture;
-use crate::config::{PaymentProviderKind, PaymentSettings};
+use crate::platform::aws::BoxFuture;
+use crate::platform::config::{PaymentProviderKind, PaymentSettings};
 
 /// What the provider is asked to create.
 #[derive(Debug, Clone, Serialize)]
@@ -154,7 +154,7 @@ pub struct Razorpay {
 impl Razorpay {
     /// A client for the configured account and base URL.
     pub fn new(settings: &PaymentSettings) -> anyhow::Result<Self> {
-        let tls = crate::tls::client_config(crate::tls::mozilla_roots())?;
+        let tls = crate::platform::tls::client_config(crate::platform::tls::mozilla_roots())?;
         let http = reqwest::Client::builder()
             .use_preconfigured_tls(tls)
             .timeout(std::time::Duration::from_secs(10))

@@ -9,11 +9,11 @@ use uuid::Uuid;
 
 use super::policy::{self, RefundReason, RefundStatus};
 use crate::audit::AuditEntry;
-use crate::db::{CachedStatements, FromRow, PipelinedTransaction};
-use crate::error::ApiError;
-use crate::notify;
-use crate::outbox::OutboxMessage;
-use crate::state::AppState;
+use crate::notifications::notify;
+use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction};
+use crate::platform::error::ApiError;
+use crate::platform::outbox::OutboxMessage;
+use crate::platform::state::AppState;
 
 /// A refund to send to the provider: what the call, its record and its notice need.
 #[derive(Debug, Clone, FromRow)]
@@ -110,7 +110,7 @@ pub(super) async fn send(
             if recorded.is_none() {
                 return Ok(Vec::new());
             }
-            crate::metrics::emit("refund");
+            crate::platform::metrics::emit("refund");
             Ok(vec![notice])
         }
         Err(err) => {
@@ -142,7 +142,7 @@ pub(super) async fn send(
                 ])
                 .await?;
             if status == RefundStatus::Failed {
-                crate::metrics::emit("refund_failed");
+                crate::platform::metrics::emit("refund_failed");
             }
             Ok(Vec::new())
         }

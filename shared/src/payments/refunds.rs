@@ -10,8 +10,8 @@
 
 use super::order_status::OrderStatus;
 use crate::auth::Actor;
-use crate::error::ProblemCode;
-use crate::openapi::schemas::Order;
+use crate::contract::schemas::Order;
+use crate::platform::error::ProblemCode;
 use rust_decimal::Decimal;
 use serde_json::json;
 use uuid::Uuid;
@@ -24,10 +24,10 @@ use super::refund_sending::{send, PendingRefund};
 use crate::attendance::event_lock::{EventLock, EventLookup};
 use crate::attendance::{ledger, organiser_is};
 use crate::audit::AuditEntry;
-use crate::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
-use crate::error::{ApiError, FieldError};
-use crate::outbox::{OutboxMessage, Queue};
-use crate::state::AppState;
+use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
+use crate::platform::error::{ApiError, FieldError};
+use crate::platform::outbox::{OutboxMessage, Queue};
+use crate::platform::state::AppState;
 
 /// The `kind` of the reservation-expiry message that asks for pending refunds to be sent.
 pub const SEND_REFUNDS: &str = "send_refunds";

@@ -4,8 +4,8 @@
 //! gathers writes, which go out with COMMIT.
 
 use crate::attendance::hold_status::HoldStatus;
-use crate::error::ProblemCode;
-use crate::openapi::schemas::Order;
+use crate::contract::schemas::Order;
+use crate::platform::error::ProblemCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -17,11 +17,11 @@ use crate::attendance::ledger::LockedEvent;
 use crate::attendance::tickets;
 use crate::audit::AuditEntry;
 use crate::auth::{active_user_id, Caller};
-use crate::db::{PipelinedTransaction, Writes};
-use crate::error::ApiError;
-use crate::notify;
-use crate::outbox::OutboxMessage;
-use crate::state::AppState;
+use crate::notifications::notify;
+use crate::platform::db::{PipelinedTransaction, Writes};
+use crate::platform::error::ApiError;
+use crate::platform::outbox::OutboxMessage;
+use crate::platform::state::AppState;
 
 /// What settling did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,7 +187,7 @@ pub(crate) fn settle(
             payload: json!({ "attendee_id": attendee, "late": !hold_live }),
             request_id: None,
         });
-    crate::metrics::emit("payment_captured");
+    crate::platform::metrics::emit("payment_captured");
     Ok((Settled::Paid, Some((attendee, salt))))
 }
 
@@ -267,7 +267,7 @@ pub async fn verify(
             ProblemCode::InvalidSignature,
             "The payment signature does not match.",
         )
-        .with_errors(vec![crate::error::FieldError::new(
+        .with_errors(vec![crate::platform::error::FieldError::new(
             "provider_signature",
             "does not match this order and payment",
         )]));

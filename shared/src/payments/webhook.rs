@@ -2,7 +2,7 @@
 //! event whatever the order or number of deliveries. The event's record and the order's locks
 //! go out in one round trip; the writes go with COMMIT.
 
-use crate::error::ProblemCode;
+use crate::platform::error::ProblemCode;
 use serde_json::{json, Value};
 
 use super::order_lock::{lock_order, LockedOrder, ORDER_BY_PROVIDER_ID};
@@ -11,10 +11,10 @@ use super::settle::settle;
 use super::signature;
 
 use crate::audit::AuditEntry;
-use crate::db::{CachedStatements, PipelinedTransaction, Writes};
-use crate::error::ApiError;
-use crate::outbox::OutboxMessage;
-use crate::state::AppState;
+use crate::platform::db::{CachedStatements, PipelinedTransaction, Writes};
+use crate::platform::error::ApiError;
+use crate::platform::outbox::OutboxMessage;
+use crate::platform::state::AppState;
 
 /// What a webhook delivery did: the outbox messages to publish (with a `send_refunds` message
 /// when a payment came after its seats were gone).

@@ -19,9 +19,9 @@ use crate::audit::AuditEntry;
 use crate::auth::active_user_id;
 use tokio_postgres::types::ToSql;
 
-use crate::db::{CachedStatements, PipelinedTransaction, Writes};
-use crate::error::ApiError;
-use crate::outbox::{OutboxMessage, Queue};
+use crate::platform::db::{CachedStatements, PipelinedTransaction, Writes};
+use crate::platform::error::ApiError;
+use crate::platform::outbox::{OutboxMessage, Queue};
 
 /// The user (`$1`, public id) as an internal id, inside each statement.
 macro_rules! me {
@@ -217,7 +217,7 @@ pub async fn delete_account(actor: &Actor<'_>) -> Result<Vec<OutboxMessage>, Api
             hosted.get("paid_orders"),
         );
         refunds += paid;
-        let notice = crate::notify::message(
+        let notice = crate::notifications::notify::message(
             "event_cancelled",
             event_uuid,
             Some(caller.user_id),

@@ -3,9 +3,9 @@
 use chrono::NaiveDate;
 
 use super::pictures::refuse_foreign_http;
-use crate::error::ApiError;
-use crate::http::{FieldReader, RequestBody, Text};
-use crate::openapi::schemas::ProfileUpdate;
+use crate::contract::schemas::ProfileUpdate;
+use crate::platform::error::ApiError;
+use crate::platform::http::{FieldReader, RequestBody, Text};
 
 /// Fields a PATCH may set; `None` = not sent, `Some(None)` = cleared.
 #[derive(Debug, Default, Clone, PartialEq)]

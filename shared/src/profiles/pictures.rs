@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::domain::https_url::{is_https_url, ImageUrls, HTTPS_URL_MAX_LENGTH};
-use crate::http::FieldReader;
+use crate::platform::http::FieldReader;
 
 /// The most pictures a profile shows.
 pub const MAX_PICTURES: usize = 6;

@@ -5,9 +5,9 @@ use uuid::Uuid;
 
 use super::patch::ProfilePatch;
 use super::OwnProfile;
-use crate::db::CachedStatements;
-use crate::error::ApiError;
 use crate::interests::Interest;
+use crate::platform::db::CachedStatements;
+use crate::platform::error::ApiError;
 
 const PROFILE_SELECT: &str = "\
     SELECT u.uuid AS user_id, p.name, p.bio, p.location, p.phone_number, p.birth_date, p.gender, \

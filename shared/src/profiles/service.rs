@@ -7,14 +7,14 @@ use super::patch::ProfilePatch;
 use super::{repo, OwnProfile, PublicProfile};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, PgPool, PipelinedTransaction};
-use crate::error::{ApiError, FieldError};
+use crate::platform::db::{CachedStatements, PgPool, PipelinedTransaction};
+use crate::platform::error::{ApiError, FieldError};
 
 /// Most interests a profile may follow.
 pub const MAX_INTERESTS: usize = 20;
 
 async fn own(
-    client: &impl crate::db::CachedStatements,
+    client: &impl crate::platform::db::CachedStatements,
     caller: &Caller,
 ) -> Result<OwnProfile, ApiError> {
     repo::load(client, caller.user_id)
@@ -72,7 +72,7 @@ pub async fn update(
         audit::record(&tx, &entry),
         async {
             if let Some(message) = &keep {
-                tx.execute(crate::outbox::INSERT_SQL, &message.params())
+                tx.execute(crate::platform::outbox::INSERT_SQL, &message.params())
                     .await?;
             }
             Ok(())

@@ -1,19 +1,24 @@
 //! Venues: a shared catalogue of places, searched by name and distance.
+//!
+//! Rules: any signed-in user may add a venue (a name and coordinates; the country is India
+//! unless given), and its creation is audited. A search matches names by prefix, ignoring
+//! case, and with `near` keeps those within the radius, nearest first. An event names a
+//! catalogue venue or a free-text one, never both.
 
 pub mod place;
 
 use crate::auth::Actor;
-use crate::openapi::schemas::{Venue, VenuePage};
+use crate::contract::schemas::{Venue, VenuePage};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::db::{CachedStatements, PipelinedTransaction};
-use crate::error::{ApiError, FieldError};
-use crate::http::{ApiRequest, Text};
-use crate::openapi::schemas::VenueCreate;
-use crate::state::AppState;
+use crate::contract::schemas::VenueCreate;
+use crate::platform::db::{CachedStatements, PipelinedTransaction};
+use crate::platform::error::{ApiError, FieldError};
+use crate::platform::http::{ApiRequest, Text};
+use crate::platform::state::AppState;
 
 const VENUE_JSON: &str = "jsonb_build_object('venue_id', v.uuid, 'name', v.name, 'address', v.address, 'city', v.city, \
      'state', v.state, 'country', v.country, 'postal_code', v.postal_code, 'latitude', v.latitude, 'longitude', v.longitude)";
@@ -84,7 +89,7 @@ pub async fn create(actor: &Actor<'_>, body: VenueCreate) -> Result<Venue, ApiEr
                     ],
                 )
                 .await?;
-            crate::db::json_column::<Venue>(&row, "venue")
+            crate::platform::db::json_column::<Venue>(&row, "venue")
         },
         audit::record(&tx, &entry),
     )?;
@@ -171,7 +176,7 @@ pub async fn search(
     Ok(VenuePage {
         items: rows
             .iter()
-            .map(|row| crate::db::json_column(row, "venue"))
+            .map(|row| crate::platform::db::json_column(row, "venue"))
             .collect::<Result<_, _>>()?,
         next_cursor: None,
     })

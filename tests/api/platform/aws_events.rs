@@ -9,7 +9,7 @@ use http::StatusCode;
 use lambda_http::request::LambdaRequest;
 use lambda_http::Body;
 use serde_json::Value;
-use shared::http::ApiRequest;
+use shared::platform::http::ApiRequest;
 
 use crate::helpers::{function_for, routers, spawn_app, TestApp};
 

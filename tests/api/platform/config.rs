@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use shared::config::{Config, ConfigError, DatabaseTls};
+use shared::platform::config::{Config, ConfigError, DatabaseTls};
 
 fn lookup(vars: &[(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
     let map: HashMap<&str, &str> = vars.iter().copied().collect();
@@ -139,7 +139,7 @@ fn in_aws_payments_fail_closed_naming_the_variable() {
     let config = Config::from_lookup(lookup(&in_aws(REAL_RAZORPAY))).unwrap();
     assert_eq!(
         config.payments.provider,
-        shared::config::PaymentProviderKind::Razorpay
+        shared::platform::config::PaymentProviderKind::Razorpay
     );
 }
 
@@ -148,12 +148,12 @@ fn a_local_stack_and_tests_keep_the_sandbox() {
     let config = Config::from_lookup(lookup(&in_aws(&[("LOCAL_STACK", "true")]))).unwrap();
     assert_eq!(
         config.payments.provider,
-        shared::config::PaymentProviderKind::Sandbox
+        shared::platform::config::PaymentProviderKind::Sandbox
     );
     let config = Config::from_lookup(lookup(MINIMAL)).unwrap();
     assert_eq!(
         config.payments.provider,
-        shared::config::PaymentProviderKind::Sandbox
+        shared::platform::config::PaymentProviderKind::Sandbox
     );
 }
 
@@ -162,7 +162,7 @@ fn a_function_that_takes_no_money_holds_no_provider_keys() {
     let config = Config::from_lookup(lookup(&in_aws(&[("PAYMENT_PROVIDER", "none")]))).unwrap();
     assert_eq!(
         config.payments.provider,
-        shared::config::PaymentProviderKind::Disabled
+        shared::platform::config::PaymentProviderKind::Disabled
     );
     let provider = shared::payments::provider::from_settings(&config.payments).unwrap();
     let refused = tokio::runtime::Builder::new_current_thread()

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
-use shared::config::DatabaseTls;
+use shared::platform::config::DatabaseTls;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::helpers::test_config;
@@ -49,7 +49,7 @@ async fn a_server_that_refuses_tls_gets_no_plain_text_login() {
     config.database.url = SecretString::from(format!(
         "postgres://app:password@127.0.0.1:{port}/eventhost"
     ));
-    let pool = shared::db::build_pool(&config.database, &config.aws).unwrap();
+    let pool = shared::platform::db::build_pool(&config.database, &config.aws).unwrap();
     assert!(pool.get().await.is_err(), "the connection must fail");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(

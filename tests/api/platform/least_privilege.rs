@@ -25,7 +25,7 @@ impl AppLogin {
     }
 
     /// The app's configuration on the same database, connecting as this role.
-    fn config(&self, database: &str) -> shared::config::Config {
+    fn config(&self, database: &str) -> shared::platform::config::Config {
         let mut config = test_config(database);
         let admin = crate::helpers::admin_url();
         let host = admin.split('@').nth(1).unwrap().split('/').next().unwrap();
@@ -198,7 +198,8 @@ async fn the_functions_login_comes_from_the_proxys_secret_or_the_local_database_
     .unwrap()
     .is_none());
     // In AWS: the secret the proxy reads for the login (RDS Proxy's username/password shape).
-    let secrets = aws_sdk_secretsmanager::Client::new(&shared::aws::sdk_config(&config.aws).await);
+    let secrets =
+        aws_sdk_secretsmanager::Client::new(&shared::platform::aws::sdk_config(&config.aws).await);
     let created = secrets
         .create_secret()
         .name(format!(

@@ -26,12 +26,12 @@ async fn migrations_apply_to_an_empty_database_and_rerunning_is_a_no_op() {
     let database = create_empty_database().await;
     let mut db = connect(&database).await;
 
-    let applied = shared::migrations::run(&mut db)
+    let applied = shared::platform::migrations::run(&mut db)
         .await
         .expect("first run applies");
     assert!(applied.len() >= 6, "applied {applied:?}");
 
-    let again = shared::migrations::run(&mut db)
+    let again = shared::platform::migrations::run(&mut db)
         .await
         .expect("second run succeeds");
     assert!(again.is_empty(), "second run applied {again:?}");
@@ -50,7 +50,7 @@ async fn migrations_apply_to_an_empty_database_and_rerunning_is_a_no_op() {
 async fn every_foreign_key_has_an_index_and_a_deliberate_on_delete() {
     let database = create_empty_database().await;
     let mut db = connect(&database).await;
-    shared::migrations::run(&mut db).await.unwrap();
+    shared::platform::migrations::run(&mut db).await.unwrap();
 
     // A foreign key whose first column does not lead any index makes parent deletes and joins scan.
     let unindexed = db
@@ -83,7 +83,7 @@ async fn every_foreign_key_has_an_index_and_a_deliberate_on_delete() {
 async fn the_interest_catalogue_is_seeded() {
     let database = create_empty_database().await;
     let mut db = connect(&database).await;
-    shared::migrations::run(&mut db).await.unwrap();
+    shared::platform::migrations::run(&mut db).await.unwrap();
     let slugs: Vec<String> = db
         .query("SELECT slug FROM event_interest ORDER BY sort_order", &[])
         .await

@@ -3,8 +3,8 @@
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
-use shared::config::DatabaseTls;
-use shared::db::{build_pool, rds_auth_token};
+use shared::platform::config::DatabaseTls;
+use shared::platform::db::{build_pool, rds_auth_token};
 
 use crate::helpers::test_config;
 

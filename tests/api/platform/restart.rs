@@ -172,7 +172,7 @@ async fn app_on(server: &PrivateServer) -> TestApp {
         .await
         .unwrap();
     let mut db = connect_url(&server.url("eventhost")).await;
-    shared::migrations::run(&mut db).await.unwrap();
+    shared::platform::migrations::run(&mut db).await.unwrap();
     let mut config = test_config("unused");
     config.database.url = server.url("eventhost").into();
     config.database.connect_timeout = Duration::from_secs(2);

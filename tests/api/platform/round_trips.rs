@@ -28,7 +28,7 @@ const BUDGET: u64 = 3;
 async fn app_behind_counter() -> (TestApp, Arc<RoundTripCounter>) {
     let database = create_empty_database().await;
     let mut db = connect(&database).await;
-    shared::migrations::run(&mut db)
+    shared::platform::migrations::run(&mut db)
         .await
         .expect("migrations apply");
     let admin: tokio_postgres::Config = admin_url().parse().unwrap();

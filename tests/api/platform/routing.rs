@@ -262,11 +262,11 @@ fn cargo_toml_and_template_yaml_carry_the_routes_the_route_table_writes() {
     for (file, generate) in [
         (
             "Cargo.toml",
-            shared::openapi::routes::cargo_toml_with_routes as fn(&str) -> Result<String, String>,
+            shared::contract::routes::cargo_toml_with_routes as fn(&str) -> Result<String, String>,
         ),
         (
             "template.yaml",
-            shared::openapi::routes::template_with_routes,
+            shared::contract::routes::template_with_routes,
         ),
     ] {
         let committed = std::fs::read_to_string(format!("{root}/{file}")).unwrap();

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use secrecy::ExposeSecret;
-use shared::aws::sdk_config;
-use shared::aws::secrets::{config_with_secret, fetch_secret_values};
+use shared::platform::aws::sdk_config;
+use shared::platform::aws::secrets::{config_with_secret, fetch_secret_values};
 
 use crate::helpers::test_config;
 
@@ -70,7 +70,7 @@ async fn several_secrets_are_fetched_together_and_a_later_one_wins() {
         arns.push(created.arn().unwrap().to_owned());
     }
     let arns: Vec<&str> = arns.iter().map(String::as_str).collect();
-    let values = shared::aws::secrets::fetch_all_secret_values(&config.aws, &arns)
+    let values = shared::platform::aws::secrets::fetch_all_secret_values(&config.aws, &arns)
         .await
         .unwrap();
     assert_eq!(

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use shared::aws::sdk_config;
-use shared::aws::sqs::{QueuePublisher, SqsPublisher};
+use shared::platform::aws::sdk_config;
+use shared::platform::aws::sqs::{QueuePublisher, SqsPublisher};
 
 use crate::helpers::test_config;
 

@@ -1,7 +1,7 @@
 //! Log lines are JSON when Lambda asks for JSON, and carry the request's fields.
 
 use http::Method;
-use shared::telemetry::LogFormat;
+use shared::platform::telemetry::LogFormat;
 
 #[test]
 fn the_lambda_log_format_setting_selects_json() {
@@ -22,7 +22,7 @@ async fn a_handled_request_logs_one_json_line_with_its_request_id_route_and_stat
     let state = std::sync::Arc::new(
         shared::AppState::from_config(crate::helpers::test_config("postgres")).unwrap(),
     );
-    let mut api_request = shared::http::ApiRequest::from_lambda(request);
+    let mut api_request = shared::platform::http::ApiRequest::from_lambda(request);
     let request_id = uuid::Uuid::new_v4().to_string();
     api_request.request_id = request_id.clone();
     profile::router().dispatch(state, api_request).await;

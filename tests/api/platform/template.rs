@@ -360,7 +360,7 @@ fn the_sms_budget_and_failed_refunds_have_alarms_on_the_metrics_the_code_emits()
         let properties = &resources[alarm]["Properties"];
         assert_eq!(
             properties["Namespace"].as_str(),
-            Some(shared::metrics::NAMESPACE)
+            Some(shared::platform::metrics::NAMESPACE)
         );
         assert_eq!(
             properties["Dimensions"][0]["Value"].as_str(),

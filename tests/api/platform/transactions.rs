@@ -1,8 +1,8 @@
-//! `shared::db::PipelinedTransaction` on a pool of one connection, so the next checkout is the
+//! `shared::platform::db::PipelinedTransaction` on a pool of one connection, so the next checkout is the
 //! same connection: what is left unfinished is rolled back before anyone uses it again, a failed
 //! last write commits nothing, and a commit with writes and a read does both.
 
-use shared::db::{CachedStatements, PipelinedTransaction};
+use shared::platform::db::{CachedStatements, PipelinedTransaction};
 
 use crate::helpers::{spawn_app_with, TestApp};
 

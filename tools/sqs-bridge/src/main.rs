@@ -14,7 +14,7 @@ use anyhow::Context;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    shared::telemetry::init();
+    shared::platform::telemetry::init();
     let _ = rustls::crypto::ring::default_provider().install_default();
     let template = std::env::var("TEMPLATE_PATH").unwrap_or_else(|_| "template.yaml".into());
     let invoke_base =
@@ -24,7 +24,7 @@ async fn main() -> anyhow::Result<()> {
         &std::fs::read_to_string(&template).with_context(|| format!("reading {template}"))?,
     )?;
     let config = shared::Config::from_env()?;
-    let sqs = aws_sdk_sqs::Client::new(&shared::aws::sdk_config(&config.aws).await);
+    let sqs = aws_sdk_sqs::Client::new(&shared::platform::aws::sdk_config(&config.aws).await);
     let http = reqwest::Client::new();
     let mut queues = Vec::new();
     for source in &mapping.queues {

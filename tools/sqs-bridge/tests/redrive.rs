@@ -15,11 +15,11 @@ async fn failed_messages_are_redelivered_then_parked_in_the_dlq() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let endpoint =
         std::env::var("TEST_AWS_ENDPOINT_URL").unwrap_or_else(|_| "http://127.0.0.1:4566".into());
-    let settings = shared::config::AwsSettings {
+    let settings = shared::platform::config::AwsSettings {
         region: Some("ap-south-1".into()),
         endpoint_url: Some(endpoint),
     };
-    let sqs = aws_sdk_sqs::Client::new(&shared::aws::sdk_config(&settings).await);
+    let sqs = aws_sdk_sqs::Client::new(&shared::platform::aws::sdk_config(&settings).await);
     let name = format!("bridge-{}", uuid::Uuid::new_v4().simple());
     let dlq = sqs
         .create_queue()
