@@ -4,6 +4,7 @@
 //! (still holding, unpaid) → cancelled.
 
 use super::request_status::{IllegalMove, RequestStatus, Withdrawal};
+use super::store;
 use crate::auth::Actor;
 use crate::contract::schemas::JoinRequest;
 use crate::platform::error::ProblemCode;
@@ -11,7 +12,7 @@ use serde_json::json;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
-use super::event_lock::{EventLock, EventLookup};
+use super::event_lock::EventLock;
 use super::ledger::{self, Admit, LockedEvent};
 use super::requests::{commit_answering, decide, Outcome};
 use super::rules::decision;
@@ -21,7 +22,7 @@ use crate::notifications::notify;
 use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction, Writes};
 use crate::platform::error::ApiError;
 
-/// A request locked for a transition, with the caller's relation to it (`LOCK_REQUEST_SQL`).
+/// A request locked for a transition, with the caller's relation to it (`store::LOCK_REQUEST`).
 #[derive(FromRow)]
 struct LockedRequest {
     id: i64,
@@ -34,21 +35,6 @@ struct LockedRequest {
     caller_is_organiser: bool,
 }
 
-/// The event of request `$1`.
-const REQUEST_EVENT: EventLookup =
-    crate::event_lookup!("(SELECT event_id FROM event_request WHERE uuid = $1)");
-
-/// Locks request `$1` (after its event) with whether user `$2` (public id) organises the event.
-const LOCK_REQUEST_SQL: &str = concat!(
-    "SELECT r.id, r.uuid, r.event_id, r.status, r.seats_requested, r.requester_id, \
-            u.uuid AS requester_uuid, \
-            EXISTS (SELECT 1 FROM event e WHERE e.id = r.event_id AND ",
-    organiser_is!("me.id"),
-    ") AS caller_is_organiser FROM event_request r JOIN auth_user u ON u.id = r.requester_id \
-     LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
-     WHERE r.uuid = $1 FOR UPDATE OF r"
-);
-
 /// Locks the request's event, then the request (the one lock order), with the account check:
 /// one round trip. Returns the caller's id too; 404 to anyone but the requester and the
 /// event's organisers.
@@ -57,8 +43,8 @@ async fn lock_request(
     request: Uuid,
     caller: &Caller,
 ) -> Result<(i64, LockedRequest, LockedEvent), ApiError> {
-    let (caller_id, locked) = EventLock::of(&REQUEST_EVENT, &request)
-        .then(&[(LOCK_REQUEST_SQL, &[&request, &caller.user_id])])
+    let (caller_id, locked) = EventLock::of(&store::REQUEST_EVENT, &request)
+        .then(&[(store::LOCK_REQUEST, &[&request, &caller.user_id])])
         .run_for(tx, caller)
         .await?;
     let not_found = || ApiError::not_found("The request");
@@ -69,9 +55,6 @@ async fn lock_request(
     }
     Ok((caller_id, request, locked.event))
 }
-
-/// Withdraws request `$1`.
-const CANCEL_SQL: &str = "UPDATE event_request SET status = 'cancelled' WHERE id = $1";
 
 /// Host or co-host accepts (or, without seats, waitlists) a pending or waitlisted request.
 pub async fn accept(
@@ -136,7 +119,7 @@ async fn respond(
     let mut writes = Writes::new();
     writes
         .push(
-            "UPDATE event_request SET host_message = coalesce($2, host_message), responded_by = $3 WHERE id = $1",
+            store::REQUEST_ANSWERED_BY,
             crate::owned_params![locked.id, host_message, caller_id],
         )
         .push_message(notice);
@@ -159,14 +142,11 @@ async fn respond(
     } else {
         if was_pending {
             writes.push(
-                "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
+                store::EVENT_REQUESTS_COUNT_DOWN,
                 crate::owned_params![event.id],
             );
         }
-        writes.push(
-            "UPDATE event_request SET status = 'declined', responded_at = now() WHERE id = $1",
-            crate::owned_params![locked.id],
-        );
+        writes.push(store::DECLINE_REQUEST, crate::owned_params![locked.id]);
     }
     let audited = AuditEntry {
         actor: Some(caller.user_id),
@@ -200,11 +180,11 @@ pub async fn cancel(actor: &Actor<'_>, request: Uuid) -> Result<Outcome<JoinRequ
         Withdrawal::Unanswered { was_pending } => {
             if was_pending {
                 writes.push(
-                    "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
+                    store::EVENT_REQUESTS_COUNT_DOWN,
                     crate::owned_params![event.id],
                 );
             }
-            writes.push(CANCEL_SQL, crate::owned_params![locked.id]);
+            writes.push(store::CANCEL_REQUEST, crate::owned_params![locked.id]);
         }
         Withdrawal::ReleasesHold => {
             // The seats come free first (the waitlist's promotion reads them), in one round
@@ -213,20 +193,10 @@ pub async fn cancel(actor: &Actor<'_>, request: Uuid) -> Result<Outcome<JoinRequ
             let request_param: [&(dyn ToSql + Sync); 1] = [&locked.id];
             let freed = tx
                 .query_in_order(&[
-                    (
-                        "SELECT EXISTS (SELECT 1 FROM event_attendee WHERE request_id = $1 AND status <> 'cancelled') AS attending",
-                        &request_param,
-                    ),
-                    (
-                        "UPDATE capacity_reservation SET status = 'released', released_at = now() WHERE request_id = $1 AND status = 'held'",
-                        &request_param,
-                    ),
-                    (
-                        "UPDATE payment_order SET status = 'expired' \
-                         WHERE reservation_id IN (SELECT id FROM capacity_reservation WHERE request_id = $1) AND status = 'created'",
-                        &request_param,
-                    ),
-                    (CANCEL_SQL, &request_param),
+                    (store::REQUEST_HAS_ATTENDEE, &request_param),
+                    (store::RELEASE_HOLD_OF_REQUEST, &request_param),
+                    (store::EXPIRE_ORDERS_OF_REQUEST, &request_param),
+                    (store::CANCEL_REQUEST, &request_param),
                 ])
                 .await?;
             let attending = freed[0]

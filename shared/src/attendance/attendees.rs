@@ -2,25 +2,24 @@
 //! attendance (the guest list is in `guest_list`).
 
 use super::attendee_status::AttendeeStatus;
+use super::store;
 use crate::auth::Actor;
 use crate::contract::schemas::{AttendeeCancelled, CheckedIn, Ticket, TicketSummary};
 use crate::platform::error::ProblemCode;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::event_lock::{EventLock, EventLookup};
+use super::event_lock::EventLock;
 use super::ledger;
-use super::requests::{Outcome, ORGANISER_IS_ME};
+use super::requests::Outcome;
 use super::tickets;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
-use crate::events::key::{EVENT_ID_OF_KEY_1, EVENT_IS_KEY_1};
 use crate::notifications::notify;
 use crate::payments::policy::RefundReason;
 use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
 use crate::platform::error::{ApiError, FieldError};
 use crate::platform::state::AppState;
-use const_format::concatcp;
 use tokio_postgres::types::ToSql;
 
 /// A ticket's row, as `ticket` reads it.
@@ -42,13 +41,7 @@ pub async fn ticket(state: &AppState, caller: &Caller, attendee: Uuid) -> Result
     let client = state.pool.get().await?;
     let caller_id = active_user_id(&client, caller).await?;
     let row = client
-        .query_opt(
-            "SELECT a.uuid AS attendee_id, e.uuid AS event_id, e.title AS event_title, rfc3339(e.starts_at) AS starts_at, \
-                    a.seats, a.status, t.secret_salt, t.is_redeemed, rfc3339(t.redeemed_at) AS redeemed_at \
-             FROM event_attendee a JOIN event e ON e.id = a.event_id JOIN ticket_secret t ON t.attendee_id = a.id \
-             WHERE a.uuid = $1 AND a.user_id = $2",
-            &[&attendee, &caller_id],
-        )
+        .query_opt(store::TICKET_OF_OWNER, &[&attendee, &caller_id])
         .await?
         .ok_or_else(|| ApiError::not_found("The ticket"))?;
     let row = TicketRow::try_from_row(&row)?;
@@ -68,26 +61,6 @@ pub async fn ticket(state: &AppState, caller: &Caller, attendee: Uuid) -> Result
         redeemed_at: row.redeemed_at,
     })
 }
-
-/// The event the path's `{event_id}` (`$1`) names, with whether the caller (`$2`, public id)
-/// organises it: who may check guests in.
-const CHECK_IN_EVENT: &str = concatcp!(
-    "SELECT e.id, e.uuid, ",
-    ORGANISER_IS_ME,
-    " AS organiser, e.is_published \
-     FROM event e CROSS JOIN (SELECT id FROM auth_user WHERE uuid = $2) me WHERE ",
-    EVENT_IS_KEY_1
-);
-
-/// Attendee `$2` (public id) of the event the path's `{event_id}` (`$1`) names, with their
-/// ticket's secret, locked for the check-in.
-const CHECK_IN_GUEST: &str = concatcp!(
-    "SELECT a.id, a.status, rfc3339(a.checked_in_at) AS checked_in_at, a.seats, p.name, \
-            t.secret_salt, t.secret_hash, u.uuid AS guest_uuid \
-     FROM event_attendee a JOIN ticket_secret t ON t.attendee_id = a.id JOIN auth_user u ON u.id = a.user_id \
-     LEFT JOIN user_profile p ON p.user_id = u.id \
-     WHERE a.uuid = $2 AND a.event_id = ", EVENT_ID_OF_KEY_1, " FOR UPDATE OF a, t"
-);
 
 /// Checks a guest in by ticket code at the door (host or co-host). Exactly one of two
 /// simultaneous scans wins: the attendee row is locked.
@@ -109,10 +82,14 @@ pub async fn check_in(actor: &Actor<'_>, key: &str, code: &str) -> Result<Checke
         active_user_id(&tx, caller),
         async {
             Ok(tx
-                .query_opt(CHECK_IN_EVENT, &[&key, &caller.user_id])
+                .query_opt(store::CHECK_IN_EVENT, &[&key, &caller.user_id])
                 .await?)
         },
-        async { Ok(tx.query_opt(CHECK_IN_GUEST, &[&key, &attendee],).await?) }
+        async {
+            Ok(tx
+                .query_opt(store::CHECK_IN_GUEST, &[&key, &attendee])
+                .await?)
+        }
     )?;
     let event = event.ok_or_else(|| ApiError::not_found("The event"))?;
     let (event_uuid, organiser, published): (Uuid, bool, bool) = (
@@ -176,12 +153,7 @@ pub async fn check_in(actor: &Actor<'_>, key: &str, code: &str) -> Result<Checke
     let (checked_in_at, ()) = crate::pipelined!(
         async {
             Ok(tx
-                .query_one(
-                    "WITH t AS (UPDATE ticket_secret SET is_redeemed = true, redeemed_at = now() WHERE attendee_id = $1) \
-                     UPDATE event_attendee SET status = 'checked_in', checked_in_at = now(), checked_in_by = $2 WHERE id = $1 \
-                     RETURNING rfc3339(checked_in_at) AS checked_in_at",
-                    &[&attendee_id, &caller_id],
-                )
+                .query_one(store::CHECK_IN, &[&attendee_id, &caller_id])
                 .await?
                 .get::<_, String>("checked_in_at"))
         },
@@ -198,23 +170,6 @@ pub async fn check_in(actor: &Actor<'_>, key: &str, code: &str) -> Result<Checke
         checked_in_at,
     })
 }
-
-/// The event of attendee `$1`.
-const ATTENDEE_EVENT: EventLookup =
-    crate::event_lookup!("(SELECT event_id FROM event_attendee WHERE uuid = $1)");
-
-/// Locks attendee `$1` (after its event) with whether the refund cut-off (`$2` seconds before
-/// the start) is still ahead and whether user `$3` (public id) organises the event.
-const LOCK_ATTENDEE_SQL: &str = concat!(
-    "SELECT a.id, a.user_id, a.status, a.seats, a.is_paid, \
-            e.starts_at - now() >= make_interval(secs => $2) AS before_cutoff, u.uuid AS guest, \
-            coalesce(",
-    organiser_is!("me.id"),
-    ", false) AS is_organiser \
-     FROM event_attendee a JOIN event e ON e.id = a.event_id JOIN auth_user u ON u.id = a.user_id \
-     LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $3) me ON true \
-     WHERE a.uuid = $1 FOR UPDATE OF a"
-);
 
 /// The attendee being cancelled, locked, with the caller's standing.
 #[derive(FromRow)]
@@ -241,8 +196,8 @@ pub async fn cancel(
     let tx = PipelinedTransaction::begin(&client);
     let cutoff = state.config.attendance.refund_cutoff.as_secs_f64();
     // The account check, the event's lock and the attendee's: one round trip.
-    let (caller_id, locked) = EventLock::of(&ATTENDEE_EVENT, &attendee)
-        .then(&[(LOCK_ATTENDEE_SQL, &[&attendee, &cutoff, &caller.user_id])])
+    let (caller_id, locked) = EventLock::of(&store::ATTENDEE_EVENT, &attendee)
+        .then(&[(store::LOCK_ATTENDEE, &[&attendee, &cutoff, &caller.user_id])])
         .run_for(&tx, caller)
         .await?;
     let not_found = || ApiError::not_found("The attendee");
@@ -282,17 +237,9 @@ pub async fn cancel(
     }
     .as_str();
     let refund_params: [&(dyn ToSql + Sync); 2] = [&attendee_id, &refund_reason];
-    let mut freed: Vec<Statement> = vec![(
-        "WITH a AS (UPDATE event_attendee SET status = 'cancelled', cancelled_at = now() WHERE id = $1) \
-         UPDATE event SET going_count = going_count - $2::int WHERE id = $3",
-        &cancel_params,
-    )];
+    let mut freed: Vec<Statement> = vec![(store::CANCEL_ATTENDEE, &cancel_params)];
     if refund {
-        freed.push((
-            "UPDATE payment_order SET status = 'refund_pending', refund_reason = $2 \
-             WHERE attendee_id = $1 AND status IN ('paid', 'partially_refunded')",
-            &refund_params,
-        ));
+        freed.push((store::ORDER_REFUND_PENDING_OF_ATTENDEE, &refund_params));
     }
     let mut writes = Writes::new();
     ledger::promote_waitlist(&tx, state, event.id, &freed, &mut writes).await?;
@@ -335,15 +282,7 @@ pub async fn my_tickets(
     limit: i64,
 ) -> Result<Vec<TicketSummary>, ApiError> {
     client
-        .query(
-            "SELECT jsonb_build_object('attendee_id', a.uuid, 'event_id', e.uuid, 'event_title', e.title, \
-                    'starts_at', rfc3339(e.starts_at), 'seats', a.seats, 'status', a.status, 'is_paid', a.is_paid, \
-                    'checked_in_at', rfc3339(a.checked_in_at)) \
-                    AS ticket \
-             FROM event_attendee a JOIN event e ON e.id = a.event_id WHERE a.user_id = $1 \
-             ORDER BY e.starts_at, a.id LIMIT $2",
-            &[&user_id, &limit],
-        )
+        .query(store::TICKETS_OF_USER, &[&user_id, &limit])
         .await?
         .iter()
         .map(|row| crate::platform::db::json_column(row, "ticket"))

@@ -3,8 +3,9 @@
 //! told and the waitlist moves up. Every step is idempotent: a message processed twice expires
 //! once.
 
-use super::event_lock::{EventLock, EventLookup, Locked};
+use super::event_lock::{EventLock, Locked};
 use super::hold_status::HoldStatus;
+use super::store;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -18,9 +19,6 @@ use crate::platform::error::ApiError;
 use crate::platform::outbox::{self, Queue};
 use crate::platform::state::AppState;
 
-/// The event of the hold whose reservation key is `$1`.
-const HOLD_EVENT: EventLookup =
-    crate::event_lookup!("(SELECT event_id FROM capacity_reservation WHERE reservation_key = $1)");
 /// Expires one hold if it is still held and past its time; returns outbox messages.
 pub async fn expire_hold(
     state: &AppState,
@@ -28,19 +26,14 @@ pub async fn expire_hold(
 ) -> Result<Vec<crate::platform::outbox::OutboxMessage>, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let Some(Locked { event, .. }) = EventLock::of(&HOLD_EVENT, &reservation_key)
+    let Some(Locked { event, .. }) = EventLock::of(&store::HOLD_EVENT, &reservation_key)
         .run(&tx)
         .await?
     else {
         return Ok(Vec::new());
     };
     let Some(hold) = tx
-        .query_opt(
-            "UPDATE capacity_reservation SET status = 'expired', released_at = now() \
-             WHERE reservation_key = $1 AND status = 'held' AND expires_at <= now() \
-             RETURNING id, request_id, (SELECT uuid FROM auth_user WHERE id = user_id) AS guest, uuid",
-            &[&reservation_key],
-        )
+        .query_opt(store::EXPIRE_HOLD, &[&reservation_key])
         .await?
     else {
         return Ok(Vec::new());
@@ -51,14 +44,10 @@ pub async fn expire_hold(
         hold.get("guest"),
         hold.get("uuid"),
     );
-    tx.execute("UPDATE payment_order SET status = 'expired' WHERE reservation_id = $1 AND status = 'created'", &[&hold_id])
+    tx.execute(store::EXPIRE_ORDERS_OF_HOLD, &[&hold_id])
         .await?;
     if let Some(request_id) = request_id {
-        tx.execute(
-            "UPDATE event_request SET status = 'expired' WHERE id = $1 AND status = 'accepted'",
-            &[&request_id],
-        )
-        .await?;
+        tx.execute(store::EXPIRE_REQUEST, &[&request_id]).await?;
     }
     let mut outbox_ids: Vec<crate::platform::outbox::OutboxMessage> = notify::queue(
         &tx,
@@ -129,11 +118,7 @@ pub async fn on_message(state: &AppState, payload: &Value) -> Result<(), ApiErro
         .pool
         .get()
         .await?
-        .query_opt(
-            "SELECT status, extract(epoch FROM expires_at - now())::float8 AS seconds_left \
-             FROM capacity_reservation WHERE reservation_key = $1",
-            &[&key],
-        )
+        .query_opt(store::HOLD_TIME_LEFT, &[&key])
         .await?
     else {
         return Ok(());
@@ -166,10 +151,7 @@ pub async fn promote(
 ) -> Result<Vec<crate::platform::outbox::OutboxMessage>, ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let Some(row) = tx
-        .query_opt("SELECT id FROM event WHERE uuid = $1", &[&event])
-        .await?
-    else {
+    let Some(row) = tx.query_opt(store::EVENT_ID_OF_UUID, &[&event]).await? else {
         return Ok(Vec::new());
     };
     let mut writes = crate::platform::db::Writes::new();
@@ -177,24 +159,6 @@ pub async fn promote(
     tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
     Ok(writes.into_messages())
 }
-
-/// Marks the 24-hour reminder sent for every attendee going to an event that starts within
-/// 2–24 hours and returns them per event.
-const REMINDERS_24H_DUE: &str = "\
-    WITH due AS (UPDATE event_attendee a SET reminder_24h_sent_at = now() FROM event e \
-                 WHERE e.id = a.event_id AND a.status = 'going' AND e.is_active AND a.reminder_24h_sent_at IS NULL \
-                   AND e.starts_at > now() + interval '2 hours' AND e.starts_at <= now() + interval '24 hours' \
-                 RETURNING e.uuid AS event_uuid, a.user_id) \
-    SELECT d.event_uuid, array_agg(u.uuid) AS recipients FROM due d JOIN auth_user u ON u.id = d.user_id GROUP BY d.event_uuid";
-
-/// Marks the 2-hour reminder sent for every attendee going to an event that starts within 2
-/// hours and returns them per event.
-const REMINDERS_2H_DUE: &str = "\
-    WITH due AS (UPDATE event_attendee a SET reminder_2h_sent_at = now() FROM event e \
-                 WHERE e.id = a.event_id AND a.status = 'going' AND e.is_active AND a.reminder_2h_sent_at IS NULL \
-                   AND e.starts_at > now() AND e.starts_at <= now() + interval '2 hours' \
-                 RETURNING e.uuid AS event_uuid, a.user_id) \
-    SELECT d.event_uuid, array_agg(u.uuid) AS recipients FROM due d JOIN auth_user u ON u.id = d.user_id GROUP BY d.event_uuid";
 
 /// Queues the reminders due now — 24 hours and 2 hours before the start — each once per
 /// attendee (a flag per reminder is set in the same transaction). Returns outbox messages.
@@ -204,7 +168,10 @@ pub async fn queue_reminders(
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let mut ids = Vec::new();
-    for (statement, label) in [(REMINDERS_24H_DUE, "24h"), (REMINDERS_2H_DUE, "2h")] {
+    for (statement, label) in [
+        (store::REMINDERS_24H_DUE, "24h"),
+        (store::REMINDERS_2H_DUE, "2h"),
+    ] {
         let rows = tx.query(statement, &[]).await?;
         for row in rows {
             let (event, recipients): (Uuid, Vec<Uuid>) =
@@ -235,10 +202,7 @@ pub async fn sweep(state: &AppState) -> Result<(usize, usize), ApiError> {
         .pool
         .get()
         .await?
-        .query(
-            "SELECT reservation_key FROM capacity_reservation WHERE status = 'held' AND expires_at <= now() ORDER BY expires_at LIMIT 200",
-            &[],
-        )
+        .query(store::LAPSED_HOLDS, &[])
         .await?
         .iter()
         .map(|r| r.get("reservation_key"))

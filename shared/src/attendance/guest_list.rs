@@ -1,17 +1,15 @@
 //! The guest list for an event's organisers: JSON, or CSV a spreadsheet opens safely.
 
+use super::store;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::attendee_status::AttendeeStatus;
-use super::requests::ORGANISER_IS_USER_2;
 use crate::auth::{active_user_id, Caller};
-use crate::events::key::EVENT_IS_KEY_1;
 use crate::platform::db::{CachedStatements, FromRow};
 use crate::platform::error::ApiError;
 use crate::platform::state::AppState;
-use const_format::concatcp;
 
 /// One row of the guest list. Never a phone number or birth date.
 #[derive(Debug, Clone, Serialize, FromRow)]
@@ -32,14 +30,6 @@ pub struct Guest {
     pub checked_in_at: Option<DateTime<Utc>>,
 }
 
-/// The event the path's `{event_id}` (`$1`) names, with whether user `$2` organises it.
-const GUEST_LIST_EVENT: &str = concatcp!(
-    "SELECT e.id, e.is_published, ",
-    ORGANISER_IS_USER_2,
-    " AS is_organiser FROM event e WHERE ",
-    EVENT_IS_KEY_1
-);
-
 /// The guest list of an event for its host or co-hosts, in the order guests joined.
 pub async fn guest_list(
     state: &AppState,
@@ -49,7 +39,7 @@ pub async fn guest_list(
     let client = state.pool.get().await?;
     let caller_id = active_user_id(&client, caller).await?;
     let event = client
-        .query_opt(GUEST_LIST_EVENT, &[&key, &caller_id])
+        .query_opt(store::GUEST_LIST_EVENT, &[&key, &caller_id])
         .await?
         .ok_or_else(|| ApiError::not_found("The event"))?;
     let (event_id, published, organiser): (i64, bool, bool) = (
@@ -64,14 +54,7 @@ pub async fn guest_list(
             ApiError::not_found("The event")
         });
     }
-    let rows = client
-        .query(
-            "SELECT a.uuid AS attendee_id, u.uuid AS user_id, p.name, a.seats, a.status, a.is_paid, a.checked_in_at \
-             FROM event_attendee a JOIN auth_user u ON u.id = a.user_id LEFT JOIN user_profile p ON p.user_id = u.id \
-             WHERE a.event_id = $1 ORDER BY a.created_at, a.id",
-            &[&event_id],
-        )
-        .await?;
+    let rows = client.query(store::GUESTS_OF_EVENT, &[&event_id]).await?;
     Ok(rows
         .iter()
         .map(Guest::try_from_row)

@@ -4,59 +4,24 @@
 
 use super::invite_status::{link_expiry, needs_invite, InviteStatus, InviteType};
 use super::request_status::RequestStatus;
+use super::store;
 use crate::auth::Actor;
 use chrono::Utc;
 use serde_json::json;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
-use super::event_lock::{EventLock, EventLookup};
+use super::event_lock::EventLock;
 use super::ledger::{self, Admit};
 use super::requests::{commit_answering, decide, Outcome};
 use super::rules::{check_joiner, JoinerFacts};
-use super::USER_BY_UUID_2;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::contract::schemas::{DirectInvite, Invite, InviteCreate, JoinRequest, ShareLinkInvite};
-use crate::events::key::{EVENT_ID_OF_KEY_1, EVENT_IS_KEY_1};
 use crate::notifications::notify;
 use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
 use crate::platform::error::{ApiError, FieldError, ProblemCode};
 use crate::platform::http::Text;
-use const_format::concatcp;
-
-/// The JSON of invite `i` (`e` its event, `hu`/`hp` who invited, `iu` whom); a share link's
-/// `url` is under the link base `$1`.
-const INVITE_JSON: &str = "\
-    jsonb_build_object('invite_id', i.uuid, 'event_id', e.uuid, 'event_title', e.title, 'invite_type', i.invite_type, \
-      'status', CASE WHEN i.status = 'pending' AND i.expires_at <= now() THEN 'expired' ELSE i.status END, \
-      'message', i.message, 'expires_at', rfc3339(i.expires_at), 'created_at', rfc3339(i.created_at), \
-      'invited_by', jsonb_build_object('user_id', hu.uuid, 'name', hp.name), \
-      'invited_user_id', iu.uuid, \
-      'url', CASE WHEN i.invite_type = 'share_link' THEN rtrim($1::text, '/') || '/' || i.uuid END)";
-
-/// What an invite's JSON joins (`INVITE_JSON`'s aliases).
-const INVITE_FROM: &str = "FROM event_invite i JOIN event e ON e.id = i.event_id \
-     JOIN auth_user hu ON hu.id = i.invited_by LEFT JOIN user_profile hp ON hp.user_id = hu.id \
-     LEFT JOIN auth_user iu ON iu.id = i.invited_user_id";
-
-/// One invite's JSON by public id (`$2`), links under `$1`.
-const INVITE_BY_ID: &str = concatcp!(
-    "SELECT ",
-    INVITE_JSON,
-    " AS invite ",
-    INVITE_FROM,
-    " WHERE i.uuid = $2"
-);
-
-/// User `$2`'s invites, newest first, at most `$3`, links under `$1`.
-const INVITES_OF_USER: &str = concatcp!(
-    "SELECT ",
-    INVITE_JSON,
-    " AS invite ",
-    INVITE_FROM,
-    " WHERE i.invited_user_id = $2 ORDER BY i.created_at DESC, i.id DESC LIMIT $3"
-);
 
 /// The JSON of one invite.
 pub async fn invite_by_id(
@@ -66,7 +31,7 @@ pub async fn invite_by_id(
 ) -> Result<Invite, ApiError> {
     crate::platform::db::json_column(
         &client
-            .query_one(INVITE_BY_ID, &[&link_base, &invite])
+            .query_one(store::INVITE_BY_ID, &[&link_base, &invite])
             .await?,
         "invite",
     )
@@ -80,39 +45,12 @@ pub async fn mine(
     limit: i64,
 ) -> Result<Vec<Invite>, ApiError> {
     client
-        .query(INVITES_OF_USER, &[&link_base, &user_id, &limit])
+        .query(store::INVITES_OF_USER, &[&link_base, &user_id, &limit])
         .await?
         .iter()
         .map(|row| crate::platform::db::json_column(row, "invite"))
         .collect()
 }
-
-/// The event the path's `{event_id}` (`$1`) names, as creating an invite needs it, and whether
-/// the caller (`$2`, public id) co-hosts it.
-const INVITING_EVENT: &str = concatcp!(
-    "SELECT e.id, e.uuid, e.host_id, e.is_active AND e.starts_at > now() AS is_open, \
-            EXISTS (SELECT 1 FROM event_cohost c WHERE c.event_id = e.id AND c.user_id = ",
-    USER_BY_UUID_2,
-    ") AS is_cohost FROM event e WHERE ",
-    EVENT_IS_KEY_1,
-);
-
-/// SQL that is true when the user row `u` hosts or co-hosts the event row `e`.
-const ORGANISER_IS_U: &str = organiser_is!("u.id");
-
-/// The active user a direct invite names (`$2`, public id), with whether they organise or
-/// already attend the event the path's `{event_id}` (`$1`) names.
-const INVITEE: &str = concatcp!(
-    "SELECT u.id, EXISTS (SELECT 1 FROM event e WHERE e.id = ",
-    EVENT_ID_OF_KEY_1,
-    " AND ",
-    ORGANISER_IS_U,
-    ") AS is_organiser, \
-     EXISTS (SELECT 1 FROM event_attendee a WHERE a.event_id = ",
-    EVENT_ID_OF_KEY_1,
-    " AND a.user_id = u.id AND a.status IN ('going', 'checked_in')) AS is_attending \
-     FROM auth_user u WHERE u.uuid = $2 AND u.is_active",
-);
 
 /// The host invites someone (direct) or makes a share link.
 pub async fn create(
@@ -136,11 +74,11 @@ pub async fn create(
     let caller_param: [&(dyn ToSql + Sync); 1] = [&caller.user_id];
     let invitee_params: [&(dyn ToSql + Sync); 2] = [&key, &invitee_uuid];
     let mut reads: Vec<Statement> = vec![
-        (INVITING_EVENT, &event_params),
+        (store::INVITING_EVENT, &event_params),
         (limit.count_sql(), &caller_param),
     ];
     if invitee_uuid.is_some() {
-        reads.push((INVITEE, &invitee_params));
+        reads.push((store::INVITEE, &invitee_params));
     }
     let (caller_id, rows) = crate::pipelined!(active_user_id(&tx, caller), async {
         Ok(tx.query_in_order(&reads).await?)
@@ -193,8 +131,7 @@ pub async fn create(
             );
             writes
                 .push(
-                    "INSERT INTO event_invite (uuid, event_id, invited_by, invited_user_id, invite_type, message) \
-                     VALUES ($1, $2, $3, $4, 'direct', $5)",
+                    store::INSERT_DIRECT_INVITE,
                     crate::owned_params![invite_uuid, event_id, caller_id, invitee, message],
                 )
                 .push_message(notice);
@@ -203,8 +140,7 @@ pub async fn create(
         InviteCreate::ShareLink(ShareLinkInvite { expires_at }) => {
             let expires_at = link_expiry(expires_at.map(|at| at.0), Utc::now())?;
             writes.push(
-                "INSERT INTO event_invite (uuid, event_id, invited_by, invite_type, expires_at) \
-                 VALUES ($1, $2, $3, 'share_link', $4)",
+                store::INSERT_SHARE_LINK,
                 crate::owned_params![invite_uuid, event_id, caller_id, expires_at],
             );
             "share_link"
@@ -227,7 +163,7 @@ pub async fn create(
     })
 }
 
-/// An invite locked for an answer (`LOCK_INVITE_SQL`).
+/// An invite locked for an answer (`store::LOCK_INVITE`).
 #[derive(FromRow)]
 struct LockedInvite {
     id: i64,
@@ -239,24 +175,8 @@ struct LockedInvite {
     invitee: Option<i64>,
 }
 
-/// The event of invite `$1`.
-const INVITE_EVENT: EventLookup =
-    crate::event_lookup!("(SELECT event_id FROM event_invite WHERE uuid = $1)");
-
-/// Locks invite `$1` (after its event), with whether it has lapsed.
-const LOCK_INVITE_SQL: &str =
-    "SELECT id, uuid, invite_type, status, coalesce(expires_at <= now(), false) AS lapsed, invited_user_id \
-     FROM event_invite WHERE uuid = $1 FOR UPDATE";
-
 /// Where the invitee's read comes among `create`'s reads (sent only for a direct invite).
 const INVITEE_READ: usize = 2;
-
-/// The joining facts (`rules::JoinerFacts`) of caller `$2` (public id) for the event of invite
-/// `$1`, read with the invite's locks.
-const INVITEE_FACTS_SQL: &str = joiner_facts!(
-    "(SELECT event_id FROM event_invite WHERE uuid = $1)",
-    "(SELECT id FROM auth_user WHERE uuid = $2)"
-);
 
 /// Locks the invite's event, then the invite: the one lock order (event first) that every seat
 /// change and the event's own cancel follow, so none of them can deadlock with another. One
@@ -267,10 +187,10 @@ async fn lock_invite(
     invite: Uuid,
     caller: &Caller,
 ) -> Result<(i64, LockedInvite, ledger::LockedEvent, JoinerFacts), ApiError> {
-    let (caller_id, locked) = EventLock::of(&INVITE_EVENT, &invite)
+    let (caller_id, locked) = EventLock::of(&store::INVITE_EVENT, &invite)
         .then(&[
-            (LOCK_INVITE_SQL, &[&invite]),
-            (INVITEE_FACTS_SQL, &[&invite, &caller.user_id]),
+            (store::LOCK_INVITE, &[&invite]),
+            (store::INVITEE_FACTS, &[&invite, &caller.user_id]),
         ])
         .run_for(tx, caller)
         .await?;
@@ -302,8 +222,7 @@ pub async fn accept(
     let request_uuid = Uuid::new_v4();
     let mut writes = Writes::new();
     writes.push(
-        "INSERT INTO event_request (uuid, event_id, requester_id, message, seats_requested, invite_id, status) \
-         VALUES ($1, $2, $3, 'Accepted an invite', $4, $5, 'pending')",
+        store::INSERT_REQUEST_FROM_INVITE,
         crate::owned_params![request_uuid, event.id, caller_id, seats, locked.id],
     );
     let who = Admit {
@@ -320,10 +239,7 @@ pub async fn accept(
         "request_waitlisted"
     };
     if locked.invite_type == InviteType::Direct {
-        writes.push(
-            "UPDATE event_invite SET status = 'accepted', responded_at = now() WHERE id = $1",
-            crate::owned_params![locked.id],
-        );
+        writes.push(store::ACCEPT_INVITE, crate::owned_params![locked.id]);
     }
     let notice = notify::message(
         kind,
@@ -368,15 +284,10 @@ pub async fn decline(actor: &Actor<'_>, invite: Uuid) -> Result<Invite, ApiError
     let body = tx
         .commit_after_with(
             &[
-                (
-                    "UPDATE event_invite SET status = 'declined', responded_at = now() WHERE id = $1",
-                    &[&locked.id],
-                ),
+                (store::DECLINE_INVITE, &[&locked.id]),
                 (audit::INSERT_SQL, &audit::params(&audited)),
             ],
-            |db| {
-                invite_by_id(db, &state.config.attendance.invite_link_base, locked.uuid)
-            },
+            |db| invite_by_id(db, &state.config.attendance.invite_link_base, locked.uuid),
         )
         .await?;
     Ok(body)

@@ -6,6 +6,7 @@
 //! run one after another, while other events are unaffected. The database trigger
 //! `event_capacity_guard` backs this up.
 
+use super::store;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -116,14 +117,18 @@ pub fn admit(
         let (hash, salt) = tickets::new_secret(&state.config.attendance.ticket_key, attendee_uuid);
         writes
             .push(
-                "WITH a AS (INSERT INTO event_attendee (uuid, event_id, user_id, seats, request_id, invite_id) \
-                            VALUES ($6, $1, $2, $3, (SELECT id FROM event_request WHERE uuid = $4), $5)), \
-                      c AS (UPDATE event SET going_count = going_count + $3 WHERE id = $1) \
-                 SELECT 1",
-                crate::owned_params![event.id, who.user_id, who.seats, who.request, who.invite_id, attendee_uuid],
+                store::INSERT_ATTENDEE,
+                crate::owned_params![
+                    event.id,
+                    who.user_id,
+                    who.seats,
+                    who.request,
+                    who.invite_id,
+                    attendee_uuid
+                ],
             )
             .push(
-                tickets::INSERT_FOR_ATTENDEE_SQL,
+                store::INSERT_TICKET_SECRET,
                 crate::owned_params![attendee_uuid, hash, salt],
             );
         return Ok(Admission::Attendee {
@@ -153,9 +158,16 @@ pub fn admit(
     );
     writes
         .push(
-            "INSERT INTO capacity_reservation (reservation_key, event_id, user_id, seats, request_id, invite_id, expires_at) \
-             VALUES ($1, $2, $3, $4, (SELECT id FROM event_request WHERE uuid = $5), $6, $7)",
-            crate::owned_params![reservation_key, event.id, who.user_id, who.seats, who.request, who.invite_id, expires_at],
+            store::INSERT_HOLD,
+            crate::owned_params![
+                reservation_key,
+                event.id,
+                who.user_id,
+                who.seats,
+                who.request,
+                who.invite_id,
+                expires_at
+            ],
         )
         .push_message(Some(expiry))
         .push_message(notice);
@@ -166,17 +178,6 @@ pub fn admit(
         expires_at,
     })
 }
-
-/// The head of event `$1`'s waitlist that fits in its free seats, first come first served:
-/// the line stops at the first request that does not fit (its running total of seats is then
-/// over, and so is every later one's).
-const WAITLIST_HEAD_SQL: &str = "SELECT id, seats_requested, requester_id, requester_uuid, uuid FROM ( \
-         SELECT r.id, r.seats_requested, u.id AS requester_id, u.uuid AS requester_uuid, r.uuid, r.created_at, \
-                sum(r.seats_requested) OVER (ORDER BY r.created_at, r.id) AS running \
-         FROM event_request r JOIN auth_user u ON u.id = r.requester_id \
-         WHERE r.event_id = $1 AND r.status = 'waitlisted') line \
-     WHERE running <= (SELECT capacity FROM event WHERE id = $1) - event_seats_taken($1) \
-     ORDER BY created_at, id";
 
 /// Promotes waitlisted requests, first come first served, while the head of the line fits:
 /// runs the caller's seat-freeing writes `freed`, then locks the event and reads the head of
@@ -193,7 +194,7 @@ pub async fn promote_waitlist(
         rows: waitlist,
     } = EventLock::by_id(&event_id)
         .after(freed)
-        .then(&[(WAITLIST_HEAD_SQL, &[&event_id])])
+        .then(&[(store::WAITLIST_HEAD, &[&event_id])])
         .run(tx)
         .await?
         .ok_or_else(|| ApiError::not_found("The event"))?;
@@ -232,7 +233,7 @@ pub async fn promote_waitlist(
         );
         writes
             .push(
-                "UPDATE event_request SET status = 'accepted', responded_at = now() WHERE id = $1",
+                store::ACCEPT_REQUEST,
                 crate::owned_params![request_id],
             )
             .push_audit(&crate::audit::AuditEntry {

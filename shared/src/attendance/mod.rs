@@ -65,5 +65,6 @@ pub mod ledger;
 pub mod request_status;
 pub mod requests;
 pub mod rules;
+pub mod store;
 pub mod tickets;
 pub mod write_limits;

@@ -3,6 +3,7 @@
 //! request's JSON); answering and withdrawing are in `answers.rs`.
 
 use super::request_status::RequestStatus;
+use super::store;
 use crate::auth::Actor;
 use crate::contract::schemas::JoinRequest;
 use serde_json::json;
@@ -16,62 +17,12 @@ use crate::platform::cursor::{self, Page};
 use super::event_lock::{EventLock, Locked, EVENT_BY_KEY};
 use super::rules::{check_joiner, JoinerFacts};
 use super::write_limits::{self, WriteKind};
-use super::USER_BY_UUID_2;
-use crate::events::key::{EVENT_ID_OF_KEY_1, EVENT_IS_KEY_1};
 use crate::notifications::notify;
 use crate::platform::db::{CachedStatements, PipelinedTransaction, Writes};
 use crate::platform::error::{ApiError, FieldError};
 use crate::platform::http::ApiRequest;
 use crate::platform::outbox::OutboxMessage;
 use crate::platform::state::AppState;
-use const_format::concatcp;
-
-/// The JSON of a request (`r` request, `e` event, `u`/`p` requester).
-pub const REQUEST_JSON: &str = "\
-    jsonb_build_object('request_id', r.uuid, 'event_id', e.uuid, 'status', r.status, \
-      'seats_requested', r.seats_requested, 'message', r.message, 'host_message', r.host_message, \
-      'created_at', rfc3339(r.created_at), 'responded_at', rfc3339(r.responded_at), \
-      'requester', jsonb_build_object('user_id', u.uuid, 'name', p.name, \
-                                      'profile_picture', p.profile_pictures->>0, 'gender', p.gender), \
-      'hold', (SELECT jsonb_build_object('reservation_key', h.reservation_key, 'seats', h.seats, \
-                 'expires_at', rfc3339(h.expires_at), \
-                 'status', CASE WHEN h.status = 'held' AND h.expires_at <= now() THEN 'expired' ELSE h.status END) \
-               FROM capacity_reservation h WHERE h.request_id = r.id ORDER BY h.id DESC LIMIT 1), \
-      'attendee_id', (SELECT a.uuid FROM event_attendee a WHERE a.request_id = r.id AND a.status <> 'cancelled' LIMIT 1))";
-
-/// What a request's JSON joins (`REQUEST_JSON`'s aliases).
-const REQUEST_FROM: &str = "FROM event_request r JOIN event e ON e.id = r.event_id \
-     JOIN auth_user u ON u.id = r.requester_id LEFT JOIN user_profile p ON p.user_id = u.id";
-
-/// One request's JSON by public id (`$1`).
-const REQUEST_BY_ID: &str = concatcp!(
-    "SELECT ",
-    REQUEST_JSON,
-    " AS request ",
-    REQUEST_FROM,
-    " WHERE r.uuid = $1"
-);
-
-/// A page of event `$1`'s requests, optionally of status `$2`, oldest first, after the cursor
-/// (`$3`, `$4`), at most `$5`.
-const REQUESTS_OF_EVENT: &str = concatcp!(
-    "SELECT ",
-    REQUEST_JSON,
-    " AS item, r.created_at AS sort_time, r.uuid AS sort_uuid ",
-    REQUEST_FROM,
-    " WHERE r.event_id = $1 AND ($2::text IS NULL OR r.status = $2) \
-       AND ($3::timestamptz IS NULL OR (r.created_at, r.uuid) > ($3, $4::uuid)) \
-     ORDER BY r.created_at, r.uuid LIMIT $5"
-);
-
-/// User `$1`'s requests, newest first, at most `$2`.
-const REQUESTS_OF_USER: &str = concatcp!(
-    "SELECT ",
-    REQUEST_JSON,
-    " AS request ",
-    REQUEST_FROM,
-    " WHERE r.requester_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT $2"
-);
 
 /// Loads a request's JSON by its public id.
 pub async fn request_json(
@@ -79,7 +30,7 @@ pub async fn request_json(
     request: Uuid,
 ) -> Result<JoinRequest, ApiError> {
     crate::platform::db::json_column(
-        &client.query_one(REQUEST_BY_ID, &[&request]).await?,
+        &client.query_one(store::REQUEST_BY_ID, &[&request]).await?,
         "request",
     )
 }
@@ -91,7 +42,7 @@ pub async fn of_user(
     limit: i64,
 ) -> Result<Vec<JoinRequest>, ApiError> {
     client
-        .query(REQUESTS_OF_USER, &[&user_id, &limit])
+        .query(store::REQUESTS_OF_USER, &[&user_id, &limit])
         .await?
         .iter()
         .map(|row| crate::platform::db::json_column(row, "request"))
@@ -106,39 +57,6 @@ pub struct Outcome<T> {
     pub outbox: Vec<OutboxMessage>,
 }
 
-/// `rules::JoinerFacts` of the caller (`$2`, public id) for the event the path's `{event_id}`
-/// (`$1`) names; read after the event's lock, so it sees what the lock waited for.
-const JOINER_FACTS: &str = joiner_facts!(EVENT_ID_OF_KEY_1, USER_BY_UUID_2);
-
-/// Public ids of the host and co-hosts (whom to tell) of the event the path's `{event_id}`
-/// (`$1`) names.
-const ORGANISERS: &str = concatcp!(
-    "SELECT u.uuid FROM event e JOIN auth_user u ON u.id = e.host_id WHERE e.id = ",
-    EVENT_ID_OF_KEY_1,
-    " UNION SELECT u.uuid FROM event_cohost c JOIN auth_user u ON u.id = c.user_id WHERE c.event_id = ",
-    EVENT_ID_OF_KEY_1
-);
-
-/// SQL that is true when user `$2` hosts or co-hosts the event row `e`.
-pub(crate) const ORGANISER_IS_USER_2: &str = organiser_is!("$2");
-
-/// SQL that is true when the user row `me` (joined by the query) hosts or co-hosts the event
-/// row `e`; `me` found by public id lets the account check go in the same round trip.
-pub(crate) const ORGANISER_IS_ME: &str = organiser_is!("me.id");
-
-/// The event the path's `{event_id}` (`$1`) names, if viewer `$2` (public id) may see it
-/// (published, or theirs to organise), and whether they organise it.
-const EVENT_FOR_VIEWER: &str = concatcp!(
-    "SELECT e.id, o.organiser FROM event e \
-     CROSS JOIN (SELECT id FROM auth_user WHERE uuid = $2) me \
-     CROSS JOIN LATERAL (SELECT ",
-    ORGANISER_IS_ME,
-    " AS organiser) o \
-     WHERE ",
-    EVENT_IS_KEY_1,
-    " AND (e.is_published OR o.organiser)"
-);
-
 /// The event `key` names, if `viewer` may see it (published, or theirs to organise), and whether
 /// `viewer` organises it: one round trip.
 async fn event_id_for(
@@ -146,7 +64,7 @@ async fn event_id_for(
     key: &str,
     viewer: Uuid,
 ) -> Result<(i64, bool), ApiError> {
-    tx.query_opt(EVENT_FOR_VIEWER, &[&key, &viewer])
+    tx.query_opt(store::EVENT_FOR_VIEWER, &[&key, &viewer])
         .await?
         .map(|r| (r.get("id"), r.get("organiser")))
         .ok_or_else(|| ApiError::not_found("The event"))
@@ -165,13 +83,13 @@ pub(crate) fn decide(
 ) -> Result<RequestStatus, ApiError> {
     if was_pending {
         writes.push(
-            "UPDATE event SET requests_count = requests_count - 1 WHERE id = $1",
+            store::EVENT_REQUESTS_COUNT_DOWN,
             crate::owned_params![event.id],
         );
     }
     let status = super::rules::decision(event, who.seats);
     writes.push(
-        "UPDATE event_request SET status = $2, responded_at = now() WHERE uuid = $1",
+        store::SET_REQUEST_STATUS,
         crate::owned_params![request, status],
     );
     if status == RequestStatus::Accepted {
@@ -197,9 +115,9 @@ pub async fn create(
     let limit = WriteKind::JoinRequest;
     let (user_id, locked) = EventLock::of(&EVENT_BY_KEY, &key)
         .then(&[
-            (JOINER_FACTS, &[&key, &caller.user_id]),
+            (store::JOINER_FACTS, &[&key, &caller.user_id]),
             (limit.count_sql(), &[&caller.user_id]),
-            (ORGANISERS, &[&key]),
+            (store::ORGANISERS, &[&key]),
         ])
         .run_for(&tx, caller)
         .await?;
@@ -219,10 +137,7 @@ pub async fn create(
     let request_uuid = Uuid::new_v4();
     let mut writes = Writes::new();
     writes.push(
-        "WITH r AS (INSERT INTO event_request (uuid, event_id, requester_id, message, seats_requested) \
-                    VALUES ($5, $1, $2, $3, $4)), \
-              c AS (UPDATE event SET requests_count = requests_count + 1 WHERE id = $1) \
-         SELECT 1",
+        store::INSERT_REQUEST,
         crate::owned_params![event.id, user_id, message, seats, request_uuid],
     );
     let status = if event.requires_approval {
@@ -314,7 +229,7 @@ pub async fn list_for_event(
     let (after_time, after_uuid) = after.unzip();
     let rows = client
         .query(
-            REQUESTS_OF_EVENT,
+            store::REQUESTS_OF_EVENT,
             &[&event_id, &status, &after_time, &after_uuid, &(limit + 1)],
         )
         .await?;

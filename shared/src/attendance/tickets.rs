@@ -3,6 +3,7 @@
 //! of the secret, so a leaked dump can neither forge nor redeem a ticket, while the owner can
 //! fetch the same code again at any time.
 
+use super::store;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -98,12 +99,6 @@ pub fn new_secret(key: &SecretString, attendee: Uuid) -> (String, String) {
     (URL_SAFE_NO_PAD.encode(hash), URL_SAFE_NO_PAD.encode(salt))
 }
 
-/// Stores the ticket of the attendee whose public id is `$1` (`$2` hash, `$3` salt, from
-/// `new_secret`); it can go out right behind the attendee's insert.
-pub const INSERT_FOR_ATTENDEE_SQL: &str =
-    "INSERT INTO ticket_secret (attendee_id, secret_hash, secret_salt) \
-     SELECT id, $2, $3 FROM event_attendee WHERE uuid = $1";
-
 /// Issues the ticket of a new attendee inside the caller's transaction.
 pub async fn issue(
     tx: &impl CachedStatements,
@@ -111,7 +106,7 @@ pub async fn issue(
     attendee: Uuid,
 ) -> Result<(), ApiError> {
     let (hash, salt) = new_secret(key, attendee);
-    tx.execute(INSERT_FOR_ATTENDEE_SQL, &[&attendee, &hash, &salt])
+    tx.execute(store::INSERT_TICKET_SECRET, &[&attendee, &hash, &salt])
         .await?;
     Ok(())
 }

@@ -169,7 +169,7 @@ pub(crate) fn settle(
             ],
         )
         .push(
-            tickets::INSERT_FOR_ATTENDEE_SQL,
+            crate::attendance::store::INSERT_TICKET_SECRET,
             crate::owned_params![attendee, hash, salt.clone()],
         )
         .push(
