@@ -18,4 +18,5 @@ pub mod refund_sending;
 pub mod refunds;
 pub mod settle;
 pub mod signature;
+pub mod store;
 pub mod webhook;

@@ -1,5 +1,6 @@
 //! Payment orders: created from a seat hold with the server's own amounts, shown to their owner.
 
+use super::store;
 use crate::auth::Actor;
 use crate::contract::schemas::Order;
 use crate::platform::error::ProblemCode;
@@ -16,49 +17,6 @@ use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction};
 use crate::platform::error::ApiError;
 use crate::platform::state::AppState;
 
-/// The JSON of an order (`$1` is the provider key id the app's checkout needs).
-pub const ORDER_JSON: &str = "\
-    jsonb_build_object('order_id', o.uuid, 'order_reference', o.order_reference, 'status', o.status, \
-      'event_id', e.uuid, 'event_title', e.title, 'seats', o.seats, \
-      'reservation_key', h.reservation_key, 'hold_expires_at', rfc3339(h.expires_at), \
-      'amounts', jsonb_build_object('unit_price', o.unit_price::text, 'base_amount', o.base_amount::text, \
-         'gst_percent', o.gst_percent, 'gst_amount', o.gst_amount::text, 'platform_fee', o.platform_fee::text, \
-         'platform_fee_gst', o.platform_fee_gst::text, 'total_amount', o.total_amount::text, \
-         'amount_refunded', o.amount_refunded::text, 'currency', o.currency), \
-      'checkout', jsonb_build_object('provider', o.provider, 'key_id', $1::text, 'provider_order_id', o.provider_order_id, \
-         'amount_paise', (o.total_amount * 100)::bigint, 'currency', o.currency, 'receipt', o.order_reference), \
-      'attendee_id', a.uuid, 'paid_at', rfc3339(o.paid_at), 'created_at', rfc3339(o.created_at))";
-
-const ORDER_FROM: &str = "FROM payment_order o JOIN event e ON e.id = o.event_id \
-     LEFT JOIN capacity_reservation h ON h.id = o.reservation_id LEFT JOIN event_attendee a ON a.id = o.attendee_id";
-
-/// One order's JSON by public id (`$2`); `$1` is the payment provider's key id.
-const ORDER_BY_ID: &str = const_format::concatcp!(
-    "SELECT ",
-    ORDER_JSON,
-    " AS order_json ",
-    ORDER_FROM,
-    " WHERE o.uuid = $2"
-);
-
-/// Order `$2`'s JSON if user `$3` placed it; `$1` is the payment provider's key id.
-const ORDER_OF_USER: &str = const_format::concatcp!(
-    "SELECT ",
-    ORDER_JSON,
-    " AS order_json ",
-    ORDER_FROM,
-    " WHERE o.uuid = $2 AND o.user_id = $3"
-);
-
-/// User `$2`'s orders, newest first, at most `$3`; `$1` is the payment provider's key id.
-const ORDERS_OF_USER: &str = const_format::concatcp!(
-    "SELECT ",
-    ORDER_JSON,
-    " AS order_json ",
-    ORDER_FROM,
-    " WHERE o.user_id = $2 ORDER BY o.created_at DESC, o.id DESC LIMIT $3"
-);
-
 /// An order read from its row's `order_json` column.
 fn order_of(row: &Row) -> Result<Order, ApiError> {
     crate::platform::db::json_column(row, "order_json")
@@ -70,7 +28,11 @@ pub async fn order_by_id(
     key_id: &str,
     order: Uuid,
 ) -> Result<Order, ApiError> {
-    order_of(&client.query_one(ORDER_BY_ID, &[&key_id, &order]).await?)
+    order_of(
+        &client
+            .query_one(store::ORDER_BY_ID, &[&key_id, &order])
+            .await?,
+    )
 }
 
 /// The provider's order id of order `order` while it awaits payment (the sandbox checkout pays
@@ -80,11 +42,7 @@ pub async fn awaiting_payment(
     order: Uuid,
 ) -> Result<Option<String>, ApiError> {
     Ok(client
-        .query_opt(
-            "SELECT provider_order_id FROM payment_order \
-             WHERE uuid = $1 AND status = 'created' AND provider_order_id IS NOT NULL",
-            &[&order],
-        )
+        .query_opt(store::PROVIDER_ORDER_OF_UNPAID, &[&order])
         .await?
         .map(|row| row.get("provider_order_id")))
 }
@@ -95,7 +53,7 @@ pub async fn get(state: &AppState, caller: &Caller, order: Uuid) -> Result<Order
     let user_id = active_user_id(&client, caller).await?;
     let row = client
         .query_opt(
-            ORDER_OF_USER,
+            store::ORDER_OF_USER,
             &[&state.config.payments.key_id, &order, &user_id],
         )
         .await?
@@ -109,7 +67,7 @@ pub async fn mine(state: &AppState, caller: &Caller, limit: i64) -> Result<Vec<O
     let user_id = active_user_id(&client, caller).await?;
     client
         .query(
-            ORDERS_OF_USER,
+            store::ORDERS_OF_USER,
             &[&state.config.payments.key_id, &user_id, &limit],
         )
         .await?
@@ -145,19 +103,8 @@ pub async fn create(actor: &Actor<'_>, reservation_key: Uuid) -> Result<(bool, O
     let (user_id, rows) = crate::pipelined!(active_user_id(&tx, caller), async {
         Ok(tx
             .query_in_order(&[
-                (
-                    "SELECT h.id AS hold_id, h.status, h.expires_at > now() AS unexpired, h.seats, e.id AS event_id, \
-                            e.is_paid, e.ticket_price, e.gst_percent, e.uuid AS event_uuid, e.title \
-                     FROM capacity_reservation h JOIN event e ON e.id = h.event_id \
-                     WHERE h.reservation_key = $1 AND h.user_id = (SELECT id FROM auth_user WHERE uuid = $2) \
-                     FOR UPDATE OF h",
-                    &[&reservation_key, &caller.user_id],
-                ),
-                (
-                    "SELECT o.uuid FROM payment_order o JOIN capacity_reservation h ON h.id = o.reservation_id \
-                     WHERE h.reservation_key = $1 AND o.status = 'created'",
-                    &[&reservation_key],
-                ),
+                (store::HOLD_TO_ORDER, &[&reservation_key, &caller.user_id]),
+                (store::UNPAID_ORDER_OF_HOLD, &[&reservation_key]),
             ])
             .await?)
     })?;
@@ -209,9 +156,7 @@ pub async fn create(actor: &Actor<'_>, reservation_key: Uuid) -> Result<(bool, O
     };
     tx.commit_after(&[
         (
-            "INSERT INTO payment_order (uuid, order_reference, user_id, event_id, reservation_id, provider, seats, unit_price, \
-                                        base_amount, gst_percent, gst_amount, platform_fee, platform_fee_gst, total_amount) \
-             VALUES ($14, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            store::INSERT_ORDER,
             &[
                 &reference,
                 &user_id,
@@ -248,7 +193,7 @@ pub async fn create(actor: &Actor<'_>, reservation_key: Uuid) -> Result<(bool, O
                     Ok::<_, ApiError>(
                         client
                             .execute(
-                                "UPDATE payment_order SET provider_order_id = $2, provider_response = $3 WHERE uuid = $1",
+                                store::SET_PROVIDER_ORDER,
                                 &[&order_uuid, &provider_order.id, &response],
                             )
                             .await?,
@@ -259,12 +204,7 @@ pub async fn create(actor: &Actor<'_>, reservation_key: Uuid) -> Result<(bool, O
             Ok((true, body))
         }
         Err(err) => {
-            client
-                .execute(
-                    "UPDATE payment_order SET status = 'failed' WHERE uuid = $1",
-                    &[&order_uuid],
-                )
-                .await?;
+            client.execute(store::FAIL_ORDER, &[&order_uuid]).await?;
             Err(ApiError::Unavailable(
                 err.context("creating the provider order"),
             ))

@@ -2,6 +2,7 @@
 //! row and the buyer's notice in one statement, a failed call with its backoff (or, after the
 //! last try, `failed` for staff), and the provider's later word by webhook.
 
+use super::store;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -31,27 +32,6 @@ pub struct PendingRefund {
     /// Calls to the provider that failed so far.
     pub(super) attempts: i16,
 }
-
-/// Records the provider's answer on a refund not recorded yet, with its audit row, and, only
-/// when it was recorded and not refused, writes its notice to the outbox: $1 the key, $2–$4 the
-/// provider's id, status and answer, $5–$8 the notice as `outbox::INSERT_SQL` takes it. Returns
-/// a row when this call recorded it.
-const RECORD_SENT_SQL: &str = "WITH recorded AS (\
-         UPDATE payment_refund SET provider_refund_id = $2, status = $3, provider_response = $4, \
-                attempts = attempts + 1, last_error = NULL \
-         WHERE idempotency_key = $1 AND provider_refund_id IS NULL RETURNING uuid), \
-     audited AS (\
-         INSERT INTO audit_log (object_type, object_id, action, payload) \
-         SELECT 'payment_refund', uuid::text, CASE WHEN $3 = 'failed' THEN 'refund_failed' ELSE 'refund_sent' END, \
-                jsonb_build_object('status', $3::text, 'provider_refund_id', $2::text) FROM recorded) \
-     INSERT INTO outbox_message (uuid, queue, payload, delay_seconds) \
-     SELECT $5::uuid, $6::varchar, $7::jsonb, $8::integer FROM recorded WHERE $3 <> 'failed' RETURNING uuid";
-
-/// Records a failed call to the provider: $1 the key, $2 attempts so far, $3 the error, $4
-/// seconds until the next try, $5 the status (`pending`, or `failed` after the last try).
-const RECORD_ATTEMPT_SQL: &str = "UPDATE payment_refund SET attempts = $2, last_error = $3, \
-            next_attempt_at = now() + make_interval(secs => $4), status = $5 \
-     WHERE idempotency_key = $1 AND provider_refund_id IS NULL AND status = 'pending'";
 
 /// Calls the provider for a pending refund (with its idempotency key) and records the answer
 /// with its audit row and notice in one statement, one round trip. A failed call is recorded
@@ -94,7 +74,7 @@ pub(super) async fn send(
             // writes the notice; the other's statement matches nothing and sends none.
             let recorded = client
                 .query_opt(
-                    RECORD_SENT_SQL,
+                    store::RECORD_REFUND_SENT,
                     &[
                         &refund.key,
                         &sent.id,
@@ -135,7 +115,7 @@ pub(super) async fn send(
             PipelinedTransaction::begin(&client)
                 .commit_after(&[
                     (
-                        RECORD_ATTEMPT_SQL,
+                        store::RECORD_REFUND_ATTEMPT,
                         &[&refund.key, &attempts, &error, &wait, &status],
                     ),
                     (crate::audit::INSERT_SQL, &crate::audit::params(&audited)),
@@ -158,14 +138,7 @@ pub async fn record_provider_status(
     provider_refund_id: &str,
     status: RefundStatus,
 ) -> Result<(), ApiError> {
-    tx.execute(
-        "WITH changed AS (UPDATE payment_refund SET status = $2 \
-                          WHERE provider_refund_id = $1 AND status <> $2 AND status <> 'processed' RETURNING uuid) \
-         INSERT INTO audit_log (object_type, object_id, action, payload) \
-         SELECT 'payment_refund', uuid::text, CASE WHEN $2 = 'failed' THEN 'refund_failed' ELSE 'refund_processed' END, \
-                jsonb_build_object('status', $2::text, 'source', 'webhook') FROM changed",
-        &[&provider_refund_id, &status],
-    )
-    .await?;
+    tx.execute(store::SET_REFUND_STATUS, &[&provider_refund_id, &status])
+        .await?;
     Ok(())
 }

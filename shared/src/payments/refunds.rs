@@ -9,6 +9,7 @@
 //! so stays within three database round trips and never waits on the provider.
 
 use super::order_status::OrderStatus;
+use super::store;
 use crate::auth::Actor;
 use crate::contract::schemas::Order;
 use crate::platform::error::ProblemCode;
@@ -21,8 +22,8 @@ use tokio_postgres::types::ToSql;
 use super::orders::order_by_id;
 use super::policy::{self, RefundReason};
 use super::refund_sending::{send, PendingRefund};
-use crate::attendance::event_lock::{EventLock, EventLookup};
-use crate::attendance::{ledger, organiser_is};
+use crate::attendance::event_lock::EventLock;
+use crate::attendance::ledger;
 use crate::audit::AuditEntry;
 use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
 use crate::platform::error::{ApiError, FieldError};
@@ -42,19 +43,7 @@ pub fn send_refunds_message() -> OutboxMessage {
     )
 }
 
-/// `order_refund_columns!()`: the columns `RefundableOrder` reads of an order `o` (event `e`, buyer `u`, attendee `a`,
-/// left-joined), before the refund exists: its reference, how many refunds it has, its payment,
-/// event, buyer and id, and the attendee's id, price paid and platform fee.
-macro_rules! order_refund_columns {
-    () => {
-        "o.order_reference, \
-         (SELECT count(*) FROM payment_refund WHERE payment_order_id = o.id) AS refund_count, \
-         o.provider_payment_id AS payment_id, e.uuid AS event, u.uuid AS buyer, o.uuid AS order_uuid, \
-         a.id AS kept_attendee_id, a.price_paid, a.platform_fee"
-    };
-}
-
-/// An order about to be refunded, as `order_refund_columns!` reads it.
+/// An order about to be refunded, as `store::ORDER_REFUND_COLUMNS` reads it.
 #[derive(FromRow)]
 struct RefundableOrder {
     order_reference: String,
@@ -108,11 +97,7 @@ impl OpenedRefund {
     fn open(&self, writes: &mut Writes, order_id: i64, requested_by: Option<i64>) {
         let refund = &self.refund;
         writes.push(
-            "WITH o AS (UPDATE payment_order SET amount_refunded = amount_refunded + $2, \
-                          status = CASE WHEN amount_refunded + $2 >= total_amount THEN 'refunded' ELSE 'partially_refunded' END \
-                        WHERE id = $1) \
-             INSERT INTO payment_refund (uuid, payment_order_id, amount, reason, idempotency_key, requested_by) \
-             VALUES ($6, $1, $2, $3, $5, $4)",
+            store::ORDER_REFUNDED_BY,
             crate::owned_params![
                 order_id,
                 refund.amount,
@@ -126,30 +111,12 @@ impl OpenedRefund {
             let (price_paid, platform_fee) =
                 policy::kept_after(refund.amount, price_paid, platform_fee);
             writes.push(
-                "UPDATE event_attendee SET price_paid = $2, platform_fee = $3 WHERE id = $1",
+                store::ATTENDEE_PAID_LESS,
                 crate::owned_params![attendee, price_paid, platform_fee],
             );
         }
     }
 }
-
-/// The event of order `$1` (public id).
-const ORDER_EVENT: EventLookup =
-    crate::event_lookup!("(SELECT event_id FROM payment_order WHERE uuid = $1)");
-
-/// Locks order `$1` (after its event) for the host's refund, with whether user `$2` (public
-/// id) organises or hosts the event.
-const LOCK_ORDER_TO_REFUND_SQL: &str = concat!(
-    "SELECT o.id, o.status, o.total_amount - o.amount_refunded AS remaining, o.attendee_id, o.seats, \
-            coalesce(",
-    organiser_is!("me.id"),
-    ", false) AS is_organiser, e.host_id = me.id AS is_host, ",
-    order_refund_columns!(),
-    " FROM payment_order o JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
-     LEFT JOIN event_attendee a ON a.id = o.attendee_id \
-     LEFT JOIN (SELECT id FROM auth_user WHERE uuid = $2) me ON true \
-     WHERE o.uuid = $1 FOR UPDATE OF o"
-);
 
 /// An order the host refunds, locked, with the caller's standing on its event.
 #[derive(FromRow)]
@@ -193,8 +160,8 @@ pub async fn refund_by_host(
     let tx = PipelinedTransaction::begin(&client);
     // The account check, the event's lock and the order's, with what the refund needs: one
     // round trip.
-    let (caller_id, locked) = EventLock::of(&ORDER_EVENT, &order)
-        .then(&[(LOCK_ORDER_TO_REFUND_SQL, &[&order, &caller.user_id])])
+    let (caller_id, locked) = EventLock::of(&store::ORDER_EVENT, &order)
+        .then(&[(store::LOCK_ORDER_TO_REFUND, &[&order, &caller.user_id])])
         .run_for(&tx, caller)
         .await?;
     let not_found = || ApiError::not_found("The order");
@@ -237,12 +204,7 @@ pub async fn refund_by_host(
         // the waitlist.
         let seats_freed = i32::from(seats);
         let cancel_params: [&(dyn ToSql + Sync); 3] = [&attendee, &event.id, &seats_freed];
-        let freed: [Statement; 1] = [(
-            "WITH a AS (UPDATE event_attendee SET status = 'cancelled', cancelled_at = now(), checked_in_at = NULL \
-                        WHERE id = $1 AND status = 'going' RETURNING id) \
-             UPDATE event SET going_count = going_count - $3::int WHERE id = $2 AND EXISTS (SELECT 1 FROM a)",
-            &cancel_params,
-        )];
+        let freed: [Statement; 1] = [(store::CANCEL_REFUNDED_ATTENDEE, &cancel_params)];
         ledger::promote_waitlist(&tx, state, event.id, &freed, &mut writes).await?;
     }
     writes.push_audit(&AuditEntry {
@@ -262,20 +224,6 @@ pub async fn refund_by_host(
     Ok((body, writes.into_messages()))
 }
 
-/// The orders marked `refund_pending` (locked, skipping those another sweep holds), with what
-/// they paid and why they are refunded.
-const DUE_REFUNDS_SQL: &str = concat!(
-    "SELECT o.id, o.base_amount + o.gst_amount AS ticket, o.platform_fee + o.platform_fee_gst AS fee, \
-            o.amount_refunded AS refunded, \
-            coalesce(o.refund_reason, \
-                CASE WHEN NOT e.is_active THEN 'event_cancelled' \
-                     WHEN o.attendee_id IS NULL THEN 'late_payment' ELSE 'attendee_cancelled' END) AS reason, ",
-    order_refund_columns!(),
-    " FROM payment_order o JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
-     LEFT JOIN event_attendee a ON a.id = o.attendee_id \
-     WHERE o.status = 'refund_pending' ORDER BY o.id LIMIT 100 FOR UPDATE OF o SKIP LOCKED"
-);
-
 /// Refunds every order marked `refund_pending` as the fee policy says (`policy::amount_due`),
 /// and sends refunds that are due (new ones, and failed calls whose backoff has passed; a
 /// refund that keeps failing moves back in the line, so it never holds up the others), then
@@ -286,22 +234,7 @@ pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
     let tx = PipelinedTransaction::begin(&client);
     // The orders to refund (locked) and the refunds due: one round trip.
     let rows = tx
-        .query_in_order(&[
-            (
-                DUE_REFUNDS_SQL,
-                &[],
-            ),
-            (
-                "SELECT r.uuid, r.idempotency_key AS key, r.amount, \
-                        coalesce(r.provider_payment_id, o.provider_payment_id) AS payment_id, \
-                        e.uuid AS event, u.uuid AS buyer, o.uuid AS \"order\", r.reason, r.attempts \
-                 FROM payment_refund r JOIN payment_order o ON o.id = r.payment_order_id \
-                 JOIN event e ON e.id = o.event_id JOIN auth_user u ON u.id = o.user_id \
-                 WHERE r.status = 'pending' AND r.provider_refund_id IS NULL AND r.next_attempt_at <= now() \
-                 ORDER BY r.next_attempt_at, r.id LIMIT 100",
-                &[],
-            ),
-        ])
+        .query_in_order(&[(store::DUE_REFUNDS, &[]), (store::REFUND_TO_SEND, &[])])
         .await?;
     let mut refunds = rows[1]
         .iter()
@@ -342,11 +275,7 @@ pub async fn process_pending(state: &AppState) -> Result<usize, ApiError> {
             refunds.push(opened.refund);
         } else {
             // Nothing left to give back under the policy: the order ends as far as it was refunded.
-            writes.push(
-                "UPDATE payment_order SET status = CASE WHEN amount_refunded >= total_amount THEN 'refunded' \
-                                                        ELSE 'partially_refunded' END WHERE id = $1",
-                crate::owned_params![order_id],
-            );
+            writes.push(store::SETTLE_REFUND_STATUS, crate::owned_params![order_id]);
         }
     }
     tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;

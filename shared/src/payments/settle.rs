@@ -3,6 +3,7 @@
 //! nothing. Locking reads everything settling needs in one round trip; settling itself only
 //! gathers writes, which go out with COMMIT.
 
+use super::store;
 use crate::attendance::hold_status::HoldStatus;
 use crate::contract::schemas::Order;
 use crate::platform::error::ProblemCode;
@@ -106,16 +107,11 @@ pub(crate) fn settle(
             } else {
                 "expired"
             };
-            writes.push(
-                "UPDATE capacity_reservation SET status = $2, released_at = now() WHERE id = $1",
-                crate::owned_params![hold, closed_as],
-            );
+            writes.push(store::RELEASE_HOLD, crate::owned_params![hold, closed_as]);
         }
         writes
             .push(
-                "UPDATE payment_order SET status = 'refund_pending', refund_reason = $4, paid_at = now(), \
-                        provider_payment_id = $2, \
-                        provider_response = coalesce(provider_response, '{}'::jsonb) || $3 WHERE id = $1",
+                store::PAID_UNSEATED,
                 crate::owned_params![order.id, payment_id.to_owned(), response, reason.as_str()],
             )
             .push_audit(&AuditEntry {
@@ -135,10 +131,7 @@ pub(crate) fn settle(
         return Ok((Settled::RefundQueued, None));
     }
     if let Some(hold) = held {
-        writes.push(
-            "UPDATE capacity_reservation SET status = 'consumed', consumed_at = now() WHERE id = $1",
-            crate::owned_params![hold],
-        );
+        writes.push(store::CONSUME_HOLD, crate::owned_params![hold]);
     }
     // The attendee's id is made here, so its ticket and the order can name it in this batch.
     let attendee = Uuid::new_v4();
@@ -152,11 +145,7 @@ pub(crate) fn settle(
     );
     writes
         .push(
-            "WITH a AS (INSERT INTO event_attendee (uuid, event_id, user_id, seats, request_id, reservation_id, is_paid, \
-                                                    price_paid, platform_fee) \
-                        VALUES ($8, $1, $2, $3, $4, $5, true, $6, $7)), \
-                  c AS (UPDATE event SET going_count = going_count + $3 WHERE id = $1) \
-             SELECT 1",
+            store::INSERT_PAID_ATTENDEE,
             crate::owned_params![
                 event.id,
                 order.user_id,
@@ -173,9 +162,7 @@ pub(crate) fn settle(
             crate::owned_params![attendee, hash, salt.clone()],
         )
         .push(
-            "UPDATE payment_order SET status = 'paid', paid_at = now(), provider_payment_id = $2, \
-                    attendee_id = (SELECT id FROM event_attendee WHERE uuid = $3), \
-                    provider_response = coalesce(provider_response, '{}'::jsonb) || $4 WHERE id = $1",
+            store::MARK_ORDER_PAID,
             crate::owned_params![order.id, payment_id.to_owned(), attendee, response],
         )
         .push_message(notice)
@@ -205,9 +192,7 @@ fn refund_duplicate(
     let key = format!("{}-D-{payment_id}", order.reference);
     writes
         .push(
-            "INSERT INTO payment_refund (payment_order_id, amount, reason, idempotency_key, provider_payment_id, \
-                                         provider_response) \
-             VALUES ($1, $2, 'duplicate_payment', $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING",
+            store::REFUND_DUPLICATE_PAYMENT,
             crate::owned_params![
                 order.id,
                 amount,

@@ -2,6 +2,7 @@
 //! event whatever the order or number of deliveries. The event's record and the order's locks
 //! go out in one round trip; the writes go with COMMIT.
 
+use super::store;
 use crate::platform::error::ProblemCode;
 use serde_json::{json, Value};
 
@@ -80,13 +81,9 @@ pub async fn webhook(
     let (fresh, locked) = crate::pipelined!(
         async {
             Ok::<_, ApiError>(
-                tx.query_opt(
-                    "INSERT INTO payment_webhook_event (provider, event_id, event_type, payload) \
-                     VALUES ('razorpay', $1, $2, $3) ON CONFLICT (provider, event_id) DO NOTHING RETURNING id",
-                    &[&event_id, &event_type, &payload],
-                )
-                .await?
-                .is_some(),
+                tx.query_opt(store::RECORD_WEBHOOK, &[&event_id, &event_type, &payload])
+                    .await?
+                    .is_some(),
             )
         },
         async {
@@ -151,8 +148,7 @@ fn record_failure(order: &LockedOrder, payment: &Value, writes: &mut Writes) {
     }
     writes
         .push(
-            "UPDATE payment_order SET provider_response = coalesce(provider_response, '{}'::jsonb) || $2 \
-             WHERE id = $1",
+            store::MERGE_PROVIDER_RESPONSE,
             crate::owned_params![order.id, json!({ "last_failure": payment })],
         )
         .push_audit(&AuditEntry {
