@@ -1,6 +1,7 @@
 //! Co-hosts: the host adds or removes them; they may edit the event, see requests and the
 //! guest list, accept or decline, and check guests in.
 
+use super::store;
 use crate::auth::Actor;
 use crate::contract::schemas::Cohost;
 use serde_json::json;
@@ -17,17 +18,10 @@ pub async fn add(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<Cohost, Api
     let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let ((caller_id, event), row) = crate::pipelined!(
-        editable(&tx, key, caller, MANAGE_COHOSTS),
-        async {
-            Ok(tx
-            .query_opt(
-                "SELECT u.id, p.name FROM auth_user u LEFT JOIN user_profile p ON p.user_id = u.id WHERE u.uuid = $1 AND u.is_active",
-                &[&user],
-            )
-            .await?)
-        }
-    )?;
+    let ((caller_id, event), row) =
+        crate::pipelined!(editable(&tx, key, caller, MANAGE_COHOSTS), async {
+            Ok(tx.query_opt(store::ACTIVE_USER_WITH_NAME, &[&user]).await?)
+        })?;
     let row = row.ok_or_else(|| {
         ApiError::validation(vec![FieldError::new("user_id", "is not a known user")])
     })?;
@@ -48,11 +42,8 @@ pub async fn add(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<Cohost, Api
     };
     crate::pipelined!(
         async {
-            tx.execute(
-                "INSERT INTO event_cohost (event_id, user_id, added_by) VALUES ($1, $2, $3)",
-                &[&event.id, &user_id, &caller_id],
-            )
-            .await?;
+            tx.execute(store::INSERT_COHOST, &[&event.id, &user_id, &caller_id])
+                .await?;
             Ok(())
         },
         audit::record(&tx, &entry),
@@ -82,10 +73,7 @@ pub async fn remove(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<(), ApiE
     let (removed, ()) = crate::pipelined!(
         async {
             Ok(tx
-                .execute(
-                    "DELETE FROM event_cohost WHERE event_id = $1 AND user_id = (SELECT id FROM auth_user WHERE uuid = $2)",
-                    &[&event.id, &user],
-                )
+                .execute(store::DELETE_COHOST, &[&event.id, &user])
                 .await?)
         },
         audit::record(&tx, &entry),

@@ -1,6 +1,7 @@
 //! The gallery of an event: add at a position, remove, reorder. Positions stay 0..n-1; the
 //! unique (event, position) constraint is checked at commit, so shifting rows never collides.
 
+use super::store;
 use crate::auth::Actor;
 use crate::contract::schemas::EventImage;
 use crate::platform::error::ProblemCode;
@@ -49,12 +50,7 @@ impl utoipa::ToSchema for Position {}
 
 async fn gallery(tx: &impl CachedStatements, event_id: i64) -> Result<Vec<EventImage>, ApiError> {
     crate::platform::db::json_column(
-        &tx.query_one(
-            "SELECT coalesce(jsonb_agg(jsonb_build_object('image_id', uuid, 'image_url', image_url, 'position', position) \
-                     ORDER BY position), '[]'::jsonb) AS images FROM event_image WHERE event_id = $1",
-            &[&event_id],
-        )
-        .await?,
+        &tx.query_one(store::IMAGES_OF_EVENT, &[&event_id]).await?,
         "images",
     )
 }
@@ -87,10 +83,7 @@ pub async fn add(
     let tx = PipelinedTransaction::begin(&client);
     let (_, event) = editable(&tx, key, caller, CHANGE_GALLERY).await?;
     let count: i64 = tx
-        .query_one(
-            "SELECT count(*) AS images FROM event_image WHERE event_id = $1",
-            &[&event.id],
-        )
+        .query_one(store::COUNT_IMAGES, &[&event.id])
         .await?
         .get("images");
     if count >= MAX_IMAGES {
@@ -111,15 +104,8 @@ pub async fn add(
     let shift_params: [&(dyn ToSql + Sync); 2] = [&event.id, &position];
     let insert_params: [&(dyn ToSql + Sync); 3] = [&event.id, &image_url, &position];
     let mut writes: Vec<Statement> = vec![
-        (
-            "UPDATE event_image SET position = position + 1 WHERE event_id = $1 AND position >= $2",
-            &shift_params,
-        ),
-        (
-            "INSERT INTO event_image (event_id, image_url, position) VALUES ($1, $2, $3) \
-             RETURNING jsonb_build_object('image_id', uuid, 'image_url', image_url, 'position', position) AS image",
-            &insert_params,
-        ),
+        (store::MAKE_ROOM_FOR_IMAGE, &shift_params),
+        (store::INSERT_IMAGE, &insert_params),
         (audit::INSERT_SQL, &audit_params),
     ];
     writes.extend(
@@ -142,10 +128,7 @@ pub async fn reorder(
     let tx = PipelinedTransaction::begin(&client);
     let (_, event) = editable(&tx, key, caller, CHANGE_GALLERY).await?;
     let current: Vec<Uuid> = tx
-        .query(
-            "SELECT uuid FROM event_image WHERE event_id = $1",
-            &[&event.id],
-        )
+        .query(store::IMAGE_IDS_OF_EVENT, &[&event.id])
         .await?
         .iter()
         .map(|r| r.get("uuid"))
@@ -176,11 +159,7 @@ pub async fn reorder(
     let audited = gallery_audit(caller, event.uuid, "reorder", request_id);
     tx.commit_after_with(
         &[
-            (
-                "UPDATE event_image i SET position = o.ord - 1 \
-                 FROM unnest($2::uuid[]) WITH ORDINALITY AS o(uuid, ord) WHERE i.event_id = $1 AND i.uuid = o.uuid",
-                &[&event.id, &image_ids],
-            ),
+            (store::REORDER_IMAGES, &[&event.id, &image_ids]),
             (audit::INSERT_SQL, &audit::params(&audited)),
         ],
         |db| gallery(db, event.id),
@@ -195,19 +174,13 @@ pub async fn remove(actor: &Actor<'_>, key: &str, image: Uuid) -> Result<(), Api
     let tx = PipelinedTransaction::begin(&client);
     let (_, event) = editable(&tx, key, caller, CHANGE_GALLERY).await?;
     let removed = tx
-        .query_opt(
-            "DELETE FROM event_image WHERE event_id = $1 AND uuid = $2 RETURNING position",
-            &[&event.id, &image],
-        )
+        .query_opt(store::DELETE_IMAGE, &[&event.id, &image])
         .await?
         .ok_or_else(|| ApiError::not_found("The image"))?;
     let position: i16 = removed.get("position");
     let audited = gallery_audit(caller, event.uuid, "remove", request_id);
     tx.commit_after(&[
-        (
-            "UPDATE event_image SET position = position - 1 WHERE event_id = $1 AND position > $2",
-            &[&event.id, &position],
-        ),
+        (store::CLOSE_IMAGE_GAP, &[&event.id, &position]),
         (audit::INSERT_SQL, &audit::params(&audited)),
     ])
     .await?;

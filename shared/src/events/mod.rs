@@ -22,3 +22,4 @@ pub mod repo;
 pub mod rules;
 pub mod schedule;
 pub mod service;
+pub mod store;

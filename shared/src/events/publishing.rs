@@ -1,6 +1,7 @@
 //! Publishing and unpublishing an event: publishing needs every field a guest sees, and an
 //! event with guests is cancelled, never unpublished.
 
+use super::store;
 use crate::auth::Actor;
 use chrono::Utc;
 use serde_json::json;
@@ -48,7 +49,7 @@ pub async fn set_published(
         request_id: Some(request_id),
     };
     let writes: [Statement; 2] = [
-        (repo::SET_PUBLISHED_SQL, &[&event.id, &publish]),
+        (store::SET_PUBLISHED, &[&event.id, &publish]),
         (audit::INSERT_SQL, &audit::params(&audited)),
     ];
     // Publishing a published event changes nothing and records nothing.

@@ -1,6 +1,7 @@
 //! Event rules: create, update, publish, unpublish, cancel. Each is one transaction with its
 //! audit row and outbox messages; the messages are published after commit.
 
+use super::store;
 use crate::auth::Actor;
 use crate::contract::schemas::EventDetail;
 use crate::platform::error::ProblemCode;
@@ -148,7 +149,7 @@ pub async fn create(actor: &Actor<'_>, mut reader: FieldReader) -> Result<Writte
     let interests_params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] =
         [&event_id, &interest_ids];
     let mut writes: Vec<Statement> = vec![
-        (repo::INSERT_INTERESTS_SQL, &interests_params),
+        (store::INSERT_EVENT_INTERESTS, &interests_params),
         (audit::INSERT_SQL, &audit_params),
     ];
     writes.extend(

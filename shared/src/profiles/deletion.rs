@@ -226,7 +226,7 @@ pub async fn delete_account(actor: &Actor<'_>) -> Result<Vec<OutboxMessage>, Api
         );
         writes
             .push(
-                crate::events::cancellation::CANCEL_SQL,
+                crate::events::store::CANCEL_EVENT,
                 crate::owned_params![event_id],
             )
             .push_message(notice)
