@@ -74,7 +74,7 @@ struct EventRow {
 }
 
 /// A seat change's opening round trip, built up and then run: `EventLock::of(&REQUEST_EVENT,
-/// &request).then(&[(LOCK_REQUEST_SQL, &params)]).run_for(&tx, caller)`.
+/// &request).then(&[(store::LOCK_REQUEST, &params)]).run_for(&tx, caller)`.
 #[must_use = "an event lock does nothing until it is run"]
 pub struct EventLock<'a> {
     lookup: &'static EventLookup,

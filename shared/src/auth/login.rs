@@ -1,5 +1,6 @@
 //! Phone login (NIST SP 800-63B out-of-band codes): request a code by SMS, then verify it.
 
+use super::store;
 use crate::platform::error::ProblemCode;
 use std::net::IpAddr;
 
@@ -115,7 +116,7 @@ pub async fn request_code(
     };
     tx.commit_after(&[
         (
-            repo::INSERT_CODE_SQL,
+            store::INSERT_CODE,
             &[
                 &code_id,
                 &phone.as_str(),
@@ -126,7 +127,7 @@ pub async fn request_code(
                 &country,
             ],
         ),
-        (audit::INSERT_SQL, &audit::params(&audited)),
+        (store::INSERT_REFRESH_TOKEN, &audit::params(&audited)),
     ])
     .await?;
 
@@ -246,10 +247,10 @@ pub async fn verify_code(
     // The session's refresh token, the audit row and COMMIT: one round trip.
     tx.commit_after(&[
         (
-            refresh::INSERT_SQL,
+            store::INSERT_REFRESH_TOKEN,
             &[&user_id, &new.family, &new.hash, &new.expires_at],
         ),
-        (audit::INSERT_SQL, &audit::params(&audited)),
+        (store::INSERT_REFRESH_TOKEN, &audit::params(&audited)),
     ])
     .await?;
     Ok(Login {

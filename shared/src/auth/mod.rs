@@ -11,6 +11,7 @@ pub mod login;
 pub mod otp_code;
 pub mod otp_repo;
 pub mod refresh;
+pub mod store;
 pub mod token;
 pub mod token_keys;
 
@@ -84,9 +85,6 @@ impl<'a> Actor<'a> {
     }
 }
 
-/// The account check: the internal id of user `$1` (public id) while the account is active.
-pub const ACCOUNT_CHECK_SQL: &str = "SELECT id FROM auth_user WHERE uuid = $1 AND is_active";
-
 /// The caller's internal id, if the account is still active; a deleted or deactivated account
 /// gets 401 even with an unexpired token. Asked once per request: a caller this request already
 /// found active (`Caller::found_active`) costs no statement.
@@ -98,7 +96,7 @@ pub async fn active_user_id(
         return Ok(id);
     }
     client
-        .query_opt(ACCOUNT_CHECK_SQL, &[&caller.user_id])
+        .query_opt(store::ACCOUNT_CHECK, &[&caller.user_id])
         .await?
         .map(|row| row.get("id"))
         .ok_or_else(|| ApiError::unauthorized("This account is no longer active."))

@@ -1,5 +1,6 @@
 //! SQL of phone login: codes, throttles, failures and first-login account creation.
 
+use super::store;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -15,10 +16,6 @@ use crate::platform::error::ApiError;
 const LOCK_PHONE: i32 = 1;
 const LOCK_IP: i32 = 2;
 
-/// A two-key advisory lock held until the transaction ends (`$1` namespace, `$2` key):
-/// transaction-scoped, so RDS Proxy never pins the connection.
-const LOCK_SQL: &str = "SELECT pg_advisory_xact_lock($1, hashtext($2))";
-
 /// Counts in each throttle window and, for each, seconds until a slot frees up.
 #[derive(Debug)]
 pub struct Throttles {
@@ -31,27 +28,6 @@ pub struct Throttles {
     /// Codes to any number in the last hour (the SMS budget), and when the oldest leaves.
     pub all: (i64, f64),
 }
-
-/// Reads every throttle: `$1` the number, `$2` the IP (inet, may be NULL), `$3` the resend
-/// wait in seconds.
-const THROTTLES_SQL: &str = "WITH number AS (SELECT created_at FROM user_phone_otp \
-                             WHERE phone_number = $1 AND created_at > now() - interval '1 hour'), \
-                  by_ip AS (SELECT created_at FROM user_phone_otp \
-                            WHERE $2::inet IS NOT NULL AND request_ip = $2::inet \
-                              AND created_at > now() - interval '1 hour'), \
-                  everyone AS (SELECT created_at FROM user_phone_otp WHERE created_at > now() - interval '1 hour') \
-             SELECT \
-               coalesce(extract(epoch FROM (SELECT max(created_at) FROM number) \
-                        + make_interval(secs => $3) - now())::float8, 0) AS resend_wait, \
-               (SELECT count(*) FROM number) AS number_count, \
-               coalesce(extract(epoch FROM (SELECT min(created_at) FROM number) \
-                        + interval '1 hour' - now())::float8, 0) AS number_frees_in, \
-               (SELECT count(*) FROM by_ip) AS ip_count, \
-               coalesce(extract(epoch FROM (SELECT min(created_at) FROM by_ip) \
-                        + interval '1 hour' - now())::float8, 0) AS ip_frees_in, \
-               (SELECT count(*) FROM everyone) AS all_count, \
-               coalesce(extract(epoch FROM (SELECT min(created_at) FROM everyone) \
-                        + interval '1 hour' - now())::float8, 0) AS all_frees_in";
 
 /// For a new code: takes the number's lock (and the source IP's), reads every throttle and
 /// marks the number's live codes superseded, in that order, in one round trip (the caller
@@ -69,12 +45,12 @@ pub async fn lock_and_read_throttles(
     let ip_lock: [&(dyn ToSql + Sync); 2] = [&LOCK_IP, &ip_text];
     let throttle_params: [&(dyn ToSql + Sync); 3] = [&number, &ip, &resend_secs];
     let supersede_params: [&(dyn ToSql + Sync); 1] = [&number];
-    let mut statements = vec![(LOCK_SQL, &phone_lock[..])];
+    let mut statements = vec![(store::LOCK_PHONE_AND_IP, &phone_lock[..])];
     if ip.is_some() {
-        statements.push((LOCK_SQL, &ip_lock[..]));
+        statements.push((store::LOCK_PHONE_AND_IP, &ip_lock[..]));
     }
-    statements.push((THROTTLES_SQL, &throttle_params[..]));
-    statements.push((SUPERSEDE_SQL, &supersede_params[..]));
+    statements.push((store::THROTTLES, &throttle_params[..]));
+    statements.push((store::SUPERSEDE_CODES, &supersede_params[..]));
     let rows = tx.query_in_order(&statements).await?;
     let row = rows[statements.len() - 2]
         .first()
@@ -87,24 +63,9 @@ pub async fn lock_and_read_throttles(
     })
 }
 
-/// Marks every live code of number `$1` superseded (a new one is about to be sent).
-const SUPERSEDE_SQL: &str = "UPDATE user_phone_otp SET superseded_at = now() \
-     WHERE phone_number = $1 AND NOT is_used AND superseded_at IS NULL";
-
-/// Stores a new code's hash: `$1` its public id, `$2` the number, `$3`/`$4` hash and salt,
-/// `$5` seconds it lives, `$6` the source IP, `$7` the country code.
-pub const INSERT_CODE_SQL: &str =
-    "INSERT INTO user_phone_otp (uuid, phone_number, otp_hash, otp_salt, expires_at, request_ip, country_code) \
-     VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), $6, $7)";
-
 /// Retires a code whose SMS could not be sent.
 pub async fn retire(client: &impl CachedStatements, code_id: Uuid) -> Result<(), ApiError> {
-    client
-        .execute(
-            "UPDATE user_phone_otp SET superseded_at = now() WHERE uuid = $1 AND superseded_at IS NULL",
-            &[&code_id],
-        )
-        .await?;
+    client.execute(store::RETIRE_CODE, &[&code_id]).await?;
     Ok(())
 }
 
@@ -134,26 +95,9 @@ pub async fn lock_and_read_codes(
     let number = phone.as_str();
     let rows = tx
         .query_in_order(&[
-            (LOCK_SQL, &[&LOCK_PHONE, &number]),
-            (
-                "SELECT count(*) FILTER (WHERE phone_number = $1 AND had_live_code) AS number_count, \
-                        coalesce(extract(epoch FROM min(created_at) FILTER (WHERE phone_number = $1 AND had_live_code) \
-                                 + interval '1 hour' - now())::float8, 0) AS number_frees_in, \
-                        count(*) FILTER (WHERE request_ip = $2::inet) AS ip_count, \
-                        coalesce(extract(epoch FROM min(created_at) FILTER (WHERE request_ip = $2::inet) \
-                                 + interval '1 hour' - now())::float8, 0) AS ip_frees_in \
-                 FROM otp_verify_failure \
-                 WHERE (phone_number = $1 OR ($2::inet IS NOT NULL AND request_ip = $2::inet)) \
-                   AND created_at > now() - interval '1 hour'",
-                &[&number, &ip],
-            ),
-            (
-                "SELECT id, otp_hash, otp_salt FROM user_phone_otp \
-                 WHERE phone_number = $1 AND NOT is_used AND superseded_at IS NULL \
-                   AND expires_at > now() AND attempts < $2 \
-                 ORDER BY created_at DESC LIMIT 1 FOR UPDATE",
-                &[&number, &max_attempts],
-            ),
+            (store::LOCK_PHONE_AND_IP, &[&LOCK_PHONE, &number]),
+            (store::VERIFY_THROTTLES, &[&number, &ip]),
+            (store::LIVE_CODES, &[&number, &max_attempts]),
         ])
         .await?;
     let failures = rows[1]
@@ -187,7 +131,7 @@ pub async fn record_failure(
     had_live_code: bool,
 ) -> Result<(), ApiError> {
     tx.execute(
-        "INSERT INTO otp_verify_failure (phone_number, request_ip, had_live_code) VALUES ($1, $2, $3)",
+        store::RECORD_VERIFY_FAILURE,
         &[&phone.as_str(), &ip, &had_live_code],
     )
     .await?;
@@ -196,21 +140,13 @@ pub async fn record_failure(
 
 /// Counts a wrong try against a code.
 pub async fn count_wrong_try(tx: &impl CachedStatements, code_id: i64) -> Result<(), ApiError> {
-    tx.execute(
-        "UPDATE user_phone_otp SET attempts = attempts + 1 WHERE id = $1",
-        &[&code_id],
-    )
-    .await?;
+    tx.execute(store::COUNT_WRONG_TRY, &[&code_id]).await?;
     Ok(())
 }
 
 /// Spends a code.
 pub async fn mark_used(tx: &impl CachedStatements, code_id: i64) -> Result<(), ApiError> {
-    tx.execute(
-        "UPDATE user_phone_otp SET is_used = true, used_at = now() WHERE id = $1",
-        &[&code_id],
-    )
-    .await?;
+    tx.execute(store::MARK_CODE_USED, &[&code_id]).await?;
     Ok(())
 }
 
@@ -223,18 +159,7 @@ pub async fn login_account(
     phone: &PhoneNumber,
 ) -> Result<(i64, Uuid, bool), ApiError> {
     let row = tx
-        .query_one(
-            "WITH existing AS ( \
-                 UPDATE auth_user SET last_login = now() WHERE username = $1 AND is_active RETURNING id, uuid), \
-             account AS ( \
-                 INSERT INTO auth_user (username, last_login) SELECT $1, now() \
-                 WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING id, uuid), \
-             profile AS ( \
-                 INSERT INTO user_profile (user_id, phone_number, is_verified) \
-                 SELECT id, $1, true FROM account) \
-             SELECT id, uuid, false AS created FROM existing UNION ALL SELECT id, uuid, true FROM account",
-            &[&phone.as_str()],
-        )
+        .query_one(store::LOGIN_ACCOUNT, &[&phone.as_str()])
         .await?;
     Ok((row.get("id"), row.get("uuid"), row.get("created")))
 }

@@ -2,6 +2,7 @@
 //! its SHA-256 stored). Refresh rotates; a rotated token presented again revokes its whole
 //! family (RFC 9700 §4.14.2); logout revokes.
 
+use super::store;
 use crate::platform::error::ProblemCode;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -35,11 +36,7 @@ fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-/// Stores a refresh token: `$1` user id, `$2` session family, `$3` token hash, `$4` expiry.
-pub const INSERT_SQL: &str =
-    "INSERT INTO refresh_token (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)";
-
-/// A new token pair and what `INSERT_SQL` stores of its refresh token.
+/// A new token pair and what `store::INSERT_REFRESH_TOKEN` stores of its refresh token.
 pub struct NewPair {
     /// What the client gets.
     pub pair: TokenPair,
@@ -91,7 +88,7 @@ pub async fn issue(
 ) -> Result<TokenPair, ApiError> {
     let new = NewPair::new(keys, refresh_ttl, user_uuid, family)?;
     tx.execute(
-        INSERT_SQL,
+        store::INSERT_REFRESH_TOKEN,
         &[&user_id, &new.family, &new.hash, &new.expires_at],
     )
     .await?;
@@ -136,11 +133,7 @@ pub async fn rotate(
     let tx = PipelinedTransaction::begin(&client);
     let row = tx
         .query_opt(
-            "SELECT r.id AS token_id, r.family_id, r.rotated_at IS NOT NULL AS rotated, \
-                    r.revoked_at IS NOT NULL AS revoked, r.expires_at <= now() AS expired, \
-                    u.id AS user_id, u.uuid AS user_uuid, u.is_active \
-             FROM refresh_token r JOIN auth_user u ON u.id = r.user_id \
-             WHERE r.token_hash = $1 FOR UPDATE OF r",
+            store::LOCK_REFRESH_TOKEN,
             &[&token_hash(presented.expose_secret())],
         )
         .await?
@@ -159,14 +152,10 @@ pub async fn rotate(
     );
     if rotated && !revoked {
         // A spent token came back: someone holds a copy. Kill the whole session.
-        tx.execute(
-            "UPDATE refresh_token SET revoked_at = now(), revoked_reason = 'reuse' \
-             WHERE family_id = $1 AND revoked_at IS NULL",
-            &[&family],
-        )
-        .await?;
+        tx.execute(store::REVOKE_FAMILY_FOR_REUSE, &[&family])
+            .await?;
         let audited = family_audit(user_uuid, family, "token_reuse", request_id);
-        tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
+        tx.commit_after(&[(store::INSERT_REFRESH_TOKEN, &audit::params(&audited))])
             .await?;
         tracing::warn!(%family, "refresh token reuse: session family revoked");
         return Err(invalid());
@@ -178,11 +167,8 @@ pub async fn rotate(
     // The three writes are independent: one round trip.
     let ((), pair, ()) = crate::pipelined!(
         async {
-            tx.execute(
-                "UPDATE refresh_token SET rotated_at = now() WHERE id = $1",
-                &[&token_id],
-            )
-            .await?;
+            tx.execute(store::ROTATE_REFRESH_TOKEN, &[&token_id])
+                .await?;
             Ok(())
         },
         issue(&tx, keys, refresh_ttl, user_id, user_uuid, Some(family)),
@@ -204,8 +190,7 @@ pub async fn logout(
     let tx = PipelinedTransaction::begin(&client);
     let family: Option<Uuid> = tx
         .query_opt(
-            "SELECT r.family_id FROM refresh_token r JOIN auth_user u ON u.id = r.user_id \
-             WHERE r.token_hash = $1 AND u.uuid = $2",
+            store::FAMILY_OF_TOKEN,
             &[&token_hash(presented.expose_secret()), &caller],
         )
         .await?
@@ -214,12 +199,8 @@ pub async fn logout(
         let entry = family_audit(caller, family, "logout", request_id);
         crate::pipelined!(
             async {
-                tx.execute(
-                    "UPDATE refresh_token SET revoked_at = now(), revoked_reason = 'logout' \
-                     WHERE family_id = $1 AND revoked_at IS NULL",
-                    &[&family],
-                )
-                .await?;
+                tx.execute(store::REVOKE_FAMILY_FOR_LOGOUT, &[&family])
+                    .await?;
                 Ok::<_, ApiError>(())
             },
             audit::record(&tx, &entry),
@@ -230,11 +211,5 @@ pub async fn logout(
 
 /// Revokes every session of a user (account deletion), inside the caller's transaction.
 pub async fn revoke_all(tx: &impl CachedStatements, user_id: i64) -> Result<u64, ApiError> {
-    Ok(tx
-        .execute(
-            "UPDATE refresh_token SET revoked_at = now(), revoked_reason = 'account_deleted' \
-             WHERE user_id = $1 AND revoked_at IS NULL",
-            &[&user_id],
-        )
-        .await?)
+    Ok(tx.execute(store::REVOKE_ALL_OF_USER, &[&user_id]).await?)
 }

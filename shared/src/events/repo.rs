@@ -100,7 +100,9 @@ pub async fn interest_ids(
     tx: &impl CachedStatements,
     slugs: &[String],
 ) -> Result<Vec<Option<i64>>, ApiError> {
-    let rows = tx.query(store::ACTIVE_INTERESTS_BY_SLUG, &[&slugs]).await?;
+    let rows = tx
+        .query(crate::interests::store::ACTIVE_INTERESTS_BY_SLUG, &[&slugs])
+        .await?;
     Ok(slugs
         .iter()
         .map(|slug| {

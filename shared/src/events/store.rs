@@ -169,10 +169,6 @@ pub const EVENT_DETAIL: &str = concatcp!(
 /// The internal id of venue `$1` (public id).
 pub const VENUE_ID_OF_UUID: &str = "SELECT id FROM venue WHERE uuid = $1";
 
-/// The active interests among slugs `$1`.
-pub const ACTIVE_INTERESTS_BY_SLUG: &str =
-    "SELECT slug, id FROM event_interest WHERE is_active AND slug = ANY($1)";
-
 /// A new event with its fields.
 pub const INSERT_EVENT: &str = "INSERT INTO event (host_id, slug, title, description, mood, venue_id, venue_text, event_date, \
                                 start_time, timezone, duration, capacity, is_paid, ticket_price, gst_percent, \

@@ -5,6 +5,7 @@
 //! to five, none twice. An unknown slug is refused by its index (`interests[2]`).
 
 pub mod repo;
+pub mod store;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

@@ -1,18 +1,12 @@
-//! SQL for the interest catalogue.
+//! Reading the interest catalogue.
 
-use super::Interest;
+use super::{store, Interest};
 use crate::platform::db::CachedStatements;
 use crate::platform::error::ApiError;
 
 /// Every active interest, in catalogue order.
 pub async fn list_active(client: &impl CachedStatements) -> Result<Vec<Interest>, ApiError> {
-    let rows = client
-        .query(
-            "SELECT uuid AS interest_id, name, slug, icon FROM event_interest \
-             WHERE is_active ORDER BY sort_order, name",
-            &[],
-        )
-        .await?;
+    let rows = client.query(store::LIST_ACTIVE, &[]).await?;
     Ok(rows
         .iter()
         .map(|row| Interest {

@@ -1,6 +1,7 @@
 //! The in-app inbox: notification rows written by notification-worker from queue messages
 //! (idempotently), and read by their recipient.
 
+use super::store;
 use crate::auth::Actor;
 use crate::contract::schemas::NotificationPage;
 use serde_json::{json, Value};
@@ -99,7 +100,7 @@ pub async fn deliver(
     let tx = PipelinedTransaction::begin(client);
     let title: String = match event {
         Some(event) => tx
-            .query_opt("SELECT title FROM event WHERE uuid = $1", &[&event])
+            .query_opt(store::EVENT_TITLE, &[&event])
             .await?
             .map(|r| r.get("title"))
             .unwrap_or_else(|| "your event".to_owned()),
@@ -120,13 +121,17 @@ pub async fn deliver(
     let metadata = json!({ "details": payload });
     let created = tx
         .query(
-            "WITH n AS (INSERT INTO notification (recipient_id, sender_id, notification_type, title, message, reference_type, \
-                                                  reference_id, metadata, dedupe_key) \
-                        SELECT u.id, (SELECT id FROM auth_user WHERE uuid = $2), $3, $4, $5, 'event', $6, $7, $8 || ':' || u.uuid \
-                        FROM auth_user u WHERE u.uuid = ANY($1) AND u.is_active \
-                        ON CONFLICT (dedupe_key) DO NOTHING RETURNING recipient_id) \
-             SELECT p.phone_number FROM n LEFT JOIN user_profile p ON p.user_id = n.recipient_id",
-            &[&recipients, &sender, &kind, &heading, &text, &event, &metadata, &message_id],
+            store::DELIVER_NOTIFICATION,
+            &[
+                &recipients,
+                &sender,
+                &kind,
+                &heading,
+                &text,
+                &event,
+                &metadata,
+                &message_id,
+            ],
         )
         .await?;
     if SMS_KINDS.contains(&kind) {
@@ -141,22 +146,6 @@ pub async fn deliver(
     tx.commit().await?;
     Ok(created.len() as u64)
 }
-
-const NOTIFICATION_JSON: &str = "jsonb_build_object('notification_id', n.uuid, 'type', n.notification_type, 'title', n.title, \
-     'message', n.message, 'reference_type', n.reference_type, 'reference_id', n.reference_id, \
-     'sender', CASE WHEN s.id IS NULL THEN NULL ELSE jsonb_build_object('user_id', s.uuid, 'name', sp.name) END, \
-     'is_read', n.is_read, 'read_at', rfc3339(n.read_at), 'created_at', rfc3339(n.created_at))";
-
-/// A page of user `$1`'s notifications (unread only when `$2`), newest first, before the cursor
-/// (`$3`, `$4`), at most `$5`, each row with the count of unread ones.
-const INBOX_PAGE: &str = const_format::concatcp!(
-    "SELECT ", NOTIFICATION_JSON, " AS item, n.created_at AS sort_time, n.uuid AS sort_uuid, \
-            (SELECT count(*) FROM notification WHERE recipient_id = $1 AND NOT is_read) AS unread \
-     FROM notification n LEFT JOIN auth_user s ON s.id = n.sender_id LEFT JOIN user_profile sp ON sp.user_id = s.id \
-     WHERE n.recipient_id = $1 AND (NOT $2 OR NOT n.is_read) \
-       AND ($3::timestamptz IS NULL OR (n.created_at, n.uuid) < ($3, $4::uuid)) \
-     ORDER BY n.created_at DESC, n.uuid DESC LIMIT $5"
-);
 
 /// The caller's notifications, newest first, with the unread count.
 pub async fn list(
@@ -182,7 +171,7 @@ pub async fn list(
     let (after_time, after_uuid) = after.unzip();
     let rows = client
         .query(
-            INBOX_PAGE,
+            store::INBOX_PAGE,
             &[
                 &user_id,
                 &unread_only,
@@ -195,10 +184,7 @@ pub async fn list(
     let unread: i64 = match rows.first() {
         Some(row) => row.get("unread"),
         None => client
-            .query_one(
-                "SELECT count(*) AS unread FROM notification WHERE recipient_id = $1 AND NOT is_read",
-                &[&user_id],
-            )
+            .query_one(store::UNREAD_COUNT, &[&user_id])
             .await?
             .get("unread"),
     };
@@ -221,11 +207,7 @@ pub async fn mark_read(actor: &Actor<'_>, notification: Uuid) -> Result<(), ApiE
         active_user_id(&tx, caller),
         async {
             Ok(tx
-                .execute(
-                    "UPDATE notification SET is_read = true, read_at = coalesce(read_at, now()) \
-                     WHERE uuid = $1 AND recipient_id = (SELECT id FROM auth_user WHERE uuid = $2)",
-                    &[&notification, &caller.user_id],
-                )
+                .execute(store::MARK_READ, &[&notification, &caller.user_id])
                 .await?)
         },
         record_read(&tx, caller, notification.to_string(), json!({}), request_id),
@@ -261,13 +243,7 @@ pub async fn mark_all_read(actor: &Actor<'_>) -> Result<(), ApiError> {
     let client = state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (_, marked) = crate::pipelined!(active_user_id(&tx, caller), async {
-        Ok(tx
-            .execute(
-                "UPDATE notification SET is_read = true, read_at = now() \
-                 WHERE recipient_id = (SELECT id FROM auth_user WHERE uuid = $1) AND NOT is_read",
-                &[&caller.user_id],
-            )
-            .await?)
+        Ok(tx.execute(store::MARK_ALL_READ, &[&caller.user_id]).await?)
     })?;
     // The inbox as a whole is the object: its owner's id names it.
     let inbox = caller.user_id.to_string();

@@ -13,6 +13,7 @@ pub mod patch;
 pub mod pictures;
 pub mod repo;
 pub mod service;
+pub mod store;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;

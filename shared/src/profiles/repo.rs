@@ -1,5 +1,6 @@
 //! SQL of profiles.
 
+use super::store;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
@@ -8,18 +9,6 @@ use super::OwnProfile;
 use crate::interests::Interest;
 use crate::platform::db::CachedStatements;
 use crate::platform::error::ApiError;
-
-const PROFILE_SELECT: &str = "\
-    SELECT u.uuid AS user_id, p.name, p.bio, p.location, p.phone_number, p.birth_date, p.gender, \
-           p.profile_pictures, p.is_verified, p.created_at, p.updated_at, \
-           coalesce((SELECT json_agg(json_build_object('interest_id', i.uuid, 'name', i.name, \
-                                                       'slug', i.slug, 'icon', i.icon) \
-                                     ORDER BY i.sort_order, i.name) \
-                     FROM user_profile_event_interests pi \
-                     JOIN event_interest i ON i.id = pi.event_interest_id \
-                     WHERE pi.user_profile_id = p.id), '[]'::json) AS interests \
-    FROM auth_user u JOIN user_profile p ON p.user_id = u.id \
-    WHERE u.uuid = $1 AND u.is_active";
 
 fn own_profile(row: &Row) -> Result<OwnProfile, ApiError> {
     let pictures: serde_json::Value = row.get("profile_pictures");
@@ -53,7 +42,7 @@ pub async fn load(
     user: Uuid,
 ) -> Result<Option<OwnProfile>, ApiError> {
     client
-        .query_opt(PROFILE_SELECT, &[&user])
+        .query_opt(store::PROFILE_SELECT, &[&user])
         .await?
         .map(|row| own_profile(&row))
         .transpose()
@@ -70,14 +59,7 @@ pub async fn apply_patch(
         .as_ref()
         .map(|p| serde_json::to_value(p).expect("strings serialise"));
     tx.execute(
-        "UPDATE user_profile SET \
-           name = CASE WHEN $2 THEN $3 ELSE name END, \
-           bio = CASE WHEN $4 THEN $5 ELSE bio END, \
-           location = CASE WHEN $6 THEN $7 ELSE location END, \
-           birth_date = CASE WHEN $8 THEN $9 ELSE birth_date END, \
-           gender = CASE WHEN $10 THEN $11 ELSE gender END, \
-           profile_pictures = coalesce($12, profile_pictures) \
-         WHERE user_id = $1",
+        store::UPDATE_PROFILE,
         &[
             &user_id,
             &patch.name.is_some(),
@@ -103,10 +85,7 @@ pub async fn interest_ids(
     slugs: &[String],
 ) -> Result<Vec<(String, i64)>, ApiError> {
     let rows = client
-        .query(
-            "SELECT slug, id FROM event_interest WHERE is_active AND slug = ANY($1)",
-            &[&slugs],
-        )
+        .query(crate::interests::store::ACTIVE_INTERESTS_BY_SLUG, &[&slugs])
         .await?;
     Ok(rows.iter().map(|r| (r.get("slug"), r.get("id"))).collect())
 }
@@ -121,16 +100,8 @@ pub async fn replace_interests(
     // order, so an INSERT of an interest the user already had could meet the old row before the
     // DELETE removed it.
     tx.query_in_order(&[
-        (
-            "DELETE FROM user_profile_event_interests \
-             WHERE user_profile_id = (SELECT id FROM user_profile WHERE user_id = $1)",
-            &[&user_id],
-        ),
-        (
-            "INSERT INTO user_profile_event_interests (user_profile_id, event_interest_id) \
-             SELECT (SELECT id FROM user_profile WHERE user_id = $1), unnest($2::bigint[])",
-            &[&user_id, &interest_ids],
-        ),
+        (store::CLEAR_PROFILE_INTERESTS, &[&user_id]),
+        (store::INSERT_PROFILE_INTERESTS, &[&user_id, &interest_ids]),
     ])
     .await?;
     Ok(())

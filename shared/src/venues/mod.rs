@@ -6,6 +6,7 @@
 //! catalogue venue or a free-text one, never both.
 
 pub mod place;
+pub mod store;
 
 use crate::auth::Actor;
 use crate::contract::schemas::{Venue, VenuePage};
@@ -19,31 +20,6 @@ use crate::platform::db::{CachedStatements, PipelinedTransaction};
 use crate::platform::error::{ApiError, FieldError};
 use crate::platform::http::{ApiRequest, Text};
 use crate::platform::state::AppState;
-
-const VENUE_JSON: &str = "jsonb_build_object('venue_id', v.uuid, 'name', v.name, 'address', v.address, 'city', v.city, \
-     'state', v.state, 'country', v.country, 'postal_code', v.postal_code, 'latitude', v.latitude, 'longitude', v.longitude)";
-
-/// Creates venue `$1` (public id) with its fields (`$2`–`$9`), made by user `$10` (public id);
-/// returns its JSON.
-const INSERT_VENUE: &str = const_format::concatcp!(
-    "INSERT INTO venue AS v (uuid, name, address, city, state, country, postal_code, latitude, longitude, created_by) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT id FROM auth_user WHERE uuid = $10)) \
-     RETURNING ", VENUE_JSON, " AS venue"
-);
-
-/// Venues whose name starts with pattern `$1` (a LIKE prefix) and, when `$2`/`$3` (latitude,
-/// longitude) are given, within `$6` km (`$4`/`$5`: the bounding box's half sides in degrees),
-/// nearest first, at most `$7`; each with its distance.
-const SEARCH_VENUES: &str = const_format::concatcp!(
-    "SELECT ", VENUE_JSON, " || jsonb_build_object('distance_km', round(d.km::numeric, 2)) AS venue FROM venue v \
-     CROSS JOIN LATERAL (SELECT CASE WHEN $2::float8 IS NULL THEN NULL ELSE \
-       6371 * 2 * asin(sqrt(power(sin(radians(v.latitude::float8 - $2) / 2), 2) \
-       + cos(radians($2)) * cos(radians(v.latitude::float8)) * power(sin(radians(v.longitude::float8 - $3) / 2), 2))) END AS km) d \
-     WHERE ($1::text IS NULL OR lower(v.name) LIKE $1) \
-       AND ($2::float8 IS NULL OR (v.latitude BETWEEN ($2 - $4)::numeric AND ($2 + $4)::numeric \
-            AND v.longitude BETWEEN ($3 - $5)::numeric AND ($3 + $5)::numeric AND d.km <= $6)) \
-     ORDER BY d.km NULLS LAST, v.name LIMIT $7"
-);
 
 /// Creates a venue.
 pub async fn create(actor: &Actor<'_>, body: VenueCreate) -> Result<Venue, ApiError> {
@@ -74,7 +50,7 @@ pub async fn create(actor: &Actor<'_>, body: VenueCreate) -> Result<Venue, ApiEr
         async {
             let row = tx
                 .query_one(
-                    INSERT_VENUE,
+                    store::INSERT_VENUE,
                     &[
                         &venue_id,
                         &name,
@@ -169,7 +145,7 @@ pub async fn search(
     active_user_id(&client, caller).await?;
     let rows = client
         .query(
-            SEARCH_VENUES,
+            store::SEARCH_VENUES,
             &[&pattern, &lat, &lng, &dlat, &dlng, &radius, &limit],
         )
         .await?;

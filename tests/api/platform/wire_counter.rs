@@ -35,7 +35,7 @@ pub struct RoundTrips {
     pub executions: u64,
     /// Round trips that only prepare statements: paid once per statement on each connection.
     pub preparations: u64,
-    /// Runs of the account check (`shared::auth::ACCOUNT_CHECK_SQL`): not a round trip, but
+    /// Runs of the account check (`shared::auth::store::ACCOUNT_CHECK`): not a round trip, but
     /// work a request should ask of the database once.
     pub account_checks: u64,
 }
@@ -110,7 +110,7 @@ impl AccountCheckWatch {
         match (sender, kind) {
             (Sender::Client, b'P') => {
                 let name = fields.next().unwrap_or_default();
-                if fields.next() == Some(shared::auth::ACCOUNT_CHECK_SQL.as_bytes()) {
+                if fields.next() == Some(shared::auth::store::ACCOUNT_CHECK.as_bytes()) {
                     self.names.insert(name.to_vec());
                 }
                 false
