@@ -127,7 +127,7 @@ pub async fn request_code(
                 &country,
             ],
         ),
-        (store::INSERT_REFRESH_TOKEN, &audit::params(&audited)),
+        (audit::INSERT_SQL, &audit::params(&audited)),
     ])
     .await?;
 
@@ -250,7 +250,7 @@ pub async fn verify_code(
             store::INSERT_REFRESH_TOKEN,
             &[&user_id, &new.family, &new.hash, &new.expires_at],
         ),
-        (store::INSERT_REFRESH_TOKEN, &audit::params(&audited)),
+        (audit::INSERT_SQL, &audit::params(&audited)),
     ])
     .await?;
     Ok(Login {

@@ -155,7 +155,7 @@ pub async fn rotate(
         tx.execute(store::REVOKE_FAMILY_FOR_REUSE, &[&family])
             .await?;
         let audited = family_audit(user_uuid, family, "token_reuse", request_id);
-        tx.commit_after(&[(store::INSERT_REFRESH_TOKEN, &audit::params(&audited))])
+        tx.commit_after(&[(audit::INSERT_SQL, &audit::params(&audited))])
             .await?;
         tracing::warn!(%family, "refresh token reuse: session family revoked");
         return Err(invalid());
