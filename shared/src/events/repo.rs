@@ -95,24 +95,6 @@ pub async fn venue_id(tx: &impl CachedStatements, venue: Uuid) -> Result<Option<
         .map(|r| r.get("id")))
 }
 
-/// Internal ids of active interests for `slugs`, in the order given; unknown slugs give `None`.
-pub async fn interest_ids(
-    tx: &impl CachedStatements,
-    slugs: &[String],
-) -> Result<Vec<Option<i64>>, ApiError> {
-    let rows = tx
-        .query(crate::interests::store::ACTIVE_INTERESTS_BY_SLUG, &[&slugs])
-        .await?;
-    Ok(slugs
-        .iter()
-        .map(|slug| {
-            rows.iter()
-                .find(|r| r.get::<_, &str>("slug") == slug)
-                .map(|r| r.get("id"))
-        })
-        .collect())
-}
-
 /// The editable fields as parameters, in the order `insert` ($3–$20) and `update` ($2–$19)
 /// write them: title, description, mood, venue, venue text, date, time, time zone, duration,
 /// capacity, paid, price, GST rate, GSTIN, genders, plus-one, covers, approval.

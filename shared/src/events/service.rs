@@ -4,6 +4,7 @@
 use super::store;
 use crate::auth::Actor;
 use crate::contract::schemas::EventDetail;
+use crate::interests;
 use crate::platform::error::ProblemCode;
 use chrono::Utc;
 use serde_json::json;
@@ -62,27 +63,8 @@ async fn resolve_interests(
     tx: &impl crate::platform::db::CachedStatements,
     slugs: &[String],
 ) -> Result<Vec<i64>, ApiError> {
-    let found = repo::interest_ids(tx, slugs).await?;
-    let mut ids = Vec::new();
-    let mut errors = Vec::new();
-    for (i, id) in found.into_iter().enumerate() {
-        match id {
-            Some(id) if !ids.contains(&id) => ids.push(id),
-            Some(_) => errors.push(FieldError::new(
-                format!("interests[{i}]"),
-                "is listed twice",
-            )),
-            None => errors.push(FieldError::new(
-                format!("interests[{i}]"),
-                "is not a known interest",
-            )),
-        }
-    }
-    if errors.is_empty() {
-        Ok(ids)
-    } else {
-        Err(ApiError::validation(errors))
-    }
+    let found = interests::repo::ids_by_slug(tx, slugs).await?;
+    interests::resolve(slugs, &found, interests::Repeats::Refused)
 }
 
 /// Slugs to try for a title: the title's own, then one with a random suffix.

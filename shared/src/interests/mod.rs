@@ -7,6 +7,48 @@
 pub mod repo;
 pub mod store;
 
+use crate::platform::error::{ApiError, FieldError};
+
+/// What a list that names an interest twice gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeats {
+    /// Kept once (a profile's list).
+    KeptOnce,
+    /// Refused, naming the repeat (an event's list).
+    Refused,
+}
+
+/// The internal ids of `slugs` in the order given, from the catalogue's `(slug, id)` pairs
+/// `found`: one 422 naming every unknown slug by its index (`interests[2]`), and every repeat
+/// when `repeats` refuses them.
+pub fn resolve(
+    slugs: &[String],
+    found: &[(String, i64)],
+    repeats: Repeats,
+) -> Result<Vec<i64>, ApiError> {
+    let mut ids = Vec::new();
+    let mut errors = Vec::new();
+    for (i, slug) in slugs.iter().enumerate() {
+        match found.iter().find(|(known, _)| known == slug) {
+            Some((_, id)) if !ids.contains(id) => ids.push(*id),
+            Some(_) if repeats == Repeats::KeptOnce => {}
+            Some(_) => errors.push(FieldError::new(
+                format!("interests[{i}]"),
+                "is listed twice",
+            )),
+            None => errors.push(FieldError::new(
+                format!("interests[{i}]"),
+                "is not a known interest",
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ids)
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -65,3 +107,62 @@ impl<const MIN: usize, const MAX: usize> utoipa::PartialSchema for InterestSlugs
 }
 
 impl<const MIN: usize, const MAX: usize> utoipa::ToSchema for InterestSlugs<MIN, MAX> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slugs(names: &[&str]) -> Vec<String> {
+        names.iter().map(|name| name.to_string()).collect()
+    }
+
+    fn catalogue() -> Vec<(String, i64)> {
+        vec![("music".into(), 1), ("travel".into(), 2)]
+    }
+
+    fn bad_fields(result: Result<Vec<i64>, ApiError>) -> Vec<(String, String)> {
+        let ApiError::Client(problem) = result.unwrap_err() else {
+            panic!("not a client problem")
+        };
+        problem
+            .errors
+            .into_iter()
+            .map(|e| (e.field, e.message))
+            .collect()
+    }
+
+    #[test]
+    fn known_slugs_become_their_ids_in_the_order_given() {
+        let ids = resolve(&slugs(&["travel", "music"]), &catalogue(), Repeats::Refused);
+        assert_eq!(ids.unwrap(), vec![2, 1]);
+    }
+
+    #[test]
+    fn a_profile_keeps_a_repeated_slug_once() {
+        let ids = resolve(&slugs(&["music", "music"]), &catalogue(), Repeats::KeptOnce);
+        assert_eq!(ids.unwrap(), vec![1]);
+    }
+
+    #[test]
+    fn every_unknown_and_repeated_slug_is_named_by_its_index() {
+        let result = resolve(
+            &slugs(&["music", "chess", "music", "golf"]),
+            &catalogue(),
+            Repeats::Refused,
+        );
+        assert_eq!(
+            bad_fields(result),
+            vec![
+                (
+                    "interests[1]".to_owned(),
+                    "is not a known interest".to_owned()
+                ),
+                ("interests[2]".to_owned(), "is listed twice".to_owned()),
+                (
+                    "interests[3]".to_owned(),
+                    "is not a known interest".to_owned()
+                ),
+            ]
+        );
+    }
+}

@@ -79,17 +79,6 @@ pub async fn apply_patch(
     Ok(())
 }
 
-/// Internal ids of active interests by slug; slugs not found are absent from the result.
-pub async fn interest_ids(
-    client: &impl CachedStatements,
-    slugs: &[String],
-) -> Result<Vec<(String, i64)>, ApiError> {
-    let rows = client
-        .query(crate::interests::store::ACTIVE_INTERESTS_BY_SLUG, &[&slugs])
-        .await?;
-    Ok(rows.iter().map(|r| (r.get("slug"), r.get("id"))).collect())
-}
-
 /// Replaces a user's interests.
 pub async fn replace_interests(
     tx: &impl CachedStatements,

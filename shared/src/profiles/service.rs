@@ -1,5 +1,6 @@
 //! Profile rules: each state change is one transaction with its audit row.
 
+use crate::interests;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -8,7 +9,7 @@ use super::{repo, OwnProfile, PublicProfile};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
 use crate::platform::db::{CachedStatements, PgPool, PipelinedTransaction};
-use crate::platform::error::{ApiError, FieldError};
+use crate::platform::error::ApiError;
 
 /// Most interests a profile may follow.
 pub const MAX_INTERESTS: usize = 20;
@@ -90,23 +91,11 @@ pub async fn set_interests(
 ) -> Result<OwnProfile, ApiError> {
     let client = pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (user_id, found) =
-        crate::pipelined!(active_user_id(&tx, caller), repo::interest_ids(&tx, slugs))?;
-    let mut ids = Vec::new();
-    let mut errors = Vec::new();
-    for (i, slug) in slugs.iter().enumerate() {
-        match found.iter().find(|(s, _)| s == slug) {
-            Some((_, id)) if !ids.contains(id) => ids.push(*id),
-            Some(_) => {}
-            None => errors.push(FieldError::new(
-                format!("interests[{i}]"),
-                "is not a known interest",
-            )),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    let (user_id, found) = crate::pipelined!(
+        active_user_id(&tx, caller),
+        interests::repo::ids_by_slug(&tx, slugs)
+    )?;
+    let ids = interests::resolve(slugs, &found, interests::Repeats::KeptOnce)?;
     let entry = AuditEntry {
         actor: Some(caller.user_id),
         object_type: "user_profile",
