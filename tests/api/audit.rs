@@ -1,5 +1,5 @@
 use serde_json::json;
-use shared::audit::{record, AuditEntry};
+use shared::platform::audit::{record, AuditEntry};
 
 use crate::helpers::{insert_user, spawn_app};
 

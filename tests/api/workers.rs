@@ -7,7 +7,7 @@ use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use http::StatusCode;
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::{json, Value};
-use shared::platform::worker::process_batch;
+use shared::app::worker::process_batch;
 
 use crate::attendance::{accept, join_accepted, request_join};
 use crate::events::{assert_counters_true, published_event};

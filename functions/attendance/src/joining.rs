@@ -3,13 +3,13 @@
 use std::sync::Arc;
 
 use http::StatusCode;
+use shared::app::idempotency;
 use shared::attendance::answers;
 use shared::attendance::invites;
 use shared::attendance::requests::{self, Outcome};
 use shared::auth::Actor;
 use shared::contract::schemas::{InviteAccept, InviteCreate, JoinRequestCreate, RequestReply};
 use shared::platform::http::{json_response, ApiRequest, HandlerResult, RequestBody, Text};
-use shared::platform::idempotency;
 use shared::AppState;
 
 async fn answer<T: serde::Serialize>(

@@ -4,6 +4,7 @@ mod door;
 mod joining;
 mod lists;
 
+use shared::contract::Operations;
 use shared::platform::http::Router;
 use shared::AppState;
 

@@ -4,6 +4,7 @@ mod discover;
 mod manage;
 mod team;
 
+use shared::contract::Operations;
 use shared::platform::http::Router;
 use shared::AppState;
 

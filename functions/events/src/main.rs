@@ -4,5 +4,5 @@
 // threads at init, a shorter cold start (make bench measures it).
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::platform::http::serve(events::router()).await
+    shared::app::serve(events::router()).await
 }

@@ -6,8 +6,8 @@
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_runtime::LambdaEvent;
 use serde_json::Value;
+use shared::app::worker::{handle_batch, Worker};
 use shared::notifications::inbox;
-use shared::platform::worker::{handle_batch, Worker};
 use shared::AppState;
 
 /// The notification queue's worker.

@@ -5,5 +5,5 @@
 // threads at init, a shorter cold start (make bench measures it).
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    shared::platform::worker::run(notification_worker::Notifications).await
+    shared::app::worker::run(notification_worker::Notifications).await
 }

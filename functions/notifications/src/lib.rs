@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use http::StatusCode;
 use shared::auth::{authenticate, Actor};
+use shared::contract::Operations;
 use shared::notifications::inbox;
 use shared::platform::http::{json_response, no_content, ApiRequest, HandlerResult, Router};
 use shared::AppState;

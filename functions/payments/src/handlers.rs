@@ -4,6 +4,7 @@ use shared::platform::error::ProblemCode;
 use std::sync::Arc;
 
 use http::StatusCode;
+use shared::app::idempotency;
 use shared::auth::{authenticate, Actor};
 use shared::contract::schemas::{
     OrderCreate, OrderPage, PaymentVerify, RefundRequest, SandboxPayment, WebhookAck,
@@ -11,7 +12,6 @@ use shared::contract::schemas::{
 use shared::payments::{orders, refunds, settle, signature, webhook};
 use shared::platform::config::PaymentProviderKind;
 use shared::platform::http::{json_response, ApiRequest, HandlerResult, RequestBody};
-use shared::platform::idempotency;
 use shared::{ApiError, AppState};
 use uuid::Uuid;
 

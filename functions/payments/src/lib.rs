@@ -2,6 +2,7 @@
 
 mod handlers;
 
+use shared::contract::Operations;
 use shared::platform::http::Router;
 use shared::AppState;
 

@@ -3,6 +3,7 @@
 mod interests;
 mod me;
 
+use shared::contract::Operations;
 use shared::platform::http::Router;
 use shared::AppState;
 

@@ -4,8 +4,8 @@
 
 use lambda_runtime::LambdaEvent;
 use serde_json::{json, Value};
+use shared::app::worker::{self, Worker};
 use shared::attendance::expiry;
-use shared::platform::worker::{self, Worker};
 use shared::AppState;
 
 /// The reservation-expiry queue's worker.

@@ -16,9 +16,9 @@ use super::event_lock::EventLock;
 use super::ledger::{self, Admit, LockedEvent};
 use super::requests::{commit_answering, decide, Outcome};
 use super::rules::decision;
-use crate::audit::AuditEntry;
 use crate::auth::Caller;
 use crate::notifications::notify;
+use crate::platform::audit::AuditEntry;
 use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction, Writes};
 use crate::platform::error::ApiError;
 

@@ -13,13 +13,13 @@ use super::event_lock::EventLock;
 use super::ledger;
 use super::requests::Outcome;
 use super::tickets;
-use crate::audit::{self, AuditEntry};
+use crate::app::state::AppState;
 use crate::auth::{active_user_id, Caller};
 use crate::notifications::notify;
 use crate::payments::policy::RefundReason;
+use crate::platform::audit::{self, AuditEntry};
 use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
 use crate::platform::error::{ApiError, FieldError};
-use crate::platform::state::AppState;
 use tokio_postgres::types::ToSql;
 
 /// A ticket's row, as `ticket` reads it.

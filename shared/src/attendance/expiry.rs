@@ -12,12 +12,12 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::ledger;
-use crate::audit::{self, AuditEntry};
+use crate::app::state::AppState;
 use crate::notifications::notify;
+use crate::platform::audit::{self, AuditEntry};
 use crate::platform::db::{CachedStatements, PipelinedTransaction};
 use crate::platform::error::ApiError;
 use crate::platform::outbox::{self, Queue};
-use crate::platform::state::AppState;
 
 /// Expires one hold if it is still held and past its time; returns outbox messages.
 pub async fn expire_hold(

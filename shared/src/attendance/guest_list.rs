@@ -6,10 +6,10 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::attendee_status::AttendeeStatus;
+use crate::app::state::AppState;
 use crate::auth::{active_user_id, Caller};
 use crate::platform::db::{CachedStatements, FromRow};
 use crate::platform::error::ApiError;
-use crate::platform::state::AppState;
 
 /// One row of the guest list. Never a phone number or birth date.
 #[derive(Debug, Clone, Serialize, FromRow)]

@@ -15,11 +15,11 @@ use uuid::Uuid;
 
 use super::event_lock::{EventLock, Locked};
 use super::tickets;
+use crate::app::state::AppState;
 use crate::notifications::notify;
 use crate::platform::db::{CachedStatements, Statement, Writes};
 use crate::platform::error::ApiError;
 use crate::platform::outbox::{OutboxMessage, Queue};
-use crate::platform::state::AppState;
 
 /// An event locked for a seat change, with what the rules need.
 #[derive(Debug, Clone)]
@@ -236,7 +236,7 @@ pub async fn promote_waitlist(
                 store::ACCEPT_REQUEST,
                 crate::owned_params![request_id],
             )
-            .push_audit(&crate::audit::AuditEntry {
+            .push_audit(&crate::platform::audit::AuditEntry {
                 actor: None,
                 object_type: "event_request",
                 object_id: request_uuid.to_string(),

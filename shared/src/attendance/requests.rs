@@ -10,19 +10,19 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::ledger::{self, Admit, LockedEvent};
-use crate::audit::AuditEntry;
 use crate::auth::{active_user_id, Caller};
+use crate::platform::audit::AuditEntry;
 use crate::platform::cursor::{self, Page};
 
 use super::event_lock::{EventLock, Locked, EVENT_BY_KEY};
 use super::rules::{check_joiner, JoinerFacts};
 use super::write_limits::{self, WriteKind};
+use crate::app::state::AppState;
 use crate::notifications::notify;
 use crate::platform::db::{CachedStatements, PipelinedTransaction, Writes};
 use crate::platform::error::{ApiError, FieldError};
 use crate::platform::http::ApiRequest;
 use crate::platform::outbox::OutboxMessage;
-use crate::platform::state::AppState;
 
 /// Loads a request's JSON by its public id.
 pub async fn request_json(

@@ -13,7 +13,9 @@ pub mod otp_repo;
 pub mod refresh;
 pub mod store;
 pub mod token;
-pub mod token_keys;
+/// The token keys are read with the configuration, in the platform; auth signs and verifies
+/// with them.
+pub use crate::platform::config::token_keys;
 
 pub use token::{AccessClaims, TokenKeys};
 

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::TokenKeys;
-use crate::audit::{self, AuditEntry};
+use crate::platform::audit::{self, AuditEntry};
 use crate::platform::db::{CachedStatements, PgPool, PipelinedTransaction};
 use crate::platform::error::ApiError;
 

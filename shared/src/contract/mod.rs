@@ -1,7 +1,7 @@
 //! The contract: what the HTTP API promises, written once in Rust. Request and response types
 //! (`schemas`, one file per area), the route table (`operations`: caller, body, answer and
 //! problem codes of every route, from which the watch router, the template's events and
-//! `docs/API.md` are written by `routes`), the problem-code enum (`problem_codes`) and what
+//! `docs/API.md` are written by `routes`), the problem-code enum (`ProblemCode`, defined in `platform::error`) and what
 //! types cannot say (`request_rules`).
 //!
 //! The OpenAPI 3.1 document is generated from it: component schemas from the `ToSchema` types,
@@ -11,7 +11,6 @@
 
 mod guide;
 pub mod operations;
-pub mod problem_codes;
 
 pub use guide::guide_text;
 pub mod request_rules;
@@ -21,8 +20,10 @@ pub mod schemas;
 use serde_json::{json, Map, Value};
 use utoipa::openapi::{ComponentsBuilder, InfoBuilder, OpenApiBuilder};
 
+/// The problem-code enum, defined beside the error that carries it (`platform::error`).
+pub use crate::platform::error::ProblemCode;
 use operations::{Caller, OperationDoc, Success, OPERATIONS};
-pub use problem_codes::ProblemCode;
+pub use routes::Operations;
 
 macro_rules! components {
     ($($schema:ident),* $(,)?) => {

@@ -10,23 +10,11 @@
 //! dates relative to today (an event in the next two years, an adult's birth date), the GSTIN
 //! check character, paid ⇒ price, GST ⇒ GSTIN, and ids that must exist.
 
+use crate::platform::http::field_types::{text_pattern, visible_text_pattern};
 use serde_json::{json, Map, Value};
 
 use crate::events::fields::REQUIRED_TO_CREATE;
 use crate::platform::cursor::CURSOR_PATTERN;
-
-/// Characters `str::trim` removes (Unicode White_Space), as a regex class body.
-const SPACE: &str = r"\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
-
-/// Any text without NUL (Postgres text cannot hold it; the server refuses it).
-pub fn text_pattern() -> String {
-    r"^[^\u0000]*$".to_owned()
-}
-
-/// Text without NUL and with at least one character that is not white space.
-pub fn visible_text_pattern() -> String {
-    format!(r"^[^\u0000]*[^\u0000{SPACE}][^\u0000]*$")
-}
 
 /// Request bodies: every one refuses members it does not define.
 pub const REQUEST_BODIES: &[&str] = &[

@@ -7,7 +7,13 @@
 //!   committed files differ from what it would write;
 //! - the OpenAPI document and `docs/API.md` are built from the same entries.
 
+use std::future::Future;
+use std::sync::Arc;
+
+use http::Method;
+
 use super::operations::{OperationDoc, OPERATIONS};
+use crate::platform::http::{ApiRequest, HandlerResult, Router};
 
 /// The documented operation with this id; panics on an unknown id (a programming error the
 /// route tests catch before anything ships).
@@ -16,6 +22,30 @@ pub fn operation(operation_id: &str) -> &'static OperationDoc {
         .iter()
         .find(|op| op.operation_id == operation_id)
         .unwrap_or_else(|| panic!("no operation {operation_id} in shared::contract::operations"))
+}
+
+/// A router serving documented operations: each function's `router()` names an operation id
+/// and its handler, and the method and path come from the route table.
+pub trait Operations<S> {
+    /// Serves the documented operation `operation_id` with `handler`. Panics on an unknown id
+    /// (a programming error the route tests catch before anything ships).
+    fn operation<F, Fut>(self, operation_id: &str, handler: F) -> Self
+    where
+        F: Fn(Arc<S>, ApiRequest) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static;
+}
+
+impl<S: Send + Sync + 'static> Operations<S> for Router<S> {
+    fn operation<F, Fut>(self, operation_id: &str, handler: F) -> Self
+    where
+        F: Fn(Arc<S>, ApiRequest) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        let op = operation(operation_id);
+        let method = Method::from_bytes(op.method.as_bytes())
+            .unwrap_or_else(|e| panic!("{operation_id}: {e}"));
+        self.route(method, op.path, handler)
+    }
 }
 
 /// The functions that serve HTTP, in the order of the route table.

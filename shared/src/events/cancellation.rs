@@ -12,9 +12,9 @@ use uuid::Uuid;
 use super::repo;
 use super::rules::{may_change, HOST_CHANGE};
 use super::service::{commit_with_detail, Written};
-use crate::audit::{self, AuditEntry};
 use crate::auth::active_user_id;
 use crate::notifications::notify;
+use crate::platform::audit::{self, AuditEntry};
 use crate::platform::db::{PipelinedTransaction, Statement};
 use crate::platform::error::ApiError;
 

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::rules::MANAGE_COHOSTS;
 use super::service::editable;
-use crate::audit::{self, AuditEntry};
+use crate::platform::audit::{self, AuditEntry};
 use crate::platform::db::{CachedStatements, PipelinedTransaction};
 use crate::platform::error::{ApiError, FieldError};
 

@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use super::rules::CHANGE_GALLERY;
 use super::service::editable;
-use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
+use crate::platform::audit::{self, AuditEntry};
 use crate::platform::db::{CachedStatements, PipelinedTransaction, Statement};
 use crate::platform::error::{ApiError, FieldError};
 

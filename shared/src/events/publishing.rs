@@ -9,7 +9,7 @@ use serde_json::json;
 use super::repo;
 use super::rules::HOST_CHANGE;
 use super::service::{commit_with_detail, editable, Written};
-use crate::audit::{self, AuditEntry};
+use crate::platform::audit::{self, AuditEntry};
 use crate::platform::db::{PipelinedTransaction, Statement};
 use crate::platform::error::ProblemCode;
 use crate::ApiError;

@@ -13,14 +13,14 @@ use uuid::Uuid;
 use super::fields::EventFields;
 use super::repo::{self, EventForEdit, Role};
 use super::rules::{may_change, Change, EDIT_DETAILS};
-use crate::audit::{self, AuditEntry};
+use crate::app::state::AppState;
 use crate::auth::{active_user_id, Caller};
 use crate::domain::text::slugify;
 use crate::notifications::notify;
+use crate::platform::audit::{self, AuditEntry};
 use crate::platform::db::{PipelinedTransaction, Statement};
 use crate::platform::error::{ApiError, FieldError};
 use crate::platform::http::FieldReader;
-use crate::platform::state::AppState;
 
 /// What a write returns: the event's detail and the outbox messages to publish.
 pub struct Written {

@@ -7,15 +7,15 @@ use crate::contract::schemas::NotificationPage;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::audit::{self, AuditEntry};
+use crate::app::state::AppState;
 use crate::auth::{active_user_id, Caller};
 use crate::domain::PhoneNumber;
+use crate::platform::audit::{self, AuditEntry};
 use crate::platform::aws::sns::{SmsPurpose, SmsSender};
 use crate::platform::cursor;
 use crate::platform::db::{CachedStatements, PipelinedTransaction};
 use crate::platform::error::{ApiError, FieldError};
 use crate::platform::http::ApiRequest;
-use crate::platform::state::AppState;
 
 /// Title and text of a notification kind.
 pub fn wording(kind: &str, event_title: &str, payload: &Value) -> Option<(String, String)> {

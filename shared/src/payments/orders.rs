@@ -10,12 +10,12 @@ use uuid::Uuid;
 
 use super::amounts::Breakdown;
 use super::provider::OrderRequest;
+use crate::app::state::AppState;
 use crate::attendance::hold_status::HoldStatus;
-use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
+use crate::platform::audit::{self, AuditEntry};
 use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction};
 use crate::platform::error::ApiError;
-use crate::platform::state::AppState;
 
 /// An order read from its row's `order_json` column.
 fn order_of(row: &Row) -> Result<Order, ApiError> {

@@ -9,12 +9,12 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::policy::{self, RefundReason, RefundStatus};
-use crate::audit::AuditEntry;
+use crate::app::state::AppState;
 use crate::notifications::notify;
+use crate::platform::audit::AuditEntry;
 use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction};
 use crate::platform::error::ApiError;
 use crate::platform::outbox::OutboxMessage;
-use crate::platform::state::AppState;
 
 /// A refund to send to the provider: what the call, its record and its notice need.
 #[derive(Debug, Clone, FromRow)]
@@ -118,7 +118,10 @@ pub(super) async fn send(
                         store::RECORD_REFUND_ATTEMPT,
                         &[&refund.key, &attempts, &error, &wait, &status],
                     ),
-                    (crate::audit::INSERT_SQL, &crate::audit::params(&audited)),
+                    (
+                        crate::platform::audit::INSERT_SQL,
+                        &crate::platform::audit::params(&audited),
+                    ),
                 ])
                 .await?;
             if status == RefundStatus::Failed {

@@ -22,13 +22,13 @@ use tokio_postgres::types::ToSql;
 use super::orders::order_by_id;
 use super::policy::{self, RefundReason};
 use super::refund_sending::{send, PendingRefund};
+use crate::app::state::AppState;
 use crate::attendance::event_lock::EventLock;
 use crate::attendance::ledger;
-use crate::audit::AuditEntry;
+use crate::platform::audit::AuditEntry;
 use crate::platform::db::{CachedStatements, FromRow, PipelinedTransaction, Statement, Writes};
 use crate::platform::error::{ApiError, FieldError};
 use crate::platform::outbox::{OutboxMessage, Queue};
-use crate::platform::state::AppState;
 
 /// The `kind` of the reservation-expiry message that asks for pending refunds to be sent.
 pub const SEND_REFUNDS: &str = "send_refunds";

@@ -14,15 +14,15 @@ use super::order_lock::{lock_order, LockedOrder, ORDER_BY_UUID};
 use super::orders::order_by_id;
 use super::policy::RefundReason;
 use super::signature;
+use crate::app::state::AppState;
 use crate::attendance::ledger::LockedEvent;
 use crate::attendance::tickets;
-use crate::audit::AuditEntry;
 use crate::auth::{active_user_id, Caller};
 use crate::notifications::notify;
+use crate::platform::audit::AuditEntry;
 use crate::platform::db::{PipelinedTransaction, Writes};
 use crate::platform::error::ApiError;
 use crate::platform::outbox::OutboxMessage;
-use crate::platform::state::AppState;
 
 /// What settling did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,11 +11,11 @@ use super::policy::RefundStatus;
 use super::settle::settle;
 use super::signature;
 
-use crate::audit::AuditEntry;
+use crate::app::state::AppState;
+use crate::platform::audit::AuditEntry;
 use crate::platform::db::{CachedStatements, PipelinedTransaction, Writes};
 use crate::platform::error::ApiError;
 use crate::platform::outbox::OutboxMessage;
-use crate::platform::state::AppState;
 
 /// What a webhook delivery did: the outbox messages to publish (with a `send_refunds` message
 /// when a payment came after its seats were gone).

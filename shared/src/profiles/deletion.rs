@@ -16,8 +16,8 @@ use crate::auth::Actor;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::audit::AuditEntry;
 use crate::auth::active_user_id;
+use crate::platform::audit::AuditEntry;
 use tokio_postgres::types::ToSql;
 
 use crate::platform::db::{CachedStatements, PipelinedTransaction, Writes};

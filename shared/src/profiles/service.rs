@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::patch::ProfilePatch;
 use super::{repo, OwnProfile, PublicProfile};
-use crate::audit::{self, AuditEntry};
 use crate::auth::{active_user_id, Caller};
+use crate::platform::audit::{self, AuditEntry};
 use crate::platform::db::{CachedStatements, PgPool, PipelinedTransaction};
 use crate::platform::error::ApiError;
 

@@ -13,13 +13,13 @@ use crate::contract::schemas::{Venue, VenuePage};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::audit::{self, AuditEntry};
+use crate::app::state::AppState;
 use crate::auth::{active_user_id, Caller};
 use crate::contract::schemas::VenueCreate;
+use crate::platform::audit::{self, AuditEntry};
 use crate::platform::db::{CachedStatements, PipelinedTransaction};
 use crate::platform::error::{ApiError, FieldError};
 use crate::platform::http::{ApiRequest, Text};
-use crate::platform::state::AppState;
 
 /// Creates a venue.
 pub async fn create(actor: &Actor<'_>, body: VenueCreate) -> Result<Venue, ApiError> {
