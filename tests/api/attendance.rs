@@ -642,6 +642,37 @@ async fn check_in_once_at_the_right_event_by_an_organiser() {
 }
 
 #[tokio::test]
+async fn the_guest_list_shows_a_check_in_as_the_door_answered_it() {
+    let Party {
+        app,
+        host,
+        guests: [],
+        event_id,
+    } = party(json!({})).await;
+    let (guest, attendee) = going_guest(&app, &host, &event_id, "+919800000002").await;
+    let code = ticket_code(&app, &guest, &attendee).await;
+    let checked_in = app
+        .post_as(
+            &host,
+            &format!("/v1/events/{event_id}/check-ins"),
+            json!({"ticket_code": code}),
+        )
+        .await
+        .expect_status(StatusCode::OK);
+    let guests = app
+        .get_as(&host, &format!("/v1/events/{event_id}/attendees"))
+        .await
+        .expect_status(StatusCode::OK);
+    let listed = &guests.body["items"][0];
+    assert_eq!(listed["attendee_id"], attendee.as_str());
+    assert_eq!(listed["status"], "checked_in");
+    assert_eq!(
+        listed["checked_in_at"], checked_in.body["checked_in_at"],
+        "one instant, written one way (RFC 3339 to the second) in every answer"
+    );
+}
+
+#[tokio::test]
 async fn cancelling_attendance_frees_seats_and_queues_the_refund_the_policy_allows() {
     let Party {
         app,

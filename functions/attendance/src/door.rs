@@ -6,7 +6,7 @@ use http::{header, StatusCode};
 use lambda_http::{Body, Response};
 use shared::attendance::{attendees, guest_list};
 use shared::auth::{authenticate, Actor};
-use shared::contract::schemas::CheckIn;
+use shared::contract::schemas::{AttendeePage, CheckIn};
 use shared::platform::http::{json_response, ApiRequest, HandlerResult, RequestBody};
 use shared::{ApiError, AppState};
 
@@ -27,7 +27,10 @@ pub async fn guest_list(state: Arc<AppState>, req: ApiRequest) -> HandlerResult 
     }
     json_response(
         StatusCode::OK,
-        &serde_json::json!({ "items": guests, "next_cursor": null }),
+        &AttendeePage {
+            items: guests,
+            next_cursor: None,
+        },
     )
 }
 

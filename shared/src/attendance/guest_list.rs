@@ -1,33 +1,51 @@
 //! The guest list for an event's organisers: JSON, or CSV a spreadsheet opens safely.
 
 use super::store;
-use chrono::{DateTime, Utc};
-use serde::Serialize;
+use chrono::{DateTime, SecondsFormat, Utc};
 use uuid::Uuid;
 
 use super::attendee_status::AttendeeStatus;
 use crate::app::state::AppState;
 use crate::auth::{active_user_id, Caller};
+use crate::contract::schemas::Attendee;
 use crate::platform::db::{CachedStatements, FromRow};
 use crate::platform::error::ApiError;
 
-/// One row of the guest list. Never a phone number or birth date.
-#[derive(Debug, Clone, Serialize, FromRow)]
-pub struct Guest {
+/// One row of the guest list, as `store::GUESTS_OF_EVENT` reads it. Never a phone number or
+/// birth date.
+#[derive(FromRow)]
+struct GuestRow {
     /// Attendee (and ticket) id.
-    pub attendee_id: Uuid,
+    attendee_id: Uuid,
     /// The guest's public id.
-    pub user_id: Uuid,
+    user_id: Uuid,
     /// Display name.
-    pub name: Option<String>,
+    name: Option<String>,
     /// Seats (2 with a plus-one).
-    pub seats: i16,
+    seats: i16,
     /// going, checked_in or cancelled.
-    pub status: AttendeeStatus,
+    status: AttendeeStatus,
     /// Whether the seats were paid for.
-    pub is_paid: bool,
+    is_paid: bool,
     /// When the guest was checked in.
-    pub checked_in_at: Option<DateTime<Utc>>,
+    checked_in_at: Option<DateTime<Utc>>,
+}
+
+impl From<GuestRow> for Attendee {
+    fn from(row: GuestRow) -> Self {
+        Self {
+            attendee_id: row.attendee_id,
+            user_id: row.user_id,
+            name: row.name,
+            seats: row.seats.into(),
+            status: row.status.as_str().to_owned(),
+            is_paid: Some(row.is_paid),
+            // To the second, as every answer writes an instant (SQL's `rfc3339`).
+            checked_in_at: row
+                .checked_in_at
+                .map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        }
+    }
 }
 
 /// The guest list of an event for its host or co-hosts, in the order guests joined.
@@ -35,7 +53,7 @@ pub async fn guest_list(
     state: &AppState,
     caller: &Caller,
     key: &str,
-) -> Result<Vec<Guest>, ApiError> {
+) -> Result<Vec<Attendee>, ApiError> {
     let client = state.pool.get().await?;
     let caller_id = active_user_id(&client, caller).await?;
     let event = client
@@ -57,14 +75,14 @@ pub async fn guest_list(
     let rows = client.query(store::GUESTS_OF_EVENT, &[&event_id]).await?;
     Ok(rows
         .iter()
-        .map(Guest::try_from_row)
+        .map(|row| GuestRow::try_from_row(row).map(Attendee::from))
         .collect::<Result<_, _>>()?)
 }
 
 /// The guest list as CSV (a maintained CSV writer, so names with commas or quotes stay intact),
 /// starting with a UTF-8 byte-order mark so spreadsheet apps read Hindi or Tamil names right;
 /// every cell a spreadsheet would run as a formula is neutralised (`csv_cell`).
-pub fn guest_list_csv(guests: &[Guest]) -> Result<String, ApiError> {
+pub fn guest_list_csv(guests: &[Attendee]) -> Result<String, ApiError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
         .write_record([
@@ -84,12 +102,12 @@ pub fn guest_list_csv(guests: &[Guest]) -> Result<String, ApiError> {
                 guest.user_id.to_string(),
                 csv_cell(guest.name.as_deref().unwrap_or_default()),
                 guest.seats.to_string(),
-                csv_cell(guest.status.as_str()),
-                guest.is_paid.to_string(),
+                csv_cell(&guest.status),
                 guest
-                    .checked_in_at
-                    .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .is_paid
+                    .map(|paid| paid.to_string())
                     .unwrap_or_default(),
+                guest.checked_in_at.clone().unwrap_or_default(),
             ])
             .map_err(anyhow::Error::from)?;
     }
