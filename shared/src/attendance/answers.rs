@@ -80,17 +80,16 @@ async fn respond(
     host_message: Option<String>,
     accept: bool,
 ) -> Result<Outcome<JoinRequest>, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (caller_id, locked, mut event) = lock_request(&tx, request, caller).await?;
+    let (caller_id, locked, mut event) = lock_request(&tx, request, &actor.caller).await?;
     if !locked.caller_is_organiser {
         return Err(ApiError::forbidden(
             "Only the host or a co-host can answer a request.",
         ));
     }
     // Refused before anything else is looked at: a request answered already stays as it is.
-    // The new state is known before any write: what `decide` will make of it.
+    // The new actor.state is known before any write: what `decide` will make of it.
     let status = locked.status.answer(if accept {
         decision(&event, locked.seats)
     } else {
@@ -111,9 +110,9 @@ async fn respond(
     let notice = notify::message(
         kind,
         event.uuid,
-        Some(caller.user_id),
+        Some(actor.caller.user_id),
         &[locked.requester_uuid],
-        json!({ "request_id": locked.uuid, "host_message": host_message }),
+        json!({ "actor.request_id": locked.uuid, "host_message": host_message }),
     );
     // Every write goes out with COMMIT: the answer, the notice, then the decision.
     let mut writes = Writes::new();
@@ -132,7 +131,7 @@ async fn respond(
             invite_id: None,
         };
         decide(
-            state,
+            actor.state,
             &mut event,
             locked.uuid,
             who,
@@ -149,7 +148,7 @@ async fn respond(
         writes.push(store::DECLINE_REQUEST, crate::owned_params![locked.id]);
     }
     let audited = AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "event_request",
         object_id: locked.uuid.to_string(),
         action: match status {
@@ -158,7 +157,7 @@ async fn respond(
             _ => "decline",
         },
         payload: json!({ "from": locked.status, "to": status }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     };
     commit_answering(tx, writes, &audited, locked.uuid).await
 }
@@ -166,10 +165,9 @@ async fn respond(
 /// The requester withdraws a pending or waitlisted request, or an accepted one still holding
 /// unpaid seats (the hold is released and the waitlist moves up).
 pub async fn cancel(actor: &Actor<'_>, request: Uuid) -> Result<Outcome<JoinRequest>, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (caller_id, locked, event) = lock_request(&tx, request, caller).await?;
+    let (caller_id, locked, event) = lock_request(&tx, request, &actor.caller).await?;
     if locked.requester_id != caller_id {
         return Err(ApiError::forbidden(
             "Only the requester can cancel a request.",
@@ -209,16 +207,16 @@ pub async fn cancel(actor: &Actor<'_>, request: Uuid) -> Result<Outcome<JoinRequ
                 }
                 .into());
             }
-            ledger::promote_waitlist(&tx, state, event.id, &[], &mut writes).await?;
+            ledger::promote_waitlist(&tx, actor.state, event.id, &[], &mut writes).await?;
         }
     }
     let audited = AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "event_request",
         object_id: locked.uuid.to_string(),
         action: "cancel",
         payload: json!({ "from": locked.status }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     };
     commit_answering(tx, writes, &audited, locked.uuid).await
 }

@@ -65,7 +65,6 @@ pub async fn ticket(state: &AppState, caller: &Caller, attendee: Uuid) -> Result
 /// Checks a guest in by ticket code at the door (host or co-host). Exactly one of two
 /// simultaneous scans wins: the attendee row is locked.
 pub async fn check_in(actor: &Actor<'_>, key: &str, code: &str) -> Result<CheckedIn, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let Some((attendee, presented)) = tickets::parse(code) else {
         return Err(ApiError::client(
             http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -74,15 +73,15 @@ pub async fn check_in(actor: &Actor<'_>, key: &str, code: &str) -> Result<Checke
         )
         .with_errors(vec![FieldError::new("ticket_code", "is not a ticket code")]));
     };
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    // The account check, the event with the caller's role in it and the ticket's attendee
-    // (locked) go out together: one round trip. A caller who may not check in rolls back.
+    // The account check, the event with the &actor.caller's role in it and the ticket's attendee
+    // (locked) go out together: one round trip. A &actor.caller who may not check in rolls back.
     let (caller_id, event, guest_row) = crate::pipelined!(
-        active_user_id(&tx, caller),
+        active_user_id(&tx, &actor.caller),
         async {
             Ok(tx
-                .query_opt(store::CHECK_IN_EVENT, &[&key, &caller.user_id])
+                .query_opt(store::CHECK_IN_EVENT, &[&key, &actor.caller.user_id])
                 .await?)
         },
         async {
@@ -133,7 +132,7 @@ pub async fn check_in(actor: &Actor<'_>, key: &str, code: &str) -> Result<Checke
         row.get("guest_uuid"),
     );
     if !tickets::verify(
-        &state.config.attendance.ticket_key,
+        &actor.state.config.attendance.ticket_key,
         attendee,
         &salt,
         &hash,
@@ -143,12 +142,12 @@ pub async fn check_in(actor: &Actor<'_>, key: &str, code: &str) -> Result<Checke
     }
     status.check_in(checked_in_at.as_deref())?;
     let entry = AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "event_attendee",
         object_id: attendee.to_string(),
         action: "check_in",
         payload: json!({ "event_id": event_uuid, "seats": seats }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     };
     let (checked_in_at, ()) = crate::pipelined!(
         async {
@@ -191,14 +190,16 @@ pub async fn cancel(
     actor: &Actor<'_>,
     attendee: Uuid,
 ) -> Result<Outcome<AttendeeCancelled>, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let cutoff = state.config.attendance.refund_cutoff.as_secs_f64();
+    let cutoff = actor.state.config.attendance.refund_cutoff.as_secs_f64();
     // The account check, the event's lock and the attendee's: one round trip.
     let (caller_id, locked) = EventLock::of(&store::ATTENDEE_EVENT, &attendee)
-        .then(&[(store::LOCK_ATTENDEE, &[&attendee, &cutoff, &caller.user_id])])
-        .run_for(&tx, caller)
+        .then(&[(
+            store::LOCK_ATTENDEE,
+            &[&attendee, &cutoff, &actor.caller.user_id],
+        )])
+        .run_for(&tx, &actor.caller)
         .await?;
     let not_found = || ApiError::not_found("The attendee");
     let locked = locked.ok_or_else(not_found)?;
@@ -242,12 +243,12 @@ pub async fn cancel(
         freed.push((store::ORDER_REFUND_PENDING_OF_ATTENDEE, &refund_params));
     }
     let mut writes = Writes::new();
-    ledger::promote_waitlist(&tx, state, event.id, &freed, &mut writes).await?;
+    ledger::promote_waitlist(&tx, actor.state, event.id, &freed, &mut writes).await?;
     if caller_id != user_id {
         let notice = notify::message(
             "event_changed",
             event.uuid,
-            Some(caller.user_id),
+            Some(actor.caller.user_id),
             &[guest],
             json!({ "changes": ["attendance_cancelled"] }),
         );
@@ -257,12 +258,12 @@ pub async fn cancel(
         writes.push_message(Some(crate::payments::refunds::send_refunds_message()));
     }
     writes.push_audit(&AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "event_attendee",
         object_id: attendee.to_string(),
         action: "cancel",
         payload: json!({ "seats": seats, "refund_queued": refund }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     });
     tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
     Ok(Outcome {

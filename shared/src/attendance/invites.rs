@@ -58,20 +58,19 @@ pub async fn create(
     key: &str,
     invite: InviteCreate,
 ) -> Result<Outcome<Invite>, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let link_base = &state.config.attendance.invite_link_base;
-    let client = state.pool.get().await?;
+    let link_base = &actor.state.config.attendance.invite_link_base;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    // The account check, the event, the caller's invites this hour and (for a direct invite)
+    // The account check, the event, the &actor.caller's invites this hour and (for a direct invite)
     // the invitee with their role in the event: one round trip. The invitee is looked up
-    // before the host is known to be the caller, but only read.
+    // before the host is known to be the &actor.caller, but only read.
     let limit = super::write_limits::WriteKind::Invite;
     let invitee_uuid = match &invite {
         InviteCreate::Direct(direct) => Some(direct.user_id.0),
         InviteCreate::ShareLink(_) => None,
     };
-    let event_params: [&(dyn ToSql + Sync); 2] = [&key, &caller.user_id];
-    let caller_param: [&(dyn ToSql + Sync); 1] = [&caller.user_id];
+    let event_params: [&(dyn ToSql + Sync); 2] = [&key, &actor.caller.user_id];
+    let caller_param: [&(dyn ToSql + Sync); 1] = [&actor.caller.user_id];
     let invitee_params: [&(dyn ToSql + Sync); 2] = [&key, &invitee_uuid];
     let mut reads: Vec<Statement> = vec![
         (store::INVITING_EVENT, &event_params),
@@ -80,7 +79,7 @@ pub async fn create(
     if invitee_uuid.is_some() {
         reads.push((store::INVITEE, &invitee_params));
     }
-    let (caller_id, rows) = crate::pipelined!(active_user_id(&tx, caller), async {
+    let (caller_id, rows) = crate::pipelined!(active_user_id(&tx, &actor.caller), async {
         Ok(tx.query_in_order(&reads).await?)
     })?;
     let invitee = rows.get(INVITEE_READ).and_then(|rows| rows.first());
@@ -108,7 +107,11 @@ pub async fn create(
         ));
     }
     let counted = crate::platform::db::first_row(&rows[1], "write count")?;
-    super::write_limits::judge(limit, counted, state.config.attendance.invites_per_hour)?;
+    super::write_limits::judge(
+        limit,
+        counted,
+        actor.state.config.attendance.invites_per_hour,
+    )?;
     // The invite's id is made here, so the invite, its notice, its audit row, the answer and
     // COMMIT go out together.
     let invite_uuid = Uuid::new_v4();
@@ -125,7 +128,7 @@ pub async fn create(
             let notice = notify::message(
                 "invite_received",
                 event_uuid,
-                Some(caller.user_id),
+                Some(actor.caller.user_id),
                 &[user_id.0],
                 json!({ "message": message }),
             );
@@ -147,12 +150,12 @@ pub async fn create(
         }
     };
     writes.push_audit(&AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "event_invite",
         object_id: invite_uuid.to_string(),
         action: "invite",
         payload: json!({ "event_id": event_uuid, "invite_type": kind }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     });
     let body = tx
         .commit_writes_with(&writes, |db| invite_by_id(db, link_base, invite_uuid))
@@ -213,10 +216,9 @@ pub async fn accept(
     invite: Uuid,
     seats: i16,
 ) -> Result<Outcome<JoinRequest>, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (caller_id, locked, mut event, joiner) = lock_invite(&tx, invite, caller).await?;
+    let (caller_id, locked, mut event, joiner) = lock_invite(&tx, invite, &actor.caller).await?;
     check_joiner(&event, &joiner, seats)?;
     // The request, its decision, the invite's answer and the notice all go out with COMMIT.
     let request_uuid = Uuid::new_v4();
@@ -227,12 +229,19 @@ pub async fn accept(
     );
     let who = Admit {
         user_id: caller_id,
-        user_uuid: caller.user_id,
+        user_uuid: actor.caller.user_id,
         seats,
         request: Some(request_uuid),
         invite_id: Some(locked.id),
     };
-    let status = decide(state, &mut event, request_uuid, who, false, &mut writes)?;
+    let status = decide(
+        actor.state,
+        &mut event,
+        request_uuid,
+        who,
+        false,
+        &mut writes,
+    )?;
     let kind = if status == RequestStatus::Accepted {
         "request_accepted"
     } else {
@@ -245,27 +254,26 @@ pub async fn accept(
         kind,
         event.uuid,
         Some(event.host_uuid),
-        &[caller.user_id],
+        &[actor.caller.user_id],
         json!({ "invite_id": locked.uuid }),
     );
     writes.push_message(notice);
     let audited = AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "event_invite",
         object_id: locked.uuid.to_string(),
         action: "accept",
         payload: json!({ "seats": seats, "result": status }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     };
     commit_answering(tx, writes, &audited, request_uuid).await
 }
 
 /// Declines a direct invite (a share link is simply not used).
 pub async fn decline(actor: &Actor<'_>, invite: Uuid) -> Result<Invite, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (_, locked, _event, _) = lock_invite(&tx, invite, caller).await?;
+    let (_, locked, _event, _) = lock_invite(&tx, invite, &actor.caller).await?;
     if locked.invite_type != InviteType::Direct {
         return Err(ApiError::conflict(
             ProblemCode::InvalidTransition,
@@ -273,12 +281,12 @@ pub async fn decline(actor: &Actor<'_>, invite: Uuid) -> Result<Invite, ApiError
         ));
     }
     let audited = AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "event_invite",
         object_id: locked.uuid.to_string(),
         action: "decline",
         payload: json!({}),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     };
     // The answer, its audit row, the invite as it now is and COMMIT: one round trip.
     let body = tx
@@ -287,7 +295,13 @@ pub async fn decline(actor: &Actor<'_>, invite: Uuid) -> Result<Invite, ApiError
                 (store::DECLINE_INVITE, &[&locked.id]),
                 (audit::INSERT_SQL, &audit::params(&audited)),
             ],
-            |db| invite_by_id(db, &state.config.attendance.invite_link_base, locked.uuid),
+            |db| {
+                invite_by_id(
+                    db,
+                    &actor.state.config.attendance.invite_link_base,
+                    locked.uuid,
+                )
+            },
         )
         .await?;
     Ok(body)

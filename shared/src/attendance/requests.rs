@@ -106,20 +106,19 @@ pub async fn create(
     message: String,
     seats: i16,
 ) -> Result<Outcome<JoinRequest>, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    // The account check, the event's lock and ledger, then what the checks read of the caller
+    // The account check, the event's lock and ledger, then what the checks read of the &actor.caller
     // and whom to tell: one round trip. The event is found by its key inside each statement,
-    // the caller by public id.
+    // the &actor.caller by public id.
     let limit = WriteKind::JoinRequest;
     let (user_id, locked) = EventLock::of(&EVENT_BY_KEY, &key)
         .then(&[
-            (store::JOINER_FACTS, &[&key, &caller.user_id]),
-            (limit.count_sql(), &[&caller.user_id]),
+            (store::JOINER_FACTS, &[&key, &actor.caller.user_id]),
+            (limit.count_sql(), &[&actor.caller.user_id]),
             (store::ORGANISERS, &[&key]),
         ])
-        .run_for(&tx, caller)
+        .run_for(&tx, &actor.caller)
         .await?;
     let Locked {
         mut event,
@@ -132,7 +131,11 @@ pub async fn create(
     }
     check_joiner(&event, &joiner, seats)?;
     let counted = crate::platform::db::first_row(&facts[1], "write count")?;
-    write_limits::judge(limit, counted, state.config.attendance.requests_per_hour)?;
+    write_limits::judge(
+        limit,
+        counted,
+        actor.state.config.attendance.requests_per_hour,
+    )?;
     // The id is made here, so the request and everything that names it go out with COMMIT.
     let request_uuid = Uuid::new_v4();
     let mut writes = Writes::new();
@@ -145,29 +148,36 @@ pub async fn create(
         let notice = notify::message(
             "request_received",
             event.uuid,
-            Some(caller.user_id),
+            Some(actor.caller.user_id),
             &organisers,
-            json!({ "request_id": request_uuid, "seats": seats }),
+            json!({ "actor.request_id": request_uuid, "seats": seats }),
         );
         writes.push_message(notice);
         RequestStatus::Pending
     } else {
         let who = Admit {
             user_id,
-            user_uuid: caller.user_id,
+            user_uuid: actor.caller.user_id,
             seats,
             request: Some(request_uuid),
             invite_id: None,
         };
-        decide(state, &mut event, request_uuid, who, true, &mut writes)?
+        decide(
+            actor.state,
+            &mut event,
+            request_uuid,
+            who,
+            true,
+            &mut writes,
+        )?
     };
     let audited = AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "event_request",
         object_id: request_uuid.to_string(),
         action: "create",
         payload: json!({ "event_id": event.uuid, "seats": seats, "status": status }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     };
     let outcome = commit_answering(tx, writes, &audited, request_uuid).await?;
     crate::platform::metrics::emit("request_created");

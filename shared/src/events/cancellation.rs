@@ -21,14 +21,13 @@ use crate::platform::error::ApiError;
 /// Cancels an event (host only) and answers its detail; the notice, and a `send_refunds`
 /// message when paid orders were marked, go to the outbox in the same COMMIT.
 pub async fn cancel(actor: &Actor<'_>, key: &str) -> Result<Written, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let key_param: [&(dyn ToSql + Sync); 1] = [&key];
     let after: [Statement; 1] = [(store::AFFECTED_BY_CANCEL, &key_param)];
     let (caller_id, loaded) = crate::pipelined!(
-        active_user_id(&tx, caller),
-        repo::load_for_edit_then(&tx, key, caller.user_id, &after)
+        active_user_id(&tx, &actor.caller),
+        repo::load_for_edit_then(&tx, key, actor.caller.user_id, &after)
     )?;
     let (event, rows) = match loaded {
         Some((event, rows)) => (Some(event), rows),
@@ -42,18 +41,18 @@ pub async fn cancel(actor: &Actor<'_>, key: &str) -> Result<Written, ApiError> {
     let notice = notify::message(
         "event_cancelled",
         event.uuid,
-        Some(caller.user_id),
+        Some(actor.caller.user_id),
         &affected_users,
         json!({}),
     );
     let sending = (refunds_queued > 0).then(crate::payments::refunds::send_refunds_message);
     let audited = AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "event",
         object_id: event.uuid.to_string(),
         action: "cancel",
         payload: json!({ "people_notified": affected_users.len(), "refunds_queued": refunds_queued }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     };
     let event_param: [&(dyn ToSql + Sync); 1] = [&event.id];
     let messages: Vec<_> = notice.into_iter().chain(sending).collect();

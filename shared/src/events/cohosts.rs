@@ -15,11 +15,10 @@ use crate::platform::error::{ApiError, FieldError};
 
 /// Adds a co-host; 422 for an unknown user or the host themself, 409 when already one.
 pub async fn add(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<Cohost, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let ((caller_id, event), row) =
-        crate::pipelined!(editable(&tx, key, caller, MANAGE_COHOSTS), async {
+        crate::pipelined!(editable(&tx, key, &actor.caller, MANAGE_COHOSTS), async {
             Ok(tx.query_opt(store::ACTIVE_USER_WITH_NAME, &[&user]).await?)
         })?;
     let row = row.ok_or_else(|| {
@@ -33,12 +32,12 @@ pub async fn add(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<Cohost, Api
         )]));
     }
     let entry = AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "event",
         object_id: event.uuid.to_string(),
         action: "add_cohost",
         payload: json!({ "user_id": user }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     };
     crate::pipelined!(
         async {
@@ -57,17 +56,16 @@ pub async fn add(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<Cohost, Api
 
 /// Removes a co-host; 404 when the user is not one.
 pub async fn remove(actor: &Actor<'_>, key: &str, user: Uuid) -> Result<(), ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (_, event) = editable(&tx, key, caller, MANAGE_COHOSTS).await?;
+    let (_, event) = editable(&tx, key, &actor.caller, MANAGE_COHOSTS).await?;
     let entry = AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "event",
         object_id: event.uuid.to_string(),
         action: "remove_cohost",
         payload: json!({ "user_id": user }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     };
     // The audit row goes with the delete; no co-host removed rolls both back.
     let (removed, ()) = crate::pipelined!(

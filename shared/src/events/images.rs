@@ -78,10 +78,9 @@ pub async fn add(
     image_url: &str,
     position: Option<i64>,
 ) -> Result<EventImage, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (_, event) = editable(&tx, key, caller, CHANGE_GALLERY).await?;
+    let (_, event) = editable(&tx, key, &actor.caller, CHANGE_GALLERY).await?;
     let count: i64 = tx
         .query_one(store::COUNT_IMAGES, &[&event.id])
         .await?
@@ -95,10 +94,12 @@ pub async fn add(
     // A position past the end appends, as "the end when absent" does: the client need not
     // know how many images there are now (the schema bounds it; the parser refuses below 0).
     let position = position.unwrap_or(count).clamp(0, count) as i16;
-    let audited = gallery_audit(caller, event.uuid, "add", request_id);
+    let audited = gallery_audit(&actor.caller, event.uuid, "add", actor.request_id);
     let audit_params = audit::params(&audited);
-    let keep =
-        crate::uploads::keep_message(state.config.uploads_public_base_url.as_deref(), [image_url]);
+    let keep = crate::uploads::keep_message(
+        actor.state.config.uploads_public_base_url.as_deref(),
+        [image_url],
+    );
     let keep_params = keep.as_ref().map(|message| message.params());
     // Shift, insert, audit (and keep an uploaded image) and COMMIT: in order, one round trip.
     let shift_params: [&(dyn ToSql + Sync); 2] = [&event.id, &position];
@@ -123,10 +124,9 @@ pub async fn reorder(
     key: &str,
     image_ids: &[Uuid],
 ) -> Result<Vec<EventImage>, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (_, event) = editable(&tx, key, caller, CHANGE_GALLERY).await?;
+    let (_, event) = editable(&tx, key, &actor.caller, CHANGE_GALLERY).await?;
     let current: Vec<Uuid> = tx
         .query(store::IMAGE_IDS_OF_EVENT, &[&event.id])
         .await?
@@ -156,7 +156,7 @@ pub async fn reorder(
             "is not the event's current set of images",
         )]));
     }
-    let audited = gallery_audit(caller, event.uuid, "reorder", request_id);
+    let audited = gallery_audit(&actor.caller, event.uuid, "reorder", actor.request_id);
     tx.commit_after_with(
         &[
             (store::REORDER_IMAGES, &[&event.id, &image_ids]),
@@ -169,16 +169,15 @@ pub async fn reorder(
 
 /// Removes an image and closes the gap.
 pub async fn remove(actor: &Actor<'_>, key: &str, image: Uuid) -> Result<(), ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (_, event) = editable(&tx, key, caller, CHANGE_GALLERY).await?;
+    let (_, event) = editable(&tx, key, &actor.caller, CHANGE_GALLERY).await?;
     let removed = tx
         .query_opt(store::DELETE_IMAGE, &[&event.id, &image])
         .await?
         .ok_or_else(|| ApiError::not_found("The image"))?;
     let position: i16 = removed.get("position");
-    let audited = gallery_audit(caller, event.uuid, "remove", request_id);
+    let audited = gallery_audit(&actor.caller, event.uuid, "remove", actor.request_id);
     tx.commit_after(&[
         (store::CLOSE_IMAGE_GAP, &[&event.id, &position]),
         (audit::INSERT_SQL, &audit::params(&audited)),

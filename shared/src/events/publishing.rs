@@ -20,10 +20,9 @@ pub async fn set_published(
     key: &str,
     publish: bool,
 ) -> Result<Written, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (caller_id, event) = editable(&tx, key, caller, HOST_CHANGE).await?;
+    let (caller_id, event) = editable(&tx, key, &actor.caller, HOST_CHANGE).await?;
     if publish {
         let missing = event.fields.missing_for_publish(Utc::now());
         if !missing.is_empty() {
@@ -41,12 +40,12 @@ pub async fn set_published(
         ));
     }
     let audited = AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "event",
         object_id: event.uuid.to_string(),
         action: if publish { "publish" } else { "unpublish" },
         payload: json!({}),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     };
     let writes: [Statement; 2] = [
         (store::SET_PUBLISHED, &[&event.id, &publish]),

@@ -77,7 +77,6 @@ fn slug_candidates(title: &str) -> [String; 2] {
 
 /// Creates an event (a draft unless `is_published`) hosted by the caller.
 pub async fn create(actor: &Actor<'_>, mut reader: FieldReader) -> Result<Written, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let now = Utc::now();
     let mut fields = EventFields::blank();
     let publish = fields.read(&mut reader, true, now).unwrap_or(false);
@@ -90,10 +89,10 @@ pub async fn create(actor: &Actor<'_>, mut reader: FieldReader) -> Result<Writte
     }
     reader.finish()?;
 
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let (host_id, venue_id, interest_ids) = crate::pipelined!(
-        active_user_id(&tx, caller),
+        active_user_id(&tx, &actor.caller),
         resolve_venue(&tx, &fields),
         resolve_interests(&tx, &fields.interests)
     )?;
@@ -115,16 +114,16 @@ pub async fn create(actor: &Actor<'_>, mut reader: FieldReader) -> Result<Writte
     let (event_id, event_uuid) =
         created.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no free slug")))?;
     let audited = AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "event",
         object_id: event_uuid.to_string(),
         action: "create",
         payload: json!({ "title": fields.title, "is_published": publish, "is_paid": fields.is_paid }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     };
     let audit_params = audit::params(&audited);
     let keep = crate::uploads::keep_message(
-        state.config.uploads_public_base_url.as_deref(),
+        actor.state.config.uploads_public_base_url.as_deref(),
         fields.cover_images.iter().map(String::as_str),
     );
     let keep_params = keep.as_ref().map(|message| message.params());
@@ -164,10 +163,9 @@ pub async fn update(
     key: &str,
     mut reader: FieldReader,
 ) -> Result<Written, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (caller_id, event) = editable(&tx, key, caller, EDIT_DETAILS).await?;
+    let (caller_id, event) = editable(&tx, key, &actor.caller, EDIT_DETAILS).await?;
     if reader.has("is_published") {
         reader.error("is_published", "use the publish and unpublish routes");
     }
@@ -243,7 +241,7 @@ pub async fn update(
                 &tx,
                 "event_changed",
                 event.uuid,
-                Some(caller.user_id),
+                Some(actor.caller.user_id),
                 &recipients,
                 json!({ "changes": changed }),
             )
@@ -252,23 +250,29 @@ pub async fn update(
     }
     if fields.capacity > before.capacity {
         let mut promotions = crate::platform::db::Writes::new();
-        crate::attendance::ledger::promote_waitlist(&tx, state, event.id, &[], &mut promotions)
-            .await?;
+        crate::attendance::ledger::promote_waitlist(
+            &tx,
+            actor.state,
+            event.id,
+            &[],
+            &mut promotions,
+        )
+        .await?;
         promotions.run(&tx).await?;
         outbox_ids.extend(promotions.into_messages());
     }
     let audited = AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "event",
         object_id: event.uuid.to_string(),
         action: "update",
         payload: json!({ "fields": reader_fields(&before, &fields) }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     };
     let audit_params = audit::params(&audited);
     // Only pictures new to the event need keeping; the others were kept when they came.
     let keep = crate::uploads::keep_message(
-        state.config.uploads_public_base_url.as_deref(),
+        actor.state.config.uploads_public_base_url.as_deref(),
         fields
             .cover_images
             .iter()

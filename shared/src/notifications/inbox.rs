@@ -198,19 +198,24 @@ pub async fn list(
 
 /// Marks one of the caller's notifications read (404 for anyone else's).
 pub async fn mark_read(actor: &Actor<'_>, notification: Uuid) -> Result<(), ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     // One round trip: the account check, the mark and its audit row go together; a failed
     // check or a missing notification rolls the other two back.
     let (_, found, ()) = crate::pipelined!(
-        active_user_id(&tx, caller),
+        active_user_id(&tx, &actor.caller),
         async {
             Ok(tx
-                .execute(store::MARK_READ, &[&notification, &caller.user_id])
+                .execute(store::MARK_READ, &[&notification, &actor.caller.user_id])
                 .await?)
         },
-        record_read(&tx, caller, notification.to_string(), json!({}), request_id),
+        record_read(
+            &tx,
+            &actor.caller,
+            notification.to_string(),
+            json!({}),
+            actor.request_id
+        ),
     )?;
     if found == 0 {
         return Err(ApiError::not_found("The notification"));
@@ -239,15 +244,23 @@ async fn record_read(
 
 /// Marks all of the caller's notifications read.
 pub async fn mark_all_read(actor: &Actor<'_>) -> Result<(), ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let (_, marked) = crate::pipelined!(active_user_id(&tx, caller), async {
-        Ok(tx.execute(store::MARK_ALL_READ, &[&caller.user_id]).await?)
+    let (_, marked) = crate::pipelined!(active_user_id(&tx, &actor.caller), async {
+        Ok(tx
+            .execute(store::MARK_ALL_READ, &[&actor.caller.user_id])
+            .await?)
     })?;
     // The inbox as a whole is the object: its owner's id names it.
-    let inbox = caller.user_id.to_string();
-    record_read(&tx, caller, inbox, json!({ "marked": marked }), request_id).await?;
+    let inbox = actor.caller.user_id.to_string();
+    record_read(
+        &tx,
+        &actor.caller,
+        inbox,
+        json!({ "marked": marked }),
+        actor.request_id,
+    )
+    .await?;
     tx.commit().await
 }
 

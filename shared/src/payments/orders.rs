@@ -94,16 +94,18 @@ struct HoldToPay {
 /// Creates (or returns the live) order for a hold of the caller's: 201 when created, 200 when
 /// it already existed. Amounts come from the event, never from the client.
 pub async fn create(actor: &Actor<'_>, reservation_key: Uuid) -> Result<(bool, Order), ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let settings = &state.config.payments;
-    let client = state.pool.get().await?;
+    let settings = &actor.state.config.payments;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    // The account check, the caller's hold (locked) with its event, and the hold's live order
+    // The account check, the &actor.caller's hold (locked) with its event, and the hold's live order
     // if it has one: one round trip.
-    let (user_id, rows) = crate::pipelined!(active_user_id(&tx, caller), async {
+    let (user_id, rows) = crate::pipelined!(active_user_id(&tx, &actor.caller), async {
         Ok(tx
             .query_in_order(&[
-                (store::HOLD_TO_ORDER, &[&reservation_key, &caller.user_id]),
+                (
+                    store::HOLD_TO_ORDER,
+                    &[&reservation_key, &actor.caller.user_id],
+                ),
                 (store::UNPAID_ORDER_OF_HOLD, &[&reservation_key]),
             ])
             .await?)
@@ -147,12 +149,12 @@ pub async fn create(actor: &Actor<'_>, reservation_key: Uuid) -> Result<(bool, O
     // The order's id is made here, so the order, its audit row and COMMIT go in one round trip.
     let order_uuid = Uuid::new_v4();
     let audited = AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "payment_order",
         object_id: order_uuid.to_string(),
         action: "create",
         payload: json!({ "event_id": event_uuid, "seats": seats, "total_amount": amounts.total.to_string() }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     };
     tx.commit_after(&[
         (
@@ -162,7 +164,7 @@ pub async fn create(actor: &Actor<'_>, reservation_key: Uuid) -> Result<(bool, O
                 &user_id,
                 &event_id,
                 &hold_id,
-                &state.payments.name(),
+                &actor.state.payments.name(),
                 &seats,
                 &amounts.unit_price,
                 &amounts.base,
@@ -184,7 +186,7 @@ pub async fn create(actor: &Actor<'_>, reservation_key: Uuid) -> Result<(bool, O
         receipt: reference.clone(),
         notes: json!({ "event": title, "order_id": order_uuid }),
     };
-    match state.payments.create_order(&request).await {
+    match actor.state.payments.create_order(&request).await {
         Ok((provider_order, response)) => {
             // The provider's order and the answer: one round trip.
             let response = json!({ "order": response });

@@ -155,14 +155,16 @@ pub async fn refund_by_host(
     order: Uuid,
     amount: Option<Decimal>,
 ) -> Result<(Order, Vec<OutboxMessage>), ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     // The account check, the event's lock and the order's, with what the refund needs: one
     // round trip.
     let (caller_id, locked) = EventLock::of(&store::ORDER_EVENT, &order)
-        .then(&[(store::LOCK_ORDER_TO_REFUND, &[&order, &caller.user_id])])
-        .run_for(&tx, caller)
+        .then(&[(
+            store::LOCK_ORDER_TO_REFUND,
+            &[&order, &actor.caller.user_id],
+        )])
+        .run_for(&tx, &actor.caller)
         .await?;
     let not_found = || ApiError::not_found("The order");
     let locked = locked.ok_or_else(not_found)?;
@@ -205,19 +207,19 @@ pub async fn refund_by_host(
         let seats_freed = i32::from(seats);
         let cancel_params: [&(dyn ToSql + Sync); 3] = [&attendee, &event.id, &seats_freed];
         let freed: [Statement; 1] = [(store::CANCEL_REFUNDED_ATTENDEE, &cancel_params)];
-        ledger::promote_waitlist(&tx, state, event.id, &freed, &mut writes).await?;
+        ledger::promote_waitlist(&tx, actor.state, event.id, &freed, &mut writes).await?;
     }
     writes.push_audit(&AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "payment_order",
         object_id: order.to_string(),
         action: "refund",
         payload: json!({ "amount": amount.to_string(), "full": amount == remaining }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     });
     // The worker sends the refund once this commits; the answer shows the amount refunded.
     writes.push_message(Some(send_refunds_message()));
-    let key_id = &state.config.payments.key_id;
+    let key_id = &actor.state.config.payments.key_id;
     let body = tx
         .commit_writes_with(&writes, |db| order_by_id(db, key_id, order))
         .await?;

@@ -30,13 +30,12 @@ pub const PROMOTE_WAITLIST: &str = "promote_waitlist";
 
 /// Deletes the caller's account (see the module doc). Returns the outbox messages to publish.
 pub async fn delete_account(actor: &Actor<'_>) -> Result<Vec<OutboxMessage>, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
-    let cutoff = state.config.attendance.refund_cutoff.as_secs_f64();
-    let user: [&(dyn ToSql + Sync); 1] = [&caller.user_id];
-    let user_and_cutoff: [&(dyn ToSql + Sync); 2] = [&caller.user_id, &cutoff];
-    let (_, rows) = crate::pipelined!(active_user_id(&tx, caller), async {
+    let cutoff = actor.state.config.attendance.refund_cutoff.as_secs_f64();
+    let user: [&(dyn ToSql + Sync); 1] = [&actor.caller.user_id];
+    let user_and_cutoff: [&(dyn ToSql + Sync); 2] = [&actor.caller.user_id, &cutoff];
+    let (_, rows) = crate::pipelined!(active_user_id(&tx, &actor.caller), async {
         Ok::<_, ApiError>(
             tx.query_in_order(&[
                 (store::LOCK_HOSTED_EVENTS, &user),
@@ -69,7 +68,7 @@ pub async fn delete_account(actor: &Actor<'_>) -> Result<Vec<OutboxMessage>, Api
         let notice = crate::notifications::notify::message(
             "event_cancelled",
             event_uuid,
-            Some(caller.user_id),
+            Some(actor.caller.user_id),
             &affected,
             json!({ "reason": "host_account_deleted" }),
         );
@@ -80,7 +79,7 @@ pub async fn delete_account(actor: &Actor<'_>) -> Result<Vec<OutboxMessage>, Api
             )
             .push_message(notice)
             .push_audit(&AuditEntry {
-                actor: Some(caller.user_id),
+                actor: Some(actor.caller.user_id),
                 object_type: "event",
                 object_id: event_uuid.to_string(),
                 action: "cancel",
@@ -89,7 +88,7 @@ pub async fn delete_account(actor: &Actor<'_>) -> Result<Vec<OutboxMessage>, Api
                     "people_notified": affected.len(),
                     "refunds_queued": paid,
                 }),
-                request_id: Some(request_id),
+                request_id: Some(actor.request_id),
             });
     }
     let fields: Vec<String> = crate::payments::webhook::RECONCILIATION_FIELDS
@@ -99,14 +98,17 @@ pub async fn delete_account(actor: &Actor<'_>) -> Result<Vec<OutboxMessage>, Api
     writes
         .push(
             store::RELEASE_OWN_SEATS,
-            crate::owned_params![caller.user_id, cutoff],
+            crate::owned_params![actor.caller.user_id, cutoff],
         )
-        .push(store::REVOKE_SESSIONS, crate::owned_params![caller.user_id])
+        .push(
+            store::REVOKE_SESSIONS,
+            crate::owned_params![actor.caller.user_id],
+        )
         .push(
             store::SCRUB_ORDERS,
-            crate::owned_params![caller.user_id, fields],
+            crate::owned_params![actor.caller.user_id, fields],
         )
-        .push(store::ANONYMISE, crate::owned_params![caller.user_id]);
+        .push(store::ANONYMISE, crate::owned_params![actor.caller.user_id]);
     for event in &freed_events {
         let promote = OutboxMessage::new(
             Queue::ReservationExpiry,
@@ -119,9 +121,9 @@ pub async fn delete_account(actor: &Actor<'_>) -> Result<Vec<OutboxMessage>, Api
         writes.push_message(Some(crate::payments::refunds::send_refunds_message()));
     }
     writes.push_audit(&AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "auth_user",
-        object_id: caller.user_id.to_string(),
+        object_id: actor.caller.user_id.to_string(),
         action: "deactivate",
         payload: deactivation_summary(
             rows[1].len(),
@@ -130,7 +132,7 @@ pub async fn delete_account(actor: &Actor<'_>) -> Result<Vec<OutboxMessage>, Api
             sessions,
             refunds,
         ),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     });
     tx.commit_writes_with(&writes, |_| async { Ok(()) }).await?;
     Ok(writes.into_messages())

@@ -23,7 +23,6 @@ use crate::platform::http::{ApiRequest, Text};
 
 /// Creates a venue.
 pub async fn create(actor: &Actor<'_>, body: VenueCreate) -> Result<Venue, ApiError> {
-    let (state, caller, request_id) = (actor.state, &actor.caller, actor.request_id);
     let name = body.name.into_inner();
     let address = body.address.and_then(Text::non_blank).unwrap_or_default();
     let city = body.city.and_then(Text::non_blank).unwrap_or_default();
@@ -32,21 +31,21 @@ pub async fn create(actor: &Actor<'_>, body: VenueCreate) -> Result<Venue, ApiEr
     let country = body.country.map_or_else(|| "IN".to_owned(), |code| code.0);
     let postal_code = body.postal_code.and_then(Text::non_blank);
     let (latitude, longitude) = (body.latitude.0, body.longitude.0);
-    let client = state.pool.get().await?;
+    let client = actor.state.pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     // The id is made here so the insert, its audit row and the account check go together in
     // one round trip (a failed check rolls the other two back).
     let venue_id = Uuid::new_v4();
     let entry = AuditEntry {
-        actor: Some(caller.user_id),
+        actor: Some(actor.caller.user_id),
         object_type: "venue",
         object_id: venue_id.to_string(),
         action: "create",
         payload: json!({ "name": name }),
-        request_id: Some(request_id),
+        request_id: Some(actor.request_id),
     };
     let (_, venue, ()) = crate::pipelined!(
-        active_user_id(&tx, caller),
+        active_user_id(&tx, &actor.caller),
         async {
             let row = tx
                 .query_one(
@@ -61,7 +60,7 @@ pub async fn create(actor: &Actor<'_>, body: VenueCreate) -> Result<Venue, ApiEr
                         &postal_code,
                         &latitude,
                         &longitude,
-                        &caller.user_id,
+                        &actor.caller.user_id,
                     ],
                 )
                 .await?;
