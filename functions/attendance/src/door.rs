@@ -25,13 +25,7 @@ pub async fn guest_list(state: Arc<AppState>, req: ApiRequest) -> HandlerResult 
             .body(Body::from(guest_list::guest_list_csv(&guests)?))
             .map_err(|e| ApiError::Internal(e.into()));
     }
-    json_response(
-        StatusCode::OK,
-        &AttendeePage {
-            items: guests,
-            next_cursor: None,
-        },
-    )
+    json_response(StatusCode::OK, &AttendeePage::only_page(guests))
 }
 
 /// `GET /v1/tickets/{attendee_id}`: the code for the QR, to its owner only.

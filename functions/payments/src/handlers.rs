@@ -46,13 +46,7 @@ pub async fn get_order(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
 pub async fn my_orders(state: Arc<AppState>, req: ApiRequest) -> HandlerResult {
     let caller = authenticate(&state.tokens, &req)?;
     let items = orders::mine(&state, &caller, req.page_limit()?).await?;
-    json_response(
-        StatusCode::OK,
-        &OrderPage {
-            items,
-            next_cursor: None,
-        },
-    )
+    json_response(StatusCode::OK, &OrderPage::only_page(items))
 }
 
 /// `POST /v1/payments/orders/{order_id}/verify` `{provider_payment_id, provider_signature}` →

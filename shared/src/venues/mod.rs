@@ -148,11 +148,9 @@ pub async fn search(
             &[&pattern, &lat, &lng, &dlat, &dlng, &radius, &limit],
         )
         .await?;
-    Ok(VenuePage {
-        items: rows
-            .iter()
+    Ok(VenuePage::only_page(
+        rows.iter()
             .map(|row| crate::platform::db::json_column(row, "venue"))
             .collect::<Result<_, _>>()?,
-        next_cursor: None,
-    })
+    ))
 }

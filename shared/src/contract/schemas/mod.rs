@@ -33,6 +33,16 @@ macro_rules! page_of {
             /// Pass as `cursor` for the next page; null at the end.
             pub next_cursor: Option<String>,
         }
+
+        impl $name {
+            /// The only page: every item asked for, and no cursor to a next one.
+            pub fn only_page(items: Vec<$item>) -> Self {
+                Self {
+                    items,
+                    next_cursor: None,
+                }
+            }
+        }
     };
 }
 use page_of;
