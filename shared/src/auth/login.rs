@@ -1,6 +1,7 @@
 //! Phone login (NIST SP 800-63B out-of-band codes): request a code by SMS, then verify it.
 
 use super::store;
+use super::throttle::{self, wait_secs, Window};
 use crate::platform::error::ProblemCode;
 use std::net::IpAddr;
 
@@ -28,10 +29,6 @@ pub struct CodeSent {
     pub expires_in: u64,
     /// Seconds before another code may be requested.
     pub resend_after: u64,
-}
-
-fn wait_secs(seconds: f64) -> u64 {
-    seconds.ceil().max(1.0) as u64
 }
 
 /// Checks the throttles, stores a new code (superseding older ones) and sends it by SMS.
@@ -73,18 +70,20 @@ pub async fn request_code(
             wait_secs(throttles.resend_wait),
         ));
     }
-    if throttles.number.0 >= settings.max_per_number_per_hour {
-        return Err(ApiError::rate_limited(
-            ProblemCode::OtpNumberRateLimited,
-            wait_secs(throttles.number.1),
-        ));
-    }
-    if throttles.ip.0 >= settings.max_per_ip_per_hour {
-        return Err(ApiError::rate_limited(
-            ProblemCode::OtpIpRateLimited,
-            wait_secs(throttles.ip.1),
-        ));
-    }
+    throttle::first_full(&[
+        Window {
+            counted: throttles.number.0,
+            frees_in: throttles.number.1,
+            cap: settings.max_per_number_per_hour,
+            code: ProblemCode::OtpNumberRateLimited,
+        },
+        Window {
+            counted: throttles.ip.0,
+            frees_in: throttles.ip.1,
+            cap: settings.max_per_ip_per_hour,
+            code: ProblemCode::OtpIpRateLimited,
+        },
+    ])?;
     if throttles.all.0 >= settings.sms_budget_per_hour {
         tracing::error!(
             budget = settings.sms_budget_per_hour,
@@ -206,18 +205,20 @@ pub async fn verify_code(
     let client = pool.get().await?;
     let tx = PipelinedTransaction::begin(&client);
     let read = repo::lock_and_read_codes(&tx, phone, source_ip, otp.max_attempts_per_code).await?;
-    if read.ip_failures.0 >= otp.max_verify_failures_per_ip_per_hour {
-        return Err(ApiError::rate_limited(
-            ProblemCode::OtpVerifyIpRateLimited,
-            wait_secs(read.ip_failures.1),
-        ));
-    }
-    if read.number_failures.0 >= otp.max_failures_per_number_per_hour {
-        return Err(ApiError::rate_limited(
-            ProblemCode::OtpVerifyRateLimited,
-            wait_secs(read.number_failures.1),
-        ));
-    }
+    throttle::first_full(&[
+        Window {
+            counted: read.ip_failures.0,
+            frees_in: read.ip_failures.1,
+            cap: otp.max_verify_failures_per_ip_per_hour,
+            code: ProblemCode::OtpVerifyIpRateLimited,
+        },
+        Window {
+            counted: read.number_failures.0,
+            frees_in: read.number_failures.1,
+            cap: otp.max_failures_per_number_per_hour,
+            code: ProblemCode::OtpVerifyRateLimited,
+        },
+    ])?;
     let Some((code_id, stored)) = read.live else {
         repo::record_failure(&tx, phone, source_ip, false).await?;
         tx.commit().await?;

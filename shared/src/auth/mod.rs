@@ -12,6 +12,7 @@ pub mod otp_code;
 pub mod otp_repo;
 pub mod refresh;
 pub mod store;
+pub mod throttle;
 pub mod token;
 /// The token keys are read with the configuration, in the platform; auth signs and verifies
 /// with them.
