@@ -2,6 +2,7 @@
 //! attendance (the guest list is in `guest_list`).
 
 use super::attendee_status::AttendeeStatus;
+use super::rules::organisers_only;
 use super::store;
 use crate::auth::Actor;
 use crate::contract::schemas::{AttendeeCancelled, CheckedIn, Ticket, TicketSummary};
@@ -96,14 +97,11 @@ pub async fn check_in(actor: &Actor<'_>, key: &str, code: &str) -> Result<Checke
         event.get("organiser"),
         event.get("is_published"),
     );
-    if !organiser {
-        // A draft is invisible to anyone but its organisers: 404, as if it did not exist.
-        return Err(if published {
-            ApiError::forbidden("Only the host or a co-host can check guests in.")
-        } else {
-            ApiError::not_found("The event")
-        });
-    }
+    organisers_only(
+        organiser,
+        published,
+        "Only the host or a co-host can check guests in.",
+    )?;
     let not_found = || {
         ApiError::client(
             http::StatusCode::NOT_FOUND,

@@ -1,5 +1,6 @@
 //! The guest list for an event's organisers: JSON, or CSV a spreadsheet opens safely.
 
+use super::rules::organisers_only;
 use super::store;
 use chrono::{DateTime, SecondsFormat, Utc};
 use uuid::Uuid;
@@ -65,13 +66,11 @@ pub async fn guest_list(
         event.get("is_published"),
         event.get("is_organiser"),
     );
-    if !organiser {
-        return Err(if published {
-            ApiError::forbidden("Only the host or a co-host can see the guest list.")
-        } else {
-            ApiError::not_found("The event")
-        });
-    }
+    organisers_only(
+        organiser,
+        published,
+        "Only the host or a co-host can see the guest list.",
+    )?;
     let rows = client.query(store::GUESTS_OF_EVENT, &[&event_id]).await?;
     Ok(rows
         .iter()

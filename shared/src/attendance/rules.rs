@@ -1,6 +1,6 @@
 //! The rules of joining, over typed values and without a database: who may join an event, and
-//! what a decision admits. The SQL that reads their inputs is in `requests.rs` and `invites.rs`
-//! (`joiner_facts!`); the seat ledger that applies a decision is `ledger.rs`.
+//! what a decision admits, and who may use an organiser's tools. The SQL that reads their inputs
+//! is in `store.rs` (`joiner_facts!`); the seat ledger that applies a decision is `ledger.rs`.
 
 use crate::platform::db::FromRow;
 use crate::platform::error::{ApiError, FieldError, ProblemCode};
@@ -82,9 +82,36 @@ pub fn decision(event: &LockedEvent, seats: i16) -> RequestStatus {
     }
 }
 
+/// Who may use an organiser's tool at an event (the guest list, the door): its host and
+/// co-hosts. Anyone else gets 403 with `refusal` when the event is published, and 404 when it
+/// is a draft, which nobody but its organisers may know exists.
+pub fn organisers_only(organiser: bool, published: bool, refusal: &str) -> Result<(), ApiError> {
+    match (organiser, published) {
+        (true, _) => Ok(()),
+        (false, true) => Err(ApiError::forbidden(refusal)),
+        (false, false) => Err(ApiError::not_found("The event")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn status(result: Result<(), ApiError>) -> Option<u16> {
+        result.err().map(|err| err.status().as_u16())
+    }
+
+    #[test]
+    fn organisers_use_their_tools_on_drafts_and_published_events() {
+        assert_eq!(status(organisers_only(true, false, "no")), None);
+        assert_eq!(status(organisers_only(true, true, "no")), None);
+    }
+
+    #[test]
+    fn anyone_else_is_refused_a_published_event_and_never_told_of_a_draft() {
+        assert_eq!(status(organisers_only(false, true, "no")), Some(403));
+        assert_eq!(status(organisers_only(false, false, "no")), Some(404));
+    }
 
     fn open_event() -> LockedEvent {
         LockedEvent {

@@ -71,18 +71,16 @@ pub async fn request_code(
         ));
     }
     throttle::first_full(&[
-        Window {
-            counted: throttles.number.0,
-            frees_in: throttles.number.1,
-            cap: settings.max_per_number_per_hour,
-            code: ProblemCode::OtpNumberRateLimited,
-        },
-        Window {
-            counted: throttles.ip.0,
-            frees_in: throttles.ip.1,
-            cap: settings.max_per_ip_per_hour,
-            code: ProblemCode::OtpIpRateLimited,
-        },
+        Window::of(
+            throttles.number,
+            settings.max_per_number_per_hour,
+            ProblemCode::OtpNumberRateLimited,
+        ),
+        Window::of(
+            throttles.ip,
+            settings.max_per_ip_per_hour,
+            ProblemCode::OtpIpRateLimited,
+        ),
     ])?;
     if throttles.all.0 >= settings.sms_budget_per_hour {
         tracing::error!(
@@ -206,18 +204,16 @@ pub async fn verify_code(
     let tx = PipelinedTransaction::begin(&client);
     let read = repo::lock_and_read_codes(&tx, phone, source_ip, otp.max_attempts_per_code).await?;
     throttle::first_full(&[
-        Window {
-            counted: read.ip_failures.0,
-            frees_in: read.ip_failures.1,
-            cap: otp.max_verify_failures_per_ip_per_hour,
-            code: ProblemCode::OtpVerifyIpRateLimited,
-        },
-        Window {
-            counted: read.number_failures.0,
-            frees_in: read.number_failures.1,
-            cap: otp.max_failures_per_number_per_hour,
-            code: ProblemCode::OtpVerifyRateLimited,
-        },
+        Window::of(
+            read.ip_failures,
+            otp.max_verify_failures_per_ip_per_hour,
+            ProblemCode::OtpVerifyIpRateLimited,
+        ),
+        Window::of(
+            read.number_failures,
+            otp.max_failures_per_number_per_hour,
+            ProblemCode::OtpVerifyRateLimited,
+        ),
     ])?;
     let Some((code_id, stored)) = read.live else {
         repo::record_failure(&tx, phone, source_ip, false).await?;

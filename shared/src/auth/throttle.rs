@@ -17,6 +17,18 @@ pub struct Window {
     pub code: ProblemCode,
 }
 
+impl Window {
+    /// The window that counted `(counted, frees_in)` (as the store reads each), allowing `cap`.
+    pub fn of((counted, frees_in): (i64, f64), cap: i64, code: ProblemCode) -> Self {
+        Self {
+            counted,
+            frees_in,
+            cap,
+            code,
+        }
+    }
+}
+
 /// Refuses with the first full window, in the order given: a 429 whose `Retry-After` is when
 /// that window frees a slot.
 pub fn first_full(windows: &[Window]) -> Result<(), ApiError> {
@@ -39,12 +51,7 @@ mod tests {
     use super::*;
 
     fn window(counted: i64, cap: i64, code: ProblemCode) -> Window {
-        Window {
-            counted,
-            frees_in: 12.2,
-            cap,
-            code,
-        }
+        Window::of((counted, 12.2), cap, code)
     }
 
     fn refusal(result: Result<(), ApiError>) -> (ProblemCode, Option<u64>) {
