@@ -47,6 +47,14 @@ pub fn json_column<T: serde::de::DeserializeOwned>(
     Ok(value)
 }
 
+/// One JSON column of every row, each read into its answer type (`json_column`).
+pub fn json_rows<T: serde::de::DeserializeOwned>(
+    rows: &[tokio_postgres::Row],
+    column: &str,
+) -> Result<Vec<T>, ApiError> {
+    rows.iter().map(|row| json_column(row, column)).collect()
+}
+
 /// The pool type every function holds.
 pub type PgPool = Pool;
 

@@ -280,10 +280,8 @@ pub async fn my_tickets(
     user_id: i64,
     limit: i64,
 ) -> Result<Vec<TicketSummary>, ApiError> {
-    client
+    let rows = client
         .query(store::TICKETS_OF_USER, &[&user_id, &limit])
-        .await?
-        .iter()
-        .map(|row| crate::platform::db::json_column(row, "ticket"))
-        .collect()
+        .await?;
+    crate::platform::db::json_rows(&rows, "ticket")
 }

@@ -44,12 +44,10 @@ pub async fn mine(
     user_id: i64,
     limit: i64,
 ) -> Result<Vec<Invite>, ApiError> {
-    client
+    let rows = client
         .query(store::INVITES_OF_USER, &[&link_base, &user_id, &limit])
-        .await?
-        .iter()
-        .map(|row| crate::platform::db::json_column(row, "invite"))
-        .collect()
+        .await?;
+    crate::platform::db::json_rows(&rows, "invite")
 }
 
 /// The host invites someone (direct) or makes a share link.

@@ -41,12 +41,10 @@ pub async fn of_user(
     user_id: i64,
     limit: i64,
 ) -> Result<Vec<JoinRequest>, ApiError> {
-    client
+    let rows = client
         .query(store::REQUESTS_OF_USER, &[&user_id, &limit])
-        .await?
-        .iter()
-        .map(|row| crate::platform::db::json_column(row, "request"))
-        .collect()
+        .await?;
+    crate::platform::db::json_rows(&rows, "request")
 }
 
 /// The result of a write: the answer and the outbox messages to publish after commit.

@@ -148,9 +148,7 @@ pub async fn search(
             &[&pattern, &lat, &lng, &dlat, &dlng, &radius, &limit],
         )
         .await?;
-    Ok(VenuePage::only_page(
-        rows.iter()
-            .map(|row| crate::platform::db::json_column(row, "venue"))
-            .collect::<Result<_, _>>()?,
-    ))
+    Ok(VenuePage::only_page(crate::platform::db::json_rows(
+        &rows, "venue",
+    )?))
 }
