@@ -569,26 +569,14 @@ async fn tickets_are_the_owners_refetchable_and_not_derivable_from_the_database(
         uuid::Uuid::parse_str(&attendee).unwrap().simple(),
         b64.encode(&hash_bytes[..16])
     );
-    let response = app
-        .post_as(
-            &host,
-            &format!("/v1/events/{event_id}/check-ins"),
-            json!({"ticket_code": forged}),
-        )
-        .await;
+    let response = app.check_in(&host, &event_id, &forged).await;
     response.assert_problem(StatusCode::NOT_FOUND, "ticket_not_found");
     let with_salt = format!(
         "EH1.{}.{}",
         uuid::Uuid::parse_str(&attendee).unwrap().simple(),
         salt
     );
-    let response = app
-        .post_as(
-            &host,
-            &format!("/v1/events/{event_id}/check-ins"),
-            json!({"ticket_code": with_salt}),
-        )
-        .await;
+    let response = app.check_in(&host, &event_id, &with_salt).await;
     response.assert_problem(StatusCode::NOT_FOUND, "ticket_not_found");
 }
 
@@ -652,11 +640,7 @@ async fn the_guest_list_shows_a_check_in_as_the_door_answered_it() {
     let (guest, attendee) = going_guest(&app, &host, &event_id, "+919800000002").await;
     let code = ticket_code(&app, &guest, &attendee).await;
     let checked_in = app
-        .post_as(
-            &host,
-            &format!("/v1/events/{event_id}/check-ins"),
-            json!({"ticket_code": code}),
-        )
+        .check_in(&host, &event_id, &code)
         .await
         .expect_status(StatusCode::OK);
     let guests = app

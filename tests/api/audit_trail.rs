@@ -258,13 +258,7 @@ pub async fn walk_every_route(
         .await;
     j.secrets.push(login.str_at("/access_token"));
     j.secrets.push(login.str_at("/refresh_token"));
-    let refreshed = j
-        .app
-        .post(
-            "/v1/auth/refresh",
-            json!({"refresh_token": login.str_at("/refresh_token")}),
-        )
-        .await;
+    let refreshed = j.app.refresh(&login.str_at("/refresh_token")).await;
     let refreshed = j
         .expect("refreshTokens", Some(host_id), refreshed, StatusCode::OK)
         .await;

@@ -298,10 +298,7 @@ async fn token_answers_are_never_cached() {
     let login = verify(&app, PHONE, &code).await;
     assert_eq!(login.header("cache-control"), Some("no-store"));
     let refreshed = app
-        .post(
-            "/v1/auth/refresh",
-            json!({ "refresh_token": login.body["refresh_token"] }),
-        )
+        .refresh(&login.body["refresh_token"])
         .await
         .expect_status(StatusCode::OK);
     assert_eq!(refreshed.header("cache-control"), Some("no-store"));
@@ -407,10 +404,7 @@ async fn refresh_rotates_and_reuse_of_a_rotated_token_revokes_the_family() {
     let user = app.login(PHONE).await;
 
     let rotated = app
-        .post(
-            "/v1/auth/refresh",
-            json!({ "refresh_token": user.refresh_token }),
-        )
+        .refresh(&user.refresh_token)
         .await
         .expect_status(StatusCode::OK);
     let second_refresh = rotated.body["refresh_token"].as_str().unwrap().to_owned();
@@ -426,31 +420,16 @@ async fn refresh_rotates_and_reuse_of_a_rotated_token_revokes_the_family() {
     );
 
     // The first token was spent: presenting it again is theft. 401, and the live one dies too.
-    let reuse = app
-        .post(
-            "/v1/auth/refresh",
-            json!({ "refresh_token": user.refresh_token }),
-        )
-        .await;
+    let reuse = app.refresh(&user.refresh_token).await;
     reuse.assert_problem(StatusCode::UNAUTHORIZED, "invalid_refresh_token");
-    let after = app
-        .post(
-            "/v1/auth/refresh",
-            json!({ "refresh_token": second_refresh }),
-        )
-        .await;
+    let after = app.refresh(&second_refresh).await;
     after.assert_problem(StatusCode::UNAUTHORIZED, "invalid_refresh_token");
     let reasons: Vec<String> = app
         .column("SELECT DISTINCT revoked_reason FROM refresh_token", &[])
         .await;
     assert_eq!(reasons, vec!["reuse".to_owned()]);
 
-    let garbage = app
-        .post(
-            "/v1/auth/refresh",
-            json!({ "refresh_token": "not-a-token" }),
-        )
-        .await;
+    let garbage = app.refresh(&"not-a-token").await;
     garbage.assert_problem(StatusCode::UNAUTHORIZED, "invalid_refresh_token");
 }
 
@@ -465,12 +444,7 @@ async fn an_expired_refresh_token_fails() {
         )
         .await
         .unwrap();
-    let response = app
-        .post(
-            "/v1/auth/refresh",
-            json!({ "refresh_token": user.refresh_token }),
-        )
-        .await;
+    let response = app.refresh(&user.refresh_token).await;
     response.assert_problem(StatusCode::UNAUTHORIZED, "invalid_refresh_token");
 }
 
@@ -497,12 +471,7 @@ async fn logout_revokes_the_session_and_needs_the_owner() {
         )
         .await;
     assert_eq!(foreign.status, StatusCode::NO_CONTENT);
-    let still = app
-        .post(
-            "/v1/auth/refresh",
-            json!({ "refresh_token": user.refresh_token }),
-        )
-        .await;
+    let still = app.refresh(&user.refresh_token).await;
     assert_eq!(
         still.status,
         StatusCode::OK,
@@ -518,9 +487,7 @@ async fn logout_revokes_the_session_and_needs_the_owner() {
         )
         .await;
     assert_eq!(response.status, StatusCode::NO_CONTENT);
-    let after = app
-        .post("/v1/auth/refresh", json!({ "refresh_token": current }))
-        .await;
+    let after = app.refresh(&current).await;
     after.assert_problem(StatusCode::UNAUTHORIZED, "invalid_refresh_token");
 }
 
@@ -577,9 +544,7 @@ async fn login_steps_are_audited_without_secrets() {
     let login = verify(&app, PHONE, &code).await;
     let refresh = login.body["refresh_token"].as_str().unwrap().to_owned();
     let access = login.body["access_token"].as_str().unwrap().to_owned();
-    let rotated = app
-        .post("/v1/auth/refresh", json!({ "refresh_token": refresh }))
-        .await;
+    let rotated = app.refresh(&refresh).await;
     let access2 = rotated.body["access_token"].as_str().unwrap().to_owned();
     app.request(Method::POST, "/v1/auth/logout")
         .bearer(&access2)
@@ -653,9 +618,7 @@ async fn an_empty_or_oversized_refresh_token_is_a_422_naming_it() {
             .await;
         logout.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
         assert_eq!(logout.body["errors"][0]["field"], "refresh_token");
-        let refresh = app
-            .post("/v1/auth/refresh", json!({ "refresh_token": token }))
-            .await;
+        let refresh = app.refresh(&token).await;
         refresh.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     }
 }

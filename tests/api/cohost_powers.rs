@@ -101,21 +101,11 @@ async fn a_cohost_checks_guests_in_and_a_stranger_cannot_even_see_a_draft() {
     let (guest, attendee) = going_guest(&app, &host, &event_id, "+919800000002").await;
     let code = ticket_code(&app, &guest, &attendee).await;
 
-    let by_stranger = app
-        .post_as(
-            &stranger,
-            &format!("/v1/events/{event_id}/check-ins"),
-            json!({"ticket_code": code}),
-        )
-        .await;
+    let by_stranger = app.check_in(&stranger, &event_id, &code).await;
     by_stranger.assert_problem(StatusCode::FORBIDDEN, "forbidden");
-    app.post_as(
-        &cohost,
-        &format!("/v1/events/{event_id}/check-ins"),
-        json!({"ticket_code": code}),
-    )
-    .await
-    .expect_status(StatusCode::OK);
+    app.check_in(&cohost, &event_id, &code)
+        .await
+        .expect_status(StatusCode::OK);
 
     let draft = create_event(
         &app,
@@ -124,12 +114,6 @@ async fn a_cohost_checks_guests_in_and_a_stranger_cannot_even_see_a_draft() {
     )
     .await;
     let draft_id = draft.body["event_id"].as_str().unwrap();
-    let unseen = app
-        .post_as(
-            &stranger,
-            &format!("/v1/events/{draft_id}/check-ins"),
-            json!({"ticket_code": code}),
-        )
-        .await;
+    let unseen = app.check_in(&stranger, &draft_id, &code).await;
     unseen.assert_problem(StatusCode::NOT_FOUND, "not_found");
 }

@@ -3,10 +3,12 @@
 //! woman), as many guests (men) as the pattern names, and a published event changed by the
 //! JSON; `attendance::join_accepted` walks a guest through joining.
 
-use serde_json::Value;
+use serde::Serialize;
+use serde_json::{json, Value};
 
 use crate::events::published_event;
-use crate::helpers::{spawn_app, TestApp, TestUser};
+use crate::helpers::{spawn_app, TestApp, TestResponse, TestUser};
+use crate::payments::Held;
 
 /// The host every builder makes.
 pub const HOST_PHONE: &str = "+919800000001";
@@ -20,6 +22,36 @@ impl TestApp {
     /// The usual host, a woman (the builders' events allow every gender).
     pub async fn host(&self) -> TestUser {
         self.quick_user(HOST_PHONE, Some("female")).await
+    }
+
+    /// `POST /v1/auth/refresh` with `refresh_token`.
+    pub async fn refresh(&self, refresh_token: &impl Serialize) -> TestResponse {
+        self.post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": refresh_token }),
+        )
+        .await
+    }
+
+    /// `by` scans `ticket_code` at the door of `event_id`.
+    pub async fn check_in(&self, by: &TestUser, event_id: &str, ticket_code: &str) -> TestResponse {
+        self.post_as(
+            by,
+            &format!("/v1/events/{event_id}/check-ins"),
+            json!({ "ticket_code": ticket_code }),
+        )
+        .await
+    }
+
+    /// The guest of `held` asks for an order on the hold, without an idempotency key.
+    pub async fn order_for(&self, held: &Held) -> TestResponse {
+        crate::payments::create_order(
+            self,
+            &held.guest,
+            json!({"reservation_key": held.reservation_key}),
+            None,
+        )
+        .await
     }
 
     /// `N` guests, men, with the phones of `guest_phone`.

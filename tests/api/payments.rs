@@ -71,14 +71,10 @@ pub(crate) async fn create_order(
 
 /// An unpaid order for a hold: (order id, the provider's order id).
 pub(crate) async fn open_order(app: &TestApp, held: &Held) -> (String, String) {
-    let order = create_order(
-        app,
-        &held.guest,
-        json!({"reservation_key": held.reservation_key}),
-        None,
-    )
-    .await
-    .expect_status(StatusCode::CREATED);
+    let order = app
+        .order_for(&held)
+        .await
+        .expect_status(StatusCode::CREATED);
     (
         order.body["order_id"].as_str().unwrap().to_owned(),
         order.body["checkout"]["provider_order_id"]
@@ -214,14 +210,10 @@ async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
         problem_fields(&priced_by_client),
         vec!["amount", "total_amount"]
     );
-    let order = create_order(
-        &app,
-        &held.guest,
-        json!({"reservation_key": held.reservation_key}),
-        None,
-    )
-    .await
-    .expect_status(StatusCode::CREATED);
+    let order = app
+        .order_for(&held)
+        .await
+        .expect_status(StatusCode::CREATED);
     let amounts = &order.body["amounts"];
     assert_eq!(amounts["base_amount"], "998.00");
     assert_eq!(amounts["gst_amount"], "179.64");
@@ -236,13 +228,7 @@ async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
     let reference = order.body["order_reference"].as_str().unwrap();
     assert!(reference.len() <= 40);
     let order_id = order.body["order_id"].as_str().unwrap().to_owned();
-    let again = create_order(
-        &app,
-        &held.guest,
-        json!({"reservation_key": held.reservation_key}),
-        None,
-    )
-    .await;
+    let again = app.order_for(&held).await;
     assert_eq!(again.status, StatusCode::OK, "one live order per hold");
     assert_eq!(again.body["order_id"], order_id.as_str());
     let stranger_order = create_order(
@@ -305,13 +291,7 @@ async fn the_whole_paid_flow_in_the_sandbox_ends_with_a_ticket() {
 async fn one_changed_byte_in_signature_or_payment_id_is_400_and_changes_nothing() {
     let app = spawn_app().await;
     let held = hold(&app, 5, 1).await;
-    let order = create_order(
-        &app,
-        &held.guest,
-        json!({"reservation_key": held.reservation_key}),
-        None,
-    )
-    .await;
+    let order = app.order_for(&held).await;
     let order_id = order.body["order_id"].as_str().unwrap();
     let provider_order = order.body["checkout"]["provider_order_id"]
         .as_str()
@@ -686,13 +666,7 @@ pub(crate) mod razorpay_stub {
             .await;
         let app = razorpay_app(server).await;
         let held = hold(&app, 5, 1).await;
-        let order = create_order(
-            &app,
-            &held.guest,
-            json!({"reservation_key": held.reservation_key}),
-            None,
-        )
-        .await;
+        let order = app.order_for(&held).await;
         let order_id = order.body["order_id"].as_str().unwrap().to_owned();
         let signature = hmac_hex("rzp_secret", format!("order_RZP9|{payment_id}").as_bytes());
         verify(&app, &held.guest, &order_id, payment_id, &signature)
@@ -735,14 +709,10 @@ pub(crate) mod razorpay_stub {
             .await;
         let app = razorpay_app(&server).await;
         let held = hold(&app, 5, 1).await;
-        let order = create_order(
-            &app,
-            &held.guest,
-            json!({"reservation_key": held.reservation_key}),
-            None,
-        )
-        .await
-        .expect_status(StatusCode::CREATED);
+        let order = app
+            .order_for(&held)
+            .await
+            .expect_status(StatusCode::CREATED);
         assert_eq!(order.body["checkout"]["provider_order_id"], "order_RZP123");
         assert_eq!(order.body["checkout"]["key_id"], "rzp_test_KEY");
         let requests = server.received_requests().await.unwrap();

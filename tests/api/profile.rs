@@ -305,12 +305,7 @@ async fn deleting_the_account_frees_the_number_keeps_payments_and_ends_sessions(
     // Old credentials are dead.
     let me = app.get_as(&user, "/v1/me").await;
     me.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
-    let refresh = app
-        .post(
-            "/v1/auth/refresh",
-            json!({ "refresh_token": user.refresh_token }),
-        )
-        .await;
+    let refresh = app.refresh(&user.refresh_token).await;
     refresh.assert_problem(StatusCode::UNAUTHORIZED, "invalid_refresh_token");
     let public = app
         .get_as(&host, &format!("/v1/users/{}", user.user_id))

@@ -176,14 +176,7 @@ async fn two_scanners_checking_in_one_ticket_get_one_200_and_one_409() {
                     code.clone(),
                     event_id.clone(),
                 );
-                tokio::spawn(async move {
-                    app.post_as(
-                        &host,
-                        &format!("/v1/events/{event_id}/check-ins"),
-                        json!({"ticket_code": code}),
-                    )
-                    .await
-                })
+                tokio::spawn(async move { app.check_in(&host, &event_id, &code).await })
             })
             .collect();
         let mut statuses = Vec::new();
