@@ -114,6 +114,6 @@ async fn a_cohost_checks_guests_in_and_a_stranger_cannot_even_see_a_draft() {
     )
     .await;
     let draft_id = draft.body["event_id"].as_str().unwrap();
-    let unseen = app.check_in(&stranger, &draft_id, &code).await;
+    let unseen = app.check_in(&stranger, draft_id, &code).await;
     unseen.assert_problem(StatusCode::NOT_FOUND, "not_found");
 }

@@ -71,10 +71,7 @@ pub(crate) async fn create_order(
 
 /// An unpaid order for a hold: (order id, the provider's order id).
 pub(crate) async fn open_order(app: &TestApp, held: &Held) -> (String, String) {
-    let order = app
-        .order_for(&held)
-        .await
-        .expect_status(StatusCode::CREATED);
+    let order = app.order_for(held).await.expect_status(StatusCode::CREATED);
     (
         order.body["order_id"].as_str().unwrap().to_owned(),
         order.body["checkout"]["provider_order_id"]

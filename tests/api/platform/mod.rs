@@ -6,6 +6,7 @@ pub mod aws_events;
 pub mod config;
 pub mod database_tls;
 pub mod deploy_migrations;
+pub mod layout;
 pub mod least_privilege;
 pub mod migrations;
 pub mod pool;
