@@ -5,7 +5,7 @@ use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::events::{add_cohost_sql, assert_counters_true, published_event};
-use crate::fixtures::{party, Party};
+use crate::fixtures::{party, ticketed_guest, Party, Ticketed};
 use crate::helpers::{spawn_app, TestApp, TestResponse, TestUser};
 
 pub async fn request_join(
@@ -535,14 +535,14 @@ pub(crate) async fn ticket_code(app: &TestApp, guest: &TestUser, attendee: &str)
 
 #[tokio::test]
 async fn tickets_are_the_owners_refetchable_and_not_derivable_from_the_database() {
-    let Party {
+    let Ticketed {
         app,
         host,
-        guests: [],
         event_id,
-    } = party(json!({})).await;
-    let (guest, attendee) = going_guest(&app, &host, &event_id, "+919800000002").await;
-    let code = ticket_code(&app, &guest, &attendee).await;
+        guest,
+        attendee,
+        ticket_code: code,
+    } = ticketed_guest(json!({})).await;
     assert_eq!(
         ticket_code(&app, &guest, &attendee).await,
         code,
@@ -631,14 +631,14 @@ async fn check_in_once_at_the_right_event_by_an_organiser() {
 
 #[tokio::test]
 async fn the_guest_list_shows_a_check_in_as_the_door_answered_it() {
-    let Party {
+    let Ticketed {
         app,
         host,
-        guests: [],
         event_id,
-    } = party(json!({})).await;
-    let (guest, attendee) = going_guest(&app, &host, &event_id, "+919800000002").await;
-    let code = ticket_code(&app, &guest, &attendee).await;
+        attendee,
+        ticket_code: code,
+        ..
+    } = ticketed_guest(json!({})).await;
     let checked_in = app
         .check_in(&host, &event_id, &code)
         .await

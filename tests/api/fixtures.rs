@@ -6,6 +6,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::attendance::{going_guest, ticket_code};
 use crate::events::published_event;
 use crate::helpers::{spawn_app, TestApp, TestResponse, TestUser};
 use crate::payments::Held;
@@ -85,6 +86,37 @@ pub async fn party<const N: usize>(changes: Value) -> Party<N> {
         host,
         guests,
         event_id,
+    }
+}
+
+/// A party whose one guest is going and holds a ticket.
+pub struct Ticketed {
+    pub app: TestApp,
+    pub host: TestUser,
+    pub event_id: String,
+    pub guest: TestUser,
+    pub attendee: String,
+    pub ticket_code: String,
+}
+
+/// A fresh app with a published event (the valid event changed by `changes`) and one guest
+/// (the first guest phone) accepted, going and holding its ticket code.
+pub async fn ticketed_guest(changes: Value) -> Ticketed {
+    let Party {
+        app,
+        host,
+        guests: [],
+        event_id,
+    } = party(changes).await;
+    let (guest, attendee) = going_guest(&app, &host, &event_id, &guest_phone(0)).await;
+    let ticket_code = ticket_code(&app, &guest, &attendee).await;
+    Ticketed {
+        app,
+        host,
+        event_id,
+        guest,
+        attendee,
+        ticket_code,
     }
 }
 
