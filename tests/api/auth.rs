@@ -502,19 +502,8 @@ async fn forged_tokens_are_401_on_a_real_route() {
     } else {
         'A'
     });
-    let expired = app
-        .state
-        .tokens
-        .issue_access(
-            user.user_id,
-            chrono::Utc::now() - chrono::Duration::hours(1),
-        )
-        .unwrap();
-    let mut other_audience = app.state.config.tokens.clone();
-    other_audience.audience = "partner-app".into();
-    let wrong_audience = shared::auth::TokenKeys::new(&other_audience)
-        .issue_access(user.user_id, chrono::Utc::now())
-        .unwrap();
+    let expired = app.expired_access_token(&user);
+    let wrong_audience = app.access_token_for_another_audience(&user);
     let none = {
         use base64::Engine;
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -54,19 +54,8 @@ async fn every_signed_in_route_refuses_bad_callers_with_401() {
         )
         .await
         .unwrap();
-    let expired = app
-        .state
-        .tokens
-        .issue_access(
-            user.user_id,
-            chrono::Utc::now() - chrono::Duration::hours(1),
-        )
-        .unwrap();
-    let mut partner = app.state.config.tokens.clone();
-    partner.audience = "partner-app".into();
-    let foreign = shared::auth::TokenKeys::new(&partner)
-        .issue_access(user.user_id, chrono::Utc::now())
-        .unwrap();
+    let expired = app.expired_access_token(&user);
+    let foreign = app.access_token_for_another_audience(&user);
     let callers: [(&str, Option<&str>); 4] = [
         ("anonymous", None),
         ("expired token", Some(&expired)),

@@ -25,6 +25,24 @@ impl TestApp {
         self.quick_user(HOST_PHONE, Some("female")).await
     }
 
+    /// An access token for `user` that expired an hour ago, signed by the app's own key.
+    pub fn expired_access_token(&self, user: &TestUser) -> String {
+        let issued = chrono::Utc::now() - chrono::Duration::hours(1);
+        self.state
+            .tokens
+            .issue_access(user.user_id, issued)
+            .unwrap()
+    }
+
+    /// A live access token for `user`, signed by the app's key but for another audience.
+    pub fn access_token_for_another_audience(&self, user: &TestUser) -> String {
+        let mut partner = self.state.config.tokens.clone();
+        partner.audience = "partner-app".into();
+        shared::auth::TokenKeys::new(&partner)
+            .issue_access(user.user_id, chrono::Utc::now())
+            .unwrap()
+    }
+
     /// `POST /v1/auth/refresh` with `refresh_token`.
     pub async fn refresh(&self, refresh_token: &impl Serialize) -> TestResponse {
         self.post(
