@@ -2,7 +2,6 @@
 
 use super::rules::organisers_only;
 use super::store;
-use chrono::{DateTime, SecondsFormat, Utc};
 use uuid::Uuid;
 
 use super::attendee_status::AttendeeStatus;
@@ -29,7 +28,8 @@ struct GuestRow {
     /// Whether the seats were paid for.
     is_paid: bool,
     /// When the guest was checked in.
-    checked_in_at: Option<DateTime<Utc>>,
+    /// RFC 3339 to the second, as SQL's `rfc3339` writes every instant an answer carries.
+    checked_in_at: Option<String>,
 }
 
 impl From<GuestRow> for Attendee {
@@ -41,10 +41,7 @@ impl From<GuestRow> for Attendee {
             seats: row.seats.into(),
             status: row.status.as_str().to_owned(),
             is_paid: Some(row.is_paid),
-            // To the second, as every answer writes an instant (SQL's `rfc3339`).
-            checked_in_at: row
-                .checked_in_at
-                .map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            checked_in_at: row.checked_in_at,
         }
     }
 }

@@ -169,7 +169,8 @@ pub const GUEST_LIST_EVENT: &str = concatcp!(
 );
 
 /// Event `$1`'s guests in the order they joined.
-pub const GUESTS_OF_EVENT: &str = "SELECT a.uuid AS attendee_id, u.uuid AS user_id, p.name, a.seats, a.status, a.is_paid, a.checked_in_at \
+pub const GUESTS_OF_EVENT: &str = "SELECT a.uuid AS attendee_id, u.uuid AS user_id, p.name, a.seats, a.status, a.is_paid, \
+                    rfc3339(a.checked_in_at) AS checked_in_at \
              FROM event_attendee a JOIN auth_user u ON u.id = a.user_id LEFT JOIN user_profile p ON p.user_id = u.id \
              WHERE a.event_id = $1 ORDER BY a.created_at, a.id";
 
